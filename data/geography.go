@@ -1,0 +1,358 @@
+package data
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+
+	"github.com/terrane/terrane"
+)
+
+// CreateLayer stores a new layer; ECONFLICT if the id exists.
+func (s *Store) CreateLayer(ctx context.Context, l *terrane.Layer) error {
+	if err := l.Validate(); err != nil {
+		return err
+	}
+	_, err := s.db.ExecContext(ctx, s.db.Rebind(`INSERT INTO layers (id, name, description) VALUES (?, ?, ?)`), l.ID, l.Name, l.Description)
+	if err = mapErr(err); terrane.ErrorCode(err) == terrane.ECONFLICT {
+		return terrane.Errorf(terrane.ECONFLICT, "layer %s already exists", l.ID)
+	}
+	return err
+}
+
+// FindLayerByID returns one layer with its unit count.
+func (s *Store) FindLayerByID(ctx context.Context, id string) (*terrane.Layer, error) {
+	var l terrane.Layer
+	err := s.db.GetContext(ctx, &l, s.db.Rebind(`SELECT l.id, l.name, l.description,
+		(SELECT COUNT(*) FROM units u WHERE u.layer_id = l.id) AS unit_count FROM layers l WHERE l.id = ?`), id)
+	if err = mapErr(err); terrane.ErrorCode(err) == terrane.ENOTFOUND {
+		return nil, terrane.Errorf(terrane.ENOTFOUND, "layer %s not found", id)
+	} else if err != nil {
+		return nil, fmt.Errorf("data: find layer %s: %w", id, err)
+	}
+	return &l, nil
+}
+
+// FindLayers returns every layer, by id.
+func (s *Store) FindLayers(ctx context.Context) ([]*terrane.Layer, error) {
+	var ls []*terrane.Layer
+	err := s.db.SelectContext(ctx, &ls, `SELECT l.id, l.name, l.description,
+		(SELECT COUNT(*) FROM units u WHERE u.layer_id = l.id) AS unit_count FROM layers l ORDER BY l.id`)
+	if err != nil {
+		return nil, fmt.Errorf("data: find layers: %w", err)
+	}
+	return ls, nil
+}
+
+type unitRow struct {
+	LayerID     string  `db:"layer_id"`
+	ID          string  `db:"id"`
+	Name        string  `db:"name"`
+	Region      string  `db:"region"`
+	Geometry    string  `db:"geometry"`
+	CentroidLon float64 `db:"centroid_lon"`
+	CentroidLat float64 `db:"centroid_lat"`
+	Attributes  string  `db:"attributes"`
+}
+
+// ReplaceUnits replaces all units of a layer in one transaction, creating the
+// layer if it does not exist. On error nothing changes.
+func (s *Store) ReplaceUnits(ctx context.Context, layer string, units []*terrane.Unit) error {
+	seen := make(map[string]bool, len(units))
+	rows := make([]unitRow, len(units))
+	for i, u := range units {
+		if err := u.Validate(); err != nil {
+			return err
+		}
+		if seen[u.ID] {
+			return terrane.Errorf(terrane.EINVALID, "unit %s appears twice in layer %s", u.ID, layer)
+		}
+		seen[u.ID] = true
+		g, err := geojson.NewGeometry(u.Geometry).MarshalJSON()
+		if err != nil {
+			return terrane.Errorf(terrane.EINVALID, "unit %s: geometry: %v", u.ID, err)
+		}
+		attrs, err := json.Marshal(u.Attributes)
+		if err != nil {
+			return terrane.Errorf(terrane.EINVALID, "unit %s: attributes: %v", u.ID, err)
+		}
+		if u.Attributes == nil {
+			attrs = []byte("{}")
+		}
+		rows[i] = unitRow{layer, u.ID, u.Name, u.Region, string(g), u.Centroid[0], u.Centroid[1], string(attrs)}
+	}
+	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		var n int
+		if err := tx.GetContext(ctx, &n, tx.Rebind(`SELECT COUNT(*) FROM layers WHERE id = ?`), layer); err != nil {
+			return err
+		}
+		if n == 0 {
+			return terrane.Errorf(terrane.ENOTFOUND, "layer %s not found", layer)
+		}
+		if _, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM units WHERE layer_id = ?`), layer); err != nil {
+			return err
+		}
+		return insertBatches(ctx, tx, "units", []string{"layer_id", "id", "name", "region", "geometry", "centroid_lon", "centroid_lat", "attributes"}, len(rows), func(i int) []any {
+			r := rows[i]
+			return []any{r.LayerID, r.ID, r.Name, r.Region, r.Geometry, r.CentroidLon, r.CentroidLat, r.Attributes}
+		})
+	})
+}
+
+// insertBatches inserts n rows into table with multi-row VALUES, in batches
+// small enough for both drivers' parameter limits.
+func insertBatches(ctx context.Context, tx *sqlx.Tx, table string, cols []string, n int, row func(i int) []any) error {
+	per := max(1, 900/len(cols))
+	one := "(" + inList(len(cols)) + ")"
+	for start := 0; start < n; start += per {
+		end := min(n, start+per)
+		args := make([]any, 0, (end-start)*len(cols))
+		for i := start; i < end; i++ {
+			args = append(args, row(i)...)
+		}
+		q := "INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES " +
+			strings.TrimSuffix(strings.Repeat(one+", ", end-start), ", ")
+		if _, err := tx.ExecContext(ctx, tx.Rebind(q), args...); err != nil {
+			return fmt.Errorf("insert into %s: %w", table, err)
+		}
+	}
+	return nil
+}
+
+func unitWhere(f terrane.UnitFilter) (string, []any) {
+	where, args := []string{"1 = 1"}, []any{}
+	if f.Layer != "" {
+		where, args = append(where, "layer_id = ?"), append(args, f.Layer)
+	}
+	if len(f.IDs) > 0 {
+		where = append(where, "id IN ("+inList(len(f.IDs))+")")
+		for _, id := range f.IDs {
+			args = append(args, id)
+		}
+	}
+	q := " WHERE " + strings.Join(where, " AND ") + " ORDER BY layer_id, id"
+	if f.Limit > 0 {
+		q += fmt.Sprintf(" LIMIT %d OFFSET %d", f.Limit, f.Offset)
+	} else if f.Offset > 0 {
+		q += fmt.Sprintf(" LIMIT -1 OFFSET %d", f.Offset)
+	}
+	return q, args
+}
+
+// FindUnits returns units with their geometry decoded.
+func (s *Store) FindUnits(ctx context.Context, f terrane.UnitFilter) ([]*terrane.Unit, error) {
+	rows, err := s.findUnitRows(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	units := make([]*terrane.Unit, len(rows))
+	for i, r := range rows {
+		u := &terrane.Unit{Layer: r.LayerID, ID: r.ID, Name: r.Name, Region: r.Region, Centroid: orb.Point{r.CentroidLon, r.CentroidLat}}
+		g, err := geojson.UnmarshalGeometry([]byte(r.Geometry))
+		if err != nil {
+			return nil, fmt.Errorf("data: unit %s/%s: stored geometry: %w", r.LayerID, r.ID, err)
+		}
+		u.Geometry = g.Geometry()
+		if err := json.Unmarshal([]byte(r.Attributes), &u.Attributes); err != nil {
+			return nil, fmt.Errorf("data: unit %s/%s: stored attributes: %w", r.LayerID, r.ID, err)
+		}
+		units[i] = u
+	}
+	return units, nil
+}
+
+func (s *Store) findUnitRows(ctx context.Context, f terrane.UnitFilter) ([]unitRow, error) {
+	if f.Offset < 0 || f.Limit < 0 {
+		return nil, terrane.Errorf(terrane.EINVALID, "offset and limit must be ≥ 0")
+	}
+	where, args := unitWhere(f)
+	if s.dialect == Postgres {
+		where = strings.Replace(where, "LIMIT -1 ", "", 1)
+	}
+	var rows []unitRow
+	if err := s.db.SelectContext(ctx, &rows, s.db.Rebind(`SELECT layer_id, id, name, region, geometry, centroid_lon, centroid_lat, attributes FROM units`+where), args...); err != nil {
+		return nil, fmt.Errorf("data: find units: %w", err)
+	}
+	return rows, nil
+}
+
+// UnitsGeoJSON returns the selected units as a GeoJSON FeatureCollection: id
+// is the unit id; properties hold name, region, centroid and the attributes.
+// The stored geometry text is copied as is, which keeps this fast for maps.
+func (s *Store) UnitsGeoJSON(ctx context.Context, f terrane.UnitFilter) ([]byte, error) {
+	if f.Layer != "" {
+		if _, err := s.FindLayerByID(ctx, f.Layer); err != nil {
+			return nil, err
+		}
+	}
+	rows, err := s.findUnitRows(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	b.Grow(len(rows) * 1500)
+	b.WriteString(`{"type":"FeatureCollection","features":[`)
+	for i, r := range rows {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		id, _ := json.Marshal(r.ID)
+		name, _ := json.Marshal(r.Name)
+		region, _ := json.Marshal(r.Region)
+		fmt.Fprintf(&b, `{"type":"Feature","id":%s,"properties":{"id":%s,"name":%s,"region":%s,"centroid":[%g,%g]`, id, id, name, region, r.CentroidLon, r.CentroidLat)
+		if attrs := strings.TrimSpace(r.Attributes); len(attrs) > 2 {
+			b.WriteByte(',')
+			b.WriteString(attrs[1 : len(attrs)-1])
+		}
+		b.WriteString(`},"geometry":`)
+		b.WriteString(r.Geometry)
+		b.WriteByte('}')
+	}
+	b.WriteString("]}")
+	return b.Bytes(), nil
+}
+
+// SetAdjacency stores a layer's neighbour graph.
+func (s *Store) SetAdjacency(ctx context.Context, layer string, edges [][2]string) error {
+	if edges == nil {
+		edges = [][2]string{}
+	}
+	b, _ := json.Marshal(edges)
+	res, err := s.db.ExecContext(ctx, s.db.Rebind(`UPDATE layers SET adjacency = ? WHERE id = ?`), string(b), layer)
+	if err != nil {
+		return fmt.Errorf("data: set adjacency of %s: %w", layer, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return terrane.Errorf(terrane.ENOTFOUND, "layer %s not found", layer)
+	}
+	return nil
+}
+
+// FindAdjacency returns a layer's neighbour graph as pairs of unit ids.
+func (s *Store) FindAdjacency(ctx context.Context, layer string) ([][2]string, error) {
+	var raw string
+	err := mapErr(s.db.GetContext(ctx, &raw, s.db.Rebind(`SELECT adjacency FROM layers WHERE id = ?`), layer))
+	if terrane.ErrorCode(err) == terrane.ENOTFOUND {
+		return nil, terrane.Errorf(terrane.ENOTFOUND, "layer %s not found", layer)
+	} else if err != nil {
+		return nil, fmt.Errorf("data: find adjacency of %s: %w", layer, err)
+	}
+	var edges [][2]string
+	if err := json.Unmarshal([]byte(raw), &edges); err != nil {
+		return nil, fmt.Errorf("data: adjacency of %s: %w", layer, err)
+	}
+	return edges, nil
+}
+
+var accountCols = []string{"id", "name", "segment", "postal_code", "lon", "lat", "layer_id", "unit_id", "revenue", "owner"}
+
+// CreateAccounts stores accounts in one transaction; ECONFLICT names the
+// first duplicate id, and nothing is stored on any error.
+func (s *Store) CreateAccounts(ctx context.Context, accounts []*terrane.Account) error {
+	seen := make(map[string]bool, len(accounts))
+	for _, a := range accounts {
+		if err := a.Validate(); err != nil {
+			return err
+		}
+		if seen[a.ID] {
+			return terrane.Errorf(terrane.ECONFLICT, "account %s appears twice", a.ID)
+		}
+		seen[a.ID] = true
+	}
+	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		return insertBatches(ctx, tx, "accounts", accountCols, len(accounts), func(i int) []any {
+			a := accounts[i]
+			return []any{a.ID, a.Name, a.Segment, a.PostalCode, a.Location[0], a.Location[1], a.Layer, a.UnitID, a.Revenue, a.Owner}
+		})
+	})
+}
+
+type accountRow struct {
+	ID         string  `db:"id"`
+	Name       string  `db:"name"`
+	Segment    string  `db:"segment"`
+	PostalCode string  `db:"postal_code"`
+	Lon        float64 `db:"lon"`
+	Lat        float64 `db:"lat"`
+	LayerID    string  `db:"layer_id"`
+	UnitID     string  `db:"unit_id"`
+	Revenue    float64 `db:"revenue"`
+	Owner      string  `db:"owner"`
+}
+
+// FindAccounts returns accounts ordered by id.
+func (s *Store) FindAccounts(ctx context.Context, f terrane.AccountFilter) ([]*terrane.Account, error) {
+	if f.Offset < 0 || f.Limit < 0 {
+		return nil, terrane.Errorf(terrane.EINVALID, "offset and limit must be ≥ 0")
+	}
+	where, args := []string{"1 = 1"}, []any{}
+	if f.Layer != "" {
+		where, args = append(where, "layer_id = ?"), append(args, f.Layer)
+	}
+	if f.Owner != "" {
+		where, args = append(where, "owner = ?"), append(args, f.Owner)
+	}
+	if f.UnitIDs != nil {
+		if len(f.UnitIDs) == 0 {
+			return []*terrane.Account{}, nil
+		}
+		where = append(where, "unit_id IN ("+inList(len(f.UnitIDs))+")")
+		for _, id := range f.UnitIDs {
+			args = append(args, id)
+		}
+	}
+	q := `SELECT ` + strings.Join(accountCols, ", ") + ` FROM accounts WHERE ` + strings.Join(where, " AND ") + ` ORDER BY id`
+	if f.Limit > 0 {
+		q += fmt.Sprintf(" LIMIT %d OFFSET %d", f.Limit, f.Offset)
+	}
+	var rows []accountRow
+	if err := s.db.SelectContext(ctx, &rows, s.db.Rebind(q), args...); err != nil {
+		return nil, fmt.Errorf("data: find accounts: %w", err)
+	}
+	out := make([]*terrane.Account, len(rows))
+	for i, r := range rows {
+		out[i] = &terrane.Account{ID: r.ID, Name: r.Name, Segment: r.Segment, PostalCode: r.PostalCode,
+			Location: orb.Point{r.Lon, r.Lat}, Layer: r.LayerID, UnitID: r.UnitID, Revenue: r.Revenue, Owner: r.Owner}
+	}
+	return out, nil
+}
+
+var marketCols = []string{"layer_id", "unit_id", "market", "revenue", "share", "saturation", "floor", "low", "high"}
+
+// UpsertMarketEstimates stores estimates in one transaction, replacing
+// existing ones for the same unit.
+func (s *Store) UpsertMarketEstimates(ctx context.Context, estimates []*terrane.MarketEstimate) error {
+	for _, m := range estimates {
+		if err := m.Validate(); err != nil {
+			return err
+		}
+	}
+	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		for _, m := range estimates {
+			if _, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM market_estimates WHERE layer_id = ? AND unit_id = ?`), m.Layer, m.UnitID); err != nil {
+				return err
+			}
+		}
+		return insertBatches(ctx, tx, "market_estimates", marketCols, len(estimates), func(i int) []any {
+			m := estimates[i]
+			return []any{m.Layer, m.UnitID, m.Market, m.Revenue, m.Share, m.Saturation, m.Floor, m.Low, m.High}
+		})
+	})
+}
+
+// FindMarketEstimates returns a layer's estimates ordered by unit id.
+func (s *Store) FindMarketEstimates(ctx context.Context, layer string) ([]*terrane.MarketEstimate, error) {
+	var out []*terrane.MarketEstimate
+	err := s.db.SelectContext(ctx, &out, s.db.Rebind(`SELECT layer_id AS "layer", unit_id AS "unitid", market, revenue, share, saturation, floor, low, high
+		FROM market_estimates WHERE layer_id = ? ORDER BY unit_id`), layer)
+	if err != nil {
+		return nil, fmt.Errorf("data: find market estimates of %s: %w", layer, err)
+	}
+	return out, nil
+}

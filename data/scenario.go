@@ -1,0 +1,406 @@
+package data
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/terrane/terrane"
+)
+
+type scenarioRow struct {
+	ID        int64   `db:"id"`
+	Name      string  `db:"name"`
+	LayerID   string  `db:"layer_id"`
+	ParentID  int64   `db:"parent_id"`
+	Status    string  `db:"status"`
+	Budget    float64 `db:"budget"`
+	Resources string  `db:"resources"`
+	Settings  string  `db:"settings"`
+	CreatedBy string  `db:"created_by"`
+	CreatedAt string  `db:"created_at"`
+	UpdatedAt string  `db:"updated_at"`
+}
+
+const scenarioCols = `id, name, layer_id, parent_id, status, budget, resources, settings, created_by, created_at, updated_at`
+
+func (r *scenarioRow) scenario() (*terrane.Scenario, error) {
+	s := &terrane.Scenario{ID: r.ID, Name: r.Name, Layer: r.LayerID, ParentID: r.ParentID, Status: r.Status,
+		Budget: r.Budget, Settings: json.RawMessage(r.Settings), CreatedBy: r.CreatedBy,
+		CreatedAt: parseStamp(r.CreatedAt), UpdatedAt: parseStamp(r.UpdatedAt)}
+	if err := json.Unmarshal([]byte(r.Resources), &s.Resources); err != nil {
+		return nil, fmt.Errorf("data: scenario %d: stored resources: %w", r.ID, err)
+	}
+	return s, nil
+}
+
+func (s *Store) audit(ctx context.Context, tx *sqlx.Tx, scenarioID int64, actor, action string, detail any) error {
+	var d string
+	switch v := detail.(type) {
+	case string:
+		d = v
+	default:
+		b, _ := json.Marshal(v)
+		d = string(b)
+	}
+	_, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO audit (scenario_id, actor, action, detail, at) VALUES (?, ?, ?, ?, ?)`),
+		scenarioID, actor, action, d, s.stamp())
+	return err
+}
+
+// CreateScenario stores a scenario, its territories and its alignment in one
+// transaction and sets sc.ID, CreatedAt and UpdatedAt.
+func (s *Store) CreateScenario(ctx context.Context, sc *terrane.Scenario, territories []*terrane.Territory, alignment map[string]string) error {
+	if sc.Status == "" {
+		sc.Status = terrane.StatusDraft
+	}
+	if len(sc.Settings) == 0 {
+		sc.Settings = json.RawMessage("{}")
+	}
+	if err := sc.Validate(); err != nil {
+		return err
+	}
+	if err := checkAlignment(territories, alignment); err != nil {
+		return err
+	}
+	res, _ := json.Marshal(orEmpty(sc.Resources))
+	now := s.stamp()
+	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		var n int
+		if err := tx.GetContext(ctx, &n, tx.Rebind(`SELECT COUNT(*) FROM layers WHERE id = ?`), sc.Layer); err != nil {
+			return err
+		} else if n == 0 {
+			return terrane.Errorf(terrane.EINVALID, "scenario %q: layer %s does not exist", sc.Name, sc.Layer)
+		}
+		err := tx.GetContext(ctx, &sc.ID, tx.Rebind(`INSERT INTO scenarios (name, layer_id, parent_id, status, budget, resources, settings, created_by, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+			sc.Name, sc.Layer, sc.ParentID, sc.Status, sc.Budget, string(res), string(sc.Settings), sc.CreatedBy, now, now)
+		if terrane.ErrorCode(mapErr(err)) == terrane.ECONFLICT {
+			return terrane.Errorf(terrane.ECONFLICT, "a scenario named %q already exists", sc.Name)
+		} else if err != nil {
+			return err
+		}
+		sc.CreatedAt, sc.UpdatedAt = parseStamp(now), parseStamp(now)
+		if err := s.writeTerritories(ctx, tx, sc.ID, territories, alignment); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, sc.ID, sc.CreatedBy, "create", map[string]any{"name": sc.Name, "parent_id": sc.ParentID, "territories": len(territories), "units": len(alignment)})
+	})
+}
+
+func orEmpty[T any](v []T) []T {
+	if v == nil {
+		return []T{}
+	}
+	return v
+}
+
+// checkAlignment verifies territories are valid and unique, and that every
+// assignment names one of them.
+func checkAlignment(territories []*terrane.Territory, alignment map[string]string) error {
+	ids := make(map[string]bool, len(territories))
+	for _, t := range territories {
+		if err := t.Validate(); err != nil {
+			return err
+		}
+		if ids[t.ID] {
+			return terrane.Errorf(terrane.EINVALID, "territory %s appears twice", t.ID)
+		}
+		ids[t.ID] = true
+	}
+	for u, t := range alignment {
+		if !ids[t] {
+			return terrane.Errorf(terrane.EINVALID, "unit %s is assigned to territory %s, which does not exist", u, t)
+		}
+	}
+	return nil
+}
+
+func (s *Store) writeTerritories(ctx context.Context, tx *sqlx.Tx, scenarioID int64, territories []*terrane.Territory, alignment map[string]string) error {
+	err := insertBatches(ctx, tx, "territories", []string{"scenario_id", "id", "name", "parent", "owners", "current", "locked"}, len(territories), func(i int) []any {
+		t := territories[i]
+		owners, _ := json.Marshal(orEmpty(t.Owners))
+		cur := []byte("{}")
+		if t.Current != nil {
+			cur, _ = json.Marshal(t.Current)
+		}
+		return []any{scenarioID, t.ID, t.Name, t.Parent, string(owners), string(cur), t.Locked}
+	})
+	if err != nil {
+		return err
+	}
+	units := make([]string, 0, len(alignment))
+	for u := range alignment {
+		units = append(units, u)
+	}
+	sort.Strings(units)
+	return insertBatches(ctx, tx, "assignments", []string{"scenario_id", "unit_id", "territory_id"}, len(units), func(i int) []any {
+		return []any{scenarioID, units[i], alignment[units[i]]}
+	})
+}
+
+// FindScenarioByID returns one scenario.
+func (s *Store) FindScenarioByID(ctx context.Context, id int64) (*terrane.Scenario, error) {
+	return findScenario(ctx, s.db, id)
+}
+
+func findScenario(ctx context.Context, q sqlx.QueryerContext, id int64) (*terrane.Scenario, error) {
+	var r scenarioRow
+	err := mapErr(sqlx.GetContext(ctx, q, &r, q.(interface{ Rebind(string) string }).Rebind(`SELECT `+scenarioCols+` FROM scenarios WHERE id = ?`), id))
+	if terrane.ErrorCode(err) == terrane.ENOTFOUND {
+		return nil, terrane.Errorf(terrane.ENOTFOUND, "scenario %d not found", id)
+	} else if err != nil {
+		return nil, fmt.Errorf("data: find scenario %d: %w", id, err)
+	}
+	return r.scenario()
+}
+
+// FindScenarios returns scenarios ordered by id.
+func (s *Store) FindScenarios(ctx context.Context, f terrane.ScenarioFilter) ([]*terrane.Scenario, error) {
+	if f.Offset < 0 || f.Limit < 0 {
+		return nil, terrane.Errorf(terrane.EINVALID, "offset and limit must be ≥ 0")
+	}
+	where, args := []string{"1 = 1"}, []any{}
+	if f.Layer != "" {
+		where, args = append(where, "layer_id = ?"), append(args, f.Layer)
+	}
+	if f.Status != "" {
+		where, args = append(where, "status = ?"), append(args, f.Status)
+	}
+	q := `SELECT ` + scenarioCols + ` FROM scenarios WHERE ` + strings.Join(where, " AND ") + ` ORDER BY id`
+	if f.Limit > 0 {
+		q += fmt.Sprintf(" LIMIT %d OFFSET %d", f.Limit, f.Offset)
+	}
+	var rows []scenarioRow
+	if err := s.db.SelectContext(ctx, &rows, s.db.Rebind(q), args...); err != nil {
+		return nil, fmt.Errorf("data: find scenarios: %w", err)
+	}
+	out := make([]*terrane.Scenario, 0, len(rows))
+	for i := range rows {
+		sc, err := rows[i].scenario()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, sc)
+	}
+	return out, nil
+}
+
+// UpdateScenario changes the given fields. A published scenario is read-only
+// (ECONFLICT); publishing one moves the previously published scenario back to
+// approved, so one plan is published at a time.
+func (s *Store) UpdateScenario(ctx context.Context, id int64, upd terrane.ScenarioUpdate, actor string) (*terrane.Scenario, error) {
+	var out *terrane.Scenario
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		sc, err := findScenario(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		changingStatus := upd.Status != nil && *upd.Status != sc.Status
+		if sc.Status == terrane.StatusPublished && !(changingStatus && upd.Name == nil && upd.Budget == nil && upd.Resources == nil && upd.Settings == nil) {
+			return terrane.Errorf(terrane.ECONFLICT, "scenario %d is published and read-only", id)
+		}
+		if upd.Name != nil {
+			sc.Name = *upd.Name
+		}
+		if upd.Status != nil {
+			sc.Status = *upd.Status
+		}
+		if upd.Budget != nil {
+			sc.Budget = *upd.Budget
+		}
+		if upd.Resources != nil {
+			sc.Resources = upd.Resources
+		}
+		if upd.Settings != nil {
+			sc.Settings = upd.Settings
+		}
+		if err := sc.Validate(); err != nil {
+			return err
+		}
+		if changingStatus && sc.Status == terrane.StatusPublished {
+			if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE scenarios SET status = ? WHERE status = ? AND id <> ?`), terrane.StatusApproved, terrane.StatusPublished, id); err != nil {
+				return err
+			}
+		}
+		res, _ := json.Marshal(orEmpty(sc.Resources))
+		now := s.stamp()
+		_, err = tx.ExecContext(ctx, tx.Rebind(`UPDATE scenarios SET name = ?, status = ?, budget = ?, resources = ?, settings = ?, updated_at = ? WHERE id = ?`),
+			sc.Name, sc.Status, sc.Budget, string(res), string(sc.Settings), now, id)
+		if terrane.ErrorCode(mapErr(err)) == terrane.ECONFLICT {
+			return terrane.Errorf(terrane.ECONFLICT, "a scenario named %q already exists", sc.Name)
+		} else if err != nil {
+			return err
+		}
+		sc.UpdatedAt = parseStamp(now)
+		action := "update"
+		if changingStatus {
+			action = sc.Status
+		}
+		detail := map[string]any{}
+		if upd.Name != nil {
+			detail["name"] = *upd.Name
+		}
+		if upd.Status != nil {
+			detail["status"] = *upd.Status
+		}
+		if upd.Budget != nil {
+			detail["budget"] = *upd.Budget
+		}
+		if upd.Resources != nil {
+			detail["resources"] = upd.Resources
+		}
+		if upd.Settings != nil {
+			detail["settings"] = upd.Settings
+		}
+		out = sc
+		return s.audit(ctx, tx, id, actor, action, detail)
+	})
+	return out, err
+}
+
+// DeleteScenario removes a scenario with its territories, alignment and runs.
+// A published scenario cannot be deleted.
+func (s *Store) DeleteScenario(ctx context.Context, id int64, actor string) error {
+	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		sc, err := findScenario(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if sc.Status == terrane.StatusPublished {
+			return terrane.Errorf(terrane.ECONFLICT, "scenario %d is published and cannot be deleted", id)
+		}
+		for _, table := range []string{"runs", "assignments", "territories"} {
+			if _, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM `+table+` WHERE scenario_id = ?`), id); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM scenarios WHERE id = ?`), id); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, id, actor, "delete", map[string]any{"name": sc.Name})
+	})
+}
+
+type territoryRow struct {
+	ScenarioID int64  `db:"scenario_id"`
+	ID         string `db:"id"`
+	Name       string `db:"name"`
+	Parent     string `db:"parent"`
+	Owners     string `db:"owners"`
+	Current    string `db:"current"`
+	Locked     bool   `db:"locked"`
+}
+
+// FindTerritories returns a scenario's territories ordered by id; ENOTFOUND
+// if the scenario does not exist.
+func (s *Store) FindTerritories(ctx context.Context, scenarioID int64) ([]*terrane.Territory, error) {
+	if _, err := s.FindScenarioByID(ctx, scenarioID); err != nil {
+		return nil, err
+	}
+	var rows []territoryRow
+	if err := s.db.SelectContext(ctx, &rows, s.db.Rebind(`SELECT scenario_id, id, name, parent, owners, current, locked FROM territories WHERE scenario_id = ? ORDER BY id`), scenarioID); err != nil {
+		return nil, fmt.Errorf("data: find territories of scenario %d: %w", scenarioID, err)
+	}
+	out := make([]*terrane.Territory, len(rows))
+	for i, r := range rows {
+		t := &terrane.Territory{ScenarioID: r.ScenarioID, ID: r.ID, Name: r.Name, Parent: r.Parent, Locked: r.Locked}
+		if err := json.Unmarshal([]byte(r.Owners), &t.Owners); err != nil {
+			return nil, fmt.Errorf("data: territory %s: owners: %w", r.ID, err)
+		}
+		if err := json.Unmarshal([]byte(r.Current), &t.Current); err != nil {
+			return nil, fmt.Errorf("data: territory %s: current: %w", r.ID, err)
+		}
+		out[i] = t
+	}
+	return out, nil
+}
+
+// ReplaceTerritories replaces a scenario's territories and alignment in one
+// transaction. A published scenario is read-only.
+func (s *Store) ReplaceTerritories(ctx context.Context, scenarioID int64, territories []*terrane.Territory, alignment map[string]string, actor string) error {
+	if err := checkAlignment(territories, alignment); err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		sc, err := findScenario(ctx, tx, scenarioID)
+		if err != nil {
+			return err
+		}
+		if sc.Status == terrane.StatusPublished {
+			return terrane.Errorf(terrane.ECONFLICT, "scenario %d is published and read-only", scenarioID)
+		}
+		before := map[string]string{}
+		var rows []struct {
+			U string `db:"unit_id"`
+			T string `db:"territory_id"`
+		}
+		if err := tx.SelectContext(ctx, &rows, tx.Rebind(`SELECT unit_id, territory_id FROM assignments WHERE scenario_id = ?`), scenarioID); err != nil {
+			return err
+		}
+		for _, r := range rows {
+			before[r.U] = r.T
+		}
+		moved := 0
+		for u, t := range alignment {
+			if before[u] != t {
+				moved++
+			}
+		}
+		for _, table := range []string{"assignments", "territories"} {
+			if _, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM `+table+` WHERE scenario_id = ?`), scenarioID); err != nil {
+				return err
+			}
+		}
+		if err := s.writeTerritories(ctx, tx, scenarioID, territories, alignment); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE scenarios SET updated_at = ? WHERE id = ?`), s.stamp(), scenarioID); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, scenarioID, actor, "assign", map[string]any{"territories": len(territories), "units": len(alignment), "units_moved": moved})
+	})
+}
+
+// FindAlignment returns a scenario's unit id → territory id.
+func (s *Store) FindAlignment(ctx context.Context, scenarioID int64) (map[string]string, error) {
+	if _, err := s.FindScenarioByID(ctx, scenarioID); err != nil {
+		return nil, err
+	}
+	var rows []struct {
+		U string `db:"unit_id"`
+		T string `db:"territory_id"`
+	}
+	if err := s.db.SelectContext(ctx, &rows, s.db.Rebind(`SELECT unit_id, territory_id FROM assignments WHERE scenario_id = ?`), scenarioID); err != nil {
+		return nil, fmt.Errorf("data: find alignment of scenario %d: %w", scenarioID, err)
+	}
+	out := make(map[string]string, len(rows))
+	for _, r := range rows {
+		out[r.U] = r.T
+	}
+	return out, nil
+}
+
+// FindAudit returns a scenario's audit trail, oldest first.
+func (s *Store) FindAudit(ctx context.Context, scenarioID int64) ([]*terrane.AuditEntry, error) {
+	var rows []struct {
+		ID         int64  `db:"id"`
+		ScenarioID int64  `db:"scenario_id"`
+		Actor      string `db:"actor"`
+		Action     string `db:"action"`
+		Detail     string `db:"detail"`
+		At         string `db:"at"`
+	}
+	if err := s.db.SelectContext(ctx, &rows, s.db.Rebind(`SELECT id, scenario_id, actor, action, detail, at FROM audit WHERE scenario_id = ? ORDER BY id`), scenarioID); err != nil {
+		return nil, fmt.Errorf("data: find audit of scenario %d: %w", scenarioID, err)
+	}
+	out := make([]*terrane.AuditEntry, len(rows))
+	for i, r := range rows {
+		out[i] = &terrane.AuditEntry{ID: r.ID, ScenarioID: r.ScenarioID, Actor: r.Actor, Action: r.Action, Detail: r.Detail, At: parseStamp(r.At)}
+	}
+	return out, nil
+}

@@ -1,0 +1,159 @@
+package terrane
+
+import (
+	"context"
+	"math"
+	"regexp"
+
+	"github.com/paulmach/orb"
+)
+
+// Layer is a named set of units of one kind of geography, e.g. "us-counties".
+type Layer struct {
+	ID          string `json:"id" db:"id"`                   // slug, e.g. "us-counties"
+	Name        string `json:"name" db:"name"`               // for people
+	Description string `json:"description" db:"description"` // source and vintage
+	UnitCount   int    `json:"unit_count" db:"unit_count"`   // computed on read
+}
+
+var slugPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,63}$`)
+
+// Validate reports the first problem with the layer's fields.
+func (l *Layer) Validate() error {
+	if !slugPattern.MatchString(l.ID) {
+		return Errorf(EINVALID, "layer id %q: must be 1-64 lowercase letters, digits, '.', '_' or '-'", l.ID)
+	}
+	if l.Name == "" {
+		return Errorf(EINVALID, "layer %s: name is required", l.ID)
+	}
+	return nil
+}
+
+// Unit is the smallest piece of geography a plan moves: a county, a ZIP, a
+// country or a custom polygon.
+type Unit struct {
+	Layer      string             `json:"layer"`
+	ID         string             `json:"id"`         // unique within the layer, e.g. county FIPS "06037"
+	Name       string             `json:"name"`       // e.g. "Los Angeles"
+	Region     string             `json:"region"`     // the enclosing region, e.g. state "CA"; may be empty
+	Geometry   orb.Geometry       `json:"-"`          // Polygon, MultiPolygon or Point; lon/lat degrees (WGS84)
+	Centroid   orb.Point          `json:"centroid"`   // lon/lat degrees
+	Attributes map[string]float64 `json:"attributes"` // measures such as "pop_2018" (people); absent = unknown
+}
+
+// Validate reports the first problem with the unit's fields. Geometry validity
+// (rings, winding) is checked by the geo package at import.
+func (u *Unit) Validate() error {
+	if u.ID == "" {
+		return Errorf(EINVALID, "unit: id is required")
+	}
+	if u.Geometry == nil {
+		return Errorf(EINVALID, "unit %s: geometry is required", u.ID)
+	}
+	for k, v := range u.Attributes {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return Errorf(EINVALID, "unit %s: attribute %q is not a finite number", u.ID, k)
+		}
+	}
+	return nil
+}
+
+// Account is a customer or prospect with a location, revenue and an owner.
+type Account struct {
+	ID         string    `json:"id"` // unique, e.g. "CG-12520@42420"
+	Name       string    `json:"name"`
+	Segment    string    `json:"segment"`
+	PostalCode string    `json:"postal_code"` // 5-digit ZIP for US accounts; may be empty
+	Location   orb.Point `json:"location"`    // lon/lat degrees
+	Layer      string    `json:"layer"`       // the layer UnitID refers to
+	UnitID     string    `json:"unit_id"`     // the unit containing the account
+	Revenue    float64   `json:"revenue"`     // dollars per year, mean over the history loaded
+	Owner      string    `json:"owner"`       // rep name; empty = unowned
+}
+
+// Validate reports the first problem with the account's fields.
+func (a *Account) Validate() error {
+	switch {
+	case a.ID == "":
+		return Errorf(EINVALID, "account: id is required")
+	case !finite(a.Revenue) || a.Revenue < 0:
+		return Errorf(EINVALID, "account %s: revenue must be a finite number ≥ 0", a.ID)
+	case !finite(a.Location[0]) || !finite(a.Location[1]) || math.Abs(a.Location[0]) > 180 || math.Abs(a.Location[1]) > 90:
+		return Errorf(EINVALID, "account %s: location must be lon in [-180,180], lat in [-90,90]", a.ID)
+	}
+	return nil
+}
+
+// MarketEstimate is what is known of a unit's market: its size, current
+// revenue and shares. Shares are fractions in [0,1].
+type MarketEstimate struct {
+	Layer      string  `json:"layer"`
+	UnitID     string  `json:"unit_id"`
+	Market     float64 `json:"market"`     // addressable revenue, dollars per year
+	Revenue    float64 `json:"revenue"`    // current revenue, dollars per year
+	Share      float64 `json:"share"`      // current share = revenue / market
+	Saturation float64 `json:"saturation"` // share attainable with unlimited effort
+	Floor      float64 `json:"floor"`      // share kept with zero effort
+	Low        float64 `json:"low"`        // low end of the market size range, dollars per year
+	High       float64 `json:"high"`       // high end of the market size range, dollars per year
+}
+
+// Validate checks ranges: non-negative money, shares in [0,1] with
+// floor ≤ share ≤ saturation, low ≤ market ≤ high when a range is given.
+func (m *MarketEstimate) Validate() error {
+	for name, v := range map[string]float64{"market": m.Market, "revenue": m.Revenue, "share": m.Share,
+		"saturation": m.Saturation, "floor": m.Floor, "low": m.Low, "high": m.High} {
+		if !finite(v) || v < 0 {
+			return Errorf(EINVALID, "market estimate for unit %s: %s must be a finite number ≥ 0", m.UnitID, name)
+		}
+	}
+	switch {
+	case m.Saturation > 1 || m.Share > 1:
+		return Errorf(EINVALID, "market estimate for unit %s: shares must be ≤ 1", m.UnitID)
+	case m.Floor > m.Share || m.Share > m.Saturation:
+		return Errorf(EINVALID, "market estimate for unit %s: need floor ≤ share ≤ saturation, got %g, %g, %g", m.UnitID, m.Floor, m.Share, m.Saturation)
+	case (m.Low != 0 || m.High != 0) && (m.Low > m.Market || m.High < m.Market):
+		return Errorf(EINVALID, "market estimate for unit %s: need low ≤ market ≤ high", m.UnitID)
+	}
+	return nil
+}
+
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+
+// UnitFilter selects units; zero fields select everything.
+type UnitFilter struct {
+	Layer  string
+	IDs    []string
+	Offset int
+	Limit  int // 0 = no limit
+}
+
+// AccountFilter selects accounts; zero fields select everything.
+type AccountFilter struct {
+	Layer   string
+	UnitIDs []string
+	Owner   string
+	Offset  int
+	Limit   int // 0 = no limit
+}
+
+// GeographyService manages layers, units, their adjacency, accounts and
+// market estimates.
+type GeographyService interface {
+	CreateLayer(ctx context.Context, l *Layer) error
+	FindLayerByID(ctx context.Context, id string) (*Layer, error)
+	FindLayers(ctx context.Context) ([]*Layer, error)
+	// ReplaceUnits replaces all units of the layer (creating it if needed) in one transaction.
+	ReplaceUnits(ctx context.Context, layer string, units []*Unit) error
+	FindUnits(ctx context.Context, f UnitFilter) ([]*Unit, error)
+	// UnitsGeoJSON writes the layer's units as a GeoJSON FeatureCollection
+	// straight from the stored geometry, without decoding it.
+	UnitsGeoJSON(ctx context.Context, f UnitFilter) ([]byte, error)
+	// SetAdjacency stores the layer's neighbour graph as pairs of unit ids.
+	SetAdjacency(ctx context.Context, layer string, edges [][2]string) error
+	FindAdjacency(ctx context.Context, layer string) ([][2]string, error)
+	CreateAccounts(ctx context.Context, accounts []*Account) error
+	FindAccounts(ctx context.Context, f AccountFilter) ([]*Account, error)
+	UpsertMarketEstimates(ctx context.Context, estimates []*MarketEstimate) error
+	FindMarketEstimates(ctx context.Context, layer string) ([]*MarketEstimate, error)
+}

@@ -1,0 +1,147 @@
+package terrane
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+)
+
+// Scenario states. A scenario moves draft → approved → published; only one
+// scenario is published at a time and a published scenario is read-only.
+const (
+	StatusDraft     = "draft"
+	StatusApproved  = "approved"
+	StatusPublished = "published"
+)
+
+// Resource is something to allocate: money, headcount, attention, or one the
+// user adds.
+type Resource struct {
+	Name     string  `json:"name"`      // e.g. "headcount"
+	Unit     string  `json:"unit"`      // what one unit of it is, e.g. "reps", "dollars per year", "hours per year"
+	UnitCost float64 `json:"unit_cost"` // dollars per unit of the resource; 0 = free
+	Integer  bool    `json:"integer"`   // allocated in whole units
+	Total    float64 `json:"total"`     // the most that may be allocated in all; 0 = no limit
+}
+
+// Territory is a named set of units in a scenario, owned by zero or more reps.
+type Territory struct {
+	ScenarioID int64              `json:"scenario_id"`
+	ID         string             `json:"id"`      // unique within the scenario, e.g. "CA"
+	Name       string             `json:"name"`    // for people
+	Parent     string             `json:"parent"`  // id of the enclosing region territory; empty = top level
+	Owners     []string           `json:"owners"`  // rep names
+	Current    map[string]float64 `json:"current"` // current amount per resource name, in the resource's unit
+	Locked     bool               `json:"locked"`  // keep its units and its allocation as they are
+}
+
+// Validate reports the first problem with the territory's fields.
+func (t *Territory) Validate() error {
+	if t.ID == "" {
+		return Errorf(EINVALID, "territory: id is required")
+	}
+	for r, v := range t.Current {
+		if !finite(v) || v < 0 {
+			return Errorf(EINVALID, "territory %s: current %s must be a finite number ≥ 0", t.ID, r)
+		}
+	}
+	return nil
+}
+
+// Scenario is a named plan: an alignment of units to territories, resource
+// totals and constraints, market assumptions and solver settings.
+type Scenario struct {
+	ID        int64           `json:"id"`
+	Name      string          `json:"name"` // unique
+	Layer     string          `json:"layer"`
+	ParentID  int64           `json:"parent_id"` // scenario it was branched from; 0 = none (a baseline)
+	Status    string          `json:"status"`    // draft, approved or published
+	Budget    float64         `json:"budget"`    // dollars per year over all resources; 0 = no budget limit
+	Resources []Resource      `json:"resources"`
+	Settings  json.RawMessage `json:"settings"` // solver settings and market assumptions, free-form JSON object
+	CreatedBy string          `json:"created_by"`
+	CreatedAt time.Time       `json:"created_at"`
+	UpdatedAt time.Time       `json:"updated_at"`
+}
+
+// Validate reports the first problem with the scenario's fields.
+func (s *Scenario) Validate() error {
+	switch {
+	case s.Name == "":
+		return Errorf(EINVALID, "scenario: name is required")
+	case len(s.Name) > 200:
+		return Errorf(EINVALID, "scenario: name is longer than 200 characters")
+	case s.Layer == "":
+		return Errorf(EINVALID, "scenario %q: layer is required", s.Name)
+	case !finite(s.Budget) || s.Budget < 0:
+		return Errorf(EINVALID, "scenario %q: budget must be a finite number ≥ 0", s.Name)
+	}
+	switch s.Status {
+	case StatusDraft, StatusApproved, StatusPublished:
+	default:
+		return Errorf(EINVALID, "scenario %q: status must be draft, approved or published, not %q", s.Name, s.Status)
+	}
+	seen := map[string]bool{}
+	for i, r := range s.Resources {
+		switch {
+		case r.Name == "":
+			return Errorf(EINVALID, "scenario %q: resources[%d].name is required", s.Name, i)
+		case seen[r.Name]:
+			return Errorf(EINVALID, "scenario %q: resource %q appears twice", s.Name, r.Name)
+		case !finite(r.UnitCost) || r.UnitCost < 0:
+			return Errorf(EINVALID, "scenario %q: resource %q unit_cost must be ≥ 0", s.Name, r.Name)
+		case !finite(r.Total) || r.Total < 0:
+			return Errorf(EINVALID, "scenario %q: resource %q total must be ≥ 0", s.Name, r.Name)
+		}
+		seen[r.Name] = true
+	}
+	if len(s.Settings) > 0 && !json.Valid(s.Settings) {
+		return Errorf(EINVALID, "scenario %q: settings must be valid JSON", s.Name)
+	}
+	return nil
+}
+
+// ScenarioFilter selects scenarios; zero fields select everything.
+type ScenarioFilter struct {
+	Layer  string
+	Status string
+	Offset int
+	Limit  int // 0 = no limit
+}
+
+// ScenarioUpdate holds the fields to change; nil fields stay as they are.
+type ScenarioUpdate struct {
+	Name      *string
+	Status    *string
+	Budget    *float64
+	Resources []Resource // nil = unchanged
+	Settings  json.RawMessage
+}
+
+// AuditEntry records one change to a scenario: who, when, what.
+type AuditEntry struct {
+	ID         int64     `json:"id"`
+	ScenarioID int64     `json:"scenario_id"`
+	Actor      string    `json:"actor"`  // user name
+	Action     string    `json:"action"` // e.g. "create", "update", "assign", "publish"
+	Detail     string    `json:"detail"` // JSON or text describing the change
+	At         time.Time `json:"at"`
+}
+
+// ScenarioService manages scenarios, their territories and alignments, and
+// their audit trail. Every change is recorded with its actor.
+type ScenarioService interface {
+	// CreateScenario stores a scenario with its territories and alignment
+	// (unit id → territory id) in one transaction, and sets s.ID.
+	CreateScenario(ctx context.Context, s *Scenario, territories []*Territory, alignment map[string]string) error
+	FindScenarioByID(ctx context.Context, id int64) (*Scenario, error)
+	FindScenarios(ctx context.Context, f ScenarioFilter) ([]*Scenario, error)
+	UpdateScenario(ctx context.Context, id int64, upd ScenarioUpdate, actor string) (*Scenario, error)
+	DeleteScenario(ctx context.Context, id int64, actor string) error
+	FindTerritories(ctx context.Context, scenarioID int64) ([]*Territory, error)
+	// ReplaceTerritories replaces the scenario's territories and alignment in one transaction.
+	ReplaceTerritories(ctx context.Context, scenarioID int64, territories []*Territory, alignment map[string]string, actor string) error
+	// FindAlignment returns unit id → territory id.
+	FindAlignment(ctx context.Context, scenarioID int64) (map[string]string, error)
+	FindAudit(ctx context.Context, scenarioID int64) ([]*AuditEntry, error)
+}
