@@ -1,0 +1,188 @@
+package allocate
+
+import "math"
+
+// hill is the ADBUDG/Hill response x^c / (x^c + k^c), dimensionless in [0, 1).
+func hill(x, k, c float64) float64 {
+	if x <= 0 {
+		return 0
+	}
+	if c == 1 {
+		return x / (x + k)
+	}
+	t := math.Pow(x/k, c)
+	if math.IsInf(t, 1) {
+		return 1
+	}
+	return t / (1 + t)
+}
+
+// hillDeriv is d hill / dx, per unit of the resource.
+func hillDeriv(x, k, c float64) float64 {
+	if math.IsInf(x, 1) {
+		return 0
+	}
+	if c == 1 {
+		d := x + k
+		return k / (d * d)
+	}
+	if x <= 0 {
+		if c < 1 {
+			return math.Inf(1)
+		}
+		return 0
+	}
+	t := math.Pow(x/k, c)
+	if math.IsInf(t, 1) {
+		return 0
+	}
+	return c * t / (x * (1 + t) * (1 + t))
+}
+
+// hillDeriv2 is d² hill / dx², per unit squared.
+func hillDeriv2(x, k, c float64) float64 {
+	if x <= 0 || math.IsInf(x, 1) {
+		return 0
+	}
+	t := math.Pow(x/k, c)
+	if math.IsInf(t, 1) {
+		return 0
+	}
+	return hillDeriv(x, k, c) * ((c - 1) - 2*c*t/(1+t)) / x
+}
+
+// inflection is where an S-shaped Hill curve (c > 1) turns concave, units.
+func inflection(k, c float64) float64 {
+	if c <= 1 {
+		return 0
+	}
+	return k * math.Pow((c-1)/(c+1), 1/c)
+}
+
+func softplus(u float64) float64 {
+	if u > 0 {
+		return u + math.Log1p(math.Exp(-u))
+	}
+	return math.Log1p(math.Exp(u))
+}
+
+func sigmoid(u float64) float64 { return 1 / (1 + math.Exp(-u)) }
+
+func (it *item) value(x float64) float64 {
+	if it.a == 0 {
+		return -it.q * x
+	}
+	return it.a*hill(x, it.k, it.c) - it.q*x
+}
+
+// deriv is d value / dx, dollars per unit.
+func (it *item) deriv(x float64) float64 {
+	if it.a == 0 {
+		return -it.q
+	}
+	return it.a*hillDeriv(x, it.k, it.c) - it.q
+}
+
+// nonconcave reports whether the item's value is not concave on [lo, hi].
+func (it *item) nonconcave() bool {
+	return it.a > 0 && it.c > 1 && it.lo < inflection(it.k, it.c) && it.hi > it.lo
+}
+
+// stationary solves a·h'(x) = p for x on the concave (decreasing-h') branch,
+// p > 0 in dollars per unit. ok is false when a·h' < p everywhere (only for
+// c ≥ 1). The Newton iteration runs on u = c·log(x/k), where the equation
+// reads (1 − 1/c)·u − 2·softplus(u) = log(p·k/(a·c)): a concave decreasing
+// function on the branch, so Newton converges from any start on it.
+func (it *item) stationary(p float64) (x float64, ok bool) {
+	a, k, c := it.a, it.k, it.c
+	if c == 1 {
+		if p*k >= a {
+			return 0, false
+		}
+		return math.Sqrt(a*k/p) - k, true
+	}
+	y := math.Log(p * k / (a * c))
+	s := 1 - 1/c
+	u := it.u
+	if c > 1 {
+		uInfl := math.Log((c - 1) / (c + 1))
+		if s*uInfl-2*softplus(uInfl) <= y {
+			return 0, false
+		}
+		if math.IsNaN(u) || u <= uInfl {
+			u = math.Max(uInfl+1, -y/(1+1/c))
+		}
+	} else if math.IsNaN(u) {
+		if y > 0 {
+			u = y / s
+		} else {
+			u = -y / (1 + 1/c)
+		}
+	}
+	for iter := 0; iter < 100; iter++ {
+		sg := sigmoid(u)
+		f := s*u - 2*softplus(u) - y
+		fp := s - 2*sg
+		if fp > -1e-300 {
+			fp = -1e-300
+		}
+		du := f / fp
+		u -= du
+		if math.Abs(du) <= 1e-13*(1+math.Abs(u)) {
+			break
+		}
+	}
+	it.u = u
+	return k * math.Exp(u/c), true
+}
+
+// best maximizes value(x) − π·x over the item's domain, for price π ≥ 0 in
+// dollars per unit. dxdp is d x / d π where x is interior and continuous,
+// else 0.
+func (it *item) best(pi float64, integer bool) (x, dxdp float64) {
+	if it.lo == it.hi {
+		return it.lo, 0
+	}
+	p := it.q + pi
+	if it.a == 0 {
+		if p >= 0 {
+			return it.lo, 0
+		}
+		return it.hi, 0
+	}
+	if p <= 0 {
+		return it.hi, 0
+	}
+	xs, ok := it.stationary(p)
+	if !ok {
+		xs = 0
+	}
+	x = math.Min(math.Max(xs, it.lo), it.hi)
+	phi := func(v float64) float64 { return it.a*hill(v, it.k, it.c) - p*v }
+	if integer {
+		f := math.Floor(x)
+		cands := [4]float64{f, f + 1, it.lo, it.lo}
+		if it.c > 1 {
+			cands[3] = math.Floor(inflection(it.k, it.c))
+		}
+		bx, bv := it.lo, phi(it.lo)
+		for _, v := range cands {
+			if v < it.lo || v > it.hi || v == bx {
+				continue
+			}
+			if pv := phi(v); pv > bv || (pv == bv && v < bx) {
+				bx, bv = v, pv
+			}
+		}
+		return bx, 0
+	}
+	if it.c > 1 && x > it.lo && phi(x) <= phi(it.lo) {
+		return it.lo, 0
+	}
+	if x > it.lo && x < it.hi && ok {
+		if d2 := it.a * hillDeriv2(x, it.k, it.c); d2 < 0 {
+			dxdp = 1 / d2
+		}
+	}
+	return x, dxdp
+}

@@ -1,0 +1,425 @@
+package allocate
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"time"
+)
+
+// Status says what a Result proves.
+type Status string
+
+const (
+	// Optimal: the gap between Objective and the proven Bound is at most
+	// Settings.GapTolerance.
+	Optimal Status = "optimal"
+	// Feasible: every constraint holds but the gap is larger than the
+	// tolerance (S-shaped curves, several integer resources sharing the
+	// budget, or the iteration limit).
+	Feasible Status = "feasible"
+	// Infeasible: no allocation satisfies every constraint; Result.Conflicts
+	// names the constraints that clash.
+	Infeasible Status = "infeasible"
+)
+
+// Settings tune Solve. The zero value works.
+type Settings struct {
+	// GapTolerance is the relative gap at or below which a result is
+	// Optimal; 0 means 1e-6.
+	GapTolerance float64
+	// MaxIterations caps the evaluations of each price search; 0 means 300.
+	MaxIterations int
+	// WarmStart, when not nil, seeds the price searches with its shadow
+	// prices (what-if sweeps pass the previous result).
+	WarmStart *Result
+}
+
+// Result is the answer to a Problem, in the canonical JSON form written by
+// `terrane solve allocate`.
+type Result struct {
+	// Status is Optimal, Feasible or Infeasible.
+	Status Status `json:"status"`
+	// Objective is the objective recomputed from Allocation, dollars per
+	// period (0 when infeasible).
+	Objective float64 `json:"objective"`
+	// Bound is a proven upper bound on the optimal objective, dollars per
+	// period (0 when infeasible).
+	Bound float64 `json:"bound"`
+	// Gap is (Bound − Objective) / max(1, |Objective|), dimensionless.
+	Gap float64 `json:"gap"`
+	// Allocation maps territory id → resource name → amount, units.
+	Allocation map[string]map[string]float64 `json:"allocation"`
+	// Revenue maps territory id → expected revenue at Allocation, dollars
+	// per period.
+	Revenue map[string]float64 `json:"revenue"`
+	// Marginal maps territory id → resource name → d revenue / d x at
+	// Allocation, dollars per period per unit (the right derivative; an
+	// infinite slope at 0 is reported as math.MaxFloat64).
+	Marginal map[string]map[string]float64 `json:"marginal"`
+	// ShadowPrices maps "budget" and each resource name with a total to the
+	// gain in objective from one more unit of that constraint at the
+	// margin: objective dollars per budget dollar, per unit of the resource.
+	// 0 means the constraint is slack.
+	ShadowPrices map[string]float64 `json:"shadow_prices"`
+	// ChangePrices maps each resource in max_change to the objective gained
+	// per unit of looser change limit, objective dollars per unit.
+	ChangePrices map[string]float64 `json:"change_prices,omitempty"`
+	// Used maps each resource name to Σ_i x_ir, units, and "budget" to the
+	// dollars spent.
+	Used map[string]float64 `json:"used,omitempty"`
+	// TotalRevenue is Σ_i revenue_i, dollars per period.
+	TotalRevenue float64 `json:"total_revenue"`
+	// Conflicts lists the constraints that cannot all hold (Infeasible).
+	Conflicts []string `json:"conflicts,omitempty"`
+	// Evaluations counts full passes over the territories, a
+	// machine-independent measure of work.
+	Evaluations int `json:"evaluations"`
+	// Seconds is the wall-clock solve time.
+	Seconds float64 `json:"seconds"`
+}
+
+type solver struct {
+	ctx     context.Context
+	m       *model
+	maxIter int
+	iters   int
+	warm    map[string]float64
+}
+
+// outcome is the solution in index form.
+type outcome struct {
+	x      [][]float64 // units per resource and territory
+	bound  float64     // upper bound on Σ value, objective dollars
+	mu     float64
+	lambda []float64
+}
+
+// Solve maximizes p's objective. It returns an error only for malformed
+// input (an *InputError) or a cancelled context; infeasible problems return
+// a Result with Status Infeasible.
+func Solve(ctx context.Context, p *Problem, set *Settings) (*Result, error) {
+	start := time.Now()
+	if set == nil {
+		set = &Settings{}
+	}
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	m, conflicts := build(p)
+	if len(conflicts) > 0 {
+		return &Result{Status: Infeasible, Conflicts: conflicts, Seconds: time.Since(start).Seconds()}, nil
+	}
+	if err := m.unbounded(); err != nil {
+		return nil, err
+	}
+	s := &solver{ctx: ctx, m: m, maxIter: set.MaxIterations, warm: map[string]float64{}}
+	if s.maxIter <= 0 {
+		s.maxIter = 300
+	}
+	if w := set.WarmStart; w != nil {
+		for k, v := range w.ShadowPrices {
+			s.warm[k] = v
+		}
+	}
+	o := s.solve()
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("allocate: %w", err)
+	}
+	res := s.result(p, o)
+	tol := set.GapTolerance
+	if tol <= 0 {
+		tol = 1e-6
+	}
+	res.Status = Feasible
+	if res.Gap <= tol {
+		res.Status = Optimal
+	}
+	res.Seconds = time.Since(start).Seconds()
+	return res, nil
+}
+
+func (s *solver) solve() *outcome {
+	m := s.m
+	R := len(m.res)
+	o := &outcome{x: make([][]float64, R), lambda: make([]float64, R)}
+	solT := make([]*resSol, R)
+	var coupled []*resModel
+	var cSolT []*resSol
+	var cIdx []int
+	for r, rm := range m.res {
+		if !rm.coupled || !math.IsInf(rm.total, 1) {
+			solT[r] = s.solveTotal(rm, rm.total, s.warm[rm.name]+s.warm["budget"]*rm.cost, 0)
+		}
+		if rm.coupled {
+			coupled, cSolT, cIdx = append(coupled, rm), append(cSolT, solT[r]), append(cIdx, r)
+			continue
+		}
+		o.x[r], o.lambda[r] = solT[r].x, solT[r].price
+		o.bound += solT[r].bound
+	}
+	if len(coupled) == 0 {
+		return o
+	}
+	bs := s.budgetSolve(coupled, cSolT, m.budget, s.warm["budget"], 0)
+	var ints []int
+	for k, rm := range coupled {
+		if rm.integer {
+			ints = append(ints, k)
+		}
+	}
+	if len(ints) > 0 && bs.mu > 0 {
+		bs = s.integerSearch(coupled, cSolT, ints, bs)
+	}
+	for k, r := range cIdx {
+		o.x[r], o.lambda[r] = bs.x[k], bs.lambda[k]
+	}
+	o.mu = bs.mu
+	o.bound += bs.bound
+	return o
+}
+
+// integerSearch improves the budget-sharing solution over the totals H of
+// the integer resources: for fixed H each integer resource is solved alone
+// by marginal analysis and the continuous ones share what is left of the
+// budget. The value F(H) is concave when every curve is concave, so with
+// one integer resource the local optimum is global, and concavity turns the
+// neighbours' bounds into a bound over every H.
+func (s *solver) integerSearch(res []*resModel, solT []*resSol, ints []int, relaxed *budgetSol) *budgetSol {
+	isInt := make([]bool, len(res))
+	var cont []*resModel
+	var contT []*resSol
+	var contIdx []int
+	concave := true
+	for _, rm := range res {
+		concave = concave && !rm.hasNonconcave()
+	}
+	for _, k := range ints {
+		isInt[k] = true
+	}
+	floorCont := 0.0
+	for k, rm := range res {
+		if !isInt[k] {
+			cont, contT, contIdx = append(cont, rm), append(contT, solT[k]), append(contIdx, k)
+			floorCont += rm.cost * rm.sumLo()
+		}
+	}
+	B := s.m.budget
+	lo := make([]float64, len(ints))
+	hiH := make([]float64, len(ints))
+	H := make([]float64, len(ints))
+	for j, k := range ints {
+		rm := res[k]
+		lo[j] = rm.sumLo()
+		others := floorCont
+		for j2, k2 := range ints {
+			if j2 != j {
+				others += res[k2].cost * res[k2].sumLo()
+			}
+		}
+		x0 := make([]float64, len(rm.items))
+		d0, _, _ := rm.eval(0, x0)
+		hiH[j] = math.Min(math.Min(rm.total, d0), math.Floor((B-others)/rm.cost+1e-9))
+		H[j] = math.Min(math.Max(relaxed.hiUse[k], lo[j]), hiH[j])
+	}
+	type point struct {
+		sol   *budgetSol
+		vals  []*resSol
+		value float64
+		bound float64
+	}
+	cache := map[string]*point{}
+	vcache := make([]map[float64]*resSol, len(ints))
+	for j := range vcache {
+		vcache[j] = map[float64]*resSol{}
+	}
+	mu := relaxed.mu
+	F := func(H []float64) *point {
+		key := fmt.Sprint(H)
+		if pt, ok := cache[key]; ok {
+			return pt
+		}
+		pt := &point{vals: make([]*resSol, len(ints))}
+		left := B
+		for j, k := range ints {
+			rm := res[k]
+			v, ok := vcache[j][H[j]]
+			if !ok {
+				v = s.solveTotal(rm, H[j], mu*rm.cost, 0)
+				vcache[j][H[j]] = v
+			}
+			pt.vals[j] = v
+			pt.value += v.val
+			pt.bound += v.bound
+			left -= rm.cost * v.use
+		}
+		if left < floorCont-1e-9*math.Max(1, B) {
+			pt.value, pt.bound = math.Inf(-1), math.Inf(-1)
+			cache[key] = pt
+			return pt
+		}
+		if len(cont) > 0 {
+			pt.sol = s.budgetSolve(cont, contT, math.Max(left, floorCont), mu, 0)
+			if pt.sol.mu > 0 {
+				mu = pt.sol.mu
+			}
+			pt.value += pt.sol.val
+			pt.bound += pt.sol.bound
+		}
+		cache[key] = pt
+		return pt
+	}
+	best := F(H)
+	for improved := true; improved && s.ctx.Err() == nil; {
+		improved = false
+		for j := range ints {
+			for _, d := range []float64{1, -1} {
+				for {
+					next := append([]float64(nil), H...)
+					next[j] += d
+					if next[j] < lo[j] || next[j] > hiH[j] {
+						break
+					}
+					pt := F(next)
+					if !(pt.value > best.value*(1+1e-15)+1e-12) {
+						break
+					}
+					H, best, improved = next, pt, true
+				}
+			}
+		}
+	}
+	bound := relaxed.bound
+	if concave && len(ints) == 1 {
+		cb := best.bound
+		if H[0]+1 <= hiH[0] {
+			nb := F([]float64{H[0] + 1})
+			slope := math.Max(0, nb.bound-best.value)
+			cb = math.Max(cb, nb.bound+slope*(hiH[0]-H[0]-1))
+		}
+		if H[0]-1 >= lo[0] {
+			pb := F([]float64{H[0] - 1})
+			slope := math.Max(0, pb.bound-best.value)
+			cb = math.Max(cb, pb.bound+slope*(H[0]-1-lo[0]))
+		}
+		bound = math.Min(bound, cb)
+	}
+	out := &budgetSol{x: make([][]float64, len(res)), use: make([]float64, len(res)), lambda: make([]float64, len(res)), hiUse: make([]float64, len(res))}
+	out.mu = relaxed.mu
+	if best.sol != nil {
+		out.mu = best.sol.mu
+		for c, k := range contIdx {
+			out.x[k], out.use[k], out.lambda[k] = best.sol.x[c], best.sol.use[c], best.sol.lambda[c]
+		}
+	}
+	for j, k := range ints {
+		v := best.vals[j]
+		out.x[k], out.use[k] = v.x, v.use
+		if H[j] >= res[k].total {
+			out.lambda[k] = math.Max(0, v.price-out.mu*res[k].cost)
+		}
+	}
+	out.val = best.value
+	out.bound = math.Max(bound, best.value)
+	return out
+}
+
+// result assembles the Result from the index form, recomputing the
+// objective from the allocation.
+func (s *solver) result(p *Problem, o *outcome) *Result {
+	m := s.m
+	res := &Result{
+		Allocation:   make(map[string]map[string]float64, len(p.Territories)),
+		Marginal:     make(map[string]map[string]float64, len(p.Territories)),
+		ShadowPrices: map[string]float64{},
+		Used:         map[string]float64{},
+		Evaluations:  s.iters,
+	}
+	for i, t := range p.Territories {
+		a := make(map[string]float64, len(m.res))
+		g := make(map[string]float64, len(m.res))
+		for r, rm := range m.res {
+			x := o.x[r][i]
+			if rm.integer {
+				x = math.Round(x)
+			}
+			a[rm.name] = x
+			d := 0.0
+			if cv, ok := t.Curves[rm.name]; ok {
+				c := cv.Shape
+				if c == 0 {
+					c = 1
+				}
+				d = cv.Beta * hillDeriv(x, cv.K, c)
+				if math.IsInf(d, 1) {
+					d = math.MaxFloat64
+				}
+			}
+			g[rm.name] = d
+		}
+		res.Allocation[t.ID] = a
+		res.Marginal[t.ID] = g
+	}
+	obj, rev := Evaluate(p, res.Allocation)
+	res.Objective, res.Revenue = obj, rev
+	for _, v := range rev {
+		res.TotalRevenue += v
+	}
+	spent := 0.0
+	for r, rm := range m.res {
+		u := 0.0
+		for _, t := range p.Territories {
+			u += res.Allocation[t.ID][rm.name]
+		}
+		res.Used[rm.name] = u
+		spent += rm.cost * u
+		if !math.IsInf(rm.total, 1) {
+			res.ShadowPrices[rm.name] = o.lambda[r]
+		}
+	}
+	if !math.IsInf(m.budget, 1) {
+		res.Used["budget"] = spent
+		res.ShadowPrices["budget"] = o.mu
+	}
+	res.ChangePrices = s.changePrices(p, o)
+	res.Bound = math.Max(m.constant+o.bound, res.Objective)
+	res.Gap = (res.Bound - res.Objective) / math.Max(1, math.Abs(res.Objective))
+	return res
+}
+
+// changePrices is, per resource with a change limit, the derivative of the
+// objective with respect to that limit: Σ over items held at a bound set by
+// the limit of their reduced marginal value, objective dollars per unit.
+func (s *solver) changePrices(p *Problem, o *outcome) map[string]float64 {
+	if len(p.MaxChange) == 0 {
+		return nil
+	}
+	out := map[string]float64{}
+	for r, rm := range s.m.res {
+		mc, ok := p.MaxChange[rm.name]
+		if !ok {
+			continue
+		}
+		price := o.lambda[r] + o.mu*rm.cost
+		v := 0.0
+		for i, t := range p.Territories {
+			if t.Locked || rm.integer {
+				continue
+			}
+			it := &rm.items[i]
+			x := o.x[r][i]
+			cur := t.Current[rm.name]
+			red := it.deriv(x) - price
+			if math.IsInf(red, 0) {
+				continue
+			}
+			if x >= cur+mc-1e-9*math.Max(1, mc) && x >= it.hi-1e-12 && red > 0 {
+				v += red
+			} else if x <= cur-mc+1e-9*math.Max(1, mc) && x <= it.lo+1e-12 && red < 0 {
+				v -= red
+			}
+		}
+		out[rm.name] = v
+	}
+	return out
+}
