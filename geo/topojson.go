@@ -73,26 +73,61 @@ func DecodeTopoJSON(data []byte, object string) ([]Feature, error) {
 	if err := json.Unmarshal(raw, &root); err != nil {
 		return nil, fmt.Errorf("geo: topojson: object %q: %w", object, err)
 	}
-	if root.Type != nil && *root.Type == "GeometryCollection" {
-		features := make([]Feature, 0, len(root.Geometries))
+	var members []topoGeometry
+	collection := root.Type != nil && *root.Type == "GeometryCollection"
+	if collection {
+		members = make([]topoGeometry, len(root.Geometries))
 		for i, rg := range root.Geometries {
-			var tg topoGeometry
-			if err := json.Unmarshal(rg, &tg); err != nil {
+			if err := json.Unmarshal(rg, &members[i]); err != nil {
 				return nil, fmt.Errorf("geo: topojson: object %q geometry %d: %w", object, i, err)
 			}
-			f, err := d.feature(&tg)
+		}
+	} else {
+		members = []topoGeometry{root}
+	}
+	// A bow-tie across an arc junction can only be cut inside one ring (see cleanRing); the
+	// crossing point then replaces the two twisted positions in every arc, and the features are
+	// rebuilt, so that neighbours stay identical along their shared boundary. A few passes
+	// settle it; the last pass keeps whatever ring-level repairs remain.
+	const passes = 4
+	for pass := 0; ; pass++ {
+		d.subst = map[orb.Point]orb.Point{}
+		features := make([]Feature, 0, len(members))
+		for i := range members {
+			f, err := d.feature(&members[i])
 			if err != nil {
-				return nil, fmt.Errorf("geo: topojson: object %q geometry %d%s: %w", object, i, idSuffix(f.ID), err)
+				if collection {
+					return nil, fmt.Errorf("geo: topojson: object %q geometry %d%s: %w", object, i, idSuffix(f.ID), err)
+				}
+				return nil, fmt.Errorf("geo: topojson: object %q%s: %w", object, idSuffix(f.ID), err)
 			}
 			features = append(features, f)
 		}
-		return features, nil
+		if len(d.subst) == 0 || pass == passes-1 {
+			return features, nil
+		}
+		d.substitute()
 	}
-	f, err := d.feature(&root)
-	if err != nil {
-		return nil, fmt.Errorf("geo: topojson: object %q%s: %w", object, idSuffix(f.ID), err)
+}
+
+// substitute replaces, in every arc, the positions recorded in d.subst and cleans the arcs
+// again.
+func (d *topoDecoder) substitute() {
+	for i, a := range d.arcs {
+		changed := false
+		for k, p := range a {
+			if x, ok := d.subst[p]; ok {
+				if !changed {
+					a = append([]orb.Point(nil), a...)
+					changed = true
+				}
+				a[k] = x
+			}
+		}
+		if changed {
+			d.arcs[i] = cleanArc(a)
+		}
 	}
-	return []Feature{f}, nil
 }
 
 func idSuffix(id string) string {
@@ -106,6 +141,8 @@ func idSuffix(id string) string {
 type topoDecoder struct {
 	transform *topoTransform
 	arcs      [][]orb.Point
+	// subst maps positions cut off by ring-level bow-tie repairs to their crossing point.
+	subst map[orb.Point]orb.Point
 }
 
 func newTopoDecoder(topo *topology) (*topoDecoder, error) {
@@ -128,9 +165,54 @@ func newTopoDecoder(topo *topology) (*topoDecoder, error) {
 				return nil, fmt.Errorf("arc %d position %d: coordinate is not finite", i, k)
 			}
 		}
-		d.arcs[i] = pts
+		d.arcs[i] = cleanArc(pts)
 	}
 	return d, nil
+}
+
+// cleanArc removes quantization artifacts inside one arc, keeping its endpoints: repeated
+// positions, zero-width spikes and bow-ties (segment i crossing segment i+2; the two positions
+// between are replaced by the crossing point). Cleaning arcs before they are stitched into rings
+// keeps neighbouring units, which share the arc, identical along their common boundary.
+func cleanArc(pts []orb.Point) []orb.Point {
+	if len(pts) < 3 {
+		return pts
+	}
+	for {
+		s := make([]orb.Point, 0, len(pts))
+		for _, p := range pts {
+			if len(s) > 0 && s[len(s)-1] == p {
+				continue
+			}
+			s = append(s, p)
+			for len(s) >= 3 && isSpike(s[len(s)-3], s[len(s)-2], s[len(s)-1]) {
+				c := s[len(s)-1]
+				s = s[:len(s)-2]
+				if s[len(s)-1] != c {
+					s = append(s, c)
+				}
+			}
+		}
+		if len(s) == 1 && len(pts) > 1 {
+			// A closed arc that collapsed to a point: keep it closed.
+			s = append(s, s[0])
+		}
+		changed := false
+		for i := 0; i+3 < len(s); i++ {
+			if !segmentsCross(s[i], s[i+1], s[i+2], s[i+3]) {
+				continue
+			}
+			if x, ok := crossing(s[i], s[i+1], s[i+2], s[i+3]); ok {
+				s = append(s[:i+1], append([]orb.Point{x}, s[i+3:]...)...)
+				changed = true
+				break
+			}
+		}
+		pts = s
+		if !changed {
+			return pts
+		}
+	}
 }
 
 func finite(p orb.Point) bool {
@@ -324,7 +406,11 @@ func (d *topoDecoder) polygon(rings [][]int) (orb.Polygon, error) {
 		if err != nil {
 			return nil, fmt.Errorf("ring %d: %w", k, err)
 		}
-		r2 := cleanRing(orb.Ring(ls))
+		r2 := cleanRing(orb.Ring(ls), func(b, c, x orb.Point) {
+			if d.subst != nil {
+				d.subst[b], d.subst[c] = x, x
+			}
+		})
 		if signedArea(r2) == 0 {
 			if k == 0 {
 				// The exterior collapsed under quantization: so does the whole polygon.
@@ -343,7 +429,9 @@ func (d *topoDecoder) polygon(rings [][]int) (orb.Polygon, error) {
 // itself). Neither changes the ring's area. Straight-through collinear positions are kept, since
 // a neighbouring unit's boundary may start there. The result is closed; it may have fewer than
 // 4 positions or zero area, which the caller checks.
-func cleanRing(r orb.Ring) orb.Ring {
+//
+// onCut, if not nil, is told of every bow-tie cut: positions b and c were replaced by x.
+func cleanRing(r orb.Ring, onCut func(b, c, x orb.Point)) orb.Ring {
 	if len(r) == 0 {
 		return r
 	}
@@ -385,9 +473,12 @@ func cleanRing(r orb.Ring) orb.Ring {
 		s = append(s, s[0])
 	}
 	if len(s) >= 5 {
-		if u, ok := untwist(s); ok {
+		if u, b, c, x, ok := untwist(s); ok {
+			if onCut != nil {
+				onCut(b, c, x)
+			}
 			// A bow-tie was cut off; the cut may leave a spike or a repeated position behind.
-			return cleanRing(u)
+			return cleanRing(u, onCut)
 		}
 	}
 	return orb.Ring(s)
@@ -395,19 +486,18 @@ func cleanRing(r orb.Ring) orb.Ring {
 
 // untwist repairs the first bow-tie that quantization leaves in a closed ring s: a segment i
 // crossing segment i+2, which traps a tiny loop of opposite orientation between them. Positions
-// i+1 and i+2 are replaced by the crossing point. The crossing is computed from the four
-// positions in a canonical order, so the neighbouring ring, which holds the same positions in
-// reverse, gets the same point. It returns the repaired closed ring and whether it changed
-// anything.
-func untwist(s []orb.Point) (orb.Ring, bool) {
+// b = s[i+1] and c = s[i+2] are replaced by the crossing point x. The crossing is computed from
+// the four positions in a canonical order, so the neighbouring ring, which holds the same
+// positions in reverse, gets the same point. It returns the repaired closed ring, b, c, x and
+// whether it changed anything.
+func untwist(s []orb.Point) (out orb.Ring, b, c, x orb.Point, ok bool) {
 	n := len(s) - 1 // segments of the closed ring
 	for i := 0; i < n; i++ {
 		j, k := (i+1)%n, (i+2)%n
-		a, b, c, d := s[i], s[j], s[k], s[(i+3)%n]
-		if !segmentsCross(a, b, c, d) {
+		if !segmentsCross(s[i], s[j], s[k], s[(i+3)%n]) {
 			continue
 		}
-		x, ok := crossing(a, b, c, d)
+		x, ok := crossing(s[i], s[j], s[k], s[(i+3)%n])
 		if !ok {
 			continue
 		}
@@ -421,9 +511,9 @@ func untwist(s []orb.Point) (orb.Ring, bool) {
 				out = append(out, s[m])
 			}
 		}
-		return append(out, out[0]), true
+		return append(out, out[0]), s[j], s[k], x, true
 	}
-	return nil, false
+	return nil, orb.Point{}, orb.Point{}, orb.Point{}, false
 }
 
 // crossing is the intersection point of the lines through segments ab and cd, computed from the
@@ -483,4 +573,20 @@ func signedArea(r orb.Ring) float64 {
 		s += (r[i][0]-o[0])*(r[i+1][1]-o[1]) - (r[i+1][0]-o[0])*(r[i][1]-o[1])
 	}
 	return s / 2
+}
+
+// dedupeRing drops repeated consecutive positions of a ring and closes it. Arcs were cleaned
+// already (cleanArc); the ring itself is otherwise left as stitched, so that units sharing an
+// arc keep bit-identical boundaries.
+func dedupeRing(r orb.Ring) orb.Ring {
+	s := make(orb.Ring, 0, len(r)+1)
+	for _, p := range r {
+		if len(s) == 0 || s[len(s)-1] != p {
+			s = append(s, p)
+		}
+	}
+	if len(s) > 0 && s[0] != s[len(s)-1] {
+		s = append(s, s[0])
+	}
+	return s
 }

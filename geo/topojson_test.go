@@ -179,7 +179,7 @@ func TestCleanRing(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got := cleanRing(append(orb.Ring(nil), tc.in...))
+			got := cleanRing(append(orb.Ring(nil), tc.in...), nil)
 			if diff := cmp.Diff(tc.want, got); diff != "" {
 				t.Errorf("cleanRing(%v) mismatch (-want +got):\n%s", tc.in, diff)
 			}
