@@ -120,6 +120,14 @@ func (m *MarketEstimate) Validate() error {
 
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 
+// MetaService keeps small facts about the database itself, such as whether
+// the sample dataset was loaded.
+type MetaService interface {
+	// Meta returns the value stored under key, or ENOTFOUND.
+	Meta(ctx context.Context, key string) (string, error)
+	SetMeta(ctx context.Context, key, value string) error
+}
+
 // UnitFilter selects units; zero fields select everything.
 type UnitFilter struct {
 	Layer  string
@@ -143,6 +151,9 @@ type GeographyService interface {
 	CreateLayer(ctx context.Context, l *Layer) error
 	FindLayerByID(ctx context.Context, id string) (*Layer, error)
 	FindLayers(ctx context.Context) ([]*Layer, error)
+	// DeleteLayer removes a layer with its units, accounts, market estimates
+	// and the scenarios drawn on it, in one transaction.
+	DeleteLayer(ctx context.Context, id string) error
 	// ReplaceUnits replaces all units of the layer (creating it if needed) in one transaction.
 	ReplaceUnits(ctx context.Context, layer string, units []*Unit) error
 	FindUnits(ctx context.Context, f UnitFilter) ([]*Unit, error)

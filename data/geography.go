@@ -356,3 +356,51 @@ func (s *Store) FindMarketEstimates(ctx context.Context, layer string) ([]*terra
 	}
 	return out, nil
 }
+
+// DeleteLayer removes a layer and everything drawn on it in one transaction.
+func (s *Store) DeleteLayer(ctx context.Context, id string) error {
+	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		var n int
+		if err := tx.GetContext(ctx, &n, tx.Rebind(`SELECT COUNT(*) FROM layers WHERE id = ?`), id); err != nil {
+			return err
+		} else if n == 0 {
+			return terrane.Errorf(terrane.ENOTFOUND, "layer %s not found", id)
+		}
+		for _, q := range []string{
+			`DELETE FROM runs WHERE scenario_id IN (SELECT id FROM scenarios WHERE layer_id = ?)`,
+			`DELETE FROM assignments WHERE scenario_id IN (SELECT id FROM scenarios WHERE layer_id = ?)`,
+			`DELETE FROM territories WHERE scenario_id IN (SELECT id FROM scenarios WHERE layer_id = ?)`,
+			`DELETE FROM scenarios WHERE layer_id = ?`,
+			`DELETE FROM accounts WHERE layer_id = ?`,
+			`DELETE FROM market_estimates WHERE layer_id = ?`,
+			`DELETE FROM units WHERE layer_id = ?`,
+			`DELETE FROM layers WHERE id = ?`,
+		} {
+			if _, err := tx.ExecContext(ctx, tx.Rebind(q), id); err != nil {
+				return fmt.Errorf("delete layer %s: %w", id, err)
+			}
+		}
+		return nil
+	})
+}
+
+// Meta returns the value stored under key, or ENOTFOUND.
+func (s *Store) Meta(ctx context.Context, key string) (string, error) {
+	var v string
+	err := mapErr(s.db.GetContext(ctx, &v, s.db.Rebind(`SELECT value FROM meta WHERE key = ?`), key))
+	if terrane.ErrorCode(err) == terrane.ENOTFOUND {
+		return "", terrane.Errorf(terrane.ENOTFOUND, "meta key %s not set", key)
+	}
+	return v, err
+}
+
+// SetMeta stores value under key, replacing any previous value.
+func (s *Store) SetMeta(ctx context.Context, key, value string) error {
+	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		if _, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM meta WHERE key = ?`), key); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO meta (key, value) VALUES (?, ?)`), key, value)
+		return err
+	})
+}

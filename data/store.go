@@ -45,6 +45,7 @@ var (
 	_ terrane.ScenarioService  = (*Store)(nil)
 	_ terrane.RunService       = (*Store)(nil)
 	_ terrane.UserService      = (*Store)(nil)
+	_ terrane.MetaService      = (*Store)(nil)
 )
 
 // ParseURL splits a database URL into the driver name and its data source.

@@ -2,6 +2,11 @@
 -- store replaces {{serial}} with each dialect's auto-increment primary key.
 -- Times are TEXT in RFC 3339 UTC with fixed width, so they sort as strings.
 
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
 CREATE TABLE layers (
     id          TEXT PRIMARY KEY,
     name        TEXT NOT NULL,

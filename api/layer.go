@@ -1,0 +1,61 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/terrane/terrane"
+)
+
+func (s *Server) listLayers(c *gin.Context) {
+	ls, err := s.svc.Geography.FindLayers(c.Request.Context())
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"layers": ls})
+}
+
+func (s *Server) getLayer(c *gin.Context) {
+	l, err := s.svc.Geography.FindLayerByID(c.Request.Context(), c.Param("layer"))
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, l)
+}
+
+// page reads offset and limit query parameters; limit 0 = all.
+func page(c *gin.Context, maxLimit int) (offset, limit int, err error) {
+	for name, dst := range map[string]*int{"offset": &offset, "limit": &limit} {
+		if v := c.Query(name); v != "" {
+			n, convErr := strconv.Atoi(v)
+			if convErr != nil || n < 0 {
+				return 0, 0, terrane.Errorf(terrane.EINVALID, "query parameter %s must be a whole number ≥ 0, not %q", name, v)
+			}
+			*dst = n
+		}
+	}
+	if maxLimit > 0 && limit > maxLimit {
+		return 0, 0, terrane.Errorf(terrane.EINVALID, "query parameter limit must be ≤ %d", maxLimit)
+	}
+	return offset, limit, nil
+}
+
+// layerUnits serves a layer's units as one GeoJSON FeatureCollection.
+func (s *Server) layerUnits(c *gin.Context) {
+	offset, limit, err := page(c, 0)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	b, err := s.svc.Geography.UnitsGeoJSON(c.Request.Context(), terrane.UnitFilter{Layer: c.Param("layer"), Offset: offset, Limit: limit})
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.Header("Cache-Control", "no-cache")
+	c.Data(http.StatusOK, "application/geo+json", b)
+}

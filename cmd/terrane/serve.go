@@ -1,0 +1,81 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"time"
+
+	"github.com/terrane/terrane"
+	"github.com/terrane/terrane/api"
+	"github.com/terrane/terrane/data"
+	"github.com/terrane/terrane/data/sample"
+)
+
+func init() {
+	register(command{path: "serve", summary: "serve the API and the web app (default sqlite:./var/terrane.db)", run: runServe})
+}
+
+// dbURL picks the database: the --db flag, else DATABASE_URL, else the default.
+func dbURL(env *environment, flagValue string) string {
+	if flagValue != "" {
+		return flagValue
+	}
+	if v := env.getenv("DATABASE_URL"); v != "" {
+		return v
+	}
+	return data.DefaultURL
+}
+
+// openStore opens the database and loads the sample dataset on first start.
+func openStore(ctx context.Context, env *environment, url string, logger *slog.Logger) (*data.Store, error) {
+	store, err := data.Open(ctx, url)
+	if err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	loaded, err := sample.Load(ctx, store)
+	if err != nil {
+		store.Close()
+		return nil, fmt.Errorf("load sample dataset: %w", err)
+	}
+	if loaded {
+		logger.Info("loaded the sample dataset", slog.String("layer", sample.LayerID), slog.Duration("took", time.Since(start)))
+	}
+	return store, nil
+}
+
+func runServe(ctx context.Context, env *environment, args []string) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(env.stderr)
+	addr := fs.String("addr", envOr(env, "TERRANE_ADDR", "127.0.0.1:8080"), "listen address HOST:PORT (env TERRANE_ADDR)")
+	db := fs.String("db", "", "database URL: sqlite:PATH or postgres://… (env DATABASE_URL; default "+data.DefaultURL+")")
+	if err := fs.Parse(args); err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	logger := slog.New(slog.NewTextHandler(env.stderr, nil))
+	store, err := openStore(ctx, env, dbURL(env, *db), logger)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", *addr, err)
+	}
+	srv := api.NewServer(api.Config{Version: terrane.Version},
+		api.Services{Geography: store, Scenarios: store, Runs: store, Users: store, Ping: store.Ping}, nil, logger)
+	logger.Info("terrane is serving", slog.String("url", "http://"+ln.Addr().String()), slog.String("db", store.Dialect()))
+	err = srv.Serve(ctx, ln, 10*time.Second)
+	logger.Info("terrane stopped")
+	return err
+}
+
+func envOr(env *environment, key, def string) string {
+	if v := env.getenv(key); v != "" {
+		return v
+	}
+	return def
+}
