@@ -1,0 +1,467 @@
+package align
+
+import (
+	"math"
+	"slices"
+)
+
+// capSearch is the state of the capacitated (and balanced, non-contiguous)
+// distance search: a center per territory and an assignment of units.
+type capSearch struct {
+	p        *problem
+	cen      []int // territory → center unit
+	centerOf []int // unit → territory it centers, −1
+	terr     []int // unit → territory
+	load     []float64
+	capT     []float64 // territory → most demand (capacity of its center, balance max)
+	members  [][]int
+	mpos     []int // unit → position in members[terr]
+	cand     [][]int32
+	cost     float64
+	moved    float64 // demand off its current territory
+	nCand    int
+}
+
+const capEps = 1e-9
+
+func newCapSearch(p *problem) *capSearch {
+	s := &capSearch{p: p, centerOf: make([]int, p.n), terr: make([]int, p.n), mpos: make([]int, p.n),
+		load: make([]float64, p.k), capT: make([]float64, p.k), members: make([][]int, p.k), cand: make([][]int32, p.n)}
+	s.nCand = min(p.k, 12)
+	return s
+}
+
+// capOf is the most demand a territory centered on c may hold.
+func (s *capSearch) capOf(c int) float64 {
+	h := s.p.hi
+	if cp := s.p.capacity[c]; cp > 0 {
+		h = math.Min(h, cp)
+	}
+	return h
+}
+
+func (s *capSearch) viol(t int, load float64) float64 {
+	v := 0.0
+	if load > s.capT[t] {
+		v += load - s.capT[t]
+	}
+	if load < s.p.lo {
+		v += s.p.lo - load
+	}
+	return v
+}
+
+func (s *capSearch) movedViol(m float64) float64 { return math.Max(0, m-s.p.moveCap) }
+
+// total returns the violation and the cost of the current state.
+func (s *capSearch) total() (float64, float64) {
+	v := s.movedViol(s.moved)
+	for t := range s.p.k {
+		v += s.viol(t, s.load[t])
+	}
+	return v, s.cost
+}
+
+// setCenters installs the centers and the candidate lists: for every unit,
+// the nCand territories with the closest centers.
+func (s *capSearch) setCenters(cen []int) {
+	p := s.p
+	s.cen = append(s.cen[:0], cen...)
+	for i := range s.centerOf {
+		s.centerOf[i] = -1
+	}
+	for t, c := range s.cen {
+		s.centerOf[c] = t
+		s.capT[t] = s.capOf(c)
+	}
+	for j := range p.n {
+		c := s.cand[j][:0]
+		for _, u := range p.near[j] {
+			if t := s.centerOf[u]; t >= 0 {
+				c = append(c, int32(t))
+				if len(c) == s.nCand {
+					break
+				}
+			}
+		}
+		if len(c) < s.nCand {
+			c = c[:0]
+			ts := make([]int32, p.k)
+			for t := range ts {
+				ts[t] = int32(t)
+			}
+			slices.SortStableFunc(ts, func(a, b int32) int {
+				da, db := p.d(j, s.cen[a]), p.d(j, s.cen[b])
+				if da < db {
+					return -1
+				} else if da > db {
+					return 1
+				}
+				return 0
+			})
+			c = append(c, ts[:s.nCand]...)
+		}
+		s.cand[j] = c
+	}
+}
+
+func (s *capSearch) put(j, t int) {
+	s.terr[j] = t
+	s.mpos[j] = len(s.members[t])
+	s.members[t] = append(s.members[t], j)
+	s.load[t] += s.p.demand[j]
+	s.cost += s.p.weight[j] * s.p.d(j, s.cen[t])
+	if c := s.p.current[j]; c >= 0 && c != t {
+		s.moved += s.p.demand[j]
+	}
+}
+
+func (s *capSearch) take(j int) {
+	t := s.terr[j]
+	m := s.members[t]
+	i := s.mpos[j]
+	last := m[len(m)-1]
+	m[i] = last
+	s.mpos[last] = i
+	s.members[t] = m[:len(m)-1]
+	s.load[t] -= s.p.demand[j]
+	s.cost -= s.p.weight[j] * s.p.d(j, s.cen[t])
+	if c := s.p.current[j]; c >= 0 && c != t {
+		s.moved -= s.p.demand[j]
+	}
+	s.terr[j] = -1
+}
+
+// assign builds an assignment for the current centers by regret: centers
+// and locked units first, then the other units in decreasing order of the
+// difference between their second and first candidate, each to the closest
+// territory with room (Osman & Christofides 1994).
+func (s *capSearch) assign() {
+	p := s.p
+	for t := range p.k {
+		s.load[t] = 0
+		s.members[t] = s.members[t][:0]
+	}
+	s.cost, s.moved = 0, 0
+	for j := range s.terr {
+		s.terr[j] = -1
+	}
+	for t, c := range s.cen {
+		s.put(c, t)
+	}
+	order := make([]int, 0, p.n)
+	regret := make([]float64, p.n)
+	for j := range p.n {
+		if s.terr[j] >= 0 {
+			continue
+		}
+		if p.locked[j] {
+			s.put(j, p.current[j])
+			continue
+		}
+		c := s.cand[j]
+		if len(c) > 1 {
+			regret[j] = p.weight[j] * (p.d(j, s.cen[c[1]]) - p.d(j, s.cen[c[0]]))
+		} else {
+			regret[j] = math.Inf(1)
+		}
+		order = append(order, j)
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		if regret[a] > regret[b] {
+			return -1
+		} else if regret[a] < regret[b] {
+			return 1
+		}
+		if p.demand[a] > p.demand[b] {
+			return -1
+		} else if p.demand[a] < p.demand[b] {
+			return 1
+		}
+		return 0
+	})
+	for _, j := range order {
+		dj := p.demand[j]
+		best := -1
+		for _, t := range s.cand[j] {
+			if s.load[t]+dj <= s.capT[t]+capEps {
+				best = int(t)
+				break
+			}
+		}
+		if best < 0 {
+			bd := math.Inf(1)
+			room, roomT := math.Inf(-1), 0
+			for t, c := range s.cen {
+				r := s.capT[t] - s.load[t]
+				if r >= dj-capEps {
+					if d := p.d(j, c); d < bd {
+						bd, best = d, t
+					}
+				}
+				if r > room {
+					room, roomT = r, t
+				}
+			}
+			if best < 0 {
+				best = roomT
+			}
+		}
+		s.put(j, best)
+	}
+}
+
+// better compares (violation, cost) changes lexicographically.
+func better(dv, dc, scale float64) bool {
+	if dv < -capEps*scale {
+		return true
+	}
+	return dv <= capEps*scale && dc < -capEps*math.Max(1, scale)
+}
+
+// improve applies shift and swap moves of units between territories until
+// none improves (violation first, then cost).
+func (s *capSearch) improve(r *runner) {
+	p := s.p
+	scale := math.Max(1, p.total)
+	for pass := 0; pass < 100; pass++ {
+		if r.hardStop() {
+			return
+		}
+		improved := false
+		for j := range p.n {
+			a := s.terr[j]
+			if p.locked[j] || s.centerOf[j] >= 0 {
+				continue
+			}
+			dj, wj := p.demand[j], p.weight[j]
+			da := p.d(j, s.cen[a])
+			curA := p.current[j]
+			// shift
+			for _, tb := range s.cand[j] {
+				b := int(tb)
+				if b == a {
+					continue
+				}
+				dv := s.viol(a, s.load[a]-dj) - s.viol(a, s.load[a]) + s.viol(b, s.load[b]+dj) - s.viol(b, s.load[b])
+				if curA >= 0 {
+					m := s.moved
+					if a == curA {
+						m += dj
+					} else if b == curA {
+						m -= dj
+					}
+					dv += s.movedViol(m) - s.movedViol(s.moved)
+				}
+				dc := wj * (p.d(j, s.cen[b]) - da)
+				if better(dv, dc, scale) {
+					s.take(j)
+					s.put(j, b)
+					improved = true
+					break
+				}
+			}
+			if s.terr[j] != a {
+				continue
+			}
+			// swap with a unit of a nearby territory
+		swap:
+			for ci, tb := range s.cand[j] {
+				b := int(tb)
+				if b == a || ci >= 6 {
+					continue
+				}
+				db := p.d(j, s.cen[b])
+				for _, l := range s.members[b] {
+					if p.locked[l] || s.centerOf[l] >= 0 {
+						continue
+					}
+					dl := p.demand[l]
+					dc := wj*(db-da) + p.weight[l]*(p.d(l, s.cen[a])-p.d(l, s.cen[b]))
+					if dc >= 0 {
+						continue
+					}
+					la, lb := s.load[a]-dj+dl, s.load[b]+dj-dl
+					dv := s.viol(a, la) - s.viol(a, s.load[a]) + s.viol(b, lb) - s.viol(b, s.load[b])
+					if !math.IsInf(p.moveCap, 1) {
+						m := s.moved
+						for _, x := range [2]struct {
+							u, from, to int
+						}{{j, a, b}, {l, b, a}} {
+							if c := p.current[x.u]; c >= 0 {
+								if x.from == c {
+									m += p.demand[x.u]
+								} else if x.to == c {
+									m -= p.demand[x.u]
+								}
+							}
+						}
+						dv += s.movedViol(m) - s.movedViol(s.moved)
+					}
+					if better(dv, dc, scale) {
+						s.take(j)
+						s.take(l)
+						s.put(j, b)
+						s.put(l, a)
+						improved = true
+						break swap
+					}
+				}
+			}
+		}
+		if !improved {
+			return
+		}
+	}
+}
+
+// relocate moves each territory's center to the member that minimizes the
+// territory's distance sum among those whose capacity holds its load (the
+// location step of location–allocation, Cooper 1964). It reports whether a
+// center changed.
+func (s *capSearch) relocate() bool {
+	p := s.p
+	changed := false
+	cen := slices.Clone(s.cen)
+	for t, m := range s.members {
+		bestC, bestS := s.cen[t], 0.0
+		for _, j := range m {
+			bestS += p.weight[j] * p.d(j, s.cen[t])
+		}
+		for _, c := range m {
+			if c == s.cen[t] || s.capOf(c) < s.load[t]-capEps && s.capOf(c) < s.capT[t] {
+				continue
+			}
+			sum := 0.0
+			for _, j := range m {
+				sum += p.weight[j] * p.d(j, c)
+				if sum >= bestS {
+					break
+				}
+			}
+			if sum < bestS-capEps*math.Max(1, bestS) {
+				bestS, bestC = sum, c
+			}
+		}
+		if bestC != s.cen[t] {
+			cen[t] = bestC
+			changed = true
+		}
+	}
+	if changed {
+		terr := slices.Clone(s.terr)
+		s.setCenters(cen)
+		s.reload(terr)
+	}
+	return changed
+}
+
+// reload installs an assignment for the current centers.
+func (s *capSearch) reload(terr []int) {
+	for t := range s.p.k {
+		s.load[t] = 0
+		s.members[t] = s.members[t][:0]
+	}
+	s.cost, s.moved = 0, 0
+	for j, t := range terr {
+		s.put(j, t)
+	}
+}
+
+// descend runs assignment improvement and center relocation until neither
+// changes anything.
+func (s *capSearch) descend(r *runner) {
+	for range 50 {
+		s.improve(r)
+		if r.hardStop() || !s.relocate() {
+			return
+		}
+	}
+}
+
+// solveCapacitated runs an iterated local search (Lourenço, Martin & Stützle
+// 2003) over location–allocation descents: start from p-median medians
+// (greedy + fast interchange), assign by regret, descend; then repeatedly
+// move one to three centers of the best solution to nearby units or to
+// far-served units, reassign and descend, keeping the best. A Lagrangian
+// bound with knapsack subproblems (Beasley 1993) gives the lower bound when
+// only capacities (no balance, locks or disruption limit) constrain.
+func solveCapacitated(p *problem, r *runner) (terr, centers []int, lb float64) {
+	lb = math.NaN()
+	limit := p.n
+	if p.n > 1500 {
+		limit = 300
+	}
+	p.buildNear(limit)
+	pm := newPMed(p)
+	pm.greedy(r, 0)
+	if p.n <= 1500 {
+		pm.localSearch(r)
+	}
+	s := newCapSearch(p)
+	s.setCenters(pm.med)
+	s.assign()
+	s.descend(r)
+	bv, bc := s.total()
+	bestCen, bestTerr := slices.Clone(s.cen), slices.Clone(s.terr)
+	if p.lo == 0 && math.IsInf(p.hi, 1) && math.IsInf(p.moveCap, 1) && !slices.Contains(p.locked, true) && p.n <= 600 && bv == 0 {
+		init := make([]float64, p.n)
+		for j := range init {
+			init[j] = p.d(j, s.cen[s.terr[j]])
+		}
+		lb = lagrangeBound(p, r, bc, init, 0.2)
+	}
+	proven := func() bool { return bv == 0 && !math.IsNaN(lb) && bc-lb <= 1e-9*math.Max(1, bc) }
+	scale := math.Max(1, p.total)
+	stall := 0
+	maxStall := 400 + 4*p.k
+	cen := make([]int, p.k)
+	for !proven() && !r.stop() && stall < maxStall {
+		r.iters++
+		copy(cen, bestCen)
+		s.setCenters(cen) // refresh centerOf for the perturbation
+		moves := 1 + r.rng.IntN(min(3, p.k))
+		for range moves {
+			t := r.rng.IntN(p.k)
+			var u int
+			if r.rng.IntN(2) == 0 {
+				// a unit near the center
+				nr := p.near[cen[t]]
+				u = int(nr[1+r.rng.IntN(min(len(nr)-1, 15))])
+			} else {
+				// a unit far from its center, drawn by its share of the cost
+				x := r.rng.Float64() * s.cost
+				u = p.n - 1
+				for j := range p.n {
+					x -= p.weight[j] * p.d(j, s.cen[s.terr[j]])
+					if x <= 0 {
+						u = j
+						break
+					}
+				}
+			}
+			if s.centerOf[u] >= 0 || p.locked[u] && p.current[u] != t {
+				continue
+			}
+			s.centerOf[cen[t]] = -1
+			cen[t] = u
+			s.centerOf[u] = t
+		}
+		s.setCenters(cen)
+		s.assign()
+		s.descend(r)
+		v, c := s.total()
+		if better(v-bv, c-bc, scale) {
+			bv, bc = v, c
+			copy(bestCen, s.cen)
+			copy(bestTerr, s.terr)
+			stall = 0
+		} else {
+			stall++
+		}
+		// keep s consistent with the best for the next perturbation
+		s.setCenters(bestCen)
+		s.reload(bestTerr)
+	}
+	return bestTerr, bestCen, lb
+}

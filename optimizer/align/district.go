@@ -1,0 +1,896 @@
+package align
+
+import (
+	"math"
+	"slices"
+)
+
+// dsearch is the state of the contiguous / cut-edge search: an assignment
+// of units to territories kept connected, with loads, members and (for the
+// distance objective) a center per territory.
+type dsearch struct {
+	p       *problem
+	terr    []int
+	load    []float64
+	members [][]int
+	mpos    []int
+	cen     []int // distance objective: territory → center unit
+	capT    []float64
+	obj     float64
+	moved   float64
+	scale   float64
+	// scratch
+	mark  []int32
+	stamp int32
+	queue []int
+	local []int // unit → local index in the current region, −1
+}
+
+func newDSearch(p *problem) *dsearch {
+	s := &dsearch{p: p, terr: make([]int, p.n), load: make([]float64, p.k), members: make([][]int, p.k),
+		mpos: make([]int, p.n), capT: make([]float64, p.k), mark: make([]int32, p.n), local: make([]int, p.n)}
+	for i := range s.local {
+		s.local[i] = -1
+	}
+	s.scale = math.Max(1, p.total)
+	for t := range s.capT {
+		s.capT[t] = p.hi
+	}
+	return s
+}
+
+func (s *dsearch) capOf(c int) float64 {
+	h := s.p.hi
+	if cp := s.p.capacity[c]; cp > 0 && !s.p.cut {
+		h = math.Min(h, cp)
+	}
+	return h
+}
+
+func (s *dsearch) viol(t int, load float64) float64 {
+	v := 0.0
+	if load > s.capT[t] {
+		v += load - s.capT[t]
+	}
+	if load < s.p.lo {
+		v += s.p.lo - load
+	}
+	return v
+}
+
+func (s *dsearch) movedViol(m float64) float64 { return math.Max(0, m-s.p.moveCap) }
+
+func (s *dsearch) total() (float64, float64) {
+	v := s.movedViol(s.moved)
+	for t := range s.p.k {
+		v += s.viol(t, s.load[t])
+		if len(s.members[t]) == 0 {
+			v += s.scale // an empty territory is the worst violation
+		}
+	}
+	return v, s.obj
+}
+
+// install loads an assignment, computes centers (distance objective) and
+// the objective.
+func (s *dsearch) install(terr []int) {
+	p := s.p
+	for t := range p.k {
+		s.load[t] = 0
+		s.members[t] = s.members[t][:0]
+	}
+	s.moved = 0
+	for j, t := range terr {
+		s.terr[j] = t
+		s.mpos[j] = len(s.members[t])
+		s.members[t] = append(s.members[t], j)
+		s.load[t] += p.demand[j]
+		if c := p.current[j]; c >= 0 && c != t {
+			s.moved += p.demand[j]
+		}
+	}
+	if !p.cut {
+		if s.cen == nil {
+			s.cen = make([]int, p.k)
+		}
+		for t := range p.k {
+			s.cen[t], _ = s.median(s.members[t], s.load[t])
+			s.capT[t] = s.capOf(s.cen[t])
+		}
+	}
+	s.obj = s.objective()
+}
+
+func (s *dsearch) objective() float64 {
+	p := s.p
+	if p.cut {
+		c := 0
+		for _, e := range p.edges {
+			if s.terr[e[0]] != s.terr[e[1]] {
+				c++
+			}
+		}
+		return float64(c)
+	}
+	sum := 0.0
+	for j, t := range s.terr {
+		sum += p.weight[j] * p.d(j, s.cen[t])
+	}
+	return sum
+}
+
+// median returns the 1-median of units (the member minimizing the weighted
+// distance sum), preferring members whose capacity holds load; −1 if empty.
+func (s *dsearch) median(units []int, load float64) (int, float64) {
+	p := s.p
+	best, bestS := -1, math.Inf(1)
+	bestFits := false
+	for _, c := range units {
+		fits := s.capOf(c) >= load-capEps*s.scale
+		if bestFits && !fits {
+			continue
+		}
+		limit := bestS
+		if fits && !bestFits {
+			limit = math.Inf(1)
+		}
+		sum := 0.0
+		for _, j := range units {
+			sum += p.weight[j] * p.d(j, c)
+			if sum >= limit {
+				break
+			}
+		}
+		if sum < limit || (fits && !bestFits) && sum <= limit {
+			best, bestS, bestFits = c, sum, fits
+		}
+	}
+	return best, bestS
+}
+
+func (s *dsearch) move(j, b int) {
+	p := s.p
+	a := s.terr[j]
+	m := s.members[a]
+	i := s.mpos[j]
+	last := m[len(m)-1]
+	m[i] = last
+	s.mpos[last] = i
+	s.members[a] = m[:len(m)-1]
+	s.load[a] -= p.demand[j]
+	s.mpos[j] = len(s.members[b])
+	s.members[b] = append(s.members[b], j)
+	s.load[b] += p.demand[j]
+	s.terr[j] = b
+	if c := p.current[j]; c >= 0 {
+		if c == a {
+			s.moved += p.demand[j]
+		} else if c == b {
+			s.moved -= p.demand[j]
+		}
+	}
+}
+
+// connectedWithout reports whether territory a stays connected when unit
+// j leaves it: a breadth-first search from one neighbour of j inside a that
+// stops as soon as every neighbour of j inside a is reached (j is then not
+// an articulation point of a; Ricca & Simeone 2008 use the same test).
+func (s *dsearch) connectedWithout(j, a int) bool {
+	p := s.p
+	need, start := 0, -1
+	for _, v := range p.adj[j] {
+		if s.terr[v] == a {
+			need++
+			start = v
+		}
+	}
+	if need <= 1 {
+		return need == 1 || len(s.members[a]) == 1
+	}
+	s.stamp++
+	st := s.stamp
+	s.mark[j] = st
+	s.mark[start] = st
+	found := 1
+	q := append(s.queue[:0], start)
+	// neighbours of j get a distinct mark so we can count them
+	isNbr := func(u int) bool {
+		for _, v := range p.adj[j] {
+			if v == u {
+				return true
+			}
+		}
+		return false
+	}
+	for len(q) > 0 {
+		u := q[len(q)-1]
+		q = q[:len(q)-1]
+		for _, v := range p.adj[u] {
+			if s.mark[v] == st || s.terr[v] != a {
+				continue
+			}
+			s.mark[v] = st
+			if isNbr(v) {
+				found++
+				if found == need {
+					s.queue = q
+					return true
+				}
+			}
+			q = append(q, v)
+		}
+	}
+	s.queue = q
+	return false
+}
+
+// flipDelta is the change of (violation, objective) when j moves from a to b.
+func (s *dsearch) flipDelta(j, a, b int) (float64, float64) {
+	p := s.p
+	dj := p.demand[j]
+	dv := s.viol(a, s.load[a]-dj) - s.viol(a, s.load[a]) + s.viol(b, s.load[b]+dj) - s.viol(b, s.load[b])
+	if c := p.current[j]; c >= 0 && !math.IsInf(p.moveCap, 1) {
+		m := s.moved
+		if c == a {
+			m += dj
+		} else if c == b {
+			m -= dj
+		}
+		dv += s.movedViol(m) - s.movedViol(s.moved)
+	}
+	var do float64
+	if p.cut {
+		for _, v := range p.adj[j] {
+			switch s.terr[v] {
+			case a:
+				do++
+			case b:
+				do--
+			}
+		}
+	} else {
+		do = p.weight[j] * (p.d(j, s.cen[b]) - p.d(j, s.cen[a]))
+	}
+	return dv, do
+}
+
+// flips moves single boundary units to a neighbouring territory while that
+// improves (violation, objective) and keeps every territory connected and
+// nonempty (boundary moves with articulation checks). It returns whether
+// anything moved.
+func (s *dsearch) flips(r *runner) bool {
+	p := s.p
+	order := make([]int, p.n)
+	for i := range order {
+		order[i] = i
+	}
+	any := false
+	for pass := 0; pass < 50; pass++ {
+		r.rng.Shuffle(len(order), func(a, b int) { order[a], order[b] = order[b], order[a] })
+		improved := false
+		for _, j := range order {
+			if r.hardStop() {
+				return any
+			}
+			a := s.terr[j]
+			if p.locked[j] || len(s.members[a]) == 1 || (!p.cut && s.cen[a] == j) {
+				continue
+			}
+			bestB, bestV, bestO := -1, 0.0, 0.0
+			for _, v := range p.adj[j] {
+				b := s.terr[v]
+				if b == a || b == bestB {
+					continue
+				}
+				dv, do := s.flipDelta(j, a, b)
+				if bestB < 0 && better(dv, do, s.scale) || bestB >= 0 && better(dv-bestV, do-bestO, s.scale) {
+					bestB, bestV, bestO = b, dv, do
+				}
+			}
+			if bestB < 0 && !p.contig {
+				continue
+			}
+			if bestB < 0 || (p.contig && !s.connectedWithout(j, a)) {
+				continue
+			}
+			s.move(j, bestB)
+			s.obj += bestO
+			improved, any = true, true
+		}
+		if !improved {
+			break
+		}
+	}
+	if !p.cut && any {
+		s.recenter()
+	}
+	return any
+}
+
+// recenter moves every center to its territory's 1-median.
+func (s *dsearch) recenter() {
+	for t := range s.p.k {
+		if len(s.members[t]) > 0 {
+			s.cen[t], _ = s.median(s.members[t], s.load[t])
+			s.capT[t] = s.capOf(s.cen[t])
+		}
+	}
+	s.obj = s.objective()
+}
+
+// tree is a random spanning tree of a region, rooted, in BFS order.
+type tree struct {
+	units  []int     // local index → unit
+	order  []int     // local indices in BFS order from the root
+	parent []int     // local parent, −1 for the root
+	sub    []float64 // demand of the subtree
+}
+
+// spanningTree draws a random spanning tree (forest, when the region is
+// disconnected: then the components are joined by virtual edges) of the
+// region by Kruskal's algorithm on random edge weights.
+func (s *dsearch) spanningTree(r *runner, region []int) *tree {
+	p := s.p
+	for i, u := range region {
+		s.local[u] = i
+	}
+	m := len(region)
+	var es [][2]int
+	for i, u := range region {
+		for _, v := range p.adj[u] {
+			if l := s.local[v]; l > i {
+				es = append(es, [2]int{i, l})
+			}
+		}
+	}
+	r.rng.Shuffle(len(es), func(a, b int) { es[a], es[b] = es[b], es[a] })
+	uf := make([]int, m)
+	for i := range uf {
+		uf[i] = i
+	}
+	var find func(int) int
+	find = func(x int) int {
+		for uf[x] != x {
+			uf[x] = uf[uf[x]]
+			x = uf[x]
+		}
+		return x
+	}
+	tadj := make([][]int, m)
+	joined := 0
+	for _, e := range es {
+		a, b := find(e[0]), find(e[1])
+		if a != b {
+			uf[a] = b
+			tadj[e[0]] = append(tadj[e[0]], e[1])
+			tadj[e[1]] = append(tadj[e[1]], e[0])
+			joined++
+		}
+	}
+	if joined < m-1 { // disconnected region: chain the components
+		prev := -1
+		for i := range m {
+			if find(i) == i || prev < 0 {
+				if prev >= 0 && find(prev) != find(i) {
+					a, b := find(prev), find(i)
+					uf[a] = b
+					tadj[prev] = append(tadj[prev], i)
+					tadj[i] = append(tadj[i], prev)
+				}
+				prev = i
+			}
+		}
+		for i := range m { // any remaining roots
+			if find(i) != find(0) {
+				a, b := find(0), find(i)
+				uf[b] = a
+				tadj[0] = append(tadj[0], i)
+				tadj[i] = append(tadj[i], 0)
+			}
+		}
+	}
+	t := &tree{units: region, order: make([]int, 0, m), parent: make([]int, m), sub: make([]float64, m)}
+	root := r.rng.IntN(m)
+	for i := range t.parent {
+		t.parent[i] = -2
+	}
+	t.parent[root] = -1
+	t.order = append(t.order, root)
+	for h := 0; h < len(t.order); h++ {
+		u := t.order[h]
+		for _, v := range tadj[u] {
+			if t.parent[v] == -2 {
+				t.parent[v] = u
+				t.order = append(t.order, v)
+			}
+		}
+	}
+	for i := len(t.order) - 1; i >= 0; i-- {
+		u := t.order[i]
+		t.sub[u] += p.demand[region[u]]
+		if pu := t.parent[u]; pu >= 0 {
+			t.sub[pu] += t.sub[u]
+		}
+	}
+	for _, u := range region {
+		s.local[u] = -1
+	}
+	return t
+}
+
+// side marks, in in[], the units (local indices) of the subtree of v.
+func (t *tree) side(v int, in []bool) {
+	for i := range in {
+		in[i] = false
+	}
+	in[v] = true
+	for _, u := range t.order {
+		if pu := t.parent[u]; pu >= 0 && in[pu] {
+			in[u] = true
+		}
+	}
+}
+
+// rangeViol is how far x lies outside [lo, hi].
+func rangeViol(x, lo, hi float64) float64 {
+	if x < lo {
+		return lo - x
+	}
+	if x > hi {
+		return x - hi
+	}
+	return 0
+}
+
+// seedTree partitions the units into k connected parts by recursive
+// spanning-tree splitting (the recursive tree partition of DeFord, Duchin &
+// Solomon 2021): cut off one part whose demand lies in [lo, hi] while the
+// rest can still make k−1 parts, and repeat on the rest. After many failed
+// trees the bounds are widened, so a partition is always returned.
+func (s *dsearch) seedTree(r *runner) []int {
+	p := s.p
+	terr := make([]int, p.n)
+	lo, hi := s.p.lo, s.p.hi
+	if math.IsInf(hi, 1) {
+		hi = math.Inf(1)
+	}
+	slack := 0.0
+	mean := p.total / float64(p.k)
+	for attempt := 0; ; attempt++ {
+		rest := make([]int, p.n)
+		for i := range rest {
+			rest[i] = i
+		}
+		restD := p.total
+		ok := true
+		for part := 0; part < p.k-1 && ok; part++ {
+			kk := p.k - part
+			l, h := lo-slack*mean, hi+slack*mean
+			found := false
+			for try := 0; try < 40 && !found; try++ {
+				if r.hardStop() && attempt > 0 {
+					break
+				}
+				t := s.spanningTree(r, rest)
+				// candidates: a subtree or its complement as the new part
+				var cands []int
+				for v := range t.units {
+					if t.parent[v] < 0 {
+						continue
+					}
+					sd := t.sub[v]
+					if sd > 0 && rangeViol(sd, l, h) == 0 && rangeViol(restD-sd, float64(kk-1)*l, float64(kk-1)*h) == 0 && restD-sd > 0 {
+						cands = append(cands, v+1)
+					}
+					if restD-sd > 0 && rangeViol(restD-sd, l, h) == 0 && rangeViol(sd, float64(kk-1)*l, float64(kk-1)*h) == 0 && sd > 0 {
+						cands = append(cands, -(v + 1))
+					}
+				}
+				if len(cands) == 0 {
+					continue
+				}
+				c := cands[r.rng.IntN(len(cands))]
+				v := c
+				if v < 0 {
+					v = -v
+				}
+				v--
+				in := make([]bool, len(t.units))
+				t.side(v, in)
+				partIsSub := c > 0
+				var next []int
+				for i, u := range t.units {
+					if in[i] == partIsSub {
+						terr[u] = part
+						restD -= p.demand[u]
+					} else {
+						next = append(next, u)
+					}
+				}
+				rest = next
+				found = true
+			}
+			if !found {
+				ok = false
+			}
+		}
+		if ok {
+			for _, u := range rest {
+				terr[u] = p.k - 1
+			}
+			return terr
+		}
+		if attempt%10 == 9 || r.canceled {
+			if slack == 0 {
+				slack = 0.001
+			} else {
+				slack *= 2
+			}
+			if r.canceled {
+				slack = math.Inf(1)
+			}
+		}
+	}
+}
+
+// fromCurrent starts from the current plan: keeps each territory's largest
+// connected piece (the one with a locked unit first), hands the other units
+// to neighbouring territories, and fills empty territories by splitting the
+// largest ones.
+func (s *dsearch) fromCurrent(r *runner) []int {
+	p := s.p
+	terr := slices.Clone(p.current)
+	if p.contig {
+		// label the pieces of every territory
+		piece := make([]int, p.n)
+		for i := range piece {
+			piece[i] = -1
+		}
+		type pc struct {
+			t      int
+			demand float64
+			locked bool
+		}
+		var pieces []pc
+		for u := range p.n {
+			if piece[u] >= 0 {
+				continue
+			}
+			id := len(pieces)
+			pieces = append(pieces, pc{t: terr[u]})
+			q := []int{u}
+			piece[u] = id
+			for len(q) > 0 {
+				x := q[len(q)-1]
+				q = q[:len(q)-1]
+				pieces[id].demand += p.demand[x]
+				pieces[id].locked = pieces[id].locked || p.locked[x]
+				for _, y := range p.adj[x] {
+					if piece[y] < 0 && terr[y] == terr[u] {
+						piece[y] = id
+						q = append(q, y)
+					}
+				}
+			}
+		}
+		keep := make([]int, p.k)
+		for t := range keep {
+			keep[t] = -1
+		}
+		for id, x := range pieces {
+			b := keep[x.t]
+			if b < 0 || x.locked && !pieces[b].locked || x.locked == pieces[b].locked && x.demand > pieces[b].demand {
+				keep[x.t] = id
+			}
+		}
+		for u := range p.n {
+			if keep[terr[u]] != piece[u] {
+				terr[u] = -1
+			}
+		}
+		// grow kept pieces over the released units
+		for changed := true; changed; {
+			changed = false
+			for u := range p.n {
+				if terr[u] >= 0 {
+					continue
+				}
+				best := -1
+				for _, v := range p.adj[u] {
+					if t := terr[v]; t >= 0 && (best < 0 || s.loadOf(terr, t) < s.loadOf(terr, best)) {
+						best = t
+					}
+				}
+				if best >= 0 {
+					terr[u] = best
+					changed = true
+				}
+			}
+		}
+		for u := range p.n { // unreachable units (no edges): keep current
+			if terr[u] < 0 {
+				terr[u] = p.current[u]
+			}
+		}
+	}
+	return terr
+}
+
+func (s *dsearch) loadOf(terr []int, t int) float64 {
+	l := 0.0
+	for u, x := range terr {
+		if x == t {
+			l += s.p.demand[u]
+		}
+	}
+	return l
+}
+
+// splitCandidate is one way to cut a region of two territories in two.
+type splitCandidate struct {
+	v      int  // local vertex whose subtree is one part
+	subToA bool // the subtree goes to territory a
+	viol   float64
+	obj    float64
+}
+
+// recom merges two neighbouring territories and splits the union again
+// along a random spanning tree (ReCom, DeFord, Duchin & Solomon 2021; the
+// merge-and-split of Ricca & Simeone 2008), taking the best split of a few
+// trees when it is no worse than the current pair. It reports whether the
+// state changed.
+func (s *dsearch) recom(r *runner, trees int, strict bool) bool {
+	p := s.p
+	if len(p.edges) == 0 || p.k < 2 {
+		return false
+	}
+	var a, b int
+	for tries := 0; ; tries++ {
+		e := p.edges[r.rng.IntN(len(p.edges))]
+		a, b = s.terr[e[0]], s.terr[e[1]]
+		if a != b {
+			break
+		}
+		if tries > 200 {
+			return false
+		}
+	}
+	region := make([]int, 0, len(s.members[a])+len(s.members[b]))
+	region = append(region, s.members[a]...)
+	region = append(region, s.members[b]...)
+	D := s.load[a] + s.load[b]
+	// current pair's score
+	curV := s.viol(a, s.load[a]) + s.viol(b, s.load[b])
+	curO := s.pairObjective(a, b, region)
+	bestV, bestO := math.Inf(1), math.Inf(1)
+	var best *tree
+	bestC := splitCandidate{}
+	in := make([]bool, len(region))
+	for range trees {
+		if r.hardStop() {
+			break
+		}
+		t := s.spanningTree(r, region)
+		for i, u := range region {
+			s.local[u] = i
+		}
+		// screen by balance
+		minV := math.Inf(1)
+		var cands []int
+		for v := range t.units {
+			if t.parent[v] < 0 {
+				continue
+			}
+			sd := t.sub[v]
+			vv := rangeViol(sd, p.lo, p.hi) + rangeViol(D-sd, p.lo, p.hi)
+			if vv < minV-capEps*s.scale {
+				minV = vv
+				cands = cands[:0]
+			}
+			if vv <= minV+capEps*s.scale {
+				cands = append(cands, v)
+			}
+		}
+		if minV > bestV+capEps*s.scale {
+			continue
+		}
+		r.rng.Shuffle(len(cands), func(x, y int) { cands[x], cands[y] = cands[y], cands[x] })
+		if len(cands) > 6 {
+			cands = cands[:6]
+		}
+		for _, v := range cands {
+			t.side(v, in)
+			for _, subToA := range []bool{true, false} {
+				vv, oo, ok := s.splitScore(t, in, subToA, a, b)
+				if !ok {
+					continue
+				}
+				if vv < bestV-capEps*s.scale || vv <= bestV+capEps*s.scale && oo < bestO {
+					bestV, bestO, best = vv, oo, t
+					bestC = splitCandidate{v: v, subToA: subToA, viol: vv, obj: oo}
+				}
+			}
+		}
+	}
+	for _, u := range region {
+		s.local[u] = -1
+	}
+	if best == nil {
+		return false
+	}
+	curMV := s.movedViol(s.moved)
+	dv := bestV - (curV + curMV)
+	do := bestO - curO
+	if strict {
+		if !better(dv, do, s.scale) {
+			return false
+		}
+	} else if dv > capEps*s.scale || dv >= -capEps*s.scale && do > 1e-9*math.Max(1, math.Abs(curO)) {
+		return false
+	}
+	// apply
+	best.side(bestC.v, in)
+	for i, u := range best.units {
+		to := b
+		if in[i] == bestC.subToA {
+			to = a
+		}
+		if s.terr[u] != to {
+			s.move(u, to)
+		}
+	}
+	if !p.cut {
+		for _, t := range [2]int{a, b} {
+			s.cen[t], _ = s.median(s.members[t], s.load[t])
+			s.capT[t] = s.capOf(s.cen[t])
+		}
+	}
+	s.obj += do
+	if !p.cut {
+		s.obj = s.objective()
+	}
+	return true
+}
+
+// pairObjective is the objective restricted to territories a and b: cut
+// edges incident to the region, or the distance sum of both.
+func (s *dsearch) pairObjective(a, b int, region []int) float64 {
+	p := s.p
+	if p.cut {
+		c := 0.0
+		for _, u := range region {
+			for _, v := range p.adj[u] {
+				if s.terr[v] != s.terr[u] && (u < v || s.terr[v] != a && s.terr[v] != b) {
+					c++
+				}
+			}
+		}
+		return c
+	}
+	sum := 0.0
+	for _, u := range region {
+		sum += p.weight[u] * p.d(u, s.cen[s.terr[u]])
+	}
+	return sum
+}
+
+// splitScore is the (violation including the moved share, objective) of the
+// pair after the split, or ok false when the split breaks a lock.
+func (s *dsearch) splitScore(t *tree, in []bool, subToA bool, a, b int) (float64, float64, bool) {
+	p := s.p
+	la, lb := 0.0, 0.0
+	moved := s.moved
+	var ua, ub []int
+	for i, u := range t.units {
+		to := b
+		if in[i] == subToA {
+			to = a
+		}
+		if p.locked[u] && p.current[u] != to {
+			return 0, 0, false
+		}
+		if c := p.current[u]; c >= 0 {
+			if s.terr[u] == c && to != c {
+				moved += p.demand[u]
+			} else if s.terr[u] != c && to == c {
+				moved -= p.demand[u]
+			}
+		}
+		if to == a {
+			la += p.demand[u]
+			ua = append(ua, u)
+		} else {
+			lb += p.demand[u]
+			ub = append(ub, u)
+		}
+	}
+	if len(ua) == 0 || len(ub) == 0 {
+		return 0, 0, false
+	}
+	var obj float64
+	vv := s.movedViol(moved)
+	if p.cut {
+		vv += rangeViol(la, p.lo, p.hi) + rangeViol(lb, p.lo, p.hi)
+		for i, u := range t.units {
+			side := in[i]
+			for _, v := range p.adj[u] {
+				tv := s.terr[v]
+				if tv != a && tv != b {
+					obj++ // edges to outside stay cut
+					continue
+				}
+				if u < v {
+					// v is in the region: compare sides
+					if s.localSide(t, in, v) != side {
+						obj++
+					}
+				}
+			}
+		}
+	} else {
+		ca, sa := s.median(ua, la)
+		cb, sb := s.median(ub, lb)
+		obj = sa + sb
+		vv += rangeViol(la, p.lo, math.Min(p.hi, s.capOf(ca))) + rangeViol(lb, p.lo, math.Min(p.hi, s.capOf(cb)))
+	}
+	return vv, obj, true
+}
+
+// localSide tells on which side of the split unit v (in the region) lies.
+func (s *dsearch) localSide(t *tree, in []bool, v int) bool {
+	return in[s.local[v]]
+}
+
+// solveDistrict seeds a contiguous partition (from the current plan when
+// one is given with a disruption limit or locks, else by recursive tree
+// partition), then alternates boundary moves and merge-and-split
+// recombination, accepting sideways recombinations to cross plateaus, with
+// restarts from the best answer; it returns the best answer found, compared
+// on (violation, objective).
+func solveDistrict(p *problem, r *runner) (terr, centers []int) {
+	s := newDSearch(p)
+	hasCurrent := !slices.Contains(p.current, -1)
+	var start []int
+	if hasCurrent && (!math.IsInf(p.moveCap, 1) || slices.Contains(p.locked, true)) {
+		start = s.fromCurrent(r)
+	} else {
+		start = s.seedTree(r)
+	}
+	s.install(start)
+	s.flips(r)
+	bv, bo := s.total()
+	best := slices.Clone(s.terr)
+	stall := 0
+	trees := 4
+	maxStall := 20000 + 200*p.k
+	for !r.stop() && stall < maxStall {
+		r.iters++
+		changed := s.recom(r, trees, false)
+		if changed && r.iters%16 == 0 {
+			s.flips(r)
+		}
+		v, o := s.total()
+		if better(v-bv, o-bo, s.scale) {
+			bv, bo = v, o
+			copy(best, s.terr)
+			stall = 0
+		} else {
+			stall++
+		}
+		if stall > 0 && stall%2000 == 0 {
+			s.install(best) // restart from the best answer
+			s.flips(r)
+		}
+	}
+	s.install(best)
+	s.flips(r)
+	if v, o := s.total(); better(v-bv, o-bo, s.scale) {
+		copy(best, s.terr)
+	} else {
+		s.install(best)
+	}
+	if !p.cut {
+		centers = slices.Clone(s.cen)
+	}
+	return best, centers
+}

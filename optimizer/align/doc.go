@@ -1,0 +1,35 @@
+// Package align solves the alignment (territory design) problem of Terrane:
+// assign n units to k territories that are balanced, contiguous, compact and
+// close to the current plan.
+//
+// The package is a pure solver on index-based inputs. A caller builds an
+// [Instance] (units with coordinates and demand, adjacency edges, k, balance,
+// contiguity, objective, disruption limit), optionally a [Settings] (time
+// limit, seed, progress callback), and calls [Solve] with a context. The
+// [Result] carries the assignment, the centers, the objective, a lower bound
+// where one is cheap, feasibility and the slack of every constraint.
+//
+// Three engines are behind Solve, chosen from the instance:
+//
+//   - uncapacitated p-median (no balance, contiguity, capacity, locks or
+//     disruption limit): greedy seeding, the fast interchange of Whitaker
+//     (1983) as implemented by Resende & Werneck (2004) in the swap
+//     neighbourhood of Teitz & Bart (1968), variable neighbourhood search
+//     (Hansen & Mladenović 1997), and the Lagrangian lower bound of Beasley
+//     (1985, 1993) with subgradient optimization;
+//   - capacitated p-median: location–allocation alternation with regret
+//     assignment, shift and swap moves and median relocation (Osman &
+//     Christofides 1994; Lorena & Senne 2004), inside an iterated local search,
+//     with a Lagrangian bound whose subproblems are fractional knapsacks;
+//   - balanced and contiguous territories: seeding by recursive spanning-tree
+//     partition or by region growing from p-median centers, contiguity repair,
+//     boundary moves that keep every territory connected (articulation checks,
+//     Ricca & Simeone 2008), and merge-and-split recombination of neighbouring
+//     territories along random spanning trees (ReCom, DeFord, Duchin & Solomon
+//     2021), scored on the cut-edge objective of Validi & Buchanan (2022) or on
+//     distance to the territory centers.
+//
+// Readers for the public benchmark formats produce the canonical instance:
+// [ReadORLib] (OR-Library pmed, Beasley 1985), [ReadCPMP] (capacitated
+// p-median files) and [ReadDistricting] (networkx dual graphs).
+package align

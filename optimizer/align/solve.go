@@ -1,0 +1,187 @@
+package align
+
+import (
+	"context"
+	"errors"
+	"math"
+	"math/rand/v2"
+	"time"
+)
+
+// DefaultTimeLimit is the time limit when neither [Settings] nor the
+// instance sets one.
+const DefaultTimeLimit = 8 * time.Second
+
+// Settings tunes [Solve]. The zero value works: the instance's time limit
+// (or [DefaultTimeLimit]), no iteration cap, no progress reports.
+type Settings struct {
+	// TimeLimit bounds the search; 0 means the instance's
+	// time_limit_seconds, or DefaultTimeLimit if that is 0 too.
+	TimeLimit time.Duration
+	// Iterations, if > 0, caps the improvement iterations of the search, so
+	// that the answer depends on the seed only, not on the machine's speed.
+	Iterations int
+	// Progress, if not nil, is called from the solving goroutine with the
+	// fraction (0..1) of the time budget used, at most about ten times a
+	// second, and with 1 at the end.
+	Progress func(fraction float64)
+}
+
+// ErrNoSolution is returned when the search stopped (canceled) before it
+// had any complete assignment.
+var ErrNoSolution = errors.New("align: no solution found before the search stopped")
+
+// Solve assigns the units of in to in.K territories. It validates the
+// instance, picks the engine (see the package documentation), searches until
+// the time limit, the iteration cap, convergence or a proof of optimality,
+// and returns the best answer found: feasible if one was found, else the
+// least violating one (Feasible false, Status Infeasible). If ctx is
+// canceled it returns promptly with the best answer so far, Status Canceled,
+// and ctx's error. settings may be nil.
+func Solve(ctx context.Context, in *Instance, settings *Settings) (*Result, error) {
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	var s Settings
+	if settings != nil {
+		s = *settings
+	}
+	limit := s.TimeLimit
+	if limit <= 0 && in.TimeLimitSeconds > 0 {
+		limit = time.Duration(in.TimeLimitSeconds * float64(time.Second))
+	}
+	if limit <= 0 {
+		limit = DefaultTimeLimit
+	}
+	r := &runner{ctx: ctx, start: time.Now(), limit: limit, maxIter: s.Iterations, progress: s.Progress}
+	r.deadline = r.start.Add(limit)
+	seed := uint64(in.Seed)
+	r.rng = rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	p := newProblem(in, true)
+	var terr, centers []int
+	var lb float64 = math.NaN()
+	switch {
+	case p.pure():
+		terr, centers, lb = solvePMedian(p, r)
+	case !p.cut && !p.contig:
+		terr, centers, lb = solveCapacitated(p, r)
+	default:
+		terr, centers = solveDistrict(p, r)
+	}
+	if terr == nil {
+		return nil, errors.Join(ErrNoSolution, ctx.Err())
+	}
+	res := evaluate(p, terr, centers)
+	res.Iterations = r.iters
+	if !math.IsNaN(lb) && res.Feasible {
+		b := math.Min(lb, res.Objective)
+		res.LowerBound = &b
+		g := 0.0
+		if res.Objective > 0 {
+			g = (res.Objective - b) / res.Objective
+		}
+		res.Gap = &g
+	}
+	switch {
+	case r.canceled:
+		res.Status = Canceled
+	case !res.Feasible:
+		res.Status = Infeasible
+	case res.Gap != nil && *res.Gap <= 1e-9:
+		res.Status = Optimal
+	case r.timedOut:
+		res.Status = TimeLimit
+	default:
+		res.Status = Converged
+	}
+	res.Seconds = time.Since(r.start).Seconds()
+	if r.progress != nil {
+		r.progress(1)
+	}
+	if r.canceled {
+		return &res, ctx.Err()
+	}
+	return &res, nil
+}
+
+// pure reports whether the instance is the uncapacitated p-median.
+func (p *problem) pure() bool {
+	if p.cut || p.contig || p.capac || p.lo > 0 || !math.IsInf(p.hi, 1) || !math.IsInf(p.moveCap, 1) {
+		return false
+	}
+	for _, l := range p.locked {
+		if l {
+			return false
+		}
+	}
+	return true
+}
+
+// runner carries the budget, the random source and the hooks of one solve.
+type runner struct {
+	ctx      context.Context
+	start    time.Time
+	deadline time.Time
+	limit    time.Duration
+	maxIter  int
+	iters    int
+	rng      *rand.Rand
+	progress func(float64)
+	lastProg time.Time
+	canceled bool
+	timedOut bool
+	checks   int
+}
+
+// stop reports whether the search must end now: canceled context, time
+// limit or iteration cap. It also reports progress.
+func (r *runner) stop() bool {
+	if r.canceled || r.timedOut {
+		return true
+	}
+	if r.ctx.Err() != nil {
+		r.canceled = true
+		return true
+	}
+	if r.maxIter > 0 && r.iters >= r.maxIter {
+		return true
+	}
+	now := time.Now()
+	if now.After(r.deadline) {
+		r.timedOut = true
+		return true
+	}
+	if r.progress != nil && now.Sub(r.lastProg) > 100*time.Millisecond {
+		r.lastProg = now
+		r.progress(math.Min(1, float64(now.Sub(r.start))/float64(r.limit)))
+	}
+	return false
+}
+
+// hardStop is stop without the iteration cap: used inside one iteration.
+func (r *runner) hardStop() bool {
+	if r.canceled || r.timedOut {
+		return true
+	}
+	r.checks++
+	if r.checks&63 != 0 {
+		return false
+	}
+	if r.ctx.Err() != nil {
+		r.canceled = true
+		return true
+	}
+	if time.Now().After(r.deadline) {
+		r.timedOut = true
+		return true
+	}
+	return false
+}
+
+// fraction is the share of the time budget used.
+func (r *runner) fraction() float64 {
+	return float64(time.Since(r.start)) / float64(r.limit)
+}
