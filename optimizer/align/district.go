@@ -849,9 +849,9 @@ func (s *dsearch) localSide(t *tree, in []bool, v int) bool {
 // on (violation, objective).
 func solveDistrict(p *problem, r *runner) (terr, centers []int) {
 	s := newDSearch(p)
-	hasCurrent := !slices.Contains(p.current, -1)
+	hasCurrent := !slices.Contains(p.current, -1) && (!math.IsInf(p.moveCap, 1) || slices.Contains(p.locked, true))
 	var start []int
-	if hasCurrent && (!math.IsInf(p.moveCap, 1) || slices.Contains(p.locked, true)) {
+	if hasCurrent {
 		start = s.fromCurrent(r)
 	} else {
 		start = s.seedTree(r)
@@ -860,26 +860,41 @@ func solveDistrict(p *problem, r *runner) (terr, centers []int) {
 	s.flips(r)
 	bv, bo := s.total()
 	best := slices.Clone(s.terr)
-	stall := 0
-	trees := 4
-	maxStall := 20000 + 200*p.k
-	for !r.stop() && stall < maxStall {
+	rv, ro := bv, bo // best of the current restart
+	stall, restarts, sinceGlobal := 0, 0, 0
+	const trees = 4
+	restartAfter := 4000 + 40*p.k
+	for !r.stop() && sinceGlobal < 12 {
 		r.iters++
 		changed := s.recom(r, trees, false)
 		if changed && r.iters%16 == 0 {
 			s.flips(r)
 		}
 		v, o := s.total()
-		if better(v-bv, o-bo, s.scale) {
-			bv, bo = v, o
-			copy(best, s.terr)
+		if better(v-rv, o-ro, s.scale) {
+			rv, ro = v, o
 			stall = 0
+			if better(v-bv, o-bo, s.scale) {
+				bv, bo = v, o
+				copy(best, s.terr)
+				sinceGlobal = 0
+			}
 		} else {
 			stall++
 		}
-		if stall > 0 && stall%2000 == 0 {
-			s.install(best) // restart from the best answer
+		if stall >= restartAfter {
+			// restart: a fresh partition, or the best one when the plan
+			// must stay near the current one
+			restarts++
+			sinceGlobal++
+			if start := s.fromCurrentOrTree(r, hasCurrent); start != nil {
+				s.install(start)
+			} else {
+				s.install(best)
+			}
 			s.flips(r)
+			rv, ro = s.total()
+			stall = 0
 		}
 	}
 	s.install(best)
@@ -893,4 +908,13 @@ func solveDistrict(p *problem, r *runner) (terr, centers []int) {
 		centers = slices.Clone(s.cen)
 	}
 	return best, centers
+}
+
+// fromCurrentOrTree gives a restart point: a fresh tree partition, or nil
+// when the search is tied to the current plan (restart from the best).
+func (s *dsearch) fromCurrentOrTree(r *runner, tied bool) []int {
+	if tied {
+		return nil
+	}
+	return s.seedTree(r)
 }
