@@ -1,0 +1,428 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/terrane/terrane/optimizer/align"
+)
+
+func init() {
+	register(command{path: "bench align", summary: "score the alignment solver on the published benchmark sets", run: runBenchAlign})
+}
+
+// benchSets are the benchmark sets in the order they are reported.
+var benchSets = []string{"orlib-pmed", "cpmp", "districting", "national"}
+
+// benchCase is one instance to solve with its published value.
+type benchCase struct {
+	set, name  string
+	n, k       int
+	optimum    float64 // published optimum or best known; NaN if none
+	optStatus  string  // optimal, best-known, or "" (synthetic)
+	load       func() (*align.Instance, error)
+	maxMovedOf string // for the national set: which variant
+}
+
+// benchRow is the outcome of one case.
+type benchRow struct {
+	c       benchCase
+	res     *align.Result
+	gap     float64 // percent, NaN without an optimum
+	err     error
+	seconds float64
+}
+
+func runBenchAlign(ctx context.Context, env *environment, args []string) error {
+	fs := flag.NewFlagSet("bench align", flag.ContinueOnError)
+	fs.SetOutput(env.stderr)
+	sets := fs.String("set", "orlib-pmed,cpmp,districting,national", "comma-separated sets: "+strings.Join(benchSets, ", "))
+	dir := fs.String("dir", "../shared/benchmarks", "folder holding the benchmark sets")
+	out := fs.String("out", "docs/benchmarks.md", "markdown report to update between the align markers (\"-\": stdout only)")
+	limit := fs.Duration("time-limit", 0, "per-instance time limit (default: the solver's default)")
+	only := fs.String("only", "", "run only instances whose name contains this")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%w: bench align takes no arguments, got %q", errUsage, fs.Args())
+	}
+	var chosen []string
+	for _, s := range strings.Split(*sets, ",") {
+		s = strings.TrimSpace(s)
+		if s == "" {
+			continue
+		}
+		ok := false
+		for _, b := range benchSets {
+			ok = ok || b == s
+		}
+		if !ok {
+			return fmt.Errorf("%w: unknown set %q (want %s)", errUsage, s, strings.Join(benchSets, ", "))
+		}
+		chosen = append(chosen, s)
+	}
+	var cases []benchCase
+	for _, s := range chosen {
+		cs, err := benchCases(*dir, s)
+		if err != nil {
+			return fmt.Errorf("bench align: %w", err)
+		}
+		for _, c := range cs {
+			if *only == "" || strings.Contains(c.name, *only) {
+				cases = append(cases, c)
+			}
+		}
+	}
+	rows := make([]benchRow, 0, len(cases))
+	for i, c := range cases {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		row := benchRow{c: c, gap: math.NaN()}
+		in, err := c.load()
+		if err == nil {
+			start := time.Now()
+			row.res, err = align.Solve(ctx, in, &align.Settings{TimeLimit: *limit})
+			row.seconds = time.Since(start).Seconds()
+		}
+		row.err = err
+		if row.res != nil && !math.IsNaN(c.optimum) && c.optimum != 0 {
+			row.gap = 100 * (row.res.Objective - c.optimum) / c.optimum
+		}
+		rows = append(rows, row)
+		fmt.Fprintf(env.stderr, "[%d/%d] %s\n", i+1, len(cases), row.line())
+		if errors.Is(err, context.Canceled) {
+			return err
+		}
+	}
+	report := benchReport(rows, chosen, fs)
+	if *out == "-" || *out == "" {
+		_, err := io.WriteString(env.stdout, report)
+		return err
+	}
+	if err := writeSection(*out, "align", report); err != nil {
+		return fmt.Errorf("bench align: %w", err)
+	}
+	fmt.Fprintf(env.stderr, "bench align: wrote %s\n", *out)
+	return nil
+}
+
+func (r benchRow) line() string {
+	if r.res == nil {
+		return fmt.Sprintf("%s %s: error: %v", r.c.set, r.c.name, r.err)
+	}
+	return fmt.Sprintf("%s %s: objective %.6g, published %s, gap %s, %.2f s, feasible %v, %s",
+		r.c.set, r.c.name, r.res.Objective, fmtOpt(r.c.optimum), fmtGap(r.gap), r.seconds, r.res.Feasible, r.res.Status)
+}
+
+func fmtOpt(v float64) string {
+	if math.IsNaN(v) {
+		return "—"
+	}
+	return strconv.FormatFloat(v, 'f', -1, 64)
+}
+
+func fmtGap(g float64) string {
+	if math.IsNaN(g) {
+		return "—"
+	}
+	return fmt.Sprintf("%.3f %%", g)
+}
+
+// benchCases lists the instances of one set with their published values.
+func benchCases(dir, set string) ([]benchCase, error) {
+	if set == "national" {
+		return nationalCases(), nil
+	}
+	base := filepath.Join(dir, set)
+	f, err := os.Open(filepath.Join(base, "optima.csv"))
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		return nil, fmt.Errorf("%s/optima.csv: %w", set, err)
+	}
+	if len(recs) < 2 {
+		return nil, fmt.Errorf("%s/optima.csv has no rows", set)
+	}
+	col := map[string]int{}
+	for i, h := range recs[0] {
+		col[h] = i
+	}
+	get := func(rec []string, name string) (string, error) {
+		i, ok := col[name]
+		if !ok || i >= len(rec) {
+			return "", fmt.Errorf("%s/optima.csv: no column %q", set, name)
+		}
+		return rec[i], nil
+	}
+	num := func(rec []string, name string) (float64, error) {
+		s, err := get(rec, name)
+		if err != nil {
+			return 0, err
+		}
+		v, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			return 0, fmt.Errorf("%s/optima.csv: %s = %q is not a number", set, name, s)
+		}
+		return v, nil
+	}
+	var cases []benchCase
+	for _, rec := range recs[1:] {
+		c := benchCase{set: set, optStatus: "optimal"}
+		switch set {
+		case "orlib-pmed":
+			c.name = rec[0]
+			n, err1 := num(rec, "n_vertices")
+			p, err2 := num(rec, "p")
+			opt, err3 := num(rec, "optimal_value")
+			if err := errors.Join(err1, err2, err3); err != nil {
+				return nil, err
+			}
+			c.n, c.k, c.optimum = int(n), int(p), opt
+			path := filepath.Join(base, "instances", c.name+".txt")
+			c.load = func() (*align.Instance, error) { return readWith(path, align.ReadORLib) }
+		case "cpmp":
+			c.name = rec[0]
+			n, err1 := num(rec, "n")
+			p, err2 := num(rec, "p")
+			opt, err3 := num(rec, "value")
+			conv, err4 := get(rec, "distance_convention")
+			st, err5 := get(rec, "status")
+			if err := errors.Join(err1, err2, err3, err4, err5); err != nil {
+				return nil, err
+			}
+			c.n, c.k, c.optimum, c.optStatus = int(n), int(p), opt, st
+			dist := align.Euclidean
+			if strings.HasPrefix(conv, "floor") {
+				dist = align.FloorEuclidean
+			}
+			path := filepath.Join(base, "instances", c.name+".txt")
+			if _, err := os.Stat(path); err != nil {
+				path = filepath.Join(base, "instances", c.name+".dat")
+			}
+			c.load = func() (*align.Instance, error) {
+				return readWith(path, func(r io.Reader) (*align.Instance, error) { return align.ReadCPMP(r, dist) })
+			}
+		case "districting":
+			gf, err0 := get(rec, "graph_file")
+			level, err1 := get(rec, "level")
+			n, err2 := num(rec, "n")
+			k, err3 := num(rec, "k")
+			lo, err4 := num(rec, "L")
+			hi, err5 := num(rec, "U")
+			opt, err6 := num(rec, "best_cut_edges")
+			st, err7 := get(rec, "status")
+			if err := errors.Join(err0, err1, err2, err3, err4, err5, err6, err7); err != nil {
+				return nil, err
+			}
+			c.name = strings.TrimSuffix(filepath.Base(gf), ".json")
+			c.maxMovedOf = level
+			c.n, c.k, c.optimum, c.optStatus = int(n), int(k), opt, st
+			path := filepath.Join(base, gf)
+			c.load = func() (*align.Instance, error) {
+				return readWith(path, func(r io.Reader) (*align.Instance, error) { return align.ReadDistricting(r, int(k), lo, hi) })
+			}
+		}
+		cases = append(cases, c)
+	}
+	return cases, nil
+}
+
+// nationalCases are the synthetic national-scale cases: 3,136 units on a
+// planar grid into 100 contiguous territories within ±5 %, first from
+// scratch, then re-balanced (demand changed) with max_moved 0.10 from the
+// first answer as the baseline.
+func nationalCases() []benchCase {
+	grid := func() *align.Instance {
+		in := align.Grid(56, 56, 100, 1)
+		in.TimeLimitSeconds = 25
+		return in
+	}
+	fresh := benchCase{set: "national", name: "grid3136-k100", n: 56 * 56, k: 100, optimum: math.NaN(),
+		load: func() (*align.Instance, error) { return grid(), nil }}
+	moved := benchCase{set: "national", name: "grid3136-k100-moved10", n: 56 * 56, k: 100, optimum: math.NaN(),
+		load: func() (*align.Instance, error) {
+			in := grid()
+			base, err := align.Solve(context.Background(), in, &align.Settings{TimeLimit: 5 * time.Second})
+			if err != nil {
+				return nil, err
+			}
+			for j := range in.Units {
+				in.Units[j].Current = base.Territory[j]
+				in.Units[j].Demand *= 0.9 + 0.2*float64(j%7)/6 // demand shifted by −10 %..+10 %
+			}
+			in.MaxMoved = 0.10
+			return in, nil
+		}}
+	return []benchCase{fresh, moved}
+}
+
+func readWith(path string, read func(io.Reader) (*align.Instance, error)) (*align.Instance, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	in, err := read(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return in, nil
+}
+
+// benchReport renders the markdown section: machine, command, one table per
+// set and a summary against the acceptance bars of issue 5.
+func benchReport(rows []benchRow, sets []string, fs *flag.FlagSet) string {
+	var b strings.Builder
+	b.WriteString("## Alignment solver (`optimizer/align`)\n\n")
+	fmt.Fprintf(&b, "Machine: %d CPUs (`nproc`), %s, %s, %s/%s. Run %s.\n\n", runtime.NumCPU(), cpuModel(), runtime.Version(), runtime.GOOS, runtime.GOARCH, time.Now().UTC().Format("2006-01-02 15:04 MST"))
+	var flags []string
+	fs.Visit(func(f *flag.Flag) { flags = append(flags, fmt.Sprintf("--%s %s", f.Name, f.Value)) })
+	cmd := "go run ./cmd/terrane bench align"
+	if len(flags) > 0 {
+		cmd += " " + strings.Join(flags, " ")
+	}
+	fmt.Fprintf(&b, "Reproduce from the repository root (benchmarks in `../shared/benchmarks`):\n\n    %s\n\n", cmd)
+	b.WriteString("Default settings (time limit " + align.DefaultTimeLimit.String() + " per instance unless the instance sets one; seed 0). Gap = (objective − published) / published; a negative gap would beat the published value. Lower bound: Lagrangian (p-median, capacitated p-median), none for cut edges.\n\n")
+	for _, set := range sets {
+		var rs []benchRow
+		for _, r := range rows {
+			if r.c.set == set {
+				rs = append(rs, r)
+			}
+		}
+		if len(rs) == 0 {
+			continue
+		}
+		fmt.Fprintf(&b, "### %s\n\n", set)
+		b.WriteString("| instance | n | k | objective | published | status | gap | lower bound | time (s) | feasible |\n|---|---:|---:|---:|---:|---|---:|---:|---:|---|\n")
+		sum, cnt, worst, maxT, allFeas := 0.0, 0, 0.0, 0.0, true
+		for _, r := range rs {
+			if r.res == nil {
+				fmt.Fprintf(&b, "| %s | %d | %d | error: %s | %s | %s | — | — | %.2f | no |\n", r.c.name, r.c.n, r.c.k, oneLine(r.err), fmtOpt(r.c.optimum), r.c.optStatus, r.seconds)
+				allFeas = false
+				continue
+			}
+			lb := "—"
+			if r.res.LowerBound != nil {
+				lb = strconv.FormatFloat(*r.res.LowerBound, 'f', 2, 64)
+			}
+			fmt.Fprintf(&b, "| %s | %d | %d | %s | %s | %s | %s | %s | %.2f | %v |\n", r.c.name, r.c.n, r.c.k,
+				strconv.FormatFloat(r.res.Objective, 'f', 2, 64), fmtOpt(r.c.optimum), r.c.optStatus, fmtGap(r.gap), lb, r.seconds, yesNo(r.res.Feasible))
+			allFeas = allFeas && r.res.Feasible
+			maxT = math.Max(maxT, r.seconds)
+			if !math.IsNaN(r.gap) {
+				sum += r.gap
+				cnt++
+				worst = math.Max(worst, r.gap)
+			}
+		}
+		b.WriteString("\n")
+		switch set {
+		case "orlib-pmed":
+			fmt.Fprintf(&b, "Summary: mean gap %.3f %% (bar ≤ 0.5 %%), worst %.3f %% (bar ≤ 2 %%), slowest %.2f s (bar < 10 s), all feasible: %s.\n\n", sum/math.Max(1, float64(cnt)), worst, maxT, yesNo(allFeas))
+		case "cpmp":
+			s2, c2 := 0.0, 0
+			for _, r := range rs {
+				if r.c.n <= 402 && !math.IsNaN(r.gap) {
+					s2 += r.gap
+					c2++
+				}
+			}
+			fmt.Fprintf(&b, "Summary: all feasible: %s (bar: all); mean gap for n ≤ 402: %.3f %% (bar ≤ 2 %%); mean gap over all: %.3f %%.\n\n", yesNo(allFeas), s2/math.Max(1, float64(c2)), sum/math.Max(1, float64(cnt)))
+		case "districting":
+			countyOK := true
+			for _, r := range rs {
+				if r.c.maxMovedOf == "county" && (r.res == nil || !r.res.Feasible || r.gap > 10) {
+					countyOK = false
+				}
+			}
+			fmt.Fprintf(&b, "Summary: all feasible (contiguous, population within [L, U]): %s; every county instance within 10 %% of the optimum: %s; mean gap %.3f %%.\n\n", yesNo(allFeas), yesNo(countyOK), sum/math.Max(1, float64(cnt)))
+		case "national":
+			b.WriteString("Synthetic stand-in for the national county plan (same size and shape: 3,136 units, 100 territories, ±5 %, contiguous; a Delaunay-like planar grid with heavy-tailed demand), distance objective, time limit 25 s. The `moved10` case changes every demand by −10 %..+10 % and re-solves with max_moved 0.10 from the first answer (baseline solved for 5 s, not counted). ")
+			for _, r := range rs {
+				if r.res != nil {
+					fmt.Fprintf(&b, "%s: balance slack %.0f, moved share %.3f, contiguous %s. ", r.c.name, r.res.Slack.Balance, r.res.Slack.Moved, yesNo(r.res.Slack.Contiguous))
+				}
+			}
+			b.WriteString("\n\n")
+		}
+	}
+	return b.String()
+}
+
+func yesNo(v bool) string {
+	if v {
+		return "yes"
+	}
+	return "no"
+}
+
+// cpuModel reads the CPU model name from /proc/cpuinfo, if there is one.
+func cpuModel() string {
+	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for _, line := range strings.Split(string(b), "\n") {
+			if strings.HasPrefix(line, "model name") {
+				if i := strings.Index(line, ":"); i >= 0 {
+					return strings.TrimSpace(line[i+1:])
+				}
+			}
+		}
+	}
+	if out, err := exec.Command("uname", "-m").Output(); err == nil {
+		return strings.TrimSpace(string(out))
+	}
+	return "unknown CPU"
+}
+
+// writeSection replaces the text between `<!-- BEGIN name -->` and
+// `<!-- END name -->` in the markdown file at path, appending the markers
+// (and creating the file with a `# Benchmarks` title) when missing. The
+// file is replaced atomically so a concurrent reader never sees half of it.
+func writeSection(path, name, body string) error {
+	begin, end := "<!-- BEGIN "+name+" -->", "<!-- END "+name+" -->"
+	old, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		old = []byte("# Benchmarks\n")
+	} else if err != nil {
+		return err
+	}
+	section := begin + "\n" + strings.TrimRight(body, "\n") + "\n" + end
+	var out []byte
+	i := bytes.Index(old, []byte(begin))
+	j := bytes.Index(old, []byte(end))
+	if i >= 0 && j > i {
+		out = append(append(append([]byte{}, old[:i]...), section...), old[j+len(end):]...)
+	} else {
+		out = append([]byte{}, bytes.TrimRight(old, "\n")...)
+		out = append(out, "\n\n"+section+"\n"...)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	tmp := path + ".tmp-align"
+	if err := os.WriteFile(tmp, out, 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
