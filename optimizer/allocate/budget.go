@@ -1,6 +1,9 @@
 package allocate
 
-import "math"
+import (
+	"math"
+	"slices"
+)
 
 // budgetSol is the solution of the resources that share the budget.
 type budgetSol struct {
@@ -58,6 +61,11 @@ func (s *solver) budgetSolve(res []*resModel, solT []*resSol, B, guess float64, 
 			if t := solT[k]; t != nil && p <= t.price {
 				cur.useT[k], cur.use[k], cur.val[k] = true, t.use, t.val
 				dual += (t.price-p)*t.total + t.phi
+			} else if p == 0 {
+				x, u, v := s.atZero(rm)
+				cur.x[k] = x
+				cur.useT[k], cur.use[k], cur.val[k] = false, u, v
+				dual += v
 			} else {
 				u, v, d := rm.eval(p, cur.x[k])
 				cur.useT[k], cur.use[k], cur.val[k] = false, u, v
@@ -100,6 +108,14 @@ func (s *solver) budgetSolve(res []*resModel, solT []*resSol, B, guess float64, 
 	}
 	keep(false)
 	b := &bracket{fLo: f0}
+	if !(guess > 0) {
+		var g []float64
+		for _, rm := range res {
+			g = append(g, rm.typicalPrice(rm.cost))
+		}
+		slices.Sort(g)
+		guess = g[len(g)/2]
+	}
 	if !expand(b, f, keep, guess) {
 		// The budget only just covers every minimum: stay there.
 		for k, rm := range res {
@@ -110,9 +126,13 @@ func (s *solver) budgetSolve(res []*resModel, solT []*resSol, B, guess float64, 
 		}
 		return finish(hi, b.lo)
 	}
-	tol := 1e-13 * math.Max(1, B)
+	scale := 1.0
+	for k := range res {
+		scale += math.Abs(lo.val[k])
+	}
+	tol := 1e-12 * scale
 	done := func(b *bracket) bool {
-		return -b.fHi <= tol || (hasInt && b.hi-b.lo <= 1e-10*b.hi)
+		return -b.fHi*b.hi <= tol || (b.lo > 0 && b.fLo*b.lo <= tol) || (hasInt && b.hi-b.lo <= 1e-7*b.hi)
 	}
 	findPrice(s.ctx, b, f, keep, done, s.maxIter)
 	s.iters += b.evaluations
@@ -143,39 +163,33 @@ func (s *solver) budgetSolve(res []*resModel, solT []*resSol, B, guess float64, 
 	if useLo > useHi && !math.IsInf(useLo, 0) && !math.IsNaN(useLo) {
 		theta = math.Min(1, math.Max(0, (B-useHi)/(useLo-useHi)))
 	}
-	for k, rm := range res {
-		xh, xl := xOf(hi, k), xOf(lo, k)
-		x := make([]float64, n)
-		for i := range x {
-			v := xh[i]
-			if theta > 0 {
-				v += theta * (xl[i] - xh[i])
-			}
-			x[i] = math.Min(math.Max(v, rm.items[i].lo), rm.items[i].hi)
-		}
-		out.x[k] = x
-		out.use[k] = sum(x)
-		out.hiUse[k] = hi.use[k]
-		out.val += sumValue(rm.items, x)
-		if t := solT[k]; t != nil {
-			out.lambda[k] = math.Max(0, t.price-b.hi*rm.cost)
-			if out.use[k] > t.total {
-				theta = -1
-			}
-		}
+	for k := range res {
+		out.x[k] = make([]float64, n)
 	}
-	spent := 0.0
-	for k, rm := range res {
-		spent += rm.cost * out.use[k]
-	}
-	if theta < 0 || spent > B*(1+1e-12)+1e-9 {
-		// rounding broke a constraint: take the feasible end.
+	for try := 0; ; try++ {
+		spent, ok := 0.0, true
 		out.val = 0
-		for k := range res {
-			out.x[k] = append(out.x[k][:0], xOf(hi, k)...)
-			out.use[k] = sum(out.x[k])
-			out.val += sumValue(res[k].items, out.x[k])
+		for k, rm := range res {
+			x := out.x[k]
+			if try < 4 {
+				interpolate(rm.items, x, xOf(hi, k), xOf(lo, k), theta)
+			} else {
+				copy(x, xOf(hi, k))
+			}
+			out.use[k] = sum(x)
+			out.hiUse[k] = hi.use[k]
+			out.val += sumValue(rm.items, x)
+			spent += rm.cost * out.use[k]
+			if t := solT[k]; t != nil {
+				out.lambda[k] = math.Max(0, t.price-b.hi*rm.cost)
+				ok = ok && out.use[k] <= t.total
+			}
 		}
+		if try >= 4 || (ok && spent <= B) {
+			break
+		}
+		// rounding broke a constraint: step back towards the feasible end.
+		theta = math.Max(0, theta-2*math.Max(spent-B, 0)/(useLo-useHi)-1e-12*theta)
 	}
 	out.mu = b.hi
 	out.bound = math.Max(bound, out.val)

@@ -69,6 +69,12 @@ func softplus(u float64) float64 {
 func sigmoid(u float64) float64 { return 1 / (1 + math.Exp(-u)) }
 
 func (it *item) value(x float64) float64 {
+	if math.IsInf(x, 1) {
+		if it.q > 0 {
+			return math.Inf(-1)
+		}
+		return it.a
+	}
 	if it.a == 0 {
 		return -it.q * x
 	}
@@ -89,17 +95,20 @@ func (it *item) nonconcave() bool {
 }
 
 // stationary solves a·h'(x) = p for x on the concave (decreasing-h') branch,
-// p > 0 in dollars per unit. ok is false when a·h' < p everywhere (only for
-// c ≥ 1). The Newton iteration runs on u = c·log(x/k), where the equation
-// reads (1 − 1/c)·u − 2·softplus(u) = log(p·k/(a·c)): a concave decreasing
-// function on the branch, so Newton converges from any start on it.
-func (it *item) stationary(p float64) (x float64, ok bool) {
+// p > 0 in dollars per unit, and returns x and t = (x/k)^c. ok is false when
+// a·h' < p everywhere (only for c ≥ 1). The Newton iteration runs on
+// u = c·log(x/k), where the equation reads (1 − 1/c)·u − 2·softplus(u) =
+// log(p·k/(a·c)): a concave decreasing function on the branch, so Newton
+// converges from any start on it, and from the previous price's root in a
+// few steps.
+func (it *item) stationary(p float64) (x, t float64, ok bool) {
 	a, k, c := it.a, it.k, it.c
 	if c == 1 {
 		if p*k >= a {
-			return 0, false
+			return 0, 0, false
 		}
-		return math.Sqrt(a*k/p) - k, true
+		x = math.Sqrt(a*k/p) - k
+		return x, x / k, true
 	}
 	y := math.Log(p * k / (a * c))
 	s := 1 - 1/c
@@ -107,7 +116,7 @@ func (it *item) stationary(p float64) (x float64, ok bool) {
 	if c > 1 {
 		uInfl := math.Log((c - 1) / (c + 1))
 		if s*uInfl-2*softplus(uInfl) <= y {
-			return 0, false
+			return 0, 0, false
 		}
 		if math.IsNaN(u) || u <= uInfl {
 			u = math.Max(uInfl+1, -y/(1+1/c))
@@ -119,70 +128,99 @@ func (it *item) stationary(p float64) (x float64, ok bool) {
 			u = -y / (1 + 1/c)
 		}
 	}
-	for iter := 0; iter < 100; iter++ {
-		sg := sigmoid(u)
-		f := s*u - 2*softplus(u) - y
+	for iter := 0; iter < 60; iter++ {
+		var sp, sg float64
+		if u > 0 {
+			e := math.Exp(-u)
+			sp = u + math.Log1p(e)
+			sg = 1 / (1 + e)
+		} else {
+			e := math.Exp(u)
+			sp = math.Log1p(e)
+			sg = e / (1 + e)
+		}
+		f := s*u - 2*sp - y
 		fp := s - 2*sg
 		if fp > -1e-300 {
 			fp = -1e-300
 		}
 		du := f / fp
 		u -= du
-		if math.Abs(du) <= 1e-13*(1+math.Abs(u)) {
+		// Newton converges quadratically: after a step of 1e-7 the error
+		// is of order 1e-14.
+		if math.Abs(du) <= 1e-7*(1+math.Abs(u)) {
 			break
 		}
 	}
 	it.u = u
-	return k * math.Exp(u/c), true
+	t = math.Exp(u)
+	return k * math.Exp(u/c), t, true
 }
 
 // best maximizes value(x) − π·x over the item's domain, for price π ≥ 0 in
-// dollars per unit. dxdp is d x / d π where x is interior and continuous,
-// else 0.
-func (it *item) best(pi float64, integer bool) (x, dxdp float64) {
+// dollars per unit. It returns x, value(x) and dxdp = d x / d π where x is
+// interior and continuous, else 0.
+func (it *item) best(pi float64, integer bool) (x, val, dxdp float64) {
 	if it.lo == it.hi {
-		return it.lo, 0
+		return it.lo, it.vlo, 0
 	}
 	p := it.q + pi
 	if it.a == 0 {
 		if p >= 0 {
-			return it.lo, 0
+			return it.lo, it.vlo, 0
 		}
-		return it.hi, 0
+		return it.hi, it.vhi, 0
 	}
 	if p <= 0 {
-		return it.hi, 0
+		return it.hi, it.vhi, 0
 	}
-	xs, ok := it.stationary(p)
-	if !ok {
-		xs = 0
+	xs, t, ok := it.stationary(p)
+	switch {
+	case !ok || xs <= it.lo:
+		x, val = it.lo, it.vlo
+	case xs >= it.hi:
+		x, val = it.hi, it.vhi
+	default:
+		x = xs
+		h := t / (1 + t)
+		if math.IsInf(t, 1) {
+			h = 1
+		}
+		val = it.a*h - it.q*x
+		// h'' = h'·((c−1) − 2c·h)/x with h' = c·h/(x·(1+t)); for integer
+		// items this slope of the continuous relaxation guides the search.
+		d1 := it.c * h / (x * (1 + t))
+		if d2 := it.a * d1 * ((it.c - 1) - 2*it.c*h) / x; d2 < 0 {
+			dxdp = 1 / d2
+		}
 	}
-	x = math.Min(math.Max(xs, it.lo), it.hi)
-	phi := func(v float64) float64 { return it.a*hill(v, it.k, it.c) - p*v }
 	if integer {
 		f := math.Floor(x)
 		cands := [4]float64{f, f + 1, it.lo, it.lo}
 		if it.c > 1 {
 			cands[3] = math.Floor(inflection(it.k, it.c))
 		}
-		bx, bv := it.lo, phi(it.lo)
+		bx, bv := it.lo, it.vlo
+		bphi := bv - pi*bx
 		for _, v := range cands {
 			if v < it.lo || v > it.hi || v == bx {
 				continue
 			}
-			if pv := phi(v); pv > bv || (pv == bv && v < bx) {
-				bx, bv = v, pv
+			vv := it.value(v)
+			if ph := vv - pi*v; ph > bphi || (ph == bphi && v < bx) {
+				bx, bv, bphi = v, vv, ph
 			}
 		}
-		return bx, 0
+		return bx, bv, dxdp
 	}
-	if it.c > 1 && x > it.lo && phi(x) <= phi(it.lo) {
-		return it.lo, 0
+	if it.c > 1 && x > it.lo && val-pi*x <= it.vlo-pi*it.lo {
+		return it.lo, it.vlo, 0
 	}
-	if x > it.lo && x < it.hi && ok {
-		if d2 := it.a * hillDeriv2(x, it.k, it.c); d2 < 0 {
-			dxdp = 1 / d2
-		}
-	}
-	return x, dxdp
+	return x, val, dxdp
+}
+
+// prepare caches the values at the ends of the domain.
+func (it *item) prepare() {
+	it.vlo = it.value(it.lo)
+	it.vhi = it.value(it.hi)
 }

@@ -227,6 +227,8 @@ type item struct {
 	lo float64 // units
 	hi float64 // units, +Inf when unbounded
 	u  float64 // warm start of the Newton iteration, log((x/k)^c); NaN unset
+
+	vlo, vhi float64 // value(lo), value(hi), objective dollars
 }
 
 // resModel is one resource with one item per territory.
@@ -311,26 +313,30 @@ func build(p *Problem) (*model, []string) {
 				if v, ok := t.Max[r.Name]; ok {
 					it.hi = v
 				}
-				what := fmt.Sprintf("min %v", it.lo)
-				hiWhat := fmt.Sprintf("max %v", it.hi)
 				if hasMC {
-					if cur-mc > it.lo {
-						it.lo = cur - mc
-						what = fmt.Sprintf("current %v − max_change %v", cur, mc)
-					}
-					if cur+mc < it.hi {
-						it.hi = cur + mc
-						hiWhat = fmt.Sprintf("current %v + max_change %v", cur, mc)
-					}
+					it.lo = math.Max(it.lo, cur-mc)
+					it.hi = math.Min(it.hi, cur+mc)
 				}
 				if r.Integer {
 					it.lo = math.Ceil(it.lo - 1e-9)
 					it.hi = math.Floor(it.hi + 1e-9)
 				}
 				if it.lo > it.hi {
+					what := fmt.Sprintf("min %v", t.Min[r.Name])
+					if hasMC && cur-mc > t.Min[r.Name] {
+						what = fmt.Sprintf("current %v − max_change %v", cur, mc)
+					}
+					hiWhat := "max"
+					if v, ok := t.Max[r.Name]; ok {
+						hiWhat = fmt.Sprintf("max %v", v)
+					}
+					if hasMC && (!hasMax(t, r.Name) || cur+mc < t.Max[r.Name]) {
+						hiWhat = fmt.Sprintf("current %v + max_change %v", cur, mc)
+					}
 					conflicts = append(conflicts, fmt.Sprintf("territory %q: %s needs at least %s = %v but at most %s = %v", t.ID, r.Name, what, it.lo, hiWhat, it.hi))
 				}
 			}
+			it.prepare()
 			rm.items[i] = it
 		}
 		m.res = append(m.res, rm)
@@ -344,6 +350,11 @@ func build(p *Problem) (*model, []string) {
 		conflicts = append(conflicts, fmt.Sprintf("budget %v is below the cost %v of every territory's minimum", m.budget, need))
 	}
 	return m, conflicts
+}
+
+func hasMax(t Territory, name string) bool {
+	_, ok := t.Max[name]
+	return ok
 }
 
 func (rm *resModel) sumLo() float64 {

@@ -4,6 +4,7 @@ import (
 	"container/heap"
 	"context"
 	"math"
+	"slices"
 )
 
 // excessFn evaluates use − target at price p (decreasing in p) and its slope
@@ -27,7 +28,7 @@ type bracket struct {
 // the last point, bisection (geometric while the interval spans decades)
 // whenever Newton leaves the interval or stops halving it.
 func findPrice(ctx context.Context, b *bracket, f excessFn, keep func(hi bool), done func(*bracket) bool, maxIter int) {
-	force := false
+	force, slow := false, 0
 	for it := 0; it < maxIter; it++ {
 		if done(b) || b.hi-b.lo <= 1e-15*b.hi {
 			return
@@ -39,6 +40,13 @@ func findPrice(ctx context.Context, b *bracket, f excessFn, keep func(hi bool), 
 		cand := math.NaN()
 		if !force && b.lastS < 0 && !math.IsInf(b.lastF, 0) {
 			cand = b.lastP - b.lastF/b.lastS
+		}
+		if !(cand > b.lo && cand < b.hi) && !force && b.fLo > b.fHi && !math.IsInf(b.fLo, 0) {
+			// regula falsi on the interval's ends
+			cand = b.hi - b.fHi*(b.hi-b.lo)/(b.fHi-b.fLo)
+			if b.lo > 0 && b.hi > 4*b.lo {
+				cand = math.NaN() // spans decades: bisect geometrically
+			}
 		}
 		if !(cand > b.lo && cand < b.hi) {
 			if b.lo > 0 && b.hi > 4*b.lo {
@@ -57,14 +65,20 @@ func findPrice(ctx context.Context, b *bracket, f excessFn, keep func(hi bool), 
 			b.hi, b.fHi = cand, fc
 			keep(true)
 		}
-		force = b.hi-b.lo > 0.5*width
+		if b.hi-b.lo > 0.5*width {
+			slow++
+		} else {
+			slow = 0
+		}
+		force = slow >= 2
 		b.lastP, b.lastF, b.lastS = cand, fc, sc
 	}
 	b.exhausted = true
 }
 
 // expand finds a price with excess ≤ 0 starting from guess, moving the low
-// end up as it goes. f(0) must already be known to be positive.
+// end up as it goes: Newton steps pushed 50 % further, or factors of 8
+// where the slope is unknown. f(0) must already be known to be positive.
 func expand(b *bracket, f excessFn, keep func(hi bool), guess float64) bool {
 	p := guess
 	if !(p > 0) || math.IsInf(p, 0) {
@@ -74,13 +88,22 @@ func expand(b *bracket, f excessFn, keep func(hi bool), guess float64) bool {
 		fc, sc := f(p)
 		b.evaluations++
 		b.lastP, b.lastF, b.lastS = p, fc, sc
+		if fc == 0 {
+			b.hi, b.fHi = p, fc
+			keep(true)
+			return true
+		}
 		if fc > 0 {
 			b.lo, b.fLo = p, fc
 			keep(false)
 			if b.hi > 0 {
 				return true
 			}
-			p *= 8
+			next := p * 8
+			if sc < 0 {
+				next = math.Min(next, math.Max(p*1.01, p-1.5*fc/sc))
+			}
+			p = next
 			if math.IsInf(p, 1) {
 				return false
 			}
@@ -90,10 +113,32 @@ func expand(b *bracket, f excessFn, keep func(hi bool), guess float64) bool {
 			if b.lo > 0 || p < 1e-300 {
 				return true
 			}
-			p /= 8
+			next := p / 8
+			if sc < 0 {
+				next = math.Max(next, math.Min(p/1.01, p-1.5*fc/sc))
+			}
+			p = next
 		}
 	}
 	return false
+}
+
+type zeroEval struct {
+	x        []float64
+	use, val float64
+}
+
+// atZero returns a copy of the resource's demand at price 0, its use and
+// value, computed once per resource.
+func (s *solver) atZero(rm *resModel) ([]float64, float64, float64) {
+	z, ok := s.zero[rm]
+	if !ok {
+		z = &zeroEval{x: make([]float64, len(rm.items))}
+		z.use, z.val, _ = rm.eval(0, z.x)
+		s.zero[rm] = z
+		s.iters++
+	}
+	return append([]float64(nil), z.x...), z.use, z.val
 }
 
 // resSol is the solution of one resource under its own total.
@@ -111,13 +156,33 @@ type resSol struct {
 func (rm *resModel) eval(pi float64, x []float64) (use, val, duse float64) {
 	for i := range rm.items {
 		it := &rm.items[i]
-		xi, d := it.best(pi, rm.integer)
+		xi, v, d := it.best(pi, rm.integer)
 		x[i] = xi
 		use += xi
-		val += it.value(xi)
+		val += v
 		duse += d
 	}
 	return use, val, duse
+}
+
+// typicalPrice is the median over items with a curve of the marginal value
+// at half saturation, a·h'(k) − q = a·c/(4k) − q, divided by per, a scale
+// for the first guess of a price search.
+func (rm *resModel) typicalPrice(per float64) float64 {
+	var v []float64
+	for i := range rm.items {
+		it := &rm.items[i]
+		if it.a > 0 && it.lo < it.hi {
+			if m := (it.a*it.c/(4*it.k) - it.q) / per; m > 0 {
+				v = append(v, m)
+			}
+		}
+	}
+	if len(v) == 0 {
+		return 1
+	}
+	slices.Sort(v)
+	return v[len(v)/2]
 }
 
 func (rm *resModel) hasNonconcave() bool {
@@ -127,6 +192,17 @@ func (rm *resModel) hasNonconcave() bool {
 		}
 	}
 	return false
+}
+
+// interpolate sets x = xhi + θ·(xlo − xhi), clamped to the items' domains.
+func interpolate(items []item, x, xhi, xlo []float64, theta float64) {
+	for i := range x {
+		v := xhi[i]
+		if theta > 0 {
+			v += theta * (xlo[i] - xhi[i])
+		}
+		x[i] = math.Min(math.Max(v, items[i].lo), items[i].hi)
+	}
 }
 
 func sumValue(items []item, x []float64) float64 {
@@ -158,6 +234,7 @@ func (rm *resModel) restrict(x []float64) *resModel {
 		}
 		if x[i] <= it.lo {
 			it.hi = it.lo
+			it.prepare()
 			continue
 		}
 		infl := inflection(it.k, it.c)
@@ -165,6 +242,7 @@ func (rm *resModel) restrict(x []float64) *resModel {
 			infl = math.Ceil(infl)
 		}
 		it.lo = math.Min(x[i], math.Max(it.lo, infl))
+		it.prepare()
 	}
 	return &r
 }
@@ -175,15 +253,14 @@ func (rm *resModel) restrict(x []float64) *resModel {
 // ones by re-solving with each item kept on its side of the inflection.
 func (s *solver) solveTotal(rm *resModel, total, guess float64, depth int) *resSol {
 	n := len(rm.items)
-	x := make([]float64, n)
-	use, val, _ := rm.eval(0, x)
+	x, use, val := s.atZero(rm)
 	sol := &resSol{total: total, evals: 1}
 	if use <= total*(1+1e-15) {
 		sol.x, sol.use, sol.val, sol.phi, sol.bound = x, use, val, val, val
 		return sol
 	}
 	xlo, xhi, cur := x, make([]float64, n), make([]float64, n)
-	var useLo, valLo, useHi, valHi, useCur, valCur float64 = use, val, 0, 0, 0, 0
+	var useLo, useHi, valHi, useCur, valCur float64 = use, 0, 0, 0, 0
 	bound := math.Inf(1)
 	f := func(p float64) (float64, float64) {
 		var d float64
@@ -199,60 +276,113 @@ func (s *solver) solveTotal(rm *resModel, total, guess float64, depth int) *resS
 			useHi, valHi = useCur, valCur
 		} else {
 			xlo, cur = cur, xlo
-			useLo, valLo = useCur, valCur
+			useLo = useCur
 		}
 	}
 	b := &bracket{fLo: use - total}
+	if !(guess > 0) {
+		guess = rm.typicalPrice(1)
+	}
 	expand(b, f, keep, guess)
-	tol := 1e-13 * math.Max(1, total)
+	// Stop when the price times the excess, the most the interpolated
+	// solution can lose, is below 1e-12 of the value.
+	tol := 1e-12 * (math.Abs(val) + 1)
+	slack := math.Max(64, 0.01*total)
 	done := func(b *bracket) bool {
 		if rm.integer {
-			return total-useHi <= 64
+			return total-useHi <= slack || useLo-total <= slack
 		}
-		return -b.fHi <= tol
+		return -b.fHi*b.hi <= tol || (b.lo > 0 && b.fLo*b.lo <= tol)
 	}
 	findPrice(s.ctx, b, f, keep, done, s.maxIter)
 	s.iters += b.evaluations
 	sol.evals += b.evaluations
 	sol.price = b.hi
 	sol.phi = valHi - b.hi*useHi
-	_ = valLo
+	nc := rm.hasNonconcave()
 	switch {
-	case rm.hasNonconcave() && depth == 0:
+	case nc && depth == 0:
 		r := rm.restrict(xhi)
 		sub := s.solveTotal(r, total, b.hi, depth+1)
 		sol.x, sol.use, sol.val = sub.x, sub.use, sub.val
 		sol.evals += sub.evals
 	case rm.integer:
-		next := greedy(rm, xhi, total-useHi)
-		sol.x = xhi
-		sol.use, sol.val = sum(xhi), sumValue(rm.items, xhi)
-		if next > 0 && next < b.hi {
-			f(next)
-			sol.price = next
-			sol.phi = valCur - next*useCur
+		// Marginal analysis from the nearer end of the interval: both ends
+		// are greedy prefixes, so adding the best or removing the worst
+		// units reaches the optimum (Fox 1966); price is a gain between the
+		// last unit in and the first unit out.
+		var price float64
+		if total-useHi <= useLo-total || math.IsInf(useLo, 1) {
+			price = greedy(rm, xhi, total-useHi)
+			sol.x = xhi
+		} else {
+			price = shed(rm, xlo, useLo-total)
+			sol.x = xlo
+		}
+		sol.use, sol.val = sum(sol.x), sumValue(rm.items, sol.x)
+		price = math.Max(0, price)
+		sol.price = price
+		if nc {
+			f(price)
+			sol.phi = valCur - price*useCur
+		} else {
+			// For concave items x maximizes value − price·x item by item,
+			// so the Lagrangian at price is attained at x.
+			sol.phi = sol.val - price*sol.use
+			bound = math.Min(bound, sol.phi+price*total)
 		}
 	default:
 		sol.x = xhi
 		if useLo > useHi && !math.IsInf(useLo, 0) {
-			theta := (total - useHi) / (useLo - useHi)
-			theta = math.Min(1, math.Max(0, theta))
-			for i := range xhi {
-				v := xhi[i] + theta*(xlo[i]-xhi[i])
-				xhi[i] = math.Min(math.Max(v, rm.items[i].lo), rm.items[i].hi)
+			theta := math.Min(1, math.Max(0, (total-useHi)/(useLo-useHi)))
+			x := make([]float64, n)
+			for try := 0; try < 4; try++ {
+				interpolate(rm.items, x, xhi, xlo, theta)
+				u := sum(x)
+				if u <= total {
+					sol.x = x
+					break
+				}
+				theta = math.Max(0, theta-2*(u-total)/(useLo-useHi)-1e-15)
 			}
 		}
-		sol.use, sol.val = sum(xhi), sumValue(rm.items, xhi)
-		if sol.use > total {
-			// rounding: fall back on the feasible end
-			rm.eval(b.hi, xhi)
-			sol.use, sol.val = sum(xhi), sumValue(rm.items, xhi)
-		}
+		sol.use, sol.val = sum(sol.x), sumValue(rm.items, sol.x)
 	}
 	// The dual is only as accurate as floating point: never report a bound
 	// below a feasible value.
 	sol.bound = math.Max(bound, sol.val)
 	return sol
+}
+
+// shed removes units whole units, one at a time, where the last unit
+// gains the least, never below an item's lo. It returns the gain of the
+// last unit removed, objective dollars: a price at which the Lagrangian
+// bound is tight.
+func shed(rm *resModel, x []float64, units float64) float64 {
+	units = math.Floor(units + 1e-9)
+	h := &gainHeap{}
+	for i := range rm.items {
+		it := &rm.items[i]
+		if x[i]-1 >= it.lo {
+			h.idx = append(h.idx, i)
+			h.gain = append(h.gain, -(it.value(x[i]) - it.value(x[i]-1)))
+		}
+	}
+	heap.Init(h)
+	last := 0.0
+	for ; units > 0 && h.Len() > 0; units-- {
+		i := h.idx[0]
+		it := &rm.items[i]
+		last = -h.gain[0]
+		x[i]--
+		if x[i]-1 >= it.lo {
+			h.gain[0] = -(it.value(x[i]) - it.value(x[i]-1))
+			heap.Fix(h, 0)
+			continue
+		}
+		heap.Pop(h)
+	}
+	return last
 }
 
 // gainHeap orders items by the gain of one more unit, largest first, ties

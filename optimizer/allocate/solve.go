@@ -85,6 +85,7 @@ type solver struct {
 	maxIter int
 	iters   int
 	warm    map[string]float64
+	zero    map[*resModel]*zeroEval
 }
 
 // outcome is the solution in index form.
@@ -113,7 +114,7 @@ func Solve(ctx context.Context, p *Problem, set *Settings) (*Result, error) {
 	if err := m.unbounded(); err != nil {
 		return nil, err
 	}
-	s := &solver{ctx: ctx, m: m, maxIter: set.MaxIterations, warm: map[string]float64{}}
+	s := &solver{ctx: ctx, m: m, maxIter: set.MaxIterations, warm: map[string]float64{}, zero: map[*resModel]*zeroEval{}}
 	if s.maxIter <= 0 {
 		s.maxIter = 300
 	}
@@ -217,8 +218,7 @@ func (s *solver) integerSearch(res []*resModel, solT []*resSol, ints []int, rela
 				others += res[k2].cost * res[k2].sumLo()
 			}
 		}
-		x0 := make([]float64, len(rm.items))
-		d0, _, _ := rm.eval(0, x0)
+		_, d0, _ := s.atZero(rm)
 		hiH[j] = math.Min(math.Min(rm.total, d0), math.Floor((B-others)/rm.cost+1e-9))
 		H[j] = math.Min(math.Max(relaxed.hiUse[k], lo[j]), hiH[j])
 	}
@@ -234,6 +234,10 @@ func (s *solver) integerSearch(res []*resModel, solT []*resSol, ints []int, rela
 		vcache[j] = map[float64]*resSol{}
 	}
 	mu := relaxed.mu
+	prices := make([]float64, len(ints))
+	for j, k := range ints {
+		prices[j] = mu*res[k].cost + relaxed.lambda[k]
+	}
 	F := func(H []float64) *point {
 		key := fmt.Sprint(H)
 		if pt, ok := cache[key]; ok {
@@ -245,8 +249,11 @@ func (s *solver) integerSearch(res []*resModel, solT []*resSol, ints []int, rela
 			rm := res[k]
 			v, ok := vcache[j][H[j]]
 			if !ok {
-				v = s.solveTotal(rm, H[j], mu*rm.cost, 0)
+				v = s.solveTotal(rm, H[j], prices[j], 0)
 				vcache[j][H[j]] = v
+				if v.price > 0 {
+					prices[j] = v.price
+				}
 			}
 			pt.vals[j] = v
 			pt.value += v.val
