@@ -863,7 +863,7 @@ func solveDistrict(p *problem, r *runner) (terr, centers []int) {
 	rv, ro := bv, bo // best of the current restart
 	stall, restarts, sinceGlobal := 0, 0, 0
 	const trees = 4
-	restartAfter := 4000 + 40*p.k
+	restartAfter := max(200, min(4000+40*p.k, 60*p.n))
 	for !r.stop() && sinceGlobal < 12 {
 		r.iters++
 		changed := s.recom(r, trees, false)
