@@ -1,0 +1,187 @@
+package geo
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/paulmach/orb"
+)
+
+// ReadOptions configures the readers of a user's units (ReadGeoJSON, ReadTopoJSON,
+// ReadShapefile). The zero value reads ids from the format's own id (GeoJSON's and TopoJSON's
+// "id" member; shapefiles have none and need IDProperty) and reports up to 20 problems.
+type ReadOptions struct {
+	// IDProperty names the property (dBASE field for shapefiles) holding each unit's id, e.g.
+	// "GEOID". Empty means the feature's own "id" member (GeoJSON, TopoJSON).
+	IDProperty string
+	// Object is the TopoJSON object to read; empty means the topology's only object.
+	Object string
+	// MaxErrors caps the problems listed in an *ImportErrors; default 20.
+	MaxErrors int
+	// MaxBytes caps the uncompressed size of a shapefile .zip's members, in bytes; default
+	// 512 MiB. (The caller limits the size of the upload itself.)
+	MaxBytes int64
+}
+
+func (o ReadOptions) withDefaults() ReadOptions {
+	if o.MaxErrors <= 0 {
+		o.MaxErrors = 20
+	}
+	if o.MaxBytes <= 0 {
+		o.MaxBytes = 512 << 20
+	}
+	return o
+}
+
+// ImportError is one problem of a user's file.
+type ImportError struct {
+	// Feature is the 0-based index of the feature (GeoJSON, TopoJSON) or record (shapefile);
+	// -1 for a problem of the whole file.
+	Feature int
+	// ID is the feature's id when known, else "".
+	ID string
+	// Field names what is wrong: "geometry", "id", a property or dBASE field name, or a file
+	// part such as ".prj".
+	Field string
+	// Message says what is wrong, for people.
+	Message string
+}
+
+// Error renders the problem, e.g. `feature 12 (id "06037"): geometry: polygon 0 ring 0: ring is
+// not closed`.
+func (e ImportError) Error() string {
+	var b strings.Builder
+	if e.Feature >= 0 {
+		fmt.Fprintf(&b, "feature %d", e.Feature)
+		if e.ID != "" {
+			fmt.Fprintf(&b, " (id %s)", strconv.Quote(e.ID))
+		}
+		b.WriteString(": ")
+	}
+	if e.Field != "" {
+		b.WriteString(e.Field)
+		b.WriteString(": ")
+	}
+	b.WriteString(e.Message)
+	return b.String()
+}
+
+// ImportErrors is the error of a rejected file: its problems, in file order, at most
+// ReadOptions.MaxErrors of them.
+type ImportErrors struct {
+	// Format is the file format: "geojson", "topojson" or "shapefile".
+	Format string
+	// Errors are the problems listed.
+	Errors []ImportError
+	// More is the number of further problems found but not listed.
+	More int
+}
+
+// Error renders the first problems, one per line after a summary line.
+func (e *ImportErrors) Error() string {
+	var b strings.Builder
+	n := len(e.Errors) + e.More
+	fmt.Fprintf(&b, "geo: %s: %d problem", e.Format, n)
+	if n != 1 {
+		b.WriteString("s")
+	}
+	for _, p := range e.Errors {
+		b.WriteString("\n  ")
+		b.WriteString(p.Error())
+	}
+	if e.More > 0 {
+		fmt.Fprintf(&b, "\n  … and %d more", e.More)
+	}
+	return b.String()
+}
+
+// problems collects ImportErrors up to a cap.
+type problems struct {
+	list *ImportErrors
+	max  int
+}
+
+func newProblems(format string, max int) *problems {
+	return &problems{list: &ImportErrors{Format: format}, max: max}
+}
+
+func (p *problems) add(feature int, id, field, format string, args ...any) {
+	if len(p.list.Errors) >= p.max {
+		p.list.More++
+		return
+	}
+	p.list.Errors = append(p.list.Errors, ImportError{Feature: feature, ID: id, Field: field, Message: fmt.Sprintf(format, args...)})
+}
+
+func (p *problems) full() bool { return len(p.list.Errors) >= p.max }
+
+func (p *problems) err() error {
+	if len(p.list.Errors) == 0 {
+		return nil
+	}
+	return p.list
+}
+
+// checkUnits validates decoded features as units: a polygonal, valid geometry (holes and
+// exteriors are first oriented per RFC 7946, so input winding does not matter), a non-empty id,
+// no duplicate ids. Coordinates outside the lon/lat range are reported as a likely wrong CRS.
+// Features with skip[i] set (already reported) are left out; skip may be nil.
+func checkUnits(fs []Feature, skip []bool, p *problems) {
+	seen := make(map[string]int, len(fs))
+	for i := range fs {
+		if skip != nil && skip[i] {
+			continue
+		}
+		f := &fs[i]
+		if f.ID == "" {
+			p.add(i, "", "id", "missing id")
+		} else if j, dup := seen[f.ID]; dup {
+			p.add(i, f.ID, "id", "duplicate id (also feature %d)", j)
+		} else {
+			seen[f.ID] = i
+		}
+		switch g := f.Geometry.(type) {
+		case nil:
+			p.add(i, f.ID, "geometry", "missing (null) geometry")
+			continue
+		case orb.Polygon:
+			orientPolygon(g)
+		case orb.MultiPolygon:
+			for _, poly := range g {
+				orientPolygon(poly)
+			}
+		default:
+			p.add(i, f.ID, "geometry", "type %s, want Polygon or MultiPolygon", f.Geometry.GeoJSONType())
+			continue
+		}
+		if err := Validate(f.Geometry); err != nil {
+			msg := err.Error()
+			var ve *ValidationError
+			if errors.As(err, &ve) && (strings.HasPrefix(ve.Reason, "longitude") || strings.HasPrefix(ve.Reason, "latitude")) {
+				msg += " (is the file in a projected CRS? units must be in lon/lat degrees, WGS84 or NAD83)"
+			}
+			p.add(i, f.ID, "geometry", "%s", msg)
+		}
+	}
+}
+
+// idString renders an id property value (string or number) as a string; ok is false for other
+// types and empty values.
+func idString(v any) (string, bool) {
+	switch v := v.(type) {
+	case string:
+		return v, v != ""
+	case float64:
+		return strconv.FormatFloat(v, 'f', -1, 64), true
+	case int:
+		return strconv.Itoa(v), true
+	case int64:
+		return strconv.FormatInt(v, 10), true
+	case json.Number:
+		return string(v), v != ""
+	}
+	return "", false
+}
