@@ -67,4 +67,8 @@ type UserService interface {
 	// FindUserByToken returns the user holding an unrevoked token with this hash.
 	FindUserByToken(ctx context.Context, hash string) (*User, error)
 	RevokeToken(ctx context.Context, id int64) error
+	// FindTokenByHash returns an unrevoked token; ENOTFOUND otherwise.
+	FindTokenByHash(ctx context.Context, hash string) (*Token, error)
+	// FindTokens returns a user's unrevoked tokens, without hashes.
+	FindTokens(ctx context.Context, userID int64) ([]*Token, error)
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"golang.org/x/time/rate"
 
 	"github.com/terrane/terrane"
 )
@@ -18,7 +19,9 @@ import (
 // Config holds the server's settings. The zero value of each field means
 // its default.
 type Config struct {
-	MaxBodyBytes int64 // largest JSON request body, bytes; default 10 MiB
+	MaxBodyBytes int64         // largest JSON request body, bytes; default 10 MiB
+	LoginEvery   time.Duration // one sign-in attempt per client is refilled this often; default 2 s
+	LoginBurst   int           // sign-in attempts a client may make at once; default 10
 	Version      string
 }
 
@@ -30,6 +33,8 @@ type Services struct {
 	Users     terrane.UserService
 	// Ping reports whether the database is reachable; nil = always healthy.
 	Ping func(ctx context.Context) error
+	// Wake tells the run worker a run was queued; nil = the worker polls.
+	Wake func()
 }
 
 // Server is the HTTP server of Terrane.
@@ -39,6 +44,8 @@ type Server struct {
 	logger   *slog.Logger
 	engine   *gin.Engine
 	frontend fs.FS
+	limiter  *loginLimiter
+	geoms    geometryCache
 }
 
 // NewServer builds the Gin engine with every route. frontend is the built
@@ -50,8 +57,15 @@ func NewServer(cfg Config, svc Services, frontend fs.FS, logger *slog.Logger) *S
 	if logger == nil {
 		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
+	if cfg.LoginEvery <= 0 {
+		cfg.LoginEvery = 2 * time.Second
+	}
+	if cfg.LoginBurst <= 0 {
+		cfg.LoginBurst = 10
+	}
 	gin.SetMode(gin.ReleaseMode)
-	s := &Server{cfg: cfg, svc: svc, logger: logger, engine: gin.New(), frontend: frontend}
+	s := &Server{cfg: cfg, svc: svc, logger: logger, engine: gin.New(), frontend: frontend,
+		limiter: &loginLimiter{every: cfg.LoginEvery, burst: cfg.LoginBurst, clients: map[string]*rate.Limiter{}}}
 	s.engine.Use(s.recoverer(), s.limitBody())
 	s.routes()
 	return s
@@ -60,12 +74,63 @@ func NewServer(cfg Config, svc Services, frontend fs.FS, logger *slog.Logger) *S
 // Handler is the server's http.Handler.
 func (s *Server) Handler() http.Handler { return s.engine }
 
+// route is one served route; the OpenAPI test checks each against
+// openapi.json.
+type route struct {
+	method, path string
+	handlers     []gin.HandlerFunc
+}
+
+// routeTable lists every API route with the roles allowed on it.
+func (s *Server) routeTable() []route {
+	planners := s.allow(terrane.RoleAdmin, terrane.RoleLeader, terrane.RoleAnalyst)
+	leaders := s.allow(terrane.RoleAdmin, terrane.RoleLeader)
+	admins := s.allow(terrane.RoleAdmin)
+	r := func(method, path string, h ...gin.HandlerFunc) route { return route{method, path, h} }
+	return []route{
+		r("GET", "/api/v1/openapi.json", s.openAPI),
+		r("POST", "/api/v1/login", s.login),
+		r("POST", "/api/v1/logout", s.authenticate(), s.logout),
+		r("GET", "/api/v1/me", s.authenticate(), s.me),
+		r("GET", "/api/v1/layers", s.authenticate(), s.listLayers),
+		r("GET", "/api/v1/layers/:layer", s.authenticate(), s.getLayer),
+		r("GET", "/api/v1/layers/:layer/units", s.layerUnits),
+		r("GET", "/api/v1/layers/:layer/regions", s.regions),
+		r("GET", "/api/v1/scenarios", s.authenticate(), s.listScenarios),
+		r("POST", "/api/v1/scenarios", s.authenticate(), planners, s.createScenario),
+		r("GET", "/api/v1/scenarios/:id", s.authenticate(), s.getScenario),
+		r("PATCH", "/api/v1/scenarios/:id", s.authenticate(), planners, s.updateScenario),
+		r("DELETE", "/api/v1/scenarios/:id", s.authenticate(), planners, s.deleteScenario),
+		r("POST", "/api/v1/scenarios/:id/approve", s.authenticate(), leaders, s.transition(terrane.StatusApproved)),
+		r("POST", "/api/v1/scenarios/:id/publish", s.authenticate(), leaders, s.transition(terrane.StatusPublished)),
+		r("GET", "/api/v1/scenarios/:id/audit", s.authenticate(), planners, s.scenarioAudit),
+		r("GET", "/api/v1/scenarios/:id/territories", s.authenticate(), s.listTerritories),
+		r("GET", "/api/v1/scenarios/:id/territories.geojson", s.authenticate(), s.territoriesGeoJSON),
+		r("GET", "/api/v1/scenarios/:id/territories/:tid", s.authenticate(), s.getTerritory),
+		r("GET", "/api/v1/scenarios/:id/assignments", s.authenticate(), s.getAssignments),
+		r("PATCH", "/api/v1/scenarios/:id/assignments", s.authenticate(), planners, s.moveUnits),
+		r("GET", "/api/v1/scenarios/:id/frontier", s.authenticate(), planners, s.frontier),
+		r("GET", "/api/v1/scenarios/:id/compare/:b", s.authenticate(), planners, s.compare),
+		r("GET", "/api/v1/scenarios/:id/exports/:file", s.authenticate(), s.export),
+		r("POST", "/api/v1/scenarios/:id/runs", s.authenticate(), planners, s.startRun),
+		r("GET", "/api/v1/scenarios/:id/runs", s.authenticate(), planners, s.listRuns),
+		r("GET", "/api/v1/runs/:rid", s.authenticate(), planners, s.getRun),
+		r("DELETE", "/api/v1/runs/:rid", s.authenticate(), planners, s.cancelRun),
+		r("GET", "/api/v1/accounts", s.authenticate(), s.listAccounts),
+		r("GET", "/api/v1/users", s.authenticate(), admins, s.listUsers),
+		r("POST", "/api/v1/users", s.authenticate(), admins, s.createUser),
+		r("DELETE", "/api/v1/users/:uid", s.authenticate(), admins, s.deleteUser),
+		r("GET", "/api/v1/tokens", s.authenticate(), s.listTokens),
+		r("POST", "/api/v1/tokens", s.authenticate(), s.createToken),
+		r("DELETE", "/api/v1/tokens/:tid", s.authenticate(), s.revokeToken),
+	}
+}
+
 func (s *Server) routes() {
 	s.engine.GET("/healthz", s.healthz)
-	v1 := s.engine.Group("/api/v1")
-	v1.GET("/layers", s.listLayers)
-	v1.GET("/layers/:layer", s.getLayer)
-	v1.GET("/layers/:layer/units", s.layerUnits)
+	for _, r := range s.routeTable() {
+		s.engine.Handle(r.method, r.path, r.handlers...)
+	}
 	s.engine.NoRoute(s.noRoute)
 }
 
@@ -94,9 +159,6 @@ func (s *Server) limitBody() gin.HandlerFunc {
 	}
 }
 
-func (s *Server) noRoute(c *gin.Context) {
-	s.writeError(c, terrane.Errorf(terrane.ENOTFOUND, "no route %s %s", c.Request.Method, c.Request.URL.Path))
-}
 
 func (s *Server) healthz(c *gin.Context) {
 	status, code := "ok", http.StatusOK
@@ -110,7 +172,7 @@ func (s *Server) healthz(c *gin.Context) {
 	c.JSON(code, gin.H{"status": status, "version": s.cfg.Version})
 }
 
-// ListenAndServe serves on ln until ctx is cancelled, then shuts down
+// Serve serves on ln until ctx is cancelled, then shuts down
 // gracefully, giving requests in flight up to grace to finish.
 func (s *Server) Serve(ctx context.Context, ln net.Listener, grace time.Duration) error {
 	srv := &http.Server{Handler: s.engine, ReadHeaderTimeout: 10 * time.Second}

@@ -126,3 +126,41 @@ func (s *Store) RevokeToken(ctx context.Context, id int64) error {
 	}
 	return nil
 }
+
+type tokenRow struct {
+	ID        int64  `db:"id"`
+	UserID    int64  `db:"user_id"`
+	Hash      string `db:"hash"`
+	Label     string `db:"label"`
+	CreatedAt string `db:"created_at"`
+	RevokedAt string `db:"revoked_at"`
+}
+
+func (r *tokenRow) token() *terrane.Token {
+	return &terrane.Token{ID: r.ID, UserID: r.UserID, Hash: r.Hash, Label: r.Label, CreatedAt: parseStamp(r.CreatedAt), RevokedAt: parseStampPtr(r.RevokedAt)}
+}
+
+// FindTokenByHash returns an unrevoked token; ENOTFOUND otherwise.
+func (s *Store) FindTokenByHash(ctx context.Context, hash string) (*terrane.Token, error) {
+	var r tokenRow
+	err := mapErr(s.db.GetContext(ctx, &r, s.db.Rebind(`SELECT id, user_id, hash, label, created_at, revoked_at FROM tokens WHERE hash = ? AND revoked_at = ''`), hash))
+	if terrane.ErrorCode(err) == terrane.ENOTFOUND {
+		return nil, terrane.Errorf(terrane.ENOTFOUND, "token not found or revoked")
+	} else if err != nil {
+		return nil, fmt.Errorf("data: find token: %w", err)
+	}
+	return r.token(), nil
+}
+
+// FindTokens returns a user's unrevoked tokens, newest first.
+func (s *Store) FindTokens(ctx context.Context, userID int64) ([]*terrane.Token, error) {
+	var rows []tokenRow
+	if err := s.db.SelectContext(ctx, &rows, s.db.Rebind(`SELECT id, user_id, '' AS hash, label, created_at, revoked_at FROM tokens WHERE user_id = ? AND revoked_at = '' ORDER BY id DESC`), userID); err != nil {
+		return nil, fmt.Errorf("data: find tokens of user %d: %w", userID, err)
+	}
+	out := make([]*terrane.Token, len(rows))
+	for i := range rows {
+		out[i] = rows[i].token()
+	}
+	return out, nil
+}

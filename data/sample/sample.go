@@ -17,6 +17,7 @@ import (
 	"context"
 	"embed"
 	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -111,6 +112,13 @@ func Build() (*Dataset, error) {
 		if !ok {
 			return nil, fmt.Errorf("sample: county %s has no row in county_market_summary.csv", f.ID)
 		}
+		if collapsed(f.Geometry) {
+			// Falls Church city (51610) is a zero-area sliver at 1:10m;
+			// stand in the bounding box of its boundary arcs.
+			if f.Geometry, err = arcBounds(topo, f.ID); err != nil {
+				return nil, err
+			}
+		}
 		if err := geo.Validate(f.Geometry); err != nil {
 			return nil, fmt.Errorf("sample: county %s: %w", f.ID, err)
 		}
@@ -147,6 +155,75 @@ func Build() (*Dataset, error) {
 	ds.Estimates = estimate(ds.Units, ds.Accounts)
 	ds.baseline()
 	return ds, nil
+}
+
+// collapsed reports whether a decoded geometry lost every ring.
+func collapsed(g orb.Geometry) bool {
+	switch g := g.(type) {
+	case nil:
+		return true
+	case orb.Polygon:
+		return len(g) == 0
+	case orb.MultiPolygon:
+		for _, p := range g {
+			if len(p) > 0 {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// arcBounds is the bounding box, as a counter-clockwise polygon, of the arcs
+// of one geometry of the topology's counties object.
+func arcBounds(topo []byte, id string) (orb.Polygon, error) {
+	var t struct {
+		Arcs      [][][2]float64 `json:"arcs"`
+		Transform struct {
+			Scale     [2]float64 `json:"scale"`
+			Translate [2]float64 `json:"translate"`
+		} `json:"transform"`
+		Objects map[string]struct {
+			Geometries []struct {
+				ID   string          `json:"id"`
+				Arcs json.RawMessage `json:"arcs"`
+			} `json:"geometries"`
+		} `json:"objects"`
+	}
+	if err := json.Unmarshal(topo, &t); err != nil {
+		return nil, err
+	}
+	for _, g := range t.Objects["counties"].Geometries {
+		if g.ID != id {
+			continue
+		}
+		var b orb.Bound
+		first := true
+		for _, tok := range strings.FieldsFunc(string(g.Arcs), func(r rune) bool { return r == '[' || r == ']' || r == ',' || r == ' ' }) {
+			i, err := strconv.Atoi(tok)
+			if err != nil {
+				return nil, fmt.Errorf("sample: county %s: arc index %q", id, tok)
+			}
+			if i < 0 {
+				i = ^i
+			}
+			var x, y float64
+			for _, d := range t.Arcs[i] {
+				x, y = x+d[0], y+d[1]
+				p := orb.Point{x*t.Transform.Scale[0] + t.Transform.Translate[0], y*t.Transform.Scale[1] + t.Transform.Translate[1]}
+				if first {
+					b, first = orb.Bound{Min: p, Max: p}, false
+				}
+				b = b.Extend(p)
+			}
+		}
+		if first || b.Min[0] == b.Max[0] || b.Min[1] == b.Max[1] {
+			return nil, fmt.Errorf("sample: county %s has no area to stand in", id)
+		}
+		return orb.Polygon{{b.Min, {b.Max[0], b.Min[1]}, b.Max, {b.Min[0], b.Max[1]}, b.Min}}, nil
+	}
+	return nil, fmt.Errorf("sample: county %s not in the topology", id)
 }
 
 type marketRow struct {

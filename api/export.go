@@ -1,0 +1,153 @@
+package api
+
+import (
+	"encoding/csv"
+	"fmt"
+	"net/http"
+	"sort"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/terrane/terrane"
+)
+
+func ftoa(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+
+// export writes one of the scenario's exports: what a CRM import needs.
+func (s *Server) export(c *gin.Context) {
+	v, err := s.view(c, "id")
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	name := c.Param("file")
+	id := v.in.Scenario.ID
+	switch name {
+	case "territories.geojson":
+		c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="scenario-%d-territories.geojson"`, id))
+		s.territoriesGeoJSON(c)
+		return
+	case "units.csv", "accounts.csv", "allocation.csv":
+	default:
+		s.writeError(c, terrane.Errorf(terrane.ENOTFOUND, "no export %q; try units.csv, accounts.csv, allocation.csv or territories.geojson", name))
+		return
+	}
+	c.Header("Content-Type", "text/csv; charset=utf-8")
+	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="scenario-%d-%s"`, id, name))
+	c.Status(http.StatusOK)
+	w := csv.NewWriter(c.Writer)
+	defer w.Flush()
+	owners := map[string]string{}
+	for _, t := range v.in.Territories {
+		if len(t.Owners) > 0 {
+			owners[t.ID] = t.Owners[0]
+		}
+	}
+	switch name {
+	case "units.csv":
+		w.Write([]string{"unit_id", "territory_id"})
+		units := make([]string, 0, len(v.in.Alignment))
+		for u, t := range v.in.Alignment {
+			if v.visible[t] {
+				units = append(units, u)
+			}
+		}
+		sort.Strings(units)
+		for _, u := range units {
+			w.Write([]string{u, v.in.Alignment[u]})
+		}
+	case "accounts.csv":
+		accts, err := s.svc.Geography.FindAccounts(c.Request.Context(), terrane.AccountFilter{Layer: v.in.Scenario.Layer})
+		if err != nil {
+			s.logger.Error("export accounts", "err", err)
+			return
+		}
+		w.Write([]string{"account_id", "name", "postal_code", "unit_id", "territory_id", "owner", "revenue"})
+		for _, a := range accts {
+			t := v.in.Alignment[a.UnitID]
+			if !v.visible[t] {
+				continue
+			}
+			w.Write([]string{a.ID, a.Name, a.PostalCode, a.UnitID, t, owners[t], ftoa(a.Revenue)})
+		}
+	case "allocation.csv":
+		w.Write([]string{"territory_id", "resource", "current", "allocation", "change", "marginal_revenue_per_unit"})
+		for _, m := range v.metrics {
+			var rs []string
+			for r := range m.Current {
+				rs = append(rs, r)
+			}
+			for r := range m.Allocation {
+				if _, ok := m.Current[r]; !ok {
+					rs = append(rs, r)
+				}
+			}
+			sort.Strings(rs)
+			for _, r := range rs {
+				row := []string{m.ID, r, ftoa(m.Current[r]), "", "", ""}
+				if m.Allocation != nil {
+					row[3], row[4] = ftoa(m.Allocation[r]), ftoa(m.Change[r])
+					if mg, ok := m.Marginal[r]; ok {
+						row[5] = ftoa(mg)
+					}
+				}
+				w.Write(row)
+			}
+		}
+	}
+}
+
+// listAccounts serves accounts, optionally of one territory of a scenario;
+// reps see only the accounts in their own territories of the published plan.
+func (s *Server) listAccounts(c *gin.Context) {
+	offset, limit, err := page(c, 10000)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	if limit == 0 {
+		limit = 1000
+	}
+	f := terrane.AccountFilter{Offset: offset, Limit: limit, Layer: c.Query("layer")}
+	scenarioParam, territory := c.Query("scenario"), c.Query("territory")
+	if scenarioParam == "" && (territory != "" || isRep(c)) {
+		s.writeError(c, terrane.Errorf(terrane.EINVALID, "query parameter scenario is required"))
+		return
+	}
+	if scenarioParam != "" {
+		id, err := strconv.ParseInt(scenarioParam, 10, 64)
+		if err != nil || id <= 0 {
+			s.writeError(c, terrane.Errorf(terrane.EINVALID, "query parameter scenario must be a positive integer, not %q", scenarioParam))
+			return
+		}
+		sc, err := s.scenarioByID(c, id)
+		if err != nil {
+			s.writeError(c, err)
+			return
+		}
+		v, err := s.viewOf(c, sc)
+		if err != nil {
+			s.writeError(c, err)
+			return
+		}
+		if territory != "" && !v.visible[territory] {
+			s.writeError(c, terrane.Errorf(terrane.ENOTFOUND, "territory %s not found in scenario %s", territory, scenarioParam))
+			return
+		}
+		f.Layer = v.in.Scenario.Layer
+		f.UnitIDs = []string{}
+		for u, t := range v.in.Alignment {
+			if (territory == "" && v.visible[t]) || t == territory {
+				f.UnitIDs = append(f.UnitIDs, u)
+			}
+		}
+		sort.Strings(f.UnitIDs)
+	}
+	accts, err := s.svc.Geography.FindAccounts(c.Request.Context(), f)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"accounts": orEmpty(accts)})
+}

@@ -1,0 +1,274 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/terrane/terrane"
+	"github.com/terrane/terrane/plan"
+)
+
+// bindJSON decodes the body strictly: unknown fields and trailing data are
+// errors that name what is wrong.
+func bindJSON(c *gin.Context, v any) error {
+	dec := json.NewDecoder(c.Request.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var mbe *http.MaxBytesError
+		var ute *json.UnmarshalTypeError
+		var se *json.SyntaxError
+		switch {
+		case errors.As(err, &mbe):
+			return terrane.Errorf(terrane.ETOOLARGE, "request body is over the %d-byte limit", mbe.Limit)
+		case errors.Is(err, io.EOF):
+			return terrane.Errorf(terrane.EINVALID, "request body is empty; send a JSON object")
+		case errors.As(err, &ute):
+			return terrane.Errorf(terrane.EINVALID, "field %s must be %s, not %s", ute.Field, ute.Type, ute.Value)
+		case errors.As(err, &se):
+			return terrane.Errorf(terrane.EINVALID, "request body is not valid JSON at byte %d: %v", se.Offset, err)
+		}
+		return terrane.Errorf(terrane.EINVALID, "request body: %v", err)
+	}
+	if dec.More() {
+		return terrane.Errorf(terrane.EINVALID, "request body has data after the JSON object")
+	}
+	return nil
+}
+
+// idParam parses a positive integer path parameter.
+func idParam(c *gin.Context, name string) (int64, error) {
+	id, err := strconv.ParseInt(c.Param(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, terrane.Errorf(terrane.EINVALID, "path parameter %s must be a positive integer, not %q", name, c.Param(name))
+	}
+	return id, nil
+}
+
+// isRep reports whether the caller only reads their own territories.
+func isRep(c *gin.Context) bool { return currentUser(c).Role == terrane.RoleRep }
+
+// scenario loads the :id scenario as the caller may see it: reps see only
+// the published scenario; anything else is "not found" to them.
+func (s *Server) scenario(c *gin.Context, param string) (*terrane.Scenario, error) {
+	id, err := idParam(c, param)
+	if err != nil {
+		return nil, err
+	}
+	return s.scenarioByID(c, id)
+}
+
+// scenarioByID is scenario for an id from elsewhere than the path.
+func (s *Server) scenarioByID(c *gin.Context, id int64) (*terrane.Scenario, error) {
+	sc, err := s.svc.Scenarios.FindScenarioByID(c.Request.Context(), id)
+	if err != nil {
+		return nil, err
+	}
+	if isRep(c) && sc.Status != terrane.StatusPublished {
+		return nil, terrane.Errorf(terrane.ENOTFOUND, "scenario %d not found", id)
+	}
+	return sc, nil
+}
+
+func (s *Server) listScenarios(c *gin.Context) {
+	offset, limit, err := page(c, 1000)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	f := terrane.ScenarioFilter{Status: c.Query("status"), Layer: c.Query("layer"), Offset: offset, Limit: limit}
+	if isRep(c) {
+		f.Status = terrane.StatusPublished
+	}
+	list, err := s.svc.Scenarios.FindScenarios(c.Request.Context(), f)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"scenarios": orEmpty(list)})
+}
+
+func orEmpty[T any](v []T) []T {
+	if v == nil {
+		return []T{}
+	}
+	return v
+}
+
+func (s *Server) getScenario(c *gin.Context) {
+	sc, err := s.scenario(c, "id")
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, sc)
+}
+
+type scenarioRequest struct {
+	Name      *string            `json:"name"`
+	From      int64              `json:"from"`
+	Budget    *float64           `json:"budget"`
+	Resources []terrane.Resource `json:"resources"`
+	Settings  json.RawMessage    `json:"settings"`
+}
+
+func (req *scenarioRequest) check() error {
+	if req.Budget != nil && (*req.Budget < 0 || *req.Budget != *req.Budget) {
+		return terrane.Errorf(terrane.EINVALID, "budget must be a number ≥ 0")
+	}
+	if req.Settings != nil {
+		if _, err := plan.ParseSettings(req.Settings); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// createScenario branches a new draft from another scenario: its territories,
+// alignment, resources, budget and settings, with the request's changes.
+func (s *Server) createScenario(c *gin.Context) {
+	var req scenarioRequest
+	if err := bindJSON(c, &req); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	if err := req.check(); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	if req.Name == nil || *req.Name == "" {
+		s.writeError(c, terrane.Errorf(terrane.EINVALID, "name is required"))
+		return
+	}
+	if req.From <= 0 {
+		s.writeError(c, terrane.Errorf(terrane.EINVALID, "from is required: the id of the scenario to branch from"))
+		return
+	}
+	ctx := c.Request.Context()
+	parent, err := s.svc.Scenarios.FindScenarioByID(ctx, req.From)
+	if terrane.ErrorCode(err) == terrane.ENOTFOUND {
+		s.writeError(c, terrane.Errorf(terrane.EINVALID, "from: scenario %d does not exist", req.From))
+		return
+	} else if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	terrs, err := s.svc.Scenarios.FindTerritories(ctx, parent.ID)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	alignment, err := s.svc.Scenarios.FindAlignment(ctx, parent.ID)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	sc := &terrane.Scenario{Name: *req.Name, Layer: parent.Layer, ParentID: parent.ID, Status: terrane.StatusDraft,
+		Budget: parent.Budget, Resources: parent.Resources, Settings: parent.Settings, CreatedBy: currentUser(c).Name}
+	if req.Budget != nil {
+		sc.Budget = *req.Budget
+	}
+	if req.Resources != nil {
+		sc.Resources = req.Resources
+	}
+	if req.Settings != nil {
+		sc.Settings = req.Settings
+	}
+	if err := s.svc.Scenarios.CreateScenario(ctx, sc, terrs, alignment); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, sc)
+}
+
+func (s *Server) updateScenario(c *gin.Context) {
+	sc, err := s.scenario(c, "id")
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	var req scenarioRequest
+	if err := bindJSON(c, &req); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	if err := req.check(); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	if req.From != 0 {
+		s.writeError(c, terrane.Errorf(terrane.EINVALID, "from cannot be changed"))
+		return
+	}
+	upd := terrane.ScenarioUpdate{Name: req.Name, Budget: req.Budget, Resources: req.Resources, Settings: req.Settings}
+	if sc.Status == terrane.StatusApproved {
+		// A changed plan needs approving again.
+		draft := terrane.StatusDraft
+		upd.Status = &draft
+	}
+	out, err := s.svc.Scenarios.UpdateScenario(c.Request.Context(), sc.ID, upd, currentUser(c).Name)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+func (s *Server) deleteScenario(c *gin.Context) {
+	sc, err := s.scenario(c, "id")
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	if err := s.svc.Scenarios.DeleteScenario(c.Request.Context(), sc.ID, currentUser(c).Name); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+// transition moves a scenario to approved or published.
+func (s *Server) transition(to string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		sc, err := s.scenario(c, "id")
+		if err != nil {
+			s.writeError(c, err)
+			return
+		}
+		switch {
+		case sc.Status == to:
+			s.writeError(c, terrane.Errorf(terrane.ECONFLICT, "scenario %d is already %s", sc.ID, to))
+			return
+		case to == terrane.StatusPublished && sc.Status != terrane.StatusApproved:
+			s.writeError(c, terrane.Errorf(terrane.ECONFLICT, "scenario %d must be approved before it is published", sc.ID))
+			return
+		case to == terrane.StatusApproved && sc.Status == terrane.StatusPublished:
+			s.writeError(c, terrane.Errorf(terrane.ECONFLICT, "scenario %d is published", sc.ID))
+			return
+		}
+		out, err := s.svc.Scenarios.UpdateScenario(c.Request.Context(), sc.ID, terrane.ScenarioUpdate{Status: &to}, currentUser(c).Name)
+		if err != nil {
+			s.writeError(c, err)
+			return
+		}
+		c.JSON(http.StatusOK, out)
+	}
+}
+
+func (s *Server) scenarioAudit(c *gin.Context) {
+	sc, err := s.scenario(c, "id")
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	trail, err := s.svc.Scenarios.FindAudit(c.Request.Context(), sc.ID)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"audit": orEmpty(trail)})
+}

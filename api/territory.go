@@ -1,0 +1,599 @@
+package api
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"net/http"
+	"sort"
+	"strconv"
+	"sync"
+
+	"github.com/gin-gonic/gin"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+
+	"github.com/terrane/terrane"
+	"github.com/terrane/terrane/geo"
+	"github.com/terrane/terrane/optimizer/allocate"
+	"github.com/terrane/terrane/plan"
+)
+
+// planServices adapts the API's services to what package plan needs.
+type planServices struct {
+	terrane.GeographyService
+	terrane.ScenarioService
+	terrane.RunService
+}
+
+func (s *Server) plan() plan.Services {
+	return planServices{s.svc.Geography, s.svc.Scenarios, s.svc.Runs}
+}
+
+// owns reports whether the user is an owner of the territory.
+func owns(u *terrane.User, t *terrane.Territory) bool {
+	for _, id := range u.Territories {
+		if id == t.ID {
+			return true
+		}
+	}
+	for _, o := range t.Owners {
+		if o == u.Name {
+			return true
+		}
+	}
+	return false
+}
+
+// scenarioView is a scenario's inputs, metrics and latest allocation, as the
+// caller may see them (reps: only their own territories).
+type scenarioView struct {
+	in      *plan.Inputs
+	metrics []plan.TerritoryMetrics
+	totals  plan.Totals
+	runID   int64
+	alloc   *allocate.Result
+	visible map[string]bool // territory ids the caller may see
+}
+
+func (s *Server) view(c *gin.Context, param string) (*scenarioView, error) {
+	sc, err := s.scenario(c, param)
+	if err != nil {
+		return nil, err
+	}
+	return s.viewOf(c, sc)
+}
+
+func (s *Server) viewOf(c *gin.Context, sc *terrane.Scenario) (*scenarioView, error) {
+	ctx := c.Request.Context()
+	in, err := plan.Load(ctx, s.plan(), sc.ID, false)
+	if err != nil {
+		return nil, err
+	}
+	runs, err := s.svc.Runs.FindRuns(ctx, terrane.RunFilter{ScenarioID: sc.ID, Limit: 50})
+	if err != nil {
+		return nil, err
+	}
+	runID, alloc, err := plan.LatestAllocation(runs, func(id int64) (*terrane.Run, error) { return s.svc.Runs.FindRunByID(ctx, id) })
+	if err != nil {
+		return nil, err
+	}
+	v := &scenarioView{in: in, runID: runID, alloc: alloc, visible: map[string]bool{}}
+	u := currentUser(c)
+	for _, t := range in.Territories {
+		if !isRep(c) || owns(u, t) {
+			v.visible[t.ID] = true
+		}
+	}
+	all, totals := plan.Metrics(in, alloc)
+	for _, m := range all {
+		if v.visible[m.ID] {
+			v.metrics = append(v.metrics, m)
+		}
+	}
+	v.totals = totals
+	if isRep(c) {
+		// A rep's totals are their own territories only.
+		v.totals = plan.Totals{Territories: len(v.metrics)}
+		for _, m := range v.metrics {
+			v.totals.Units += m.Units
+			v.totals.Accounts += m.Accounts
+			v.totals.Market += m.Market.Market
+			v.totals.Revenue += m.Revenue
+			v.totals.Headroom += m.Headroom
+		}
+	}
+	return v, nil
+}
+
+func (s *Server) listTerritories(c *gin.Context) {
+	v, err := s.view(c, "id")
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	var runID any
+	if v.runID != 0 {
+		runID = v.runID
+	}
+	c.JSON(http.StatusOK, gin.H{"territories": orEmpty(v.metrics), "totals": v.totals, "run_id": runID})
+}
+
+// curvePoint is one point of a response curve.
+type curvePoint struct {
+	X       float64 `json:"x"`       // resource units
+	Revenue float64 `json:"revenue"` // dollars per year
+}
+
+func (s *Server) getTerritory(c *gin.Context) {
+	v, err := s.view(c, "id")
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	tid := c.Param("tid")
+	var m *plan.TerritoryMetrics
+	for i := range v.metrics {
+		if v.metrics[i].ID == tid {
+			m = &v.metrics[i]
+		}
+	}
+	if m == nil {
+		s.writeError(c, terrane.Errorf(terrane.ENOTFOUND, "territory %s not found in scenario %d", tid, v.in.Scenario.ID))
+		return
+	}
+	var unitIDs []string
+	for u, t := range v.in.Alignment {
+		if t == tid {
+			unitIDs = append(unitIDs, u)
+		}
+	}
+	sort.Strings(unitIDs)
+	accounts, err := s.svc.Geography.FindAccounts(c.Request.Context(), terrane.AccountFilter{Layer: v.in.Scenario.Layer, UnitIDs: orEmpty(unitIDs)})
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	curves := map[string][]curvePoint{}
+	if p, err := plan.AllocationProblem(v.in); err == nil {
+		for _, pt := range p.Territories {
+			if pt.ID != tid {
+				continue
+			}
+			for _, r := range p.Resources {
+				curves[r.Name] = responseCurve(pt, r.Name, v.alloc)
+			}
+		}
+	}
+	c.JSON(http.StatusOK, gin.H{"territory": m, "unit_ids": orEmpty(unitIDs), "accounts": orEmpty(accounts), "curves": curves})
+}
+
+// responseCurve samples a territory's revenue as one resource varies and the
+// others stay at their current (or allocated) amounts.
+func responseCurve(t allocate.Territory, resource string, alloc *allocate.Result) []curvePoint {
+	at := map[string]float64{}
+	for r, v := range t.Current {
+		at[r] = v
+	}
+	if alloc != nil {
+		for r, v := range alloc.Allocation[t.ID] {
+			at[r] = v
+		}
+	}
+	hi := 3 * math.Max(at[resource], t.Current[resource])
+	if cv, ok := t.Curves[resource]; ok {
+		hi = math.Max(hi, 3*cv.K)
+	}
+	if hi <= 0 {
+		hi = 1
+	}
+	const n = 40
+	out := make([]curvePoint, 0, n+1)
+	for i := 0; i <= n; i++ {
+		x := hi * float64(i) / n
+		rev := t.Base
+		for r, cv := range t.Curves {
+			xr := at[r]
+			if r == resource {
+				xr = x
+			}
+			c := cv.Shape
+			if c == 0 {
+				c = 1
+			}
+			if xr > 0 {
+				rev += cv.Beta * math.Pow(xr, c) / (math.Pow(xr, c) + math.Pow(cv.K, c))
+			}
+		}
+		out = append(out, curvePoint{X: x, Revenue: rev})
+	}
+	return out
+}
+
+// geometryCache keeps decoded unit geometry per layer and dissolved
+// territories per scenario version, since dissolving is the slow part.
+type geometryCache struct {
+	mu        sync.Mutex
+	units     map[string]map[string]orb.Geometry // layer → unit id → geometry
+	dissolved map[string]map[string]orb.Geometry // scenario key → territory id → outline
+}
+
+func (s *Server) unitGeometry(ctx context.Context, layer string) (map[string]orb.Geometry, error) {
+	s.geoms.mu.Lock()
+	defer s.geoms.mu.Unlock()
+	if g, ok := s.geoms.units[layer]; ok {
+		return g, nil
+	}
+	units, err := s.svc.Geography.FindUnits(ctx, terrane.UnitFilter{Layer: layer})
+	if err != nil {
+		return nil, err
+	}
+	g := make(map[string]orb.Geometry, len(units))
+	for _, u := range units {
+		g[u.ID] = u.Geometry
+	}
+	if s.geoms.units == nil {
+		s.geoms.units = map[string]map[string]orb.Geometry{}
+	}
+	s.geoms.units[layer] = g
+	return g, nil
+}
+
+// dissolve outlines groups of units (group key → unit ids), caching by key.
+func (s *Server) dissolve(ctx context.Context, layer, cacheKey string, groups map[string][]string) (map[string]orb.Geometry, error) {
+	s.geoms.mu.Lock()
+	if d, ok := s.geoms.dissolved[cacheKey]; ok {
+		s.geoms.mu.Unlock()
+		return d, nil
+	}
+	s.geoms.mu.Unlock()
+	unitGeoms, err := s.unitGeometry(ctx, layer)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]orb.Geometry, len(groups))
+	for key, ids := range groups {
+		gs := make([]orb.Geometry, 0, len(ids))
+		for _, id := range ids {
+			if g := unitGeoms[id]; g != nil {
+				gs = append(gs, g)
+			}
+		}
+		d, err := geo.Dissolve(gs)
+		if err != nil {
+			return nil, fmt.Errorf("api: dissolve %s: %w", key, err)
+		}
+		out[key] = d
+	}
+	s.geoms.mu.Lock()
+	if s.geoms.dissolved == nil || len(s.geoms.dissolved) > 64 {
+		s.geoms.dissolved = map[string]map[string]orb.Geometry{}
+	}
+	s.geoms.dissolved[cacheKey] = out
+	s.geoms.mu.Unlock()
+	return out, nil
+}
+
+// territoriesGeoJSON serves the scenario's territories dissolved, with their
+// metrics flattened into properties.
+func (s *Server) territoriesGeoJSON(c *gin.Context) {
+	v, err := s.view(c, "id")
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	groups := map[string][]string{}
+	for u, t := range v.in.Alignment {
+		groups[t] = append(groups[t], u)
+	}
+	key := fmt.Sprintf("scenario:%d:%d", v.in.Scenario.ID, v.in.Scenario.UpdatedAt.UnixNano())
+	outlines, err := s.dissolve(c.Request.Context(), v.in.Scenario.Layer, key, groups)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	fc := geojson.NewFeatureCollection()
+	for _, m := range v.metrics {
+		g := outlines[m.ID]
+		if g == nil {
+			continue
+		}
+		f := geojson.NewFeature(g)
+		f.ID = m.ID
+		f.Properties = flatten(m)
+		fc.Append(f)
+	}
+	c.Header("Content-Type", "application/geo+json")
+	c.JSON(http.StatusOK, fc)
+}
+
+// flatten turns metrics into flat GeoJSON properties: allocation_money,
+// change_headcount, marginal_money, …
+func flatten(m plan.TerritoryMetrics) map[string]any {
+	p := map[string]any{"id": m.ID, "name": m.Name, "units": m.Units, "accounts": m.Accounts, "market": m.Market.Market,
+		"revenue": m.Revenue, "share": m.Share, "saturation": m.Saturation, "headroom": m.Headroom, "locked": m.Locked}
+	for prefix, mm := range map[string]map[string]float64{"current": m.Current, "allocation": m.Allocation, "change": m.Change, "marginal": m.Marginal} {
+		for r, v := range mm {
+			if v == math.MaxFloat64 {
+				continue
+			}
+			p[prefix+"_"+r] = v
+		}
+	}
+	if m.ExpectedRevenue != nil {
+		p["expected_revenue"] = *m.ExpectedRevenue
+		p["revenue_change"] = *m.RevenueChange
+	}
+	return p
+}
+
+// regions serves a layer's units dissolved by region (state outlines).
+func (s *Server) regions(c *gin.Context) {
+	layer := c.Param("layer")
+	units, err := s.svc.Geography.FindUnits(c.Request.Context(), terrane.UnitFilter{Layer: layer})
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	if _, err := s.svc.Geography.FindLayerByID(c.Request.Context(), layer); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	groups := map[string][]string{}
+	for _, u := range units {
+		if u.Region != "" {
+			groups[u.Region] = append(groups[u.Region], u.ID)
+		}
+	}
+	outlines, err := s.dissolve(c.Request.Context(), layer, "regions:"+layer+":"+strconv.Itoa(len(units)), groups)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	keys := make([]string, 0, len(outlines))
+	for k := range outlines {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	fc := geojson.NewFeatureCollection()
+	for _, k := range keys {
+		f := geojson.NewFeature(outlines[k])
+		f.ID = k
+		f.Properties = map[string]any{"region": k}
+		fc.Append(f)
+	}
+	c.Header("Cache-Control", "max-age=3600")
+	c.JSON(http.StatusOK, fc)
+}
+
+func (s *Server) getAssignments(c *gin.Context) {
+	v, err := s.view(c, "id")
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	out := map[string]string{}
+	for u, t := range v.in.Alignment {
+		if v.visible[t] {
+			out[u] = t
+		}
+	}
+	c.JSON(http.StatusOK, gin.H{"assignments": out})
+}
+
+type movesRequest struct {
+	Moves map[string]string `json:"moves"` // unit id → territory id
+}
+
+// balanceRow is one territory's figures after a manual move.
+type balanceRow struct {
+	Territory string  `json:"territory"`
+	Units     int     `json:"units"`
+	Market    float64 `json:"market"`  // dollars per year
+	Revenue   float64 `json:"revenue"` // dollars per year
+}
+
+// moveUnits reassigns units by hand and answers with the new balance and
+// the territories that are no longer contiguous.
+func (s *Server) moveUnits(c *gin.Context) {
+	var req movesRequest
+	if err := bindJSON(c, &req); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	if len(req.Moves) == 0 {
+		s.writeError(c, terrane.Errorf(terrane.EINVALID, "moves must map at least one unit id to a territory id"))
+		return
+	}
+	v, err := s.view(c, "id")
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	if v.in.Scenario.Status == terrane.StatusPublished {
+		s.writeError(c, terrane.Errorf(terrane.ECONFLICT, "scenario %d is published and read-only", v.in.Scenario.ID))
+		return
+	}
+	known := map[string]bool{}
+	for _, t := range v.in.Territories {
+		known[t.ID] = true
+	}
+	units := make([]string, 0, len(req.Moves))
+	for u := range req.Moves {
+		units = append(units, u)
+	}
+	sort.Strings(units)
+	for _, u := range units {
+		t := req.Moves[u]
+		if _, ok := v.in.Alignment[u]; !ok {
+			s.writeError(c, terrane.Errorf(terrane.EINVALID, "moves: unit %s is not in scenario %d's layer", u, v.in.Scenario.ID))
+			return
+		}
+		if !known[t] {
+			s.writeError(c, terrane.Errorf(terrane.EINVALID, "moves: unit %s: territory %s does not exist", u, t))
+			return
+		}
+	}
+	moved, check := 0, map[string]bool{}
+	for _, u := range units {
+		if from := v.in.Alignment[u]; from != req.Moves[u] {
+			check[from], check[req.Moves[u]] = true, true
+			v.in.Alignment[u] = req.Moves[u]
+			moved++
+		}
+	}
+	ctx := c.Request.Context()
+	if err := s.svc.Scenarios.ReplaceTerritories(ctx, v.in.Scenario.ID, v.in.Territories, v.in.Alignment, currentUser(c).Name); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	rows := map[string]*balanceRow{}
+	for _, t := range v.in.Territories {
+		rows[t.ID] = &balanceRow{Territory: t.ID}
+	}
+	for u, t := range v.in.Alignment {
+		r := rows[t]
+		r.Units++
+		if m := v.in.Estimates[u]; m != nil {
+			r.Market += m.Market
+			r.Revenue += m.Revenue
+		}
+	}
+	balance := make([]balanceRow, 0, len(rows))
+	for _, r := range rows {
+		balance = append(balance, *r)
+	}
+	sort.Slice(balance, func(i, j int) bool { return balance[i].Territory < balance[j].Territory })
+	edges, err := s.svc.Geography.FindAdjacency(ctx, v.in.Scenario.Layer)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"moved": moved, "balance": balance, "noncontiguous": noncontiguous(v.in.Alignment, edges, check)})
+}
+
+// noncontiguous lists the territories among check whose units do not form
+// one connected piece through the adjacency graph. Territories whose units
+// were already split (islands) are reported too: the warning is about the
+// plan as it stands.
+func noncontiguous(alignment map[string]string, edges [][2]string, check map[string]bool) []string {
+	adj := map[string][]string{}
+	for _, e := range edges {
+		if alignment[e[0]] == alignment[e[1]] {
+			adj[e[0]] = append(adj[e[0]], e[1])
+			adj[e[1]] = append(adj[e[1]], e[0])
+		}
+	}
+	members := map[string][]string{}
+	for u, t := range alignment {
+		members[t] = append(members[t], u)
+	}
+	out := []string{}
+	for t, us := range members {
+		if check != nil && !check[t] {
+			continue
+		}
+		sort.Strings(us)
+		seen := map[string]bool{us[0]: true}
+		queue := []string{us[0]}
+		for len(queue) > 0 {
+			u := queue[0]
+			queue = queue[1:]
+			for _, w := range adj[u] {
+				if !seen[w] {
+					seen[w] = true
+					queue = append(queue, w)
+				}
+			}
+		}
+		if len(seen) < len(us) {
+			out = append(out, t)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// frontier sweeps the budget (or one resource's total) and reports the
+// optimal revenue at each point: the revenue-vs-budget curve.
+func (s *Server) frontier(c *gin.Context) {
+	v, err := s.view(c, "id")
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	if isRep(c) {
+		s.writeError(c, terrane.Errorf(terrane.ENOTFOUND, "frontier not found"))
+		return
+	}
+	points := 12
+	if q := c.Query("points"); q != "" {
+		n, err := strconv.Atoi(q)
+		if err != nil || n < 2 || n > 50 {
+			s.writeError(c, terrane.Errorf(terrane.EINVALID, "points must be a whole number in [2, 50]"))
+			return
+		}
+		points = n
+	}
+	resource := c.DefaultQuery("resource", "budget")
+	p, err := plan.AllocationProblem(v.in)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	var base float64
+	switch {
+	case resource == "budget":
+		if p.Budget == nil {
+			s.writeError(c, terrane.Errorf(terrane.EINVALID, "resource=budget: scenario %d has no budget; set one or pick a resource", v.in.Scenario.ID))
+			return
+		}
+		base = *p.Budget
+	default:
+		found := false
+		for _, r := range p.Resources {
+			if r.Name == resource && r.Total != nil {
+				base, found = *r.Total, true
+			}
+		}
+		if !found {
+			s.writeError(c, terrane.Errorf(terrane.EINVALID, "resource=%s: not a resource with a total in scenario %d", resource, v.in.Scenario.ID))
+			return
+		}
+	}
+	type point struct {
+		Amount  float64 `json:"amount"`
+		Revenue float64 `json:"revenue"`
+		Bound   float64 `json:"bound"`
+		Status  string  `json:"status"`
+	}
+	out := []point{}
+	var warm *allocate.Result
+	for i := 0; i < points; i++ {
+		amount := base * 2 * float64(i) / float64(points-1) // 0 … 2× today
+		q := *p
+		q.Resources = append([]allocate.Resource(nil), p.Resources...)
+		if resource == "budget" {
+			q.Budget = &amount
+		} else {
+			for j := range q.Resources {
+				if q.Resources[j].Name == resource {
+					a := amount
+					q.Resources[j].Total = &a
+				}
+			}
+		}
+		res, err := allocate.Solve(c.Request.Context(), &q, &allocate.Settings{WarmStart: warm})
+		if err != nil {
+			s.writeError(c, err)
+			return
+		}
+		if res.Status == allocate.Infeasible {
+			continue
+		}
+		warm = res
+		out = append(out, point{Amount: amount, Revenue: res.TotalRevenue, Bound: res.Bound, Status: string(res.Status)})
+	}
+	c.JSON(http.StatusOK, gin.H{"resource": resource, "current": base, "points": out})
+}
+

@@ -1,0 +1,127 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/terrane/terrane"
+)
+
+func (s *Server) listUsers(c *gin.Context) {
+	users, err := s.svc.Users.FindUsers(c.Request.Context())
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"users": orEmpty(users)})
+}
+
+type userRequest struct {
+	Name        string   `json:"name"`
+	Role        string   `json:"role"`
+	Password    string   `json:"password"`
+	Territories []string `json:"territories"`
+}
+
+func (s *Server) createUser(c *gin.Context) {
+	var req userRequest
+	if err := bindJSON(c, &req); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	u := &terrane.User{Name: req.Name, Role: req.Role, Territories: req.Territories}
+	if err := u.Validate(); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	if req.Password != "" {
+		h, err := HashPassword(req.Password)
+		if err != nil {
+			s.writeError(c, err)
+			return
+		}
+		u.PasswordHash = h
+	}
+	if err := s.svc.Users.CreateUser(c.Request.Context(), u); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, u)
+}
+
+func (s *Server) deleteUser(c *gin.Context) {
+	id, err := idParam(c, "uid")
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	if id == currentUser(c).ID {
+		s.writeError(c, terrane.Errorf(terrane.ECONFLICT, "you cannot delete yourself"))
+		return
+	}
+	if err := s.svc.Users.DeleteUser(c.Request.Context(), id); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+type tokenRequest struct {
+	Label string `json:"label"`
+}
+
+// createToken issues an API token for the caller; the secret is shown once.
+func (s *Server) createToken(c *gin.Context) {
+	var req tokenRequest
+	if err := bindJSON(c, &req); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	token, hash := NewToken()
+	t := &terrane.Token{UserID: currentUser(c).ID, Hash: hash, Label: req.Label}
+	if err := s.svc.Users.CreateToken(c.Request.Context(), t); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, gin.H{"id": t.ID, "label": t.Label, "token": token, "created_at": t.CreatedAt})
+}
+
+func (s *Server) listTokens(c *gin.Context) {
+	ts, err := s.svc.Users.FindTokens(c.Request.Context(), currentUser(c).ID)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"tokens": orEmpty(ts)})
+}
+
+// revokeToken revokes one of the caller's tokens (admins: anyone's).
+func (s *Server) revokeToken(c *gin.Context) {
+	id, err := idParam(c, "tid")
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	u := currentUser(c)
+	if u.Role != terrane.RoleAdmin {
+		mine, err := s.svc.Users.FindTokens(c.Request.Context(), u.ID)
+		if err != nil {
+			s.writeError(c, err)
+			return
+		}
+		found := false
+		for _, t := range mine {
+			found = found || t.ID == id
+		}
+		if !found {
+			s.writeError(c, terrane.Errorf(terrane.ENOTFOUND, "token %d not found", id))
+			return
+		}
+	}
+	if err := s.svc.Users.RevokeToken(c.Request.Context(), id); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}

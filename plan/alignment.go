@@ -1,0 +1,224 @@
+package plan
+
+import (
+	"fmt"
+	"math"
+	"sort"
+
+	"github.com/terrane/terrane"
+	"github.com/terrane/terrane/geo"
+	"github.com/terrane/terrane/optimizer/align"
+)
+
+// AlignmentSummary is what a run keeps of the alignment solver's answer.
+type AlignmentSummary struct {
+	Status      string   `json:"status"`
+	Feasible    bool     `json:"feasible"`
+	Objective   float64  `json:"objective"`   // meters of demand-weighted distance to the territory centres
+	LowerBound  *float64 `json:"lower_bound"` // meters; nil when unknown
+	K           int      `json:"k"`
+	Moved       float64  `json:"moved"`       // share of market that changed territory
+	Contiguous  bool     `json:"contiguous"`  // every territory connected
+	BalanceMin  float64  `json:"balance_min"` // dollars per year of market a territory must hold
+	BalanceMax  float64  `json:"balance_max"` // dollars per year
+	Seconds     float64  `json:"seconds"`
+	Territories []string `json:"territories"` // territory ids in solver index order
+}
+
+// AlignInstance builds the alignment instance of a scenario: units at their
+// centroids (haversine distances), demand = market size, k territories
+// balanced on market within the tolerance, contiguous through the layer's
+// adjacency with bridges between islands, current = today's territory when
+// k is unchanged. It returns the instance and the territory ids by index.
+func AlignInstance(in *Inputs, edges [][2]string) (*align.Instance, []string, error) {
+	if len(in.Units) == 0 {
+		return nil, nil, terrane.Errorf(terrane.EINVALID, "scenario %d: its layer has no units", in.Scenario.ID)
+	}
+	set := in.Settings.Align
+	k := set.K
+	if k == 0 {
+		k = len(in.Territories)
+	}
+	if k < 1 || k > len(in.Units) {
+		return nil, nil, terrane.Errorf(terrane.EINVALID, "settings.align.k = %d: need between 1 and %d (the number of units)", k, len(in.Units))
+	}
+	tol := set.Tolerance
+	if tol == 0 {
+		tol = 0.05
+	}
+	limit := set.TimeLimitSeconds
+	if limit == 0 {
+		limit = 20
+	}
+	seed := set.Seed
+	if seed == 0 {
+		seed = 1
+	}
+	// Territory ids: keep today's when k is unchanged, so the plan moves as
+	// little as it must; otherwise number them.
+	var ids []string
+	index := map[string]int{}
+	if k == len(in.Territories) {
+		for _, t := range in.Territories {
+			ids = append(ids, t.ID)
+		}
+		sort.Strings(ids)
+	} else {
+		for i := 0; i < k; i++ {
+			ids = append(ids, fmt.Sprintf("T%03d", i+1))
+		}
+	}
+	for i, id := range ids {
+		index[id] = i
+	}
+	inst := &align.Instance{K: k, Distance: "haversine", Contiguous: true, Objective: "distance",
+		Balance: align.Balance{Tolerance: tol}, TimeLimitSeconds: limit, Seed: seed}
+	unitIndex := map[string]int{}
+	for i, u := range in.Units {
+		unitIndex[u.ID] = i
+		demand := 0.0
+		if m, ok := in.Estimates[u.ID]; ok {
+			demand = m.Market * in.Settings.multiplier(in.Alignment[u.ID])
+		}
+		cur, ok := index[in.Alignment[u.ID]]
+		if !ok || k != len(in.Territories) {
+			cur = -1
+		}
+		inst.Units = append(inst.Units, align.Unit{ID: u.ID, X: u.Centroid[0], Y: u.Centroid[1], Demand: demand, Weight: 1, Current: cur,
+			Locked: cur >= 0 && in.Settings.locked(in.Alignment[u.ID])})
+	}
+	if set.MaxMoved != nil && k == len(in.Territories) {
+		inst.MaxMoved = *set.MaxMoved
+	}
+	for _, e := range edges {
+		a, okA := unitIndex[e[0]]
+		b, okB := unitIndex[e[1]]
+		if okA && okB {
+			inst.Edges = append(inst.Edges, [2]int{a, b})
+		}
+	}
+	inst.Edges = append(inst.Edges, bridges(in.Units, inst.Edges)...)
+	return inst, ids, nil
+}
+
+// bridges links the components of the unit graph, each time joining the
+// smallest component to its nearest unit elsewhere (by centroid distance),
+// so that islands (Hawaii, Alaska's archipelagos) can join a territory.
+func bridges(units []*terrane.Unit, edges [][2]int) [][2]int {
+	n := len(units)
+	parent := make([]int, n)
+	for i := range parent {
+		parent[i] = i
+	}
+	var find func(int) int
+	find = func(x int) int {
+		for parent[x] != x {
+			parent[x] = parent[parent[x]]
+			x = parent[x]
+		}
+		return x
+	}
+	for _, e := range edges {
+		parent[find(e[0])] = find(e[1])
+	}
+	var out [][2]int
+	for {
+		comps := map[int][]int{}
+		for i := 0; i < n; i++ {
+			comps[find(i)] = append(comps[find(i)], i)
+		}
+		if len(comps) <= 1 {
+			return out
+		}
+		var small []int
+		for _, c := range comps {
+			if small == nil || len(c) < len(small) || (len(c) == len(small) && c[0] < small[0]) {
+				small = c
+			}
+		}
+		root := find(small[0])
+		bi, bj, bd := -1, -1, math.Inf(1)
+		for _, i := range small {
+			for j := 0; j < n; j++ {
+				if find(j) == root {
+					continue
+				}
+				if d := geo.Haversine(units[i].Centroid, units[j].Centroid); d < bd {
+					bi, bj, bd = i, j, d
+				}
+			}
+		}
+		out = append(out, [2]int{bi, bj})
+		parent[find(bi)] = find(bj)
+	}
+}
+
+// ApplyAlignment turns the solver's answer into territories and an
+// alignment: today's territories keep their metadata when their id is kept;
+// new territories split today's resources in proportion to the revenue (or,
+// with none, the market) they take from each old territory.
+func ApplyAlignment(in *Inputs, ids []string, territory []int) ([]*terrane.Territory, map[string]string) {
+	old := map[string]*terrane.Territory{}
+	for _, t := range in.Territories {
+		old[t.ID] = t
+	}
+	// Weight of each unit within its old territory, for splitting resources.
+	oldWeight := map[string]float64{}
+	useMarket := map[string]bool{}
+	for u, t := range in.Alignment {
+		if m := in.Estimates[u]; m != nil {
+			oldWeight[t] += m.Revenue
+		}
+	}
+	for t, w := range oldWeight {
+		if w == 0 {
+			useMarket[t] = true
+		}
+	}
+	for u, t := range in.Alignment {
+		if m := in.Estimates[u]; m != nil && useMarket[t] {
+			oldWeight[t] += m.Market
+		}
+	}
+	alignment := make(map[string]string, len(territory))
+	current := make([]map[string]float64, len(ids))
+	for i := range current {
+		current[i] = map[string]float64{}
+	}
+	for ui, ti := range territory {
+		u := in.Units[ui].ID
+		alignment[u] = ids[ti]
+		ot := old[in.Alignment[u]]
+		m := in.Estimates[u]
+		if ot == nil || m == nil || oldWeight[ot.ID] == 0 {
+			continue
+		}
+		w := m.Revenue
+		if useMarket[ot.ID] {
+			w = m.Market
+		}
+		for r, v := range ot.Current {
+			current[ti][r] += v * w / oldWeight[ot.ID]
+		}
+	}
+	integer := map[string]bool{}
+	for _, r := range in.Scenario.Resources {
+		integer[r.Name] = r.Integer
+	}
+	out := make([]*terrane.Territory, len(ids))
+	for i, id := range ids {
+		t := &terrane.Territory{ID: id, Name: id, Current: current[i]}
+		if o, ok := old[id]; ok {
+			t.Name, t.Owners, t.Parent, t.Locked = o.Name, o.Owners, o.Parent, o.Locked
+		}
+		for r, v := range t.Current {
+			if integer[r] {
+				t.Current[r] = math.Round(v)
+			} else {
+				t.Current[r] = math.Round(v*100) / 100
+			}
+		}
+		out[i] = t
+	}
+	return out, alignment
+}

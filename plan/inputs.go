@@ -1,0 +1,128 @@
+package plan
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"github.com/terrane/terrane"
+)
+
+// Services are what plan reads and writes.
+type Services interface {
+	terrane.GeographyService
+	terrane.ScenarioService
+	terrane.RunService
+}
+
+// Inputs is everything known about a scenario that the solvers and metrics
+// need, read in one place.
+type Inputs struct {
+	Scenario    *terrane.Scenario
+	Settings    *Settings
+	Territories []*terrane.Territory
+	Alignment   map[string]string                  // unit id → territory id
+	Estimates   map[string]*terrane.MarketEstimate // by unit id
+	Accounts    map[string]int                     // accounts per unit id
+	Units       []*terrane.Unit                    // without geometry decoded unless needed; sorted by id
+}
+
+// Load reads a scenario's inputs. withUnits also reads the layer's units
+// (centroids and geometry) for the alignment solver and maps.
+func Load(ctx context.Context, svc Services, scenarioID int64, withUnits bool) (*Inputs, error) {
+	sc, err := svc.FindScenarioByID(ctx, scenarioID)
+	if err != nil {
+		return nil, err
+	}
+	set, err := ParseSettings(sc.Settings)
+	if err != nil {
+		return nil, err
+	}
+	terrs, err := svc.FindTerritories(ctx, scenarioID)
+	if err != nil {
+		return nil, err
+	}
+	align, err := svc.FindAlignment(ctx, scenarioID)
+	if err != nil {
+		return nil, err
+	}
+	est, err := svc.FindMarketEstimates(ctx, sc.Layer)
+	if err != nil {
+		return nil, err
+	}
+	accts, err := svc.FindAccounts(ctx, terrane.AccountFilter{Layer: sc.Layer})
+	if err != nil {
+		return nil, err
+	}
+	in := &Inputs{Scenario: sc, Settings: set, Territories: terrs, Alignment: align,
+		Estimates: make(map[string]*terrane.MarketEstimate, len(est)), Accounts: map[string]int{}}
+	for _, m := range est {
+		in.Estimates[m.UnitID] = m
+	}
+	for _, a := range accts {
+		in.Accounts[a.UnitID]++
+	}
+	if withUnits {
+		if in.Units, err = svc.FindUnits(ctx, terrane.UnitFilter{Layer: sc.Layer}); err != nil {
+			return nil, fmt.Errorf("plan: units of %s: %w", sc.Layer, err)
+		}
+		sort.Slice(in.Units, func(i, j int) bool { return in.Units[i].ID < in.Units[j].ID })
+	}
+	return in, nil
+}
+
+// unitsOf lists each territory's unit ids, sorted.
+func (in *Inputs) unitsOf() map[string][]string {
+	out := map[string][]string{}
+	for u, t := range in.Alignment {
+		out[t] = append(out[t], u)
+	}
+	for _, us := range out {
+		sort.Strings(us)
+	}
+	return out
+}
+
+// Market is one territory's market, summed over its units and scaled by the
+// scenario's market multiplier.
+type Market struct {
+	Market     float64 `json:"market"`     // dollars per year
+	Revenue    float64 `json:"revenue"`    // dollars per year
+	Share      float64 `json:"share"`      // revenue / market
+	Saturation float64 `json:"saturation"` // market-weighted share at saturation
+	Floor      float64 `json:"floor"`      // market-weighted share kept with no effort
+	Headroom   float64 `json:"headroom"`   // market·saturation − revenue, dollars per year
+}
+
+// markets sums unit estimates per territory.
+func (in *Inputs) markets() map[string]*Market {
+	out := map[string]*Market{}
+	for _, t := range in.Territories {
+		out[t.ID] = &Market{}
+	}
+	for u, t := range in.Alignment {
+		m, ok := in.Estimates[u]
+		agg := out[t]
+		if !ok || agg == nil {
+			continue
+		}
+		mult := in.Settings.multiplier(t)
+		agg.Market += m.Market * mult
+		agg.Revenue += m.Revenue
+		agg.Saturation += m.Saturation * m.Market * mult
+		agg.Floor += m.Floor * m.Market * mult
+	}
+	for _, agg := range out {
+		if agg.Market > 0 {
+			agg.Share = agg.Revenue / agg.Market
+			agg.Saturation /= agg.Market
+			agg.Floor /= agg.Market
+			if agg.Share > agg.Saturation {
+				// A multiplier below 1 can push the share above saturation.
+				agg.Saturation = agg.Share
+			}
+			agg.Headroom = agg.Market*agg.Saturation - agg.Revenue
+		}
+	}
+	return out
+}

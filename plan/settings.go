@@ -1,0 +1,143 @@
+package plan
+
+import (
+	"encoding/json"
+	"math"
+
+	"github.com/terrane/terrane"
+)
+
+// Settings are a scenario's solver settings and market assumptions, stored as
+// the scenario's settings JSON. Zero values mean the defaults noted.
+type Settings struct {
+	Objective         string             `json:"objective,omitempty"`          // "revenue" (default) or "profit"
+	Margin            float64            `json:"margin,omitempty"`             // profit per revenue dollar for "profit"; 0 = 0.3
+	ResourceWeights   map[string]float64 `json:"resource_weights,omitempty"`   // w_r, normalised to sum 1; absent = equal weights
+	Shape             float64            `json:"shape,omitempty"`              // Hill exponent c of every curve; 0 = 0.8
+	MaxChange         map[string]float64 `json:"max_change,omitempty"`         // |x − current| limit per resource, its units
+	Locks             []string           `json:"locks,omitempty"`              // territory ids kept as they are
+	Bounds            map[string]Bounds  `json:"bounds,omitempty"`             // per territory id
+	MarketMultipliers map[string]float64 `json:"market_multipliers,omitempty"` // market size factor per territory id or region; "*" = all
+	Align             AlignSettings      `json:"align,omitempty"`
+}
+
+// Bounds are the least and most of each resource a territory may get.
+type Bounds struct {
+	Min map[string]float64 `json:"min,omitempty"`
+	Max map[string]float64 `json:"max,omitempty"`
+}
+
+// AlignSettings configure the alignment solver for a scenario.
+type AlignSettings struct {
+	K                int      `json:"k,omitempty"`                  // number of territories; 0 = as many as now
+	Tolerance        float64  `json:"tolerance,omitempty"`          // balance on market size: mean ± this fraction; 0 = 0.05
+	MaxMoved         *float64 `json:"max_moved,omitempty"`          // share of market that may change territory; nil = no limit
+	TimeLimitSeconds float64  `json:"time_limit_seconds,omitempty"` // 0 = 20
+	Seed             int64    `json:"seed,omitempty"`               // 0 = 1
+}
+
+// ParseSettings reads and checks a scenario's settings JSON.
+func ParseSettings(raw json.RawMessage) (*Settings, error) {
+	var s Settings
+	if len(raw) > 0 {
+		if err := json.Unmarshal(raw, &s); err != nil {
+			return nil, terrane.Errorf(terrane.EINVALID, "settings: %v", err)
+		}
+	}
+	return &s, s.Validate()
+}
+
+// Validate names the first setting out of range.
+func (s *Settings) Validate() error {
+	bad := func(v float64) bool { return math.IsNaN(v) || math.IsInf(v, 0) || v < 0 }
+	switch s.Objective {
+	case "", "revenue", "profit":
+	default:
+		return terrane.Errorf(terrane.EINVALID, "settings.objective must be revenue or profit, not %q", s.Objective)
+	}
+	if bad(s.Margin) || s.Margin > 1 {
+		return terrane.Errorf(terrane.EINVALID, "settings.margin must be in [0, 1]")
+	}
+	if bad(s.Shape) || s.Shape > 4 {
+		return terrane.Errorf(terrane.EINVALID, "settings.shape must be in (0, 4]")
+	}
+	for r, w := range s.ResourceWeights {
+		if bad(w) {
+			return terrane.Errorf(terrane.EINVALID, "settings.resource_weights.%s must be a number ≥ 0", r)
+		}
+	}
+	for r, v := range s.MaxChange {
+		if bad(v) {
+			return terrane.Errorf(terrane.EINVALID, "settings.max_change.%s must be a number ≥ 0", r)
+		}
+	}
+	for t, m := range s.MarketMultipliers {
+		if bad(m) || m == 0 || m > 100 {
+			return terrane.Errorf(terrane.EINVALID, "settings.market_multipliers.%s must be in (0, 100]", t)
+		}
+	}
+	for t, b := range s.Bounds {
+		for r, v := range b.Min {
+			if bad(v) {
+				return terrane.Errorf(terrane.EINVALID, "settings.bounds.%s.min.%s must be a number ≥ 0", t, r)
+			}
+			if hi, ok := b.Max[r]; ok && hi < v {
+				return terrane.Errorf(terrane.EINVALID, "settings.bounds.%s: min.%s > max.%s", t, r, r)
+			}
+		}
+		for r, v := range b.Max {
+			if bad(v) {
+				return terrane.Errorf(terrane.EINVALID, "settings.bounds.%s.max.%s must be a number ≥ 0", t, r)
+			}
+		}
+	}
+	a := s.Align
+	if a.K < 0 || a.K > 5000 {
+		return terrane.Errorf(terrane.EINVALID, "settings.align.k must be in [1, 5000]")
+	}
+	if bad(a.Tolerance) || a.Tolerance > 1 {
+		return terrane.Errorf(terrane.EINVALID, "settings.align.tolerance must be in [0, 1]")
+	}
+	if a.MaxMoved != nil && (bad(*a.MaxMoved) || *a.MaxMoved > 1) {
+		return terrane.Errorf(terrane.EINVALID, "settings.align.max_moved must be in [0, 1]")
+	}
+	if bad(a.TimeLimitSeconds) || a.TimeLimitSeconds > 600 {
+		return terrane.Errorf(terrane.EINVALID, "settings.align.time_limit_seconds must be in [0, 600]")
+	}
+	return nil
+}
+
+func (s *Settings) shape() float64 {
+	if s.Shape > 0 {
+		return s.Shape
+	}
+	return 0.8
+}
+
+func (s *Settings) margin() float64 {
+	if s.Margin > 0 {
+		return s.Margin
+	}
+	return 0.3
+}
+
+// multiplier is the market factor for a territory in a region: the
+// territory's own, else the region's, else "*", else 1.
+func (s *Settings) multiplier(territory string) float64 {
+	if m, ok := s.MarketMultipliers[territory]; ok {
+		return m
+	}
+	if m, ok := s.MarketMultipliers["*"]; ok {
+		return m
+	}
+	return 1
+}
+
+func (s *Settings) locked(territory string) bool {
+	for _, l := range s.Locks {
+		if l == territory {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,233 @@
+package plan
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/terrane/terrane"
+	"github.com/terrane/terrane/optimizer/align"
+	"github.com/terrane/terrane/optimizer/allocate"
+)
+
+// SolverVersion is recorded on every run so results can be traced.
+const SolverVersion = "terrane-solvers/1"
+
+// RunRequest is the input a run is created with.
+type RunRequest struct {
+	Kind string `json:"kind"`
+	Seed int64  `json:"seed"`
+}
+
+// Worker takes queued runs from the database and solves them. Any number of
+// workers in any number of processes may share one database.
+type Worker struct {
+	Services Services
+	Name     string        // identifies this worker in the runs table
+	Poll     time.Duration // how often to look for work; 0 = 500 ms
+	Stale    time.Duration // a running run without a heartbeat this long is taken over; 0 = 30 s
+	Logger   *slog.Logger
+	wake     chan struct{}
+}
+
+// Wake tells the worker a run was queued, so it need not wait for the poll.
+func (w *Worker) Wake() {
+	if w.wake == nil {
+		return
+	}
+	select {
+	case w.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Run processes runs until ctx is cancelled.
+func (w *Worker) Run(ctx context.Context) {
+	if w.Poll == 0 {
+		w.Poll = 500 * time.Millisecond
+	}
+	if w.Stale == 0 {
+		w.Stale = 30 * time.Second
+	}
+	if w.Logger == nil {
+		w.Logger = slog.Default()
+	}
+	if w.wake == nil {
+		w.wake = make(chan struct{}, 1)
+	}
+	for ctx.Err() == nil {
+		run, err := w.Services.ClaimRun(ctx, w.Name, w.Stale)
+		if err == nil {
+			w.execute(ctx, run)
+			continue
+		}
+		if terrane.ErrorCode(err) != terrane.ENOTFOUND && ctx.Err() == nil {
+			w.Logger.Error("claim run", slog.Any("err", err))
+		}
+		select {
+		case <-ctx.Done():
+		case <-w.wake:
+		case <-time.After(w.Poll):
+		}
+	}
+}
+
+// execute solves one claimed run, heart-beating and watching for a cancel.
+func (w *Worker) execute(ctx context.Context, run *terrane.Run) {
+	log := w.Logger.With(slog.Int64("run", run.ID), slog.Int64("scenario", run.ScenarioID), slog.String("kind", run.Kind))
+	log.Info("run started")
+	solveCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	progress := make(chan float64, 1)
+	done := make(chan struct{})
+	go func() { // heartbeat, progress and cancel watcher
+		tick := time.NewTicker(200 * time.Millisecond)
+		defer tick.Stop()
+		last := -1.0
+		for {
+			select {
+			case <-done:
+				return
+			case p := <-progress:
+				if p-last >= 0.01 || p == 1 {
+					last = p
+					if _, err := w.Services.UpdateRun(context.WithoutCancel(ctx), run.ID, terrane.RunUpdate{Progress: &p}); err != nil && terrane.ErrorCode(err) != terrane.ECONFLICT {
+						log.Warn("progress", slog.Any("err", err))
+					}
+				}
+			case <-tick.C:
+				cur, err := w.Services.FindRunByID(ctx, run.ID)
+				if err == nil && cur.Status == terrane.RunCancelled {
+					cancel()
+					return
+				}
+				w.Services.Heartbeat(ctx, run.ID, w.Name)
+			}
+		}
+	}()
+	report := func(p float64) {
+		select {
+		case progress <- p:
+		default:
+			select { // replace a stale value
+			case <-progress:
+			default:
+			}
+			select {
+			case progress <- p:
+			default:
+			}
+		}
+	}
+	result, err := w.solve(solveCtx, run, report)
+	close(done)
+	if ctx.Err() != nil {
+		// The process is shutting down: leave the run "running" with an old
+		// heartbeat, so this or another process takes it over on restart.
+		log.Info("run interrupted by shutdown; it will be resumed")
+		return
+	}
+	status, msg := terrane.RunSucceeded, ""
+	var raw json.RawMessage
+	switch {
+	case solveCtx.Err() != nil:
+		status, msg = terrane.RunCancelled, "cancelled"
+	case err != nil:
+		status, msg = terrane.RunFailed, terrane.ErrorMessage(err)
+		if terrane.ErrorCode(err) == terrane.EINTERNAL {
+			msg = err.Error()
+		}
+	default:
+		raw, _ = json.Marshal(result)
+	}
+	one := 1.0
+	upd := terrane.RunUpdate{Status: &status, Result: raw, Error: &msg}
+	if status == terrane.RunSucceeded {
+		upd.Progress = &one
+	}
+	if _, err := w.Services.UpdateRun(context.WithoutCancel(ctx), run.ID, upd); err != nil && terrane.ErrorCode(err) != terrane.ECONFLICT {
+		log.Error("record run result", slog.Any("err", err))
+	}
+	log.Info("run finished", slog.String("status", status), slog.String("error", msg))
+}
+
+// solve runs the solvers a run asks for. progress gets the fraction done.
+func (w *Worker) solve(ctx context.Context, run *terrane.Run, progress func(float64)) (*RunResult, error) {
+	in, err := Load(ctx, w.Services, run.ScenarioID, run.Kind != terrane.RunAllocate)
+	if err != nil {
+		return nil, err
+	}
+	if in.Scenario.Status == terrane.StatusPublished && run.Kind != terrane.RunAllocate {
+		return nil, terrane.Errorf(terrane.ECONFLICT, "scenario %d is published; its territories cannot be redrawn", in.Scenario.ID)
+	}
+	out := &RunResult{}
+	alignShare := 0.0
+	if run.Kind != terrane.RunAllocate {
+		alignShare = 0.95
+		if run.Seed != 0 {
+			in.Settings.Align.Seed = run.Seed
+		}
+		edges, err := w.Services.FindAdjacency(ctx, in.Scenario.Layer)
+		if err != nil {
+			return nil, err
+		}
+		inst, ids, err := AlignInstance(in, edges)
+		if err != nil {
+			return nil, err
+		}
+		res, err := align.Solve(ctx, inst, &align.Settings{Progress: func(f float64) { progress(f * alignShare) }})
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			return nil, terrane.Errorf(terrane.EINVALID, "alignment: %v", err)
+		}
+		if !res.Feasible {
+			return nil, terrane.Errorf(terrane.EINFEASIBLE, "alignment found no plan meeting every constraint (balance ±%.0f %%, contiguity, max moved) in %.0f s", inst.Balance.Tolerance*100, res.Seconds)
+		}
+		terrs, alignment := ApplyAlignment(in, ids, res.Territory)
+		if err := w.Services.ReplaceTerritories(ctx, in.Scenario.ID, terrs, alignment, "run "+fmt.Sprint(run.ID)); err != nil {
+			return nil, err
+		}
+		in.Territories, in.Alignment = terrs, alignment
+		lo, hi := balanceRange(inst)
+		out.Alignment = &AlignmentSummary{Status: string(res.Status), Feasible: res.Feasible, Objective: res.Objective, LowerBound: res.LowerBound,
+			K: inst.K, Moved: res.Slack.Moved, Contiguous: res.Slack.Contiguous, BalanceMin: lo, BalanceMax: hi, Seconds: res.Seconds, Territories: ids}
+	}
+	if run.Kind != terrane.RunAlign {
+		p, err := AllocationProblem(in)
+		if err != nil {
+			return nil, err
+		}
+		res, err := allocate.Solve(ctx, p, nil)
+		if err != nil {
+			var ie *allocate.InputError
+			if errors.As(err, &ie) {
+				return nil, terrane.Errorf(terrane.EINVALID, "%s", ie.Error())
+			}
+			return nil, err
+		}
+		if res.Status == allocate.Infeasible {
+			return nil, terrane.Errorf(terrane.EINFEASIBLE, "allocation is infeasible: %v", res.Conflicts)
+		}
+		out.Allocation = res
+	}
+	progress(1)
+	return out, nil
+}
+
+// balanceRange is the [min, max] market a territory may hold.
+func balanceRange(in *align.Instance) (float64, float64) {
+	if in.Balance.Tolerance > 0 {
+		var tot float64
+		for _, u := range in.Units {
+			tot += u.Demand
+		}
+		mean := tot / float64(in.K)
+		return mean * (1 - in.Balance.Tolerance), mean * (1 + in.Balance.Tolerance)
+	}
+	return in.Balance.Min, in.Balance.Max
+}
