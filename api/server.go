@@ -159,7 +159,6 @@ func (s *Server) limitBody() gin.HandlerFunc {
 	}
 }
 
-
 func (s *Server) healthz(c *gin.Context) {
 	status, code := "ok", http.StatusOK
 	if s.svc.Ping != nil {

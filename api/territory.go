@@ -596,4 +596,3 @@ func (s *Server) frontier(c *gin.Context) {
 	}
 	c.JSON(http.StatusOK, gin.H{"resource": resource, "current": base, "points": out})
 }
-

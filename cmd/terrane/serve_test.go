@@ -186,7 +186,9 @@ func TestServeSampleCounties(t *testing.T) {
 					t.Errorf("county %s = %v; want name %q, pop_2018 %v", tc.fips, p, tc.name, tc.pop)
 				}
 			}
-			var e struct{ Error struct{ Code, Message string } }
+			var e struct {
+				Error struct{ Code, Message string }
+			}
 			if code := get(t, base+"/api/v1/layers/nowhere/units", &e); code != 404 || !strings.Contains(e.Error.Message, "nowhere") {
 				t.Errorf("unknown layer = %d %+v; want 404 naming it", code, e)
 			}
