@@ -142,14 +142,17 @@ func BenchmarkTileDense(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	layers, _ := mvt.Unmarshal(data)
-	b.ReportMetric(float64(len(layers[0].Features)), "features/tile")
-	b.ReportMetric(float64(len(data)), "bytes/tile")
+	layers, err := mvt.Unmarshal(data)
+	if err != nil {
+		b.Fatal(err)
+	}
 	for b.Loop() {
 		if _, err := Tile(counties, uint32(tile.Z), tile.X, tile.Y); err != nil {
 			b.Fatal(err)
 		}
 	}
+	b.ReportMetric(float64(len(layers[0].Features)), "features/tile")
+	b.ReportMetric(float64(len(data)), "bytes/tile")
 }
 
 func BenchmarkTileDenseGzip(b *testing.B) {
