@@ -48,11 +48,18 @@ const maxTopoDepth = 32
 //
 // It handles quantized topologies (a transform with delta-encoded arcs), negative arc indices
 // (~i is arc i reversed), and the types Point, MultiPoint, LineString, MultiLineString, Polygon,
-// MultiPolygon, GeometryCollection and null. Ring arcs are stitched by dropping the first
-// position of every arc after the first. Output rings follow RFC 7946: closed, the exterior
-// counter-clockwise and holes clockwise in the planar lon/lat sense; a non-finite coordinate is
-// an error. Positions are in degrees. DecodeTopoJSON does not call Validate: degenerate rings
-// (fewer than 4 positions, zero area) are returned as decoded.
+// MultiPolygon, GeometryCollection and null (a nil Geometry). Ring arcs are stitched by dropping
+// the first position of every arc after the first. Positions are in degrees; a non-finite
+// coordinate is an error.
+//
+// Quantization leaves artifacts that make polygons invalid; they are repaired so that shared
+// boundaries stay identical in both neighbours: inside each arc, repeated positions and
+// zero-width spikes are removed and bow-ties (segment i crossing segment i+2) are cut at the
+// crossing; a bow-tie across an arc junction is cut in the ring and the cut propagated to every
+// arc. Rings that collapse to zero area are dropped, and so is a polygon whose exterior
+// collapses (a Polygon feature then has an empty Polygon, which Validate reports). Output rings
+// follow RFC 7946: closed, the exterior counter-clockwise and holes clockwise in the planar
+// lon/lat sense. DecodeTopoJSON does not call Validate.
 func DecodeTopoJSON(data []byte, object string) ([]Feature, error) {
 	var topo topology
 	if err := json.Unmarshal(data, &topo); err != nil {

@@ -143,6 +143,13 @@ func validatePolygon(p orb.Polygon, member, poly int) error {
 			return err
 		}
 	}
+	if c, ok := polygonCrossing(p); ok {
+		reason := fmt.Sprintf("self-intersection: segment %d crosses segment %d", c.i, c.j)
+		if c.ringI != c.ringJ {
+			reason = fmt.Sprintf("rings cross: segment %d crosses ring %d segment %d", c.i, c.ringJ, c.j)
+		}
+		return &ValidationError{Geometry: member, Polygon: poly, Ring: c.ringI, Point: c.i, Reason: reason}
+	}
 	return nil
 }
 
@@ -170,50 +177,61 @@ func validateRing(r orb.Ring, hole bool, member, poly, ring int) error {
 	case hole && a > 0:
 		return fail(-1, "hole is counter-clockwise, want clockwise (RFC 7946)")
 	}
-	if i, j, ok := selfIntersection(r); ok {
-		return fail(i, fmt.Sprintf("self-intersection: segment %d crosses segment %d", i, j))
-	}
 	return nil
 }
 
-// selfIntersection finds two non-adjacent segments of a closed ring that cross properly or
-// overlap collinearly. Segment i runs from r[i] to r[i+1].
-func selfIntersection(r orb.Ring) (int, int, bool) {
-	n := len(r) - 1 // segments
-	if n < 3 {
-		return 0, 0, false
+// ringCrossing locates two crossing segments of a polygon: segment i of ring ringI and segment
+// j of ring ringJ (segment i runs from ring[i] to ring[i+1]).
+type ringCrossing struct{ ringI, i, ringJ, j int }
+
+// polygonCrossing finds two segments of a polygon's closed rings that cross properly or overlap
+// collinearly, other than consecutive segments of one ring: a ring crossing itself or a hole
+// crossing the exterior or another hole. Segments are swept in order of their west end, keeping
+// those whose x-extent is still open.
+func polygonCrossing(p orb.Polygon) (ringCrossing, bool) {
+	type seg struct {
+		ring, i, n int // ring index, segment index, segments in the ring
+		a, b       orb.Point
+		minX, maxX float64
 	}
-	order := make([]int, 0, n)
-	for i := 0; i < n; i++ {
-		if r[i] != r[i+1] {
-			order = append(order, i)
+	var segs []seg
+	for k, r := range p {
+		n := len(r) - 1
+		for i := 0; i < n; i++ {
+			a, b := r[i], r[i+1]
+			if a == b {
+				continue
+			}
+			segs = append(segs, seg{k, i, n, a, b, math.Min(a[0], b[0]), math.Max(a[0], b[0])})
 		}
 	}
-	minX := func(i int) float64 { return math.Min(r[i][0], r[i+1][0]) }
-	maxX := func(i int) float64 { return math.Max(r[i][0], r[i+1][0]) }
-	sort.Slice(order, func(a, b int) bool { return minX(order[a]) < minX(order[b]) })
+	sort.Slice(segs, func(x, y int) bool { return segs[x].minX < segs[y].minX })
 	active := make([]int, 0, 16)
-	for _, i := range order {
-		x := minX(i)
+	for si := range segs {
+		s := &segs[si]
 		kept := active[:0]
-		for _, j := range active {
-			if maxX(j) >= x {
-				kept = append(kept, j)
+		for _, t := range active {
+			if segs[t].maxX >= s.minX {
+				kept = append(kept, t)
 			}
 		}
 		active = kept
-		for _, j := range active {
-			if adjacentSegments(i, j, n) {
+		for _, ti := range active {
+			t := &segs[ti]
+			if t.ring == s.ring && adjacentSegments(s.i, t.i, s.n) {
 				continue
 			}
-			if segmentsCross(r[i], r[i+1], r[j], r[j+1]) {
-				a, b := min(i, j), max(i, j)
-				return a, b, true
+			if segmentsCross(s.a, s.b, t.a, t.b) {
+				first, second := s, t
+				if t.ring < s.ring || (t.ring == s.ring && t.i < s.i) {
+					first, second = t, s
+				}
+				return ringCrossing{first.ring, first.i, second.ring, second.i}, true
 			}
 		}
-		active = append(active, i)
+		active = append(active, si)
 	}
-	return 0, 0, false
+	return ringCrossing{}, false
 }
 
 func adjacentSegments(i, j, n int) bool {

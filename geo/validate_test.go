@@ -32,6 +32,8 @@ func TestValidate(t *testing.T) {
 		{"counter-clockwise hole", orb.Polygon{square, {{0.2, 0.2}, {0.8, 0.2}, {0.8, 0.8}, {0.2, 0.2}}}, "ring 1: hole is counter-clockwise"},
 		{"zero area", orb.Polygon{{{0, 0}, {1, 0}, {2, 0}, {0, 0}}}, "zero area"},
 		{"crossing", orb.Polygon{{{0, 0}, {4, 0}, {4, 4}, {0, 4}, {2, -1}, {0, 0}}}, "point 0: self-intersection: segment 0 crosses segment 3"},
+		{"hole crossing the exterior", orb.Polygon{square[:5:5], {{0.5, 0.5}, {0.5, 1.5}, {0.8, 1.5}, {0.8, 0.5}, {0.5, 0.5}}}, "ring 0 point 2: rings cross: segment 2 crosses ring 1 segment 0"},
+		{"hole touching the exterior is accepted", orb.Polygon{square, {{0, 0.5}, {0.5, 0.8}, {0.5, 0.2}, {0, 0.5}}}, ""},
 		{"second polygon named", orb.MultiPolygon{{square}, {{{2, 0}, {3, 0}, {3, 1}}}}, "polygon 1 ring 0"},
 		{"point out of range", orb.Point{200, 0}, "point 0: longitude 200"},
 		{"collection member named", orb.Collection{orb.Polygon{square}, orb.Point{0, math.NaN()}}, "geometry 1 point 0: NaN"},
