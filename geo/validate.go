@@ -56,8 +56,10 @@ func (e *ValidationError) Error() string {
 // The error is a *ValidationError.
 //
 // The self-intersection test is a sweep over segments sorted by their west edge (Shamos &
-// Hoey 1976, simplified to an x-interval sweep), O(n log n + k) for n segments and k pairs
-// whose x-extents overlap.
+// Hoey 1976, simplified to an interval sweep), O(n log n + k) for n segments and k pairs whose
+// x-extents overlap. When k exceeds a budget of 64·n + 2^20 pair tests it sweeps along y
+// instead, and if that exceeds the budget too, the self-intersection test is skipped: hostile
+// rings cannot make Validate quadratic.
 func Validate(g orb.Geometry) error {
 	return validate(g, -1)
 }
@@ -192,44 +194,62 @@ func polygonCrossing(p orb.Polygon) (ringCrossing, bool) {
 	type seg struct {
 		ring, i, n int // ring index, segment index, segments in the ring
 		a, b       orb.Point
-		minX, maxX float64
+		lo, hi     float64 // extent along the sweep axis
 	}
 	var segs []seg
 	for k, r := range p {
 		n := len(r) - 1
 		for i := 0; i < n; i++ {
-			a, b := r[i], r[i+1]
-			if a == b {
-				continue
+			if r[i] != r[i+1] {
+				segs = append(segs, seg{ring: k, i: i, n: n, a: r[i], b: r[i+1]})
 			}
-			segs = append(segs, seg{k, i, n, a, b, math.Min(a[0], b[0]), math.Max(a[0], b[0])})
 		}
 	}
-	sort.Slice(segs, func(x, y int) bool { return segs[x].minX < segs[y].minX })
-	active := make([]int, 0, 16)
-	for si := range segs {
-		s := &segs[si]
-		kept := active[:0]
-		for _, t := range active {
-			if segs[t].maxX >= s.minX {
-				kept = append(kept, t)
-			}
+	// Sweep along x; if the segments overlap so much in x that the work exceeds the budget
+	// (e.g. a ring zigzagging left and right), sweep along y instead; if that is no better, give
+	// up rather than spend quadratic time on a hostile input.
+	budget := 64*len(segs) + 1<<20
+	for axis := 0; axis < 2; axis++ {
+		for k := range segs {
+			s := &segs[k]
+			s.lo, s.hi = math.Min(s.a[axis], s.b[axis]), math.Max(s.a[axis], s.b[axis])
 		}
-		active = kept
-		for _, ti := range active {
-			t := &segs[ti]
-			if t.ring == s.ring && adjacentSegments(s.i, t.i, s.n) {
-				continue
-			}
-			if segmentsCross(s.a, s.b, t.a, t.b) {
-				first, second := s, t
-				if t.ring < s.ring || (t.ring == s.ring && t.i < s.i) {
-					first, second = t, s
+		sort.Slice(segs, func(x, y int) bool { return segs[x].lo < segs[y].lo })
+		active := make([]int, 0, 16)
+		work := 0
+		exhausted := false
+		for si := range segs {
+			s := &segs[si]
+			kept := active[:0]
+			for _, t := range active {
+				if segs[t].hi >= s.lo {
+					kept = append(kept, t)
 				}
-				return ringCrossing{first.ring, first.i, second.ring, second.i}, true
 			}
+			active = kept
+			work += len(active)
+			if work > budget {
+				exhausted = true
+				break
+			}
+			for _, ti := range active {
+				t := &segs[ti]
+				if t.ring == s.ring && adjacentSegments(s.i, t.i, s.n) {
+					continue
+				}
+				if segmentsCross(s.a, s.b, t.a, t.b) {
+					first, second := s, t
+					if t.ring < s.ring || (t.ring == s.ring && t.i < s.i) {
+						first, second = t, s
+					}
+					return ringCrossing{first.ring, first.i, second.ring, second.i}, true
+				}
+			}
+			active = append(active, si)
 		}
-		active = append(active, si)
+		if !exhausted {
+			return ringCrossing{}, false
+		}
 	}
 	return ringCrossing{}, false
 }

@@ -57,3 +57,32 @@ func TestValidate(t *testing.T) {
 		})
 	}
 }
+
+func TestValidateZigzagIsNotQuadratic(t *testing.T) {
+	// A ring of 60,004 positions whose long horizontal segments all overlap in x: the x-sweep
+	// exceeds its budget and the y-sweep finds no crossing.
+	const n = 30_000
+	r := orb.Ring{{0, 0}}
+	for i := 0; i < n; i++ {
+		y := float64(i) * 1e-4
+		if i%2 == 0 {
+			r = append(r, orb.Point{10, y}, orb.Point{10, y + 1e-4})
+		} else {
+			r = append(r, orb.Point{0.1, y}, orb.Point{0.1, y + 1e-4})
+		}
+	}
+	top := r[len(r)-1][1]
+	r = append(r, orb.Point{-1, top}, orb.Point{-1, 0}, orb.Point{0, 0})
+	if a := signedArea(r); a < 0 {
+		r.Reverse()
+	}
+	if err := Validate(orb.Polygon{r}); err != nil {
+		t.Errorf("Validate(zigzag) = %v, want nil", err)
+	}
+	// The same ring with one crossing, found by the y-sweep.
+	bad := append(orb.Ring(nil), r...)
+	bad[len(bad)/2] = orb.Point{5, -5}
+	if err := Validate(orb.Polygon{bad}); err == nil || !strings.Contains(err.Error(), "self-intersection") {
+		t.Errorf("Validate(zigzag with a crossing) = %v, want a self-intersection", err)
+	}
+}
