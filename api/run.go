@@ -105,6 +105,11 @@ func (s *Server) cancelRun(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
+	switch r.Status {
+	case terrane.RunSucceeded, terrane.RunFailed, terrane.RunCancelled:
+		s.writeError(c, terrane.Errorf(terrane.ECONFLICT, "run %d is already %s", r.ID, r.Status))
+		return
+	}
 	cancelled := terrane.RunCancelled
 	out, err := s.svc.Runs.UpdateRun(c.Request.Context(), r.ID, terrane.RunUpdate{Status: &cancelled})
 	if err != nil {

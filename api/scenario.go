@@ -27,6 +27,8 @@ func bindJSON(c *gin.Context, v any) error {
 			return terrane.Errorf(terrane.ETOOLARGE, "request body is over the %d-byte limit", mbe.Limit)
 		case errors.Is(err, io.EOF):
 			return terrane.Errorf(terrane.EINVALID, "request body is empty; send a JSON object")
+		case errors.Is(err, io.ErrUnexpectedEOF):
+			return terrane.Errorf(terrane.EINVALID, "request body is not valid JSON: it ends too early")
 		case errors.As(err, &ute):
 			return terrane.Errorf(terrane.EINVALID, "field %s must be %s, not %s", ute.Field, ute.Type, ute.Value)
 		case errors.As(err, &se):

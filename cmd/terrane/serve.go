@@ -2,16 +2,20 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"flag"
 	"fmt"
 	"log/slog"
 	"net"
+	"os"
 	"time"
 
 	"github.com/terrane/terrane"
 	"github.com/terrane/terrane/api"
 	"github.com/terrane/terrane/data"
 	"github.com/terrane/terrane/data/sample"
+	"github.com/terrane/terrane/plan"
 )
 
 func init() {
@@ -65,12 +69,54 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *addr, err)
 	}
+	if err := firstAdmin(ctx, store, logger); err != nil {
+		return err
+	}
+	host, _ := os.Hostname()
+	worker := &plan.Worker{Services: store, Name: fmt.Sprintf("%s-%d", host, os.Getpid()), Logger: logger}
+	workerCtx, stopWorker := context.WithCancel(ctx)
+	workerDone := make(chan struct{})
+	go func() { worker.Run(workerCtx); close(workerDone) }()
 	srv := api.NewServer(api.Config{Version: terrane.Version},
-		api.Services{Geography: store, Scenarios: store, Runs: store, Users: store, Ping: store.Ping}, nil, logger)
+		api.Services{Geography: store, Scenarios: store, Runs: store, Users: store, Ping: store.Ping, Wake: worker.Wake}, webApp(), logger)
 	logger.Info("terrane is serving", slog.String("url", "http://"+ln.Addr().String()), slog.String("db", store.Dialect()))
 	err = srv.Serve(ctx, ln, 10*time.Second)
+	stopWorker()
+	<-workerDone
 	logger.Info("terrane stopped")
 	return err
+}
+
+// firstAdmin creates the admin user on a database with no users, with a
+// generated password printed once: there is never a fixed default.
+func firstAdmin(ctx context.Context, store *data.Store, logger *slog.Logger) error {
+	users, err := store.FindUsers(ctx)
+	if err != nil {
+		return err
+	}
+	for _, u := range users {
+		if u.Role == terrane.RoleAdmin {
+			return nil
+		}
+	}
+	var b [12]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return err
+	}
+	password := base64.RawURLEncoding.EncodeToString(b[:])
+	hash, err := api.HashPassword(password)
+	if err != nil {
+		return err
+	}
+	if err := store.CreateUser(ctx, &terrane.User{Name: "admin", Role: terrane.RoleAdmin, PasswordHash: hash}); err != nil {
+		if terrane.ErrorCode(err) == terrane.ECONFLICT { // another process won the race
+			return nil
+		}
+		return err
+	}
+	logger.Info("first start: sign in as admin with this password (shown once; add users with `terrane users add`)",
+		slog.String("user", "admin"), slog.String("password", password))
+	return nil
 }
 
 func envOr(env *environment, key, def string) string {

@@ -1,0 +1,216 @@
+package api_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/paulmach/orb"
+
+	"github.com/terrane/terrane"
+	"github.com/terrane/terrane/api"
+	"github.com/terrane/terrane/data"
+	"github.com/terrane/terrane/plan"
+)
+
+// fixture is a server over a real store holding a 4×3 grid layer: columns
+// 0–1 are territory "W", 2–3 territory "E"; users of every role.
+type fixture struct {
+	t        *testing.T
+	store    *data.Store
+	srv      *api.Server
+	tokens   map[string]string // user name → bearer token
+	baseline int64
+	worker   *plan.Worker
+}
+
+// stores yields a fresh store per backend: SQLite always, PostgreSQL when
+// TERRANE_TEST_POSTGRES_URL is set (required under CI), each in its own schema.
+func stores(t *testing.T) map[string]string {
+	t.Helper()
+	out := map[string]string{"sqlite": "sqlite:" + filepath.Join(t.TempDir(), "api.db")}
+	base := os.Getenv("TERRANE_TEST_POSTGRES_URL")
+	if base == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatal("CI is set but TERRANE_TEST_POSTGRES_URL is not")
+		}
+		return out
+	}
+	db, err := sqlx.Open("postgres", base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	var b [6]byte
+	rand.Read(b[:])
+	schema := "api_" + hex.EncodeToString(b[:])
+	if _, err := db.Exec("CREATE SCHEMA " + schema); err != nil {
+		t.Fatalf("postgres %s unreachable: %v", base, err)
+	}
+	t.Cleanup(func() { db.Exec("DROP SCHEMA " + schema + " CASCADE") })
+	u, _ := url.Parse(base)
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	out["postgres"] = u.String()
+	return out
+}
+
+// forEachStore runs fn with a fixture on every backend.
+func forEachStore(t *testing.T, fn func(t *testing.T, f *fixture)) {
+	for name, u := range stores(t) {
+		t.Run(name, func(t *testing.T) { fn(t, newFixture(t, u)) })
+	}
+}
+
+func cell(col, row int) orb.Polygon {
+	x, y := -100+float64(col), 40+float64(row)
+	return orb.Polygon{{{x, y}, {x + 1, y}, {x + 1, y + 1}, {x, y + 1}, {x, y}}}
+}
+
+func newFixture(t *testing.T, dbURL string) *fixture {
+	t.Helper()
+	ctx := context.Background()
+	s, err := data.Open(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if err := s.CreateLayer(ctx, &terrane.Layer{ID: "grid", Name: "Grid"}); err != nil {
+		t.Fatal(err)
+	}
+	var units []*terrane.Unit
+	var est []*terrane.MarketEstimate
+	var accts []*terrane.Account
+	var edges [][2]string
+	align := map[string]string{}
+	id := func(c, r int) string { return string(rune('a'+c)) + string(rune('0'+r)) }
+	for c := 0; c < 4; c++ {
+		for r := 0; r < 3; r++ {
+			u := id(c, r)
+			units = append(units, &terrane.Unit{ID: u, Name: "Cell " + u, Region: []string{"R1", "R1", "R2", "R2"}[c], Geometry: cell(c, r),
+				Centroid: orb.Point{-99.5 + float64(c), 40.5 + float64(r)}, Attributes: map[string]float64{"pop": float64(1000 * (c + r + 1))}})
+			market := 1e6 * float64(1+c)
+			rev := 2e4 * float64(1+r)
+			est = append(est, &terrane.MarketEstimate{Layer: "grid", UnitID: u, Market: market, Revenue: rev, Share: rev / market,
+				Saturation: 0.1, Floor: rev / market / 2, Low: market * 0.8, High: market * 1.2})
+			accts = append(accts, &terrane.Account{ID: "acct-" + u, Name: "Account " + u, Location: orb.Point{-99.5 + float64(c), 40.5 + float64(r)},
+				Layer: "grid", UnitID: u, Revenue: rev})
+			if c < 2 {
+				align[u] = "W"
+			} else {
+				align[u] = "E"
+			}
+			if c+1 < 4 {
+				edges = append(edges, [2]string{u, id(c+1, r)})
+			}
+			if r+1 < 3 {
+				edges = append(edges, [2]string{u, id(c, r+1)})
+			}
+		}
+	}
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(s.ReplaceUnits(ctx, "grid", units))
+	must(s.SetAdjacency(ctx, "grid", edges))
+	must(s.UpsertMarketEstimates(ctx, est))
+	must(s.CreateAccounts(ctx, accts))
+	sc := &terrane.Scenario{Name: "Baseline", Layer: "grid", Budget: 400000, CreatedBy: "seed",
+		Resources: []terrane.Resource{{Name: "headcount", Unit: "reps", UnitCost: 100000, Integer: true, Total: 3}, {Name: "money", Unit: "dollars per year", UnitCost: 1, Total: 50000}},
+		Settings:  json.RawMessage(`{"shape":0.8,"align":{"time_limit_seconds":2}}`)}
+	terrs := []*terrane.Territory{
+		{ID: "W", Name: "West", Owners: []string{"rita"}, Current: map[string]float64{"headcount": 1, "money": 20000}},
+		{ID: "E", Name: "East", Owners: []string{"rick"}, Current: map[string]float64{"headcount": 2, "money": 30000}},
+	}
+	must(s.CreateScenario(ctx, sc, terrs, align))
+	f := &fixture{t: t, store: s, tokens: map[string]string{}, baseline: sc.ID}
+	for _, u := range []struct{ name, role, terr string }{
+		{"ada", terrane.RoleAdmin, ""}, {"lee", terrane.RoleLeader, ""}, {"ann", terrane.RoleAnalyst, ""},
+		{"rita", terrane.RoleRep, "W"}, {"rick", terrane.RoleRep, "E"},
+	} {
+		h, err := api.HashPassword("password-" + u.name)
+		must(err)
+		usr := &terrane.User{Name: u.name, Role: u.role, PasswordHash: h}
+		if u.terr != "" {
+			usr.Territories = []string{u.terr}
+		}
+		must(s.CreateUser(ctx, usr))
+		tok, hash := api.NewToken()
+		must(s.CreateToken(ctx, &terrane.Token{UserID: usr.ID, Hash: hash}))
+		f.tokens[u.name] = tok
+	}
+	f.worker = &plan.Worker{Services: s, Name: "test-worker", Poll: 20 * time.Millisecond, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	f.srv = api.NewServer(api.Config{Version: "test", LoginEvery: time.Hour, LoginBurst: 5},
+		api.Services{Geography: s, Scenarios: s, Runs: s, Users: s, Ping: s.Ping, Wake: f.worker.Wake}, nil, nil)
+	return f
+}
+
+// startWorker runs the run worker until the test ends.
+func (f *fixture) startWorker() {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { f.worker.Run(ctx); close(done) }()
+	f.t.Cleanup(func() { cancel(); <-done })
+}
+
+// do sends a request as user (empty = anonymous) and decodes a JSON answer.
+func (f *fixture) do(user, method, path string, body any) (int, map[string]any) {
+	f.t.Helper()
+	code, raw := f.raw(user, method, path, body)
+	var out map[string]any
+	if len(raw) > 0 && (raw[0] == '{') {
+		if err := json.Unmarshal(raw, &out); err != nil {
+			f.t.Fatalf("%s %s: answer is not JSON: %v\n%s", method, path, err, raw)
+		}
+	}
+	return code, out
+}
+
+func (f *fixture) raw(user, method, path string, body any) (int, []byte) {
+	f.t.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rd = strings.NewReader(b)
+	default:
+		j, _ := json.Marshal(b)
+		rd = bytes.NewReader(j)
+	}
+	req := httptest.NewRequest(method, path, rd)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if user != "" {
+		req.Header.Set("Authorization", "Bearer "+f.tokens[user])
+	}
+	w := httptest.NewRecorder()
+	f.srv.Handler().ServeHTTP(w, req)
+	return w.Code, w.Body.Bytes()
+}
+
+// errMessage is the message of an error answer.
+func errMessage(body map[string]any) string {
+	e, _ := body["error"].(map[string]any)
+	m, _ := e["message"].(string)
+	return m
+}
+
+var _ = http.StatusOK
