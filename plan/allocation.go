@@ -11,7 +11,7 @@ import (
 // minPhi keeps calibration finite for territories with no revenue above their
 // floor: they are treated as reaching this fraction of their attainable
 // share with their current effort.
-const minPhi = 0.05
+const minPhi = 1e-3
 
 // maxPhi keeps calibration finite for territories at saturation.
 const maxPhi = 0.98
@@ -94,6 +94,17 @@ func AllocationProblem(in *Inputs) (*allocate.Problem, error) {
 			at.Margin = &mg
 		}
 		span := m.Market * (m.Saturation - m.Floor)
+		// Resources the territory has none of today contribute nothing now,
+		// so the ones it has must carry the whole current share.
+		var present float64
+		for _, r := range sc.Resources {
+			if t.Current[r.Name] > 0 {
+				present += weights[r.Name] / wsum
+			}
+		}
+		if present > 0 {
+			phi = math.Min(maxPhi, phi/present)
+		}
 		for _, r := range sc.Resources {
 			x0 := t.Current[r.Name]
 			at.Current[r.Name] = x0

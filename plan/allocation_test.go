@@ -1,0 +1,117 @@
+package plan_test
+
+import (
+	"context"
+	"math"
+	"path/filepath"
+	"testing"
+
+	"github.com/terrane/terrane"
+	"github.com/terrane/terrane/data"
+	"github.com/terrane/terrane/data/sample"
+	"github.com/terrane/terrane/optimizer/allocate"
+	"github.com/terrane/terrane/plan"
+)
+
+// sampleInputs loads the sample dataset's baseline scenario.
+func sampleInputs(t *testing.T) *plan.Inputs {
+	t.Helper()
+	ctx := context.Background()
+	s, err := data.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "t.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if _, err := sample.Load(ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	in, err := plan.Load(ctx, s, 1, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return in
+}
+
+// TestCalibrationReproducesCurrentRevenue: at today's allocation the
+// calibrated curves give today's revenue in every territory whose share
+// lies inside the calibration clamps, and the optimum is no worse.
+func TestCalibrationReproducesCurrentRevenue(t *testing.T) {
+	in := sampleInputs(t)
+	p, err := plan.AllocationProblem(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	current := map[string]map[string]float64{}
+	for _, tt := range p.Territories {
+		current[tt.ID] = tt.Current
+	}
+	_, modelRev := allocate.Evaluate(p, current)
+	metrics, totals := plan.Metrics(in, nil)
+	var model float64
+	for _, m := range metrics {
+		model += modelRev[m.ID]
+		phi := (m.Share - m.Floor) / (m.Saturation - m.Floor)
+		if m.Revenue > 0 && phi > 1e-3 && phi < 0.98 && math.Abs(modelRev[m.ID]-m.Revenue) > 0.01*m.Revenue+1 {
+			t.Errorf("territory %s: model revenue at current allocation %.0f, actual %.0f dollars per year", m.ID, modelRev[m.ID], m.Revenue)
+		}
+	}
+	res, err := allocate.Solve(context.Background(), p, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Status == allocate.Infeasible || res.TotalRevenue < model-1 {
+		t.Errorf("optimum %.0f (%s) is below the current plan's %.0f", res.TotalRevenue, res.Status, model)
+	}
+	t.Logf("sample: revenue today %.0f, model at today's allocation %.0f, optimum %.0f (bound %.0f, gap %.2g)", totals.Revenue, model, res.TotalRevenue, res.Bound, res.Gap)
+}
+
+// TestSaturatedTerritoriesGetFlatCurves: of two territories with the same
+// market and the same money today, the one near saturation gains less from
+// one more dollar, and the optimum moves money to the one with headroom —
+// never leaving money where its marginal return is below the shadow price.
+func TestSaturatedTerritoriesGetFlatCurves(t *testing.T) {
+	in := &plan.Inputs{
+		Scenario: &terrane.Scenario{ID: 1, Resources: []terrane.Resource{{Name: "money", UnitCost: 1, Total: 200000}}},
+		Settings: &plan.Settings{Shape: 0.8},
+		Territories: []*terrane.Territory{
+			{ID: "won", Current: map[string]float64{"money": 100000}},
+			{ID: "open", Current: map[string]float64{"money": 100000}},
+		},
+		Alignment: map[string]string{"u1": "won", "u2": "open"},
+		Estimates: map[string]*terrane.MarketEstimate{
+			"u1": {UnitID: "u1", Market: 1e7, Revenue: 9.8e5, Share: 0.098, Saturation: 0.1, Floor: 0.049}, // φ = 0.96
+			"u2": {UnitID: "u2", Market: 1e7, Revenue: 1e5, Share: 0.01, Saturation: 0.1, Floor: 0.005},
+		},
+	}
+	p, err := plan.AllocationProblem(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := allocate.Solve(context.Background(), p, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cur := map[string]map[string]float64{"won": {"money": 100000}, "open": {"money": 100000}}
+	_, today := allocate.Evaluate(p, cur)
+	if math.Abs(today["won"]-9.8e5) > 1 || math.Abs(today["open"]-1e5) > 1 {
+		t.Errorf("calibration: revenue at today's allocation = %v; want won 980000, open 100000", today)
+	}
+	slope := func(id string) float64 {
+		x := map[string]map[string]float64{"won": {"money": 100000}, "open": {"money": 100000}}
+		x[id]["money"] += 1000
+		_, r := allocate.Evaluate(p, x)
+		return (r[id] - today[id]) / 1000
+	}
+	if slope("won") >= slope("open") {
+		t.Errorf("return of one more dollar: near saturation %.3f, with headroom %.3f; want lower near saturation", slope("won"), slope("open"))
+	}
+	if res.Allocation["open"]["money"] <= 100000 || res.TotalRevenue <= 1.08e6 {
+		t.Errorf("optimum %v (revenue %.0f): want money moved to the territory with headroom and revenue above today's 1,080,000", res.Allocation, res.TotalRevenue)
+	}
+	price := res.ShadowPrices["money"]
+	for id, a := range res.Allocation {
+		if a["money"] > 1 && res.Marginal[id]["money"] < price*(1-1e-4) {
+			t.Errorf("territory %s holds %.0f dollars at marginal return %.4f below the shadow price %.4f", id, a["money"], res.Marginal[id]["money"], price)
+		}
+	}
+}
