@@ -414,11 +414,15 @@ func solveCapacitated(p *problem, r *runner) (terr, centers []int, lb float64) {
 	proven := func() bool { return bv == 0 && !math.IsNaN(lb) && bc-lb <= 1e-9*math.Max(1, bc) }
 	scale := math.Max(1, p.total)
 	stall := 0
-	maxStall := 400 + 4*p.k
+	maxStall := 2000 + 20*p.k
 	cen := make([]int, p.k)
+	// the walk: perturb the current solution; accept a worse one when it is
+	// within a small threshold (a record-to-record travel, Dueck 1993)
+	curV, curC := bv, bc
+	curCen, curTerr := slices.Clone(bestCen), slices.Clone(bestTerr)
 	for !proven() && !r.stop() && stall < maxStall {
 		r.iters++
-		copy(cen, bestCen)
+		copy(cen, curCen)
 		s.setCenters(cen) // refresh centerOf for the perturbation
 		moves := 1 + r.rng.IntN(min(3, p.k))
 		for range moves {
@@ -427,6 +431,9 @@ func solveCapacitated(p *problem, r *runner) (terr, centers []int, lb float64) {
 			if r.rng.IntN(2) == 0 {
 				// a unit near the center
 				nr := p.near[cen[t]]
+				if len(nr) < 2 {
+					continue
+				}
 				u = int(nr[1+r.rng.IntN(min(len(nr)-1, 15))])
 			} else {
 				// a unit far from its center, drawn by its share of the cost
@@ -459,9 +466,19 @@ func solveCapacitated(p *problem, r *runner) (terr, centers []int, lb float64) {
 		} else {
 			stall++
 		}
-		// keep s consistent with the best for the next perturbation
-		s.setCenters(bestCen)
-		s.reload(bestTerr)
+		if better(v-curV, c-curC, scale) || v <= bv+capEps*scale && c <= bc*1.003 && r.rng.IntN(4) == 0 {
+			curV, curC = v, c
+			copy(curCen, s.cen)
+			copy(curTerr, s.terr)
+		}
+		if stall > 0 && stall%200 == 0 {
+			curV, curC = bv, bc
+			copy(curCen, bestCen)
+			copy(curTerr, bestTerr)
+		}
+		// keep s consistent with the current solution for the next perturbation
+		s.setCenters(curCen)
+		s.reload(curTerr)
 	}
 	return bestTerr, bestCen, lb
 }

@@ -324,6 +324,7 @@ type tree struct {
 	order  []int     // local indices in BFS order from the root
 	parent []int     // local parent, −1 for the root
 	sub    []float64 // demand of the subtree
+	size   []int     // units in the subtree
 }
 
 // spanningTree draws a random spanning tree (forest, when the region is
@@ -389,7 +390,7 @@ func (s *dsearch) spanningTree(r *runner, region []int) *tree {
 			}
 		}
 	}
-	t := &tree{units: region, order: make([]int, 0, m), parent: make([]int, m), sub: make([]float64, m)}
+	t := &tree{units: region, order: make([]int, 0, m), parent: make([]int, m), sub: make([]float64, m), size: make([]int, m)}
 	root := r.rng.IntN(m)
 	for i := range t.parent {
 		t.parent[i] = -2
@@ -408,8 +409,10 @@ func (s *dsearch) spanningTree(r *runner, region []int) *tree {
 	for i := len(t.order) - 1; i >= 0; i-- {
 		u := t.order[i]
 		t.sub[u] += p.demand[region[u]]
+		t.size[u]++
 		if pu := t.parent[u]; pu >= 0 {
 			t.sub[pu] += t.sub[u]
+			t.size[pu] += t.size[u]
 		}
 	}
 	for _, u := range region {
@@ -468,21 +471,24 @@ func (s *dsearch) seedTree(r *runner) []int {
 			l, h := lo-slack*mean, hi+slack*mean
 			found := false
 			for try := 0; try < 40 && !found; try++ {
-				if r.hardStop() && attempt > 0 {
-					break
+				if r.hardStop() {
+					slack = math.Inf(1) // out of time: any split that leaves room
+					l, h = math.Inf(-1), math.Inf(1)
 				}
 				t := s.spanningTree(r, rest)
-				// candidates: a subtree or its complement as the new part
+				// candidates: a subtree or its complement as the new part,
+				// leaving at least one unit for each later part
 				var cands []int
+				m := len(t.units)
 				for v := range t.units {
 					if t.parent[v] < 0 {
 						continue
 					}
-					sd := t.sub[v]
-					if sd > 0 && rangeViol(sd, l, h) == 0 && rangeViol(restD-sd, float64(kk-1)*l, float64(kk-1)*h) == 0 && restD-sd > 0 {
+					sd, sz := t.sub[v], t.size[v]
+					if m-sz >= kk-1 && rangeViol(sd, l, h) == 0 && rangeViol(restD-sd, float64(kk-1)*l, float64(kk-1)*h) == 0 {
 						cands = append(cands, v+1)
 					}
-					if restD-sd > 0 && rangeViol(restD-sd, l, h) == 0 && rangeViol(sd, float64(kk-1)*l, float64(kk-1)*h) == 0 && sd > 0 {
+					if sz >= kk-1 && rangeViol(restD-sd, l, h) == 0 && rangeViol(sd, float64(kk-1)*l, float64(kk-1)*h) == 0 {
 						cands = append(cands, -(v + 1))
 					}
 				}
@@ -520,14 +526,11 @@ func (s *dsearch) seedTree(r *runner) []int {
 			}
 			return terr
 		}
-		if attempt%10 == 9 || r.canceled {
+		if attempt%10 == 9 {
 			if slack == 0 {
 				slack = 0.001
 			} else {
 				slack *= 2
-			}
-			if r.canceled {
-				slack = math.Inf(1)
 			}
 		}
 	}
