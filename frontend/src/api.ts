@@ -1,0 +1,99 @@
+// The API v1 client (docs/api.md): bearer token kept in sessionStorage, the
+// session cookie as a fallback.
+import type {
+  User, Scenario, TerritoriesResponse, TerritoryDetail, Run, MoveResult, FrontierPoint,
+  Comparison, AuditEntry, Account, Layer, ID,
+} from './types';
+
+export class ApiError extends Error {
+  constructor(public status: number, public code: string, message: string) {
+    super(message);
+  }
+}
+
+const TOKEN = 'terrane.token';
+
+export function token(): string | null {
+  try {
+    return sessionStorage.getItem(TOKEN);
+  } catch {
+    return null;
+  }
+}
+
+export function setToken(t: string | null): void {
+  try {
+    if (t) sessionStorage.setItem(TOKEN, t);
+    else sessionStorage.removeItem(TOKEN);
+  } catch {
+    /* storage unavailable: the cookie still works */
+  }
+}
+
+/** onUnauthorized is called when any request answers 401. */
+export let onUnauthorized: () => void = () => {};
+export function setOnUnauthorized(f: () => void): void {
+  onUnauthorized = f;
+}
+
+export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  const t = token();
+  if (t) headers.Authorization = 'Bearer ' + t;
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const res = await fetch('/api/v1' + path, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    credentials: 'same-origin',
+  });
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  let data: unknown = null;
+  try {
+    data = text ? JSON.parse(text) : null;
+  } catch {
+    data = null;
+  }
+  if (!res.ok) {
+    const e = (data as { error?: { code?: string; message?: string } } | null)?.error;
+    if (res.status === 401 && !path.startsWith('/login')) onUnauthorized();
+    throw new ApiError(res.status, e?.code ?? 'http_' + res.status, e?.message ?? `${method} ${path}: HTTP ${res.status}`);
+  }
+  return data as T;
+}
+
+const enc = encodeURIComponent;
+
+export const api = {
+  login: (name: string, password: string) => request<{ token: string; user: User }>('POST', '/login', { name, password }),
+  logout: () => request<void>('POST', '/logout'),
+  me: () => request<User>('GET', '/me'),
+  layers: () => request<{ layers: Layer[] }>('GET', '/layers'),
+  units: (layer: string) => request<GeoJSON.FeatureCollection>('GET', `/layers/${enc(layer)}/units`),
+  regions: (layer: string) => request<GeoJSON.FeatureCollection>('GET', `/layers/${enc(layer)}/regions`),
+  scenarios: () => request<{ scenarios: Scenario[] }>('GET', '/scenarios'),
+  scenario: (id: ID) => request<Scenario>('GET', `/scenarios/${enc(String(id))}`),
+  createScenario: (body: { name: string; from: ID; budget?: number; resources?: unknown; settings?: unknown }) =>
+    request<Scenario>('POST', '/scenarios', body),
+  patchScenario: (id: ID, body: Partial<Scenario>) => request<Scenario>('PATCH', `/scenarios/${enc(String(id))}`, body),
+  approve: (id: ID) => request<Scenario>('POST', `/scenarios/${enc(String(id))}/approve`),
+  publish: (id: ID) => request<Scenario>('POST', `/scenarios/${enc(String(id))}/publish`),
+  audit: (id: ID) => request<{ audit: AuditEntry[] }>('GET', `/scenarios/${enc(String(id))}/audit`),
+  territories: (id: ID) => request<TerritoriesResponse>('GET', `/scenarios/${enc(String(id))}/territories`),
+  territory: (id: ID, tid: ID) =>
+    request<TerritoryDetail & { accounts: unknown }>('GET', `/scenarios/${enc(String(id))}/territories/${enc(String(tid))}`),
+  territoriesGeoJSON: (id: ID) => request<GeoJSON.FeatureCollection>('GET', `/scenarios/${enc(String(id))}/territories.geojson`),
+  assignments: (id: ID) => request<{ assignments: Record<string, ID> }>('GET', `/scenarios/${enc(String(id))}/assignments`),
+  move: (id: ID, moves: Record<string, string>) =>
+    request<MoveResult>('PATCH', `/scenarios/${enc(String(id))}/assignments`, { moves }),
+  frontier: (id: ID, resource = 'money', points = 12) =>
+    request<{ resource: string; points: FrontierPoint[] }>('GET', `/scenarios/${enc(String(id))}/frontier?resource=${enc(resource)}&points=${points}`),
+  compare: (a: ID, b: ID) => request<Comparison>('GET', `/scenarios/${enc(String(a))}/compare/${enc(String(b))}`),
+  startRun: (id: ID, kind = 'allocate') => request<Run>('POST', `/scenarios/${enc(String(id))}/runs`, { kind }),
+  run: (id: ID) => request<Run>('GET', `/runs/${enc(String(id))}`),
+  cancelRun: (id: ID) => request<Run>('DELETE', `/runs/${enc(String(id))}`),
+  accounts: (scenario: ID, territory?: ID) =>
+    request<{ accounts: Account[] }>('GET', `/accounts?scenario=${enc(String(scenario))}${territory !== undefined ? '&territory=' + enc(String(territory)) : ''}&limit=20000`),
+  exportURL: (id: ID, file: string) => `/api/v1/scenarios/${enc(String(id))}/exports/${file}`,
+};

@@ -1,0 +1,534 @@
+// Terrane web app: sign-in, the territory map, side panels by role.
+import './style.css';
+import { api, ApiError, setToken, token, setOnUnauthorized } from './api';
+import { h, clear, $ } from './dom';
+import { TerritoryMap, bboxOf } from './map';
+import { classify, type Classes } from './color';
+import {
+  Store, initialState, measures, measureByKey, measureValue, indexTerritories, tabsFor, key, resourceNames,
+  type AppState, type Tab, type MeasureKey,
+} from './state';
+import { money, percent, ratio, amount } from './format';
+import { renderPanel, type Ctx } from './panels';
+import type { User, Scenario } from './types';
+
+const store = new Store<AppState>(initialState());
+let tmap: TerritoryMap | null = null;
+let unitsFC: GeoJSON.FeatureCollection | null = null;
+let unitName = new Map<string, string>();
+let unitProps = new Map<string, Record<string, unknown>>();
+let territoryFC: GeoJSON.FeatureCollection | null = null;
+let classes: Classes | null = null;
+
+// The test hook: app state and map queries for the browser tests.
+const hook = {
+  store,
+  get state() {
+    return store.get();
+  },
+  get map() {
+    return tmap?.map;
+  },
+  ready: false,
+  busy: 0,
+  timings: {} as Record<string, number>,
+  renderedUnits: () => tmap?.renderedUnits().length ?? 0,
+  renderedTerritories: () => {
+    const s = store.get();
+    const ids = new Set<string>();
+    for (const u of tmap?.renderedUnits() ?? []) {
+      const t = s.assign.get(u);
+      if (t !== undefined) ids.add(t);
+    }
+    return ids.size;
+  },
+  renderedTerritoryIds: () => {
+    const s = store.get();
+    const ids = new Set<string>();
+    for (const u of tmap?.renderedUnits() ?? []) {
+      const t = s.assign.get(u);
+      if (t !== undefined) ids.add(t);
+    }
+    return [...ids].sort();
+  },
+  renderedOutlines: () => tmap?.renderedTerritoryOutlines().length ?? 0,
+  idle: () => tmap?.idle(),
+};
+(window as unknown as { __terrane: typeof hook }).__terrane = hook;
+
+const root = $('#root');
+
+function showError(e: unknown): void {
+  const msg = e instanceof ApiError ? `${e.message} (${e.status})` : e instanceof Error ? e.message : String(e);
+  store.set({ error: msg });
+  const el = document.getElementById('toast');
+  if (el) {
+    clear(el, h('span', msg), h('button.link', { onclick: () => (el.hidden = true), 'aria-label': 'Dismiss' }, '×'));
+    el.hidden = false;
+    el.className = 'toast error';
+  }
+}
+
+function toast(msg: string): void {
+  const el = document.getElementById('toast');
+  if (!el) return;
+  clear(el, h('span', msg));
+  el.className = 'toast';
+  el.hidden = false;
+  setTimeout(() => (el.hidden = true), 3500);
+}
+
+async function busy<T>(p: Promise<T>): Promise<T> {
+  hook.busy++;
+  try {
+    return await p;
+  } finally {
+    hook.busy--;
+  }
+}
+
+// ---------- sign-in ----------
+
+function showLogin(message?: string): void {
+  hook.ready = false;
+  tmap?.map.remove();
+  tmap = null;
+  const err = h('p.form-error', { role: 'alert', id: 'login-error' }, message ?? '');
+  const name = h('input', { id: 'login-name', name: 'name', autocomplete: 'username', required: true }) as HTMLInputElement;
+  const pw = h('input', { id: 'login-password', name: 'password', type: 'password', autocomplete: 'current-password', required: true }) as HTMLInputElement;
+  const form = h('form.login-card', {
+    onsubmit: async (e: Event) => {
+      e.preventDefault();
+      err.textContent = '';
+      try {
+        const r = await api.login(name.value.trim(), pw.value);
+        setToken(r.token);
+        await startApp(r.user);
+      } catch (x) {
+        err.textContent = x instanceof ApiError && x.status === 401 ? 'Wrong name or password.' : x instanceof Error ? x.message : String(x);
+      }
+    },
+  },
+    h('h1', h('span.logo', '◆'), ' Terrane'),
+    h('p.muted', 'Territory and resource planning'),
+    h('label', { for: 'login-name' }, 'Name'), name,
+    h('label', { for: 'login-password' }, 'Password'), pw,
+    err,
+    h('button.primary', { type: 'submit', id: 'login-submit' }, 'Sign in'),
+  );
+  clear(root, h('main.login', form));
+  name.focus();
+}
+
+// ---------- the app shell ----------
+
+async function startApp(user: User): Promise<void> {
+  store.set({ ...initialState(), user, tab: 'territory' });
+  renderShell(user);
+  const mapEl = $('#map');
+  tmap = new TerritoryMap(mapEl, {
+    hover: onHover,
+    click: onClick,
+    boxSelect: (ids) => {
+      const s = store.get();
+      if (s.tab !== 'align') return;
+      const sel = new Set(s.selectedUnits);
+      for (const id of ids) if (s.assign.has(id)) sel.add(id);
+      store.set({ selectedUnits: sel });
+    },
+  });
+  try {
+    const layer = 'us-counties';
+    const [units, regions, scen] = await busy(Promise.all([
+      api.units(layer),
+      api.regions(layer).catch(() => null),
+      api.scenarios(),
+      tmap.ready(),
+    ]));
+    unitsFC = units;
+    unitName = new Map();
+    unitProps = new Map();
+    for (const f of units.features) {
+      const id = String(f.properties?.id ?? f.id);
+      unitName.set(id, String(f.properties?.name ?? id) + (f.properties?.region ? ', ' + f.properties.region : ''));
+      unitProps.set(id, f.properties ?? {});
+    }
+    tmap.setUnits(units);
+    if (regions) tmap.setRegions(regions);
+    const scenarios = scen.scenarios ?? [];
+    store.set({ scenarios });
+    const want = new URLSearchParams(location.hash.slice(1)).get('s');
+    const pick = scenarios.find((s) => key(s.id) === want) ?? scenarios.find((s) => s.status === 'published') ?? scenarios[0] ?? null;
+    if (pick) await loadScenario(pick);
+    else {
+      paint();
+      markReady();
+    }
+  } catch (e) {
+    showError(e);
+  }
+}
+
+function markReady(): void {
+  tmap?.idle().then(() => {
+    if (!hook.ready) {
+      hook.timings.mapReady = performance.now();
+      hook.ready = true;
+      document.body.dataset.ready = '1';
+    }
+  });
+}
+
+function renderShell(user: User): void {
+  const planner = user.role !== 'rep';
+  const scenSel = h('select', { id: 'scenario-select', 'aria-label': 'Scenario', onchange: (e: Event) => {
+    const id = (e.target as HTMLSelectElement).value;
+    const sc = store.get().scenarios.find((s) => key(s.id) === id);
+    if (sc) loadScenario(sc).catch(showError);
+  } });
+  const measureSel = h('select', { id: 'measure-select', 'aria-label': 'Colour by', onchange: (e: Event) => {
+    store.set({ measure: (e.target as HTMLSelectElement).value as MeasureKey });
+  } }, measures.map((m) => h('option', { value: m.key }, m.label)));
+  const resSel = h('select', { id: 'resource-select', 'aria-label': 'Resource', onchange: (e: Event) => {
+    store.set({ resource: (e.target as HTMLSelectElement).value });
+  } });
+  const tabs = tabsFor(user.role);
+  const tabLabels: Record<Tab, string> = { territory: 'Territory', scenario: 'Scenario', results: 'Results', align: 'Align', compare: 'Compare', audit: 'Approve & audit' };
+  clear(root,
+    h('a.skip', { href: '#side' }, 'Skip to panel'),
+    h('header.top',
+      h('div.brand', h('span.logo', '◆'), ' Terrane'),
+      h('label.field', h('span', planner ? 'Scenario' : 'Plan'), scenSel, h('span.badge', { id: 'scenario-status' }, '')),
+      h('label.field', h('span', 'Colour by'), measureSel),
+      h('label.field', { id: 'resource-field' }, h('span', 'Resource'), resSel),
+      h('div.spacer'),
+      h('div.user', { id: 'user-badge' }, h('strong', user.name), ' ', h('span.role', user.role)),
+      h('button', { id: 'logout', onclick: logout }, 'Sign out'),
+    ),
+    h('div.runbar', { id: 'runbar', hidden: true }),
+    h('main.app',
+      h('section.mapwrap', { 'aria-label': 'Map' },
+        h('div#map'),
+        h('div.legend', { id: 'legend', 'aria-live': 'polite' }),
+        h('div.tooltip', { id: 'tooltip', role: 'tooltip', hidden: true }),
+      ),
+      h('aside.side', { id: 'side', tabindex: '-1' },
+        tabs.length > 1
+          ? h('nav.tabs', { role: 'tablist', 'aria-label': 'Panels' }, tabs.map((t) => h('button.tab', {
+              role: 'tab', id: 'tab-' + t, 'data-tab': t, 'aria-controls': 'panel',
+              onclick: () => store.set({ tab: t }),
+              onkeydown: (e: KeyboardEvent) => {
+                const i = tabs.indexOf(t);
+                const j = e.key === 'ArrowRight' ? i + 1 : e.key === 'ArrowLeft' ? i - 1 : -2;
+                if (j === -2) return;
+                const nt = tabs[(j + tabs.length) % tabs.length];
+                store.set({ tab: nt });
+                document.getElementById('tab-' + nt)?.focus();
+              },
+            }, tabLabels[t])))
+          : null,
+        h('div.panel', { id: 'panel', role: 'tabpanel' }),
+      ),
+    ),
+    h('div.toast', { id: 'toast', hidden: true, role: 'status' }),
+  );
+  renderTabs();
+}
+
+async function logout(): Promise<void> {
+  try {
+    await api.logout();
+  } catch {
+    /* the token is dropped anyway */
+  }
+  setToken(null);
+  showLogin();
+}
+
+// ---------- data loading ----------
+
+async function loadScenario(sc: Scenario): Promise<void> {
+  const id = sc.id;
+  history.replaceState(null, '', '#s=' + encodeURIComponent(String(id)));
+  const [ts, asg, tgeo] = await busy(Promise.all([
+    api.territories(id),
+    api.assignments(id),
+    api.territoriesGeoJSON(id).catch(() => null),
+  ]));
+  const assign = new Map<string, string>();
+  for (const [u, t] of Object.entries(asg.assignments ?? {})) assign.set(u, String(t));
+  const territories = ts.territories ?? [];
+  const user = store.get().user;
+  const names = resourceNames(sc, territories);
+  const cur = store.get();
+  let selectedTerritory = cur.selectedTerritory;
+  if (user?.role === 'rep') selectedTerritory = territories[0] ? key(territories[0].id) : null;
+  else if (selectedTerritory && !territories.some((t) => key(t.id) === selectedTerritory)) selectedTerritory = null;
+  territoryFC = tgeo;
+  if (tgeo) tmap?.setTerritories(tgeo);
+  store.set({
+    scenario: sc,
+    territories,
+    territoryById: indexTerritories(territories),
+    assign,
+    resource: names.includes(cur.resource) ? cur.resource : names[0],
+    selectedTerritory,
+    selectedUnits: new Set(),
+    compare: null,
+    compareWith: null,
+    lastMove: null,
+  });
+  if (user?.role === 'rep' && unitsFC) {
+    tmap?.fitTo(bboxOf(unitsFC.features.filter((f) => assign.has(String(f.properties?.id ?? f.id)))));
+  }
+  markReady();
+  loadAccounts(id);
+}
+
+async function loadAccounts(id: Scenario['id']): Promise<void> {
+  try {
+    const r = await api.accounts(id);
+    const feats: GeoJSON.Feature[] = [];
+    for (const a of r.accounts ?? []) {
+      if (!a.location) continue;
+      feats.push({ type: 'Feature', geometry: { type: 'Point', coordinates: a.location }, properties: { id: a.id, name: a.name, revenue: a.revenue } });
+    }
+    if (key(store.get().scenario?.id) === key(id)) tmap?.setAccounts({ type: 'FeatureCollection', features: feats });
+  } catch {
+    /* accounts are optional on the map */
+  }
+}
+
+/** reloadTerritories refreshes the current scenario's figures (after a run or a move). */
+async function reloadTerritories(withGeometry: boolean): Promise<void> {
+  const sc = store.get().scenario;
+  if (!sc) return;
+  const [fresh, ts, tgeo, asg] = await busy(Promise.all([
+    api.scenario(sc.id).catch(() => sc),
+    api.territories(sc.id),
+    withGeometry ? api.territoriesGeoJSON(sc.id).catch(() => null) : Promise.resolve(null),
+    withGeometry ? api.assignments(sc.id) : Promise.resolve(null),
+  ]));
+  const patch: Partial<AppState> = { scenario: fresh, territories: ts.territories ?? [], territoryById: indexTerritories(ts.territories ?? []) };
+  if (asg) {
+    const assign = new Map<string, string>();
+    for (const [u, t] of Object.entries(asg.assignments ?? {})) assign.set(u, String(t));
+    patch.assign = assign;
+  }
+  if (tgeo) {
+    territoryFC = tgeo;
+    tmap?.setTerritories(tgeo);
+  }
+  const scenarios = store.get().scenarios.map((s) => (key(s.id) === key(fresh.id) ? fresh : s));
+  store.set({ ...patch, scenarios });
+}
+
+async function refreshScenarios(select?: Scenario): Promise<void> {
+  const r = await api.scenarios();
+  store.set({ scenarios: r.scenarios ?? [] });
+  if (select) await loadScenario(select);
+}
+
+// ---------- map colouring ----------
+
+function paint(): void {
+  const s = store.get();
+  if (!tmap) return;
+  const m = measureByKey(s.measure);
+  if (s.compare) {
+    // Difference map: territories by revenue delta, moved units outlined.
+    const delta = new Map<string, number>();
+    for (const t of s.compare.territories ?? []) delta.set(key(t.id), t.delta);
+    classes = classify([...delta.values()], 6, true);
+    tmap.paint((u) => {
+      const t = s.assign.get(u);
+      if (t === undefined) return undefined;
+      return classes!.colorOf(delta.get(t)) ?? null;
+    });
+    tmap.setMoved(new Set((s.compare.moved_units ?? []).map((x) => String(x.unit_id))));
+  } else {
+    const values = new Map<string, number | null>();
+    for (const t of s.territories) values.set(key(t.id), measureValue(t, m.key, s.resource));
+    classes = classify([...values.values()], 6, m.diverging, 'viridis');
+    tmap.paint((u) => {
+      const t = s.assign.get(u);
+      if (t === undefined) return s.user?.role === 'rep' ? undefined : null;
+      if (!s.territoryById.has(t)) return undefined;
+      return classes!.colorOf(values.get(t)) ?? null;
+    });
+    tmap.setMoved(new Set());
+  }
+  renderLegend();
+}
+
+function fmtMeasure(v: number): string {
+  const s = store.get();
+  if (s.compare) return money(v, true);
+  const m = measureByKey(s.measure);
+  const unit = s.scenario?.resources?.find((r) => r.name === s.resource)?.unit ?? (s.resource === 'money' ? 'dollars' : s.resource);
+  switch (m.kind) {
+    case 'money': return money(v);
+    case 'share': return percent(v);
+    case 'ratio': return ratio(v);
+    default: return amount(v, unit, m.diverging);
+  }
+}
+
+function renderLegend(): void {
+  const el = document.getElementById('legend');
+  if (!el) return;
+  const s = store.get();
+  const m = measureByKey(s.measure);
+  const title = s.compare
+    ? `Revenue change, ${scenarioName(s.scenario?.id)} → ${scenarioName(s.compareWith)}`
+    : m.label + (m.perResource ? ` (${s.resource})` : '');
+  const cls = classes?.classes ?? [];
+  clear(el,
+    h('div.legend-title', title),
+    cls.length === 0
+      ? h('div.muted', m.perResource ? 'No run yet — run the scenario to see this measure.' : 'No data')
+      : h('ul', cls.map((c) => h('li', h('span.sw', { style: { background: c.color } }), `${fmtMeasure(c.from)} – ${fmtMeasure(c.to)}`))),
+    h('div.legend-extra',
+      h('span.sw.sw-none'), 'no data ',
+      s.compare ? [h('span.sw.sw-moved'), 'moved unit'] : null,
+    ),
+  );
+}
+
+function scenarioName(id: unknown): string {
+  return store.get().scenarios.find((s) => key(s.id) === key(id as string))?.name ?? String(id ?? '');
+}
+
+// ---------- hover and click ----------
+
+function onHover(unit: string | null, p: { x: number; y: number }): void {
+  const tip = document.getElementById('tooltip');
+  if (!tip) return;
+  const s = store.get();
+  if (!unit || !s.assign.has(unit)) {
+    tip.hidden = true;
+    return;
+  }
+  const tid = s.assign.get(unit)!;
+  const t = s.territoryById.get(tid);
+  const m = measureByKey(s.measure);
+  const v = t ? measureValue(t, m.key, s.resource) : null;
+  const delta = s.compare?.territories?.find((x) => key(x.id) === tid)?.delta;
+  clear(tip,
+    h('div.tt-unit', unitName.get(unit) ?? unit),
+    h('div', 'Territory ', h('strong', t?.name ?? tid)),
+    s.compare ? h('div', 'Revenue change ', h('strong', money(delta, true))) : h('div', m.label + ' ', h('strong', v === null ? '—' : fmtMeasure(v))),
+  );
+  tip.hidden = false;
+  const wrap = tip.parentElement!;
+  const x = Math.min(p.x + 14, wrap.clientWidth - tip.offsetWidth - 4);
+  const y = Math.min(p.y + 14, wrap.clientHeight - tip.offsetHeight - 4);
+  tip.style.transform = `translate(${Math.max(0, x)}px, ${Math.max(0, y)}px)`;
+}
+
+function onClick(unit: string | null): void {
+  const s = store.get();
+  if (s.tab === 'align' && s.user?.role !== 'rep') {
+    if (!unit || !s.assign.has(unit)) return;
+    const sel = new Set(s.selectedUnits);
+    if (sel.has(unit)) sel.delete(unit);
+    else sel.add(unit);
+    store.set({ selectedUnits: sel });
+    return;
+  }
+  const tid = unit ? s.assign.get(unit) : undefined;
+  if (tid === undefined || !s.territoryById.has(tid)) return;
+  store.set({ selectedTerritory: tid, tab: s.tab === 'compare' || s.tab === 'results' ? s.tab : 'territory' });
+}
+
+// ---------- reacting to state ----------
+
+const ctx: Ctx = {
+  store,
+  unitName: (u) => unitName.get(u) ?? u,
+  unitProps: (u) => unitProps.get(u) ?? {},
+  reloadTerritories,
+  refreshScenarios,
+  loadScenario,
+  showError,
+  toast,
+  busy,
+  fmtMeasure,
+  fitTerritory: (tid) => {
+    const f = territoryFC?.features.find((x) => key((x.id ?? x.properties?.id) as string) === tid);
+    if (f) tmap?.fitTo(bboxOf([f]));
+  },
+  hook,
+};
+
+store.subscribe((s, prev) => {
+  if (!tmap) return;
+  if (s.territories !== prev.territories || s.assign !== prev.assign || s.measure !== prev.measure || s.resource !== prev.resource || s.compare !== prev.compare) {
+    paint();
+  }
+  if (s.selectedUnits !== prev.selectedUnits) tmap.setSelected(s.selectedUnits);
+  if (s.selectedTerritory !== prev.selectedTerritory) tmap.highlightTerritory(s.selectedTerritory);
+  if (s.scenarios !== prev.scenarios || s.scenario !== prev.scenario) renderScenarioSelect();
+  if (s.scenario !== prev.scenario || s.territories !== prev.territories || s.measure !== prev.measure) renderResourceSelect();
+  if (s.tab !== prev.tab) renderTabs();
+  if (s.tab !== prev.tab && prev.tab === 'align' && s.selectedUnits.size) store.set({ selectedUnits: new Set() });
+  renderPanel(ctx, s, prev);
+});
+
+function renderScenarioSelect(): void {
+  const s = store.get();
+  const sel = document.getElementById('scenario-select') as HTMLSelectElement | null;
+  if (!sel) return;
+  clear(sel, s.scenarios.map((sc) => h('option', { value: key(sc.id) }, `${sc.name}${sc.status !== 'draft' ? ' · ' + sc.status : ''}`)));
+  sel.value = key(s.scenario?.id);
+  const badge = document.getElementById('scenario-status');
+  if (badge) {
+    badge.textContent = s.scenario?.status ?? '';
+    badge.className = 'badge status-' + (s.scenario?.status ?? 'none');
+  }
+}
+
+function renderResourceSelect(): void {
+  const s = store.get();
+  const sel = document.getElementById('resource-select') as HTMLSelectElement | null;
+  if (!sel) return;
+  const names = resourceNames(s.scenario, s.territories);
+  clear(sel, names.map((n) => h('option', { value: n }, n)));
+  sel.value = s.resource;
+  const field = document.getElementById('resource-field');
+  if (field) field.hidden = !measureByKey(s.measure).perResource;
+  (document.getElementById('measure-select') as HTMLSelectElement).value = s.measure;
+}
+
+function renderTabs(): void {
+  const s = store.get();
+  document.querySelectorAll<HTMLButtonElement>('.tab').forEach((b) => {
+    const on = b.dataset.tab === s.tab;
+    b.setAttribute('aria-selected', String(on));
+    b.tabIndex = on ? 0 : -1;
+  });
+  document.body.dataset.tab = s.tab;
+}
+
+// ---------- boot ----------
+
+setOnUnauthorized(() => {
+  setToken(null);
+  showLogin('Your session has ended. Sign in again.');
+});
+
+async function boot(): Promise<void> {
+  if (token()) {
+    try {
+      const me = await api.me();
+      await startApp(me);
+      renderTabs();
+      return;
+    } catch {
+      setToken(null);
+    }
+  }
+  showLogin();
+}
+
+boot();

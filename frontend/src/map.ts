@@ -1,0 +1,284 @@
+// The territory map: a blank local style (no remote tiles, fonts or sprites),
+// state outlines from our own data, unit fill coloured through feature state,
+// territory outlines, selection, accounts as points when zoomed in.
+import * as maplibregl from 'maplibre-gl';
+import type { MapGeoJSONFeature, StyleSpecification } from 'maplibre-gl';
+import 'maplibre-gl/dist/maplibre-gl.css';
+// The worker ships as its own file; Vite copies it into dist/assets.
+import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
+
+maplibregl.setWorkerUrl(workerUrl);
+
+export interface MapHandlers {
+  hover: (unitId: string | null, point: { x: number; y: number }) => void;
+  click: (unitId: string | null, ev: { shift: boolean }) => void;
+  boxSelect: (unitIds: string[]) => void;
+}
+
+const empty: GeoJSON.FeatureCollection = { type: 'FeatureCollection', features: [] };
+
+export const blankStyle: StyleSpecification = {
+  version: 8,
+  sources: {
+    units: { type: 'geojson', data: empty, promoteId: 'id' },
+    regions: { type: 'geojson', data: empty },
+    territories: { type: 'geojson', data: empty, promoteId: 'id' },
+    accounts: { type: 'geojson', data: empty },
+  },
+  layers: [
+    { id: 'background', type: 'background', paint: { 'background-color': '#e9eef2' } },
+    {
+      id: 'units-fill', type: 'fill', source: 'units',
+      paint: {
+        'fill-color': ['coalesce', ['feature-state', 'c'], '#f4f4f4'],
+        'fill-opacity': ['case', ['boolean', ['feature-state', 'hidden'], false], 0, 0.92],
+        'fill-antialias': false,
+      },
+    },
+    {
+      id: 'units-line', type: 'line', source: 'units', minzoom: 4.5,
+      paint: { 'line-color': '#ffffff', 'line-opacity': ['case', ['boolean', ['feature-state', 'hidden'], false], 0, 0.45], 'line-width': 0.4 },
+    },
+    { id: 'regions-line', type: 'line', source: 'regions', paint: { 'line-color': '#6b7785', 'line-width': 0.8 } },
+    { id: 'territories-line', type: 'line', source: 'territories', paint: { 'line-color': '#111111', 'line-width': 1.4 } },
+    {
+      id: 'territory-hl', type: 'line', source: 'territories', filter: ['==', ['to-string', ['id']], '__none__'],
+      paint: { 'line-color': '#000000', 'line-width': 3.5 },
+    },
+    {
+      id: 'units-moved', type: 'line', source: 'units',
+      paint: { 'line-color': '#000000', 'line-width': 2, 'line-dasharray': [1, 1], 'line-opacity': ['case', ['boolean', ['feature-state', 'moved'], false], 1, 0] },
+    },
+    {
+      id: 'units-sel', type: 'line', source: 'units',
+      paint: { 'line-color': '#d10069', 'line-width': 2.5, 'line-opacity': ['case', ['boolean', ['feature-state', 'sel'], false], 1, 0] },
+    },
+    {
+      id: 'accounts', type: 'circle', source: 'accounts', minzoom: 5.5,
+      paint: { 'circle-radius': ['interpolate', ['linear'], ['zoom'], 5.5, 2.5, 10, 5], 'circle-color': '#111111', 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 1 },
+    },
+  ],
+};
+
+export class TerritoryMap {
+  readonly map: maplibregl.Map;
+  private unitIds: string[] = [];
+  private state = new Map<string, Record<string, unknown>>();
+  private box: HTMLElement | null = null;
+  private hoverId: string | null = null;
+
+  constructor(container: HTMLElement, private handlers: MapHandlers) {
+    this.map = new maplibregl.Map({
+      container,
+      style: blankStyle,
+      bounds: [[-125, 24], [-66.5, 49.8]],
+      fitBoundsOptions: { padding: 20 },
+      minZoom: 1.5,
+      maxZoom: 12,
+      attributionControl: false,
+      boxZoom: false,
+      dragRotate: false,
+      pitchWithRotate: false,
+      fadeDuration: 0,
+      canvasContextAttributes: { preserveDrawingBuffer: true },
+    } as maplibregl.MapOptions);
+    this.map.touchZoomRotate.disableRotation();
+    this.map.keyboard.enable();
+    this.map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-left');
+    this.map.getCanvas().setAttribute('aria-label', 'Territory map. Arrow keys pan, plus and minus zoom.');
+    this.map.on('mousemove', 'units-fill', (e) => {
+      const f = e.features?.[0];
+      const id = f ? String(f.id ?? f.properties?.id) : null;
+      this.hoverId = id;
+      this.map.getCanvas().style.cursor = id ? 'pointer' : '';
+      handlers.hover(id, e.point);
+    });
+    this.map.on('mouseleave', 'units-fill', (e) => {
+      this.hoverId = null;
+      this.map.getCanvas().style.cursor = '';
+      handlers.hover(null, e.point);
+    });
+    this.map.on('click', (e) => {
+      const f = this.map.queryRenderedFeatures(e.point, { layers: ['units-fill'] }).find((x) => !this.isHidden(x));
+      handlers.click(f ? String(f.id ?? f.properties?.id) : null, { shift: e.originalEvent.shiftKey });
+    });
+    this.installBoxSelect();
+  }
+
+  private isHidden(f: MapGeoJSONFeature): boolean {
+    return !!this.state.get(String(f.id))?.hidden;
+  }
+
+  /** ready resolves when the style has loaded. */
+  ready(): Promise<void> {
+    return new Promise((res) => (this.map.loaded() ? res() : this.map.once('load', () => res())));
+  }
+
+  /** idle resolves when the map has rendered everything it has. */
+  idle(): Promise<void> {
+    return new Promise((res) => {
+      this.map.once('idle', () => res());
+      this.map.triggerRepaint();
+    });
+  }
+
+  private source(id: string): maplibregl.GeoJSONSource {
+    return this.map.getSource(id) as maplibregl.GeoJSONSource;
+  }
+
+  setUnits(fc: GeoJSON.FeatureCollection): void {
+    for (const f of fc.features) {
+      if (f.properties && f.properties.id === undefined) f.properties.id = f.id;
+    }
+    this.unitIds = fc.features.map((f) => String(f.properties?.id ?? f.id));
+    this.state.clear();
+    this.source('units').setData(fc);
+  }
+
+  setRegions(fc: GeoJSON.FeatureCollection): void {
+    this.source('regions').setData(fc);
+  }
+
+  setTerritories(fc: GeoJSON.FeatureCollection): void {
+    for (const f of fc.features) {
+      f.properties = f.properties ?? {};
+      if (f.properties.id === undefined) f.properties.id = f.id;
+    }
+    this.source('territories').setData(fc);
+  }
+
+  setAccounts(fc: GeoJSON.FeatureCollection): void {
+    this.source('accounts').setData(fc);
+  }
+
+  private put(id: string, patch: Record<string, unknown>): void {
+    const cur = this.state.get(id) ?? {};
+    let changed = false;
+    for (const [k, v] of Object.entries(patch)) {
+      if (cur[k] !== v) {
+        cur[k] = v;
+        changed = true;
+      }
+    }
+    if (!changed) return;
+    this.state.set(id, cur);
+    this.map.setFeatureState({ source: 'units', id }, patch);
+  }
+
+  /** paint sets each unit's fill colour; null hides the unit (not in the user's view). */
+  paint(colorOf: (unitId: string) => string | null | undefined): void {
+    for (const id of this.unitIds) {
+      const c = colorOf(id);
+      if (c === undefined) this.put(id, { c: null, hidden: true });
+      else this.put(id, { c, hidden: false });
+    }
+  }
+
+  setSelected(sel: ReadonlySet<string>): void {
+    for (const id of this.unitIds) this.put(id, { sel: sel.has(id) });
+  }
+
+  setMoved(moved: ReadonlySet<string>): void {
+    for (const id of this.unitIds) this.put(id, { moved: moved.has(id) });
+  }
+
+  highlightTerritory(id: string | null): void {
+    this.map.setFilter('territory-hl', ['==', ['to-string', ['id']], id ?? '__none__']);
+  }
+
+  fitTo(bbox: [number, number, number, number] | null): void {
+    if (!bbox) return;
+    this.map.fitBounds([[bbox[0], bbox[1]], [bbox[2], bbox[3]]], { padding: 30, duration: 0, maxZoom: 8 });
+  }
+
+  /** rendered lists the unit features drawn on screen (not hidden). */
+  renderedUnits(): string[] {
+    const ids = new Set<string>();
+    for (const f of this.map.queryRenderedFeatures({ layers: ['units-fill'] })) {
+      if (!this.isHidden(f)) ids.add(String(f.id ?? f.properties?.id));
+    }
+    return [...ids];
+  }
+
+  renderedTerritoryOutlines(): string[] {
+    const ids = new Set<string>();
+    for (const f of this.map.queryRenderedFeatures({ layers: ['territories-line'] })) ids.add(String(f.id ?? f.properties?.id));
+    return [...ids];
+  }
+
+  get hovered(): string | null {
+    return this.hoverId;
+  }
+
+  private installBoxSelect(): void {
+    const canvas = this.map.getCanvasContainer();
+    let start: { x: number; y: number } | null = null;
+    const pos = (e: MouseEvent) => {
+      const r = canvas.getBoundingClientRect();
+      return { x: e.clientX - r.left - canvas.clientLeft, y: e.clientY - r.top - canvas.clientTop };
+    };
+    const move = (e: MouseEvent) => {
+      if (!start) return;
+      const p = pos(e);
+      if (!this.box) {
+        this.box = document.createElement('div');
+        this.box.className = 'boxdraw';
+        canvas.append(this.box);
+      }
+      const minX = Math.min(start.x, p.x), minY = Math.min(start.y, p.y);
+      Object.assign(this.box.style, {
+        transform: `translate(${minX}px, ${minY}px)`,
+        width: Math.abs(p.x - start.x) + 'px',
+        height: Math.abs(p.y - start.y) + 'px',
+      });
+    };
+    const up = (e: MouseEvent) => {
+      document.removeEventListener('mousemove', move);
+      document.removeEventListener('mouseup', up);
+      this.map.dragPan.enable();
+      const s = start;
+      start = null;
+      this.box?.remove();
+      this.box = null;
+      if (!s) return;
+      const p = pos(e);
+      if (Math.abs(p.x - s.x) < 3 && Math.abs(p.y - s.y) < 3) return;
+      const feats = this.map.queryRenderedFeatures(
+        [[Math.min(s.x, p.x), Math.min(s.y, p.y)], [Math.max(s.x, p.x), Math.max(s.y, p.y)]],
+        { layers: ['units-fill'] },
+      );
+      const ids = new Set<string>();
+      for (const f of feats) if (!this.isHidden(f)) ids.add(String(f.id ?? f.properties?.id));
+      this.handlers.boxSelect([...ids]);
+    };
+    canvas.addEventListener(
+      'mousedown',
+      (e: MouseEvent) => {
+        if (!(e.shiftKey && e.button === 0)) return;
+        e.preventDefault();
+        e.stopPropagation();
+        this.map.dragPan.disable();
+        start = pos(e);
+        document.addEventListener('mousemove', move);
+        document.addEventListener('mouseup', up);
+      },
+      true,
+    );
+  }
+}
+
+/** bboxOf returns the bounding box of some features' geometries. */
+export function bboxOf(features: GeoJSON.Feature[]): [number, number, number, number] | null {
+  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+  const walk = (c: unknown): void => {
+    if (Array.isArray(c) && typeof c[0] === 'number') {
+      const [x, y] = c as number[];
+      if (x < x0) x0 = x;
+      if (y < y0) y0 = y;
+      if (x > x1) x1 = x;
+      if (y > y1) y1 = y;
+    } else if (Array.isArray(c)) c.forEach(walk);
+  };
+  for (const f of features) if (f.geometry && 'coordinates' in f.geometry) walk(f.geometry.coordinates);
+  return Number.isFinite(x0) ? [x0, y0, x1, y1] : null;
+}

@@ -1,0 +1,706 @@
+// The side panels: territory detail, scenario editor with runs, results table
+// and frontier, manual alignment, comparison, approval and audit.
+import { api, ApiError } from './api';
+import { h, clear, download } from './dom';
+import { lineChart } from './chart';
+import { money, percent, ratio, amount, count, csv, dateTime } from './format';
+import {
+  sortBy, nextSort, planMoves, movesBody, UndoStack, applyMoves, balance, spread, canPlan, canApprove, key,
+  resourceNames, runDone, type AppState, type Store, type Move,
+} from './state';
+import type { Scenario, Territory, TerritoryDetail, Account, Run, ScenarioSettings, PerResource, ID } from './types';
+
+export interface Ctx {
+  store: Store<AppState>;
+  unitName: (u: string) => string;
+  unitProps: (u: string) => Record<string, unknown>;
+  reloadTerritories: (withGeometry: boolean) => Promise<void>;
+  refreshScenarios: (select?: Scenario) => Promise<void>;
+  loadScenario: (sc: Scenario) => Promise<void>;
+  showError: (e: unknown) => void;
+  toast: (msg: string) => void;
+  busy: <T>(p: Promise<T>) => Promise<T>;
+  fmtMeasure: (v: number) => string;
+  fitTerritory: (tid: string) => void;
+  hook: { timings: Record<string, number> };
+}
+
+const undo = new UndoStack();
+let undoScenario = '';
+
+function panel(): HTMLElement {
+  return document.getElementById('panel')!;
+}
+
+function unitOf(s: AppState, r: string): string {
+  return s.scenario?.resources?.find((x) => x.name === r)?.unit ?? (r === 'money' ? 'dollars' : r);
+}
+
+/** renderPanel redraws the side panel when something it shows changed. */
+export function renderPanel(ctx: Ctx, s: AppState, prev: AppState): void {
+  const changed = (...ks: (keyof AppState)[]) => ks.some((k) => s[k] !== prev[k]);
+  if (!document.getElementById('panel')) return;
+  const tabChanged = s.tab !== prev.tab;
+  switch (s.tab) {
+    case 'territory':
+      if (tabChanged || changed('selectedTerritory', 'territories', 'scenario', 'resource')) territoryPanel(ctx, s);
+      break;
+    case 'scenario':
+      if (tabChanged || changed('scenario')) scenarioPanel(ctx, s);
+      else if (changed('territories')) lockList(ctx, s);
+      break;
+    case 'results':
+      if (tabChanged || changed('territories', 'sort', 'scenario', 'selectedTerritory')) resultsPanel(ctx, s, tabChanged || changed('scenario', 'territories'));
+      break;
+    case 'align':
+      if (tabChanged || changed('selectedUnits', 'lastMove', 'territories', 'scenario')) alignPanel(ctx, s);
+      break;
+    case 'compare':
+      if (tabChanged || changed('compare', 'scenario', 'scenarios')) comparePanel(ctx, s);
+      break;
+    case 'audit':
+      if (tabChanged || changed('scenario')) auditPanel(ctx, s);
+      break;
+  }
+}
+
+// ---------- territory ----------
+
+let detailSeq = 0;
+
+function territoryPanel(ctx: Ctx, s: AppState): void {
+  const el = panel();
+  const tid = s.selectedTerritory;
+  if (!tid || !s.territoryById.has(tid)) {
+    clear(el,
+      h('h2', 'Territories'),
+      h('p.muted', s.user?.role === 'rep' ? 'You have no territory in the published plan.' : 'Click a territory on the map, or pick one:'),
+      s.user?.role === 'rep' ? null : territoryPicker(ctx, s),
+      summary(s),
+    );
+    return;
+  }
+  const t = s.territoryById.get(tid)!;
+  const names = resourceNames(s.scenario, s.territories);
+  const curves = h('div.chart', { id: 'curve-chart' }, h('p.muted', 'Loading response curves…'));
+  const accts = h('div', { id: 'territory-accounts' }, h('p.muted', 'Loading accounts…'));
+  clear(el,
+    h('div.panel-head',
+      h('h2', { id: 'territory-name' }, t.name),
+      s.user?.role !== 'rep' ? territoryPicker(ctx, s) : null,
+    ),
+    h('p.muted', `${count(t.units)} units · ${count(t.accounts)} accounts` + (t.owners?.length ? ` · owner ${t.owners.join(', ')}` : '') + (t.locked ? ' · locked' : '')),
+    h('dl.metrics',
+      metric('Market size', money(t.market)),
+      metric('Revenue', money(t.revenue)),
+      metric('Share', percent(t.share)),
+      metric('Saturation share', percent(t.saturation)),
+      metric('Headroom', money(t.headroom)),
+      metric('Expected revenue', money(t.expected_revenue)),
+    ),
+    h('h3', 'Allocation'),
+    h('table.grid', { id: 'allocation-table' },
+      h('thead', h('tr', h('th', 'Resource'), h('th.num', 'Current'), h('th.num', 'Optimal'), h('th.num', 'Change'), h('th.num', 'Marginal return'))),
+      h('tbody', names.map((r) => h('tr',
+        h('th', { scope: 'row' }, r),
+        h('td.num', amount(t.current?.[r], unitOf(s, r))),
+        h('td.num', amount(t.allocation?.[r], unitOf(s, r))),
+        h('td.num', changeCell(t.change?.[r], unitOf(s, r))),
+        h('td.num', r === 'money' || unitOf(s, r) === 'dollars' ? ratio(t.marginal?.[r]) : money(t.marginal?.[r])),
+      ))),
+    ),
+    t.allocation ? null : h('p.muted', 'No run yet: run the scenario to see the optimal allocation.'),
+    h('h3', 'Response curve'),
+    curves,
+    h('h3', 'Accounts'),
+    accts,
+  );
+  const seq = ++detailSeq;
+  const sc = s.scenario!;
+  ctx.busy(api.territory(sc.id, t.id)).then((d) => {
+    if (seq !== detailSeq) return;
+    drawCurves(curves, d as TerritoryDetail, s);
+    const list = Array.isArray(d.accounts) ? (d.accounts as Account[]) : null;
+    if (list) accountList(accts, list);
+    else loadAccountList(ctx, accts, sc.id, t.id, seq);
+  }).catch((e) => {
+    if (seq !== detailSeq) return;
+    clear(curves, h('p.muted', 'Response curves are not available: ' + (e instanceof Error ? e.message : String(e))));
+    loadAccountList(ctx, accts, sc.id, t.id, seq);
+  });
+}
+
+function loadAccountList(ctx: Ctx, el: HTMLElement, sid: ID, tid: ID, seq: number): void {
+  ctx.busy(api.accounts(sid, tid)).then((r) => {
+    if (seq === detailSeq) accountList(el, r.accounts ?? []);
+  }).catch(() => clear(el, h('p.muted', 'Accounts are not available.')));
+}
+
+function accountList(el: HTMLElement, list: Account[]): void {
+  const top = sortBy(list, (a) => a.revenue, 'desc');
+  clear(el,
+    list.length === 0 ? h('p.muted', 'No accounts.') : h('table.grid.compact',
+      h('caption.muted', `${count(list.length)} accounts, largest first`),
+      h('thead', h('tr', h('th', 'Account'), h('th', 'Segment'), h('th.num', 'Revenue'))),
+      h('tbody', top.slice(0, 50).map((a) => h('tr', h('td', a.name), h('td', a.segment ?? ''), h('td.num', money(a.revenue))))),
+    ),
+  );
+}
+
+function drawCurves(el: HTMLElement, d: TerritoryDetail, s: AppState): void {
+  const curves = d.curves ?? {};
+  const r = curves[s.resource] ? s.resource : Object.keys(curves)[0];
+  const pts = r ? curves[r] : null;
+  if (!pts || pts.length < 2) {
+    clear(el, h('p.muted', 'No response curve for this territory yet.'));
+    return;
+  }
+  const unit = unitOf(s, r);
+  const marks = [];
+  if (d.current?.[r] !== undefined) marks.push({ x: d.current[r], label: 'current', color: '#555555' });
+  if (d.allocation?.[r] !== undefined && d.allocation[r] !== null) marks.push({ x: d.allocation[r], label: 'optimal', color: '#b35806' });
+  requestAnimationFrame(() => {
+    lineChart(el, {
+      x: pts.map((p) => p.x),
+      series: [{ label: `Revenue vs ${r}`, values: pts.map((p) => p.revenue), color: '#3b528b' }],
+      xFmt: (v) => amount(v, unit),
+      yFmt: (v) => money(v),
+      width: el.clientWidth || 320,
+      height: 170,
+      marks,
+    });
+  });
+}
+
+function changeCell(v: number | null | undefined, unit: string): HTMLElement {
+  const cls = v === null || v === undefined ? '' : v > 0 ? 'up' : v < 0 ? 'down' : '';
+  return h('span', { class: cls }, amount(v, unit, true));
+}
+
+function metric(label: string, value: string): HTMLElement[] {
+  return [h('dt', label), h('dd', value)];
+}
+
+function territoryPicker(ctx: Ctx, s: AppState): HTMLElement {
+  const sel = h('select', {
+    id: 'territory-select', 'aria-label': 'Territory',
+    onchange: (e: Event) => {
+      const v = (e.target as HTMLSelectElement).value;
+      ctx.store.set({ selectedTerritory: v || null });
+      if (v) ctx.fitTerritory(v);
+    },
+  }, h('option', { value: '' }, 'Choose a territory…'), sortBy(s.territories, (t) => t.name, 'asc').map((t) => h('option', { value: key(t.id) }, t.name)));
+  (sel as HTMLSelectElement).value = s.selectedTerritory ?? '';
+  return sel;
+}
+
+function summary(s: AppState): HTMLElement {
+  const sum = (f: (t: Territory) => number | null | undefined) => s.territories.reduce((a, t) => a + (f(t) ?? 0), 0);
+  const market = sum((t) => t.market);
+  const revenue = sum((t) => t.revenue);
+  const ran = s.territories.some((t) => t.expected_revenue !== null && t.expected_revenue !== undefined);
+  return h('dl.metrics', { id: 'scenario-summary' },
+    metric('Territories', count(s.territories.length)),
+    metric('Market size', money(market)),
+    metric('Revenue', money(revenue)),
+    metric('Share', percent(market ? revenue / market : null)),
+    metric('Expected revenue', ran ? money(sum((t) => t.expected_revenue)) : '—'),
+  );
+}
+
+// ---------- scenario editor and runs ----------
+
+function scenarioPanel(ctx: Ctx, s: AppState): void {
+  const el = panel();
+  const sc = s.scenario;
+  if (!sc) {
+    clear(el, h('p.muted', 'No scenario.'));
+    return;
+  }
+  const editable = canPlan(s.user?.role) && sc.status !== 'published';
+  const set: ScenarioSettings = JSON.parse(JSON.stringify(sc.settings ?? {}));
+  const resources = JSON.parse(JSON.stringify(sc.resources ?? [])) as NonNullable<Scenario['resources']>;
+  const branchName = h('input', { id: 'branch-name', value: `${sc.name} (copy)`, 'aria-label': 'New scenario name' }) as HTMLInputElement;
+  const budget = numInput('budget', sc.budget, !editable);
+  const objective = h('select', { id: 'objective', disabled: !editable },
+    h('option', { value: 'revenue' }, 'Revenue'), h('option', { value: 'profit' }, 'Profit')) as HTMLSelectElement;
+  objective.value = set.objective ?? 'revenue';
+  const totals = resources.map((r) => numInput('total-' + r.name, r.total, !editable));
+  const maxChange = resources.map((r) => numInput('maxchange-' + r.name, set.max_change?.[r.name] ?? '', !editable, 'no limit'));
+  const star = numInput('mult-all', set.market_multipliers?.['*'] ?? 1, !editable);
+  (star as HTMLInputElement).step = '0.01';
+
+  const multRows = h('tbody', { id: 'mult-rows' });
+  const drawMult = () => {
+    clear(multRows, Object.entries(set.market_multipliers ?? {}).filter(([k]) => k !== '*').map(([k, v]) => h('tr',
+      h('td', s.territoryById.get(k)?.name ?? k), h('td.num', String(v)),
+      h('td', editable ? h('button.link', { onclick: () => { delete set.market_multipliers![k]; drawMult(); }, 'aria-label': `Remove multiplier for ${k}` }, 'Remove') : null))));
+  };
+  drawMult();
+  const multT = territorySelect(s, 'mult-territory');
+  const multV = numInput('mult-value', 1.1, !editable);
+  (multV as HTMLInputElement).step = '0.01';
+
+  const boundRows = h('tbody', { id: 'bound-rows' });
+  const drawBounds = () => {
+    const rows: HTMLElement[] = [];
+    for (const [tid, b] of Object.entries(set.bounds ?? {})) {
+      for (const r of new Set([...Object.keys(b.min ?? {}), ...Object.keys(b.max ?? {})])) {
+        rows.push(h('tr', h('td', s.territoryById.get(tid)?.name ?? tid), h('td', r),
+          h('td.num', amount(b.min?.[r], unitOf(s, r))), h('td.num', amount(b.max?.[r], unitOf(s, r))),
+          h('td', editable ? h('button.link', { onclick: () => {
+            delete b.min?.[r];
+            delete b.max?.[r];
+            if (!Object.keys(b.min ?? {}).length && !Object.keys(b.max ?? {}).length) delete set.bounds![tid];
+            drawBounds();
+          } }, 'Remove') : null)));
+      }
+    }
+    clear(boundRows, rows);
+  };
+  drawBounds();
+  const boundT = territorySelect(s, 'bound-territory');
+  const boundR = h('select', { id: 'bound-resource', 'aria-label': 'Resource' }, resources.map((r) => h('option', { value: r.name }, r.name))) as HTMLSelectElement;
+  const boundMin = numInput('bound-min', '', !editable, 'min');
+  const boundMax = numInput('bound-max', '', !editable, 'max');
+
+  const collect = (): Partial<Scenario> => {
+    const out: ScenarioSettings = { ...set, objective: objective.value as 'revenue' | 'profit' };
+    const mc: PerResource = {};
+    resources.forEach((r, i) => {
+      const v = maxChange[i].value.trim();
+      if (v !== '') mc[r.name] = Number(v);
+    });
+    out.max_change = mc;
+    out.market_multipliers = { ...(set.market_multipliers ?? {}) };
+    const sv = Number(star.value);
+    if (star.value.trim() !== '' && sv !== 1) out.market_multipliers['*'] = sv;
+    else delete out.market_multipliers['*'];
+    out.locks = [...document.querySelectorAll<HTMLInputElement>('#lock-list input:checked')].map((c) => c.value);
+    resources.forEach((r, i) => (r.total = Number(totals[i].value)));
+    return { budget: Number(budget.value), resources, settings: out };
+  };
+
+  const save = async (): Promise<Scenario | null> => {
+    try {
+      const body = collect();
+      if (!Number.isFinite(body.budget) || (body.budget ?? 0) < 0) throw new Error('Budget must be a number ≥ 0.');
+      const updated = await ctx.busy(api.patchScenario(sc.id, body));
+      ctx.store.set({ scenario: updated, scenarios: ctx.store.get().scenarios.map((x) => (key(x.id) === key(updated.id) ? updated : x)) });
+      return updated;
+    } catch (e) {
+      ctx.showError(e);
+      return null;
+    }
+  };
+
+  clear(el,
+    h('h2', sc.name, ' ', h('span', { class: 'badge status-' + sc.status }, sc.status)),
+    h('p.muted', sc.parent_id !== null && sc.parent_id !== undefined ? `Branched from ${ctx.store.get().scenarios.find((x) => key(x.id) === key(sc.parent_id))?.name ?? sc.parent_id}. ` : 'Baseline. ',
+      sc.updated_at ? 'Updated ' + dateTime(sc.updated_at) + '.' : ''),
+    canPlan(s.user?.role) ? h('section.box',
+      h('h3', 'Branch'),
+      h('div.row', branchName, h('button', { id: 'branch', onclick: async () => {
+        try {
+          const created = await ctx.busy(api.createScenario({ name: branchName.value.trim() || sc.name + ' (copy)', from: sc.id }));
+          await ctx.refreshScenarios(created);
+          ctx.toast(`Created “${created.name}”.`);
+        } catch (e) {
+          ctx.showError(e);
+        }
+      } }, 'Create from this scenario')),
+    ) : null,
+    !editable ? h('p.note', sc.status === 'published' ? 'This scenario is published and read-only. Branch it to plan changes.' : 'Read-only.') : null,
+    h('form.editor', { id: 'scenario-form', onsubmit: (e: Event) => e.preventDefault() },
+      h('h3', 'Budget and totals'),
+      h('div.formgrid',
+        h('label', { for: 'budget' }, 'Budget (dollars per year)'), budget,
+        h('label', { for: 'objective' }, 'Objective'), objective,
+        resources.map((r, i) => [h('label', { for: 'total-' + r.name }, `Total ${r.name} (${r.unit})`), totals[i]]),
+      ),
+      h('h3', 'Max change from current plan'),
+      h('div.formgrid', resources.map((r, i) => [h('label', { for: 'maxchange-' + r.name }, `${r.name} (${r.unit})`), maxChange[i]])),
+      h('h3', 'Market assumptions'),
+      h('div.formgrid', h('label', { for: 'mult-all' }, 'All markets ×'), star),
+      h('table.grid.compact', h('thead', h('tr', h('th', 'Territory'), h('th.num', 'Market ×'), h('th', ''))), multRows),
+      editable ? h('div.row', multT, multV, h('button', { type: 'button', id: 'mult-add', onclick: () => {
+        if (!multT.value) return;
+        set.market_multipliers = { ...(set.market_multipliers ?? {}), [multT.value]: Number(multV.value) };
+        drawMult();
+      } }, 'Add')) : null,
+      h('h3', 'Bounds per territory'),
+      h('table.grid.compact', h('thead', h('tr', h('th', 'Territory'), h('th', 'Resource'), h('th.num', 'Min'), h('th.num', 'Max'), h('th', ''))), boundRows),
+      editable ? h('div.row', boundT, boundR, boundMin, boundMax, h('button', { type: 'button', id: 'bound-add', onclick: () => {
+        if (!boundT.value) return;
+        const b = (set.bounds ??= {})[boundT.value] ??= {};
+        if (boundMin.value.trim() !== '') (b.min ??= {})[boundR.value] = Number(boundMin.value);
+        if (boundMax.value.trim() !== '') (b.max ??= {})[boundR.value] = Number(boundMax.value);
+        drawBounds();
+      } }, 'Add')) : null,
+      h('h3', 'Locked territories'),
+      h('div.locklist', { id: 'lock-list', role: 'group', 'aria-label': 'Locked territories' }),
+      editable ? h('div.actions',
+        h('button', { type: 'button', id: 'save-scenario', onclick: async () => { if (await save()) ctx.toast('Saved.'); } }, 'Save'),
+        h('button.primary', { type: 'button', id: 'run-scenario', onclick: async () => {
+          const ok = await save();
+          if (ok) await startRun(ctx, 'allocate');
+        } }, 'Save and run'),
+        h('button', { type: 'button', id: 'run-align', onclick: async () => {
+          const ok = await save();
+          if (ok) await startRun(ctx, 'align+allocate');
+        } }, 'Realign and run'),
+      ) : null,
+    ),
+  );
+  lockList(ctx, s, set.locks ?? [], !editable);
+}
+
+function lockList(_ctx: Ctx, s: AppState, locks?: ID[], disabled?: boolean): void {
+  const el = document.getElementById('lock-list');
+  if (!el) return;
+  const cur = locks ?? [...el.querySelectorAll<HTMLInputElement>('input:checked')].map((c) => c.value);
+  const dis = disabled ?? !!el.querySelector('input:disabled');
+  const set = new Set(cur.map(String));
+  clear(el, sortBy(s.territories, (t) => t.name, 'asc').map((t) => h('label.check',
+    h('input', { type: 'checkbox', value: key(t.id), checked: set.has(key(t.id)), disabled: dis }), ' ', t.name)));
+}
+
+function numInput(id: string, v: number | string, disabled: boolean, placeholder?: string): HTMLInputElement {
+  return h('input', { id, type: 'number', inputmode: 'decimal', value: v, disabled, placeholder, step: 'any', min: '0' }) as HTMLInputElement;
+}
+
+function territorySelect(s: AppState, id: string): HTMLSelectElement {
+  return h('select', { id, 'aria-label': 'Territory' }, h('option', { value: '' }, 'Territory…'),
+    sortBy(s.territories, (t) => t.name, 'asc').map((t) => h('option', { value: key(t.id) }, t.name))) as HTMLSelectElement;
+}
+
+let polling: { id: ID; stop: boolean } | null = null;
+
+/** startRun starts a solve of the current scenario and follows it in the progress bar. */
+export async function startRun(ctx: Ctx, kind: string): Promise<void> {
+  const sc = ctx.store.get().scenario;
+  if (!sc) return;
+  try {
+    const run = await ctx.busy(api.startRun(sc.id, kind));
+    ctx.store.set({ run });
+    await followRun(ctx, run);
+  } catch (e) {
+    ctx.showError(e);
+  }
+}
+
+async function followRun(ctx: Ctx, run: Run): Promise<void> {
+  if (polling) polling.stop = true;
+  const me = { id: run.id, stop: false };
+  polling = me;
+  const t0 = performance.now();
+  let r = run;
+  drawRunBar(ctx, r);
+  while (!runDone(r) && !me.stop) {
+    await new Promise((res) => setTimeout(res, 250));
+    if (me.stop) return;
+    try {
+      r = await api.run(run.id);
+    } catch (e) {
+      ctx.showError(e);
+      return;
+    }
+    ctx.store.set({ run: r });
+    drawRunBar(ctx, r);
+  }
+  if (me.stop) return;
+  ctx.hook.timings.lastRunMs = performance.now() - t0;
+  if (r.status === 'succeeded') {
+    await ctx.reloadTerritories(r.kind !== 'allocate');
+    ctx.toast('Run finished: the map and the table show the new optimum.');
+  } else if (r.status === 'failed') {
+    const err = typeof r.error === 'string' ? r.error : r.error?.message ?? 'unknown error';
+    ctx.showError(new Error('Run failed: ' + err));
+  }
+  drawRunBar(ctx, r);
+}
+
+function drawRunBar(ctx: Ctx, r: Run): void {
+  const el = document.getElementById('runbar');
+  if (!el) return;
+  el.hidden = false;
+  const pct = Math.round(Math.max(0, Math.min(1, r.progress ?? 0)) * 100);
+  const done = runDone(r);
+  clear(el,
+    h('span.runlabel', `Run ${r.id} (${r.kind}): `, h('strong', { id: 'run-status' }, r.status)),
+    h('progress', { id: 'run-progress', max: '100', value: String(r.status === 'succeeded' ? 100 : pct), 'aria-label': 'Run progress' }),
+    h('span.runpct', `${r.status === 'succeeded' ? 100 : pct}%`),
+    !done ? h('button', { id: 'run-cancel', onclick: async () => {
+      try {
+        const c = await api.cancelRun(r.id);
+        ctx.store.set({ run: c });
+        drawRunBar(ctx, c);
+      } catch (e) {
+        ctx.showError(e);
+      }
+    } }, 'Cancel') : h('button.link', { onclick: () => (el.hidden = true), 'aria-label': 'Hide run bar' }, 'Hide'),
+  );
+  el.dataset.status = r.status;
+}
+
+// ---------- results ----------
+
+interface Col {
+  key: string;
+  label: string;
+  get: (t: Territory) => number | string | null | undefined;
+  fmt: (v: unknown) => string;
+  numeric: boolean;
+}
+
+function columns(s: AppState): Col[] {
+  const names = resourceNames(s.scenario, s.territories);
+  const cols: Col[] = [
+    { key: 'name', label: 'Territory', get: (t) => t.name, fmt: (v) => String(v ?? ''), numeric: false },
+    { key: 'units', label: 'Units', get: (t) => t.units, fmt: (v) => count(v as number), numeric: true },
+    { key: 'accounts', label: 'Accounts', get: (t) => t.accounts, fmt: (v) => count(v as number), numeric: true },
+    { key: 'market', label: 'Market', get: (t) => t.market, fmt: (v) => money(v as number), numeric: true },
+    { key: 'share', label: 'Share', get: (t) => t.share, fmt: (v) => percent(v as number), numeric: true },
+    { key: 'headroom', label: 'Headroom', get: (t) => t.headroom, fmt: (v) => money(v as number), numeric: true },
+    { key: 'revenue', label: 'Revenue', get: (t) => t.revenue, fmt: (v) => money(v as number), numeric: true },
+    { key: 'expected_revenue', label: 'Expected revenue', get: (t) => t.expected_revenue, fmt: (v) => money(v as number), numeric: true },
+  ];
+  for (const r of names) {
+    const u = unitOf(s, r);
+    cols.push(
+      { key: 'current.' + r, label: `Current ${r}`, get: (t) => t.current?.[r], fmt: (v) => amount(v as number, u), numeric: true },
+      { key: 'allocation.' + r, label: `Optimal ${r}`, get: (t) => t.allocation?.[r], fmt: (v) => amount(v as number, u), numeric: true },
+      { key: 'change.' + r, label: `Change ${r}`, get: (t) => t.change?.[r], fmt: (v) => amount(v as number, u, true), numeric: true },
+    );
+  }
+  return cols;
+}
+
+function resultsPanel(ctx: Ctx, s: AppState, redrawFrontier: boolean): void {
+  const el = panel();
+  const sc = s.scenario;
+  if (!sc) return;
+  const cols = columns(s);
+  const col = cols.find((c) => c.key === s.sort.key) ?? cols[3];
+  const rows = sortBy(s.territories, col.get, s.sort.dir);
+  const old = document.getElementById('frontier-chart');
+  const frontier = old && !redrawFrontier ? old : h('div.chart', { id: 'frontier-chart' }, h('p.muted', 'Loading the frontier…'));
+  const exportCSV = () => download(`${sc.name.replace(/[^\w.-]+/g, '_')}-territories.csv`,
+    csv(cols.map((c) => c.label), rows.map((t) => cols.map((c) => c.get(t)))));
+  const table = h('table.grid.results', { id: 'results-table' },
+    h('thead', h('tr', cols.map((c) => h('th', {
+      scope: 'col', class: c.numeric ? 'num' : '',
+      'aria-sort': c.key === col.key ? (s.sort.dir === 'asc' ? 'ascending' : 'descending') : 'none',
+    }, h('button.sort', { 'data-key': c.key, onclick: () => ctx.store.set({ sort: nextSort(s.sort, c.key, c.numeric) }) },
+      c.label, c.key === col.key ? (s.sort.dir === 'asc' ? ' ▲' : ' ▼') : ''))))),
+    h('tbody', rows.map((t) => h('tr', {
+      'data-id': key(t.id), tabindex: '0', class: key(t.id) === s.selectedTerritory ? 'sel' : '',
+      onclick: () => { ctx.store.set({ selectedTerritory: key(t.id) }); },
+      onkeydown: (e: KeyboardEvent) => { if (e.key === 'Enter') { ctx.store.set({ selectedTerritory: key(t.id) }); ctx.fitTerritory(key(t.id)); } },
+    }, cols.map((c) => {
+      const v = c.get(t);
+      const cls = c.numeric ? 'num' + (c.key.startsWith('change.') && typeof v === 'number' ? (v > 0 ? ' up' : v < 0 ? ' down' : '') : '') : '';
+      return h('td', { class: cls }, c.fmt(v));
+    })))),
+  );
+  clear(el,
+    h('h2', 'Results'),
+    summary(s),
+    h('h3', 'Revenue vs budget'),
+    frontier,
+    h('div.row.between',
+      h('h3', `Territories (${s.territories.length})`),
+      h('div.row',
+        h('button', { id: 'export-csv', onclick: exportCSV }, 'Export table (CSV)'),
+        h('a.button', { href: api.exportURL(sc.id, 'allocation.csv'), download: true }, 'allocation.csv'),
+        h('a.button', { href: api.exportURL(sc.id, 'units.csv'), download: true }, 'units.csv'),
+        h('a.button', { href: api.exportURL(sc.id, 'territories.geojson'), download: true }, 'GeoJSON'),
+      ),
+    ),
+    h('div.tablewrap', table),
+  );
+  if (frontier !== old) drawFrontier(ctx, frontier, s);
+}
+
+function drawFrontier(ctx: Ctx, el: HTMLElement, s: AppState): void {
+  const sc = s.scenario!;
+  ctx.busy(api.frontier(sc.id, 'money', 12)).then((f) => {
+    const pts = sortBy(f.points ?? [], (p) => p.amount, 'asc');
+    if (pts.length < 2) {
+      clear(el, h('p.muted', 'No frontier yet.'));
+      return;
+    }
+    const series = [{ label: 'Optimal revenue', values: pts.map((p) => p.revenue), color: '#21918c', points: true }];
+    if (pts.some((p) => typeof p.bound === 'number')) series.push({ label: 'Upper bound', values: pts.map((p) => p.bound ?? null) as number[], color: '#b35806', points: false });
+    requestAnimationFrame(() => lineChart(el, {
+      x: pts.map((p) => p.amount), series, xFmt: (v) => money(v), yFmt: (v) => money(v),
+      width: el.clientWidth || 360, height: 180,
+      marks: [{ x: sc.budget, label: 'budget', color: '#444444' }],
+    }));
+  }).catch((e) => clear(el, h('p.muted', 'The frontier is not available: ' + (e instanceof ApiError ? e.message : String(e)))));
+}
+
+// ---------- manual alignment ----------
+
+function alignPanel(ctx: Ctx, s: AppState): void {
+  const el = panel();
+  const sc = s.scenario;
+  if (!sc) return;
+  if (undoScenario !== key(sc.id)) {
+    undo.clear();
+    undoScenario = key(sc.id);
+  }
+  const editable = canPlan(s.user?.role) && sc.status !== 'published';
+  const sel = [...s.selectedUnits];
+  const from = new Map<string, number>();
+  let pop = 0;
+  for (const u of sel) {
+    const t = s.assign.get(u) ?? '?';
+    from.set(t, (from.get(t) ?? 0) + 1);
+    const p = Number(ctx.unitProps(u).pop_2018);
+    if (Number.isFinite(p)) pop += p;
+  }
+  const target = territorySelect(s, 'move-target');
+  target.setAttribute('aria-label', 'Move to territory');
+  if (s.selectedTerritory) target.value = s.selectedTerritory;
+  const unitInput = h('input', { id: 'unit-id', placeholder: 'unit id, e.g. 06037', 'aria-label': 'Add a unit by id' }) as HTMLInputElement;
+  const doMoves = async (moves: Move[], isUndo: boolean) => {
+    if (!moves.length) return;
+    try {
+      const r = await ctx.busy(api.move(sc.id, movesBody(moves).moves));
+      if (!isUndo) undo.push(moves);
+      ctx.store.set({ assign: applyMoves(ctx.store.get().assign, moves), lastMove: r, selectedUnits: new Set() });
+      await ctx.reloadTerritories(true);
+      ctx.toast(`${isUndo ? 'Undid' : 'Moved'} ${r?.moved ?? moves.length} unit${moves.length === 1 ? '' : 's'}.`);
+    } catch (e) {
+      ctx.showError(e);
+    }
+  };
+  const lm = s.lastMove;
+  const bal = lm?.balance ?? [];
+  const liveBal = balance(s.assign, () => 1);
+  const mk = bal.map((b) => b.market);
+  clear(el,
+    h('h2', 'Manual alignment'),
+    !editable ? h('p.note', sc.status === 'published' ? 'This scenario is published: branch it (Scenario tab) to move units.' : 'Read-only.') : null,
+    h('p.muted', 'Click units to select them; shift-drag to box-select. Then choose a territory and move them.'),
+    h('div.row', unitInput, h('button', { type: 'button', onclick: () => {
+      const u = unitInput.value.trim();
+      if (s.assign.has(u)) ctx.store.set({ selectedUnits: new Set([...ctx.store.get().selectedUnits, u]) });
+      else ctx.showError(new Error(`No unit ${u} in this scenario.`));
+    } }, 'Select')),
+    h('section.box', { id: 'selection' },
+      h('h3', `Selected: ${sel.length} unit${sel.length === 1 ? '' : 's'}`),
+      sel.length ? h('p', `Population ${count(pop)} · from ${[...from].map(([t, n]) => `${s.territoryById.get(t)?.name ?? t} (${n})`).join(', ')}`) : null,
+      sel.length ? h('ul.unitlist', sel.slice(0, 30).map((u) => h('li', ctx.unitName(u), ' ', h('button.link', { onclick: () => {
+        const n = new Set(ctx.store.get().selectedUnits);
+        n.delete(u);
+        ctx.store.set({ selectedUnits: n });
+      }, 'aria-label': 'Deselect ' + ctx.unitName(u) }, '×')))) : null,
+      h('div.row',
+        target,
+        h('button.primary', { id: 'move-units', disabled: !editable || !sel.length, onclick: () => {
+          if (!target.value) return ctx.showError(new Error('Choose the territory to move the units to.'));
+          doMoves(planMoves(sel, s.assign, target.value), false);
+        } }, 'Move'),
+        h('button', { id: 'clear-selection', disabled: !sel.length, onclick: () => ctx.store.set({ selectedUnits: new Set() }) }, 'Clear'),
+        h('button', { id: 'undo-move', disabled: !editable || undo.size === 0, onclick: () => {
+          const inv = undo.pop();
+          if (inv) doMoves(inv, true);
+        } }, `Undo${undo.size ? ` (${undo.size})` : ''}`),
+      ),
+    ),
+    lm && lm.noncontiguous?.length ? h('p.warn', { id: 'contiguity-warning', role: 'alert' },
+      '⚠ Not contiguous: ', lm.noncontiguous.map((t) => s.territoryById.get(key(t))?.name ?? key(t)).join(', '), '.') : null,
+    h('h3', 'Balance'),
+    bal.length ? h('p.muted', { id: 'balance-spread' }, `Market spread (max − min) / mean: ${percent(spread(mk))}`) : null,
+    h('div.tablewrap.short', h('table.grid.compact', { id: 'balance-table' },
+      h('thead', h('tr', h('th', 'Territory'), h('th.num', 'Units'), h('th.num', 'Market'), h('th.num', 'Revenue'))),
+      h('tbody', (bal.length ? sortBy(bal, (b) => b.market, 'desc').map((b) => ({ id: key(b.territory), units: b.units, market: b.market, revenue: b.revenue }))
+        : sortBy(s.territories, (t) => t.market, 'desc').map((t) => ({ id: key(t.id), units: liveBal.get(key(t.id))?.units ?? t.units, market: t.market, revenue: t.revenue })))
+        .map((b) => h('tr', { class: from.has(b.id) || b.id === target.value ? 'sel' : '' },
+          h('td', s.territoryById.get(b.id)?.name ?? b.id), h('td.num', count(b.units)), h('td.num', money(b.market)), h('td.num', money(b.revenue))))),
+    )),
+  );
+}
+
+// ---------- compare ----------
+
+function comparePanel(ctx: Ctx, s: AppState): void {
+  const el = panel();
+  const sc = s.scenario;
+  if (!sc) return;
+  const others = s.scenarios.filter((x) => key(x.id) !== key(sc.id));
+  const other = h('select', { id: 'compare-with', 'aria-label': 'Compare with' }, others.map((x) => h('option', { value: key(x.id) }, x.name))) as HTMLSelectElement;
+  if (s.compareWith) other.value = s.compareWith;
+  const c = s.compare;
+  const rows = c ? sortBy(c.territories ?? [], (t) => Math.abs(t.delta), 'desc') : [];
+  clear(el,
+    h('h2', 'Compare scenarios'),
+    h('div.row', h('span', h('strong', sc.name), ' against '), other,
+      h('button.primary', { id: 'compare-run', disabled: !others.length, onclick: async () => {
+        try {
+          const r = await ctx.busy(api.compare(sc.id, other.value));
+          ctx.store.set({ compare: r, compareWith: other.value });
+        } catch (e) {
+          ctx.showError(e);
+        }
+      } }, 'Compare'),
+      c ? h('button', { id: 'compare-clear', onclick: () => ctx.store.set({ compare: null, compareWith: null }) }, 'Back to plan map') : null),
+    !others.length ? h('p.muted', 'There is only one scenario: branch it in the Scenario tab first.') : null,
+    c ? [
+      h('dl.metrics', { id: 'compare-totals' },
+        metric(`Revenue, ${sc.name}`, money(c.totals?.revenue_a)),
+        metric(`Revenue, ${s.scenarios.find((x) => key(x.id) === s.compareWith)?.name ?? s.compareWith}`, money(c.totals?.revenue_b)),
+        metric('Difference', money(c.totals?.delta, true)),
+        metric('Units that moved', count(c.moved_units?.length ?? 0)),
+      ),
+      h('p.muted', 'The map shows the revenue change per territory (orange up, purple down); moved units have a dashed outline.'),
+      h('div.tablewrap', h('table.grid.compact', { id: 'compare-table' },
+        h('thead', h('tr', h('th', 'Territory'), h('th.num', 'Revenue A'), h('th.num', 'Revenue B'), h('th.num', 'Δ revenue'), h('th.num', 'Δ money'))),
+        h('tbody', rows.map((t) => h('tr', { tabindex: '0', onclick: () => ctx.store.set({ selectedTerritory: key(t.id) }) },
+          h('td', s.territoryById.get(key(t.id))?.name ?? key(t.id)), h('td.num', money(t.revenue_a)), h('td.num', money(t.revenue_b)),
+          h('td.num', changeCell(t.delta, 'dollars')), h('td.num', changeCell(t.allocation_delta?.money, 'dollars'))))),
+      )),
+      c.moved_units?.length ? [h('h3', 'Moved units'), h('ul.unitlist', { id: 'moved-list' }, c.moved_units.slice(0, 100).map((m) => h('li',
+        `${ctx.unitName(String(m.unit_id))}: ${s.territoryById.get(key(m.from))?.name ?? key(m.from)} → ${s.territoryById.get(key(m.to))?.name ?? key(m.to)}`)))] : null,
+    ] : null,
+  );
+}
+
+// ---------- approve, publish, audit ----------
+
+function auditPanel(ctx: Ctx, s: AppState): void {
+  const el = panel();
+  const sc = s.scenario;
+  if (!sc) return;
+  const leader = canApprove(s.user?.role);
+  const list = h('div', { id: 'audit-list' }, h('p.muted', 'Loading…'));
+  const act = async (what: 'approve' | 'publish') => {
+    try {
+      const updated = await ctx.busy(what === 'approve' ? api.approve(sc.id) : api.publish(sc.id));
+      await ctx.refreshScenarios();
+      ctx.store.set({ scenario: updated });
+      ctx.toast(what === 'approve' ? 'Approved.' : 'Published: reps now see this plan.');
+    } catch (e) {
+      ctx.showError(e);
+    }
+  };
+  clear(el,
+    h('h2', 'Approve and publish'),
+    h('p', 'Status: ', h('span', { id: 'status-badge', class: 'badge status-' + sc.status }, sc.status)),
+    leader ? h('div.row',
+      h('button', { id: 'approve', disabled: sc.status !== 'draft', onclick: () => act('approve') }, 'Approve'),
+      h('button.primary', { id: 'publish', disabled: sc.status === 'published', onclick: () => act('publish') }, 'Publish'),
+    ) : h('p.note', 'Only leaders can approve and publish.'),
+    h('h3', 'Audit trail'),
+    list,
+  );
+  ctx.busy(api.audit(sc.id)).then((r) => {
+    const entries = sortBy(r.audit ?? [], (a) => a.at, 'desc');
+    clear(list, entries.length === 0 ? h('p.muted', 'No entries.') : h('ol.audit', entries.map((a) => h('li',
+      h('div', h('strong', a.action), ' by ', a.actor, h('span.muted', ' · ' + dateTime(a.at))),
+      a.detail !== null && a.detail !== undefined && a.detail !== '' ? h('code.detail', typeof a.detail === 'string' ? a.detail : JSON.stringify(a.detail)) : null,
+    ))));
+  }).catch((e) => clear(list, h('p.muted', 'The audit trail is not available: ' + (e instanceof Error ? e.message : String(e)))));
+}

@@ -1,0 +1,260 @@
+// Application state: a small observable store and the pure functions the views
+// use (measures, sorting, selection, undo of manual moves).
+import type { ID, Territory, Scenario, User, Comparison, Run, MoveResult } from './types';
+
+export type MeasureKey = 'market' | 'share' | 'headroom' | 'marginal' | 'allocation' | 'change' | 'revenue' | 'expected_revenue';
+
+export interface Measure {
+  key: MeasureKey;
+  label: string;
+  kind: 'money' | 'share' | 'ratio' | 'amount';
+  perResource: boolean;
+  diverging: boolean;
+}
+
+export const measures: Measure[] = [
+  { key: 'market', label: 'Market size', kind: 'money', perResource: false, diverging: false },
+  { key: 'share', label: 'Share', kind: 'share', perResource: false, diverging: false },
+  { key: 'headroom', label: 'Headroom', kind: 'money', perResource: false, diverging: false },
+  { key: 'marginal', label: 'Marginal return', kind: 'ratio', perResource: true, diverging: false },
+  { key: 'allocation', label: 'Allocation', kind: 'amount', perResource: true, diverging: false },
+  { key: 'change', label: 'Change vs baseline', kind: 'amount', perResource: true, diverging: true },
+  { key: 'revenue', label: 'Revenue (current)', kind: 'money', perResource: false, diverging: false },
+  { key: 'expected_revenue', label: 'Expected revenue', kind: 'money', perResource: false, diverging: false },
+];
+
+export function measureByKey(key: string): Measure {
+  return measures.find((m) => m.key === key) ?? measures[0];
+}
+
+/** measureValue reads a measure of a territory; per-resource measures use resource r. */
+export function measureValue(t: Territory, key: MeasureKey, r: string): number | null {
+  switch (key) {
+    case 'marginal':
+    case 'allocation':
+    case 'change': {
+      const m = t[key];
+      const v = m ? m[r] : undefined;
+      return typeof v === 'number' && Number.isFinite(v) ? v : null;
+    }
+    default: {
+      const v = t[key];
+      return typeof v === 'number' && Number.isFinite(v) ? v : null;
+    }
+  }
+}
+
+export type SortDir = 'asc' | 'desc';
+
+/** sortBy returns a sorted copy; nulls last whatever the direction; ties keep order. */
+export function sortBy<T>(rows: T[], get: (r: T) => number | string | null | undefined, dir: SortDir): T[] {
+  const idx = rows.map((r, i) => ({ r, i, v: get(r) }));
+  idx.sort((a, b) => {
+    const an = a.v === null || a.v === undefined || (typeof a.v === 'number' && !Number.isFinite(a.v));
+    const bn = b.v === null || b.v === undefined || (typeof b.v === 'number' && !Number.isFinite(b.v));
+    if (an || bn) return an === bn ? a.i - b.i : an ? 1 : -1;
+    let c: number;
+    if (typeof a.v === 'number' && typeof b.v === 'number') c = a.v - b.v;
+    else c = String(a.v).localeCompare(String(b.v), 'en', { numeric: true });
+    if (c === 0) return a.i - b.i;
+    return dir === 'asc' ? c : -c;
+  });
+  return idx.map((x) => x.r);
+}
+
+/** nextSort returns the sort after clicking column key: same column flips, new column starts descending for numbers. */
+export function nextSort(cur: { key: string; dir: SortDir }, key: string, numeric = true): { key: string; dir: SortDir } {
+  if (cur.key === key) return { key, dir: cur.dir === 'asc' ? 'desc' : 'asc' };
+  return { key, dir: numeric ? 'desc' : 'asc' };
+}
+
+/** toggle adds or removes id from a selection, returning a new set. */
+export function toggle<T>(sel: ReadonlySet<T>, id: T): Set<T> {
+  const s = new Set(sel);
+  if (s.has(id)) s.delete(id);
+  else s.add(id);
+  return s;
+}
+
+/** A Move changes one unit's territory. */
+export interface Move {
+  unit: string;
+  from: string;
+  to: string;
+}
+
+/** planMoves returns the moves that put the selected units into territory to (skipping units already there). */
+export function planMoves(units: Iterable<string>, assign: ReadonlyMap<string, string>, to: string): Move[] {
+  const out: Move[] = [];
+  for (const u of units) {
+    const from = assign.get(u);
+    if (from === undefined || from === to) continue;
+    out.push({ unit: u, from, to });
+  }
+  return out;
+}
+
+/** movesBody renders moves as the PATCH /assignments body. */
+export function movesBody(moves: Move[]): { moves: Record<string, string> } {
+  const m: Record<string, string> = {};
+  for (const mv of moves) m[mv.unit] = mv.to;
+  return { moves: m };
+}
+
+/** invert returns the moves that undo moves. */
+export function invert(moves: Move[]): Move[] {
+  return moves.map((m) => ({ unit: m.unit, from: m.to, to: m.from }));
+}
+
+/** UndoStack keeps batches of manual moves so they can be undone in reverse order. */
+export class UndoStack {
+  private stack: Move[][] = [];
+  push(batch: Move[]): void {
+    if (batch.length) this.stack.push(batch);
+  }
+  /** pop returns the moves that undo the latest batch, or null when there is nothing to undo. */
+  pop(): Move[] | null {
+    const b = this.stack.pop();
+    return b ? invert(b) : null;
+  }
+  get size(): number {
+    return this.stack.length;
+  }
+  clear(): void {
+    this.stack = [];
+  }
+}
+
+/** applyMoves returns a copy of the assignment with moves applied. */
+export function applyMoves(assign: ReadonlyMap<string, string>, moves: Move[]): Map<string, string> {
+  const m = new Map(assign);
+  for (const mv of moves) m.set(mv.unit, mv.to);
+  return m;
+}
+
+/** balance sums a per-unit measure by territory (for live balance figures before the server answers). */
+export function balance(assign: ReadonlyMap<string, string>, weight: (unit: string) => number): Map<string, { units: number; weight: number }> {
+  const out = new Map<string, { units: number; weight: number }>();
+  for (const [u, t] of assign) {
+    const b = out.get(t) ?? { units: 0, weight: 0 };
+    b.units++;
+    const w = weight(u);
+    if (Number.isFinite(w)) b.weight += w;
+    out.set(t, b);
+  }
+  return out;
+}
+
+/** spread is (max − min) / mean of a list of totals: 0 is perfectly balanced. */
+export function spread(totals: number[]): number {
+  const v = totals.filter(Number.isFinite);
+  if (v.length === 0) return 0;
+  const mean = v.reduce((a, b) => a + b, 0) / v.length;
+  if (mean === 0) return 0;
+  return (Math.max(...v) - Math.min(...v)) / mean;
+}
+
+/** canPlan tells whether a role may edit and run scenarios. */
+export function canPlan(role: string | undefined): boolean {
+  return role === 'admin' || role === 'leader' || role === 'analyst';
+}
+
+/** canApprove tells whether a role may approve and publish. */
+export function canApprove(role: string | undefined): boolean {
+  return role === 'admin' || role === 'leader';
+}
+
+export type Tab = 'territory' | 'scenario' | 'results' | 'align' | 'compare' | 'audit';
+
+/** tabsFor lists the side-panel tabs a role sees. */
+export function tabsFor(role: string | undefined): Tab[] {
+  if (role === 'rep') return ['territory'];
+  return ['territory', 'scenario', 'results', 'align', 'compare', 'audit'];
+}
+
+export interface AppState {
+  user: User | null;
+  scenarios: Scenario[];
+  scenario: Scenario | null;
+  territories: Territory[];
+  territoryById: Map<string, Territory>;
+  assign: Map<string, string>; // unit id → territory id
+  measure: MeasureKey;
+  resource: string;
+  selectedTerritory: string | null;
+  selectedUnits: Set<string>;
+  tab: Tab;
+  run: Run | null;
+  compare: Comparison | null;
+  compareWith: string | null;
+  lastMove: MoveResult | null;
+  error: string | null;
+  sort: { key: string; dir: SortDir };
+}
+
+export function initialState(): AppState {
+  return {
+    user: null,
+    scenarios: [],
+    scenario: null,
+    territories: [],
+    territoryById: new Map(),
+    assign: new Map(),
+    measure: 'market',
+    resource: 'money',
+    selectedTerritory: null,
+    selectedUnits: new Set(),
+    tab: 'territory',
+    run: null,
+    compare: null,
+    compareWith: null,
+    lastMove: null,
+    error: null,
+    sort: { key: 'market', dir: 'desc' },
+  };
+}
+
+type Listener<S> = (s: S, prev: S) => void;
+
+/** Store holds a state object; set merges a patch and notifies listeners. */
+export class Store<S extends object> {
+  private s: S;
+  private listeners = new Set<Listener<S>>();
+  constructor(init: S) {
+    this.s = init;
+  }
+  get(): S {
+    return this.s;
+  }
+  set(patch: Partial<S>): void {
+    const prev = this.s;
+    this.s = { ...prev, ...patch };
+    for (const l of this.listeners) l(this.s, prev);
+  }
+  subscribe(l: Listener<S>): () => void {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  }
+}
+
+/** indexTerritories builds the id → territory map (ids as strings). */
+export function indexTerritories(ts: Territory[]): Map<string, Territory> {
+  return new Map(ts.map((t) => [String(t.id), t]));
+}
+
+/** runDone tells whether a run has finished, well or not. */
+export function runDone(r: Run | null): boolean {
+  return !!r && (r.status === 'succeeded' || r.status === 'failed' || r.status === 'cancelled');
+}
+
+/** resourceNames lists a scenario's resources, falling back to those seen in territories. */
+export function resourceNames(sc: Scenario | null, ts: Territory[]): string[] {
+  const names = new Set<string>();
+  for (const r of sc?.resources ?? []) names.add(r.name);
+  for (const t of ts) for (const k of Object.keys(t.current ?? t.allocation ?? {})) names.add(k);
+  if (names.size === 0) names.add('money');
+  return [...names];
+}
+
+/** key is the string form of an id. */
+export const key = (id: ID | null | undefined): string => (id === null || id === undefined ? '' : String(id));
