@@ -23,16 +23,39 @@ type AlignmentSummary struct {
 	BalanceMax  float64  `json:"balance_max"` // dollars per year
 	Seconds     float64  `json:"seconds"`
 	Territories []string `json:"territories"` // territory ids in solver index order
+	Oversize    []string `json:"oversize"`    // territories of one unit too large to balance
 }
 
-// AlignInstance builds the alignment instance of a scenario: units at their
+// Alignment is a scenario's alignment problem: the instance the solver sees
+// and how its answer maps back to the layer's units.
+type Alignment struct {
+	Instance *align.Instance
+	// Units maps each instance unit to its index in Inputs.Units.
+	Units []int
+	// IDs names the instance's territories 0..K−1.
+	IDs []string
+	// Oversize are units (indexes in Inputs.Units) whose market alone is above
+	// the balance ceiling: each becomes a territory of its own, named
+	// OversizeIDs[i], and the others are balanced among the remaining k.
+	Oversize    []int
+	OversizeIDs []string
+}
+
+// AlignInstance builds the alignment problem of a scenario: units at their
 // centroids (haversine distances), demand = market size, k territories
 // balanced on market within the tolerance, contiguous through the layer's
 // adjacency with bridges between islands, current = today's territory when
-// k is unchanged. It returns the instance and the territory ids by index.
-func AlignInstance(in *Inputs, edges [][2]string) (*align.Instance, []string, error) {
+// k is unchanged.
+//
+// Units are indivisible, so a county whose market alone exceeds the
+// balance ceiling (Los Angeles holds 3 % of the US market: three times a
+// hundredth) could never be balanced; such units become territories of
+// their own and the rest are balanced among the remaining territories,
+// repeating until no unit is over the ceiling. Then territories get fresh
+// ids and max_moved does not apply.
+func AlignInstance(in *Inputs, edges [][2]string) (*Alignment, error) {
 	if len(in.Units) == 0 {
-		return nil, nil, terrane.Errorf(terrane.EINVALID, "scenario %d: its layer has no units", in.Scenario.ID)
+		return nil, terrane.Errorf(terrane.EINVALID, "scenario %d: its layer has no units", in.Scenario.ID)
 	}
 	set := in.Settings.Align
 	k := set.K
@@ -40,7 +63,7 @@ func AlignInstance(in *Inputs, edges [][2]string) (*align.Instance, []string, er
 		k = len(in.Territories)
 	}
 	if k < 1 || k > len(in.Units) {
-		return nil, nil, terrane.Errorf(terrane.EINVALID, "settings.align.k = %d: need between 1 and %d (the number of units)", k, len(in.Units))
+		return nil, terrane.Errorf(terrane.EINVALID, "settings.align.k = %d: need between 1 and %d (the number of units)", k, len(in.Units))
 	}
 	tol := set.Tolerance
 	if tol == 0 {
@@ -54,51 +77,107 @@ func AlignInstance(in *Inputs, edges [][2]string) (*align.Instance, []string, er
 	if seed == 0 {
 		seed = 1
 	}
-	// Territory ids: keep today's when k is unchanged, so the plan moves as
-	// little as it must; otherwise number them.
-	var ids []string
-	index := map[string]int{}
-	if k == len(in.Territories) {
-		for _, t := range in.Territories {
-			ids = append(ids, t.ID)
+	demand := make([]float64, len(in.Units))
+	var total float64
+	for i, u := range in.Units {
+		if m, ok := in.Estimates[u.ID]; ok {
+			demand[i] = m.Market * in.Settings.multiplier(in.Alignment[u.ID])
 		}
-		sort.Strings(ids)
-	} else {
-		for i := 0; i < k; i++ {
-			ids = append(ids, fmt.Sprintf("T%03d", i+1))
+		total += demand[i]
+	}
+	// Peel off oversize units until the rest can be balanced.
+	oversize := map[int]bool{}
+	for {
+		kk := k - len(oversize)
+		if kk < 1 {
+			return nil, terrane.Errorf(terrane.EINVALID, "settings.align.k = %d is too small: %d units each hold more market than a balanced territory may", k, len(oversize))
+		}
+		rest := total
+		for i := range oversize {
+			rest -= demand[i]
+		}
+		ceiling := rest / float64(kk) * (1 + tol)
+		added := false
+		for i, d := range demand {
+			if !oversize[i] && d > ceiling {
+				oversize[i], added = true, true
+			}
+		}
+		if !added {
+			break
 		}
 	}
-	for i, id := range ids {
+	a := &Alignment{}
+	kk := k - len(oversize)
+	keepIDs := k == len(in.Territories) && len(oversize) == 0
+	index := map[string]int{}
+	if keepIDs {
+		for _, t := range in.Territories {
+			a.IDs = append(a.IDs, t.ID)
+		}
+		sort.Strings(a.IDs)
+	} else {
+		for i := 0; i < kk; i++ {
+			a.IDs = append(a.IDs, fmt.Sprintf("T%03d", i+1))
+		}
+	}
+	for i, id := range a.IDs {
 		index[id] = i
 	}
-	inst := &align.Instance{K: k, Distance: "haversine", Contiguous: true, Objective: "distance",
+	for i, u := range in.Units {
+		if oversize[i] {
+			a.Oversize = append(a.Oversize, i)
+			a.OversizeIDs = append(a.OversizeIDs, "T-"+u.ID)
+		}
+	}
+	inst := &align.Instance{K: kk, Distance: "haversine", Contiguous: true, Objective: "distance",
 		Balance: align.Balance{Tolerance: tol}, TimeLimitSeconds: limit, Seed: seed}
 	unitIndex := map[string]int{}
 	for i, u := range in.Units {
-		unitIndex[u.ID] = i
-		demand := 0.0
-		if m, ok := in.Estimates[u.ID]; ok {
-			demand = m.Market * in.Settings.multiplier(in.Alignment[u.ID])
+		if oversize[i] {
+			continue
 		}
+		unitIndex[u.ID] = len(inst.Units)
+		a.Units = append(a.Units, i)
 		cur, ok := index[in.Alignment[u.ID]]
-		if !ok || k != len(in.Territories) {
+		if !ok || !keepIDs {
 			cur = -1
 		}
-		inst.Units = append(inst.Units, align.Unit{ID: u.ID, X: u.Centroid[0], Y: u.Centroid[1], Demand: demand, Weight: 1, Current: cur,
+		inst.Units = append(inst.Units, align.Unit{ID: u.ID, X: u.Centroid[0], Y: u.Centroid[1], Demand: demand[i], Weight: 1, Current: cur,
 			Locked: cur >= 0 && in.Settings.locked(in.Alignment[u.ID])})
 	}
-	if set.MaxMoved != nil && k == len(in.Territories) {
+	if set.MaxMoved != nil && keepIDs {
 		inst.MaxMoved = *set.MaxMoved
 	}
 	for _, e := range edges {
-		a, okA := unitIndex[e[0]]
-		b, okB := unitIndex[e[1]]
+		x, okA := unitIndex[e[0]]
+		y, okB := unitIndex[e[1]]
 		if okA && okB {
-			inst.Edges = append(inst.Edges, [2]int{a, b})
+			inst.Edges = append(inst.Edges, [2]int{x, y})
 		}
 	}
-	inst.Edges = append(inst.Edges, bridges(in.Units, inst.Edges)...)
-	return inst, ids, nil
+	pts := make([]*terrane.Unit, len(a.Units))
+	for j, i := range a.Units {
+		pts[j] = in.Units[i]
+	}
+	inst.Edges = append(inst.Edges, bridges(pts, inst.Edges)...)
+	a.Instance = inst
+	return a, nil
+}
+
+// Territories maps the solver's answer (territory index per instance unit)
+// back to every unit of the layer: territory index per Inputs.Units, and the
+// ids of all territories, oversize ones last.
+func (a *Alignment) Territories(territory []int) ([]string, []int) {
+	ids := append(append([]string(nil), a.IDs...), a.OversizeIDs...)
+	full := make([]int, len(a.Units)+len(a.Oversize))
+	for j, i := range a.Units {
+		full[i] = territory[j]
+	}
+	for n, i := range a.Oversize {
+		full[i] = len(a.IDs) + n
+	}
+	return ids, full
 }
 
 // bridges links the components of the unit graph, each time joining the

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
+	"sync"
 	"time"
 
 	"github.com/terrane/terrane"
@@ -122,7 +124,18 @@ func (w *Worker) execute(ctx context.Context, run *terrane.Run) {
 			}
 		}
 	}
-	result, err := w.solve(solveCtx, run, report)
+	// Progress never goes backwards, whichever part reports it.
+	var progressMu sync.Mutex
+	var best float64
+	monotonic := func(p float64) {
+		progressMu.Lock()
+		defer progressMu.Unlock()
+		if p > best {
+			best = p
+			report(p)
+		}
+	}
+	result, err := w.solve(solveCtx, run, monotonic)
 	close(done)
 	if ctx.Err() != nil {
 		// The process is shutting down: leave the run "running" with an old
@@ -174,11 +187,28 @@ func (w *Worker) solve(ctx context.Context, run *terrane.Run, progress func(floa
 		if err != nil {
 			return nil, err
 		}
-		inst, ids, err := AlignInstance(in, edges)
+		ap, err := AlignInstance(in, edges)
 		if err != nil {
 			return nil, err
 		}
+		inst := ap.Instance
+		// The solver reports progress from its search; its set-up phase is
+		// covered by the clock, as a share of the time limit.
+		stopClock := make(chan struct{})
+		go func() {
+			start, tick := time.Now(), time.NewTicker(250*time.Millisecond)
+			defer tick.Stop()
+			for {
+				select {
+				case <-stopClock:
+					return
+				case <-tick.C:
+					progress(alignShare * math.Min(0.99, time.Since(start).Seconds()/inst.TimeLimitSeconds))
+				}
+			}
+		}()
 		res, err := align.Solve(ctx, inst, &align.Settings{Progress: func(f float64) { progress(f * alignShare) }})
+		close(stopClock)
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
@@ -188,14 +218,16 @@ func (w *Worker) solve(ctx context.Context, run *terrane.Run, progress func(floa
 		if !res.Feasible {
 			return nil, terrane.Errorf(terrane.EINFEASIBLE, "alignment found no plan meeting every constraint (balance ±%.0f %%, contiguity, max moved) in %.0f s", inst.Balance.Tolerance*100, res.Seconds)
 		}
-		terrs, alignment := ApplyAlignment(in, ids, res.Territory)
+		ids, full := ap.Territories(res.Territory)
+		terrs, alignment := ApplyAlignment(in, ids, full)
 		if err := w.Services.ReplaceTerritories(ctx, in.Scenario.ID, terrs, alignment, "run "+fmt.Sprint(run.ID)); err != nil {
 			return nil, err
 		}
 		in.Territories, in.Alignment = terrs, alignment
 		lo, hi := balanceRange(inst)
 		out.Alignment = &AlignmentSummary{Status: string(res.Status), Feasible: res.Feasible, Objective: res.Objective, LowerBound: res.LowerBound,
-			K: inst.K, Moved: res.Slack.Moved, Contiguous: res.Slack.Contiguous, BalanceMin: lo, BalanceMax: hi, Seconds: res.Seconds, Territories: ids}
+			K: len(ids), Moved: res.Slack.Moved, Contiguous: res.Slack.Contiguous, BalanceMin: lo, BalanceMax: hi, Seconds: res.Seconds, Territories: ids,
+			Oversize: ap.OversizeIDs}
 	}
 	if run.Kind != terrane.RunAlign {
 		p, err := AllocationProblem(in)
