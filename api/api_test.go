@@ -291,3 +291,20 @@ func TestBodyLimit(t *testing.T) {
 		}
 	})
 }
+
+func TestTiles(t *testing.T) {
+	forEachStore(t, func(t *testing.T, f *fixture) {
+		// The grid spans lon −100…−96, lat 40…43: tile 3/1/2 at zoom 3 covers it.
+		code, raw := f.raw("", "GET", "/api/v1/tiles/grid/3/1/2.mvt", nil)
+		if code != 200 || len(raw) < 50 {
+			t.Errorf("tile = %d, %d bytes; want a tile with the grid's units", code, len(raw))
+		}
+		f.run(t, []check{
+			{"empty tile", "", "GET", "/api/v1/tiles/grid/3/7/7.mvt", nil, 200, ""},
+			{"bad suffix", "", "GET", "/api/v1/tiles/grid/3/1/2.png", nil, 404, ".mvt"},
+			{"outside the grid", "", "GET", "/api/v1/tiles/grid/3/9/2.mvt", nil, 400, "outside"},
+			{"not a number", "", "GET", "/api/v1/tiles/grid/z/1/2.mvt", nil, 400, "whole numbers"},
+			{"unknown layer", "", "GET", "/api/v1/tiles/nope/3/1/2.mvt", nil, 404, "nope"},
+		})
+	})
+}

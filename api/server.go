@@ -96,6 +96,7 @@ func (s *Server) routeTable() []route {
 		r("GET", "/api/v1/layers/:layer", s.authenticate(), s.getLayer),
 		r("GET", "/api/v1/layers/:layer/units", s.layerUnits),
 		r("GET", "/api/v1/layers/:layer/regions", s.regions),
+		r("GET", "/api/v1/tiles/:layer/:z/:x/:y", s.tile),
 		r("GET", "/api/v1/scenarios", s.authenticate(), s.listScenarios),
 		r("POST", "/api/v1/scenarios", s.authenticate(), planners, s.createScenario),
 		r("GET", "/api/v1/scenarios/:id", s.authenticate(), s.getScenario),
