@@ -1,7 +1,11 @@
 package main
 
-import "io/fs"
+import (
+	"io/fs"
 
-// webApp is the built web app to serve at /, or nil when it is not built.
-// frontend.go replaces it once the frontend package exists.
-var webApp = func() fs.FS { return nil }
+	"github.com/terrane/terrane/frontend"
+)
+
+// webApp is the built web app to serve at /; the API explains how to build
+// it when dist/ holds no index.html.
+func webApp() fs.FS { return frontend.FS() }
