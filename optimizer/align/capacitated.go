@@ -51,7 +51,10 @@ func (s *capSearch) viol(t int, load float64) float64 {
 	return v
 }
 
-func (s *capSearch) movedViol(m float64) float64 { return math.Max(0, m-s.p.moveCap) }
+// movedViol is the excess of moved demand over the limit, weighted by
+// movedWeight so that the disruption limit acts as a hard constraint
+// against balance and capacity violations.
+func (s *capSearch) movedViol(m float64) float64 { return movedWeight * math.Max(0, m-s.p.moveCap) }
 
 // total returns the violation and the cost of the current state.
 func (s *capSearch) total() (float64, float64) {

@@ -58,7 +58,10 @@ func (s *dsearch) viol(t int, load float64) float64 {
 	return v
 }
 
-func (s *dsearch) movedViol(m float64) float64 { return math.Max(0, m-s.p.moveCap) }
+// movedViol is the excess of moved demand over the limit, weighted by
+// movedWeight so that the disruption limit acts as a hard constraint
+// against balance and capacity violations.
+func (s *dsearch) movedViol(m float64) float64 { return movedWeight * math.Max(0, m-s.p.moveCap) }
 
 func (s *dsearch) total() (float64, float64) {
 	v := s.movedViol(s.moved)

@@ -120,6 +120,10 @@ func (p *problem) pure() bool {
 	return true
 }
 
+// movedWeight is how much more a unit of demand over the max_moved limit
+// counts than a unit of balance or capacity violation.
+const movedWeight = 1000
+
 // runner carries the budget, the random source and the hooks of one solve.
 type runner struct {
 	ctx      context.Context
