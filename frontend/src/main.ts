@@ -470,7 +470,10 @@ store.subscribe((s, prev) => {
   if (s.selectedTerritory !== prev.selectedTerritory) tmap.highlightTerritory(s.selectedTerritory);
   if (s.scenarios !== prev.scenarios || s.scenario !== prev.scenario) renderScenarioSelect();
   if (s.scenario !== prev.scenario || s.territories !== prev.territories || s.measure !== prev.measure) renderResourceSelect();
-  if (s.tab !== prev.tab) renderTabs();
+  if (s.tab !== prev.tab) {
+    renderTabs();
+    requestAnimationFrame(() => tmap?.map.resize());
+  }
   if (s.tab !== prev.tab && prev.tab === 'align' && s.selectedUnits.size) store.set({ selectedUnits: new Set() });
   renderPanel(ctx, s, prev);
 });

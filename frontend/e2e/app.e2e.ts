@@ -1,0 +1,397 @@
+// Browser tests of the web app in Debian's headless Chromium against the real
+// server (see setup.ts). They assert on the DOM and on the app state exposed on
+// window.__terrane, save a screenshot under frontend/test-results/ on failure,
+// and take screenshots of the main screens into docs/screenshots/.
+import { describe, it, expect, beforeAll, afterAll, inject } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { launch } from './browser';
+import { users, frontendDir } from './setup';
+import { section, writeSection, type LoadMeasure } from './bench';
+
+const base = inject('baseURL');
+const servedBy = inject('servedBy');
+const shots = path.resolve(frontendDir, '..', 'docs', 'screenshots');
+const failures = path.join(frontendDir, 'test-results');
+mkdirSync(shots, { recursive: true });
+
+let browser: Browser;
+let ctx: BrowserContext;
+let page: Page;
+const pageErrors: string[] = [];
+
+type Hook = {
+  ready: boolean;
+  busy: number;
+  timings: Record<string, number>;
+  state: {
+    user: { role: string } | null;
+    territories: { id: string | number; allocation: Record<string, number> | null }[];
+    assign: Map<string, string>;
+    scenario: { id: string | number; name: string; status: string; budget: number } | null;
+    scenarios: { id: string | number; name: string; status: string }[];
+    selectedUnits: Set<string>;
+    compare: unknown;
+    run: { status: string; progress: number } | null;
+    lastMove: { moved: number } | null;
+  };
+  map: { fitBounds: (b: number[][], o: object) => void; project: (p: number[]) => { x: number; y: number } };
+  renderedUnits: () => number;
+  renderedTerritories: () => number;
+  renderedTerritoryIds: () => string[];
+  renderedOutlines: () => number;
+  idle: () => Promise<void>;
+};
+declare global {
+  interface Window {
+    __terrane: Hook;
+  }
+}
+
+/** step runs a test body and keeps a screenshot when it fails. */
+function step(name: string, fn: () => Promise<void>, timeout?: number): void {
+  it(name, async () => {
+    try {
+      await fn();
+    } catch (e) {
+      mkdirSync(failures, { recursive: true });
+      const file = path.join(failures, name.replace(/[^\w]+/g, '-').toLowerCase() + '.png');
+      await page?.screenshot({ path: file, fullPage: true }).catch(() => {});
+      throw new Error(`${(e as Error).message}\n(screenshot: ${file}; page errors: ${pageErrors.join(' | ') || 'none'})`, { cause: e });
+    }
+  }, timeout);
+}
+
+async function newPage(width = 1440, height = 900): Promise<Page> {
+  ctx = await browser.newContext({ viewport: { width, height }, deviceScaleFactor: 1 });
+  const p = await ctx.newPage();
+  p.on('pageerror', (e) => pageErrors.push(e.message));
+  return p;
+}
+
+async function signIn(p: Page, who: { name: string; password: string }): Promise<void> {
+  await p.goto(base + '/');
+  await p.fill('#login-name', who.name);
+  await p.fill('#login-password', who.password);
+  await p.click('#login-submit');
+  await waitReady(p);
+}
+
+async function waitReady(p: Page): Promise<void> {
+  await p.waitForFunction(() => window.__terrane?.ready === true && window.__terrane.busy === 0, null, { timeout: 60_000 });
+}
+
+/** settle waits until no request is in flight and the map is idle. */
+async function settle(p: Page): Promise<void> {
+  await p.waitForFunction(() => window.__terrane.busy === 0, null, { timeout: 30_000 });
+  await p.evaluate(() => window.__terrane.idle());
+}
+
+async function showWholeUS(p: Page): Promise<void> {
+  await p.evaluate(() => window.__terrane.map.fitBounds([[-179.5, 18], [-66, 71.5]], { duration: 0, padding: 5 }));
+  await settle(p);
+}
+
+async function shot(p: Page, name: string): Promise<void> {
+  await settle(p);
+  await p.screenshot({ path: path.join(shots, name) });
+}
+
+async function openTab(p: Page, tab: string): Promise<void> {
+  await p.click('#tab-' + tab);
+  await p.waitForSelector(`#tab-${tab}[aria-selected="true"]`);
+  await settle(p);
+}
+
+beforeAll(async () => {
+  browser = await launch();
+  page = await newPage();
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe('leader and analyst', () => {
+  step('the sign-in page rejects a wrong password and signs a leader in', async () => {
+    await page.goto(base + '/');
+    await page.waitForSelector('#login-name');
+    await page.screenshot({ path: path.join(shots, 'sign-in.png') });
+    await page.fill('#login-name', users.leader.name);
+    await page.fill('#login-password', 'wrong-password');
+    await page.click('#login-submit');
+    await expect.poll(() => page.textContent('#login-error')).toMatch(/wrong|invalid|password/i);
+    await signIn(page, users.leader);
+    expect(await page.textContent('#user-badge')).toContain(users.leader.name);
+    expect(await page.evaluate(() => window.__terrane.state.user?.role)).toBe('leader');
+    expect(await page.$$eval('.tab', (els) => els.map((e) => (e as HTMLElement).dataset.tab))).toEqual(['territory', 'scenario', 'results', 'align', 'compare', 'audit']);
+  });
+
+  step('the map draws every territory of the scenario', async () => {
+    await showWholeUS(page);
+    const s = await page.evaluate(() => ({
+      territories: window.__terrane.state.territories.length,
+      assigned: window.__terrane.state.assign.size,
+      renderedTerritories: window.__terrane.renderedTerritories(),
+      outlines: window.__terrane.renderedOutlines(),
+      units: window.__terrane.renderedUnits(),
+    }));
+    expect(s.territories).toBeGreaterThan(1);
+    expect(s.renderedTerritories).toBe(s.territories);
+    expect(s.outlines).toBe(s.territories);
+    // Counties smaller than a pixel at the whole-US view may drop out of the tiles.
+    expect(s.units).toBeGreaterThan(s.assigned * 0.95);
+    expect(await page.$$eval('#legend li', (li) => li.length)).toBeGreaterThan(1);
+  });
+
+  const measure: LoadMeasure = { runs: [], interactiveMs: [], units: 0, rendered: 0, territories: 0, servedBy, chromium: '' };
+
+  step('the sample map loads and is interactive (measured, not asserted)', async () => {
+    for (let i = 0; i < 3; i++) {
+      await page.reload();
+      await waitReady(page);
+      const ready = await page.evaluate(() => window.__terrane.timings.mapReady);
+      // Interactive: a hover over the middle of the country shows the tooltip.
+      const box = (await page.$('#map'))!.boundingBox();
+      const b = (await box)!;
+      await page.mouse.move(b.x + b.width * 0.45, b.y + b.height * 0.5);
+      await page.waitForSelector('#tooltip:not([hidden])', { timeout: 10_000 });
+      const interactive = await page.evaluate(() => performance.now());
+      measure.runs.push(ready);
+      measure.interactiveMs.push(interactive);
+      expect(ready).toBeGreaterThan(0);
+    }
+    const info = await page.evaluate(() => ({
+      units: window.__terrane.state.assign.size,
+      rendered: window.__terrane.renderedUnits(),
+      territories: window.__terrane.state.territories.length,
+    }));
+    Object.assign(measure, info);
+    measure.chromium = 'Chromium ' + browser.version();
+    expect(info.rendered).toBeGreaterThan(info.units * 0.9);
+    writeSection(path.resolve(frontendDir, '..', 'docs', 'benchmarks.md'), section(measure));
+    console.log(`[e2e] map load ms: ${measure.runs.map(Math.round).join(', ')}; interactive ms: ${measure.interactiveMs.map(Math.round).join(', ')}`);
+  });
+
+  step('hover shows a tooltip and a click opens the territory panel', async () => {
+    const b = (await (await page.$('#map'))!.boundingBox())!;
+    await page.mouse.move(b.x + b.width * 0.5, b.y + b.height * 0.55);
+    await page.waitForSelector('#tooltip:not([hidden])');
+    expect(await page.textContent('#tooltip')).toContain('Territory');
+    await page.mouse.click(b.x + b.width * 0.5, b.y + b.height * 0.55);
+    await page.waitForSelector('#territory-name');
+    await settle(page);
+    const name = await page.textContent('#territory-name');
+    expect(name?.length).toBeGreaterThan(0);
+    expect(await page.$$eval('#allocation-table tbody tr', (r) => r.length)).toBeGreaterThan(0);
+    await page.waitForSelector('#curve-chart canvas, #curve-chart p', { timeout: 15_000 });
+    await page.waitForSelector('#territory-accounts table, #territory-accounts p:not(:has-text("Loading"))', { timeout: 15_000 });
+    await shot(page, 'territory-panel.png');
+  });
+
+  step('an analyst branches a scenario, changes the budget and runs it; the progress bar completes and the table updates', async () => {
+    await ctx.close();
+    page = await newPage();
+    await signIn(page, users.analyst);
+    const before = await page.evaluate(() => window.__terrane.state.scenario!);
+    await openTab(page, 'scenario');
+    await page.fill('#branch-name', 'E2E budget +10%');
+    await page.click('#branch');
+    await page.waitForFunction(() => window.__terrane.state.scenario?.name === 'E2E budget +10%', null, { timeout: 30_000 });
+    await settle(page);
+    expect(await page.evaluate(() => window.__terrane.state.scenario?.status)).toBe('draft');
+    await page.waitForSelector('#budget:not([disabled])');
+    const budget = Math.round(before.budget * 1.1) || 1_000_000;
+    await page.fill('#budget', String(budget));
+    await shot(page, 'scenario-editor.png');
+    await page.click('#run-scenario');
+    await page.waitForSelector('#run-progress');
+    await page.waitForFunction(() => ['succeeded', 'failed', 'cancelled'].includes(window.__terrane.state.run?.status ?? ''), null, { timeout: 120_000 });
+    expect(await page.textContent('#run-status')).toBe('succeeded');
+    expect(await page.getAttribute('#run-progress', 'value')).toBe('100');
+    await settle(page);
+    const s = await page.evaluate(() => ({ budget: window.__terrane.state.scenario?.budget, withAllocation: window.__terrane.state.territories.filter((t) => t.allocation).length, n: window.__terrane.state.territories.length }));
+    expect(s.budget).toBe(budget);
+    expect(s.withAllocation).toBe(s.n);
+    await openTab(page, 'results');
+    const col = await page.$$eval('#results-table thead button.sort', (bs) => bs.findIndex((b) => (b as HTMLElement).dataset.key === 'allocation.money'));
+    expect(col).toBeGreaterThan(0);
+    const cells = await page.$$eval(`#results-table tbody tr td:nth-child(${col + 1})`, (tds) => tds.map((t) => t.textContent));
+    expect(cells.length).toBe(s.n);
+    expect(cells.every((c) => c && c !== '—')).toBe(true);
+    // Sorting by a column orders the rows.
+    await page.click('#results-table button[data-key="allocation.money"]');
+    await page.waitForSelector('#results-table th[aria-sort="descending"] button[data-key="allocation.money"]');
+    await page.click('#results-table button[data-key="allocation.money"]');
+    await page.waitForSelector('#results-table th[aria-sort="ascending"] button[data-key="allocation.money"]');
+    await page.waitForSelector('#frontier-chart canvas, #frontier-chart p', { timeout: 20_000 });
+    await page.selectOption('#measure-select', 'allocation');
+    await shot(page, 'results-after-run.png');
+    const legend = await page.textContent('#legend');
+    expect(legend).toContain('Allocation');
+  });
+
+  step('compare two scenarios: difference map and table', async () => {
+    await openTab(page, 'compare');
+    const other = await page.evaluate(() => {
+      const s = window.__terrane.state;
+      return String(s.scenarios.find((x) => String(x.id) !== String(s.scenario?.id))?.id);
+    });
+    await page.selectOption('#compare-with', other);
+    await page.click('#compare-run');
+    await page.waitForSelector('#compare-table');
+    await settle(page);
+    expect(await page.evaluate(() => window.__terrane.state.compare !== null)).toBe(true);
+    expect(await page.$$eval('#compare-table tbody tr', (r) => r.length)).toBeGreaterThan(0);
+    expect(await page.textContent('#legend')).toContain('Revenue change');
+    await shot(page, 'compare.png');
+    await page.click('#compare-clear');
+    await page.waitForFunction(() => window.__terrane.state.compare === null);
+  });
+
+  step('move a unit manually, see the balance, and undo', async () => {
+    await openTab(page, 'align');
+    // Pick a unit of the largest territory, click it on the map.
+    const pick = await page.evaluate(async () => {
+      const s = window.__terrane.state;
+      const by = new Map<string, string[]>();
+      for (const [u, t] of s.assign) by.set(t, [...(by.get(t) ?? []), u]);
+      const [from, units] = [...by].sort((a, b) => b[1].length - a[1].length)[0];
+      const to = [...by.keys()].find((t) => t !== from)!;
+      return { unit: units[Math.floor(units.length / 2)], from, to };
+    });
+    // Zoom to the unit so that a click lands on it.
+    const ok = await page.evaluate(async (unit) => {
+      const m = window.__terrane.map as unknown as { getSource: (id: string) => { serialize?: () => unknown }; querySourceFeatures: (s: string, o: object) => { properties: Record<string, unknown>; geometry: { coordinates: unknown } }[]; jumpTo: (o: object) => void };
+      const f = m.querySourceFeatures('units', { filter: ['==', ['get', 'id'], unit] })[0];
+      if (!f) return false;
+      const c = f.properties.centroid;
+      let center: number[] | null = Array.isArray(c) ? (c as number[]) : typeof c === 'string' ? JSON.parse(c) : null;
+      if (!center || center.length !== 2) {
+        const pts: number[][] = [];
+        const walk = (x: unknown): void => { if (Array.isArray(x) && typeof x[0] === 'number') pts.push(x as number[]); else if (Array.isArray(x)) x.forEach(walk); };
+        walk(f.geometry.coordinates);
+        center = [pts.reduce((a, p) => a + p[0], 0) / pts.length, pts.reduce((a, p) => a + p[1], 0) / pts.length];
+      }
+      m.jumpTo({ center, zoom: 8 });
+      return true;
+    }, pick.unit);
+    expect(ok).toBe(true);
+    await settle(page);
+    const b = (await (await page.$('#map'))!.boundingBox())!;
+    await page.mouse.click(b.x + b.width / 2, b.y + b.height / 2);
+    await page.waitForFunction(() => window.__terrane.state.selectedUnits.size > 0);
+    const selected = await page.evaluate(() => [...window.__terrane.state.selectedUnits]);
+    expect(selected).toHaveLength(1);
+    const unit = selected[0];
+    const from = await page.evaluate((u) => window.__terrane.state.assign.get(u), unit);
+    const to = from === pick.to ? pick.from : pick.to;
+    await page.selectOption('#move-target', to);
+    await page.click('#move-units');
+    await page.waitForFunction(([u, t]) => window.__terrane.state.assign.get(u) === t && window.__terrane.state.lastMove !== null, [unit, to]);
+    await settle(page);
+    expect(await page.evaluate(() => window.__terrane.state.lastMove?.moved)).toBe(1);
+    expect(await page.$$eval('#balance-table tbody tr', (r) => r.length)).toBeGreaterThan(1);
+    // A unit moved into a territory far away leaves it in pieces: the warning says so.
+    const warning = await page.$('#contiguity-warning');
+    if (warning) expect(await warning.textContent()).toMatch(/contiguous/i);
+    // Shift-drag box-selects several units.
+    await page.keyboard.down('Shift');
+    await page.mouse.move(b.x + b.width * 0.3, b.y + b.height * 0.3);
+    await page.mouse.down();
+    await page.mouse.move(b.x + b.width * 0.5, b.y + b.height * 0.5, { steps: 5 });
+    await page.mouse.move(b.x + b.width * 0.7, b.y + b.height * 0.7, { steps: 5 });
+    await page.mouse.up();
+    await page.keyboard.up('Shift');
+    await page.waitForFunction(() => window.__terrane.state.selectedUnits.size > 1);
+    await shot(page, 'manual-alignment.png');
+    await page.click('#clear-selection');
+    await page.click('#undo-move');
+    await page.waitForFunction(([u, t]) => window.__terrane.state.assign.get(u) === t, [unit, from]);
+    await settle(page);
+  });
+
+  step('an analyst cannot approve; a leader approves and publishes, and the audit trail records it', async () => {
+    await openTab(page, 'audit');
+    expect(await page.$('#approve')).toBeNull();
+    expect(await page.textContent('#panel')).toContain('Only leaders');
+    const id = await page.evaluate(() => String(window.__terrane.state.scenario?.id));
+    await ctx.close();
+    page = await newPage();
+    await page.goto(base + '/#s=' + encodeURIComponent(id));
+    await page.fill('#login-name', users.leader.name);
+    await page.fill('#login-password', users.leader.password);
+    await page.click('#login-submit');
+    await waitReady(page);
+    await page.selectOption('#scenario-select', id);
+    await page.waitForFunction((i) => String(window.__terrane.state.scenario?.id) === i, id);
+    await settle(page);
+    await openTab(page, 'audit');
+    await page.click('#approve');
+    await page.waitForFunction(() => window.__terrane.state.scenario?.status === 'approved');
+    await page.click('#publish');
+    await page.waitForFunction(() => window.__terrane.state.scenario?.status === 'published');
+    await openTab(page, 'territory');
+    await openTab(page, 'audit');
+    await page.waitForSelector('#audit-list ol li');
+    const audit = (await page.textContent('#audit-list')) ?? '';
+    expect(audit).toMatch(/approve/i);
+    expect(audit).toMatch(/publish/i);
+    await shot(page, 'approve-audit.png');
+  });
+
+  step('the panels are keyboard reachable', async () => {
+    await page.focus('#tab-territory');
+    await page.keyboard.press('ArrowRight');
+    await page.waitForSelector('#tab-scenario[aria-selected="true"]');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('tab-scenario');
+    await page.keyboard.press('ArrowLeft');
+    await page.waitForSelector('#tab-territory[aria-selected="true"]');
+  });
+
+  step('tablet width: the panel goes under the map', async () => {
+    await ctx.close();
+    page = await newPage(820, 1180);
+    await signIn(page, users.leader);
+    const m = (await (await page.$('#map'))!.boundingBox())!;
+    const side = (await (await page.$('#side'))!.boundingBox())!;
+    expect(side.y).toBeGreaterThanOrEqual(m.y + m.height - 1);
+    expect(await page.evaluate(() => window.__terrane.renderedTerritories())).toBeGreaterThan(1);
+    await openTab(page, 'results');
+    await shot(page, 'tablet.png');
+  });
+});
+
+describe('rep', () => {
+  step('a rep sees only their own territory', async () => {
+    await ctx.close();
+    page = await newPage();
+    await signIn(page, users.rep);
+    await shot(page, 'rep-view.png');
+    expect(await page.$$('.tab')).toHaveLength(0);
+    expect(await page.$('#scenario-form')).toBeNull();
+    const s = await page.evaluate(() => ({
+      role: window.__terrane.state.user?.role,
+      status: window.__terrane.state.scenario?.status,
+      ids: window.__terrane.state.territories.map((t) => String(t.id)),
+      assigned: new Set(window.__terrane.state.assign.values()).size,
+      scenarios: window.__terrane.state.scenarios.map((x) => x.status),
+    }));
+    expect(s.role).toBe('rep');
+    expect(s.status).toBe('published');
+    expect(s.ids).toEqual([users.rep.territory]);
+    expect(s.scenarios.length).toBeGreaterThan(0);
+    expect(s.scenarios.every((x) => x === 'published')).toBe(true);
+    await showWholeUS(page);
+    expect(await page.evaluate(() => window.__terrane.renderedTerritoryIds())).toEqual([users.rep.territory]);
+    expect(await page.textContent('#territory-name')).toBeTruthy();
+    // Another territory's detail is not found for a rep.
+    const other = await page.evaluate(async (mine) => {
+      const sc = window.__terrane.state.scenario!;
+      const r = await fetch(`/api/v1/scenarios/${sc.id}/territories/${mine === 'TX' ? 'NY' : 'TX'}`, { headers: { Authorization: 'Bearer ' + sessionStorage.getItem('terrane.token') } });
+      return r.status;
+    }, users.rep.territory);
+    expect(other).toBe(404);
+  });
+});
