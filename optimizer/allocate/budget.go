@@ -192,6 +192,14 @@ func (s *solver) budgetSolve(res []*resModel, solT []*resSol, B, guess float64, 
 		theta = math.Max(0, theta-2*math.Max(spent-B, 0)/(useLo-useHi)-1e-12*theta)
 	}
 	out.mu = b.hi
+	if theta > 0 {
+		out.mu = b.hi + theta*(b.lo-b.hi)
+	}
+	for k, rm := range res {
+		if t := solT[k]; t != nil {
+			out.lambda[k] = math.Max(0, t.price-out.mu*rm.cost)
+		}
+	}
 	out.bound = math.Max(bound, out.val)
 	return out
 }

@@ -260,7 +260,7 @@ func (s *solver) solveTotal(rm *resModel, total, guess float64, depth int) *resS
 		return sol
 	}
 	xlo, xhi, cur := x, make([]float64, n), make([]float64, n)
-	var useLo, useHi, valHi, useCur, valCur float64 = use, 0, 0, 0, 0
+	var useLo, valLo, useHi, valHi, useCur, valCur float64 = use, val, 0, 0, 0, 0
 	bound := math.Inf(1)
 	f := func(p float64) (float64, float64) {
 		var d float64
@@ -276,7 +276,7 @@ func (s *solver) solveTotal(rm *resModel, total, guess float64, depth int) *resS
 			useHi, valHi = useCur, valCur
 		} else {
 			xlo, cur = cur, xlo
-			useLo = useCur
+			useLo, valLo = useCur, valCur
 		}
 	}
 	b := &bracket{fLo: use - total}
@@ -297,8 +297,13 @@ func (s *solver) solveTotal(rm *resModel, total, guess float64, depth int) *resS
 	findPrice(s.ctx, b, f, keep, done, s.maxIter)
 	s.iters += b.evaluations
 	sol.evals += b.evaluations
+	// The price of the total: the end of the interval nearer to the root.
 	sol.price = b.hi
 	sol.phi = valHi - b.hi*useHi
+	if b.lo > 0 && b.fLo*b.lo < -b.fHi*b.hi && !math.IsInf(useLo, 0) {
+		sol.price = b.lo
+		sol.phi = valLo - b.lo*useLo
+	}
 	nc := rm.hasNonconcave()
 	switch {
 	case nc && depth == 0:

@@ -79,6 +79,10 @@ type Result struct {
 	Seconds float64 `json:"seconds"`
 }
 
+// maxCombos caps the combinations of integer totals enumerated when
+// several integer resources share the budget.
+const maxCombos = 2000
+
 type solver struct {
 	ctx     context.Context
 	m       *model
@@ -276,40 +280,110 @@ func (s *solver) integerSearch(res []*resModel, solT []*resSol, ints []int, rela
 		cache[key] = pt
 		return pt
 	}
-	best := F(H)
-	for improved := true; improved && s.ctx.Err() == nil; {
-		improved = false
-		for j := range ints {
-			for _, d := range []float64{1, -1} {
-				for {
-					next := append([]float64(nil), H...)
-					next[j] += d
-					if next[j] < lo[j] || next[j] > hiH[j] {
-						break
+	// line maximizes F along the last integer resource from H (concave
+	// there for concave curves) and returns the best point, its H and a
+	// bound over the whole line: between the best point and each
+	// neighbour F changes by at most the neighbour's bound minus the best
+	// value, and by concavity no more per step further out.
+	last := len(ints) - 1
+	line := func(H []float64) (*point, []float64, float64) {
+		H = append([]float64(nil), H...)
+		best := F(H)
+		if math.IsInf(best.value, -1) {
+			H[last] = lo[last]
+			if best = F(H); math.IsInf(best.value, -1) {
+				return best, H, math.Inf(-1) // no budget left for this line
+			}
+		}
+		for _, d := range []float64{1, -1} {
+			for {
+				next := append([]float64(nil), H...)
+				next[last] += d
+				if next[last] < lo[last] || next[last] > hiH[last] {
+					break
+				}
+				pt := F(next)
+				if !(pt.value > best.value*(1+1e-15)+1e-12) {
+					break
+				}
+				H, best = next, pt
+			}
+		}
+		cb := best.bound
+		if H[last]+1 <= hiH[last] {
+			next := append([]float64(nil), H...)
+			next[last]++
+			nb := F(next)
+			slope := math.Max(0, nb.bound-best.value)
+			cb = math.Max(cb, nb.bound+slope*(hiH[last]-H[last]-1))
+		}
+		if H[last]-1 >= lo[last] {
+			next := append([]float64(nil), H...)
+			next[last]--
+			pb := F(next)
+			slope := math.Max(0, pb.bound-best.value)
+			cb = math.Max(cb, pb.bound+slope*(H[last]-1-lo[last]))
+		}
+		return best, H, cb
+	}
+	// Enumerate the other integer resources' totals when there are few
+	// combinations (exact for concave curves); otherwise climb by
+	// coordinates and rely on the Lagrangian bound.
+	combos := 1.0
+	for j := range last {
+		combos *= hiH[j] - lo[j] + 1
+	}
+	bound := relaxed.bound
+	var best *point
+	if combos <= maxCombos {
+		lineBound := math.Inf(-1)
+		P := append([]float64(nil), lo...)
+		P[last] = H[last]
+		for {
+			pt, h, cb := line(P)
+			if best == nil || pt.value > best.value {
+				best, H = pt, h
+			}
+			lineBound = math.Max(lineBound, cb)
+			P[last] = h[last] // warm start the next line
+			j := 0
+			if s.ctx.Err() != nil {
+				break
+			}
+			for ; j < last; j++ {
+				if P[j]++; P[j] <= hiH[j] {
+					break
+				}
+				P[j] = lo[j]
+			}
+			if j == last {
+				break
+			}
+		}
+		if concave {
+			bound = math.Min(bound, lineBound)
+		}
+	} else {
+		best = F(H)
+		for improved := true; improved && s.ctx.Err() == nil; {
+			improved = false
+			for j := range ints {
+				for _, d := range []float64{1, -1} {
+					for {
+						next := append([]float64(nil), H...)
+						next[j] += d
+						if next[j] < lo[j] || next[j] > hiH[j] {
+							break
+						}
+						pt := F(next)
+						if !(pt.value > best.value*(1+1e-15)+1e-12) {
+							break
+						}
+						H, best, improved = next, pt, true
 					}
-					pt := F(next)
-					if !(pt.value > best.value*(1+1e-15)+1e-12) {
-						break
-					}
-					H, best, improved = next, pt, true
 				}
 			}
 		}
-	}
-	bound := relaxed.bound
-	if concave && len(ints) == 1 {
-		cb := best.bound
-		if H[0]+1 <= hiH[0] {
-			nb := F([]float64{H[0] + 1})
-			slope := math.Max(0, nb.bound-best.value)
-			cb = math.Max(cb, nb.bound+slope*(hiH[0]-H[0]-1))
-		}
-		if H[0]-1 >= lo[0] {
-			pb := F([]float64{H[0] - 1})
-			slope := math.Max(0, pb.bound-best.value)
-			cb = math.Max(cb, pb.bound+slope*(H[0]-1-lo[0]))
-		}
-		bound = math.Min(bound, cb)
 	}
 	out := &budgetSol{x: make([][]float64, len(res)), use: make([]float64, len(res)), lambda: make([]float64, len(res)), hiUse: make([]float64, len(res))}
 	out.mu = relaxed.mu
@@ -369,8 +443,8 @@ func (s *solver) result(p *Problem, o *outcome) *Result {
 	}
 	obj, rev := Evaluate(p, res.Allocation)
 	res.Objective, res.Revenue = obj, rev
-	for _, v := range rev {
-		res.TotalRevenue += v
+	for _, t := range p.Territories {
+		res.TotalRevenue += rev[t.ID]
 	}
 	spent := 0.0
 	for r, rm := range m.res {
