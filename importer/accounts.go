@@ -1,0 +1,380 @@
+package importer
+
+import (
+	"context"
+	"math"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/paulmach/orb"
+
+	"github.com/terrane/terrane"
+	"github.com/terrane/terrane/data/sample"
+	"github.com/terrane/terrane/geo"
+)
+
+// zipTables are the US ZIP tables embedded in data/sample: ZIP → lon/lat of
+// the Census ZCTA centroid, and ZIP → county FIPS codes (HUD crosswalk).
+type zipTables struct {
+	centroids map[string]orb.Point
+	counties  map[string][]string
+}
+
+var (
+	zipOnce sync.Once
+	zips    *zipTables
+	zipErr  error
+)
+
+// loadZIPs reads the embedded ZIP tables once.
+func loadZIPs() (*zipTables, error) {
+	zipOnce.Do(func() {
+		z := &zipTables{}
+		if z.centroids, zipErr = sample.ZIPCentroids(); zipErr != nil {
+			return
+		}
+		if z.counties, zipErr = sample.ZIPCounties(); zipErr != nil {
+			return
+		}
+		zips = z
+	})
+	return zips, zipErr
+}
+
+// locator finds the unit of a layer containing a point.
+type locator struct {
+	units []*terrane.Unit
+	ids   map[string]int
+	index *geo.Index
+}
+
+func newLocator(units []*terrane.Unit) *locator {
+	l := &locator{units: units, ids: make(map[string]int, len(units))}
+	geoms := make([]orb.Geometry, len(units))
+	for i, u := range units {
+		l.ids[u.ID] = i
+		geoms[i] = u.Geometry
+	}
+	l.index = geo.NewIndex(geoms)
+	return l
+}
+
+// locate returns the id of the unit containing p, or "".
+func (l *locator) locate(p orb.Point) string {
+	if i, ok := l.index.Locate(p); ok {
+		return l.units[i].ID
+	}
+	return ""
+}
+
+// crosswalk picks, among the counties a ZIP spans that are units of the
+// layer, the one whose centroid is nearest p (any one when p is unknown).
+func (l *locator) crosswalk(p orb.Point, havePoint bool, counties []string) (string, orb.Point) {
+	best, bestD := "", math.Inf(1)
+	var at orb.Point
+	for _, c := range counties {
+		i, ok := l.ids[c]
+		if !ok {
+			continue
+		}
+		d := 0.0
+		if havePoint {
+			d = geo.Haversine(p, l.units[i].Centroid)
+		}
+		if d < bestD {
+			best, bestD, at = c, d, l.units[i].Centroid
+		}
+	}
+	return best, at
+}
+
+// accountRow is an account being built from one or more rows.
+type accountRow struct {
+	a         *terrane.Account
+	line      int // first line of the account
+	rows      int
+	havePoint bool
+	located   string // how: "point", "postal", "crosswalk" or ""
+}
+
+// accountsPlan is a validated accounts file, ready to write.
+type accountsPlan struct {
+	accounts  []*terrane.Account
+	rows      int
+	located   int
+	unlocated int
+	byPostal  int
+	byCross   int
+	years     int
+	rowsIn    int // data rows whose account is located
+	revenue   float64
+}
+
+// dateLayouts are the date formats accepted in a date column.
+var dateLayouts = []string{"2006-01-02", "1/2/2006", "01/02/2006", "2006/01/02", "2006-01-02 15:04:05", time.RFC3339, "2006-01-02T15:04:05", "02.01.2006", "2006"}
+
+// year returns the calendar year of a date field.
+func year(s string) (int, bool) {
+	for _, l := range dateLayouts {
+		if t, err := time.Parse(l, s); err == nil {
+			return t.Year(), true
+		}
+	}
+	return 0, false
+}
+
+// postalCode normalizes a US ZIP: ZIP+4 loses its suffix, and the leading
+// zeros spreadsheets strip are put back (e.g. "2134" → "02134").
+func postalCode(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '-'); i == 5 && len(s) == 10 {
+		s = s[:5]
+	}
+	if strings.HasSuffix(s, ".0") { // written as a float by a spreadsheet
+		s = strings.TrimSuffix(s, ".0")
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return s
+		}
+	}
+	if len(s) > 0 && len(s) < 5 {
+		s = strings.Repeat("0", 5-len(s)) + s
+	}
+	return s
+}
+
+// parseAccounts reads and validates a CSV of accounts and locates each in a
+// unit of the layer.
+func parseAccounts(data []byte, opts Options, loc *locator, zipsFn func() (*zipTables, error)) (*accountsPlan, error) {
+	p := newProblems(KindAccounts, "csv", opts.MaxErrors)
+	t, err := newTable(data, opts.option("delimiter", ""), p)
+	if err != nil || t == nil {
+		return nil, firstErr(err, p.err())
+	}
+	perYear, err := opts.boolOption("per_year", true)
+	if err != nil {
+		return nil, err
+	}
+	var group []int
+	iID := -1
+	if g := opts.option("group", ""); g != "" {
+		for _, name := range strings.Split(g, ",") {
+			name = strings.TrimSpace(name)
+			if name == "" {
+				continue
+			}
+			if i := t.find(name); i >= 0 {
+				group = append(group, i)
+			} else {
+				p.add(1, "", name, "missing column (chosen in group); the columns are %s", t.list())
+			}
+		}
+		if _, ok := opts.Fields["id"]; ok {
+			return nil, terrane.Errorf(terrane.EINVALID, "options id and group exclude each other: group makes the id from its columns")
+		}
+	} else {
+		iID = t.column(opts, "id", true, "account_id", "customer_id")
+	}
+	iName := t.column(opts, "name", false, "account_name", "customer_name")
+	iSeg := t.column(opts, "segment", false)
+	iRev := t.column(opts, "revenue", false, "sales", "amount")
+	iOwner := t.column(opts, "owner", false, "account_owner")
+	iDate := t.column(opts, "date", false)
+	iLon := t.column(opts, "lon", false, "lng", "longitude")
+	iLat := t.column(opts, "lat", false, "latitude")
+	iZIP := t.column(opts, "postal_code", false, "zip", "zip_code", "zipcode", "postcode")
+	_, lonChosen := opts.Fields["lon"]
+	_, latChosen := opts.Fields["lat"]
+	if (iLon >= 0) != (iLat >= 0) && (lonChosen || latChosen) {
+		p.add(1, "", "lon/lat", "choose both a lon and a lat column, or neither")
+	}
+	if (iLon < 0 || iLat < 0) && iZIP < 0 {
+		p.add(1, "", "location", "missing columns: need lon and lat, or postal_code (choose them with lon=, lat=, postal_code=); the columns are %s", t.list())
+	}
+	if err := p.err(); err != nil {
+		return nil, err
+	}
+	var z *zipTables
+	if iZIP >= 0 {
+		if z, err = zipsFn(); err != nil {
+			return nil, err
+		}
+	}
+	byID := map[string]*accountRow{}
+	var order []*accountRow
+	years := map[int]bool{}
+	for rec := t.next(); rec != nil; rec = t.next() {
+		if t.rows%100000 == 0 {
+			opts.Progress("read rows", t.rows)
+		}
+		if p.many() {
+			break
+		}
+		var id string
+		zip := postalCode(get(rec, iZIP))
+		if group != nil {
+			parts := make([]string, len(group))
+			empty := false
+			for k, i := range group {
+				parts[k] = get(rec, i)
+				if i == iZIP {
+					parts[k] = zip
+				}
+				if parts[k] == "" {
+					p.add(t.row, "", t.header[i], "empty (a group column)")
+					empty = true
+				}
+			}
+			if empty {
+				continue
+			}
+			id = strings.Join(parts, "@")
+		} else if id = get(rec, iID); id == "" {
+			p.add(t.row, "", t.header[iID], "empty account id")
+			continue
+		}
+		rev := 0.0
+		if s := get(rec, iRev); s != "" {
+			v, ok, msg := number(s)
+			switch {
+			case !ok:
+				p.add(t.row, id, t.header[iRev], "%s %s", quote(s), msg)
+			case v < 0:
+				p.add(t.row, id, t.header[iRev], "negative revenue %s", quote(s))
+			default:
+				rev = v
+			}
+		}
+		if iDate >= 0 {
+			if s := get(rec, iDate); s != "" {
+				if y, ok := year(s); ok {
+					years[y] = true
+				} else {
+					p.add(t.row, id, t.header[iDate], "%s is not a date (use YYYY-MM-DD or M/D/YYYY)", quote(s))
+				}
+			}
+		}
+		ar, seen := byID[id]
+		if seen && group == nil {
+			p.add(t.row, id, t.header[iID], "duplicate account id %s (also line %d); to add up rows per account use the option group", quote(id), ar.line)
+			continue
+		}
+		if !seen {
+			a := &terrane.Account{ID: id, Name: get(rec, iName), Segment: get(rec, iSeg), Owner: get(rec, iOwner), PostalCode: zip, Layer: opts.Layer}
+			row := &accountRow{a: a, line: t.row}
+			if lon, lat := get(rec, iLon), get(rec, iLat); lon != "" || lat != "" {
+				x, okx, mx := number(lon)
+				y, oky, my := number(lat)
+				switch {
+				case !okx:
+					p.add(t.row, id, t.header[iLon], "longitude %s %s", quote(lon), orEmpty(mx))
+				case !oky:
+					p.add(t.row, id, t.header[iLat], "latitude %s %s", quote(lat), orEmpty(my))
+				case math.Abs(x) > 180:
+					p.add(t.row, id, t.header[iLon], "longitude %g is outside [-180, 180] (lon/lat degrees, WGS84, are expected)", x)
+				case math.Abs(y) > 90:
+					p.add(t.row, id, t.header[iLat], "latitude %g is outside [-90, 90] (lon/lat degrees, WGS84, are expected)", y)
+				default:
+					a.Location, row.havePoint = orb.Point{x, y}, true
+				}
+			} else if zip == "" {
+				p.add(t.row, id, "location", "no location: lon/lat and postal code are all empty")
+			}
+			byID[id] = row
+			order = append(order, row)
+			ar = row
+		}
+		ar.a.Revenue += rev
+		ar.rows++
+	}
+	if t.rows == 0 {
+		p.add(0, "", "", "the file has a header but no rows")
+	}
+	if err := p.err(); err != nil {
+		return nil, err
+	}
+	plan := &accountsPlan{rows: t.rows, years: len(years)}
+	for n, row := range order {
+		if n%100000 == 0 {
+			opts.Progress("locate accounts", n)
+		}
+		a := row.a
+		switch {
+		case row.havePoint:
+			a.UnitID = loc.locate(a.Location)
+			if a.UnitID == "" && a.PostalCode != "" && z != nil {
+				a.UnitID, _ = loc.crosswalk(a.Location, true, z.counties[a.PostalCode])
+			}
+		case a.PostalCode != "":
+			c, ok := z.centroids[a.PostalCode]
+			if ok {
+				a.Location = c
+				plan.byPostal++
+				if a.UnitID = loc.locate(c); a.UnitID == "" {
+					if a.UnitID, _ = loc.crosswalk(c, true, z.counties[a.PostalCode]); a.UnitID != "" {
+						plan.byCross++
+					}
+				}
+			} else if u, at := loc.crosswalk(orb.Point{}, false, z.counties[a.PostalCode]); u != "" {
+				a.UnitID, a.Location = u, at
+				plan.byPostal++
+				plan.byCross++
+			} else {
+				p.add(row.line, a.ID, t.header[iZIP], "unknown postal code %s: not in the US ZIP centroid table nor the ZIP→county crosswalk (give lon and lat for places outside the US)", quote(a.PostalCode))
+				continue
+			}
+		}
+		if a.UnitID != "" {
+			plan.located++
+			plan.rowsIn += row.rows
+		} else {
+			plan.unlocated++
+		}
+		if perYear && len(years) > 0 {
+			a.Revenue /= float64(len(years))
+		}
+		a.Revenue = math.Round(a.Revenue*100) / 100
+		plan.revenue += a.Revenue
+		plan.accounts = append(plan.accounts, a)
+	}
+	if err := p.err(); err != nil {
+		return nil, err
+	}
+	sort.Slice(plan.accounts, func(i, j int) bool { return plan.accounts[i].ID < plan.accounts[j].ID })
+	return plan, nil
+}
+
+func orEmpty(msg string) string {
+	if msg == "" {
+		return "is empty"
+	}
+	return msg
+}
+
+func importAccounts(ctx context.Context, store Store, data []byte, opts Options, res *Result) error {
+	units, err := layerUnits(ctx, store, opts.Layer)
+	if err != nil {
+		return err
+	}
+	plan, err := parseAccounts(data, opts, newLocator(units), loadZIPs)
+	if err != nil {
+		return err
+	}
+	if err := store.ReplaceAccounts(ctx, opts.Layer, plan.accounts); err != nil {
+		return err
+	}
+	res.Format, res.Rows = "csv", plan.rows
+	res.Accounts, res.Located, res.Unlocated = len(plan.accounts), plan.located, plan.unlocated
+	res.ByPostalCode, res.ByCrosswalk, res.Years = plan.byPostal, plan.byCross, plan.years
+	res.Revenue = math.Round(plan.revenue*100) / 100
+	if len(plan.accounts) > 0 {
+		res.RowsPerAccount = float64(plan.rows) / float64(len(plan.accounts))
+	}
+	if plan.rows > 0 {
+		res.LocatedRowsShare = float64(plan.rowsIn) / float64(plan.rows)
+	}
+	return nil
+}

@@ -1,0 +1,136 @@
+package importer
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/terrane/terrane"
+)
+
+// DefaultMaxErrors is the number of problems listed in an *Errors when
+// Options.MaxErrors is zero.
+const DefaultMaxErrors = 20
+
+// Problem is one thing wrong with an imported file.
+type Problem struct {
+	// Row is the line of a CSV file, 1-based, the header being line 1; 0 when
+	// the problem is not about one row.
+	Row int `json:"row,omitempty"`
+	// Feature is the 0-based index of a feature (GeoJSON, TopoJSON) or record
+	// (shapefile); nil when the problem is not about one feature.
+	Feature *int `json:"feature,omitempty"`
+	// ID is the id of the unit, account or feature concerned, when known.
+	ID string `json:"id,omitempty"`
+	// Field names the column, property or part of the file that is wrong,
+	// e.g. "revenue", "geometry", "Postal Code"; empty for the whole row or file.
+	Field string `json:"field,omitempty"`
+	// Message says what is wrong, for people.
+	Message string `json:"message"`
+}
+
+// String renders the problem, e.g. `line 12: revenue: "-3" is negative`.
+func (p Problem) String() string {
+	var b strings.Builder
+	switch {
+	case p.Row > 0:
+		fmt.Fprintf(&b, "line %d", p.Row)
+	case p.Feature != nil:
+		fmt.Fprintf(&b, "feature %d", *p.Feature)
+	}
+	if p.ID != "" {
+		if b.Len() > 0 {
+			b.WriteString(" ")
+		}
+		fmt.Fprintf(&b, "(id %s)", strconv.Quote(p.ID))
+	}
+	if b.Len() > 0 {
+		b.WriteString(": ")
+	}
+	if p.Field != "" {
+		b.WriteString(p.Field)
+		b.WriteString(": ")
+	}
+	b.WriteString(p.Message)
+	return b.String()
+}
+
+// Errors is the error of a rejected file: its problems in file order, at most
+// Options.MaxErrors of them, and how many more were found. It unwraps to a
+// *terrane.Error with code EINVALID whose message lists the problems, so
+// terrane.ErrorCode and terrane.ErrorMessage work on it.
+type Errors struct {
+	// Kind is what was imported: units, assignments, accounts or markets.
+	Kind string `json:"kind"`
+	// Format is the file format: csv, geojson, topojson or shapefile.
+	Format string `json:"format"`
+	// Problems are the problems listed.
+	Problems []Problem `json:"problems"`
+	// More is the number of further problems found but not listed.
+	More int `json:"more"`
+}
+
+// Total is the number of problems found, listed or not.
+func (e *Errors) Total() int { return len(e.Problems) + e.More }
+
+// Message renders the problems for people: a summary line, then one problem
+// per line, then "… and N more".
+func (e *Errors) Message() string {
+	var b strings.Builder
+	n := e.Total()
+	fmt.Fprintf(&b, "%s file (%s) rejected: %d problem", e.Kind, e.Format, n)
+	if n != 1 {
+		b.WriteString("s")
+	}
+	for _, p := range e.Problems {
+		b.WriteString("\n  ")
+		b.WriteString(p.String())
+	}
+	if e.More > 0 {
+		fmt.Fprintf(&b, "\n  … and %d more", e.More)
+	}
+	return b.String()
+}
+
+// Error implements the error interface with Message.
+func (e *Errors) Error() string { return "importer: " + e.Message() }
+
+// Unwrap returns the *terrane.Error (EINVALID) equivalent of e.
+func (e *Errors) Unwrap() error { return &terrane.Error{Code: terrane.EINVALID, Message: e.Message()} }
+
+// problems collects Problems up to a cap.
+type problems struct {
+	errs *Errors
+	max  int
+}
+
+func newProblems(kind, format string, max int) *problems {
+	if max <= 0 {
+		max = DefaultMaxErrors
+	}
+	return &problems{errs: &Errors{Kind: kind, Format: format}, max: max}
+}
+
+// add records a problem on CSV line row (0 = none).
+func (p *problems) add(row int, id, field, format string, args ...any) {
+	p.addProblem(Problem{Row: row, ID: id, Field: field, Message: fmt.Sprintf(format, args...)})
+}
+
+func (p *problems) addProblem(pr Problem) {
+	if len(p.errs.Problems) >= p.max {
+		p.errs.More++
+		return
+	}
+	p.errs.Problems = append(p.errs.Problems, pr)
+}
+
+// many reports whether so many problems were found that reading on is
+// pointless (the cap plus a margin for counting "more").
+func (p *problems) many() bool { return p.errs.Total() >= 100*p.max }
+
+func (p *problems) err() error {
+	if p.errs.Total() == 0 {
+		return nil
+	}
+	return p.errs
+}

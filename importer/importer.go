@@ -1,0 +1,253 @@
+package importer
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/terrane/terrane"
+)
+
+// Kinds of import.
+const (
+	KindUnits       = "units"       // a layer's geography: GeoJSON, TopoJSON or a zipped Shapefile
+	KindAssignments = "assignments" // CSV of unit → territory for a scenario
+	KindAccounts    = "accounts"    // CSV of accounts, located by lon/lat or postal code
+	KindMarkets     = "markets"     // CSV of market estimates per unit
+)
+
+// Kinds lists every kind, in the order documented.
+var Kinds = []string{KindUnits, KindAssignments, KindAccounts, KindMarkets}
+
+// Default size limits of an imported file, in bytes.
+const (
+	DefaultMaxBytes     = 200 << 20 // for the CLI
+	DefaultHTTPMaxBytes = 50 << 20  // for POST /api/v1/imports
+)
+
+// Store is what an import reads and writes: the root service interfaces.
+type Store interface {
+	terrane.GeographyService
+	terrane.ScenarioService
+	terrane.ImportService
+}
+
+// Options says what a file is and how to read it. Only Kind and Layer (or
+// Scenario, for assignments) are required.
+type Options struct {
+	// Kind is units, assignments, accounts or markets.
+	Kind string
+	// Layer is the id of the layer the file is for, e.g. "us-counties". For
+	// units it is created if it does not exist. For assignments it may be
+	// empty (the scenario's layer) but must otherwise match the scenario's.
+	Layer string
+	// Scenario is the id of the scenario assignments are for; required for
+	// assignments, ignored otherwise.
+	Scenario int64
+	// Fields holds the options of the kind: column or property names such as
+	// "id" → "GEOID" or "revenue" → "Sales", and settings such as
+	// "group" → "Customer ID,Postal Code". See docs/import.md; an unknown key
+	// is an error.
+	Fields map[string]string
+	// MaxBytes is the largest file accepted, in bytes; 0 means
+	// DefaultMaxBytes. A larger file fails with ETOOLARGE.
+	MaxBytes int64
+	// MaxErrors caps the problems listed in an *Errors; 0 means
+	// DefaultMaxErrors.
+	MaxErrors int
+	// Actor is the user recorded in the audit trail of a scenario; default
+	// "import".
+	Actor string
+	// Progress, when not nil, is called now and then with what is being
+	// done and how many rows or features are done so far.
+	Progress func(stage string, done int)
+}
+
+// Result summarizes a successful import.
+type Result struct {
+	Kind   string `json:"kind"`
+	Layer  string `json:"layer"`
+	Format string `json:"format"` // csv, geojson, topojson or shapefile
+	Bytes  int64  `json:"bytes"`  // size of the file read
+	Rows   int    `json:"rows"`   // data rows (CSV) or features read
+
+	// Units import.
+	Units      int `json:"units,omitempty"`      // units written
+	Edges      int `json:"edges,omitempty"`      // neighbour pairs written, bridges included
+	Islands    int `json:"islands,omitempty"`    // units with no neighbour by geometry
+	Bridges    int `json:"bridges,omitempty"`    // edges added to connect islands (option bridge)
+	Components int `json:"components,omitempty"` // connected parts of the layer by geometry
+
+	// Assignments import.
+	Scenario           int64 `json:"scenario,omitempty"`
+	Assigned           int   `json:"assigned,omitempty"`            // units assigned by the file
+	Territories        int   `json:"territories,omitempty"`         // territories of the scenario after the import
+	TerritoriesCreated int   `json:"territories_created,omitempty"` // territories the file created
+	Unassigned         int   `json:"unassigned,omitempty"`          // units of the layer left without a territory
+
+	// Accounts import.
+	Accounts         int     `json:"accounts,omitempty"`           // accounts written
+	Located          int     `json:"located,omitempty"`            // accounts in a unit of the layer
+	Unlocated        int     `json:"unlocated,omitempty"`          // accounts outside every unit (stored with no unit)
+	ByPostalCode     int     `json:"by_postal_code,omitempty"`     // accounts placed by their postal code
+	ByCrosswalk      int     `json:"by_crosswalk,omitempty"`       // of those, placed by the ZIP→county crosswalk
+	Years            int     `json:"years,omitempty"`              // distinct years in the date column
+	Revenue          float64 `json:"revenue,omitempty"`            // total revenue written, dollars per year
+	RowsPerAccount   float64 `json:"rows_per_account,omitempty"`   // rows aggregated into one account, on average
+	LocatedRowsShare float64 `json:"located_rows_share,omitempty"` // fraction of data rows whose account is located, in [0,1]
+
+	// Markets import.
+	Estimates int `json:"estimates,omitempty"` // market estimates written
+}
+
+// Import reads a file of opts.Kind from r, validates it completely, and
+// writes it to store in one transaction. A bad file gives an *Errors (which
+// is an EINVALID *terrane.Error); a file over opts.MaxBytes gives ETOOLARGE;
+// other option problems give EINVALID; an unknown layer or scenario gives
+// ENOTFOUND. On any error nothing stored changes.
+func Import(ctx context.Context, store Store, r io.Reader, opts Options) (*Result, error) {
+	if err := checkOptions(&opts); err != nil {
+		return nil, err
+	}
+	data, err := readLimited(r, opts.MaxBytes)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Kind: opts.Kind, Layer: opts.Layer, Bytes: int64(len(data))}
+	switch opts.Kind {
+	case KindUnits:
+		err = importUnits(ctx, store, data, opts, res)
+	case KindAssignments:
+		err = importAssignments(ctx, store, data, opts, res)
+	case KindAccounts:
+		err = importAccounts(ctx, store, data, opts, res)
+	case KindMarkets:
+		err = importMarkets(ctx, store, data, opts, res)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// allowed lists the option keys (Options.Fields) of each kind.
+var allowed = map[string][]string{
+	KindUnits:       {"id", "name", "region", "object", "layer_name", "description", "contiguity", "bridge", "tolerance"},
+	KindAssignments: {"unit_id", "territory_id", "territory_name", "mode", "delimiter"},
+	KindAccounts:    {"id", "group", "name", "segment", "revenue", "lon", "lat", "postal_code", "owner", "date", "per_year", "delimiter"},
+	KindMarkets:     {"unit_id", "market", "revenue", "share", "saturation", "floor", "low", "high", "delimiter"},
+}
+
+// checkOptions validates opts and fills defaults.
+func checkOptions(o *Options) error {
+	keys, ok := allowed[o.Kind]
+	if !ok {
+		return terrane.Errorf(terrane.EINVALID, "kind %q: must be one of %s", o.Kind, strings.Join(Kinds, ", "))
+	}
+	if o.Layer == "" && !(o.Kind == KindAssignments && o.Scenario != 0) {
+		return terrane.Errorf(terrane.EINVALID, "layer is required")
+	}
+	if o.Layer != "" {
+		l := terrane.Layer{ID: o.Layer, Name: o.Layer}
+		if err := l.Validate(); err != nil {
+			return err
+		}
+	}
+	if o.Kind == KindAssignments && o.Scenario <= 0 {
+		return terrane.Errorf(terrane.EINVALID, "scenario is required for an assignments import")
+	}
+	var unknown []string
+	for k := range o.Fields {
+		if !contains(keys, k) {
+			unknown = append(unknown, strconv.Quote(k))
+		}
+	}
+	if len(unknown) > 0 {
+		sort.Strings(unknown)
+		return terrane.Errorf(terrane.EINVALID, "unknown option %s for kind %s; the options are %s", strings.Join(unknown, ", "), o.Kind, strings.Join(keys, ", "))
+	}
+	if o.MaxBytes <= 0 {
+		o.MaxBytes = DefaultMaxBytes
+	}
+	if o.MaxErrors <= 0 {
+		o.MaxErrors = DefaultMaxErrors
+	}
+	if o.Actor == "" {
+		o.Actor = "import"
+	}
+	if o.Progress == nil {
+		o.Progress = func(string, int) {}
+	}
+	return nil
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// TooLarge is the error of a file over the limit of max bytes.
+func TooLarge(max int64) error {
+	return terrane.Errorf(terrane.ETOOLARGE, "file is larger than the limit of %s", humanBytes(max))
+}
+
+func humanBytes(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+// readLimited reads all of r, failing with ETOOLARGE past max bytes.
+func readLimited(r io.Reader, max int64) ([]byte, error) {
+	var buf bytes.Buffer
+	n, err := io.Copy(&buf, io.LimitReader(r, max+1))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return nil, TooLarge(max)
+		}
+		return nil, terrane.Errorf(terrane.EINVALID, "cannot read the file: %v", err)
+	}
+	if n > max {
+		return nil, TooLarge(max)
+	}
+	if n == 0 {
+		return nil, terrane.Errorf(terrane.EINVALID, "the file is empty")
+	}
+	return buf.Bytes(), nil
+}
+
+// option returns the value of option key, or def.
+func (o Options) option(key, def string) string {
+	if v, ok := o.Fields[key]; ok && strings.TrimSpace(v) != "" {
+		return strings.TrimSpace(v)
+	}
+	return def
+}
+
+// boolOption parses a true/false option.
+func (o Options) boolOption(key string, def bool) (bool, error) {
+	v := o.option(key, "")
+	if v == "" {
+		return def, nil
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return false, terrane.Errorf(terrane.EINVALID, "option %s: %q is not true or false", key, v)
+	}
+	return b, nil
+}

@@ -1,0 +1,145 @@
+package importer
+
+import (
+	"context"
+	"math"
+
+	"github.com/terrane/terrane"
+)
+
+// Defaults of a market estimate's shares when the file leaves them out.
+const (
+	// DefaultSaturationFactor: saturation = this × share, at least
+	// DefaultMinSaturation and at most 1.
+	DefaultSaturationFactor = 2.0
+	// DefaultMinSaturation is the least default saturation share.
+	DefaultMinSaturation = 0.05
+	// DefaultFloorFraction: floor = this × share (share kept with no effort).
+	DefaultFloorFraction = 0.5
+)
+
+// parseMarkets reads and validates a CSV of market estimates per unit.
+func parseMarkets(data []byte, opts Options, unitIDs map[string]bool) ([]*terrane.MarketEstimate, int, error) {
+	p := newProblems(KindMarkets, "csv", opts.MaxErrors)
+	t, err := newTable(data, opts.option("delimiter", ""), p)
+	if err != nil || t == nil {
+		return nil, 0, firstErr(err, p.err())
+	}
+	iUnit := t.column(opts, "unit_id", true, "unit", "zip", "fips", "geoid")
+	keys := []string{"market", "revenue", "share", "saturation", "floor", "low", "high"}
+	cols := map[string]int{}
+	for _, key := range keys {
+		cols[key] = t.column(opts, key, key == "market")
+	}
+	if err := p.err(); err != nil {
+		return nil, 0, err
+	}
+	var out []*terrane.MarketEstimate
+	lineOf := map[string]int{}
+	for rec := t.next(); rec != nil; rec = t.next() {
+		if t.rows%100000 == 0 {
+			opts.Progress("read rows", t.rows)
+		}
+		if p.many() {
+			break
+		}
+		unit := get(rec, iUnit)
+		switch {
+		case unit == "":
+			p.add(t.row, "", t.header[iUnit], "empty unit id")
+			continue
+		case !unitIDs[unit]:
+			p.add(t.row, unit, t.header[iUnit], "unknown unit %s: not in layer %s", quote(unit), opts.Layer)
+			continue
+		case lineOf[unit] != 0:
+			p.add(t.row, unit, t.header[iUnit], "unit %s appears twice (also line %d)", quote(unit), lineOf[unit])
+			continue
+		}
+		lineOf[unit] = t.row
+		v := map[string]float64{}
+		has := map[string]bool{}
+		bad := false
+		for _, key := range keys {
+			i := cols[key]
+			s := get(rec, i)
+			if s == "" {
+				continue
+			}
+			x, ok, msg := number(s)
+			switch {
+			case !ok:
+				p.add(t.row, unit, t.header[i], "%s %s", quote(s), msg)
+				bad = true
+			case x < 0:
+				p.add(t.row, unit, t.header[i], "negative %s %s", key, quote(s))
+				bad = true
+			default:
+				v[key], has[key] = x, true
+			}
+		}
+		if bad {
+			continue
+		}
+		if !has["market"] {
+			p.add(t.row, unit, t.header[cols["market"]], "empty market size")
+			continue
+		}
+		m := &terrane.MarketEstimate{Layer: opts.Layer, UnitID: unit, Market: v["market"], Revenue: v["revenue"], Share: v["share"],
+			Saturation: v["saturation"], Floor: v["floor"], Low: v["low"], High: v["high"]}
+		switch {
+		case !has["share"] && has["revenue"]:
+			if m.Market == 0 && m.Revenue > 0 {
+				p.add(t.row, unit, t.header[cols["market"]], "market is 0 but revenue is %g", m.Revenue)
+				continue
+			}
+			if m.Market > 0 {
+				m.Share = m.Revenue / m.Market
+			}
+		case has["share"] && !has["revenue"]:
+			m.Revenue = m.Share * m.Market
+		}
+		if !has["saturation"] {
+			m.Saturation = math.Min(1, math.Max(DefaultMinSaturation, DefaultSaturationFactor*m.Share))
+		}
+		if !has["floor"] {
+			m.Floor = DefaultFloorFraction * m.Share
+		}
+		if has["low"] && !has["high"] {
+			m.High = m.Market
+		} else if has["high"] && !has["low"] {
+			m.Low = m.Market
+		}
+		if err := m.Validate(); err != nil {
+			p.add(t.row, unit, "", "%s", terrane.ErrorMessage(err))
+			continue
+		}
+		out = append(out, m)
+	}
+	if t.rows == 0 {
+		p.add(0, "", "", "the file has a header but no rows")
+	}
+	if err := p.err(); err != nil {
+		return nil, 0, err
+	}
+	return out, t.rows, nil
+}
+
+func importMarkets(ctx context.Context, store Store, data []byte, opts Options, res *Result) error {
+	units, err := layerUnits(ctx, store, opts.Layer)
+	if err != nil {
+		return err
+	}
+	ids := make(map[string]bool, len(units))
+	for _, u := range units {
+		ids[u.ID] = true
+	}
+	est, rows, err := parseMarkets(data, opts, ids)
+	if err != nil {
+		return err
+	}
+	if err := store.UpsertMarketEstimates(ctx, est); err != nil {
+		return err
+	}
+	res.Format, res.Rows, res.Estimates = "csv", rows, len(est)
+	return nil
+}

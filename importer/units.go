@@ -1,0 +1,259 @@
+package importer
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/paulmach/orb"
+
+	"github.com/terrane/terrane"
+	"github.com/terrane/terrane/geo"
+)
+
+// detectFormat tells a units file's format by its content: a ZIP archive is a
+// Shapefile; JSON whose top-level "type" is "Topology" is TopoJSON; other JSON
+// is GeoJSON.
+func detectFormat(data []byte) string {
+	if bytes.HasPrefix(data, []byte("PK\x03\x04")) || bytes.HasPrefix(data, []byte("PK\x05\x06")) {
+		return "shapefile"
+	}
+	trimmed := bytes.TrimLeft(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")), " \t\r\n")
+	if len(trimmed) == 0 || trimmed[0] != '{' {
+		return "unknown"
+	}
+	// Look for the top-level "type" member without decoding the whole file.
+	dec := json.NewDecoder(bytes.NewReader(trimmed))
+	if _, err := dec.Token(); err != nil {
+		return "geojson"
+	}
+	for dec.More() {
+		key, err := dec.Token()
+		if err != nil {
+			break
+		}
+		if key == "type" {
+			var t string
+			if dec.Decode(&t) == nil && t == "Topology" {
+				return "topojson"
+			}
+			break
+		}
+		var skip json.RawMessage
+		if dec.Decode(&skip) != nil {
+			break
+		}
+	}
+	return "geojson"
+}
+
+// unitsPlan is a validated units file, ready to write.
+type unitsPlan struct {
+	layer  terrane.Layer
+	units  []*terrane.Unit
+	edges  [][2]string
+	graph  geo.Graph
+	format string
+}
+
+// parseUnits reads and validates a units file without touching a store.
+func parseUnits(data []byte, opts Options) (*unitsPlan, error) {
+	format := detectFormat(data)
+	p := newProblems(KindUnits, format, opts.MaxErrors)
+	ro := geo.ReadOptions{IDProperty: opts.option("id", ""), Object: opts.option("object", ""), MaxErrors: opts.MaxErrors, MaxBytes: 4 * opts.MaxBytes}
+	var fs []geo.Feature
+	var err error
+	switch format {
+	case "shapefile":
+		if ro.IDProperty == "" {
+			return nil, terrane.Errorf(terrane.EINVALID, "a shapefile has no feature ids: choose the dBASE field holding them with the option id=FIELD")
+		}
+		fs, err = geo.ReadShapefile(data, ro)
+	case "topojson":
+		fs, err = geo.ReadTopoJSON(data, ro)
+	case "geojson":
+		fs, err = geo.ReadGeoJSON(data, ro)
+	default:
+		p.add(0, "", "", "not a GeoJSON, TopoJSON or zipped Shapefile (.zip with .shp, .dbf and .prj)")
+		return nil, p.err()
+	}
+	if err != nil {
+		var ie *geo.ImportErrors
+		if errors.As(err, &ie) {
+			for _, e := range ie.Errors {
+				pr := Problem{ID: e.ID, Field: e.Field, Message: e.Message}
+				if e.Feature >= 0 {
+					f := e.Feature
+					pr.Feature = &f
+				}
+				p.addProblem(pr)
+			}
+			p.errs.More += ie.More
+			return nil, p.err()
+		}
+		return nil, err
+	}
+	opts.Progress("read features", len(fs))
+	if len(fs) == 0 {
+		p.add(0, "", "", "the file has no features")
+		return nil, p.err()
+	}
+	contiguity := geo.Rook
+	switch c := strings.ToLower(opts.option("contiguity", "rook")); c {
+	case "rook":
+	case "queen":
+		contiguity = geo.Queen
+	default:
+		return nil, terrane.Errorf(terrane.EINVALID, "option contiguity: %q must be rook or queen", c)
+	}
+	bridge, err := opts.boolOption("bridge", false)
+	if err != nil {
+		return nil, err
+	}
+	var tolerance float64
+	if v := opts.option("tolerance", ""); v != "" {
+		t, ok, _ := number(v)
+		if !ok || t < 0 || t > 1 {
+			return nil, terrane.Errorf(terrane.EINVALID, "option tolerance: %q must be a number of degrees in [0, 1]", v)
+		}
+		tolerance = t
+	}
+	nameKey, regionKey := opts.option("name", ""), opts.option("region", "")
+	idKey := opts.option("id", "")
+	// Explicit name and region properties must exist in some feature.
+	for key, prop := range map[string]string{"name": nameKey, "region": regionKey} {
+		if prop == "" {
+			continue
+		}
+		found := false
+		for _, f := range fs {
+			if _, ok := f.Properties[prop]; ok {
+				found = true
+				break
+			}
+		}
+		if !found {
+			p.add(0, "", prop, "no feature has the property chosen for %s", key)
+		}
+	}
+	if nameKey == "" {
+		nameKey = "name"
+	}
+	units := make([]*terrane.Unit, len(fs))
+	geoms := make([]orb.Geometry, len(fs))
+	for i, f := range fs {
+		u := &terrane.Unit{Layer: opts.Layer, ID: f.ID, Geometry: f.Geometry, Name: text(f.Properties[nameKey])}
+		if regionKey != "" {
+			u.Region = text(f.Properties[regionKey])
+		}
+		for k, v := range f.Properties {
+			if k == idKey || k == nameKey || k == regionKey {
+				continue
+			}
+			if x, ok := numeric(v); ok {
+				if u.Attributes == nil {
+					u.Attributes = map[string]float64{}
+				}
+				u.Attributes[k] = x
+			}
+		}
+		c, ok := geo.Centroid(f.Geometry)
+		if !ok {
+			fi := i
+			p.addProblem(Problem{Feature: &fi, ID: f.ID, Field: "geometry", Message: "has no centroid (empty or degenerate)"})
+		}
+		u.Centroid = c
+		units[i], geoms[i] = u, f.Geometry
+	}
+	if err := p.err(); err != nil {
+		return nil, err
+	}
+	g := geo.Adjacency(geoms, geo.AdjacencyOptions{Contiguity: contiguity, Tolerance: tolerance, Bridge: bridge})
+	var edges [][2]string
+	for i, nb := range g.Neighbors {
+		for _, j := range nb {
+			if i < j {
+				edges = append(edges, [2]string{units[i].ID, units[j].ID})
+			}
+		}
+	}
+	sort.Slice(units, func(i, j int) bool { return units[i].ID < units[j].ID })
+	opts.Progress("adjacency", len(edges))
+	return &unitsPlan{layer: terrane.Layer{ID: opts.Layer, Name: opts.option("layer_name", ""), Description: opts.option("description", "")}, units: units, edges: edges, graph: g, format: format}, nil
+}
+
+// text renders a property as a unit's name or region.
+func text(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return strings.TrimSpace(v)
+	case float64:
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	case json.Number:
+		return string(v)
+	case bool:
+		return strconv.FormatBool(v)
+	}
+	return ""
+}
+
+// numeric reports a property's value as a finite number, if it is one.
+func numeric(v any) (float64, bool) {
+	var x float64
+	switch v := v.(type) {
+	case float64:
+		x = v
+	case int:
+		x = float64(v)
+	case int64:
+		x = float64(v)
+	case json.Number:
+		f, err := v.Float64()
+		if err != nil {
+			return 0, false
+		}
+		x = f
+	default:
+		return 0, false
+	}
+	return x, !math.IsNaN(x) && !math.IsInf(x, 0)
+}
+
+func importUnits(ctx context.Context, store Store, data []byte, opts Options, res *Result) error {
+	plan, err := parseUnits(data, opts)
+	if err != nil {
+		return err
+	}
+	// Keep the name and description of an existing layer unless given.
+	if old, err := store.FindLayerByID(ctx, opts.Layer); err == nil {
+		if plan.layer.Name == "" {
+			plan.layer.Name = old.Name
+		}
+		if _, ok := opts.Fields["description"]; !ok {
+			plan.layer.Description = old.Description
+		}
+	} else if terrane.ErrorCode(err) != terrane.ENOTFOUND {
+		return err
+	}
+	if plan.layer.Name == "" {
+		plan.layer.Name = opts.Layer
+	}
+	if err := store.ReplaceLayer(ctx, &plan.layer, plan.units, plan.edges); err != nil {
+		return err
+	}
+	res.Format = plan.format
+	res.Rows = len(plan.units)
+	res.Units = len(plan.units)
+	res.Edges = len(plan.edges)
+	res.Islands = len(plan.graph.Islands)
+	res.Bridges = len(plan.graph.Bridges)
+	res.Components = len(plan.graph.Components)
+	return nil
+}
