@@ -73,7 +73,11 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	host, _ := os.Hostname()
-	worker := &plan.Worker{Services: store, Name: fmt.Sprintf("%s-%d", host, os.Getpid()), Logger: logger}
+	stale, err := time.ParseDuration(envOr(env, "TERRANE_RUN_STALE", "30s"))
+	if err != nil || stale <= 0 {
+		return fmt.Errorf("%w: TERRANE_RUN_STALE must be a positive duration such as 30s", errUsage)
+	}
+	worker := &plan.Worker{Services: store, Name: fmt.Sprintf("%s-%d", host, os.Getpid()), Logger: logger, Stale: stale}
 	workerCtx, stopWorker := context.WithCancel(ctx)
 	workerDone := make(chan struct{})
 	go func() { worker.Run(workerCtx); close(workerDone) }()
