@@ -853,7 +853,11 @@ func (s *dsearch) localSide(t *tree, in []bool, v int) bool {
 // recombination, accepting sideways recombinations to cross plateaus, with
 // restarts from the best answer; it returns the best answer found, compared
 // on (violation, objective).
-func solveDistrict(p *problem, r *runner) (terr, centers []int) {
+//
+// For the distance objective the Lagrangian p-median bound (Beasley 1993)
+// is a valid lower bound too: it relaxes balance, contiguity, locks and the
+// disruption limit.
+func solveDistrict(p *problem, r *runner) (terr, centers []int, lb float64) {
 	s := newDSearch(p)
 	hasCurrent := !slices.Contains(p.current, -1) && (!math.IsInf(p.moveCap, 1) || slices.Contains(p.locked, true))
 	var start []int
@@ -864,6 +868,14 @@ func solveDistrict(p *problem, r *runner) (terr, centers []int) {
 	}
 	s.install(start)
 	s.flips(r)
+	lb = math.NaN()
+	if !p.cut && p.mat != nil {
+		init := make([]float64, p.n)
+		for j, t := range s.terr {
+			init[j] = p.d(j, s.cen[t])
+		}
+		lb = lagrangeBound(p, r, s.obj, init, 0.08)
+	}
 	bv, bo := s.total()
 	best := slices.Clone(s.terr)
 	rv, ro := bv, bo // best of the current restart
@@ -913,7 +925,7 @@ func solveDistrict(p *problem, r *runner) (terr, centers []int) {
 	if !p.cut {
 		centers = slices.Clone(s.cen)
 	}
-	return best, centers
+	return best, centers, lb
 }
 
 // fromCurrentOrTree gives a restart point: a fresh tree partition, or nil

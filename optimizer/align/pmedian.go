@@ -95,7 +95,10 @@ func (s *pmed) greedy(r *runner, alpha float64) {
 			row := p.row(i)
 			c := 0.0
 			for j, d := range row {
-				c += p.weight[j] * math.Min(d, best[j])
+				if b := best[j]; b < d {
+					d = b
+				}
+				c += p.weight[j] * d
 			}
 			vals[i] = c
 			lo, hi = math.Min(lo, c), math.Max(hi, c)
@@ -163,12 +166,18 @@ func (s *pmed) localSearch(r *runner) {
 			}
 			gain := 0.0
 			row := p.row(f)
+			d1, d2, c1, wt, loss := s.d1, s.d2, s.c1, p.weight, s.loss
+			row = row[:len(d1)]
+			d2, c1, wt = d2[:len(d1)], c1[:len(d1)], wt[:len(d1)]
 			for j, dj := range row {
-				w := p.weight[j]
-				if dj < s.d1[j] {
-					gain += w * (s.d1[j] - dj)
+				if a := d1[j]; dj < a {
+					gain += wt[j] * (a - dj)
 				} else {
-					s.loss[s.c1[j]] += w * (math.Min(dj, s.d2[j]) - s.d1[j])
+					m := d2[j]
+					if dj < m {
+						m = dj
+					}
+					loss[c1[j]] += wt[j] * (m - a)
 				}
 			}
 			for _, m := range s.med {
@@ -222,8 +231,11 @@ func solvePMedian(p *problem, r *runner) (terr, centers []int, lb float64) {
 	}
 	proven := func() bool { return !math.IsNaN(lb) && bestCost-lb <= 1e-9*math.Max(1, bestCost) }
 	kmax := min(p.k, 10, p.n-p.k)
+	if p.n <= 1500 && p.n > 1 {
+		p.buildNear(p.n)
+	}
 	stall, kk := 0, 1
-	maxStall := 100 + 20*p.k
+	maxStall := 300 + 20*p.k
 	work := slices.Clone(best)
 	for kmax > 0 && !proven() && !r.stop() && stall < maxStall {
 		r.iters++
@@ -232,6 +244,11 @@ func solvePMedian(p *problem, r *runner) (terr, centers []int, lb float64) {
 		for range kk {
 			out := s.med[r.rng.IntN(p.k)]
 			in := r.rng.IntN(p.n)
+			if p.near != nil && r.rng.IntN(2) == 0 {
+				// a local move: one of the units closest to the median
+				nr := p.near[out]
+				in = int(nr[1+r.rng.IntN(min(len(nr)-1, 2*p.n/p.k+1))])
+			}
 			for s.isMed[in] {
 				in = r.rng.IntN(p.n)
 			}

@@ -69,7 +69,7 @@ func Solve(ctx context.Context, in *Instance, settings *Settings) (*Result, erro
 	case !p.cut && !p.contig:
 		terr, centers, lb = solveCapacitated(p, r)
 	default:
-		terr, centers = solveDistrict(p, r)
+		terr, centers, lb = solveDistrict(p, r)
 	}
 	if terr == nil {
 		return nil, errors.Join(ErrNoSolution, ctx.Err())
