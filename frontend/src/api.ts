@@ -94,6 +94,6 @@ export const api = {
   run: (id: ID) => request<Run>('GET', `/runs/${enc(String(id))}`),
   cancelRun: (id: ID) => request<Run>('DELETE', `/runs/${enc(String(id))}`),
   accounts: (scenario: ID, territory?: ID) =>
-    request<{ accounts: Account[] }>('GET', `/accounts?scenario=${enc(String(scenario))}${territory !== undefined ? '&territory=' + enc(String(territory)) : ''}&limit=20000`),
+    request<{ accounts: Account[] }>('GET', `/accounts?scenario=${enc(String(scenario))}${territory !== undefined ? '&territory=' + enc(String(territory)) : ''}&limit=10000`),
   exportURL: (id: ID, file: string) => `/api/v1/scenarios/${enc(String(id))}/exports/${file}`,
 };

@@ -52,9 +52,19 @@ export function ratio(v: number | null | undefined): string {
 
 /** byResource formats a resource amount in its unit ("$" for dollars, otherwise the unit name). */
 export function amount(v: number | null | undefined, unit: string, signed = false): string {
-  if (unit === 'dollars' || unit === '$' || unit === 'USD') return money(v, signed);
+  if (isMoney(unit)) return money(v, signed);
   const n = count(v, signed);
-  return n === dash ? n : `${n} ${unit}`;
+  return n === dash ? n : `${n} ${shortUnit(unit)}`;
+}
+
+/** isMoney tells whether a resource unit is dollars ("dollars", "dollars per year", "$", "USD"). */
+export function isMoney(unit: string | undefined): boolean {
+  return !!unit && /^(\$|usd|dollars?)(\b|$)/i.test(unit.trim());
+}
+
+/** shortUnit drops the period from a unit: "manager hours per year" → "manager hours". */
+export function shortUnit(unit: string): string {
+  return unit.replace(/\s+per\s+(year|period|month|quarter)$/i, '');
 }
 
 /** csvCell quotes a value for CSV (RFC 4180). */

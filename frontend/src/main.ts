@@ -10,7 +10,7 @@ import {
 } from './state';
 import { money, percent, ratio, amount } from './format';
 import { renderPanel, type Ctx } from './panels';
-import type { User, Scenario } from './types';
+import type { User, Scenario, TerritoriesResponse, ID } from './types';
 
 const store = new Store<AppState>(initialState());
 let tmap: TerritoryMap | null = null;
@@ -139,11 +139,22 @@ async function startApp(user: User): Promise<void> {
   });
   try {
     const layer = 'us-counties';
-    const [units, regions, scen] = await busy(Promise.all([
-      api.units(layer),
-      api.regions(layer).catch(() => null),
-      api.scenarios(),
-      tmap.ready(),
+    hook.timings.start = performance.now();
+    // The scenario's figures load while the units do.
+    const scenP = api.scenarios();
+    const pickP = scenP.then((scen) => {
+      const scenarios = scen.scenarios ?? [];
+      const want = new URLSearchParams(location.hash.slice(1)).get('s');
+      const pick = scenarios.find((s) => key(s.id) === want) ?? scenarios.find((s) => s.status === 'published') ?? scenarios[0] ?? null;
+      return { scenarios, pick, data: pick ? fetchScenario(pick) : null };
+    });
+    // Everything the first frame needs arrives before any of it is drawn: one
+    // tiling pass and few frames (software WebGL draws slowly).
+    const [units, picked, data] = await busy(Promise.all([
+      api.units(layer).then((u) => ((hook.timings.unitsFetched = performance.now()), u)),
+      pickP,
+      pickP.then((p) => p.data),
+      tmap.ready().then(() => (hook.timings.styleLoaded = performance.now())),
     ]));
     unitsFC = units;
     unitName = new Map();
@@ -154,23 +165,25 @@ async function startApp(user: User): Promise<void> {
       unitProps.set(id, f.properties ?? {});
     }
     tmap.setUnits(units);
-    if (regions) tmap.setRegions(regions);
-    const scenarios = scen.scenarios ?? [];
-    store.set({ scenarios });
-    const want = new URLSearchParams(location.hash.slice(1)).get('s');
-    const pick = scenarios.find((s) => key(s.id) === want) ?? scenarios.find((s) => s.status === 'published') ?? scenarios[0] ?? null;
-    if (pick) await loadScenario(pick);
+    hook.timings.unitsSet = performance.now();
+    tmap.map.once('sourcedata', () => (hook.timings.firstSourceData = performance.now()));
+    tmap.map.once('render', () => (hook.timings.firstRender = performance.now()));
+    tmap.map.on('render', () => (hook.timings.renders = (hook.timings.renders ?? 0) + 1));
+    store.set({ scenarios: picked.scenarios });
+    if (picked.pick && data) await applyScenario(picked.pick, data);
     else {
       paint();
       markReady();
     }
+    // Basemap outlines and account points come after the first draw.
+    api.regions(layer).then((r) => tmap?.setRegions(r)).catch(() => {});
   } catch (e) {
     showError(e);
   }
 }
 
-function markReady(): void {
-  tmap?.idle().then(() => {
+function markReady(): Promise<void> {
+  return (tmap?.idle() ?? Promise.resolve()).then(() => {
     if (!hook.ready) {
       hook.timings.mapReady = performance.now();
       hook.ready = true;
@@ -247,14 +260,23 @@ async function logout(): Promise<void> {
 
 // ---------- data loading ----------
 
+type ScenarioData = [TerritoriesResponse, { assignments: Record<string, ID> }, GeoJSON.FeatureCollection | null];
+
+function fetchScenario(sc: Scenario): Promise<ScenarioData> {
+  return Promise.all([
+    api.territories(sc.id),
+    api.assignments(sc.id),
+    api.territoriesGeoJSON(sc.id).catch(() => null),
+  ]);
+}
+
 async function loadScenario(sc: Scenario): Promise<void> {
+  await applyScenario(sc, await busy(fetchScenario(sc)));
+}
+
+async function applyScenario(sc: Scenario, [ts, asg, tgeo]: ScenarioData): Promise<void> {
   const id = sc.id;
   history.replaceState(null, '', '#s=' + encodeURIComponent(String(id)));
-  const [ts, asg, tgeo] = await busy(Promise.all([
-    api.territories(id),
-    api.assignments(id),
-    api.territoriesGeoJSON(id).catch(() => null),
-  ]));
   const assign = new Map<string, string>();
   for (const [u, t] of Object.entries(asg.assignments ?? {})) assign.set(u, String(t));
   const territories = ts.territories ?? [];
@@ -281,7 +303,8 @@ async function loadScenario(sc: Scenario): Promise<void> {
   if (user?.role === 'rep' && unitsFC) {
     tmap?.fitTo(bboxOf(unitsFC.features.filter((f) => assign.has(String(f.properties?.id ?? f.id)))));
   }
-  markReady();
+  hook.timings.scenarioLoaded = performance.now();
+  await markReady();
   loadAccounts(id);
 }
 
@@ -334,6 +357,7 @@ async function refreshScenarios(select?: Scenario): Promise<void> {
 function paint(): void {
   const s = store.get();
   if (!tmap) return;
+  const t0 = performance.now();
   const m = measureByKey(s.measure);
   if (s.compare) {
     // Difference map: territories by revenue delta, moved units outlined.
@@ -359,6 +383,7 @@ function paint(): void {
     tmap.setMoved(new Set());
   }
   renderLegend();
+  hook.timings.paintMs = performance.now() - t0;
 }
 
 function fmtMeasure(v: number): string {

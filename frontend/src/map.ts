@@ -20,9 +20,9 @@ const empty: GeoJSON.FeatureCollection = { type: 'FeatureCollection', features: 
 export const blankStyle: StyleSpecification = {
   version: 8,
   sources: {
-    units: { type: 'geojson', data: empty, promoteId: 'id' },
-    regions: { type: 'geojson', data: empty },
-    territories: { type: 'geojson', data: empty, promoteId: 'id' },
+    units: { type: 'geojson', data: empty, promoteId: 'id', maxzoom: 10, tolerance: 0.5, buffer: 64 },
+    regions: { type: 'geojson', data: empty, maxzoom: 8, tolerance: 0.6 },
+    territories: { type: 'geojson', data: empty, promoteId: 'id', maxzoom: 10, tolerance: 0.5, buffer: 64 },
     accounts: { type: 'geojson', data: empty },
   },
   layers: [
@@ -32,7 +32,6 @@ export const blankStyle: StyleSpecification = {
       paint: {
         'fill-color': ['coalesce', ['feature-state', 'c'], '#f4f4f4'],
         'fill-opacity': ['case', ['boolean', ['feature-state', 'hidden'], false], 0, 0.92],
-        'fill-antialias': false,
       },
     },
     {

@@ -3,7 +3,7 @@
 import { api, ApiError } from './api';
 import { h, clear, download } from './dom';
 import { lineChart } from './chart';
-import { money, percent, ratio, amount, count, csv, dateTime } from './format';
+import { money, percent, ratio, amount, count, csv, dateTime, isMoney, shortUnit } from './format';
 import {
   sortBy, nextSort, planMoves, movesBody, UndoStack, applyMoves, balance, spread, canPlan, canApprove, key,
   resourceNames, runDone, type AppState, type Store, type Move,
@@ -106,7 +106,7 @@ function territoryPanel(ctx: Ctx, s: AppState): void {
         h('td.num', amount(t.current?.[r], unitOf(s, r))),
         h('td.num', amount(t.allocation?.[r], unitOf(s, r))),
         h('td.num', changeCell(t.change?.[r], unitOf(s, r))),
-        h('td.num', r === 'money' || unitOf(s, r) === 'dollars' ? ratio(t.marginal?.[r]) : money(t.marginal?.[r])),
+        h('td.num', isMoney(unitOf(s, r)) ? ratio(t.marginal?.[r]) : money(t.marginal?.[r]) + ' per ' + shortUnit(unitOf(s, r)).replace(/s$/, '')),
       ))),
     ),
     t.allocation ? null : h('p.muted', 'No run yet: run the scenario to see the optimal allocation.'),
@@ -117,8 +117,11 @@ function territoryPanel(ctx: Ctx, s: AppState): void {
   );
   const seq = ++detailSeq;
   const sc = s.scenario!;
-  ctx.busy(api.territory(sc.id, t.id)).then((d) => {
+  ctx.busy(api.territory(sc.id, t.id)).then((raw) => {
     if (seq !== detailSeq) return;
+    // The server nests the territory's figures under "territory"; docs/api.md flattens them.
+    const nested = (raw as unknown as { territory?: Territory }).territory;
+    const d = (nested ? { ...nested, ...raw, accounts: raw.accounts } : raw) as TerritoryDetail & { accounts: unknown };
     drawCurves(curves, d as TerritoryDetail, s);
     const list = Array.isArray(d.accounts) ? (d.accounts as Account[]) : null;
     if (list) accountList(accts, list);
@@ -296,7 +299,7 @@ function scenarioPanel(ctx: Ctx, s: AppState): void {
 
   clear(el,
     h('h2', sc.name, ' ', h('span', { class: 'badge status-' + sc.status }, sc.status)),
-    h('p.muted', sc.parent_id !== null && sc.parent_id !== undefined ? `Branched from ${ctx.store.get().scenarios.find((x) => key(x.id) === key(sc.parent_id))?.name ?? sc.parent_id}. ` : 'Baseline. ',
+    h('p.muted', sc.parent_id ? `Branched from ${ctx.store.get().scenarios.find((x) => key(x.id) === key(sc.parent_id))?.name ?? sc.parent_id}. ` : 'Baseline. ',
       sc.updated_at ? 'Updated ' + dateTime(sc.updated_at) + '.' : ''),
     canPlan(s.user?.role) ? h('section.box',
       h('h3', 'Branch'),
