@@ -50,8 +50,10 @@ func lagrangeBound(p *problem, r *runner, ub float64, init []float64, share floa
 		v float64
 	}
 	items := make([]item, 0, n)
-	for it := 0; it < 3000 && pi > 1e-4; it++ {
-		if r.hardStop() || time.Now().After(stopAt) {
+	// at most about 5e8 distance terms, whatever the time limit
+	maxIt := min(3000, max(20, int(5e8/(float64(n)*float64(n)))))
+	for it := 0; it < maxIt && pi > 1e-4; it++ {
+		if r.expired() || time.Now().After(stopAt) {
 			break
 		}
 		// subproblems

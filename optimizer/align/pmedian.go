@@ -129,7 +129,7 @@ func (s *pmed) greedy(r *runner, alpha float64) {
 		for j, d := range row {
 			best[j] = math.Min(best[j], d)
 		}
-		if r.hardStop() {
+		if r.expired() {
 			// finish with the first unopened units so the answer is complete
 			for i := 0; len(med) < k; i++ {
 				if !open[i] {
@@ -152,7 +152,7 @@ func (s *pmed) localSearch(r *runner) {
 	n := p.n
 	const eps = 1e-9
 	for {
-		if r.hardStop() {
+		if r.expired() {
 			return
 		}
 		bestF, bestR := -1, -1

@@ -165,7 +165,9 @@ func (r *runner) stop() bool {
 	return false
 }
 
-// hardStop is stop without the iteration cap: used inside one iteration.
+// hardStop is stop without the iteration cap, for fine-grained loops
+// inside one iteration: it looks at the clock and the context every 64th
+// call.
 func (r *runner) hardStop() bool {
 	if r.canceled || r.timedOut {
 		return true
@@ -173,6 +175,15 @@ func (r *runner) hardStop() bool {
 	r.checks++
 	if r.checks&63 != 0 {
 		return false
+	}
+	return r.expired()
+}
+
+// expired looks at the context and the clock now; for coarse loops whose
+// steps take milliseconds.
+func (r *runner) expired() bool {
+	if r.canceled || r.timedOut {
+		return true
 	}
 	if r.ctx.Err() != nil {
 		r.canceled = true
