@@ -26,10 +26,11 @@ const (
 type TerritorySlack struct {
 	// Demand is the territory's total demand.
 	Demand float64 `json:"demand"`
-	// AboveMin is Demand − the balance minimum (negative: violated; +Inf when
-	// unbounded is reported as null-free large value, see Result).
+	// AboveMin is Demand − the balance minimum, in demand units (negative:
+	// violated); the minimum is 0 when there is none.
 	AboveMin float64 `json:"above_min"`
-	// BelowMax is the balance maximum − Demand (negative: violated).
+	// BelowMax is the balance maximum − Demand, in demand units (negative:
+	// violated); math.MaxFloat64 when there is no maximum (JSON has no +Inf).
 	BelowMax float64 `json:"below_max"`
 	// Capacity is the center's capacity − Demand when the center has a
 	// capacity (negative: violated), otherwise 0 with HasCapacity false.
