@@ -204,6 +204,20 @@ describe('leader and analyst', () => {
     await page.waitForSelector('#budget:not([disabled])');
     const budget = Math.round(before.budget * 1.1) || 1_000_000;
     await page.fill('#budget', String(budget));
+    // Constraints and market assumptions: a lock, a change limit, a bound and a multiplier.
+    const lock = await page.$eval('#lock-list input', (i) => (i as HTMLInputElement).value);
+    await page.check(`#lock-list input[value="${lock}"]`);
+    const res = await page.evaluate(() => (window.__terrane.state.scenario as unknown as { resources: { name: string }[] }).resources.map((r) => r.name));
+    await page.fill('#maxchange-' + res[0], '5');
+    await page.selectOption('#mult-territory', { index: 2 });
+    await page.fill('#mult-value', '1.25');
+    await page.click('#mult-add');
+    await page.selectOption('#bound-territory', { index: 3 });
+    await page.selectOption('#bound-resource', res[0]);
+    await page.fill('#bound-min', '1');
+    await page.click('#bound-add');
+    expect(await page.$$eval('#mult-rows tr', (r) => r.length)).toBe(1);
+    expect(await page.$$eval('#bound-rows tr', (r) => r.length)).toBe(1);
     await shot(page, 'scenario-editor.png');
     await page.click('#run-scenario');
     await page.waitForSelector('#run-progress');
@@ -214,6 +228,11 @@ describe('leader and analyst', () => {
     const s = await page.evaluate(() => ({ budget: window.__terrane.state.scenario?.budget, withAllocation: window.__terrane.state.territories.filter((t) => t.allocation).length, n: window.__terrane.state.territories.length }));
     expect(s.budget).toBe(budget);
     expect(s.withAllocation).toBe(s.n);
+    const saved = await page.evaluate(() => (window.__terrane.state.scenario as unknown as { settings: { locks?: unknown[]; max_change?: Record<string, number>; market_multipliers?: Record<string, number>; bounds?: Record<string, unknown> } }).settings);
+    expect((saved.locks ?? []).map(String)).toEqual([lock]);
+    expect(saved.max_change?.[res[0]]).toBe(5);
+    expect(Object.values(saved.market_multipliers ?? {})).toContain(1.25);
+    expect(Object.keys(saved.bounds ?? {})).toHaveLength(1);
     await openTab(page, 'results');
     const col = await page.$$eval('#results-table thead button.sort', (bs) => bs.findIndex((b) => (b as HTMLElement).dataset.key === 'allocation.money'));
     expect(col).toBeGreaterThan(0);
@@ -226,6 +245,15 @@ describe('leader and analyst', () => {
     await page.click('#results-table button[data-key="allocation.money"]');
     await page.waitForSelector('#results-table th[aria-sort="ascending"] button[data-key="allocation.money"]');
     await page.waitForSelector('#frontier-chart canvas, #frontier-chart p', { timeout: 20_000 });
+    expect(await page.$('#frontier-chart canvas')).not.toBeNull();
+    // The export links answer with the file.
+    const exp = await page.evaluate(async () => {
+      const href = (document.querySelector('a[href$="allocation.csv"]') as HTMLAnchorElement).href;
+      const r = await fetch(href, { headers: { Authorization: 'Bearer ' + sessionStorage.getItem('terrane.token') } });
+      return { status: r.status, head: (await r.text()).split('\n')[0] };
+    });
+    expect(exp.status).toBe(200);
+    expect(exp.head.length).toBeGreaterThan(0);
     await page.selectOption('#measure-select', 'allocation');
     await shot(page, 'results-after-run.png');
     const legend = await page.textContent('#legend');

@@ -51,9 +51,9 @@ export function lineChart(el: HTMLElement, spec: ChartSpec): uPlot {
       draw: [
         (u: uPlot) => {
           const ctx = u.ctx;
-          for (const m of marks) {
+          marks.forEach((m, i) => {
             const px = u.valToPos(m.x, 'x', true);
-            if (!Number.isFinite(px)) continue;
+            if (!Number.isFinite(px)) return;
             ctx.save();
             ctx.strokeStyle = m.color;
             ctx.setLineDash([4, 3]);
@@ -64,9 +64,9 @@ export function lineChart(el: HTMLElement, spec: ChartSpec): uPlot {
             ctx.stroke();
             ctx.fillStyle = m.color;
             ctx.font = `${11 * devicePixelRatio}px system-ui, sans-serif`;
-            ctx.fillText(m.label, px + 3 * devicePixelRatio, u.bbox.top + 12 * devicePixelRatio);
+            ctx.fillText(m.label, px + 3 * devicePixelRatio, u.bbox.top + (12 + 13 * i) * devicePixelRatio);
             ctx.restore();
-          }
+          });
         },
       ],
     },

@@ -9,6 +9,10 @@ describe('money', () => {
     [1_234_567, false, '$1.23M'],
     [12_345_678, false, '$12.3M'],
     [123_456_789, false, '$123M'],
+    [600_000, false, '$600k'],
+    [100, false, '$100'],
+    [10_000_000, false, '$10M'],
+    [5_500, false, '$5.5k'],
     [8_520_000_000, false, '$8.52B'],
     [-2_500_000, false, '−$2.5M'],
     [2_500_000, true, '+$2.5M'],
@@ -27,6 +31,8 @@ describe('percent', () => {
     expect(percent(0.05)).toBe('5%');
     expect(percent(0.0123)).toBe('1.23%');
     expect(percent(1)).toBe('100%');
+    expect(percent(0.2)).toBe('20%');
+    expect(percent(0.105)).toBe('10.5%');
     expect(percent(-0.02, true)).toBe('−2%');
     expect(percent(0.02, true)).toBe('+2%');
     expect(percent(undefined)).toBe('—');

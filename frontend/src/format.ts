@@ -21,7 +21,8 @@ export function money(v: number | null | undefined, signed = false): string {
 
 function trim(x: number): string {
   const digits = x >= 100 ? 0 : x >= 10 ? 1 : 2;
-  return x.toFixed(digits).replace(/\.?0+$/, '');
+  const s = x.toFixed(digits);
+  return digits === 0 ? s : s.replace(/\.?0+$/, '');
 }
 
 /** percent formats a fraction (0.123) as "12.3%". */
@@ -30,7 +31,7 @@ export function percent(v: number | null | undefined, signed = false): string {
   const p = v * 100;
   const sign = p < 0 ? '−' : signed && p > 0 ? '+' : '';
   const a = Math.abs(p);
-  return sign + (a >= 10 ? a.toFixed(1) : a.toFixed(2)).replace(/\.?0+$/, '') + '%';
+  return sign + (a >= 10 ? a.toFixed(1) : a.toFixed(2)).replace(/\.0+$|(\.\d*?)0+$/, '$1') + '%';
 }
 
 /** count formats a whole or fractional number with thousands separators. */

@@ -405,7 +405,7 @@ function renderLegend(): void {
   const s = store.get();
   const m = measureByKey(s.measure);
   const title = s.compare
-    ? `Revenue change, ${scenarioName(s.scenario?.id)} → ${scenarioName(s.compareWith)}`
+    ? `Revenue change, ${scenarioName(s.compareWith)} → ${scenarioName(s.scenario?.id)}`
     : m.label + (m.perResource ? ` (${s.resource})` : '');
   const cls = classes?.classes ?? [];
   clear(el,

@@ -99,16 +99,21 @@ function territoryPanel(ctx: Ctx, s: AppState): void {
       metric('Expected revenue', money(t.expected_revenue)),
     ),
     h('h3', 'Allocation'),
-    h('table.grid', { id: 'allocation-table' },
-      h('thead', h('tr', h('th', 'Resource'), h('th.num', 'Current'), h('th.num', 'Optimal'), h('th.num', 'Change'), h('th.num', 'Marginal return'))),
-      h('tbody', names.map((r) => h('tr',
-        h('th', { scope: 'row' }, r),
-        h('td.num', amount(t.current?.[r], unitOf(s, r))),
-        h('td.num', amount(t.allocation?.[r], unitOf(s, r))),
-        h('td.num', changeCell(t.change?.[r], unitOf(s, r))),
-        h('td.num', isMoney(unitOf(s, r)) ? ratio(t.marginal?.[r]) : money(t.marginal?.[r]) + ' per ' + shortUnit(unitOf(s, r)).replace(/s$/, '')),
-      ))),
-    ),
+    h('div.tablewrap', h('table.grid.compact', { id: 'allocation-table' },
+      h('thead', h('tr', h('th', 'Resource'), h('th.num', 'Current'), h('th.num', 'Optimal'), h('th.num', 'Change'), h('th.num', { title: 'Revenue from one more unit of the resource' }, 'Marginal'))),
+      h('tbody', names.map((r) => {
+        const u = unitOf(s, r);
+        const num = (v: number | null | undefined, signed = false) => (isMoney(u) ? money(v, signed) : count(v, signed));
+        const ch = t.change?.[r];
+        return h('tr',
+          h('th', { scope: 'row' }, r, isMoney(u) ? '' : h('span.muted', ` (${shortUnit(u)})`)),
+          h('td.num', num(t.current?.[r])),
+          h('td.num', num(t.allocation?.[r])),
+          h('td.num', h('span', { class: ch == null ? '' : ch > 0 ? 'up' : ch < 0 ? 'down' : '' }, num(ch, true))),
+          h('td.num', isMoney(u) ? ratio(t.marginal?.[r]) : money(t.marginal?.[r])),
+        );
+      })),
+    )),
     t.allocation ? null : h('p.muted', 'No run yet: run the scenario to see the optimal allocation.'),
     h('h3', 'Response curve'),
     curves,
@@ -640,10 +645,11 @@ function comparePanel(ctx: Ctx, s: AppState): void {
   const rows = c ? sortBy(c.territories ?? [], (t) => Math.abs(t.delta), 'desc') : [];
   clear(el,
     h('h2', 'Compare scenarios'),
-    h('div.row', h('span', h('strong', sc.name), ' against '), other,
+    h('div.row', h('span', h('strong', sc.name), ' compared with '), other,
       h('button.primary', { id: 'compare-run', disabled: !others.length, onclick: async () => {
         try {
-          const r = await ctx.busy(api.compare(sc.id, other.value));
+          // From the other scenario (a) to this one (b): delta = this − other.
+          const r = await ctx.busy(api.compare(other.value, sc.id));
           ctx.store.set({ compare: r, compareWith: other.value });
         } catch (e) {
           ctx.showError(e);
@@ -653,14 +659,14 @@ function comparePanel(ctx: Ctx, s: AppState): void {
     !others.length ? h('p.muted', 'There is only one scenario: branch it in the Scenario tab first.') : null,
     c ? [
       h('dl.metrics', { id: 'compare-totals' },
-        metric(`Revenue, ${sc.name}`, money(c.totals?.revenue_a)),
-        metric(`Revenue, ${s.scenarios.find((x) => key(x.id) === s.compareWith)?.name ?? s.compareWith}`, money(c.totals?.revenue_b)),
+        metric(`Revenue, ${s.scenarios.find((x) => key(x.id) === s.compareWith)?.name ?? s.compareWith}`, money(c.totals?.revenue_a)),
+        metric(`Revenue, ${sc.name}`, money(c.totals?.revenue_b)),
         metric('Difference', money(c.totals?.delta, true)),
         metric('Units that moved', count(c.moved_units?.length ?? 0)),
       ),
-      h('p.muted', 'The map shows the revenue change per territory (orange up, purple down); moved units have a dashed outline.'),
+      h('p.muted', `The map shows the revenue change per territory from the other scenario to “${sc.name}” (orange up, purple down); moved units have a dashed outline.`),
       h('div.tablewrap', h('table.grid.compact', { id: 'compare-table' },
-        h('thead', h('tr', h('th', 'Territory'), h('th.num', 'Revenue A'), h('th.num', 'Revenue B'), h('th.num', 'Δ revenue'), h('th.num', 'Δ money'))),
+        h('thead', h('tr', h('th', 'Territory'), h('th.num', { title: 'The other scenario' }, 'Revenue, other'), h('th.num', 'Revenue, this'), h('th.num', 'Δ revenue'), h('th.num', 'Δ money'))),
         h('tbody', rows.map((t) => h('tr', { tabindex: '0', onclick: () => ctx.store.set({ selectedTerritory: key(t.id) }) },
           h('td', s.territoryById.get(key(t.id))?.name ?? key(t.id)), h('td.num', money(t.revenue_a)), h('td.num', money(t.revenue_b)),
           h('td.num', changeCell(t.delta, 'dollars')), h('td.num', changeCell(t.allocation_delta?.money, 'dollars'))))),
