@@ -136,8 +136,8 @@ func (t *table) next() []string {
 		if err == io.EOF {
 			return nil
 		}
-		line, _ := t.r.FieldPos(0)
 		if err != nil {
+			line := t.row + 1
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
 				line = pe.StartLine
@@ -153,7 +153,7 @@ func (t *table) next() []string {
 			}
 			continue
 		}
-		t.row = line
+		t.row, _ = t.r.FieldPos(0)
 		t.rows++
 		if len(rec) < len(t.header) && !(len(rec) == 1 && rec[0] == "") {
 			// Missing trailing fields are read as empty.
