@@ -1,0 +1,176 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/terrane/terrane"
+	"github.com/terrane/terrane/importer"
+)
+
+func init() {
+	register(command{path: "import", summary: "import units, assignments, accounts or market estimates from a file", run: runImport})
+}
+
+// progressBytes is the file size from which import prints progress on stderr.
+const progressBytes = 8 << 20
+
+func runImport(ctx context.Context, env *environment, args []string) error {
+	fs := flag.NewFlagSet("import", flag.ContinueOnError)
+	fs.SetOutput(env.stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(env.stderr, "usage: terrane import --kind units|assignments|accounts|markets --layer LAYER [--scenario ID] [--id COLUMN] [--map OPTION=VALUE]… [--db URL] FILE\n\nFILE may be - for standard input. See docs/import.md for the options of each kind.\n\nflags:")
+		fs.PrintDefaults()
+	}
+	kind := fs.String("kind", "", "what the file holds: units, assignments, accounts or markets (required)")
+	layer := fs.String("layer", "", "layer id, e.g. us-counties (required, except for assignments, where the scenario's layer is the default)")
+	scenario := fs.Int64("scenario", 0, "scenario id (required for assignments)")
+	id := fs.String("id", "", "column or property holding the id (same as --map id=COLUMN)")
+	maxSize := fs.String("max-size", envOr(env, "TERRANE_IMPORT_MAX_BYTES", strconv.Itoa(importer.DefaultMaxBytes)), "largest file accepted, in bytes, or with a unit: 200MiB, 1GiB (env TERRANE_IMPORT_MAX_BYTES)")
+	maxErrors := fs.Int("max-errors", importer.DefaultMaxErrors, "problems listed when a file is rejected")
+	actor := fs.String("actor", "cli", "name recorded in the scenario's audit trail")
+	db := fs.String("db", "", "database URL: sqlite:PATH or postgres://… (env DATABASE_URL; default sqlite:./var/terrane.db)")
+	var maps stringList
+	fs.Var(&maps, "map", "an option of the kind, OPTION=VALUE, e.g. revenue=Sales or group=Customer ID,Postal Code (repeatable)")
+	if err := fs.Parse(args); err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return fmt.Errorf("%w: give exactly one FILE (or - for standard input)", errUsage)
+	}
+	if *kind == "" {
+		return fmt.Errorf("%w: --kind is required (units, assignments, accounts or markets)", errUsage)
+	}
+	limit, err := parseBytes(*maxSize)
+	if err != nil {
+		return fmt.Errorf("%w: --max-size: %v", errUsage, err)
+	}
+	fields := map[string]string{}
+	for _, m := range maps {
+		k, v, ok := strings.Cut(m, "=")
+		if !ok || strings.TrimSpace(k) == "" {
+			return fmt.Errorf("%w: --map %q: want OPTION=VALUE", errUsage, m)
+		}
+		fields[strings.TrimSpace(k)] = v
+	}
+	if *id != "" {
+		fields["id"] = *id
+	}
+
+	path := fs.Arg(0)
+	var in io.Reader = env.stdin
+	var size int64 = -1
+	if path != "-" {
+		f, err := os.Open(path)
+		if err != nil {
+			return fmt.Errorf("open %s: %w", path, errors.Unwrap(err))
+		}
+		defer f.Close()
+		if st, err := f.Stat(); err == nil {
+			size = st.Size()
+			if size > limit {
+				return fmt.Errorf("%s: %s", path, terrane.ErrorMessage(importer.TooLarge(limit)))
+			}
+		}
+		in = f
+	}
+	opts := importer.Options{Kind: *kind, Layer: *layer, Scenario: *scenario, Fields: fields, MaxBytes: limit, MaxErrors: *maxErrors, Actor: *actor}
+	start := time.Now()
+	if size < 0 || size >= progressBytes {
+		opts.Progress = func(stage string, done int) {
+			if done > 0 {
+				fmt.Fprintf(env.stderr, "import: %s: %d (%.1f s)\n", stage, done, time.Since(start).Seconds())
+			}
+		}
+	}
+
+	logger := slog.New(slog.NewTextHandler(env.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	store, err := openStore(ctx, env, dbURL(env, *db), logger)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	res, err := importer.Import(ctx, store, in, opts)
+	if err != nil {
+		var ie *importer.Errors
+		if errors.As(err, &ie) {
+			return fmt.Errorf("%s: %s", path, ie.Message())
+		}
+		if terrane.ErrorCode(err) == terrane.EINTERNAL {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		return fmt.Errorf("%s: %s", path, terrane.ErrorMessage(err))
+	}
+	printImport(env.stdout, path, res, time.Since(start))
+	return nil
+}
+
+// printImport writes the summary of an import.
+func printImport(w io.Writer, path string, r *importer.Result, took time.Duration) {
+	fmt.Fprintf(w, "imported %s into layer %s from %s (%s, %d bytes) in %.1f s\n", r.Kind, r.Layer, path, r.Format, r.Bytes, took.Seconds())
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	line := func(label string, v any) { fmt.Fprintf(tw, "  %s\t%v\n", label, v) }
+	switch r.Kind {
+	case importer.KindUnits:
+		line("features read", r.Rows)
+		line("units written", r.Units)
+		line("neighbour pairs", r.Edges)
+		line("islands", r.Islands)
+		line("connected parts", r.Components)
+		if r.Bridges > 0 {
+			line("bridges added", r.Bridges)
+		}
+	case importer.KindAssignments:
+		line("scenario", r.Scenario)
+		line("rows read", r.Rows)
+		line("units assigned", r.Assigned)
+		line("territories", r.Territories)
+		line("territories created", r.TerritoriesCreated)
+		line("units unassigned", r.Unassigned)
+	case importer.KindAccounts:
+		line("rows read", r.Rows)
+		line("accounts written", r.Accounts)
+		line("located", fmt.Sprintf("%d (%.1f %% of rows)", r.Located, 100*r.LocatedRowsShare))
+		line("unlocated", r.Unlocated)
+		line("placed by postal code", r.ByPostalCode)
+		line("  of which by crosswalk", r.ByCrosswalk)
+		if r.Years > 0 {
+			line("years in the dates", r.Years)
+		}
+		line("revenue", fmt.Sprintf("%.2f dollars per year", r.Revenue))
+	case importer.KindMarkets:
+		line("rows read", r.Rows)
+		line("estimates written", r.Estimates)
+	}
+	tw.Flush()
+}
+
+// parseBytes reads a size such as 52428800, 50MiB, 50MB or 1GiB.
+func parseBytes(s string) (int64, error) {
+	s = strings.TrimSpace(s)
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix string
+		mult   int64
+	}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}, {"GB", 1e9}, {"MB", 1e6}, {"KB", 1e3}, {"B", 1}} {
+		if strings.HasSuffix(s, u.suffix) {
+			s, mult = strings.TrimSpace(strings.TrimSuffix(s, u.suffix)), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n <= 0 {
+		return 0, fmt.Errorf("%q is not a positive size in bytes", s)
+	}
+	return n * mult, nil
+}

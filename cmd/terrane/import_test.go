@@ -1,0 +1,109 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/terrane/terrane"
+	"github.com/terrane/terrane/data"
+)
+
+func TestImportCommand(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db := "sqlite:" + filepath.Join(dir, "t.db")
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	units := write("cells.geojson", `{"type":"FeatureCollection","features":[
+		{"type":"Feature","properties":{"GEOID":"a","NAME":"A","POP":5},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,1],[0,0]]]}},
+		{"type":"Feature","properties":{"GEOID":"b","NAME":"B","POP":7},"geometry":{"type":"Polygon","coordinates":[[[1,0],[2,0],[2,1],[1,1],[1,0]]]}}]}`)
+
+	env, out, _ := testEnv("")
+	if err := run(ctx, env, []string{"import", "--kind", "units", "--layer", "cells", "--id", "GEOID", "--map", "name=NAME", "--db", db, units}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"imported units into layer cells", "units written 2", "neighbour pairs 1"} {
+		if !strings.Contains(strings.Join(strings.Fields(out.String()), " "), want) {
+			t.Errorf("summary does not say %q:\n%s", want, out)
+		}
+	}
+
+	// Accounts from standard input, with chosen columns.
+	env, out, _ = testEnv("Customer,X,Y,Sales\nc1,0.5,0.5,10\nc2,1.5,0.5,20\nc3,5,5,1\n")
+	if err := run(ctx, env, []string{"import", "--kind", "accounts", "--layer", "cells", "--id", "Customer", "--map", "lon=X", "--map", "lat=Y", "--map", "revenue=Sales", "--db", db, "-"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"accounts written", "located 2 (66.7 % of rows)", "unlocated 1"} {
+		if !strings.Contains(strings.Join(strings.Fields(out.String()), " "), want) {
+			t.Errorf("summary does not say %q:\n%s", want, out)
+		}
+	}
+
+	// A bad file: one-line error naming the rows, nothing changes.
+	s, err := data.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, _ := s.FindAccounts(ctx, terrane.AccountFilter{Layer: "cells"})
+	s.Close()
+	bad := write("bad.csv", "id,lon,lat,revenue\nz1,0.5,0.5,-3\nz2,0.5,0.5,abc\n")
+	env, _, _ = testEnv("")
+	err = run(ctx, env, []string{"import", "--kind", "accounts", "--layer", "cells", "--db", db, bad})
+	if err == nil {
+		t.Fatal("a bad file was accepted")
+	}
+	msg := oneLine(err)
+	for _, want := range []string{"2 problems", `line 2 (id "z1"): revenue: negative revenue`, `line 3 (id "z2"): revenue: "abc" is not a number`} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("error %q does not say %q", msg, want)
+		}
+	}
+	if errors.Is(err, errUsage) {
+		t.Errorf("a bad file is not a usage error")
+	}
+	s, _ = data.Open(ctx, db)
+	after, _ := s.FindAccounts(ctx, terrane.AccountFilter{Layer: "cells"})
+	s.Close()
+	if len(after) != len(before) || len(after) != 3 {
+		t.Errorf("accounts changed: %d before, %d after", len(before), len(after))
+	}
+
+	// Size limit and usage errors.
+	env, _, _ = testEnv("")
+	if err := run(ctx, env, []string{"import", "--kind", "accounts", "--layer", "cells", "--max-size", "10B", "--db", db, bad}); err == nil || !strings.Contains(err.Error(), "larger than the limit of 10 bytes") {
+		t.Errorf("over the limit: %v", err)
+	}
+	for _, args := range [][]string{
+		{"import", "--layer", "cells", bad},
+		{"import", "--kind", "accounts", "--layer", "cells"},
+		{"import", "--kind", "accounts", "--map", "revenue", bad},
+		{"import", "--kind", "accounts", "--max-size", "lots", bad},
+	} {
+		env, _, _ = testEnv("")
+		if err := run(ctx, env, args); !errors.Is(err, errUsage) {
+			t.Errorf("%v: error %v, want a usage error", args, err)
+		}
+	}
+}
+
+func TestParseBytes(t *testing.T) {
+	for in, want := range map[string]int64{"200MiB": 200 << 20, "1GiB": 1 << 30, "50 MB": 50e6, "1024": 1024, "10B": 10} {
+		if got, err := parseBytes(in); err != nil || got != want {
+			t.Errorf("parseBytes(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "-1", "0", "many"} {
+		if _, err := parseBytes(in); err == nil {
+			t.Errorf("parseBytes(%q) accepted", in)
+		}
+	}
+}
