@@ -1,0 +1,72 @@
+package align
+
+import (
+	"testing"
+	"time"
+)
+
+// TestEdgeCases runs every engine on degenerate instances: one territory,
+// one unit per territory, zero demands, no edges, a disconnected graph.
+// Each must return a complete answer that the checker accepts.
+func TestEdgeCases(t *testing.T) {
+	type tc struct {
+		name     string
+		in       *Instance
+		feasible bool
+	}
+	mk := func(edit func(*Instance)) *Instance {
+		in := tinyGrid(4, 3, 3, 7)
+		edit(in)
+		return in
+	}
+	cases := []tc{
+		{"pmedian k=1", mk(func(in *Instance) { in.K = 1 }), true},
+		{"pmedian k=n", mk(func(in *Instance) { in.K = len(in.Units) }), true},
+		{"capacitated k=n", mk(func(in *Instance) {
+			in.K = len(in.Units)
+			for i := range in.Units {
+				in.Units[i].Capacity = 100
+			}
+		}), true},
+		{"contiguous k=1", mk(func(in *Instance) { in.K, in.Contiguous = 1, true }), true},
+		{"contiguous k=n", mk(func(in *Instance) { in.K, in.Contiguous = len(in.Units), true }), true},
+		{"cut zero demand", mk(func(in *Instance) {
+			in.Objective, in.Contiguous, in.Balance = ObjectiveCutEdges, true, Balance{Tolerance: 0.1}
+			for i := range in.Units {
+				in.Units[i].Demand = 0
+			}
+		}), true},
+		{"contiguous without edges", mk(func(in *Instance) { in.Contiguous, in.Edges = true, nil }), false},
+		{"disconnected graph", mk(func(in *Instance) {
+			in.Contiguous = true
+			var keep [][2]int
+			for _, e := range in.Edges {
+				if !(e[0]%4 == 1 && e[1]%4 == 2) { // cut the grid between columns 1 and 2
+					keep = append(keep, e)
+				}
+			}
+			in.Edges = keep
+			in.K = 2
+		}), true},
+		{"impossible balance", mk(func(in *Instance) {
+			in.Contiguous, in.Balance = true, Balance{Min: 1000}
+		}), false},
+		{"all locked", mk(func(in *Instance) {
+			in.Contiguous = true
+			for i := range in.Units {
+				in.Units[i].Current, in.Units[i].Locked = i%4*3/4, true // columns 0,1 | 2 | 3 → 0 0 1 2
+			}
+		}), true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			res := solveChecked(t, c.in, &Settings{TimeLimit: time.Minute, Iterations: 300})
+			if res.Feasible != c.feasible {
+				t.Errorf("feasible %v, want %v (status %s)", res.Feasible, c.feasible, res.Status)
+			}
+			if !res.Feasible && res.Status != Infeasible {
+				t.Errorf("status %q for an infeasible answer, want %q", res.Status, Infeasible)
+			}
+		})
+	}
+}
