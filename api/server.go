@@ -118,6 +118,7 @@ func (s *Server) routeTable() []route {
 		r("GET", "/api/v1/runs/:rid", s.authenticate(), planners, s.getRun),
 		r("DELETE", "/api/v1/runs/:rid", s.authenticate(), planners, s.cancelRun),
 		r("GET", "/api/v1/accounts", s.authenticate(), s.listAccounts),
+		r("POST", "/api/v1/imports", s.authenticate(), planners, s.importFile),
 		r("GET", "/api/v1/users", s.authenticate(), admins, s.listUsers),
 		r("POST", "/api/v1/users", s.authenticate(), admins, s.createUser),
 		r("DELETE", "/api/v1/users/:uid", s.authenticate(), admins, s.deleteUser),
