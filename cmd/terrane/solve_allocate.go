@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/terrane/terrane/data/sample"
 	"github.com/terrane/terrane/optimizer/allocate"
 )
 
@@ -58,6 +59,7 @@ func runSolveAllocate(ctx context.Context, env *environment, args []string) erro
 	calOnly := fs.Bool("calibrate-only", false, "write the calibrated canonical problem instead of solving")
 	gap := fs.Float64("gap", 0, "relative gap at which a result is optimal (default 1e-6)")
 	quiet := fs.Bool("quiet", false, "no summary line on stderr")
+	useSample := fs.Bool("sample", false, "solve the baseline scenario of the built-in sample dataset (US states, county market estimates) instead of reading a problem")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
@@ -93,7 +95,17 @@ func runSolveAllocate(ctx context.Context, env *environment, args []string) erro
 	}
 	var r io.Reader = env.stdin
 	name := "stdin"
-	if *inPath != "" && *inPath != "-" {
+	if *useSample {
+		mp, err := sampleMarketProblem()
+		if err != nil {
+			return fmt.Errorf("solve allocate: %w", err)
+		}
+		b, err := json.Marshal(mp)
+		if err != nil {
+			return fmt.Errorf("solve allocate: %w", err)
+		}
+		r, name = bytes.NewReader(b), "sample dataset"
+	} else if *inPath != "" && *inPath != "-" {
 		f, err := os.Open(*inPath)
 		if err != nil {
 			return fmt.Errorf("solve allocate: %w", err)
@@ -189,4 +201,70 @@ func solveAllocate(ctx context.Context, r io.Reader, opt allocateOptions) ([]byt
 		summary = "infeasible: " + strings.Join(res.Conflicts, "; ")
 	}
 	return append(b, '\n'), summary, nil
+}
+
+// sampleMarketProblem states the baseline scenario of the sample dataset
+// as a market problem: one territory per state whose market, current
+// revenue, saturation and floor add up its counties' estimates (shares
+// weighted by market), the scenario's resources, budget and current
+// allocation, and its calibration settings (resource weights and shape).
+func sampleMarketProblem() (*allocate.MarketProblem, error) {
+	ds, err := sample.Build()
+	if err != nil {
+		return nil, err
+	}
+	type agg struct{ market, revenue, sat, floor float64 }
+	by := map[string]*agg{}
+	for _, e := range ds.Estimates {
+		tid, ok := ds.Alignment[e.UnitID]
+		if !ok {
+			continue
+		}
+		a := by[tid]
+		if a == nil {
+			a = &agg{}
+			by[tid] = a
+		}
+		a.market += e.Market
+		a.revenue += e.Revenue
+		a.sat += e.Market * e.Saturation
+		a.floor += e.Market * e.Floor
+	}
+	var settings struct {
+		Objective string             `json:"objective"`
+		Weights   map[string]float64 `json:"resource_weights"`
+		Shape     float64            `json:"shape"`
+	}
+	if len(ds.Scenario.Settings) > 0 {
+		if err := json.Unmarshal(ds.Scenario.Settings, &settings); err != nil {
+			return nil, fmt.Errorf("sample scenario settings: %w", err)
+		}
+	}
+	mp := &allocate.MarketProblem{Objective: allocate.Objective(settings.Objective)}
+	if ds.Scenario.Budget > 0 {
+		b := ds.Scenario.Budget
+		mp.Budget = &b
+	}
+	mp.Calibration = allocate.Calibration{Weights: settings.Weights, Shapes: map[string]float64{}}
+	for _, r := range ds.Scenario.Resources {
+		res := allocate.Resource{Name: r.Name, UnitCost: r.UnitCost, Integer: r.Integer}
+		if r.Total > 0 {
+			t := r.Total
+			res.Total = &t
+		}
+		mp.Resources = append(mp.Resources, res)
+		if settings.Shape > 0 && settings.Weights[r.Name] > 0 {
+			mp.Calibration.Shapes[r.Name] = settings.Shape
+		}
+	}
+	for _, t := range ds.Territories {
+		a := by[t.ID]
+		if a == nil || a.market <= 0 {
+			continue
+		}
+		sat, floor := a.sat/a.market, a.floor/a.market
+		mp.Markets = append(mp.Markets, allocate.Market{ID: t.ID, Market: a.market, Share: a.revenue / a.market,
+			Saturation: &sat, Floor: &floor, Current: t.Current, Locked: t.Locked})
+	}
+	return mp, nil
 }

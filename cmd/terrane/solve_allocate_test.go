@@ -2,14 +2,18 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/terrane/terrane/optimizer/allocate"
 )
 
 const issueProblem = `{
@@ -215,4 +219,100 @@ func TestSolveAllocateInfeasible(t *testing.T) {
 	if !strings.Contains(stderr, "infeasible") {
 		t.Errorf("summary %q", stderr)
 	}
+}
+
+// TestSampleDatasetCalibrated solves the baseline scenario of the sample
+// dataset (US states over county market estimates, calibrated by the
+// market model) and checks the intended behaviour: money leaves states
+// near saturation for states with headroom, expected revenue rises, and
+// no state gets money whose marginal return is below its shadow price.
+func TestSampleDatasetCalibrated(t *testing.T) {
+	mp, err := sampleMarketProblem()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := mp.Problem()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cur := map[string]map[string]float64{}
+	phi := map[string]float64{}
+	for _, m := range mp.Markets {
+		cur[m.ID] = m.Current
+		phi[m.ID] = (m.Share - *m.Floor) / (*m.Saturation - *m.Floor)
+	}
+	if v := allocate.Violations(p, cur, 1e-9); len(v) > 0 {
+		t.Fatalf("the baseline is not feasible: %v", v)
+	}
+	before, _ := allocate.Evaluate(p, cur)
+
+	// By hand: move a tenth of the money of the state nearest saturation
+	// to the funded state with the most headroom.
+	var satID, headID string
+	for _, m := range mp.Markets {
+		if m.Current["money"] <= 0 {
+			continue
+		}
+		if satID == "" || phi[m.ID] > phi[satID] {
+			satID = m.ID
+		}
+		if headID == "" || phi[m.ID] < phi[headID] {
+			headID = m.ID
+		}
+	}
+	moved := map[string]map[string]float64{}
+	for id, a := range cur {
+		moved[id] = map[string]float64{}
+		for k, v := range a {
+			moved[id][k] = v
+		}
+	}
+	d := 0.1 * moved[satID]["money"]
+	moved[satID]["money"] -= d
+	moved[headID]["money"] += d
+	after, _ := allocate.Evaluate(p, moved)
+	if !(after > before) {
+		t.Errorf("moving %.0f $ from %s (φ %.2f) to %s (φ %.2f): revenue %.2f → %.2f, want a rise", d, satID, phi[satID], headID, phi[headID], before, after)
+	}
+
+	res, err := allocate.Solve(context.Background(), p, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Status != allocate.Optimal || res.Gap > 1e-6 {
+		t.Fatalf("status %s gap %v", res.Status, res.Gap)
+	}
+	if v := allocate.Violations(p, res.Allocation, 1e-9); len(v) > 0 {
+		t.Fatalf("constraints broken: %v", v)
+	}
+	if !(res.Objective > after) {
+		t.Errorf("optimum %.2f not above the hand-made move %.2f (baseline %.2f)", res.Objective, after, before)
+	}
+	// Money flows down the φ ranking: the half of states nearest
+	// saturation loses money in aggregate, the other half gains.
+	ids := make([]string, 0, len(phi))
+	for id := range phi {
+		ids = append(ids, id)
+	}
+	slices.SortFunc(ids, func(a, b string) int { return cmp.Compare(phi[a], phi[b]) })
+	var low, high float64
+	for k, id := range ids {
+		delta := res.Allocation[id]["money"] - cur[id]["money"]
+		if k < len(ids)/2 {
+			low += delta
+		} else {
+			high += delta
+		}
+	}
+	if !(high < 0 && low > 0) {
+		t.Errorf("money change: %.0f $ to the states with headroom, %.0f $ to those near saturation; want + and −", low, high)
+	}
+	price := res.ShadowPrices["money"] + res.ShadowPrices["budget"]
+	for _, m := range mp.Markets {
+		x, g := res.Allocation[m.ID]["money"], res.Marginal[m.ID]["money"]
+		if x > 1e-6 && g < price*(1-1e-6) {
+			t.Errorf("%s gets %.2f $ of money at marginal return %v below the shadow price %v", m.ID, x, g, price)
+		}
+	}
+	t.Logf("sample: revenue %.0f → %.0f $ (+%.2f %%), money price %.3f $ per $", before, res.Objective, 100*(res.Objective/before-1), price)
 }

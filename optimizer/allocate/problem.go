@@ -318,8 +318,8 @@ func build(p *Problem) (*model, []string) {
 					it.hi = math.Min(it.hi, cur+mc)
 				}
 				if r.Integer {
-					it.lo = math.Ceil(it.lo - 1e-9)
-					it.hi = math.Floor(it.hi + 1e-9)
+					it.lo = math.Ceil(it.lo-1e-9) + 0 // + 0 turns −0 into 0
+					it.hi = math.Floor(it.hi+1e-9) + 0
 				}
 				if it.lo > it.hi {
 					what := fmt.Sprintf("min %v", t.Min[r.Name])

@@ -424,7 +424,7 @@ func (s *solver) result(p *Problem, o *outcome) *Result {
 			if rm.integer {
 				x = math.Round(x)
 			}
-			a[rm.name] = x
+			a[rm.name] = x + 0 // never −0
 			d := 0.0
 			if cv, ok := t.Curves[rm.name]; ok {
 				c := cv.Shape
