@@ -1,0 +1,106 @@
+package data_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/paulmach/orb"
+
+	"github.com/terrane/terrane"
+	"github.com/terrane/terrane/data"
+)
+
+func TestReplaceLayer(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, s *data.Store) {
+		ctx := context.Background()
+		units := []*terrane.Unit{
+			{ID: "a", Name: "A", Geometry: square(0, 0, 1), Centroid: orb.Point{0.5, 0.5}, Attributes: map[string]float64{"pop": 3}},
+			{ID: "b", Name: "B", Geometry: square(1, 0, 1), Centroid: orb.Point{1.5, 0.5}},
+		}
+		// Creates the layer with its units and adjacency.
+		if err := s.ReplaceLayer(ctx, &terrane.Layer{ID: "cells", Name: "Cells", Description: "v1"}, units, [][2]string{{"a", "b"}}); err != nil {
+			t.Fatal(err)
+		}
+		l, err := s.FindLayerByID(ctx, "cells")
+		if err != nil || l.Name != "Cells" || l.Description != "v1" || l.UnitCount != 2 {
+			t.Fatalf("layer %+v, %v", l, err)
+		}
+		if adj, _ := s.FindAdjacency(ctx, "cells"); !cmp.Equal(adj, [][2]string{{"a", "b"}}) {
+			t.Errorf("adjacency %v", adj)
+		}
+		// Replaces units, adjacency, name and description together.
+		if err := s.ReplaceLayer(ctx, &terrane.Layer{ID: "cells", Name: "Cells 2"}, units[:1], nil); err != nil {
+			t.Fatal(err)
+		}
+		l, _ = s.FindLayerByID(ctx, "cells")
+		adj, _ := s.FindAdjacency(ctx, "cells")
+		if l.Name != "Cells 2" || l.Description != "" || l.UnitCount != 1 || len(adj) != 0 || adj == nil {
+			t.Errorf("after replace: %+v, adjacency %v", l, adj)
+		}
+		// Bad input changes nothing: a duplicate unit, an edge to an unknown unit, an invalid unit or layer.
+		before, _ := s.UnitsGeoJSON(ctx, terrane.UnitFilter{Layer: "cells"})
+		for name, call := range map[string]func() error{
+			"duplicate": func() error {
+				return s.ReplaceLayer(ctx, &terrane.Layer{ID: "cells", Name: "X"}, []*terrane.Unit{units[0], units[0]}, nil)
+			},
+			"edge": func() error {
+				return s.ReplaceLayer(ctx, &terrane.Layer{ID: "cells", Name: "X"}, units, [][2]string{{"a", "zz"}})
+			},
+			"unit": func() error {
+				return s.ReplaceLayer(ctx, &terrane.Layer{ID: "cells", Name: "X"}, []*terrane.Unit{{ID: "q"}}, nil)
+			},
+			"layer": func() error { return s.ReplaceLayer(ctx, &terrane.Layer{ID: "Bad Id", Name: "X"}, units, nil) },
+		} {
+			if err := call(); terrane.ErrorCode(err) != terrane.EINVALID {
+				t.Errorf("%s: error %v, want EINVALID", name, err)
+			}
+		}
+		after, _ := s.UnitsGeoJSON(ctx, terrane.UnitFilter{Layer: "cells"})
+		if l, _ := s.FindLayerByID(ctx, "cells"); string(after) != string(before) || l.Name != "Cells 2" {
+			t.Errorf("a refused ReplaceLayer changed the layer")
+		}
+	})
+}
+
+func TestReplaceAccounts(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, s *data.Store) {
+		ctx := context.Background()
+		seedLayer(t, s)
+		if err := s.ReplaceLayer(ctx, &terrane.Layer{ID: "other", Name: "Other"}, []*terrane.Unit{{ID: "o", Geometry: square(9, 9, 1)}}, nil); err != nil {
+			t.Fatal(err)
+		}
+		acct := func(id, layer, unit string) *terrane.Account {
+			return &terrane.Account{ID: id, Layer: layer, UnitID: unit, Revenue: 5, Location: orb.Point{0.5, 0.5}}
+		}
+		if err := s.ReplaceAccounts(ctx, "other", []*terrane.Account{acct("o1", "other", "o")}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.ReplaceAccounts(ctx, "grid", []*terrane.Account{acct("g1", "grid", "a"), acct("g2", "grid", "b")}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.ReplaceAccounts(ctx, "grid", []*terrane.Account{acct("g3", "grid", "c")}); err != nil {
+			t.Fatal(err)
+		}
+		ids := func() []string {
+			all, _ := s.FindAccounts(ctx, terrane.AccountFilter{})
+			var out []string
+			for _, a := range all {
+				out = append(out, a.ID)
+			}
+			return out
+		}
+		if got := ids(); !cmp.Equal(got, []string{"g3", "o1"}) {
+			t.Errorf("accounts %v, want [g3 o1]", got)
+		}
+		// An id of another layer's account collides inside the transaction,
+		// after the delete: the rollback keeps g3.
+		wantCode(t, s.ReplaceAccounts(ctx, "grid", []*terrane.Account{acct("g4", "grid", "a"), acct("o1", "grid", "a")}), terrane.ECONFLICT)
+		wantCode(t, s.ReplaceAccounts(ctx, "grid", []*terrane.Account{acct("g4", "other", "a")}), terrane.EINVALID)
+		wantCode(t, s.ReplaceAccounts(ctx, "grid", []*terrane.Account{acct("g4", "grid", "a"), acct("g4", "grid", "a")}), terrane.ECONFLICT)
+		wantCode(t, s.ReplaceAccounts(ctx, "nowhere", nil), terrane.ENOTFOUND)
+		if got := ids(); !cmp.Equal(got, []string{"g3", "o1"}) {
+			t.Errorf("accounts after failures %v, want [g3 o1]", got)
+		}
+	})
+}
