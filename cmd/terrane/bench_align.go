@@ -270,9 +270,9 @@ func nationalCases(dataDir string) []benchCase {
 		in.TimeLimitSeconds = 25
 		return in
 	}
-	fresh := benchCase{set: "national", name: "grid3136-k100", n: 56 * 56, k: 100, optimum: math.NaN(),
+	fresh := benchCase{set: "national", name: "grid3136-k100", n: 56 * 56, k: 100, optimum: math.NaN(), optStatus: "—",
 		load: func() (*align.Instance, error) { return grid(), nil }}
-	moved := benchCase{set: "national", name: "grid3136-k100-moved10", n: 56 * 56, k: 100, optimum: math.NaN(),
+	moved := benchCase{set: "national", name: "grid3136-k100-moved10", n: 56 * 56, k: 100, optimum: math.NaN(), optStatus: "—",
 		load: func() (*align.Instance, error) {
 			in := grid()
 			base, err := align.Solve(context.Background(), in, &align.Settings{TimeLimit: 5 * time.Second})
@@ -303,8 +303,8 @@ func nationalCases(dataDir string) []benchCase {
 		return in, nil
 	}
 	cases = append(cases,
-		benchCase{set: "national", name: "counties3142-k100", n: 3142, k: 100, optimum: math.NaN(), load: counties},
-		benchCase{set: "national", name: "counties3142-k30", n: 3142, k: 30, optimum: math.NaN(),
+		benchCase{set: "national", name: "counties3142-k100", n: 3142, k: 100, optimum: math.NaN(), optStatus: "—", load: counties},
+		benchCase{set: "national", name: "counties3142-k30", n: 3142, k: 30, optimum: math.NaN(), optStatus: "—",
 			load: func() (*align.Instance, error) {
 				in, err := counties()
 				if err == nil {
@@ -312,7 +312,7 @@ func nationalCases(dataDir string) []benchCase {
 				}
 				return in, err
 			}},
-		benchCase{set: "national", name: "counties3142-k100-moved10", n: 3142, k: 100, optimum: math.NaN(),
+		benchCase{set: "national", name: "counties3142-k100-moved10", n: 3142, k: 100, optimum: math.NaN(), optStatus: "—",
 			load: func() (*align.Instance, error) {
 				in, err := counties()
 				if err != nil {
