@@ -148,7 +148,7 @@ describe('leader and analyst', () => {
   const measure: LoadMeasure = { runs: [], interactiveMs: [], units: 0, rendered: 0, territories: 0, servedBy, chromium: '' };
 
   step('the sample map loads and is interactive (measured, not asserted)', async () => {
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < 5; i++) {
       await page.reload();
       await waitReady(page);
       const ready = await page.evaluate(() => window.__terrane.timings.mapReady);
@@ -157,7 +157,8 @@ describe('leader and analyst', () => {
       const b = (await box)!;
       await page.mouse.move(b.x + b.width * 0.45, b.y + b.height * 0.5);
       await page.waitForSelector('#tooltip:not([hidden])', { timeout: 10_000 });
-      const interactive = await page.evaluate(() => performance.now());
+      // When the app drew the tooltip (the hover comes as soon as the test sees the map ready).
+      const interactive = await page.evaluate(() => window.__terrane.timings.firstTooltip);
       measure.runs.push(ready);
       measure.interactiveMs.push(interactive);
       expect(ready).toBeGreaterThan(0);

@@ -445,6 +445,7 @@ function onHover(unit: string | null, p: { x: number; y: number }): void {
     s.compare ? h('div', 'Revenue change ', h('strong', money(delta, true))) : h('div', m.label + ' ', h('strong', v === null ? '—' : fmtMeasure(v))),
   );
   tip.hidden = false;
+  hook.timings.firstTooltip ??= performance.now();
   const wrap = tip.parentElement!;
   const x = Math.min(p.x + 14, wrap.clientWidth - tip.offsetWidth - 4);
   const y = Math.min(p.y + 14, wrap.clientHeight - tip.offsetHeight - 4);
