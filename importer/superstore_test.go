@@ -3,9 +3,13 @@ package importer
 import (
 	"bytes"
 	"context"
+	"math"
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/paulmach/orb"
 
 	"github.com/terrane/terrane"
 )
@@ -112,3 +116,52 @@ func TestImportSuperstoreVariant(t *testing.T) {
 		t.Errorf("rows %d, unlocated %d, located share %.4f; want 999, 0, 1", res.Rows, res.Unlocated, res.LocatedRowsShare)
 	}
 }
+
+// TestImportCountiesRoundTrip exports the sample's 3,142 counties as GeoJSON
+// and imports them as a new layer: the same units, centroids and adjacency.
+func TestImportCountiesRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	s := countyStore(t)
+	gj, err := s.UnitsGeoJSON(ctx, terrane.UnitFilter{Layer: "us-counties"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Import(ctx, s, bytes.NewReader(gj), Options{Kind: KindUnits, Layer: "copy", Fields: map[string]string{"region": "region"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Units != len(sampleDS.Units) || res.Edges != len(sampleDS.Edges) {
+		t.Errorf("%d units, %d edges; the sample has %d, %d", res.Units, res.Edges, len(sampleDS.Units), len(sampleDS.Edges))
+	}
+	got, err := s.FindUnits(ctx, terrane.UnitFilter{Layer: "copy"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, u := range got {
+		w := sampleDS.Units[i]
+		if u.ID != w.ID || u.Name != w.Name || u.Region != w.Region || orbDist(u.Centroid, w.Centroid) > 1e-9 {
+			t.Fatalf("unit %d: %s %q %s %v; sample %s %q %s %v", i, u.ID, u.Name, u.Region, u.Centroid, w.ID, w.Name, w.Region, w.Centroid)
+		}
+		for k, v := range w.Attributes {
+			if u.Attributes[k] != v {
+				t.Fatalf("unit %s attribute %s = %g, sample %g", u.ID, k, u.Attributes[k], v)
+			}
+		}
+	}
+	adj, _ := s.FindAdjacency(ctx, "copy")
+	if diff := cmp.Diff(sampleDS.Edges, adj); diff != "" {
+		t.Errorf("adjacency differs from the sample's (-sample +imported):\n%s", diff)
+	}
+	// The Albers-projected counties are refused as a wrong CRS, by feature.
+	raw, err := os.ReadFile("../../shared/data/us-boundaries/counties-albers-10m.json")
+	if err != nil {
+		t.Skipf("shared data not present: %v", err)
+	}
+	_, err = Import(ctx, s, bytes.NewReader(raw), Options{Kind: KindUnits, Layer: "albers", Fields: map[string]string{"object": "counties"}})
+	ie := importErrs(t, err)
+	if ie.Total() < 3000 || len(ie.Problems) != DefaultMaxErrors || !strings.Contains(ie.Problems[0].Message, "projected CRS") || ie.Problems[0].Field != "geometry" {
+		t.Errorf("albers: %d problems, first %+v", ie.Total(), ie.Problems[0])
+	}
+}
+
+func orbDist(a, b orb.Point) float64 { return math.Hypot(a[0]-b[0], a[1]-b[1]) }

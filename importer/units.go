@@ -87,6 +87,9 @@ func parseUnits(data []byte, opts Options) (*unitsPlan, error) {
 		if errors.As(err, &ie) {
 			for _, e := range ie.Errors {
 				pr := Problem{ID: e.ID, Field: e.Field, Message: e.Message}
+				if e.Field == "objects" && ro.Object == "" {
+					pr.Message += " with the option object=NAME"
+				}
 				if e.Feature >= 0 {
 					f := e.Feature
 					pr.Feature = &f
