@@ -406,6 +406,7 @@ func solveCapacitated(p *problem, r *runner) (terr, centers []int, lb float64) {
 	s.assign()
 	s.descend(r)
 	bv, bc := s.total()
+	r.noteViolation(bv, scaleOf(p))
 	bestCen, bestTerr := slices.Clone(s.cen), slices.Clone(s.terr)
 	if p.lo == 0 && math.IsInf(p.hi, 1) && math.IsInf(p.moveCap, 1) && !slices.Contains(p.locked, true) && p.n <= 600 && bv == 0 {
 		init := make([]float64, p.n)
@@ -463,6 +464,7 @@ func solveCapacitated(p *problem, r *runner) (terr, centers []int, lb float64) {
 		v, c := s.total()
 		if better(v-bv, c-bc, scale) {
 			bv, bc = v, c
+			r.noteViolation(bv, scale)
 			copy(bestCen, s.cen)
 			copy(bestTerr, s.terr)
 			stall = 0

@@ -877,6 +877,7 @@ func solveDistrict(p *problem, r *runner) (terr, centers []int, lb float64) {
 		lb = lagrangeBound(p, r, s.obj, init, 0.08)
 	}
 	bv, bo := s.total()
+	r.noteViolation(bv, s.scale)
 	best := slices.Clone(s.terr)
 	rv, ro := bv, bo // best of the current restart
 	stall, restarts, sinceGlobal := 0, 0, 0
@@ -894,6 +895,7 @@ func solveDistrict(p *problem, r *runner) (terr, centers []int, lb float64) {
 			stall = 0
 			if better(v-bv, o-bo, s.scale) {
 				bv, bo = v, o
+				r.noteViolation(bv, s.scale)
 				copy(best, s.terr)
 				sinceGlobal = 0
 			}

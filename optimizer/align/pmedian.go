@@ -225,6 +225,7 @@ func solvePMedian(p *problem, r *runner) (terr, centers []int, lb float64) {
 	s.localSearch(r)
 	best := slices.Clone(s.med)
 	bestCost := s.cost
+	r.noteViolation(0, 1)
 	lb = math.NaN()
 	if !r.canceled {
 		lb = lagrangeBound(p, r, bestCost, s.d1, 0.15)

@@ -91,6 +91,10 @@ type Result struct {
 	Status Status `json:"status"`
 	// Seconds is the wall-clock time of the solve, in seconds.
 	Seconds float64 `json:"seconds"`
+	// FirstFeasibleSeconds is when the search first held an answer meeting
+	// every constraint, in seconds from the start; 0 when the answer is
+	// infeasible.
+	FirstFeasibleSeconds float64 `json:"first_feasible_seconds"`
 	// Iterations is the number of improvement iterations the search made.
 	Iterations int `json:"iterations"`
 }

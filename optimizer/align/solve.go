@@ -98,6 +98,9 @@ func Solve(ctx context.Context, in *Instance, settings *Settings) (*Result, erro
 		res.Status = Converged
 	}
 	res.Seconds = time.Since(r.start).Seconds()
+	if res.Feasible && r.firstFeasible > 0 {
+		res.FirstFeasibleSeconds = r.firstFeasible.Seconds()
+	}
 	if r.progress != nil {
 		r.progress(1)
 	}
@@ -138,7 +141,19 @@ type runner struct {
 	canceled bool
 	timedOut bool
 	checks   int
+	// firstFeasible is when the search first held an answer without
+	// violation; zero until then.
+	firstFeasible time.Duration
 }
+
+// noteViolation records the time of the first answer without violation.
+func (r *runner) noteViolation(v, scale float64) {
+	if r.firstFeasible == 0 && v <= capEps*scale {
+		r.firstFeasible = max(time.Since(r.start), time.Nanosecond)
+	}
+}
+
+func scaleOf(p *problem) float64 { return math.Max(1, p.total) }
 
 // stop reports whether the search must end now: canceled context, time
 // limit or iteration cap. It also reports progress.
