@@ -165,8 +165,7 @@ func TestBruteForce(t *testing.T) {
 		mv := tinyGrid(3, 3, 3, seed)
 		mv.Contiguous, mv.Balance, mv.MaxMoved = true, Balance{Tolerance: 0.35}, 0.25
 		for i := range mv.Units {
-			mv.Units[i].Current = i % 3 / 1 * 0 // columns: 0 1 2
-			mv.Units[i].Current = i % 3
+			mv.Units[i].Current = i % 3 // the current plan: one territory per column
 		}
 		mv.Units[0].Locked = true
 		cases = append(cases, tc{"distance-contiguous-moved-locked", mv})

@@ -2,7 +2,7 @@ package align
 
 import (
 	"math"
-	"sort"
+	"slices"
 )
 
 // HaversineDistance is the great-circle distance in meters between two
@@ -43,7 +43,6 @@ type problem struct {
 	xs, ys   []float64
 	coslat   []float64
 	near     [][]int32 // per unit, other units by increasing distance (possibly truncated)
-	nearFull bool
 }
 
 const (
@@ -169,10 +168,7 @@ func (p *problem) buildNear(limit int) {
 	if p.near != nil {
 		return
 	}
-	if limit >= p.n {
-		limit = p.n
-		p.nearFull = true
-	}
+	limit = min(limit, p.n)
 	p.near = make([][]int32, p.n)
 	idx := make([]int32, p.n)
 	ds := make([]float64, p.n)
@@ -181,17 +177,14 @@ func (p *problem) buildNear(limit int) {
 			idx[j] = int32(j)
 			ds[j] = p.d(i, j)
 		}
-		s := byDist{idx, ds}
-		sort.Stable(s)
+		slices.SortStableFunc(idx, func(x, y int32) int {
+			if ds[x] < ds[y] {
+				return -1
+			} else if ds[x] > ds[y] {
+				return 1
+			}
+			return 0
+		})
 		p.near[i] = append([]int32(nil), idx[:limit]...)
 	}
 }
-
-type byDist struct {
-	idx []int32
-	ds  []float64
-}
-
-func (b byDist) Len() int           { return len(b.idx) }
-func (b byDist) Less(i, j int) bool { return b.ds[b.idx[i]] < b.ds[b.idx[j]] }
-func (b byDist) Swap(i, j int)      { b.idx[i], b.idx[j] = b.idx[j], b.idx[i] }
