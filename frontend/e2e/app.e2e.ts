@@ -261,6 +261,18 @@ describe('leader and analyst', () => {
     expect(legend).toContain('Allocation');
   });
 
+  step('a realign run shows its progress and can be cancelled', async () => {
+    await openTab(page, 'scenario');
+    await page.click('#run-align');
+    await page.waitForFunction(() => window.__terrane.state.run?.status === 'running' || window.__terrane.state.run?.status === 'queued', null, { timeout: 30_000 });
+    await page.waitForSelector('#run-cancel');
+    await page.click('#run-cancel');
+    await page.waitForFunction(() => window.__terrane.state.run?.status === 'cancelled', null, { timeout: 30_000 });
+    expect(await page.textContent('#run-status')).toBe('cancelled');
+    expect(await page.$('#run-cancel')).toBeNull();
+    await settle(page);
+  });
+
   step('compare two scenarios: difference map and table', async () => {
     await openTab(page, 'compare');
     const other = await page.evaluate(() => {

@@ -514,7 +514,7 @@ function resultsPanel(ctx: Ctx, s: AppState, redrawFrontier: boolean): void {
   clear(el,
     h('h2', 'Results'),
     summary(s),
-    h('h3', 'Revenue vs budget'),
+    h('h3', 'Revenue vs money budget (optimal at each total)'),
     frontier,
     h('div.row.between',
       h('h3', `Territories (${s.territories.length})`),
@@ -540,10 +540,12 @@ function drawFrontier(ctx: Ctx, el: HTMLElement, s: AppState): void {
     }
     const series = [{ label: 'Optimal revenue', values: pts.map((p) => p.revenue), color: '#21918c', points: true }];
     if (pts.some((p) => typeof p.bound === 'number')) series.push({ label: 'Upper bound', values: pts.map((p) => p.bound ?? null) as number[], color: '#b35806', points: false });
+    // The frontier varies one resource (money by default); "current" is that resource's total.
+    const cur = (f as { current?: number }).current ?? sc.resources?.find((r) => r.name === f.resource)?.total;
     requestAnimationFrame(() => lineChart(el, {
       x: pts.map((p) => p.amount), series, xFmt: (v) => money(v), yFmt: (v) => money(v),
       width: el.clientWidth || 360, height: 180,
-      marks: [{ x: sc.budget, label: 'budget', color: '#444444' }],
+      marks: typeof cur === 'number' ? [{ x: cur, label: 'current total', color: '#444444' }] : [],
     }));
   }).catch((e) => clear(el, h('p.muted', 'The frontier is not available: ' + (e instanceof ApiError ? e.message : String(e)))));
 }
@@ -679,6 +681,25 @@ function comparePanel(ctx: Ctx, s: AppState): void {
 
 // ---------- approve, publish, audit ----------
 
+/** auditDetail shows an audit entry's detail (an object, or JSON text) as key: value lines. */
+function auditDetail(d: unknown): HTMLElement | null {
+  if (d === null || d === undefined || d === '') return null;
+  let v = d;
+  if (typeof d === 'string') {
+    try {
+      v = JSON.parse(d);
+    } catch {
+      return h('code.detail', d);
+    }
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return h('code.detail', JSON.stringify(v));
+  const short = (x: unknown) => {
+    const t = typeof x === 'string' ? x : JSON.stringify(x);
+    return t.length > 90 ? t.slice(0, 87) + '…' : t;
+  };
+  return h('ul.detail', Object.entries(v as Record<string, unknown>).map(([k, x]) => h('li', h('span.muted', k + ': '), short(x))));
+}
+
 function auditPanel(ctx: Ctx, s: AppState): void {
   const el = panel();
   const sc = s.scenario;
@@ -709,7 +730,7 @@ function auditPanel(ctx: Ctx, s: AppState): void {
     const entries = sortBy(r.audit ?? [], (a) => a.at, 'desc');
     clear(list, entries.length === 0 ? h('p.muted', 'No entries.') : h('ol.audit', entries.map((a) => h('li',
       h('div', h('strong', a.action), ' by ', a.actor, h('span.muted', ' · ' + dateTime(a.at))),
-      a.detail !== null && a.detail !== undefined && a.detail !== '' ? h('code.detail', typeof a.detail === 'string' ? a.detail : JSON.stringify(a.detail)) : null,
+      auditDetail(a.detail),
     ))));
   }).catch((e) => clear(list, h('p.muted', 'The audit trail is not available: ' + (e instanceof Error ? e.message : String(e)))));
 }
