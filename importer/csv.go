@@ -201,7 +201,7 @@ func number(s string) (v float64, ok bool, msg string) {
 	} else if strings.HasPrefix(s, "-$") {
 		s = "-" + s[2:]
 	}
-	if thousands.MatchString(s) {
+	if strings.IndexByte(s, ',') >= 0 && thousands.MatchString(s) {
 		s = strings.ReplaceAll(s, ",", "")
 	}
 	v, err := strconv.ParseFloat(s, 64)
