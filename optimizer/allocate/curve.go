@@ -91,7 +91,7 @@ func (it *item) deriv(x float64) float64 {
 
 // nonconcave reports whether the item's value is not concave on [lo, hi].
 func (it *item) nonconcave() bool {
-	return it.a > 0 && it.c > 1 && it.lo < inflection(it.k, it.c) && it.hi > it.lo
+	return it.a > 0 && it.c > 1 && it.lo < it.infl && it.hi > it.lo
 }
 
 // stationary solves a·h'(x) = p for x on the concave (decreasing-h') branch,
@@ -203,7 +203,7 @@ func (it *item) best(pi float64, integer bool) (x, val, dxdp float64) {
 		f := math.Floor(x)
 		cands := [4]float64{f, f + 1, it.lo, it.lo}
 		if it.c > 1 {
-			cands[3] = math.Floor(inflection(it.k, it.c))
+			cands[3] = math.Floor(it.infl)
 		}
 		bx, bv := it.lo, it.vlo
 		bphi := bv - pi*bx
@@ -228,4 +228,5 @@ func (it *item) best(pi float64, integer bool) (x, val, dxdp float64) {
 func (it *item) prepare() {
 	it.vlo = it.value(it.lo)
 	it.vhi = it.value(it.hi)
+	it.infl = inflection(it.k, it.c)
 }

@@ -229,6 +229,7 @@ type item struct {
 	u  float64 // warm start of the Newton iteration, log((x/k)^c); NaN unset
 
 	vlo, vhi float64 // value(lo), value(hi), objective dollars
+	infl     float64 // inflection point for c > 1, units; 0 otherwise
 }
 
 // resModel is one resource with one item per territory.
@@ -239,6 +240,7 @@ type resModel struct {
 	integer bool
 	total   float64 // +Inf when absent
 	coupled bool    // shares the budget
+	nc      bool    // some item is not concave on its domain
 	items   []item
 }
 
@@ -339,6 +341,7 @@ func build(p *Problem) (*model, []string) {
 			it.prepare()
 			rm.items[i] = it
 		}
+		rm.nc = rm.scanNonconcave()
 		m.res = append(m.res, rm)
 	}
 	for _, rm := range m.res {

@@ -185,7 +185,9 @@ func (rm *resModel) typicalPrice(per float64) float64 {
 	return v[len(v)/2]
 }
 
-func (rm *resModel) hasNonconcave() bool {
+func (rm *resModel) hasNonconcave() bool { return rm.nc }
+
+func (rm *resModel) scanNonconcave() bool {
 	for i := range rm.items {
 		if rm.items[i].nonconcave() {
 			return true
@@ -237,13 +239,14 @@ func (rm *resModel) restrict(x []float64) *resModel {
 			it.prepare()
 			continue
 		}
-		infl := inflection(it.k, it.c)
+		infl := it.infl
 		if rm.integer {
 			infl = math.Ceil(infl)
 		}
 		it.lo = math.Min(x[i], math.Max(it.lo, infl))
 		it.prepare()
 	}
+	r.nc = r.scanNonconcave()
 	return &r
 }
 

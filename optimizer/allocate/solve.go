@@ -128,6 +128,7 @@ func Solve(ctx context.Context, p *Problem, set *Settings) (*Result, error) {
 		}
 	}
 	o := s.solve()
+	s.improveIntegers(o)
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("allocate: %w", err)
 	}
@@ -503,4 +504,80 @@ func (s *solver) changePrices(p *Problem, o *outcome) map[string]float64 {
 		out[rm.name] = v
 	}
 	return out
+}
+
+// improveIntegers polishes integer resources with S-shaped curves, where
+// the Lagrangian solution can leave a territory short of the steep part of
+// its curve: it moves k units (k up to 16) from the territory that loses
+// least to the one that gains most, or adds k units where the total and
+// the budget have room, while that raises the objective. Concave
+// resources are already optimal and are left alone.
+func (s *solver) improveIntegers(o *outcome) {
+	m := s.m
+	spent := 0.0
+	for r, rm := range m.res {
+		spent += rm.cost * sum(o.x[r])
+	}
+	for r, rm := range m.res {
+		if !rm.integer || !rm.nc {
+			continue
+		}
+		x := o.x[r]
+		for round := 0; round < 200; round++ {
+			used := sum(x)
+			room := rm.total - used
+			if rm.coupled {
+				room = math.Min(room, math.Floor((m.budget-spent)/rm.cost+1e-9))
+			}
+			bestD, bestK, from, to := 0.0, 0.0, -1, -1
+			for k := 1.0; k <= 16; k++ {
+				gi, gv := -1, math.Inf(-1) // taker with the largest gain
+				gi2, gv2 := -1, math.Inf(-1)
+				li, lv := -1, math.Inf(1) // giver with the smallest loss
+				for i := range rm.items {
+					it := &rm.items[i]
+					if x[i]+k <= it.hi {
+						g := it.value(x[i]+k) - it.value(x[i])
+						if g > gv {
+							gi2, gv2 = gi, gv
+							gi, gv = i, g
+						} else if g > gv2 {
+							gi2, gv2 = i, g
+						}
+					}
+					if x[i]-k >= it.lo {
+						if l := it.value(x[i]) - it.value(x[i]-k); l < lv {
+							li, lv = i, l
+						}
+					}
+				}
+				if gi >= 0 && room >= k && gv > bestD {
+					bestD, bestK, from, to = gv, k, -1, gi
+				}
+				if li >= 0 && lv < 0 && -lv > bestD {
+					bestD, bestK, from, to = -lv, k, li, -1
+				}
+				if li >= 0 && gi >= 0 {
+					t, g := gi, gv
+					if t == li {
+						t, g = gi2, gv2
+					}
+					if t >= 0 && g-lv > bestD {
+						bestD, bestK, from, to = g-lv, k, li, t
+					}
+				}
+			}
+			if bestD <= 1e-12*math.Max(1, math.Abs(m.constant)) {
+				break
+			}
+			if from >= 0 {
+				x[from] -= bestK
+				spent -= rm.cost * bestK
+			}
+			if to >= 0 {
+				x[to] += bestK
+				spent += rm.cost * bestK
+			}
+		}
+	}
 }
