@@ -1,9 +1,11 @@
 package allocate
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"time"
 )
 
@@ -90,6 +92,7 @@ type solver struct {
 	iters   int
 	warm    map[string]float64
 	zero    map[*resModel]*zeroEval
+	tol     float64 // relative gap that is good enough
 }
 
 // outcome is the solution in index form.
@@ -118,7 +121,11 @@ func Solve(ctx context.Context, p *Problem, set *Settings) (*Result, error) {
 	if err := m.unbounded(); err != nil {
 		return nil, err
 	}
-	s := &solver{ctx: ctx, m: m, maxIter: set.MaxIterations, warm: map[string]float64{}, zero: map[*resModel]*zeroEval{}}
+	tol := set.GapTolerance
+	if tol <= 0 {
+		tol = 1e-6
+	}
+	s := &solver{ctx: ctx, m: m, maxIter: set.MaxIterations, warm: map[string]float64{}, zero: map[*resModel]*zeroEval{}, tol: tol}
 	if s.maxIter <= 0 {
 		s.maxIter = 300
 	}
@@ -128,15 +135,12 @@ func Solve(ctx context.Context, p *Problem, set *Settings) (*Result, error) {
 		}
 	}
 	o := s.solve()
+	o = s.improvePattern(o)
 	s.improveIntegers(o)
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("allocate: %w", err)
 	}
 	res := s.result(p, o)
-	tol := set.GapTolerance
-	if tol <= 0 {
-		tol = 1e-6
-	}
 	res.Status = Feasible
 	if res.Gap <= tol {
 		res.Status = Optimal
@@ -580,4 +584,171 @@ func (s *solver) improveIntegers(o *outcome) {
 			}
 		}
 	}
+}
+
+// maxFlips is how many S-shaped items improvePattern tries to switch on or
+// off: those whose choice at the final prices is closest to a tie.
+const maxFlips = 24
+
+// value is the objective of x without the constant, objective dollars.
+func (m *model) value(x [][]float64) float64 {
+	v := 0.0
+	for r, rm := range m.res {
+		v += sumValue(rm.items, x[r])
+	}
+	return v
+}
+
+// improvePattern improves the on/off choice of S-shaped items, which the
+// Lagrangian prices make all at once: for the items nearest a tie it tries
+// switching each on (onto the concave branch of its curve) or off (to its
+// lower bound), re-solves the resulting concave problem exactly, and keeps
+// a switch that raises the objective, until none does. The bound stays the
+// Lagrangian one.
+func (s *solver) improvePattern(o *outcome) *outcome {
+	m := s.m
+	type cand struct {
+		r, i int
+		tie  float64
+	}
+	var cands []cand
+	for r, rm := range m.res {
+		if !rm.nc {
+			continue
+		}
+		price := o.lambda[r] + o.mu*rm.cost
+		for i := range rm.items {
+			it := &rm.items[i]
+			if !it.nonconcave() {
+				continue
+			}
+			x, _, _ := it.best(price, rm.integer)
+			on := it.value(x) - price*x - (it.vlo - price*it.lo)
+			cands = append(cands, cand{r, i, math.Abs(on) / math.Max(1, math.Abs(it.a))})
+		}
+	}
+	if len(cands) == 0 {
+		return o
+	}
+	slices.SortStableFunc(cands, func(a, b cand) int { return cmp.Compare(a.tie, b.tie) })
+	if len(cands) > maxFlips {
+		cands = cands[:maxFlips]
+	}
+	best, bestV := o, m.value(o.x)
+	if (o.bound-bestV)/math.Max(1, math.Abs(m.constant+bestV)) <= s.tol {
+		return o // already proven good enough
+	}
+	on := make([]bool, len(cands))
+	for c, cd := range cands {
+		on[c] = o.x[cd.r][cd.i] > m.res[cd.r].items[cd.i].lo
+	}
+	try := func(fl []flip) bool {
+		mm, ok := m.withPattern(fl, best.x)
+		if !ok {
+			return false
+		}
+		sub := &solver{ctx: s.ctx, m: mm, maxIter: s.maxIter, warm: s.warm, zero: map[*resModel]*zeroEval{}, tol: s.tol}
+		so := sub.solve()
+		s.iters += sub.iters
+		if v := m.value(so.x); v > bestV+1e-12*math.Max(1, math.Abs(bestV)) && m.feasible(so.x) {
+			best, bestV = so, v
+			return true
+		}
+		return false
+	}
+	for round := 0; round < 8 && s.ctx.Err() == nil; round++ {
+		improved := false
+		// single switches
+		for c, cd := range cands {
+			if try([]flip{{cd.r, cd.i, !on[c]}}) {
+				on[c], improved = !on[c], true
+			}
+		}
+		// swaps: one item off, another on
+		for a, ca := range cands {
+			for b, cb := range cands {
+				if on[a] && !on[b] && try([]flip{{ca.r, ca.i, false}, {cb.r, cb.i, true}}) {
+					on[a], on[b], improved = false, true, true
+				}
+			}
+		}
+		if !improved {
+			break
+		}
+	}
+	if best != o {
+		best.bound = o.bound
+	}
+	return best
+}
+
+// flip switches S-shaped item (r, i) on or off.
+type flip struct {
+	r, i int
+	on   bool
+}
+
+// withPattern returns a copy of m in which every S-shaped item keeps the
+// side of its inflection that x chose, except the flipped ones; ok is false
+// when a switch cannot be funded.
+func (m *model) withPattern(flips []flip, x [][]float64) (*model, bool) {
+	mm := *m
+	mm.res = make([]*resModel, len(m.res))
+	for r, rm := range m.res {
+		if !rm.nc {
+			mm.res[r] = rm
+			continue
+		}
+		xr := append([]float64(nil), x[r]...)
+		var onAt []int
+		for _, f := range flips {
+			if f.r != r {
+				continue
+			}
+			it := &rm.items[f.i]
+			if !f.on {
+				xr[f.i] = it.lo
+				continue
+			}
+			v := math.Min(it.hi, math.Max(it.lo, it.infl))
+			if rm.integer {
+				v = math.Min(it.hi, math.Ceil(v))
+			}
+			if v <= it.lo {
+				return nil, false
+			}
+			xr[f.i] = v
+			onAt = append(onAt, f.i)
+		}
+		c := rm.restrict(xr)
+		// an item switched on starts at its inflection so that it stays on
+		for _, i := range onAt {
+			c.items[i].lo = xr[i]
+			c.items[i].prepare()
+		}
+		mm.res[r] = c
+	}
+	for _, rm := range mm.res {
+		if rm.sumLo() > rm.total {
+			return nil, false
+		}
+	}
+	if mm.budgetAtLo() > mm.budget {
+		return nil, false
+	}
+	return &mm, true
+}
+
+// feasible checks totals and the budget of x, with a relative tolerance
+// for rounding.
+func (m *model) feasible(x [][]float64) bool {
+	spent := 0.0
+	for r, rm := range m.res {
+		u := sum(x[r])
+		if u > rm.total*(1+1e-12)+1e-9 {
+			return false
+		}
+		spent += rm.cost * u
+	}
+	return spent <= m.budget*(1+1e-12)+1e-9
 }
