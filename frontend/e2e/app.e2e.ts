@@ -41,6 +41,7 @@ type Hook = {
   renderedTerritories: () => number;
   renderedTerritoryIds: () => string[];
   renderedOutlines: () => number;
+  renderedAccounts: () => number;
   idle: () => Promise<void>;
 };
 declare global {
@@ -329,6 +330,9 @@ describe('leader and analyst', () => {
     const from = await page.evaluate((u) => window.__terrane.state.assign.get(u), unit);
     const to = from === pick.to ? pick.from : pick.to;
     await page.selectOption('#move-target', to);
+    // Live balance before the move: units and population of both territories.
+    await page.waitForSelector('#move-preview-table');
+    expect(await page.$$eval('#move-preview-table tbody tr', (r) => r.length)).toBe(2);
     await page.click('#move-units');
     await page.waitForFunction(([u, t]) => window.__terrane.state.assign.get(u) === t && window.__terrane.state.lastMove !== null, [unit, to]);
     await settle(page);
@@ -424,6 +428,16 @@ describe('rep', () => {
     expect(s.ids).toEqual([users.rep.territory]);
     expect(s.scenarios.length).toBeGreaterThan(0);
     expect(s.scenarios.every((x) => x === 'published')).toBe(true);
+    // Accounts show as points at this zoom, and all of them lie in the rep's units.
+    await page.waitForFunction(() => window.__terrane.renderedAccounts() > 0, null, { timeout: 20_000 });
+    const accounts = await page.evaluate(async () => {
+      const sc = window.__terrane.state.scenario!;
+      const r = await fetch(`/api/v1/accounts?scenario=${sc.id}&limit=10000`, { headers: { Authorization: 'Bearer ' + sessionStorage.getItem('terrane.token') } });
+      const list = ((await r.json()).accounts ?? []) as { unit_id: string }[];
+      return { n: list.length, outside: list.filter((a) => !window.__terrane.state.assign.has(a.unit_id)).length };
+    });
+    expect(accounts.n).toBeGreaterThan(0);
+    expect(accounts.outside).toBe(0);
     await showWholeUS(page);
     expect(await page.evaluate(() => window.__terrane.renderedTerritoryIds())).toEqual([users.rep.territory]);
     expect(await page.textContent('#territory-name')).toBeTruthy();

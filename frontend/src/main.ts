@@ -52,6 +52,7 @@ const hook = {
     return [...ids].sort();
   },
   renderedOutlines: () => tmap?.renderedTerritoryOutlines().length ?? 0,
+  renderedAccounts: () => tmap?.map.queryRenderedFeatures({ layers: ['accounts'] }).length ?? 0,
   idle: () => tmap?.idle(),
 };
 (window as unknown as { __terrane: typeof hook }).__terrane = hook;

@@ -573,6 +573,34 @@ function alignPanel(ctx: Ctx, s: AppState): void {
   const target = territorySelect(s, 'move-target');
   target.setAttribute('aria-label', 'Move to territory');
   if (s.selectedTerritory) target.value = s.selectedTerritory;
+  // Live balance: what the move would do to units and population, before it is made.
+  const preview = h('div', { id: 'move-preview', 'aria-live': 'polite' });
+  const drawPreview = () => {
+    const to = target.value;
+    if (!sel.length || !to) {
+      clear(preview);
+      return;
+    }
+    const moves = planMoves(sel, s.assign, to);
+    const popOf = (u: string) => Number(ctx.unitProps(u).pop_2018) || 0;
+    const before = balance(s.assign, popOf);
+    const after = balance(applyMoves(s.assign, moves), popOf);
+    const ids = [...new Set([...from.keys(), to])].filter((t) => s.territoryById.has(t));
+    const pops = (b: Map<string, { weight: number }>) => [...b.values()].map((x) => x.weight);
+    clear(preview,
+      h('table.grid.compact', { id: 'move-preview-table' },
+        h('caption.muted', `If moved to ${s.territoryById.get(to)?.name ?? to}:`),
+        h('thead', h('tr', h('th', 'Territory'), h('th.num', 'Units'), h('th.num', 'Population'))),
+        h('tbody', ids.map((t) => h('tr',
+          h('td', s.territoryById.get(t)?.name ?? t),
+          h('td.num', `${count(before.get(t)?.units ?? 0)} → ${count(after.get(t)?.units ?? 0)}`),
+          h('td.num', `${count(before.get(t)?.weight ?? 0)} → ${count(after.get(t)?.weight ?? 0)}`),
+        ))),
+      ),
+      h('p.muted', `Population spread (max − min) / mean: ${percent(spread(pops(before)))} → ${percent(spread(pops(after)))}`),
+    );
+  };
+  target.addEventListener('change', drawPreview);
   const unitInput = h('input', { id: 'unit-id', placeholder: 'unit id, e.g. 06037', 'aria-label': 'Add a unit by id' }) as HTMLInputElement;
   const doMoves = async (moves: Move[], isUndo: boolean) => {
     if (!moves.length) return;
@@ -619,6 +647,7 @@ function alignPanel(ctx: Ctx, s: AppState): void {
           if (inv) doMoves(inv, true);
         } }, `Undo${undo.size ? ` (${undo.size})` : ''}`),
       ),
+      preview,
     ),
     lm && lm.noncontiguous?.length ? h('p.warn', { id: 'contiguity-warning', role: 'alert' },
       '⚠ Not contiguous: ', lm.noncontiguous.map((t) => s.territoryById.get(key(t))?.name ?? key(t)).join(', '), '.') : null,
@@ -632,7 +661,10 @@ function alignPanel(ctx: Ctx, s: AppState): void {
           h('td', s.territoryById.get(b.id)?.name ?? b.id), h('td.num', count(b.units)), h('td.num', money(b.market)), h('td.num', money(b.revenue))))),
     )),
   );
+  drawPreview();
 }
+
+// (the preview is drawn once the panel is in the document)
 
 // ---------- compare ----------
 

@@ -18,7 +18,7 @@ export const measures: Measure[] = [
   { key: 'headroom', label: 'Headroom', kind: 'money', perResource: false, diverging: false },
   { key: 'marginal', label: 'Marginal return', kind: 'ratio', perResource: true, diverging: false },
   { key: 'allocation', label: 'Allocation', kind: 'amount', perResource: true, diverging: false },
-  { key: 'change', label: 'Change vs baseline', kind: 'amount', perResource: true, diverging: true },
+  { key: 'change', label: 'Change vs current plan', kind: 'amount', perResource: true, diverging: true },
   { key: 'revenue', label: 'Revenue (current)', kind: 'money', perResource: false, diverging: false },
   { key: 'expected_revenue', label: 'Expected revenue', kind: 'money', perResource: false, diverging: false },
 ];
