@@ -327,7 +327,8 @@ describe('leader and analyst', () => {
     const selected = await page.evaluate(() => [...window.__terrane.state.selectedUnits]);
     expect(selected).toHaveLength(1);
     const unit = selected[0];
-    const from = await page.evaluate((u) => window.__terrane.state.assign.get(u), unit);
+    const from = (await page.evaluate((u) => window.__terrane.state.assign.get(u), unit)) ?? '';
+    expect(from).not.toBe('');
     const to = from === pick.to ? pick.from : pick.to;
     await page.selectOption('#move-target', to);
     // Live balance before the move: units and population of both territories.
@@ -350,6 +351,9 @@ describe('leader and analyst', () => {
     await page.mouse.up();
     await page.keyboard.up('Shift');
     await page.waitForFunction(() => window.__terrane.state.selectedUnits.size > 1);
+    await page.selectOption('#move-target', to);
+    await page.waitForSelector('#move-preview-table');
+    await page.mouse.move(b.x + 5, b.y + b.height - 5);
     await shot(page, 'manual-alignment.png');
     await page.click('#clear-selection');
     await page.click('#undo-move');

@@ -164,7 +164,7 @@ function drawCurves(el: HTMLElement, d: TerritoryDetail, s: AppState): void {
     return;
   }
   const unit = unitOf(s, r);
-  const marks = [];
+  const marks: { x: number; label: string; color: string }[] = [];
   if (d.current?.[r] !== undefined) marks.push({ x: d.current[r], label: 'current', color: '#555555' });
   if (d.allocation?.[r] !== undefined && d.allocation[r] !== null) marks.push({ x: d.allocation[r], label: 'optimal', color: '#b35806' });
   requestAnimationFrame(() => {
