@@ -115,8 +115,38 @@ func (s *Store) ReplaceAccounts(ctx context.Context, layer string, accounts []*t
 			return []any{a.ID, a.Name, a.Segment, a.PostalCode, a.Location[0], a.Location[1], a.Layer, a.UnitID, a.Revenue, a.Owner}
 		})
 	})
-	if err != nil && terrane.ErrorCode(err) == terrane.EINTERNAL {
+	switch terrane.ErrorCode(err) {
+	case "":
+		return nil
+	case terrane.ECONFLICT:
+		if id, other := s.accountElsewhere(ctx, layer, accounts); id != "" {
+			return terrane.Errorf(terrane.ECONFLICT, "account %s already exists in layer %s; account ids are unique across layers", id, other)
+		}
+		return err
+	case terrane.EINTERNAL:
 		return fmt.Errorf("data: replace accounts of %s: %w", layer, err)
 	}
 	return err
+}
+
+// accountElsewhere finds the first of accounts whose id is taken by an
+// account of another layer, to name it in an error.
+func (s *Store) accountElsewhere(ctx context.Context, layer string, accounts []*terrane.Account) (id, other string) {
+	const per = 500
+	for start := 0; start < len(accounts); start += per {
+		end := min(len(accounts), start+per)
+		args := []any{layer}
+		for _, a := range accounts[start:end] {
+			args = append(args, a.ID)
+		}
+		var row struct {
+			ID    string `db:"id"`
+			Layer string `db:"layer_id"`
+		}
+		q := `SELECT id, layer_id FROM accounts WHERE layer_id <> ? AND id IN (` + inList(end-start) + `) ORDER BY id LIMIT 1`
+		if err := s.db.GetContext(ctx, &row, s.db.Rebind(q), args...); err == nil {
+			return row.ID, row.Layer
+		}
+	}
+	return "", ""
 }

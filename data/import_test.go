@@ -95,7 +95,11 @@ func TestReplaceAccounts(t *testing.T) {
 		}
 		// An id of another layer's account collides inside the transaction,
 		// after the delete: the rollback keeps g3.
-		wantCode(t, s.ReplaceAccounts(ctx, "grid", []*terrane.Account{acct("g4", "grid", "a"), acct("o1", "grid", "a")}), terrane.ECONFLICT)
+		err := s.ReplaceAccounts(ctx, "grid", []*terrane.Account{acct("g4", "grid", "a"), acct("o1", "grid", "a")})
+		wantCode(t, err, terrane.ECONFLICT)
+		if msg := terrane.ErrorMessage(err); msg != "account o1 already exists in layer other; account ids are unique across layers" {
+			t.Errorf("conflict message %q", msg)
+		}
 		wantCode(t, s.ReplaceAccounts(ctx, "grid", []*terrane.Account{acct("g4", "other", "a")}), terrane.EINVALID)
 		wantCode(t, s.ReplaceAccounts(ctx, "grid", []*terrane.Account{acct("g4", "grid", "a"), acct("g4", "grid", "a")}), terrane.ECONFLICT)
 		wantCode(t, s.ReplaceAccounts(ctx, "nowhere", nil), terrane.ENOTFOUND)

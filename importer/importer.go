@@ -150,7 +150,10 @@ func checkOptions(o *Options) error {
 	if !ok {
 		return terrane.Errorf(terrane.EINVALID, "kind %q: must be one of %s", o.Kind, strings.Join(Kinds, ", "))
 	}
-	if o.Layer == "" && !(o.Kind == KindAssignments && o.Scenario != 0) {
+	if o.Kind == KindAssignments && o.Scenario <= 0 {
+		return terrane.Errorf(terrane.EINVALID, "scenario is required for an assignments import")
+	}
+	if o.Layer == "" && o.Kind != KindAssignments {
 		return terrane.Errorf(terrane.EINVALID, "layer is required")
 	}
 	if o.Layer != "" {
@@ -158,9 +161,6 @@ func checkOptions(o *Options) error {
 		if err := l.Validate(); err != nil {
 			return err
 		}
-	}
-	if o.Kind == KindAssignments && o.Scenario <= 0 {
-		return terrane.Errorf(terrane.EINVALID, "scenario is required for an assignments import")
 	}
 	var unknown []string
 	for k := range o.Fields {
