@@ -34,8 +34,8 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 	kind := fs.String("kind", "", "what the file holds: units, assignments, accounts or markets (required)")
 	layer := fs.String("layer", "", "layer id, e.g. us-counties (required, except for assignments, where the scenario's layer is the default)")
 	scenario := fs.Int64("scenario", 0, "scenario id (required for assignments)")
-	id := fs.String("id", "", "column or property holding the id (same as --map id=COLUMN)")
-	maxSize := fs.String("max-size", envOr(env, "TERRANE_IMPORT_MAX_BYTES", strconv.Itoa(importer.DefaultMaxBytes)), "largest file accepted, in bytes, or with a unit: 200MiB, 1GiB (env TERRANE_IMPORT_MAX_BYTES)")
+	id := fs.String("id", "", "column or property holding the id: of the unit for units, assignments and markets (--map id= or unit_id=), of the account for accounts")
+	maxSize := fs.String("max-size", envOr(env, "TERRANE_IMPORT_MAX_BYTES", "200MiB"), "largest file accepted, in bytes, or with a unit: 200MiB, 1GiB (env TERRANE_IMPORT_MAX_BYTES)")
 	maxErrors := fs.Int("max-errors", importer.DefaultMaxErrors, "problems listed when a file is rejected")
 	actor := fs.String("actor", "cli", "name recorded in the scenario's audit trail")
 	db := fs.String("db", "", "database URL: sqlite:PATH or postgres://… (env DATABASE_URL; default sqlite:./var/terrane.db)")
@@ -64,7 +64,12 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 		fields[strings.TrimSpace(k)] = v
 	}
 	if *id != "" {
-		fields["id"] = *id
+		// The id of what each row is about: the unit for assignments and markets.
+		key := "id"
+		if *kind == importer.KindAssignments || *kind == importer.KindMarkets {
+			key = "unit_id"
+		}
+		fields[key] = *id
 	}
 
 	path := fs.Arg(0)

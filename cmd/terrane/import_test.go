@@ -48,6 +48,15 @@ func TestImportCommand(t *testing.T) {
 		}
 	}
 
+	// Markets with --id naming the unit column.
+	env, out, _ = testEnv("Cell,market,revenue\na,1000,10\nb,2000,0\n")
+	if err := run(ctx, env, []string{"import", "--kind", "markets", "--layer", "cells", "--id", "Cell", "--db", db, "-"}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(strings.Join(strings.Fields(out.String()), " "), "estimates written 2") {
+		t.Errorf("markets summary:\n%s", out)
+	}
+
 	// A bad file: one-line error naming the rows, nothing changes.
 	s, err := data.Open(ctx, db)
 	if err != nil {
