@@ -25,6 +25,17 @@
 // over its total, whose value is concave (Ibaraki & Katoh 1988, "Resource
 // Allocation Problems").
 //
+// S-shaped curves (c > 1) are handled by the same prices: each item is
+// priced over its whole curve (the Lagrangian dual then equals the bound of
+// the concave-envelope relaxation), every item is kept on the side of its
+// inflection point the prices chose and the now concave problem is solved
+// exactly; when the gap is still open, the on/off choices nearest a tie are
+// switched and swapped, and integer amounts are exchanged k units at a
+// time, while the objective improves. By the Shapley–Folkman lemma the
+// duality gap does not grow with the number of territories, so on national
+// plans the gap is tiny; on a handful of territories it can be large, and
+// the Bound says so.
+//
 // Every Result carries a certificate: Bound is the Lagrangian dual value,
 // a proven upper bound on the optimum for any curve shape (for S-shaped
 // curves it equals the bound of the concave envelope relaxation), and Gap =

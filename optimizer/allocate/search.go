@@ -17,8 +17,6 @@ type bracket struct {
 	lo, hi       float64
 	fLo, fHi     float64
 	evaluations  int
-	exhausted    bool
-	cancelled    bool
 	lastP, lastF float64
 	lastS        float64
 }
@@ -34,7 +32,6 @@ func findPrice(ctx context.Context, b *bracket, f excessFn, keep func(hi bool), 
 			return
 		}
 		if it%8 == 7 && ctx.Err() != nil {
-			b.cancelled = true
 			return
 		}
 		cand := math.NaN()
@@ -73,7 +70,6 @@ func findPrice(ctx context.Context, b *bracket, f excessFn, keep func(hi bool), 
 		force = slow >= 2
 		b.lastP, b.lastF, b.lastS = cand, fc, sc
 	}
-	b.exhausted = true
 }
 
 // expand finds a price with excess ≤ 0 starting from guess, moving the low

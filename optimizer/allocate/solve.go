@@ -77,7 +77,7 @@ type Result struct {
 	// Evaluations counts full passes over the territories, a
 	// machine-independent measure of work.
 	Evaluations int `json:"evaluations"`
-	// Seconds is the wall-clock solve time.
+	// Seconds is the wall-clock solve time, seconds.
 	Seconds float64 `json:"seconds"`
 }
 
