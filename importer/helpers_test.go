@@ -183,6 +183,12 @@ func gridShapefile(t testing.TB, cells []gridCell) []byte {
 func gridStore(t testing.TB) (*data.Store, int64) {
 	t.Helper()
 	s := openStore(t)
+	return s, seedGrid(t, s)
+}
+
+// seedGrid fills s as gridStore describes and returns the scenario id.
+func seedGrid(t testing.TB, s *data.Store) int64 {
+	t.Helper()
 	ctx := context.Background()
 	if _, err := Import(ctx, s, bytes.NewReader(gridGeoJSON(t, grid(4, 3))), Options{Kind: KindUnits, Layer: "grid",
 		Fields: map[string]string{"id": "GEOID", "name": "NAME", "region": "ST"}}); err != nil {
@@ -202,7 +208,7 @@ func gridStore(t testing.TB) (*data.Store, int64) {
 	if _, err := Import(ctx, s, strings.NewReader("id,name,lon,lat,revenue\na1,One,-99.5,40.5,100\na2,Two,-97.5,42.5,200\n"), Options{Kind: KindAccounts, Layer: "grid"}); err != nil {
 		t.Fatal(err)
 	}
-	return s, sc.ID
+	return sc.ID
 }
 
 // snapshot renders everything stored that an import may change, to compare.

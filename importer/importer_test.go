@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/terrane/terrane"
+	"github.com/terrane/terrane/data"
 )
 
 func TestImportUnitsGeoJSONAndShapefileGiveTheSameUnits(t *testing.T) {
@@ -86,8 +87,12 @@ func TestImportUnitsTopoJSONAndOptions(t *testing.T) {
 }
 
 func TestImportAssignments(t *testing.T) {
+	forEachBackend(t, testImportAssignments)
+}
+
+func testImportAssignments(t *testing.T, s *data.Store) {
 	ctx := context.Background()
-	s, sc := gridStore(t)
+	sc := seedGrid(t, s)
 	file := "Unit ID,Territory ID,Territory Name\nc0r0,W,West\nc1r0,N,North\nc2r0,N,North\n"
 	res, err := Import(ctx, s, strings.NewReader(file), Options{Kind: KindAssignments, Scenario: sc, Actor: "ann"})
 	if err != nil {

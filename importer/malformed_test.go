@@ -10,14 +10,19 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/terrane/terrane"
+	"github.com/terrane/terrane/data"
 )
 
 // TestImportMalformed gives each kind of bad file and checks that it is
 // rejected as a whole with its specific problem — line or feature, field and
 // message — and that nothing stored changed.
 func TestImportMalformed(t *testing.T) {
+	forEachBackend(t, testImportMalformed)
+}
+
+func testImportMalformed(t *testing.T, s *data.Store) {
 	ctx := context.Background()
-	s, sc := gridStore(t)
+	sc := seedGrid(t, s)
 	before := snapshot(t, s, sc)
 	feature := func(i int) *int { return &i }
 	unitsWith := func(geom string) string {
@@ -160,8 +165,12 @@ func TestImportMalformed(t *testing.T) {
 // TestFailedWriteLeavesStoreUnchanged makes the write itself fail, inside
 // the transaction after the old rows were deleted, and checks they are back.
 func TestFailedWriteLeavesStoreUnchanged(t *testing.T) {
+	forEachBackend(t, testFailedWriteLeavesStoreUnchanged)
+}
+
+func testFailedWriteLeavesStoreUnchanged(t *testing.T, s *data.Store) {
 	ctx := context.Background()
-	s, sc := gridStore(t)
+	sc := seedGrid(t, s)
 	// An account of another layer owns the id "a2": replacing grid's
 	// accounts deletes them, then the insert of "a2"… collides.
 	if _, err := Import(ctx, s, bytes.NewReader(gridGeoJSON(t, grid(1, 1))), Options{Kind: KindUnits, Layer: "other", Fields: map[string]string{"id": "GEOID"}}); err != nil {
