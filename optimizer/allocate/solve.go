@@ -518,6 +518,9 @@ func (s *solver) changePrices(p *Problem, o *outcome) map[string]float64 {
 // resources are already optimal and are left alone.
 func (s *solver) improveIntegers(o *outcome) {
 	m := s.m
+	if v := m.value(o.x); (o.bound-v)/math.Max(1, math.Abs(m.constant+v)) <= s.tol {
+		return // already proven good enough
+	}
 	spent := 0.0
 	for r, rm := range m.res {
 		spent += rm.cost * sum(o.x[r])
@@ -527,7 +530,8 @@ func (s *solver) improveIntegers(o *outcome) {
 			continue
 		}
 		x := o.x[r]
-		for round := 0; round < 200; round++ {
+		rounds := min(200, max(10, 4000000/(16*len(x)+1)))
+		for round := 0; round < rounds && s.ctx.Err() == nil; round++ {
 			used := sum(x)
 			room := rm.total - used
 			if rm.coupled {
