@@ -116,7 +116,9 @@ func Solve(ctx context.Context, p *Problem, set *Settings) (*Result, error) {
 	}
 	m, conflicts := build(p)
 	if len(conflicts) > 0 {
-		return &Result{Status: Infeasible, Conflicts: conflicts, Seconds: time.Since(start).Seconds()}, nil
+		return &Result{Status: Infeasible, Conflicts: conflicts, Allocation: map[string]map[string]float64{},
+			Revenue: map[string]float64{}, Marginal: map[string]map[string]float64{}, ShadowPrices: map[string]float64{},
+			Seconds: time.Since(start).Seconds()}, nil
 	}
 	if err := m.unbounded(); err != nil {
 		return nil, err
