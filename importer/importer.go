@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -164,7 +165,7 @@ func checkOptions(o *Options) error {
 	}
 	var unknown []string
 	for k := range o.Fields {
-		if !contains(keys, k) {
+		if !slices.Contains(keys, k) {
 			unknown = append(unknown, strconv.Quote(k))
 		}
 	}
@@ -185,15 +186,6 @@ func checkOptions(o *Options) error {
 		o.Progress = func(string, int) {}
 	}
 	return nil
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // TooLarge is the error of a file over the limit of max bytes.
