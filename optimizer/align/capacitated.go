@@ -401,9 +401,49 @@ func solveCapacitated(p *problem, r *runner) (terr, centers []int, lb float64) {
 	if p.n <= 1500 {
 		pm.localSearch(r)
 	}
+	med := pm.med
+	// A locked unit keeps its territory's label: make it that label's
+	// center, so that the label and the lock agree from the start.
+	fixed := make([]bool, p.k)
+	for j, l := range p.locked {
+		c := p.current[j]
+		if !l || fixed[c] {
+			continue
+		}
+		if pos := slices.Index(med, j); pos >= 0 {
+			med[pos], med[c] = med[c], med[pos]
+		} else {
+			med[c] = j
+		}
+		fixed[c] = true
+	}
 	s := newCapSearch(p)
-	s.setCenters(pm.med)
-	s.assign()
+	s.setCenters(med)
+	if cur := completePlan(p); cur != nil {
+		// start from the current plan, centered on each territory's 1-median
+		cen := make([]int, p.k)
+		for t := range cen {
+			bestS := math.Inf(1)
+			for c, tc := range cur {
+				if tc != t {
+					continue
+				}
+				sum := 0.0
+				for j, tj := range cur {
+					if tj == t {
+						sum += p.weight[j] * p.d(j, c)
+					}
+				}
+				if sum < bestS {
+					bestS, cen[t] = sum, c
+				}
+			}
+		}
+		s.setCenters(cen)
+		s.reload(cur)
+	} else {
+		s.assign()
+	}
 	s.descend(r)
 	bv, bc := s.total()
 	r.noteViolation(bv, scaleOf(p))
@@ -486,4 +526,20 @@ func solveCapacitated(p *problem, r *runner) (terr, centers []int, lb float64) {
 		s.reload(curTerr)
 	}
 	return bestTerr, bestCen, lb
+}
+
+// completePlan returns the current plan when every unit has a current
+// territory and every territory has a unit, else nil.
+func completePlan(p *problem) []int {
+	seen := make([]bool, p.k)
+	for _, c := range p.current {
+		if c < 0 {
+			return nil
+		}
+		seen[c] = true
+	}
+	if slices.Contains(seen, false) {
+		return nil
+	}
+	return slices.Clone(p.current)
 }

@@ -98,7 +98,10 @@ func (s *dsearch) install(terr []int) {
 		}
 		for t := range p.k {
 			s.cen[t], _ = s.median(s.members[t], s.load[t])
-			s.capT[t] = s.capOf(s.cen[t])
+			s.capT[t] = p.hi
+			if s.cen[t] >= 0 {
+				s.capT[t] = s.capOf(s.cen[t])
+			}
 		}
 	}
 	s.obj = s.objective()
@@ -619,7 +622,75 @@ func (s *dsearch) fromCurrent(r *runner) []int {
 			}
 		}
 	}
+	s.fillEmpty(r, terr)
 	return terr
+}
+
+// fillEmpty gives every empty territory a piece of the largest territory:
+// the subtree of a random spanning tree of it, without locked units, whose
+// demand is closest to half (both pieces stay connected).
+func (s *dsearch) fillEmpty(r *runner, terr []int) {
+	p := s.p
+	for t := range p.k {
+		if slices.Contains(terr, t) {
+			continue
+		}
+		load := make([]float64, p.k)
+		count := make([]int, p.k)
+		for u, x := range terr {
+			load[x] += p.demand[u]
+			count[x]++
+		}
+		big := -1
+		for x := range p.k {
+			if count[x] >= 2 && (big < 0 || load[x] > load[big]) {
+				big = x
+			}
+		}
+		if big < 0 {
+			return
+		}
+		var region []int
+		for u, x := range terr {
+			if x == big {
+				region = append(region, u)
+			}
+		}
+		bestV, bestD := -1, math.Inf(1)
+		var bestT *tree
+		for range 20 {
+			tr := s.spanningTree(r, region)
+			for v := range tr.units {
+				if tr.parent[v] < 0 {
+					continue
+				}
+				if d := math.Abs(tr.sub[v] - load[big]/2); d < bestD {
+					in := make([]bool, len(tr.units))
+					tr.side(v, in)
+					ok := true
+					for i, u := range tr.units {
+						if in[i] && p.locked[u] {
+							ok = false
+							break
+						}
+					}
+					if ok {
+						bestV, bestD, bestT = v, d, tr
+					}
+				}
+			}
+		}
+		if bestT == nil {
+			return // every piece holds a locked unit: the territory stays empty
+		}
+		in := make([]bool, len(bestT.units))
+		bestT.side(bestV, in)
+		for i, u := range bestT.units {
+			if in[i] {
+				terr[u] = t
+			}
+		}
+	}
 }
 
 func (s *dsearch) loadOf(terr []int, t int) float64 {

@@ -57,6 +57,22 @@ func TestEdgeCases(t *testing.T) {
 				in.Units[i].Current, in.Units[i].Locked = i%4*3/4, true // columns 0,1 | 2 | 3 → 0 0 1 2
 			}
 		}), true},
+		{"current plan leaves a territory empty", mk(func(in *Instance) {
+			in.Contiguous, in.MaxMoved = true, 0.5
+			for i := range in.Units {
+				in.Units[i].Current = 0 // territories 1 and 2 are empty in the current plan
+				if i%4 == 3 {
+					in.Units[i].Current = 1
+				}
+			}
+		}), true},
+		{"non-contiguous with current plan, locks and max_moved", mk(func(in *Instance) {
+			in.Edges, in.MaxMoved, in.Balance = nil, 0.3, Balance{Tolerance: 0.5}
+			for i := range in.Units {
+				in.Units[i].Current = (i % 4) * 3 / 4
+			}
+			in.Units[0].Locked, in.Units[11].Locked = true, true
+		}), true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -143,6 +143,10 @@ func evaluate(p *problem, territory, centers []int) Result {
 		s := 0.0
 		for j, t := range territory {
 			if t >= 0 && t < k {
+				if centers[t] < 0 {
+					ok = false // a unit in a territory without a center
+					continue
+				}
 				s += p.weight[j] * p.d(j, centers[t])
 			}
 		}
@@ -180,7 +184,7 @@ func evaluate(p *problem, territory, centers []int) Result {
 		if bounded {
 			minBal = math.Min(minBal, math.Min(s.AboveMin, s.BelowMax))
 		}
-		if !p.cut && validCenters(p, centers) && p.capacity[centers[t]] > 0 {
+		if !p.cut && validCenters(p, centers) && centers[t] >= 0 && p.capacity[centers[t]] > 0 {
 			s.HasCapacity = true
 			s.Capacity = p.capacity[centers[t]] - s.Demand
 			minCap = math.Min(minCap, s.Capacity)
@@ -252,12 +256,14 @@ func components(p *problem, territory []int) []int {
 	return comp
 }
 
+// validCenters reports whether centers has one unit per territory; an
+// empty territory (which makes the answer infeasible) may have −1.
 func validCenters(p *problem, centers []int) bool {
 	if len(centers) != p.k {
 		return false
 	}
 	for _, c := range centers {
-		if c < 0 || c >= p.n {
+		if c < -1 || c >= p.n {
 			return false
 		}
 	}
