@@ -96,6 +96,7 @@ func runBenchAlign(ctx context.Context, env *environment, args []string) error {
 			}
 		}
 	}
+	loadBefore := alignLoadAverage()
 	rows := make([]benchRow, 0, len(cases))
 	for i, c := range cases {
 		if err := ctx.Err(); err != nil {
@@ -124,7 +125,7 @@ func runBenchAlign(ctx context.Context, env *environment, args []string) error {
 			return err
 		}
 	}
-	report := benchReport(rows, chosen, fs)
+	report := benchReport(rows, chosen, fs, loadBefore+" → "+alignLoadAverage())
 	if *out == "-" || *out == "" {
 		_, err := io.WriteString(env.stdout, report)
 		return err
@@ -607,10 +608,10 @@ func readWith(path string, read func(io.Reader) (*align.Instance, error)) (*alig
 
 // benchReport renders the markdown section: machine, command, one table per
 // set and a summary against the acceptance bars of issue 5.
-func benchReport(rows []benchRow, sets []string, fs *flag.FlagSet) string {
+func benchReport(rows []benchRow, sets []string, fs *flag.FlagSet, load string) string {
 	var b strings.Builder
 	b.WriteString("## Alignment solver (`optimizer/align`)\n\n")
-	fmt.Fprintf(&b, "Machine: %d CPUs (`nproc`), %s, %s, %s/%s. Run %s.\n\n", runtime.NumCPU(), cpuModel(), runtime.Version(), runtime.GOOS, runtime.GOARCH, time.Now().UTC().Format("2006-01-02 15:04 MST"))
+	fmt.Fprintf(&b, "Machine: %d CPUs (`nproc`), %s, %s, %s/%s. Run %s; 1-minute load average %s (start → end): the machine is shared with other builds and tests, and the solver stops on wall-clock time limits, so a loaded machine gives it fewer iterations.\n\n", runtime.NumCPU(), cpuModel(), runtime.Version(), runtime.GOOS, runtime.GOARCH, time.Now().UTC().Format("2006-01-02 15:04 MST"), load)
 	var flags []string
 	fs.Visit(func(f *flag.Flag) { flags = append(flags, fmt.Sprintf("--%s %s", f.Name, f.Value)) })
 	cmd := "go run ./cmd/terrane bench align"
@@ -708,6 +709,18 @@ func yesNo(v bool) string {
 		return "yes"
 	}
 	return "no"
+}
+
+// alignLoadAverage is the 1-minute load average from /proc/loadavg, or "n/a".
+func alignLoadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "n/a"
+	}
+	if f := strings.Fields(string(b)); len(f) > 0 {
+		return f[0]
+	}
+	return "n/a"
 }
 
 // cpuModel reads the CPU model name from /proc/cpuinfo, if there is one.
