@@ -68,7 +68,11 @@ func smallProblem(rng *rand.Rand, nT int, integer []bool, sShaped bool, profit b
 			}
 			t.Max[r.Name] = float64(2 + rng.IntN(3))
 			if j == 0 && integer[0] && rng.IntN(2) == 0 {
-				t.Curves[r.Name] = Curve{Beta: 40 + 40*rng.Float64(), K: 1 + 2*rng.Float64(), Shape: t.Curves[r.Name].Shape + 0.01}
+				shape := t.Curves[r.Name].Shape + 0.01
+				if !sShaped {
+					shape = math.Min(1, shape)
+				}
+				t.Curves[r.Name] = Curve{Beta: 40 + 40*rng.Float64(), K: 1 + 2*rng.Float64(), Shape: shape}
 			}
 		}
 		t.Locked = rng.IntN(10) == 0
