@@ -33,6 +33,7 @@ type fixture struct {
 	store    *data.Store
 	srv      *api.Server
 	tokens   map[string]string // user name → bearer token
+	services api.Services
 	baseline int64
 	worker   *plan.Worker
 }
@@ -157,8 +158,8 @@ func newFixture(t *testing.T, dbURL string) *fixture {
 		f.tokens[u.name] = tok
 	}
 	f.worker = &plan.Worker{Services: s, Name: "test-worker", Poll: 20 * time.Millisecond, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	f.srv = api.NewServer(api.Config{Version: "test", LoginEvery: time.Hour, LoginBurst: 5},
-		api.Services{Geography: s, Scenarios: s, Runs: s, Users: s, Ping: s.Ping, Wake: f.worker.Wake}, nil, nil)
+	f.services = api.Services{Geography: s, Scenarios: s, Runs: s, Users: s, Imports: s, Ping: s.Ping, Wake: f.worker.Wake}
+	f.srv = api.NewServer(api.Config{Version: "test", LoginEvery: time.Hour, LoginBurst: 5}, f.services, nil, nil)
 	return f
 }
 

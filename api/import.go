@@ -16,11 +16,6 @@ import (
 	"github.com/terrane/terrane/importer"
 )
 
-// ImportMaxBytes is the largest file POST /api/v1/imports accepts, in bytes
-// (default importer.DefaultHTTPMaxBytes, 50 MiB). The request body is also
-// capped by Config.MaxBodyBytes.
-var ImportMaxBytes int64 = importer.DefaultHTTPMaxBytes
-
 // maxImportField is the largest value of a non-file multipart field, in bytes.
 const maxImportField = 64 << 10
 
@@ -46,12 +41,12 @@ type ImportErrorBody struct {
 // field "file", the kind, the layer, for assignments the scenario, and any
 // option of the kind as a field of its own (e.g. "id", "revenue", "group").
 func (s *Server) importFile(c *gin.Context) {
-	imp, ok := s.svc.Geography.(terrane.ImportService)
-	if !ok || s.svc.Scenarios == nil {
+	imp := s.svc.Imports
+	if imp == nil || s.svc.Scenarios == nil {
 		s.writeError(c, terrane.Errorf(terrane.ENOTIMPL, "imports are not available on this server"))
 		return
 	}
-	limit := ImportMaxBytes
+	limit := s.cfg.MaxImportBytes
 	if c.Request.ContentLength > limit+1<<20 {
 		s.writeError(c, importer.TooLarge(limit))
 		return

@@ -190,17 +190,19 @@ func TestImportRejects(t *testing.T) {
 			t.Errorf("anonymous: %d, want 401", code)
 		}
 		// Over the limit: 413.
-		saved := api.ImportMaxBytes
-		api.ImportMaxBytes = 1000
+		saved := f.srv
+		f.srv = api.NewServer(api.Config{MaxImportBytes: 1000}, f.services, nil, nil)
 		code, out = f.upload("ann", map[string]string{"kind": "markets", "layer": "grid"}, "unit_id,market\n"+strings.Repeat("a0,1\n", 300))
-		api.ImportMaxBytes = saved
 		if code != http.StatusRequestEntityTooLarge || out["error"].(map[string]any)["code"] != "too_large" || !strings.Contains(errMessage(out), "1000 bytes") {
 			t.Errorf("over the import limit: %d %v", code, out)
 		}
-		code, out = f.upload("ann", map[string]string{"kind": "markets", "layer": "grid"}, "unit_id,market\n"+strings.Repeat("a0,1\n", 11<<20/5))
+		// Past the file limit and its allowance for form fields, the body
+		// itself is refused before it is read.
+		code, out = f.upload("ann", map[string]string{"kind": "markets", "layer": "grid"}, "unit_id,market\n"+strings.Repeat("a0,1\n", 1<<20/5+1000))
 		if code != http.StatusRequestEntityTooLarge || out["error"].(map[string]any)["code"] != "too_large" {
 			t.Errorf("over the body limit: %d %v", code, out)
 		}
+		f.srv = saved
 		if after := f.state(); after != before {
 			t.Errorf("rejected imports changed the store:\nbefore %s\nafter %s", before, after)
 		}

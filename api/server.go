@@ -14,15 +14,17 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/terrane/terrane"
+	"github.com/terrane/terrane/importer"
 )
 
 // Config holds the server's settings. The zero value of each field means
 // its default.
 type Config struct {
-	MaxBodyBytes int64         // largest JSON request body, bytes; default 10 MiB
-	LoginEvery   time.Duration // one sign-in attempt per client is refilled this often; default 2 s
-	LoginBurst   int           // sign-in attempts a client may make at once; default 10
-	Version      string
+	MaxBodyBytes   int64         // largest JSON request body, bytes; default 10 MiB
+	MaxImportBytes int64         // largest file POST /api/v1/imports accepts, bytes; default 50 MiB
+	LoginEvery     time.Duration // one sign-in attempt per client is refilled this often; default 2 s
+	LoginBurst     int           // sign-in attempts a client may make at once; default 10
+	Version        string
 }
 
 // Services are the domain services the API calls.
@@ -33,6 +35,8 @@ type Services struct {
 	Users     terrane.UserService
 	// Ping reports whether the database is reachable; nil = always healthy.
 	Ping func(ctx context.Context) error
+	// Imports replaces layers and accounts for the importer; nil = imports answer 501.
+	Imports terrane.ImportService
 	// Wake tells the run worker a run was queued; nil = the worker polls.
 	Wake func()
 }
@@ -56,6 +60,9 @@ func NewServer(cfg Config, svc Services, frontend fs.FS, logger *slog.Logger) *S
 	}
 	if logger == nil {
 		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if cfg.MaxImportBytes <= 0 {
+		cfg.MaxImportBytes = importer.DefaultHTTPMaxBytes
 	}
 	if cfg.LoginEvery <= 0 {
 		cfg.LoginEvery = 2 * time.Second
@@ -152,11 +159,15 @@ func (s *Server) recoverer() gin.HandlerFunc {
 // limitBody caps request bodies; a larger body fails with 413 when read.
 func (s *Server) limitBody() gin.HandlerFunc {
 	return func(c *gin.Context) {
-		if c.Request.ContentLength > s.cfg.MaxBodyBytes {
-			s.writeError(c, terrane.Errorf(terrane.ETOOLARGE, "request body is %d bytes; the limit is %d", c.Request.ContentLength, s.cfg.MaxBodyBytes))
+		limit := s.cfg.MaxBodyBytes
+		if c.FullPath() == "/api/v1/imports" {
+			limit = s.cfg.MaxImportBytes + 1<<20 // the file plus the form's other fields
+		}
+		if c.Request.ContentLength > limit {
+			s.writeError(c, terrane.Errorf(terrane.ETOOLARGE, "request body is %d bytes; the limit is %d", c.Request.ContentLength, limit))
 			return
 		}
-		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, s.cfg.MaxBodyBytes)
+		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit)
 		c.Next()
 	}
 }

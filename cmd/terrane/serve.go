@@ -82,7 +82,7 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	workerDone := make(chan struct{})
 	go func() { worker.Run(workerCtx); close(workerDone) }()
 	srv := api.NewServer(api.Config{Version: terrane.Version},
-		api.Services{Geography: store, Scenarios: store, Runs: store, Users: store, Ping: store.Ping, Wake: worker.Wake}, webApp(), logger)
+		api.Services{Geography: store, Scenarios: store, Runs: store, Users: store, Imports: store, Ping: store.Ping, Wake: worker.Wake}, webApp(), logger)
 	logger.Info("terrane is serving", slog.String("url", "http://"+ln.Addr().String()), slog.String("db", store.Dialect()))
 	err = srv.Serve(ctx, ln, 10*time.Second)
 	stopWorker()
