@@ -316,3 +316,13 @@ func TestSampleDatasetCalibrated(t *testing.T) {
 	}
 	t.Logf("sample: revenue %.0f → %.0f $ (+%.2f %%), money price %.3f $ per $", before, res.Objective, 100*(res.Objective/before-1), price)
 }
+
+func TestSolveAllocateSampleFlag(t *testing.T) {
+	res, stderr, err := runAllocate(t, "", "--sample", "--frontier", "budget", "--from", "2000000", "--to", "3000000", "--steps", "3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Status != "optimal" || len(res.Allocation) != 51 || len(res.Frontier) != 3 {
+		t.Errorf("status %s, %d territories, %d frontier points; want optimal, 51, 3 (%s)", res.Status, len(res.Allocation), len(res.Frontier), stderr)
+	}
+}
