@@ -81,9 +81,13 @@ type Result struct {
 	Seconds float64 `json:"seconds"`
 }
 
-// maxCombos caps the combinations of integer totals enumerated when
-// several integer resources share the budget.
-const maxCombos = 2000
+// maxCombos and maxEnumWork (combinations × territories) cap the
+// combinations of integer totals enumerated when several integer resources
+// share the budget; beyond them the totals are improved by local moves.
+const (
+	maxCombos   = 2000
+	maxEnumWork = 1e5
+)
 
 type solver struct {
 	ctx     context.Context
@@ -342,7 +346,7 @@ func (s *solver) integerSearch(res []*resModel, solT []*resSol, ints []int, rela
 	}
 	bound := relaxed.bound
 	var best *point
-	if combos <= maxCombos {
+	if combos <= maxCombos && combos*float64(len(s.m.territory)) <= maxEnumWork {
 		lineBound := math.Inf(-1)
 		P := append([]float64(nil), lo...)
 		P[last] = H[last]
@@ -371,22 +375,37 @@ func (s *solver) integerSearch(res []*resModel, solT []*resSol, ints []int, rela
 			bound = math.Min(bound, lineBound)
 		}
 	} else {
+		// moves: one more or one less of a resource, or one unit of one
+		// traded for one unit of another
 		best = F(H)
+		inRange := func(h []float64) bool {
+			for j := range h {
+				if h[j] < lo[j] || h[j] > hiH[j] {
+					return false
+				}
+			}
+			return true
+		}
 		for improved := true; improved && s.ctx.Err() == nil; {
 			improved = false
 			for j := range ints {
-				for _, d := range []float64{1, -1} {
-					for {
-						next := append([]float64(nil), H...)
-						next[j] += d
-						if next[j] < lo[j] || next[j] > hiH[j] {
-							break
+				for j2 := range ints {
+					for _, d := range []float64{1, -1} {
+						for {
+							next := append([]float64(nil), H...)
+							next[j] += d
+							if j2 != j {
+								next[j2] -= d
+							}
+							if !inRange(next) {
+								break
+							}
+							pt := F(next)
+							if !(pt.value > best.value*(1+1e-15)+1e-12) {
+								break
+							}
+							H, best, improved = next, pt, true
 						}
-						pt := F(next)
-						if !(pt.value > best.value*(1+1e-15)+1e-12) {
-							break
-						}
-						H, best, improved = next, pt, true
 					}
 				}
 			}
