@@ -42,6 +42,8 @@ type Hook = {
   renderedTerritoryIds: () => string[];
   renderedOutlines: () => number;
   renderedAccounts: () => number;
+  unitsLoaded: boolean;
+  unitCentroid: (u: string) => [number, number] | null;
   idle: () => Promise<void>;
 };
 declare global {
@@ -146,7 +148,7 @@ describe('leader and analyst', () => {
     expect(await page.$$eval('#legend li', (li) => li.length)).toBeGreaterThan(1);
   });
 
-  const measure: LoadMeasure = { runs: [], interactiveMs: [], units: 0, rendered: 0, territories: 0, servedBy, chromium: '' };
+  const measure: LoadMeasure = { runs: [], interactiveMs: [], hoverMs: [], units: 0, rendered: 0, territories: 0, servedBy, chromium: '' };
 
   step('the sample map loads and is interactive (measured, not asserted)', async () => {
     for (let i = 0; i < 5; i++) {
@@ -159,9 +161,10 @@ describe('leader and analyst', () => {
       await page.mouse.move(b.x + b.width * 0.45, b.y + b.height * 0.5);
       await page.waitForSelector('#tooltip:not([hidden])', { timeout: 10_000 });
       // When the app drew the tooltip (the hover comes as soon as the test sees the map ready).
-      const interactive = await page.evaluate(() => window.__terrane.timings.firstTooltip);
+      const t = await page.evaluate(() => window.__terrane.timings);
       measure.runs.push(ready);
-      measure.interactiveMs.push(interactive);
+      measure.interactiveMs.push(t.firstTooltip);
+      measure.hoverMs.push(t.firstTooltip - t.firstPointer);
       expect(ready).toBeGreaterThan(0);
     }
     const info = await page.evaluate(() => ({
@@ -173,7 +176,7 @@ describe('leader and analyst', () => {
     measure.chromium = 'Chromium ' + browser.version();
     expect(info.rendered).toBeGreaterThan(info.units * 0.9);
     writeSection(path.resolve(frontendDir, '..', 'docs', 'benchmarks.md'), section(measure));
-    console.log(`[e2e] map load ms: ${measure.runs.map(Math.round).join(', ')}; interactive ms: ${measure.interactiveMs.map(Math.round).join(', ')}`);
+    console.log(`[e2e] map load ms: ${measure.runs.map(Math.round).join(', ')}; interactive ms: ${measure.interactiveMs.map(Math.round).join(', ')}; hover → tooltip ms: ${measure.hoverMs.map(Math.round).join(', ')}`);
   });
 
   step('hover shows a tooltip and a click opens the territory panel', async () => {
@@ -304,19 +307,11 @@ describe('leader and analyst', () => {
       return { unit: units[Math.floor(units.length / 2)], from, to };
     });
     // Zoom to the unit so that a click lands on it.
-    const ok = await page.evaluate(async (unit) => {
-      const m = window.__terrane.map as unknown as { getSource: (id: string) => { serialize?: () => unknown }; querySourceFeatures: (s: string, o: object) => { properties: Record<string, unknown>; geometry: { coordinates: unknown } }[]; jumpTo: (o: object) => void };
-      const f = m.querySourceFeatures('units', { filter: ['==', ['get', 'id'], unit] })[0];
-      if (!f) return false;
-      const c = f.properties.centroid;
-      let center: number[] | null = Array.isArray(c) ? (c as number[]) : typeof c === 'string' ? JSON.parse(c) : null;
-      if (!center || center.length !== 2) {
-        const pts: number[][] = [];
-        const walk = (x: unknown): void => { if (Array.isArray(x) && typeof x[0] === 'number') pts.push(x as number[]); else if (Array.isArray(x)) x.forEach(walk); };
-        walk(f.geometry.coordinates);
-        center = [pts.reduce((a, p) => a + p[0], 0) / pts.length, pts.reduce((a, p) => a + p[1], 0) / pts.length];
-      }
-      m.jumpTo({ center, zoom: 8 });
+    await page.waitForFunction(() => window.__terrane.unitsLoaded, null, { timeout: 30_000 });
+    const ok = await page.evaluate((unit) => {
+      const center = window.__terrane.unitCentroid(unit);
+      if (!center) return false;
+      (window.__terrane.map as unknown as { jumpTo: (o: object) => void }).jumpTo({ center, zoom: 8 });
       return true;
     }, pick.unit);
     expect(ok).toBe(true);

@@ -30,7 +30,12 @@ const hook = {
     return tmap?.map;
   },
   ready: false,
+  unitsLoaded: false,
   busy: 0,
+  unitCentroid: (u: string): [number, number] | null => {
+    const c = unitProps.get(u)?.centroid;
+    return Array.isArray(c) && c.length === 2 ? [Number(c[0]), Number(c[1])] : null;
+  },
   timings: {} as Record<string, number>,
   renderedUnits: () => tmap?.renderedUnits().length ?? 0,
   renderedTerritories: () => {
@@ -127,6 +132,8 @@ async function startApp(user: User): Promise<void> {
   store.set({ ...initialState(), user, tab: 'territory' });
   renderShell(user);
   const mapEl = $('#map');
+  const tiles = `${location.origin}/api/v1/tiles/us-counties/{z}/{x}/{y}.mvt`;
+  mapEl.addEventListener('mousemove', () => (hook.timings.firstPointer ??= performance.now()), { capture: true });
   tmap = new TerritoryMap(mapEl, {
     hover: onHover,
     click: onClick,
@@ -137,7 +144,7 @@ async function startApp(user: User): Promise<void> {
       for (const id of ids) if (s.assign.has(id)) sel.add(id);
       store.set({ selectedUnits: sel });
     },
-  });
+  }, tiles);
   try {
     const layer = 'us-counties';
     hook.timings.start = performance.now();
@@ -149,33 +156,35 @@ async function startApp(user: User): Promise<void> {
       const pick = scenarios.find((s) => key(s.id) === want) ?? scenarios.find((s) => s.status === 'published') ?? scenarios[0] ?? null;
       return { scenarios, pick, data: pick ? fetchScenario(pick) : null };
     });
-    // Everything the first frame needs arrives before any of it is drawn: one
-    // tiling pass and few frames (software WebGL draws slowly).
-    const [units, picked, data] = await busy(Promise.all([
-      api.units(layer).then((u) => ((hook.timings.unitsFetched = performance.now()), u)),
+    // The units' shapes come as vector tiles (only what is in view); the
+    // figures that colour them arrive before the first frame is drawn.
+    const [picked, data] = await busy(Promise.all([
       pickP,
       pickP.then((p) => p.data),
       tmap.ready().then(() => (hook.timings.styleLoaded = performance.now())),
     ]));
-    unitsFC = units;
-    unitName = new Map();
-    unitProps = new Map();
-    for (const f of units.features) {
-      const id = String(f.properties?.id ?? f.id);
-      unitName.set(id, String(f.properties?.name ?? id) + (f.properties?.region ? ', ' + f.properties.region : ''));
-      unitProps.set(id, f.properties ?? {});
-    }
-    tmap.setUnits(units);
-    hook.timings.unitsSet = performance.now();
-    tmap.map.once('sourcedata', () => (hook.timings.firstSourceData = performance.now()));
     tmap.map.once('render', () => (hook.timings.firstRender = performance.now()));
     tmap.map.on('render', () => (hook.timings.renders = (hook.timings.renders ?? 0) + 1));
     store.set({ scenarios: picked.scenarios });
     if (picked.pick && data) await applyScenario(picked.pick, data);
     else {
       paint();
-      markReady();
+      await markReady();
     }
+    // Unit names and attributes (tooltips, selection figures) come after the first draw.
+    busy(api.units(layer)).then((units) => {
+      hook.timings.unitsFetched = performance.now();
+      unitsFC = units;
+      unitName = new Map();
+      unitProps = new Map();
+      for (const f of units.features) {
+        const id = String(f.properties?.id ?? f.id);
+        unitName.set(id, String(f.properties?.name ?? id) + (f.properties?.region ? ', ' + f.properties.region : ''));
+        unitProps.set(id, f.properties ?? {});
+      }
+      tmap?.setUnits(units);
+      hook.unitsLoaded = true;
+    }).catch(showError);
     // Basemap outlines and account points come after the first draw.
     api.regions(layer).then((r) => tmap?.setRegions(r)).catch(() => {});
   } catch (e) {
@@ -301,9 +310,7 @@ async function applyScenario(sc: Scenario, [ts, asg, tgeo]: ScenarioData): Promi
     compareWith: null,
     lastMove: null,
   });
-  if (user?.role === 'rep' && unitsFC) {
-    tmap?.fitTo(bboxOf(unitsFC.features.filter((f) => assign.has(String(f.properties?.id ?? f.id)))));
-  }
+  if (user?.role === 'rep' && tgeo) tmap?.fitTo(bboxOf(tgeo.features));
   hook.timings.scenarioLoaded = performance.now();
   await markReady();
   loadAccounts(id);
@@ -369,7 +376,7 @@ function paint(): void {
       const t = s.assign.get(u);
       if (t === undefined) return undefined;
       return classes!.colorOf(delta.get(t)) ?? null;
-    });
+    }, s.assign.keys());
     tmap.setMoved(new Set((s.compare.moved_units ?? []).map((x) => String(x.unit_id))));
   } else {
     const values = new Map<string, number | null>();
@@ -380,7 +387,7 @@ function paint(): void {
       if (t === undefined) return s.user?.role === 'rep' ? undefined : null;
       if (!s.territoryById.has(t)) return undefined;
       return classes!.colorOf(values.get(t)) ?? null;
-    });
+    }, s.assign.keys());
     tmap.setMoved(new Set());
   }
   renderLegend();

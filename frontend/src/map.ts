@@ -17,10 +17,21 @@ export interface MapHandlers {
 
 const empty: GeoJSON.FeatureCollection = { type: 'FeatureCollection', features: [] };
 
-export const blankStyle: StyleSpecification = {
+/**
+ * mapStyle is the local style. With unitTiles (a URL template of the API's vector
+ * tiles) the units come as tiles, so the browser decodes only what is in view;
+ * without, they come as one GeoJSON (setUnits).
+ */
+export function mapStyle(unitTiles: string | null): StyleSpecification {
+  const units: StyleSpecification['sources'][string] = unitTiles
+    ? { type: 'vector', tiles: [unitTiles], promoteId: { units: 'id' }, minzoom: 0, maxzoom: 12 }
+    : { type: 'geojson', data: empty, promoteId: 'id', maxzoom: 10, tolerance: 0.5, buffer: 64 };
+  const sl = unitTiles ? { 'source-layer': 'units' } : {};
+  const shown = ['boolean', ['feature-state', 'shown'], false];
+  return {
   version: 8,
   sources: {
-    units: { type: 'geojson', data: empty, promoteId: 'id', maxzoom: 10, tolerance: 0.5, buffer: 64 },
+    units,
     regions: { type: 'geojson', data: empty, maxzoom: 8, tolerance: 0.6 },
     territories: { type: 'geojson', data: empty, promoteId: 'id', maxzoom: 10, tolerance: 0.5, buffer: 64 },
     accounts: { type: 'geojson', data: empty },
@@ -28,15 +39,15 @@ export const blankStyle: StyleSpecification = {
   layers: [
     { id: 'background', type: 'background', paint: { 'background-color': '#e9eef2' } },
     {
-      id: 'units-fill', type: 'fill', source: 'units',
+      id: 'units-fill', type: 'fill', source: 'units', ...sl,
       paint: {
         'fill-color': ['coalesce', ['feature-state', 'c'], '#f4f4f4'],
-        'fill-opacity': ['case', ['boolean', ['feature-state', 'hidden'], false], 0, 0.92],
+        'fill-opacity': ['case', shown, 0.92, 0],
       },
     },
     {
-      id: 'units-line', type: 'line', source: 'units', minzoom: 4.5,
-      paint: { 'line-color': '#ffffff', 'line-opacity': ['case', ['boolean', ['feature-state', 'hidden'], false], 0, 0.45], 'line-width': 0.4 },
+      id: 'units-line', type: 'line', source: 'units', minzoom: 4.5, ...sl,
+      paint: { 'line-color': '#ffffff', 'line-opacity': ['case', shown, 0.45, 0], 'line-width': 0.4 },
     },
     { id: 'regions-line', type: 'line', source: 'regions', paint: { 'line-color': '#6b7785', 'line-width': 0.8 } },
     { id: 'territories-line', type: 'line', source: 'territories', paint: { 'line-color': '#111111', 'line-width': 1.4 } },
@@ -45,11 +56,11 @@ export const blankStyle: StyleSpecification = {
       paint: { 'line-color': '#000000', 'line-width': 3.5 },
     },
     {
-      id: 'units-moved', type: 'line', source: 'units',
+      id: 'units-moved', type: 'line', source: 'units', ...sl,
       paint: { 'line-color': '#000000', 'line-width': 2, 'line-dasharray': [1, 1], 'line-opacity': ['case', ['boolean', ['feature-state', 'moved'], false], 1, 0] },
     },
     {
-      id: 'units-sel', type: 'line', source: 'units',
+      id: 'units-sel', type: 'line', source: 'units', ...sl,
       paint: { 'line-color': '#d10069', 'line-width': 2.5, 'line-opacity': ['case', ['boolean', ['feature-state', 'sel'], false], 1, 0] },
     },
     {
@@ -57,19 +68,22 @@ export const blankStyle: StyleSpecification = {
       paint: { 'circle-radius': ['interpolate', ['linear'], ['zoom'], 5.5, 2.5, 10, 5], 'circle-color': '#111111', 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 1 },
     },
   ],
-};
+  } as StyleSpecification;
+}
 
 export class TerritoryMap {
   readonly map: maplibregl.Map;
-  private unitIds: string[] = [];
+  private unitIds = new Set<string>();
+  private readonly sourceLayer: string | undefined;
   private state = new Map<string, Record<string, unknown>>();
   private box: HTMLElement | null = null;
   private hoverId: string | null = null;
 
-  constructor(container: HTMLElement, private handlers: MapHandlers) {
+  constructor(container: HTMLElement, private handlers: MapHandlers, unitTiles: string | null = null) {
+    this.sourceLayer = unitTiles ? 'units' : undefined;
     this.map = new maplibregl.Map({
       container,
-      style: blankStyle,
+      style: mapStyle(unitTiles),
       bounds: [[-125, 24], [-66.5, 49.8]],
       fitBoundsOptions: { padding: 20 },
       minZoom: 1.5,
@@ -105,12 +119,15 @@ export class TerritoryMap {
   }
 
   private isHidden(f: MapGeoJSONFeature): boolean {
-    return !!this.state.get(String(f.id))?.hidden;
+    return !this.state.get(String(f.id))?.shown;
   }
 
-  /** ready resolves when the style has loaded. */
+  /**
+   * ready resolves when the style has loaded (sources and layers exist), before
+   * any tile has: feature state set then colours the very first frame.
+   */
   ready(): Promise<void> {
-    return new Promise((res) => (this.map.loaded() ? res() : this.map.once('load', () => res())));
+    return new Promise((res) => (this.map.isStyleLoaded() ? res() : this.map.once('style.load', () => res())));
   }
 
   /** idle resolves when the map has rendered everything it has. */
@@ -129,8 +146,8 @@ export class TerritoryMap {
     for (const f of fc.features) {
       if (f.properties && f.properties.id === undefined) f.properties.id = f.id;
     }
-    this.unitIds = fc.features.map((f) => String(f.properties?.id ?? f.id));
-    this.state.clear();
+    for (const f of fc.features) this.unitIds.add(String(f.properties?.id ?? f.id));
+    if (this.sourceLayer) return; // the units come as vector tiles
     this.source('units').setData(fc);
   }
 
@@ -161,15 +178,19 @@ export class TerritoryMap {
     }
     if (!changed) return;
     this.state.set(id, cur);
-    this.map.setFeatureState({ source: 'units', id }, patch);
+    this.map.setFeatureState({ source: 'units', sourceLayer: this.sourceLayer, id }, patch);
   }
 
-  /** paint sets each unit's fill colour; null hides the unit (not in the user's view). */
-  paint(colorOf: (unitId: string) => string | null | undefined): void {
+  /**
+   * paint sets each unit's fill colour (null: no data); undefined hides the unit
+   * (not in the user's view). ids adds units to those the map knows.
+   */
+  paint(colorOf: (unitId: string) => string | null | undefined, ids: Iterable<string> = []): void {
+    for (const id of ids) this.unitIds.add(id);
     for (const id of this.unitIds) {
       const c = colorOf(id);
-      if (c === undefined) this.put(id, { c: null, hidden: true });
-      else this.put(id, { c, hidden: false });
+      if (c === undefined) this.put(id, { c: null, shown: false });
+      else this.put(id, { c, shown: true });
     }
   }
 
