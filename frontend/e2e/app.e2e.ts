@@ -350,7 +350,8 @@ describe('leader and analyst', () => {
     await page.waitForSelector('#move-preview-table');
     await page.mouse.move(b.x + 5, b.y + b.height - 5);
     await shot(page, 'manual-alignment.png');
-    await page.click('#clear-selection');
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(() => window.__terrane.state.selectedUnits.size === 0);
     await page.click('#undo-move');
     await page.waitForFunction(([u, t]) => window.__terrane.state.assign.get(u) === t, [unit, from]);
     await settle(page);

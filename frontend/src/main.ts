@@ -554,6 +554,13 @@ setOnUnauthorized(() => {
   showLogin('Your session has ended. Sign in again.');
 });
 
+// Escape clears the selection of units (alignment).
+document.addEventListener('keydown', (e) => {
+  if (e.key !== 'Escape') return;
+  const s = store.get();
+  if (s.selectedUnits.size) store.set({ selectedUnits: new Set() });
+});
+
 async function boot(): Promise<void> {
   if (token()) {
     try {

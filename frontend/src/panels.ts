@@ -106,7 +106,7 @@ function territoryPanel(ctx: Ctx, s: AppState): void {
         const num = (v: number | null | undefined, signed = false) => (isMoney(u) ? money(v, signed) : count(v, signed));
         const ch = t.change?.[r];
         return h('tr',
-          h('th', { scope: 'row' }, r, isMoney(u) ? '' : h('span.muted', ` (${shortUnit(u)})`)),
+          h('th', { scope: 'row' }, r, isMoney(u) ? '' : h('span.unit.muted', shortUnit(u))),
           h('td.num', num(t.current?.[r])),
           h('td.num', num(t.allocation?.[r])),
           h('td.num', h('span', { class: ch == null ? '' : ch > 0 ? 'up' : ch < 0 ? 'down' : '' }, num(ch, true))),
