@@ -291,6 +291,9 @@ describe('leader and analyst', () => {
     expect(await page.$$eval('#compare-table tbody tr', (r) => r.length)).toBeGreaterThan(0);
     expect(await page.textContent('#legend')).toContain('Revenue change');
     await shot(page, 'compare.png');
+    // The difference map can show a resource's allocation change instead.
+    await page.selectOption('#compare-measure', 'money');
+    await expect.poll(() => page.textContent('#legend')).toContain('money allocation change');
     await page.click('#compare-clear');
     await page.waitForFunction(() => window.__terrane.state.compare === null);
   });

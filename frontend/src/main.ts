@@ -6,7 +6,7 @@ import { TerritoryMap, bboxOf } from './map';
 import { classify, type Classes } from './color';
 import {
   Store, initialState, measures, measureByKey, measureValue, indexTerritories, tabsFor, key, resourceNames,
-  type AppState, type Tab, type MeasureKey,
+  compareDelta, type AppState, type Tab, type MeasureKey,
 } from './state';
 import { money, percent, ratio, amount } from './format';
 import { renderPanel, type Ctx } from './panels';
@@ -370,7 +370,10 @@ function paint(): void {
   if (s.compare) {
     // Difference map: territories by revenue delta, moved units outlined.
     const delta = new Map<string, number>();
-    for (const t of s.compare.territories ?? []) delta.set(key(t.id), t.delta);
+    for (const t of s.compare.territories ?? []) {
+      const d = compareDelta(t, s.compareMeasure);
+      if (d !== null) delta.set(key(t.id), d);
+    }
     classes = classify([...delta.values()], 6, true);
     tmap.paint((u) => {
       const t = s.assign.get(u);
@@ -396,7 +399,10 @@ function paint(): void {
 
 function fmtMeasure(v: number): string {
   const s = store.get();
-  if (s.compare) return money(v, true);
+  if (s.compare) {
+    if (s.compareMeasure === 'revenue') return money(v, true);
+    return amount(v, s.scenario?.resources?.find((r) => r.name === s.compareMeasure)?.unit ?? s.compareMeasure, true);
+  }
   const m = measureByKey(s.measure);
   const unit = s.scenario?.resources?.find((r) => r.name === s.resource)?.unit ?? (s.resource === 'money' ? 'dollars' : s.resource);
   switch (m.kind) {
@@ -413,7 +419,7 @@ function renderLegend(): void {
   const s = store.get();
   const m = measureByKey(s.measure);
   const title = s.compare
-    ? `Revenue change, ${scenarioName(s.compareWith)} → ${scenarioName(s.scenario?.id)}`
+    ? `${s.compareMeasure === 'revenue' ? 'Revenue' : s.compareMeasure + ' allocation'} change, ${scenarioName(s.compareWith)} → ${scenarioName(s.scenario?.id)}`
     : m.label + (m.perResource ? ` (${s.resource})` : '');
   const cls = classes?.classes ?? [];
   clear(el,
@@ -434,7 +440,7 @@ function scenarioName(id: unknown): string {
 
 // ---------- hover and click ----------
 
-function onHover(unit: string | null, p: { x: number; y: number }): void {
+function onHover(unit: string | null, p: { x: number; y: number }, account?: Record<string, unknown>): void {
   const tip = document.getElementById('tooltip');
   if (!tip) return;
   const s = store.get();
@@ -446,11 +452,13 @@ function onHover(unit: string | null, p: { x: number; y: number }): void {
   const t = s.territoryById.get(tid);
   const m = measureByKey(s.measure);
   const v = t ? measureValue(t, m.key, s.resource) : null;
-  const delta = s.compare?.territories?.find((x) => key(x.id) === tid)?.delta;
+  const ct = s.compare?.territories?.find((x) => key(x.id) === tid);
+  const delta = ct ? compareDelta(ct, s.compareMeasure) : null;
   clear(tip,
+    account ? h('div.tt-account', h('strong', String(account.name ?? 'Account')), ' · revenue ', money(Number(account.revenue))) : null,
     h('div.tt-unit', unitName.get(unit) ?? unit),
     h('div', 'Territory ', h('strong', t?.name ?? tid)),
-    s.compare ? h('div', 'Revenue change ', h('strong', money(delta, true))) : h('div', m.label + ' ', h('strong', v === null ? '—' : fmtMeasure(v))),
+    s.compare ? h('div', 'Change ', h('strong', delta === null ? '—' : fmtMeasure(delta))) : h('div', m.label + ' ', h('strong', v === null ? '—' : fmtMeasure(v))),
   );
   tip.hidden = false;
   hook.timings.firstTooltip ??= performance.now();
@@ -497,7 +505,7 @@ const ctx: Ctx = {
 
 store.subscribe((s, prev) => {
   if (!tmap) return;
-  if (s.territories !== prev.territories || s.assign !== prev.assign || s.measure !== prev.measure || s.resource !== prev.resource || s.compare !== prev.compare) {
+  if (s.territories !== prev.territories || s.assign !== prev.assign || s.measure !== prev.measure || s.resource !== prev.resource || s.compare !== prev.compare || s.compareMeasure !== prev.compareMeasure) {
     paint();
   }
   if (s.selectedUnits !== prev.selectedUnits) tmap.setSelected(s.selectedUnits);

@@ -10,7 +10,7 @@ import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 maplibregl.setWorkerUrl(workerUrl);
 
 export interface MapHandlers {
-  hover: (unitId: string | null, point: { x: number; y: number }) => void;
+  hover: (unitId: string | null, point: { x: number; y: number }, account?: Record<string, unknown>) => void;
   click: (unitId: string | null, ev: { shift: boolean }) => void;
   boxSelect: (unitIds: string[]) => void;
 }
@@ -104,7 +104,9 @@ export class TerritoryMap {
       const id = f ? String(f.id ?? f.properties?.id) : null;
       this.hoverId = id;
       this.map.getCanvas().style.cursor = id ? 'pointer' : '';
-      handlers.hover(id, e.point);
+      // An account point under the pointer (zoomed in) names the account too.
+      const acct = this.map.getZoom() >= 5.5 ? this.map.queryRenderedFeatures(e.point, { layers: ['accounts'] })[0] : undefined;
+      handlers.hover(id, e.point, acct?.properties);
     });
     this.map.on('mouseleave', 'units-fill', (e) => {
       this.hoverId = null;

@@ -690,6 +690,13 @@ function comparePanel(ctx: Ctx, s: AppState): void {
         }
       } }, 'Compare'),
       c ? h('button', { id: 'compare-clear', onclick: () => ctx.store.set({ compare: null, compareWith: null }) }, 'Back to plan map') : null),
+    c ? h('label.row', 'Map shows the change in ', (() => {
+      const sel = h('select', { id: 'compare-measure', onchange: (e: Event) => ctx.store.set({ compareMeasure: (e.target as HTMLSelectElement).value }) },
+        h('option', { value: 'revenue' }, 'revenue'),
+        resourceNames(s.scenario, s.territories).map((r) => h('option', { value: r }, `${r} allocation`))) as HTMLSelectElement;
+      sel.value = s.compareMeasure;
+      return sel;
+    })()) : null,
     !others.length ? h('p.muted', 'There is only one scenario: branch it in the Scenario tab first.') : null,
     c ? [
       h('dl.metrics', { id: 'compare-totals' },
@@ -698,7 +705,7 @@ function comparePanel(ctx: Ctx, s: AppState): void {
         metric('Difference', money(c.totals?.delta, true)),
         metric('Units that moved', count(c.moved_units?.length ?? 0)),
       ),
-      h('p.muted', `The map shows the revenue change per territory from the other scenario to “${sc.name}” (orange up, purple down); moved units have a dashed outline.`),
+      h('p.muted', `The map shows the change per territory from the other scenario to “${sc.name}” (orange up, purple down); moved units have a dashed outline.`),
       h('div.tablewrap', h('table.grid.compact', { id: 'compare-table' },
         h('thead', h('tr', h('th', 'Territory'), h('th.num', { title: 'The other scenario' }, 'Revenue, other'), h('th.num', 'Revenue, this'), h('th.num', 'Δ revenue'), h('th.num', 'Δ money'))),
         h('tbody', rows.map((t) => h('tr', { tabindex: '0', onclick: () => ctx.store.set({ selectedTerritory: key(t.id) }) },

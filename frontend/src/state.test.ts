@@ -1,7 +1,7 @@
 import { describe, it, expect, vi } from 'vitest';
 import {
   measureValue, sortBy, nextSort, toggle, planMoves, movesBody, invert, UndoStack, applyMoves, balance, spread,
-  canPlan, canApprove, tabsFor, Store, runDone, resourceNames, indexTerritories, measureByKey,
+  canPlan, canApprove, tabsFor, Store, runDone, resourceNames, indexTerritories, measureByKey, compareDelta,
 } from './state';
 import type { Territory, Scenario } from './types';
 
@@ -141,5 +141,15 @@ describe('helpers', () => {
     const m = indexTerritories([terr('CA'), { ...terr('x'), id: 7 }]);
     expect(m.get('7')?.name).toBe('x');
     expect(m.has('CA')).toBe(true);
+  });
+});
+
+describe('compareDelta', () => {
+  const row = { id: 'CA', revenue_a: 10, revenue_b: 12, delta: 2, allocation_delta: { money: -5, headcount: 1 } };
+  it('reads the revenue change or a resource allocation change', () => {
+    expect(compareDelta(row, 'revenue')).toBe(2);
+    expect(compareDelta(row, 'money')).toBe(-5);
+    expect(compareDelta(row, 'attention')).toBeNull();
+    expect(compareDelta({ ...row, allocation_delta: null }, 'money')).toBeNull();
   });
 });

@@ -187,6 +187,7 @@ export interface AppState {
   run: Run | null;
   compare: Comparison | null;
   compareWith: string | null;
+  compareMeasure: string; // 'revenue', or a resource name for its allocation change
   lastMove: MoveResult | null;
   error: string | null;
   sort: { key: string; dir: SortDir };
@@ -208,6 +209,7 @@ export function initialState(): AppState {
     run: null,
     compare: null,
     compareWith: null,
+    compareMeasure: 'revenue',
     lastMove: null,
     error: null,
     sort: { key: 'market', dir: 'desc' },
@@ -254,6 +256,12 @@ export function resourceNames(sc: Scenario | null, ts: Territory[]): string[] {
   for (const t of ts) for (const k of Object.keys(t.current ?? t.allocation ?? {})) names.add(k);
   if (names.size === 0) names.add('money');
   return [...names];
+}
+
+/** compareDelta reads the change shown on the difference map: revenue, or a resource's allocation. */
+export function compareDelta(t: Comparison['territories'][number], measure: string): number | null {
+  const v = measure === 'revenue' ? t.delta : t.allocation_delta?.[measure];
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
 }
 
 /** key is the string form of an id. */
