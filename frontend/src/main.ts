@@ -14,7 +14,6 @@ import type { User, Scenario, TerritoriesResponse, ID } from './types';
 
 const store = new Store<AppState>(initialState());
 let tmap: TerritoryMap | null = null;
-let unitsFC: GeoJSON.FeatureCollection | null = null;
 let unitName = new Map<string, string>();
 let unitProps = new Map<string, Record<string, unknown>>();
 let territoryFC: GeoJSON.FeatureCollection | null = null;
@@ -148,7 +147,7 @@ async function startApp(user: User): Promise<void> {
   try {
     const layer = 'us-counties';
     hook.timings.start = performance.now();
-    // The scenario's figures load while the units do.
+    // The scenario list, then the chosen scenario's figures, while the style loads.
     const scenP = api.scenarios();
     const pickP = scenP.then((scen) => {
       const scenarios = scen.scenarios ?? [];
@@ -164,7 +163,6 @@ async function startApp(user: User): Promise<void> {
       tmap.ready().then(() => (hook.timings.styleLoaded = performance.now())),
     ]));
     tmap.map.once('render', () => (hook.timings.firstRender = performance.now()));
-    tmap.map.on('render', () => (hook.timings.renders = (hook.timings.renders ?? 0) + 1));
     store.set({ scenarios: picked.scenarios });
     if (picked.pick && data) await applyScenario(picked.pick, data);
     else {
@@ -174,7 +172,6 @@ async function startApp(user: User): Promise<void> {
     // Unit names and attributes (tooltips, selection figures) come after the first draw.
     busy(api.units(layer)).then((units) => {
       hook.timings.unitsFetched = performance.now();
-      unitsFC = units;
       unitName = new Map();
       unitProps = new Map();
       for (const f of units.features) {
