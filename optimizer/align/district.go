@@ -721,14 +721,20 @@ func (s *dsearch) recom(r *runner, trees int, strict bool) bool {
 	if len(p.edges) == 0 || p.k < 2 {
 		return false
 	}
-	var a, b int
-	for tries := 0; ; tries++ {
+	// While some territory violates its bounds, two moves in three focus on
+	// it and one of its neighbours, with more trees: repairs need the rare
+	// split that lands in the window. (No random draw when none violates.)
+	a, b := s.violatingPair(r)
+	if a >= 0 && r.rng.IntN(3) != 0 {
+		trees *= 6
+	} else {
+		a, b = -1, -1
+	}
+	for tries := 0; a < 0; tries++ {
 		e := p.edges[r.rng.IntN(len(p.edges))]
-		a, b = s.terr[e[0]], s.terr[e[1]]
-		if a != b {
-			break
-		}
-		if tries > 200 {
+		if x, y := s.terr[e[0]], s.terr[e[1]]; x != y {
+			a, b = x, y
+		} else if tries > 200 {
 			return false
 		}
 	}
@@ -827,6 +833,34 @@ func (s *dsearch) recom(r *runner, trees int, strict bool) bool {
 		s.obj = s.objective()
 	}
 	return true
+}
+
+// violatingPair picks a random territory outside its balance or capacity
+// bounds and a random territory adjacent to it; −1, −1 if none violates.
+func (s *dsearch) violatingPair(r *runner) (int, int) {
+	p := s.p
+	var bad []int
+	for t := range p.k {
+		if s.viol(t, s.load[t]) > capEps*s.scale {
+			bad = append(bad, t)
+		}
+	}
+	if len(bad) == 0 {
+		return -1, -1
+	}
+	a := bad[r.rng.IntN(len(bad))]
+	var nb []int
+	for _, u := range s.members[a] {
+		for _, v := range p.adj[u] {
+			if t := s.terr[v]; t != a && !slices.Contains(nb, t) {
+				nb = append(nb, t)
+			}
+		}
+	}
+	if len(nb) == 0 {
+		return -1, -1
+	}
+	return a, nb[r.rng.IntN(len(nb))]
 }
 
 // pairObjective is the objective restricted to territories a and b: cut

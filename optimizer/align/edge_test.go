@@ -86,3 +86,30 @@ func TestEdgeCases(t *testing.T) {
 		})
 	}
 }
+
+func TestDiagnose(t *testing.T) {
+	in := &Instance{K: 3, Contiguous: true, Balance: Balance{Min: 9, Max: 11},
+		Units: []Unit{{ID: "a", Demand: 8}, {ID: "b", Demand: 4}, {ID: "c", Demand: 20}, {ID: "d", Demand: 10}},
+		Edges: [][2]int{{0, 1}, {1, 2}, {2, 3}}}
+	got := Diagnose(in)
+	want := []struct {
+		id, reason string
+	}{{"a", "stranded"}, {"b", "stranded"}, {"c", "oversize"}}
+	if len(got) != len(want) {
+		t.Fatalf("got %+v, want %v", got, want)
+	}
+	for i, w := range want {
+		if got[i].ID != w.id || got[i].Reason != w.reason {
+			t.Errorf("obstacle %d = %s %s, want %s %s", i, got[i].ID, got[i].Reason, w.id, w.reason)
+		}
+	}
+	in.Contiguous = false // without contiguity only the oversize unit blocks
+	if got := Diagnose(in); len(got) != 1 || got[0].ID != "c" {
+		t.Errorf("non-contiguous: got %+v, want only c", got)
+	}
+	// and the solver agrees the instance is infeasible
+	in.Contiguous = true
+	if res := solveChecked(t, in, &Settings{Iterations: 200}); res.Feasible {
+		t.Errorf("solver found a feasible answer to an instance with obstacles")
+	}
+}
