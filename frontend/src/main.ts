@@ -225,7 +225,7 @@ function renderShell(user: User): void {
       h('div.user', { id: 'user-badge' }, h('strong', user.name), ' ', h('span.role', user.role)),
       h('button', { id: 'logout', onclick: logout }, 'Sign out'),
     ),
-    h('div.runbar', { id: 'runbar', hidden: true }),
+    h('div.runbar', { id: 'runbar', hidden: true, role: 'status', 'aria-live': 'polite' }),
     h('main.app',
       h('section.mapwrap', { 'aria-label': 'Map' },
         h('div#map'),
