@@ -10,11 +10,10 @@ FUZZTIME ?= 10s
 all: build
 
 # frontend builds the web app into frontend/dist when the frontend exists.
-# `npm install` follows package-lock.json; `npm ci` refuses it here because
-# this machine's registry serves rollup's native package for linux-x64 only,
-# so the lock cannot list the other platforms' optional packages.
+# rollup is pinned in package.json to a version whose every platform package
+# the registry serves, so that the lock is complete and `npm ci` accepts it.
 frontend:
-	@if [ -f frontend/package.json ]; then cd frontend && ([ -d node_modules ] || npm install --no-audit --no-fund) && npm run build; fi
+	@if [ -f frontend/package.json ]; then cd frontend && ([ -d node_modules ] || npm ci --no-audit --no-fund) && npm run build; fi
 
 build: frontend
 	$(GO) build -o $(BIN) ./cmd/terrane
