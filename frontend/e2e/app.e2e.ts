@@ -191,6 +191,13 @@ describe('leader and analyst', () => {
     expect(name?.length).toBeGreaterThan(0);
     expect(await page.$$eval('#allocation-table tbody tr', (r) => r.length)).toBeGreaterThan(0);
     await page.waitForSelector('#curve-chart canvas, #curve-chart p', { timeout: 15_000 });
+    // With several resources, each has its curve.
+    const chips = await page.$$eval('#curve-chart button[data-resource]', (bs) => bs.map((b) => (b as HTMLElement).dataset.resource));
+    if (chips.length > 1) {
+      await page.click(`#curve-chart button[data-resource="${chips[1]}"]`);
+      await page.waitForSelector(`#curve-chart button[data-resource="${chips[1]}"][aria-pressed="true"]`);
+      await page.waitForSelector('#curve-chart canvas');
+    }
     await page.waitForSelector('#territory-accounts table, #territory-accounts p:not(:has-text("Loading"))', { timeout: 15_000 });
     await shot(page, 'territory-panel.png');
   });
@@ -289,6 +296,7 @@ describe('leader and analyst', () => {
     await settle(page);
     expect(await page.evaluate(() => window.__terrane.state.compare !== null)).toBe(true);
     expect(await page.$$eval('#compare-table tbody tr', (r) => r.length)).toBeGreaterThan(0);
+    expect(await page.$$eval('#compare-side tbody tr', (r) => r.length)).toBeGreaterThan(3);
     expect(await page.textContent('#legend')).toContain('Revenue change');
     await shot(page, 'compare.png');
     // The difference map can show a resource's allocation change instead.

@@ -155,22 +155,37 @@ function accountList(el: HTMLElement, list: Account[]): void {
   );
 }
 
+let curveResource = '';
+
+/** drawCurves draws a territory's response curve for one resource, with buttons to pick the resource. */
 function drawCurves(el: HTMLElement, d: TerritoryDetail, s: AppState): void {
   const curves = d.curves ?? {};
-  const r = curves[s.resource] ? s.resource : Object.keys(curves)[0];
-  const pts = r ? curves[r] : null;
-  if (!pts || pts.length < 2) {
+  const names = Object.keys(curves).filter((k) => (curves[k]?.length ?? 0) >= 2);
+  if (names.length === 0) {
     clear(el, h('p.muted', 'No response curve for this territory yet.'));
     return;
   }
+  const r = names.includes(curveResource) ? curveResource : names.includes(s.resource) ? s.resource : names[0];
+  const pts = curves[r];
   const unit = unitOf(s, r);
   const marks: { x: number; label: string; color: string }[] = [];
-  if (d.current?.[r] !== undefined) marks.push({ x: d.current[r], label: 'current', color: '#555555' });
-  if (d.allocation?.[r] !== undefined && d.allocation[r] !== null) marks.push({ x: d.allocation[r], label: 'optimal', color: '#b35806' });
+  if (typeof d.current?.[r] === 'number') marks.push({ x: d.current[r], label: 'current', color: '#555555' });
+  if (typeof d.allocation?.[r] === 'number') marks.push({ x: d.allocation[r], label: 'optimal', color: '#b35806' });
+  const chart = h('div');
+  clear(el,
+    names.length > 1 ? h('div.row', { role: 'group', 'aria-label': 'Response curve resource' }, names.map((n) => h('button', {
+      class: n === r ? 'chip on' : 'chip', 'aria-pressed': String(n === r), 'data-resource': n,
+      onclick: () => {
+        curveResource = n;
+        drawCurves(el, d, s);
+      },
+    }, n))) : null,
+    chart,
+  );
   requestAnimationFrame(() => {
-    lineChart(el, {
+    lineChart(chart, {
       x: pts.map((p) => p.x),
-      series: [{ label: `Revenue vs ${r}`, values: pts.map((p) => p.revenue), color: '#3b528b' }],
+      series: [{ label: `Expected revenue vs ${r} (${isMoney(unit) ? 'dollars' : shortUnit(unit)})`, values: pts.map((p) => p.revenue), color: '#3b528b' }],
       xFmt: (v) => amount(v, unit),
       yFmt: (v) => money(v),
       width: el.clientWidth || 320,
@@ -705,6 +720,7 @@ function comparePanel(ctx: Ctx, s: AppState): void {
         metric('Difference', money(c.totals?.delta, true)),
         metric('Units that moved', count(c.moved_units?.length ?? 0)),
       ),
+      sideBySide(s, s.scenarios.find((x) => key(x.id) === s.compareWith) ?? null, sc, c),
       h('p.muted', `The map shows the change per territory from the other scenario to “${sc.name}” (orange up, purple down); moved units have a dashed outline.`),
       h('div.tablewrap', h('table.grid.compact', { id: 'compare-table' },
         h('thead', h('tr', h('th', 'Territory'), h('th.num', { title: 'The other scenario' }, 'Revenue, other'), h('th.num', 'Revenue, this'), h('th.num', 'Δ revenue'), h('th.num', 'Δ money'))),
@@ -715,6 +731,24 @@ function comparePanel(ctx: Ctx, s: AppState): void {
       c.moved_units?.length ? [h('h3', 'Moved units'), h('ul.unitlist', { id: 'moved-list' }, c.moved_units.slice(0, 100).map((m) => h('li',
         `${ctx.unitName(String(m.unit_id))}: ${s.territoryById.get(key(m.from))?.name ?? key(m.from)} → ${s.territoryById.get(key(m.to))?.name ?? key(m.to)}`)))] : null,
     ] : null,
+  );
+}
+
+/** sideBySide sets the two scenarios' plans next to each other: status, budget, totals, revenue. */
+function sideBySide(s: AppState, a: Scenario | null, b: Scenario, c: NonNullable<AppState['compare']>): HTMLElement | null {
+  if (!a) return null;
+  const names = [...new Set([...(a.resources ?? []), ...(b.resources ?? [])].map((r) => r.name))];
+  const total = (x: Scenario, n: string) => x.resources?.find((r) => r.name === n)?.total;
+  const row = (label: string, va: string, vb: string) => h('tr', h('th', { scope: 'row' }, label), h('td.num', va), h('td.num', vb));
+  return h('table.grid.compact', { id: 'compare-side' },
+    h('caption.muted', 'Side by side'),
+    h('thead', h('tr', h('th', ''), h('th.num', a.name), h('th.num', b.name))),
+    h('tbody',
+      row('Status', a.status, b.status),
+      row('Budget', money(a.budget), money(b.budget)),
+      names.map((n) => row(`Total ${n}`, amount(total(a, n), unitOf(s, n)), amount(total(b, n), unitOf(s, n)))),
+      row('Revenue', money(c.totals?.revenue_a), money(c.totals?.revenue_b)),
+    ),
   );
 }
 
