@@ -258,6 +258,8 @@ describe('leader and analyst', () => {
     await page.waitForSelector('#results-table th[aria-sort="ascending"] button[data-key="allocation.money"]');
     await page.waitForSelector('#frontier-chart canvas, #frontier-chart p', { timeout: 20_000 });
     expect(await page.$('#frontier-chart canvas')).not.toBeNull();
+    // The run's certificate: its bound and the worth of one more unit of each limit.
+    await page.waitForSelector('#shadow-prices tbody tr', { timeout: 15_000 });
     // The export links answer with the file.
     const exp = await page.evaluate(async () => {
       const href = (document.querySelector('a[href$="allocation.csv"]') as HTMLAnchorElement).href;

@@ -15,6 +15,7 @@ export function money(v: number | null | undefined, signed = false): string {
   if (a >= 1e9) s = trim(a / 1e9) + 'B';
   else if (a >= 1e6) s = trim(a / 1e6) + 'M';
   else if (a >= 1e3) s = trim(a / 1e3) + 'k';
+  else if (a < 10 && !Number.isInteger(a)) s = a.toFixed(2);
   else s = Math.round(a).toString();
   return sign + '$' + s;
 }

@@ -297,6 +297,7 @@ async function applyScenario(sc: Scenario, [ts, asg, tgeo]: ScenarioData): Promi
   if (tgeo) tmap?.setTerritories(tgeo);
   store.set({
     scenario: sc,
+    runId: ts.run_id === null || ts.run_id === undefined ? null : key(ts.run_id),
     territories,
     territoryById: indexTerritories(territories),
     assign,
@@ -337,7 +338,12 @@ async function reloadTerritories(withGeometry: boolean): Promise<void> {
     withGeometry ? api.territoriesGeoJSON(sc.id).catch(() => null) : Promise.resolve(null),
     withGeometry ? api.assignments(sc.id) : Promise.resolve(null),
   ]));
-  const patch: Partial<AppState> = { scenario: fresh, territories: ts.territories ?? [], territoryById: indexTerritories(ts.territories ?? []) };
+  const patch: Partial<AppState> = {
+    scenario: fresh,
+    runId: ts.run_id === null || ts.run_id === undefined ? null : key(ts.run_id),
+    territories: ts.territories ?? [],
+    territoryById: indexTerritories(ts.territories ?? []),
+  };
   if (asg) {
     const assign = new Map<string, string>();
     for (const [u, t] of Object.entries(asg.assignments ?? {})) assign.set(u, String(t));

@@ -529,6 +529,7 @@ function resultsPanel(ctx: Ctx, s: AppState, redrawFrontier: boolean): void {
   clear(el,
     h('h2', 'Results'),
     summary(s),
+    h('div', { id: 'certificate' }),
     h('h3', 'Revenue vs money budget (optimal at each total)'),
     frontier,
     h('div.row.between',
@@ -543,6 +544,47 @@ function resultsPanel(ctx: Ctx, s: AppState, redrawFrontier: boolean): void {
     h('div.tablewrap', table),
   );
   if (frontier !== old) drawFrontier(ctx, frontier, s);
+  drawCertificate(ctx, s);
+}
+
+interface AllocationResult {
+  status?: string;
+  objective?: number;
+  bound?: number;
+  gap?: number;
+  shadow_prices?: Record<string, number>;
+  used?: Record<string, number>;
+}
+
+/** drawCertificate shows how good the latest run's answer is: bound, gap and shadow prices. */
+function drawCertificate(ctx: Ctx, s: AppState): void {
+  const el = document.getElementById('certificate');
+  if (!el || !s.runId) return;
+  const runId = s.runId;
+  ctx.busy(api.run(runId)).then((run) => {
+    if (ctx.store.get().runId !== runId) return;
+    const res = (run.result as { allocation?: AllocationResult } | undefined)?.allocation;
+    if (!res) return;
+    const sp = Object.entries(res.shadow_prices ?? {});
+    clear(el,
+      h('h3', 'Certificate of the latest run'),
+      h('dl.metrics',
+        metric('Status', res.status ?? run.status),
+        metric('Gap to the bound', typeof res.gap === 'number' ? (res.gap < 1e-9 ? '< 1e-9' : res.gap.toExponential(1)) : '—'),
+        metric('Revenue', money(res.objective)),
+        metric('Upper bound', money(res.bound)),
+      ),
+      sp.length ? h('table.grid.compact', { id: 'shadow-prices' },
+        h('caption.muted', 'What one more unit of each limit is worth (shadow price)'),
+        h('thead', h('tr', h('th', 'Limit'), h('th.num', 'Used'), h('th.num', 'Worth of one more'))),
+        h('tbody', sp.map(([k, v]) => {
+          const u = k === 'budget' ? 'dollars' : unitOf(s, k);
+          return h('tr', h('td', k), h('td.num', amount(res.used?.[k], u)),
+            h('td.num', `${money(v)} per ${isMoney(u) ? 'dollar' : shortUnit(u).replace(/s$/, '').split(' ').pop()}`));
+        })),
+      ) : null,
+    );
+  }).catch(() => {});
 }
 
 function drawFrontier(ctx: Ctx, el: HTMLElement, s: AppState): void {

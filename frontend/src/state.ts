@@ -188,6 +188,7 @@ export interface AppState {
   compare: Comparison | null;
   compareWith: string | null;
   compareMeasure: string; // 'revenue', or a resource name for its allocation change
+  runId: string | null; // the run whose result the territories show; null = none yet
   lastMove: MoveResult | null;
   error: string | null;
   sort: { key: string; dir: SortDir };
@@ -210,6 +211,7 @@ export function initialState(): AppState {
     compare: null,
     compareWith: null,
     compareMeasure: 'revenue',
+    runId: null,
     lastMove: null,
     error: null,
     sort: { key: 'market', dir: 'desc' },
