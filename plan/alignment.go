@@ -24,6 +24,7 @@ type AlignmentSummary struct {
 	Seconds     float64  `json:"seconds"`
 	Territories []string `json:"territories"` // territory ids in solver index order
 	Oversize    []string `json:"oversize"`    // territories of one unit too large to balance
+	Warnings    []string `json:"warnings"`    // what the plan falls short of, for people
 }
 
 // Alignment is a scenario's alignment problem: the instance the solver sees

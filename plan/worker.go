@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"strings"
 	"sync"
 	"time"
 
@@ -215,8 +216,24 @@ func (w *Worker) solve(ctx context.Context, run *terrane.Run, progress func(floa
 			}
 			return nil, terrane.Errorf(terrane.EINVALID, "alignment: %v", err)
 		}
+		var warnings []string
 		if !res.Feasible {
-			return nil, terrane.Errorf(terrane.EINFEASIBLE, "alignment found no plan meeting every constraint (balance ±%.0f %%, contiguity, max moved) in %.0f s", inst.Balance.Tolerance*100, res.Seconds)
+			// A plan whose territories are whole and contiguous but a few of
+			// which miss the balance band is still a plan a person can
+			// finish by hand; anything worse is a failure.
+			sl := res.Slack
+			if !sl.Contiguous || sl.Empty > 0 || sl.Locked > 0 || sl.MovedSlack < 0 || sl.Capacity < 0 {
+				return nil, terrane.Errorf(terrane.EINFEASIBLE, "alignment found no plan meeting the constraints (contiguity, max moved, locks) in %.0f s", res.Seconds)
+			}
+			lo, hi := balanceRange(inst)
+			var out []string
+			for i, t := range sl.Territories {
+				if t.Demand < lo-1e-6 || t.Demand > hi+1e-6 {
+					out = append(out, fmt.Sprintf("%s (%.0f)", ap.IDs[i], t.Demand))
+				}
+			}
+			warnings = append(warnings, fmt.Sprintf("%d of %d territories are outside the balance band %.0f–%.0f dollars per year of market: %s; units are indivisible and the search stopped after %.0f s",
+				len(out), len(ap.IDs), lo, hi, strings.Join(out, ", "), res.Seconds))
 		}
 		ids, full := ap.Territories(res.Territory)
 		terrs, alignment := ApplyAlignment(in, ids, full)
@@ -227,7 +244,7 @@ func (w *Worker) solve(ctx context.Context, run *terrane.Run, progress func(floa
 		lo, hi := balanceRange(inst)
 		out.Alignment = &AlignmentSummary{Status: string(res.Status), Feasible: res.Feasible, Objective: res.Objective, LowerBound: res.LowerBound,
 			K: len(ids), Moved: res.Slack.Moved, Contiguous: res.Slack.Contiguous, BalanceMin: lo, BalanceMax: hi, Seconds: res.Seconds, Territories: ids,
-			Oversize: ap.OversizeIDs}
+			Oversize: ap.OversizeIDs, Warnings: warnings}
 	}
 	if run.Kind != terrane.RunAlign {
 		p, err := AllocationProblem(in)

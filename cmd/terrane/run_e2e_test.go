@@ -141,14 +141,20 @@ func TestSampleRunProgressCancelAndRestart(t *testing.T) {
 	}
 	res := r["result"].(map[string]any)
 	al := res["alignment"].(map[string]any)
-	if al["feasible"] != true || al["contiguous"] != true || al["k"].(float64) != 100 {
+	// Contiguous 100 territories; balance within ±5 % is reported, not
+	// required: on real counties a few territories cannot reach the band
+	// (docs/benchmarks.md, national cases).
+	if al["contiguous"] != true || al["k"].(float64) != 100 {
 		t.Errorf("alignment = %v", al)
+	}
+	if al["feasible"] != true && len(al["warnings"].([]any)) == 0 {
+		t.Errorf("an alignment outside its balance band must say so: %v", al)
 	}
 	_, terr := srv.call(t, token, "GET", fmt.Sprintf("/api/v1/scenarios/%d/territories", id), nil)
 	if n := len(terr["territories"].([]any)); n != 100 {
 		t.Errorf("scenario has %d territories after the run, want 100", n)
 	}
-	t.Logf("national run: %d progress updates, alignment %v s, allocation gap %v", len(seen), al["seconds"], res["allocation"].(map[string]any)["gap"])
+	t.Logf("national run: %d progress updates, alignment %v s (feasible %v, %v), allocation gap %v", len(seen), al["seconds"], al["feasible"], al["warnings"], res["allocation"].(map[string]any)["gap"])
 
 	// 2. Cancel mid-run: the worker lets go at once and takes the next run.
 	run = start()
@@ -164,7 +170,7 @@ func TestSampleRunProgressCancelAndRestart(t *testing.T) {
 	}
 	poll(srv, int64(quick["id"].(float64)), final, 30*time.Second)
 	freed := time.Since(cancelledAt)
-	if !strings.Contains(srv.logs.String(), fmt.Sprintf("run finished run=%d", run)) {
+	if !regexp.MustCompile(fmt.Sprintf(`msg="run finished" run=%d .*status=cancelled`, run)).MatchString(srv.logs.String()) {
 		t.Errorf("the worker never reported the cancelled run %d as finished", run)
 	}
 	t.Logf("after a cancel the worker was free for the next run in %s", freed)
