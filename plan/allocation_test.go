@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/terrane/terrane"
@@ -113,5 +114,54 @@ func TestSaturatedTerritoriesGetFlatCurves(t *testing.T) {
 		if a["money"] > 1 && res.Marginal[id]["money"] < price*(1-1e-4) {
 			t.Errorf("territory %s holds %.0f dollars at marginal return %.4f below the shadow price %.4f", id, a["money"], res.Marginal[id]["money"], price)
 		}
+	}
+}
+
+// TestMarketAssumptions: a market multiplier scales a territory's market and
+// headroom; a saturation multiplier raises its ceiling, and the optimum
+// follows the extra headroom.
+func TestMarketAssumptions(t *testing.T) {
+	build := func(set plan.Settings) (*plan.Inputs, []plan.TerritoryMetrics) {
+		in := &plan.Inputs{
+			Scenario: &terrane.Scenario{ID: 1, Resources: []terrane.Resource{{Name: "money", UnitCost: 1, Total: 200000}}},
+			Settings: &set,
+			Territories: []*terrane.Territory{
+				{ID: "a", Current: map[string]float64{"money": 100000}},
+				{ID: "b", Current: map[string]float64{"money": 100000}},
+			},
+			Alignment: map[string]string{"u1": "a", "u2": "b"},
+			Estimates: map[string]*terrane.MarketEstimate{
+				"u1": {UnitID: "u1", Market: 1e7, Revenue: 2e5, Share: 0.02, Saturation: 0.05, Floor: 0.01},
+				"u2": {UnitID: "u2", Market: 1e7, Revenue: 2e5, Share: 0.02, Saturation: 0.05, Floor: 0.01},
+			},
+		}
+		m, _ := plan.Metrics(in, nil)
+		return in, m
+	}
+	if err := (&plan.Settings{SaturationMultipliers: map[string]float64{"a": -1}}).Validate(); err == nil || !strings.Contains(err.Error(), "saturation_multipliers.a") {
+		t.Errorf("a negative saturation multiplier: %v", err)
+	}
+	_, base := build(plan.Settings{})
+	_, bigger := build(plan.Settings{MarketMultipliers: map[string]float64{"a": 1.5}})
+	if got := bigger[0].Market.Market; math.Abs(got-1.5e7) > 1 {
+		t.Errorf("market of a with multiplier 1.5 = %.0f, want 15,000,000", got)
+	}
+	if bigger[0].Headroom <= base[0].Headroom {
+		t.Errorf("headroom of a: %.0f with a 1.5× market, %.0f without", bigger[0].Headroom, base[0].Headroom)
+	}
+	in, raised := build(plan.Settings{SaturationMultipliers: map[string]float64{"a": 2}})
+	if math.Abs(raised[0].Saturation-0.10) > 1e-9 || math.Abs(raised[1].Saturation-0.05) > 1e-9 {
+		t.Errorf("saturation with a ×2 on a = %.3f, %.3f; want 0.100, 0.050", raised[0].Saturation, raised[1].Saturation)
+	}
+	p, err := plan.AllocationProblem(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := allocate.Solve(context.Background(), p, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Allocation["a"]["money"] <= res.Allocation["b"]["money"] {
+		t.Errorf("allocation %v: want more money where the ceiling was raised", res.Allocation)
 	}
 }

@@ -3,6 +3,7 @@ package plan
 import (
 	"context"
 	"fmt"
+	"math"
 	"sort"
 
 	"github.com/terrane/terrane"
@@ -107,9 +108,10 @@ func (in *Inputs) markets() map[string]*Market {
 			continue
 		}
 		mult := in.Settings.multiplier(t)
+		sat := math.Min(1, math.Max(m.Share, m.Saturation*in.Settings.saturationMultiplier(t)))
 		agg.Market += m.Market * mult
 		agg.Revenue += m.Revenue
-		agg.Saturation += m.Saturation * m.Market * mult
+		agg.Saturation += sat * m.Market * mult
 		agg.Floor += m.Floor * m.Market * mult
 	}
 	for _, agg := range out {

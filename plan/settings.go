@@ -17,8 +17,11 @@ type Settings struct {
 	MaxChange         map[string]float64 `json:"max_change,omitempty"`         // |x − current| limit per resource, its units
 	Locks             []string           `json:"locks,omitempty"`              // territory ids kept as they are
 	Bounds            map[string]Bounds  `json:"bounds,omitempty"`             // per territory id
-	MarketMultipliers map[string]float64 `json:"market_multipliers,omitempty"` // market size factor per territory id or region; "*" = all
-	Align             AlignSettings      `json:"align,omitempty"`
+	MarketMultipliers map[string]float64 `json:"market_multipliers,omitempty"` // market size factor per territory id; "*" = all
+	// SaturationMultipliers scale the attainable share per territory id
+	// ("*" = all), capped at 100 % and never below today's share.
+	SaturationMultipliers map[string]float64 `json:"saturation_multipliers,omitempty"`
+	Align                 AlignSettings      `json:"align,omitempty"`
 }
 
 // Bounds are the least and most of each resource a territory may get.
@@ -76,6 +79,11 @@ func (s *Settings) Validate() error {
 			return terrane.Errorf(terrane.EINVALID, "settings.market_multipliers.%s must be in (0, 100]", t)
 		}
 	}
+	for t, m := range s.SaturationMultipliers {
+		if bad(m) || m == 0 || m > 100 {
+			return terrane.Errorf(terrane.EINVALID, "settings.saturation_multipliers.%s must be in (0, 100]", t)
+		}
+	}
 	for t, b := range s.Bounds {
 		for r, v := range b.Min {
 			if bad(v) {
@@ -128,6 +136,18 @@ func (s *Settings) multiplier(territory string) float64 {
 		return m
 	}
 	if m, ok := s.MarketMultipliers["*"]; ok {
+		return m
+	}
+	return 1
+}
+
+// saturationMultiplier is the factor on attainable share for a territory:
+// its own, else "*", else 1.
+func (s *Settings) saturationMultiplier(territory string) float64 {
+	if m, ok := s.SaturationMultipliers[territory]; ok {
+		return m
+	}
+	if m, ok := s.SaturationMultipliers["*"]; ok {
 		return m
 	}
 	return 1
