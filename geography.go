@@ -134,6 +134,9 @@ type UnitFilter struct {
 	IDs    []string
 	Offset int
 	Limit  int // 0 = no limit
+	// WithoutGeometry leaves Unit.Geometry nil, for callers that need only
+	// ids, names, regions, centroids and attributes (much faster).
+	WithoutGeometry bool
 }
 
 // AccountFilter selects accounts; zero fields select everything.

@@ -83,6 +83,10 @@ func TestGeographyRoundTrip(t *testing.T) {
 		if units[1].Attributes["pop"] != 20.25 || units[0].Region != "R1" || units[1].Centroid != (orb.Point{1.5, 0.5}) {
 			t.Errorf("unit b = %+v", units[1])
 		}
+		light, err := s.FindUnits(ctx, terrane.UnitFilter{Layer: "grid", WithoutGeometry: true})
+		if err != nil || len(light) != 3 || light[1].Geometry != nil || light[1].Region != "R1" || light[1].Attributes["pop"] != 20.25 {
+			t.Fatalf("units without geometry = %v, %v", light, err)
+		}
 		page, err := s.FindUnits(ctx, terrane.UnitFilter{Layer: "grid", Offset: 1, Limit: 1})
 		if err != nil || len(page) != 1 || page[0].ID != "b" {
 			t.Fatalf("page offset 1 limit 1 = %v, %v; want [b]", page, err)

@@ -154,11 +154,13 @@ func (s *Store) FindUnits(ctx context.Context, f terrane.UnitFilter) ([]*terrane
 	units := make([]*terrane.Unit, len(rows))
 	for i, r := range rows {
 		u := &terrane.Unit{Layer: r.LayerID, ID: r.ID, Name: r.Name, Region: r.Region, Centroid: orb.Point{r.CentroidLon, r.CentroidLat}}
-		g, err := geojson.UnmarshalGeometry([]byte(r.Geometry))
-		if err != nil {
-			return nil, fmt.Errorf("data: unit %s/%s: stored geometry: %w", r.LayerID, r.ID, err)
+		if !f.WithoutGeometry {
+			g, err := geojson.UnmarshalGeometry([]byte(r.Geometry))
+			if err != nil {
+				return nil, fmt.Errorf("data: unit %s/%s: stored geometry: %w", r.LayerID, r.ID, err)
+			}
+			u.Geometry = g.Geometry()
 		}
-		u.Geometry = g.Geometry()
 		if err := json.Unmarshal([]byte(r.Attributes), &u.Attributes); err != nil {
 			return nil, fmt.Errorf("data: unit %s/%s: stored attributes: %w", r.LayerID, r.ID, err)
 		}
@@ -175,8 +177,12 @@ func (s *Store) findUnitRows(ctx context.Context, f terrane.UnitFilter) ([]unitR
 	if s.dialect == Postgres {
 		where = strings.Replace(where, "LIMIT -1 ", "", 1)
 	}
+	geometry := "geometry"
+	if f.WithoutGeometry {
+		geometry = "'' AS geometry"
+	}
 	var rows []unitRow
-	if err := s.db.SelectContext(ctx, &rows, s.db.Rebind(`SELECT layer_id, id, name, region, geometry, centroid_lon, centroid_lat, attributes FROM units`+where), args...); err != nil {
+	if err := s.db.SelectContext(ctx, &rows, s.db.Rebind(`SELECT layer_id, id, name, region, `+geometry+`, centroid_lon, centroid_lat, attributes FROM units`+where), args...); err != nil {
 		return nil, fmt.Errorf("data: find units: %w", err)
 	}
 	return rows, nil

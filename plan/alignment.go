@@ -82,7 +82,7 @@ func AlignInstance(in *Inputs, edges [][2]string) (*Alignment, error) {
 	var total float64
 	for i, u := range in.Units {
 		if m, ok := in.Estimates[u.ID]; ok {
-			demand[i] = m.Market * in.Settings.multiplier(in.Alignment[u.ID])
+			demand[i] = m.Market * in.Settings.multiplier(in.Alignment[u.ID], u.Region)
 		}
 		total += demand[i]
 	}

@@ -130,6 +130,7 @@ func TestMarketAssumptions(t *testing.T) {
 				{ID: "b", Current: map[string]float64{"money": 100000}},
 			},
 			Alignment: map[string]string{"u1": "a", "u2": "b"},
+			Units:     []*terrane.Unit{{ID: "u1", Region: "West"}, {ID: "u2", Region: "East"}},
 			Estimates: map[string]*terrane.MarketEstimate{
 				"u1": {UnitID: "u1", Market: 1e7, Revenue: 2e5, Share: 0.02, Saturation: 0.05, Floor: 0.01},
 				"u2": {UnitID: "u2", Market: 1e7, Revenue: 2e5, Share: 0.02, Saturation: 0.05, Floor: 0.01},
@@ -150,6 +151,10 @@ func TestMarketAssumptions(t *testing.T) {
 		t.Errorf("headroom of a: %.0f with a 1.5× market, %.0f without", bigger[0].Headroom, base[0].Headroom)
 	}
 	in, raised := build(plan.Settings{SaturationMultipliers: map[string]float64{"a": 2}})
+	_, byRegion := build(plan.Settings{MarketMultipliers: map[string]float64{"West": 2, "*": 0.5}})
+	if a, b := byRegion[0].Market.Market, byRegion[1].Market.Market; math.Abs(a-2e7) > 1 || math.Abs(b-5e6) > 1 {
+		t.Errorf("markets with West ×2 and * ×0.5 = %.0f, %.0f; want 20,000,000 (u1 is in West) and 5,000,000", a, b)
+	}
 	if math.Abs(raised[0].Saturation-0.10) > 1e-9 || math.Abs(raised[1].Saturation-0.05) > 1e-9 {
 		t.Errorf("saturation with a ×2 on a = %.3f, %.3f; want 0.100, 0.050", raised[0].Saturation, raised[1].Saturation)
 	}

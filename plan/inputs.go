@@ -25,7 +25,19 @@ type Inputs struct {
 	Alignment   map[string]string                  // unit id → territory id
 	Estimates   map[string]*terrane.MarketEstimate // by unit id
 	Accounts    map[string]int                     // accounts per unit id
-	Units       []*terrane.Unit                    // without geometry decoded unless needed; sorted by id
+	Units       []*terrane.Unit                    // sorted by id; Geometry only when loaded for the aligner
+	regions     map[string]string                  // unit id → region, for region-level assumptions
+}
+
+// region is a unit's region ("" when unknown).
+func (in *Inputs) region(unit string) string {
+	if in.regions == nil {
+		in.regions = make(map[string]string, len(in.Units))
+		for _, u := range in.Units {
+			in.regions[u.ID] = u.Region
+		}
+	}
+	return in.regions[unit]
 }
 
 // Load reads a scenario's inputs. withUnits also reads the layer's units
@@ -63,12 +75,12 @@ func Load(ctx context.Context, svc Services, scenarioID int64, withUnits bool) (
 	for _, a := range accts {
 		in.Accounts[a.UnitID]++
 	}
-	if withUnits {
-		if in.Units, err = svc.FindUnits(ctx, terrane.UnitFilter{Layer: sc.Layer}); err != nil {
-			return nil, fmt.Errorf("plan: units of %s: %w", sc.Layer, err)
-		}
-		sort.Slice(in.Units, func(i, j int) bool { return in.Units[i].ID < in.Units[j].ID })
+	// Units: with geometry for the aligner, else only what the market
+	// assumptions need (regions).
+	if in.Units, err = svc.FindUnits(ctx, terrane.UnitFilter{Layer: sc.Layer, WithoutGeometry: !withUnits}); err != nil {
+		return nil, fmt.Errorf("plan: units of %s: %w", sc.Layer, err)
 	}
+	sort.Slice(in.Units, func(i, j int) bool { return in.Units[i].ID < in.Units[j].ID })
 	return in, nil
 }
 
@@ -107,8 +119,8 @@ func (in *Inputs) markets() map[string]*Market {
 		if !ok || agg == nil {
 			continue
 		}
-		mult := in.Settings.multiplier(t)
-		sat := math.Min(1, math.Max(m.Share, m.Saturation*in.Settings.saturationMultiplier(t)))
+		mult := in.Settings.multiplier(t, in.region(u))
+		sat := math.Min(1, math.Max(m.Share, m.Saturation*in.Settings.saturationMultiplier(t, in.region(u))))
 		agg.Market += m.Market * mult
 		agg.Revenue += m.Revenue
 		agg.Saturation += sat * m.Market * mult

@@ -10,16 +10,18 @@ import (
 // Settings are a scenario's solver settings and market assumptions, stored as
 // the scenario's settings JSON. Zero values mean the defaults noted.
 type Settings struct {
-	Objective         string             `json:"objective,omitempty"`          // "revenue" (default) or "profit"
-	Margin            float64            `json:"margin,omitempty"`             // profit per revenue dollar for "profit"; 0 = 0.3
-	ResourceWeights   map[string]float64 `json:"resource_weights,omitempty"`   // w_r, normalised to sum 1; absent = equal weights
-	Shape             float64            `json:"shape,omitempty"`              // Hill exponent c of every curve; 0 = 0.8
-	MaxChange         map[string]float64 `json:"max_change,omitempty"`         // |x − current| limit per resource, its units
-	Locks             []string           `json:"locks,omitempty"`              // territory ids kept as they are
-	Bounds            map[string]Bounds  `json:"bounds,omitempty"`             // per territory id
-	MarketMultipliers map[string]float64 `json:"market_multipliers,omitempty"` // market size factor per territory id; "*" = all
-	// SaturationMultipliers scale the attainable share per territory id
-	// ("*" = all), capped at 100 % and never below today's share.
+	Objective       string             `json:"objective,omitempty"`        // "revenue" (default) or "profit"
+	Margin          float64            `json:"margin,omitempty"`           // profit per revenue dollar for "profit"; 0 = 0.3
+	ResourceWeights map[string]float64 `json:"resource_weights,omitempty"` // w_r, normalised to sum 1; absent = equal weights
+	Shape           float64            `json:"shape,omitempty"`            // Hill exponent c of every curve; 0 = 0.8
+	MaxChange       map[string]float64 `json:"max_change,omitempty"`       // |x − current| limit per resource, its units
+	Locks           []string           `json:"locks,omitempty"`            // territory ids kept as they are
+	Bounds          map[string]Bounds  `json:"bounds,omitempty"`           // per territory id
+	// MarketMultipliers scale market size per territory id or region (a
+	// unit's region, e.g. a state); "*" = all. A territory's own factor wins.
+	MarketMultipliers map[string]float64 `json:"market_multipliers,omitempty"`
+	// SaturationMultipliers scale the attainable share the same way,
+	// capped at 100 % and never below today's share.
 	SaturationMultipliers map[string]float64 `json:"saturation_multipliers,omitempty"`
 	Align                 AlignSettings      `json:"align,omitempty"`
 }
@@ -129,28 +131,29 @@ func (s *Settings) margin() float64 {
 	return 0.3
 }
 
-// multiplier is the market factor for a territory in a region: the
-// territory's own, else the region's, else "*", else 1.
-func (s *Settings) multiplier(territory string) float64 {
-	if m, ok := s.MarketMultipliers[territory]; ok {
-		return m
+// multiplier is the market-size factor for a unit of a territory in a
+// region: the territory's own, else the region's, else "*", else 1.
+func (s *Settings) multiplier(territory, region string) float64 {
+	return lookup(s.MarketMultipliers, territory, region)
+}
+
+func lookup(m map[string]float64, territory, region string) float64 {
+	if v, ok := m[territory]; ok {
+		return v
 	}
-	if m, ok := s.MarketMultipliers["*"]; ok {
-		return m
+	if v, ok := m[region]; ok && region != "" {
+		return v
+	}
+	if v, ok := m["*"]; ok {
+		return v
 	}
 	return 1
 }
 
-// saturationMultiplier is the factor on attainable share for a territory:
-// its own, else "*", else 1.
-func (s *Settings) saturationMultiplier(territory string) float64 {
-	if m, ok := s.SaturationMultipliers[territory]; ok {
-		return m
-	}
-	if m, ok := s.SaturationMultipliers["*"]; ok {
-		return m
-	}
-	return 1
+// saturationMultiplier is the factor on attainable share, looked up like
+// multiplier.
+func (s *Settings) saturationMultiplier(territory, region string) float64 {
+	return lookup(s.SaturationMultipliers, territory, region)
 }
 
 func (s *Settings) locked(territory string) bool {
