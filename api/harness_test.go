@@ -3,26 +3,21 @@ package api_test
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/jmoiron/sqlx"
 	"github.com/paulmach/orb"
 
 	"github.com/terrane/terrane"
 	"github.com/terrane/terrane/api"
 	"github.com/terrane/terrane/data"
+	"github.com/terrane/terrane/internal/testdb"
 	"github.com/terrane/terrane/plan"
 )
 
@@ -38,42 +33,10 @@ type fixture struct {
 	worker   *plan.Worker
 }
 
-// stores yields a fresh store per backend: SQLite always, PostgreSQL when
-// TERRANE_TEST_POSTGRES_URL is set (required under CI), each in its own schema.
-func stores(t *testing.T) map[string]string {
-	t.Helper()
-	out := map[string]string{"sqlite": "sqlite:" + filepath.Join(t.TempDir(), "api.db")}
-	base := os.Getenv("TERRANE_TEST_POSTGRES_URL")
-	if base == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("CI is set but TERRANE_TEST_POSTGRES_URL is not")
-		}
-		return out
-	}
-	db, err := sqlx.Open("postgres", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	var b [6]byte
-	rand.Read(b[:])
-	schema := "api_" + hex.EncodeToString(b[:])
-	if _, err := db.Exec("CREATE SCHEMA " + schema); err != nil {
-		t.Fatalf("postgres %s unreachable: %v", base, err)
-	}
-	t.Cleanup(func() { db.Exec("DROP SCHEMA " + schema + " CASCADE") })
-	u, _ := url.Parse(base)
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	out["postgres"] = u.String()
-	return out
-}
-
 // forEachStore runs fn with a fixture on every backend.
 func forEachStore(t *testing.T, fn func(t *testing.T, f *fixture)) {
-	for name, u := range stores(t) {
-		t.Run(name, func(t *testing.T) { fn(t, newFixture(t, u)) })
+	for _, b := range testdb.Backends(t, "api") {
+		t.Run(b.Name, func(t *testing.T) { fn(t, newFixture(t, b.URL)) })
 	}
 }
 

@@ -126,7 +126,9 @@ func (s *Store) UpdateRun(ctx context.Context, id int64, upd terrane.RunUpdate) 
 	var out *terrane.Run
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
 		var r runRow
-		err := mapErr(tx.GetContext(ctx, &r, tx.Rebind(`SELECT `+runCols+` FROM runs WHERE id = ?`), id))
+		// Lock the row: the worker's progress reports and its final result
+		// (and a user's cancel) race, and each writes the row it read.
+		err := mapErr(tx.GetContext(ctx, &r, tx.Rebind(`SELECT `+runCols+` FROM runs WHERE id = ?`+s.forUpdate()), id))
 		if terrane.ErrorCode(err) == terrane.ENOTFOUND {
 			return terrane.Errorf(terrane.ENOTFOUND, "run %d not found", id)
 		} else if err != nil {

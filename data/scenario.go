@@ -196,6 +196,10 @@ func (s *Store) FindScenarios(ctx context.Context, f terrane.ScenarioFilter) ([]
 func (s *Store) UpdateScenario(ctx context.Context, id int64, upd terrane.ScenarioUpdate, actor string) (*terrane.Scenario, error) {
 	var out *terrane.Scenario
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		// Lock the scenario so two concurrent updates cannot lose one another.
+		if _, err := tx.ExecContext(ctx, tx.Rebind(`SELECT id FROM scenarios WHERE id = ?`+s.forUpdate()), id); err != nil {
+			return err
+		}
 		sc, err := findScenario(ctx, tx, id)
 		if err != nil {
 			return err

@@ -282,6 +282,16 @@ func mapErr(err error) error {
 	return err
 }
 
+// forUpdate locks the rows a SELECT reads until the transaction ends, on
+// PostgreSQL; SQLite needs nothing, as it runs one writing transaction at a
+// time.
+func (s *Store) forUpdate() string {
+	if s.dialect == Postgres {
+		return " FOR UPDATE"
+	}
+	return ""
+}
+
 // inList returns "?, ?, ?" for n placeholders.
 func inList(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")

@@ -86,7 +86,9 @@ func (w *Worker) execute(ctx context.Context, run *terrane.Run) {
 	defer cancel()
 	progress := make(chan float64, 1)
 	done := make(chan struct{})
+	watcherDone := make(chan struct{})
 	go func() { // heartbeat, progress and cancel watcher
+		defer close(watcherDone)
 		tick := time.NewTicker(200 * time.Millisecond)
 		defer tick.Stop()
 		last := -1.0
@@ -138,6 +140,7 @@ func (w *Worker) execute(ctx context.Context, run *terrane.Run) {
 	}
 	result, err := w.solve(solveCtx, run, monotonic)
 	close(done)
+	<-watcherDone // no progress report may land after the final result
 	if ctx.Err() != nil {
 		// The process is shutting down: leave the run "running" with an old
 		// heartbeat, so this or another process takes it over on restart.

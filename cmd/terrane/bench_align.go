@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -11,7 +10,6 @@ import (
 	"io"
 	"math"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -766,63 +764,7 @@ func yesNo(v bool) string {
 	return "no"
 }
 
-// alignLoadAverage is the 1-minute load average from /proc/loadavg, or "n/a".
+// alignLoadAverage is the 1-minute load average, or "unknown".
 func alignLoadAverage() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return "n/a"
-	}
-	if f := strings.Fields(string(b)); len(f) > 0 {
-		return f[0]
-	}
-	return "n/a"
-}
-
-// cpuModel reads the CPU model name from /proc/cpuinfo, if there is one.
-func cpuModel() string {
-	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
-		for _, line := range strings.Split(string(b), "\n") {
-			if strings.HasPrefix(line, "model name") {
-				if i := strings.Index(line, ":"); i >= 0 {
-					return strings.TrimSpace(line[i+1:])
-				}
-			}
-		}
-	}
-	if out, err := exec.Command("uname", "-m").Output(); err == nil {
-		return strings.TrimSpace(string(out))
-	}
-	return "unknown CPU"
-}
-
-// writeSection replaces the text between `<!-- BEGIN name -->` and
-// `<!-- END name -->` in the markdown file at path, appending the markers
-// (and creating the file with a `# Benchmarks` title) when missing. The
-// file is replaced atomically so a concurrent reader never sees half of it.
-func writeSection(path, name, body string) error {
-	begin, end := "<!-- BEGIN "+name+" -->", "<!-- END "+name+" -->"
-	old, err := os.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) {
-		old = []byte("# Benchmarks\n")
-	} else if err != nil {
-		return err
-	}
-	section := begin + "\n" + strings.TrimRight(body, "\n") + "\n" + end
-	var out []byte
-	i := bytes.Index(old, []byte(begin))
-	j := bytes.Index(old, []byte(end))
-	if i >= 0 && j > i {
-		out = append(append(append([]byte{}, old[:i]...), section...), old[j+len(end):]...)
-	} else {
-		out = append([]byte{}, bytes.TrimRight(old, "\n")...)
-		out = append(out, "\n\n"+section+"\n"...)
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	tmp := path + ".tmp-align"
-	if err := os.WriteFile(tmp, out, 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
+	return strings.SplitN(loadAverage(), ",", 2)[0]
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -94,7 +93,7 @@ func runBenchAllocate(ctx context.Context, env *environment, args []string) erro
 		_, err := io.WriteString(env.stdout, report)
 		return err
 	}
-	if err := writeAllocateSection(*out, report); err != nil {
+	if err := writeSection(*out, "allocate", report); err != nil {
 		return fmt.Errorf("bench allocate: %w", err)
 	}
 	fmt.Fprintf(env.stderr, "bench allocate: wrote the allocate section of %s\n", *out)
@@ -181,7 +180,7 @@ func benchAllocate(ctx context.Context, opt benchAllocateOptions, log io.Writer)
 	var b strings.Builder
 	fmt.Fprintf(&b, "## Allocation solver (`optimizer/allocate`)\n\n")
 	fmt.Fprintf(&b, "Machine: %d CPUs (`nproc`), %s, %s, %s/%s; solves run with GOMAXPROCS=1 (one core). Run %s.\n",
-		runtime.NumCPU(), allocCPUModel(), runtime.Version(), runtime.GOOS, runtime.GOARCH, time.Now().UTC().Format("2006-01-02 15:04 MST"))
+		runtime.NumCPU(), cpuModel(), runtime.Version(), runtime.GOOS, runtime.GOARCH, time.Now().UTC().Format("2006-01-02 15:04 MST"))
 	fmt.Fprintf(&b, "Reproduce: `go run ./cmd/terrane $COMMAND` (and `go test -run XXX -bench Solve -cpu 1 ./optimizer/allocate/`).\n\n")
 	fmt.Fprintf(&b, "Instances are `allocate.Synthetic(n, seed 1, sShaped)`: three resources — integer headcount at $150,000 "+
 		"with a total and a change limit of ±3, program money, manager hours with a total — a shared budget, "+
@@ -266,19 +265,6 @@ func benchAllocate(ctx context.Context, opt benchAllocateOptions, log io.Writer)
 }
 
 func ms(d time.Duration) float64 { return float64(d) / 1e6 }
-
-// loadAverage is the 1-, 5- and 15-minute load average from /proc/loadavg.
-func loadAverage() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return "unknown"
-	}
-	f := strings.Fields(string(b))
-	if len(f) < 3 {
-		return "unknown"
-	}
-	return strings.Join(f[:3], ", ")
-}
 
 // glpkCompare solves Synthetic(n) with Terrane and with GLPK on its
 // piecewise-linear model and returns the table row.
@@ -382,50 +368,4 @@ func readGLPKSolution(path string) (string, map[string]float64, float64, error) 
 		status = s
 	}
 	return status, values, obj, sc.Err()
-}
-
-// allocCPUModel reads the CPU model name from /proc/cpuinfo.
-func allocCPUModel() string {
-	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
-		for _, line := range strings.Split(string(b), "\n") {
-			if strings.HasPrefix(line, "model name") {
-				if i := strings.Index(line, ":"); i >= 0 {
-					return strings.TrimSpace(line[i+1:])
-				}
-			}
-		}
-	}
-	return runtime.GOARCH + " CPU"
-}
-
-// writeAllocateSection replaces the text between `<!-- BEGIN allocate -->`
-// and `<!-- END allocate -->` in the markdown file at path, appending the
-// markers (and creating the file with a `# Benchmarks` title) when missing,
-// and leaves every other byte alone. The file is replaced atomically.
-func writeAllocateSection(path, body string) error {
-	const begin, end = "<!-- BEGIN allocate -->", "<!-- END allocate -->"
-	old, err := os.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) {
-		old = []byte("# Benchmarks\n")
-	} else if err != nil {
-		return err
-	}
-	section := begin + "\n" + strings.TrimRight(body, "\n") + "\n" + end
-	var out []byte
-	i := bytes.Index(old, []byte(begin))
-	j := bytes.Index(old, []byte(end))
-	if i >= 0 && j > i {
-		out = append(append(append([]byte{}, old[:i]...), section...), old[j+len(end):]...)
-	} else {
-		out = append([]byte{}, bytes.TrimRight(old, "\n")...)
-		out = append(out, "\n\n"+section+"\n"...)
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	tmp := path + ".tmp-allocate"
-	if err := os.WriteFile(tmp, out, 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
 }

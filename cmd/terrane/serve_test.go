@@ -3,12 +3,9 @@ package main
 import (
 	"bufio"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"io"
 	"net/http"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,8 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jmoiron/sqlx"
-	_ "github.com/lib/pq"
+	"github.com/terrane/terrane/internal/testdb"
 )
 
 var binary string // path of the terrane binary built once for the end-to-end tests
@@ -40,39 +36,9 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// postgresURL returns a URL to a fresh schema on the test server, or "" when
-// PostgreSQL tests are not enabled; under CI a missing URL fails the test.
-func postgresURL(t *testing.T) string {
-	t.Helper()
-	base := os.Getenv("TERRANE_TEST_POSTGRES_URL")
-	if base == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("CI is set but TERRANE_TEST_POSTGRES_URL is not")
-		}
-		return ""
-	}
-	db, err := sqlx.Open("postgres", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	var b [6]byte
-	rand.Read(b[:])
-	schema := "e2e_" + hex.EncodeToString(b[:])
-	if _, err := db.Exec("CREATE SCHEMA " + schema); err != nil {
-		t.Fatalf("postgres %s unreachable: %v", base, err)
-	}
-	t.Cleanup(func() {
-		db, _ := sqlx.Open("postgres", base)
-		db.Exec("DROP SCHEMA " + schema + " CASCADE")
-		db.Close()
-	})
-	u, _ := url.Parse(base)
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
-}
+// postgresURL is a fresh PostgreSQL schema for the binary, or "" when not
+// enabled (see internal/testdb).
+func postgresURL(t *testing.T) string { return testdb.PostgresURL(t, "e2e") }
 
 // startServer runs `terrane serve` on a free port and returns its base URL;
 // the server is stopped with SIGTERM when the test ends, and must exit 0.
