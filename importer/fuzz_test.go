@@ -103,7 +103,7 @@ func FuzzImportCSVMarkets(f *testing.F) {
 	f.Add([]byte("unit_id,market,revenue\nc0r0,0,5\nc1r0,3,3\n"))
 	_, ids := fuzzLayer()
 	f.Fuzz(func(t *testing.T, file []byte) {
-		est, _, err := parseMarkets(file, Options{Kind: KindMarkets, Layer: "grid", MaxErrors: 5, Progress: func(string, int) {}}, ids)
+		est, _, err := parseMarkets(file, Options{Kind: KindMarkets, Layer: "grid", MaxErrors: 5, Progress: func(string, int) {}}, ids, "unit")
 		if err != nil {
 			checkRejection(t, err)
 			return

@@ -142,7 +142,7 @@ var allowed = map[string][]string{
 	KindUnits:       {"id", "name", "region", "object", "layer_name", "description", "contiguity", "bridge", "tolerance"},
 	KindAssignments: {"unit_id", "territory_id", "territory_name", "mode", "delimiter"},
 	KindAccounts:    {"id", "group", "name", "segment", "revenue", "lon", "lat", "postal_code", "owner", "date", "per_year", "delimiter"},
-	KindMarkets:     {"unit_id", "market", "revenue", "share", "saturation", "floor", "low", "high", "delimiter"},
+	KindMarkets:     {"unit_id", "territory_id", "market", "revenue", "share", "saturation", "floor", "low", "high", "delimiter"},
 }
 
 // checkOptions validates opts and fills defaults.

@@ -3,6 +3,7 @@ package importer
 import (
 	"bytes"
 	"context"
+	"math"
 	"strings"
 	"testing"
 
@@ -246,5 +247,55 @@ func TestImportSizeLimitAndOptions(t *testing.T) {
 				t.Errorf("the store changed:\n%s", cmp.Diff(before, after))
 			}
 		})
+	}
+}
+
+// TestImportTerritoryMarkets: an estimate per territory of a scenario is
+// spread over the territory's units, in proportion to their current markets
+// when every unit has one and equally otherwise; shares stay the territory's.
+func TestImportTerritoryMarkets(t *testing.T) {
+	ctx := context.Background()
+	s, scenario := gridStore(t)
+	// Give every unit of E a current market: 1, 1, 1, 1, 2, 2 (thousands).
+	if _, err := Import(ctx, s, strings.NewReader("unit_id,market\nc2r0,1000\nc2r1,1000\nc2r2,1000\nc3r0,1000\nc3r1,2000\nc3r2,2000\n"), Options{Kind: KindMarkets, Layer: "grid"}); err != nil {
+		t.Fatal(err)
+	}
+	file := "territory_id,market,revenue,saturation,floor\nW,60000,600,0.1,0.004\nE,80000,1600,0.1,0.01\n"
+	res, err := Import(ctx, s, strings.NewReader(file), Options{Kind: KindMarkets, Layer: "grid", Scenario: scenario})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Rows != 2 || res.Estimates != 12 {
+		t.Errorf("result %+v; want 2 rows spread over 12 units", *res)
+	}
+	est, _ := s.FindMarketEstimates(ctx, "grid")
+	got := map[string]*terrane.MarketEstimate{}
+	for _, e := range est {
+		got[e.UnitID] = e
+	}
+	near := func(a, b float64) bool { return math.Abs(a-b) < 1e-6 }
+	// W: only 2 of its 6 units had an estimate, so an equal split.
+	if m := got["c0r2"]; !near(m.Market, 10000) || !near(m.Revenue, 100) || !near(m.Share, 0.01) || !near(m.Saturation, 0.1) {
+		t.Errorf("c0r2 = %+v; want a sixth of W: market 10000, revenue 100, share 0.01", *m)
+	}
+	// E: every unit had one: 1/8 or 2/8 of E.
+	if m := got["c2r0"]; !near(m.Market, 10000) || !near(m.Revenue, 200) {
+		t.Errorf("c2r0 = %+v; want 1/8 of E: market 10000, revenue 200", *m)
+	}
+	if m := got["c3r2"]; !near(m.Market, 20000) || !near(m.Share, 0.02) {
+		t.Errorf("c3r2 = %+v; want 2/8 of E: market 20000, share 0.02", *m)
+	}
+	// Errors name the territory; nothing changes.
+	before := snapshot(t, s, scenario)
+	_, err = Import(ctx, s, strings.NewReader("territory_id,market\nQ,1\n"), Options{Kind: KindMarkets, Layer: "grid", Scenario: scenario})
+	if err == nil || !strings.Contains(err.Error(), "unknown territory") || !strings.Contains(err.Error(), "Q") {
+		t.Errorf("unknown territory: %v", err)
+	}
+	_, err = Import(ctx, s, strings.NewReader("territory_id,market\nW,1\n"), Options{Kind: KindMarkets, Layer: "other", Scenario: scenario})
+	if err == nil {
+		t.Errorf("a scenario on another layer was accepted")
+	}
+	if after := snapshot(t, s, scenario); after != before {
+		t.Errorf("failed imports changed the store")
 	}
 }

@@ -3,6 +3,7 @@ package importer
 import (
 	"context"
 	"math"
+	"sort"
 
 	"github.com/terrane/terrane"
 )
@@ -18,14 +19,20 @@ const (
 	DefaultFloorFraction = 0.5
 )
 
-// parseMarkets reads and validates a CSV of market estimates per unit.
-func parseMarkets(data []byte, opts Options, unitIDs map[string]bool) ([]*terrane.MarketEstimate, int, error) {
+// parseMarkets reads and validates a CSV of market estimates per unit, or,
+// when where is "territory", per territory (ids in unitIDs either way).
+func parseMarkets(data []byte, opts Options, unitIDs map[string]bool, where string) ([]*terrane.MarketEstimate, int, error) {
 	p := newProblems(KindMarkets, "csv", opts.MaxErrors)
 	t, err := newTable(data, opts.option("delimiter", ""), p)
 	if err != nil || t == nil {
 		return nil, 0, firstErr(err, p.err())
 	}
-	iUnit := t.column(opts, "unit_id", true, "unit", "zip", "fips", "geoid")
+	var iUnit int
+	if where == "territory" {
+		iUnit = t.column(opts, "territory_id", true, "territory")
+	} else {
+		iUnit = t.column(opts, "unit_id", true, "unit", "zip", "fips", "geoid")
+	}
 	keys := []string{"market", "revenue", "share", "saturation", "floor", "low", "high"}
 	cols := map[string]int{}
 	for _, key := range keys {
@@ -46,13 +53,16 @@ func parseMarkets(data []byte, opts Options, unitIDs map[string]bool) ([]*terran
 		unit := get(rec, iUnit)
 		switch {
 		case unit == "":
-			p.add(t.row, "", t.header[iUnit], "empty unit id")
+			p.add(t.row, "", t.header[iUnit], "empty %s id", where)
+			continue
+		case !unitIDs[unit] && where == "territory":
+			p.add(t.row, unit, t.header[iUnit], "unknown territory %s: not in scenario %d", quote(unit), opts.Scenario)
 			continue
 		case !unitIDs[unit]:
 			p.add(t.row, unit, t.header[iUnit], "unknown unit %s: not in layer %s", quote(unit), opts.Layer)
 			continue
 		case lineOf[unit] != 0:
-			p.add(t.row, unit, t.header[iUnit], "unit %s appears twice (also line %d)", quote(unit), lineOf[unit])
+			p.add(t.row, unit, t.header[iUnit], "%s %s appears twice (also line %d)", where, quote(unit), lineOf[unit])
 			continue
 		}
 		lineOf[unit] = t.row
@@ -133,7 +143,10 @@ func importMarkets(ctx context.Context, store Store, data []byte, opts Options, 
 	for _, u := range units {
 		ids[u.ID] = true
 	}
-	est, rows, err := parseMarkets(data, opts, ids)
+	if opts.Scenario > 0 {
+		return importTerritoryMarkets(ctx, store, data, opts, res, ids)
+	}
+	est, rows, err := parseMarkets(data, opts, ids, "unit")
 	if err != nil {
 		return err
 	}
@@ -141,5 +154,71 @@ func importMarkets(ctx context.Context, store Store, data []byte, opts Options, 
 		return err
 	}
 	res.Format, res.Rows, res.Estimates = "csv", rows, len(est)
+	return nil
+}
+
+// importTerritoryMarkets reads estimates per territory of a scenario and
+// spreads each over the territory's units in proportion to their current
+// market estimates (equally unless every unit of the territory has one): market, revenue
+// and the low/high range scale with a unit's weight, shares stay the
+// territory's, so every unit keeps floor ≤ share ≤ saturation.
+func importTerritoryMarkets(ctx context.Context, store Store, data []byte, opts Options, res *Result, layerUnits map[string]bool) error {
+	sc, err := store.FindScenarioByID(ctx, opts.Scenario)
+	if err != nil {
+		return err
+	}
+	if sc.Layer != opts.Layer {
+		return terrane.Errorf(terrane.EINVALID, "scenario %d is drawn on layer %s, not %s", sc.ID, sc.Layer, opts.Layer)
+	}
+	alignment, err := store.FindAlignment(ctx, sc.ID)
+	if err != nil {
+		return err
+	}
+	members := map[string][]string{}
+	for u, t := range alignment {
+		if layerUnits[u] {
+			members[t] = append(members[t], u)
+		}
+	}
+	ids := make(map[string]bool, len(members))
+	for t := range members {
+		ids[t] = true
+	}
+	est, rows, err := parseMarkets(data, opts, ids, "territory")
+	if err != nil {
+		return err
+	}
+	current, err := store.FindMarketEstimates(ctx, opts.Layer)
+	if err != nil {
+		return err
+	}
+	weight, known := map[string]float64{}, map[string]bool{}
+	for _, m := range current {
+		weight[m.UnitID], known[m.UnitID] = m.Market, true
+	}
+	var out []*terrane.MarketEstimate
+	for _, te := range est {
+		us := members[te.UnitID]
+		sort.Strings(us)
+		// Proportional only when every unit has an estimate to weigh by.
+		var total float64
+		all := true
+		for _, u := range us {
+			total += weight[u]
+			all = all && known[u]
+		}
+		for _, u := range us {
+			w := 1 / float64(len(us))
+			if all && total > 0 {
+				w = weight[u] / total
+			}
+			out = append(out, &terrane.MarketEstimate{Layer: opts.Layer, UnitID: u, Market: te.Market * w, Revenue: te.Revenue * w,
+				Share: te.Share, Saturation: te.Saturation, Floor: te.Floor, Low: te.Low * w, High: te.High * w})
+		}
+	}
+	if err := store.UpsertMarketEstimates(ctx, out); err != nil {
+		return err
+	}
+	res.Format, res.Rows, res.Estimates = "csv", rows, len(out)
 	return nil
 }
