@@ -5,7 +5,7 @@ BIN     := bin/terrane
 TERRANE_TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable
 FUZZTIME ?= 10s
 
-.PHONY: all build frontend run test ci lint fuzz bench clean
+.PHONY: all build frontend browser run test ci lint fuzz bench clean
 
 all: build
 
@@ -22,9 +22,19 @@ build: frontend
 run: build
 	./$(BIN) serve
 
+# browser installs Debian's Chromium for the browser tests when it is
+# missing (the tests never download a browser of their own).
+browser:
+	@if [ -f frontend/package.json ] && [ ! -x /usr/bin/chromium ]; then \
+	  echo "installing chromium from Debian for the browser tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
+	fi
+
 # test runs every test: Go (SQLite always; PostgreSQL too when
-# TERRANE_TEST_POSTGRES_URL is set in the environment) and the frontend's.
-test: frontend
+# TERRANE_TEST_POSTGRES_URL is set in the environment) and the frontend's
+# unit and browser tests.
+test: frontend browser
 	$(GO) test ./...
 	@if [ -f frontend/package.json ]; then cd frontend && npm test; fi
 
