@@ -34,6 +34,10 @@ type Market struct {
 	// Current is the present allocation that produces Share, units per
 	// resource.
 	Current map[string]float64 `json:"current,omitempty"`
+	// Reference maps resource name to the amount, in its units, that stands
+	// in for this market's current allocation where it has none; absent
+	// means Calibration.Reference.
+	Reference map[string]float64 `json:"reference,omitempty"`
 	// Min, Max and Locked are passed to the Territory unchanged.
 	Min    map[string]float64 `json:"min,omitempty"`
 	Max    map[string]float64 `json:"max,omitempty"`
@@ -88,7 +92,9 @@ type MarketProblem struct {
 // saturation gets k far below its current amount, a flat curve with
 // little return on more effort; a market with low share gets a steep
 // one. A market with no current amount of a resource uses the reference
-// amount instead (then its current share is not reproduced exactly).
+// amount for that curve, and φ is carried by the resources it has (φ
+// divided by their total weight), so the current share is still
+// reproduced where the clamps allow.
 func (mp *MarketProblem) Problem() (*Problem, error) {
 	cal := mp.Calibration
 	bad := func(id, field, format string, args ...any) error {
@@ -167,12 +173,28 @@ func (mp *MarketProblem) Problem() (*Problem, error) {
 		if !finite(S) || S <= 0 || S > 1 {
 			return nil, bad(m.ID, "saturation", "must be a fraction in (0, 1], got %v", S)
 		}
-		if !finite(F) || F < 0 || F >= S {
-			return nil, bad(m.ID, "floor", "must be a fraction in [0, saturation %v), got %v", S, F)
+		if !finite(F) || F < 0 || F > S {
+			return nil, bad(m.ID, "floor", "must be a fraction in [0, saturation %v], got %v", S, F)
 		}
-		phi := math.Min(maxPhi, math.Max(minPhi, (m.Share-F)/(S-F)))
 		t := Territory{ID: m.ID, Base: m.Market * F, Margin: m.Margin, Current: m.Current,
 			Min: m.Min, Max: m.Max, Locked: m.Locked, Curves: map[string]Curve{}}
+		if m.Market == 0 || S == F {
+			// No market, or no lift above the floor: effort earns nothing.
+			p.Territories = append(p.Territories, t)
+			continue
+		}
+		phi := math.Min(maxPhi, math.Max(minPhi, (m.Share-F)/(S-F)))
+		// Resources the market has none of today earn nothing now, so the
+		// ones it has carry the whole current share.
+		present := 0.0
+		for name, w := range cal.Weights {
+			if m.Current[name] > 0 {
+				present += w / wsum
+			}
+		}
+		if present > 0 && present < 1 {
+			phi = math.Min(maxPhi, phi/present)
+		}
 		for _, name := range sortedKeys(cal.Weights) {
 			w := cal.Weights[name] / wsum
 			if w == 0 {
@@ -180,6 +202,9 @@ func (mp *MarketProblem) Problem() (*Problem, error) {
 			}
 			c := def(cal.Shapes[name], 1)
 			x0 := m.Current[name]
+			if !(x0 > 0) {
+				x0 = m.Reference[name]
+			}
 			if !(x0 > 0) {
 				x0 = ref[name]
 			}
