@@ -330,12 +330,13 @@ func flatten(m plan.TerritoryMetrics) map[string]any {
 // regions serves a layer's units dissolved by region (state outlines).
 func (s *Server) regions(c *gin.Context) {
 	layer := c.Param("layer")
-	units, err := s.svc.Geography.FindUnits(c.Request.Context(), terrane.UnitFilter{Layer: layer})
-	if err != nil {
+	if _, err := s.svc.Geography.FindLayerByID(c.Request.Context(), layer); err != nil {
 		s.writeError(c, err)
 		return
 	}
-	if _, err := s.svc.Geography.FindLayerByID(c.Request.Context(), layer); err != nil {
+	// Regions only: the outlines come from the cached geometry.
+	units, err := s.svc.Geography.FindUnits(c.Request.Context(), terrane.UnitFilter{Layer: layer, WithoutGeometry: true})
+	if err != nil {
 		s.writeError(c, err)
 		return
 	}
