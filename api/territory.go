@@ -161,7 +161,7 @@ func (s *Server) getTerritory(c *gin.Context) {
 				continue
 			}
 			for _, r := range p.Resources {
-				curves[r.Name] = responseCurve(pt, r.Name, v.alloc)
+				curves[r.Name] = responseCurve(p, pt, r.Name, v.alloc)
 			}
 		}
 	}
@@ -169,8 +169,9 @@ func (s *Server) getTerritory(c *gin.Context) {
 }
 
 // responseCurve samples a territory's revenue as one resource varies and the
-// others stay at their current (or allocated) amounts.
-func responseCurve(t allocate.Territory, resource string, alloc *allocate.Result) []curvePoint {
+// others stay at their current (or allocated) amounts, evaluated by the
+// solver's own model (allocate.Evaluate).
+func responseCurve(p *allocate.Problem, t allocate.Territory, resource string, alloc *allocate.Result) []curvePoint {
 	at := map[string]float64{}
 	for r, v := range t.Current {
 		at[r] = v
@@ -187,25 +188,13 @@ func responseCurve(t allocate.Territory, resource string, alloc *allocate.Result
 	if hi <= 0 {
 		hi = 1
 	}
+	one := &allocate.Problem{Resources: p.Resources, Territories: []allocate.Territory{t}}
 	const n = 40
 	out := make([]curvePoint, 0, n+1)
 	for i := 0; i <= n; i++ {
-		x := hi * float64(i) / n
-		rev := t.Base
-		for r, cv := range t.Curves {
-			xr := at[r]
-			if r == resource {
-				xr = x
-			}
-			c := cv.Shape
-			if c == 0 {
-				c = 1
-			}
-			if xr > 0 {
-				rev += cv.Beta * math.Pow(xr, c) / (math.Pow(xr, c) + math.Pow(cv.K, c))
-			}
-		}
-		out = append(out, curvePoint{X: x, Revenue: rev})
+		at[resource] = hi * float64(i) / n
+		_, rev := allocate.Evaluate(one, map[string]map[string]float64{t.ID: at})
+		out = append(out, curvePoint{X: at[resource], Revenue: rev[t.ID]})
 	}
 	return out
 }
