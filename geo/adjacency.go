@@ -375,3 +375,17 @@ func (u *unionFind) union(a, b int) bool {
 	u.size[ra] += u.size[rb]
 	return true
 }
+
+// Bridges returns the edges that connect the graph given by edges (pairs of
+// indexes into geoms) into one component, each linking a component to the
+// nearest unit of another by centroid distance, as AdjacencyOptions.Bridge
+// does for a graph built from geometry. Callers whose graph comes from
+// elsewhere (a stored layer, a subset of its units) use this.
+func Bridges(geoms []orb.Geometry, edges [][2]int) []Edge {
+	nb := make([][]int, len(geoms))
+	for _, e := range edges {
+		nb[e[0]] = append(nb[e[0]], e[1])
+		nb[e[1]] = append(nb[e[1]], e[0])
+	}
+	return bridge(geoms, components(nb))
+}

@@ -239,3 +239,28 @@ func BenchmarkAdjacencyCounties(b *testing.B) {
 		})
 	}
 }
+
+func TestBridges(t *testing.T) {
+	sq := func(x, y float64) orb.Geometry {
+		return orb.Polygon{{{x, y}, {x + 1, y}, {x + 1, y + 1}, {x, y + 1}, {x, y}}}
+	}
+	// 0–1 touch (given as an edge); 2 is an island near 1; 3 is far away.
+	geoms := []orb.Geometry{sq(0, 0), sq(1, 0), sq(3, 0), sq(20, 0)}
+	got := Bridges(geoms, [][2]int{{0, 1}})
+	if len(got) != 2 {
+		t.Fatalf("Bridges = %v; want 2 edges joining 3 components", got)
+	}
+	linked := map[[2]int]bool{}
+	for _, e := range got {
+		linked[[2]int{e.A, e.B}] = true
+		if e.Distance <= 0 {
+			t.Errorf("bridge %v has no distance", e)
+		}
+	}
+	if !linked[[2]int{1, 2}] || !linked[[2]int{2, 3}] {
+		t.Errorf("Bridges = %v; want 1–2 (nearest to the island) and 2–3", got)
+	}
+	if got := Bridges(geoms[:2], [][2]int{{0, 1}}); len(got) != 0 {
+		t.Errorf("a connected graph got bridges %v", got)
+	}
+}

@@ -5,6 +5,8 @@ import (
 	"math"
 	"sort"
 
+	"github.com/paulmach/orb"
+
 	"github.com/terrane/terrane"
 	"github.com/terrane/terrane/geo"
 	"github.com/terrane/terrane/optimizer/align"
@@ -157,11 +159,14 @@ func AlignInstance(in *Inputs, edges [][2]string) (*Alignment, error) {
 			inst.Edges = append(inst.Edges, [2]int{x, y})
 		}
 	}
-	pts := make([]*terrane.Unit, len(a.Units))
+	// Bridges let islands (Hawaii, Alaska's archipelagos) join a territory.
+	geoms := make([]orb.Geometry, len(a.Units))
 	for j, i := range a.Units {
-		pts[j] = in.Units[i]
+		geoms[j] = in.Units[i].Geometry
 	}
-	inst.Edges = append(inst.Edges, bridges(pts, inst.Edges)...)
+	for _, b := range geo.Bridges(geoms, inst.Edges) {
+		inst.Edges = append(inst.Edges, [2]int{b.A, b.B})
+	}
 	a.Instance = inst
 	return a, nil
 }
@@ -179,58 +184,6 @@ func (a *Alignment) Territories(territory []int) ([]string, []int) {
 		full[i] = len(a.IDs) + n
 	}
 	return ids, full
-}
-
-// bridges links the components of the unit graph, each time joining the
-// smallest component to its nearest unit elsewhere (by centroid distance),
-// so that islands (Hawaii, Alaska's archipelagos) can join a territory.
-func bridges(units []*terrane.Unit, edges [][2]int) [][2]int {
-	n := len(units)
-	parent := make([]int, n)
-	for i := range parent {
-		parent[i] = i
-	}
-	var find func(int) int
-	find = func(x int) int {
-		for parent[x] != x {
-			parent[x] = parent[parent[x]]
-			x = parent[x]
-		}
-		return x
-	}
-	for _, e := range edges {
-		parent[find(e[0])] = find(e[1])
-	}
-	var out [][2]int
-	for {
-		comps := map[int][]int{}
-		for i := 0; i < n; i++ {
-			comps[find(i)] = append(comps[find(i)], i)
-		}
-		if len(comps) <= 1 {
-			return out
-		}
-		var small []int
-		for _, c := range comps {
-			if small == nil || len(c) < len(small) || (len(c) == len(small) && c[0] < small[0]) {
-				small = c
-			}
-		}
-		root := find(small[0])
-		bi, bj, bd := -1, -1, math.Inf(1)
-		for _, i := range small {
-			for j := 0; j < n; j++ {
-				if find(j) == root {
-					continue
-				}
-				if d := geo.Haversine(units[i].Centroid, units[j].Centroid); d < bd {
-					bi, bj, bd = i, j, d
-				}
-			}
-		}
-		out = append(out, [2]int{bi, bj})
-		parent[find(bi)] = find(bj)
-	}
 }
 
 // ApplyAlignment turns the solver's answer into territories and an
