@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -12,11 +11,14 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/paulmach/orb"
+
+	"github.com/terrane/terrane/data/sample"
+	"github.com/terrane/terrane/geo"
 	"github.com/terrane/terrane/optimizer/align"
 )
 
@@ -57,7 +59,6 @@ func runBenchAlign(ctx context.Context, env *environment, args []string) error {
 	out := fs.String("out", "docs/benchmarks.md", "markdown report to update between the align markers (\"-\": stdout only)")
 	limit := fs.Duration("time-limit", 0, "per-instance time limit (default: the solver's default)")
 	only := fs.String("only", "", "run only instances whose name contains this")
-	dataDir := fs.String("data", "../shared/data", "folder of the sample data (us-boundaries, us-county-market) for the national county case")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
@@ -84,7 +85,7 @@ func runBenchAlign(ctx context.Context, env *environment, args []string) error {
 	}
 	var cases []benchCase
 	for _, s := range chosen {
-		cs, err := benchCases(*dir, *dataDir, s)
+		cs, err := benchCases(*dir, s)
 		if err != nil {
 			return fmt.Errorf("bench align: %w", err)
 		}
@@ -158,9 +159,9 @@ func fmtGap(g float64) string {
 }
 
 // benchCases lists the instances of one set with their published values.
-func benchCases(dir, dataDir, set string) ([]benchCase, error) {
+func benchCases(dir, set string) ([]benchCase, error) {
 	if set == "national" {
-		return nationalCases(dataDir), nil
+		return nationalCases(), nil
 	}
 	base := filepath.Join(dir, set)
 	f, err := os.Open(filepath.Join(base, "optima.csv"))
@@ -263,7 +264,7 @@ func benchCases(dir, dataDir, set string) ([]benchCase, error) {
 // planar grid into 100 contiguous territories within ±5 %, first from
 // scratch, then re-balanced (demand changed) with max_moved 0.10 from the
 // first answer as the baseline.
-func nationalCases(dataDir string) []benchCase {
+func nationalCases() []benchCase {
 	grid := func() *align.Instance {
 		in := align.Grid(56, 56, 100, 1)
 		in.TimeLimitSeconds = 25
@@ -286,14 +287,9 @@ func nationalCases(dataDir string) []benchCase {
 			return in, nil
 		}}
 	cases := []benchCase{fresh, moved}
-	// the real county layer, when the sample data is beside the benchmarks
-	topo := filepath.Join(dataDir, "us-boundaries", "counties-10m.json")
-	market := filepath.Join(dataDir, "us-county-market", "county_market_summary.csv")
-	if _, err := os.Stat(topo); err != nil {
-		return cases
-	}
+	// the real county layer of the sample dataset
 	counties := func() (*align.Instance, error) {
-		in, err := countyInstance(topo, market)
+		in, err := countyInstance()
 		if err != nil {
 			return nil, err
 		}
@@ -386,265 +382,8 @@ func subInstance(in *align.Instance, keep []bool, k int) (*align.Instance, []int
 	return &out, back
 }
 
-// countyInstance builds the national county case from the sample data:
-// the 3,142 counties of the 50 states and DC in the us-atlas TopoJSON,
-// rook adjacency from shared arcs, islands and other components joined to
-// their nearest county by a bridge edge, centroids as polygon area
-// centroids (lon/lat), and demand = the sample's market size in dollars per
-// year: 26e6 × (0.4 payroll share + 0.3 establishment share + 0.3
-// population share), as data/sample computes it.
-func countyInstance(topoPath, marketPath string) (*align.Instance, error) {
-	var topo struct {
-		Transform struct {
-			Scale     [2]float64 `json:"scale"`
-			Translate [2]float64 `json:"translate"`
-		} `json:"transform"`
-		Objects map[string]struct {
-			Geometries []struct {
-				Type string          `json:"type"`
-				Arcs json.RawMessage `json:"arcs"`
-				ID   string          `json:"id"`
-			} `json:"geometries"`
-		} `json:"objects"`
-		Arcs [][][2]float64 `json:"arcs"`
-	}
-	b, err := os.ReadFile(topoPath)
-	if err != nil {
-		return nil, err
-	}
-	if err := json.Unmarshal(b, &topo); err != nil {
-		return nil, fmt.Errorf("%s: %w", topoPath, err)
-	}
-	// decode the delta-encoded quantized arcs
-	arcs := make([][][2]float64, len(topo.Arcs))
-	for i, a := range topo.Arcs {
-		x, y := 0.0, 0.0
-		pts := make([][2]float64, len(a))
-		for j, p := range a {
-			x, y = x+p[0], y+p[1]
-			pts[j] = [2]float64{x*topo.Transform.Scale[0] + topo.Transform.Translate[0], y*topo.Transform.Scale[1] + topo.Transform.Translate[1]}
-		}
-		arcs[i] = pts
-	}
-	marketOf, err := countyMarket(marketPath)
-	if err != nil {
-		return nil, err
-	}
-	in := &align.Instance{Distance: align.Haversine}
-	arcOwners := map[int][]int{}
-	for _, g := range topo.Objects["counties"].Geometries {
-		st, err := strconv.Atoi(g.ID[:min(2, len(g.ID))])
-		if err != nil || st > 56 {
-			continue // Puerto Rico and the island areas
-		}
-		var polys [][][]int
-		switch g.Type {
-		case "Polygon":
-			var rings [][]int
-			if err := json.Unmarshal(g.Arcs, &rings); err != nil {
-				return nil, fmt.Errorf("county %s: %w", g.ID, err)
-			}
-			polys = [][][]int{rings}
-		case "MultiPolygon":
-			if err := json.Unmarshal(g.Arcs, &polys); err != nil {
-				return nil, fmt.Errorf("county %s: %w", g.ID, err)
-			}
-		default:
-			continue
-		}
-		u := len(in.Units)
-		var ax, ay, aa float64
-		var mx, my, mn float64 // vertex mean, for polygons that collapse at this scale
-		for _, rings := range polys {
-			for ri, ring := range rings {
-				var pts [][2]float64
-				for _, ai := range ring {
-					idx := ai
-					if ai < 0 {
-						idx = ^ai
-					}
-					if idx >= len(arcs) {
-						return nil, fmt.Errorf("county %s: arc %d out of range", g.ID, idx)
-					}
-					arcOwners[idx] = append(arcOwners[idx], u)
-					a := arcs[idx]
-					if ai < 0 {
-						for k := len(a) - 1; k >= 0; k-- {
-							pts = append(pts, a[k])
-						}
-					} else {
-						pts = append(pts, a...)
-					}
-				}
-				for _, pt := range pts {
-					mx, my, mn = mx+pt[0], my+pt[1], mn+1
-				}
-				// shoelace centroid of the ring; holes (ri > 0) subtract
-				var A, cx, cy float64
-				for k := 0; k+1 < len(pts); k++ {
-					c := pts[k][0]*pts[k+1][1] - pts[k+1][0]*pts[k][1]
-					A += c
-					cx += (pts[k][0] + pts[k+1][0]) * c
-					cy += (pts[k][1] + pts[k+1][1]) * c
-				}
-				if A == 0 {
-					continue
-				}
-				sign := 1.0
-				if ri > 0 {
-					sign = -1
-				}
-				area := math.Abs(A / 2)
-				ax += sign * area * cx / (3 * A)
-				ay += sign * area * cy / (3 * A)
-				aa += sign * area
-			}
-		}
-		if aa <= 0 {
-			if mn == 0 {
-				return nil, fmt.Errorf("county %s has no coordinates", g.ID)
-			}
-			ax, ay, aa = mx/mn, my/mn, 1
-		}
-		m, ok := marketOf[g.ID]
-		if !ok {
-			return nil, fmt.Errorf("county %s has no row in %s", g.ID, marketPath)
-		}
-		in.Units = append(in.Units, align.Unit{ID: g.ID, X: ax / aa, Y: ay / aa, Demand: m, Weight: 1, Current: -1})
-	}
-	seen := map[[2]int]bool{}
-	for _, owners := range arcOwners {
-		for i := range owners {
-			for j := i + 1; j < len(owners); j++ {
-				a, b := min(owners[i], owners[j]), max(owners[i], owners[j])
-				if a != b && !seen[[2]int{a, b}] {
-					seen[[2]int{a, b}] = true
-					in.Edges = append(in.Edges, [2]int{a, b})
-				}
-			}
-		}
-	}
-	slices.SortFunc(in.Edges, func(x, y [2]int) int {
-		if x[0] != y[0] {
-			return x[0] - y[0]
-		}
-		return x[1] - y[1]
-	})
-	in.Edges = bridgeComponents(in)
-	return in, nil
-}
 
-// bridgeComponents joins the components of the adjacency graph (islands,
-// Alaska, Hawaii) by adding, for the smallest component at a time, an edge
-// from its unit nearest to a unit of another component.
-func bridgeComponents(in *align.Instance) [][2]int {
-	n := len(in.Units)
-	edges := in.Edges
-	for {
-		adj := make([][]int, n)
-		for _, e := range edges {
-			adj[e[0]] = append(adj[e[0]], e[1])
-			adj[e[1]] = append(adj[e[1]], e[0])
-		}
-		comp := make([]int, n)
-		for i := range comp {
-			comp[i] = -1
-		}
-		var sizes []int
-		for s := range n {
-			if comp[s] >= 0 {
-				continue
-			}
-			c := len(sizes)
-			sizes = append(sizes, 0)
-			stack := []int{s}
-			comp[s] = c
-			for len(stack) > 0 {
-				u := stack[len(stack)-1]
-				stack = stack[:len(stack)-1]
-				sizes[c]++
-				for _, v := range adj[u] {
-					if comp[v] < 0 {
-						comp[v] = c
-						stack = append(stack, v)
-					}
-				}
-			}
-		}
-		if len(sizes) <= 1 {
-			return edges
-		}
-		small := 0
-		for c, sz := range sizes {
-			if sz < sizes[small] {
-				small = c
-			}
-		}
-		bu, bv, bd := -1, -1, math.Inf(1)
-		for u := range n {
-			if comp[u] != small {
-				continue
-			}
-			for v := range n {
-				if comp[v] == small {
-					continue
-				}
-				if d := align.HaversineDistance(in.Units[u].X, in.Units[u].Y, in.Units[v].X, in.Units[v].Y); d < bd {
-					bu, bv, bd = u, v, d
-				}
-			}
-		}
-		edges = append(edges, [2]int{min(bu, bv), max(bu, bv)})
-	}
-}
 
-// countyMarket reads the market size of every county (dollars per year).
-func countyMarket(path string) (map[string]float64, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if len(recs) < 2 {
-		return nil, fmt.Errorf("%s: no rows", path)
-	}
-	col := map[string]int{}
-	for i, h := range recs[0] {
-		col[h] = i
-	}
-	for _, c := range []string{"fips", "cbp_annual_payroll_2020_k", "cbp_establishments_2020", "pop_2018"} {
-		if _, ok := col[c]; !ok {
-			return nil, fmt.Errorf("%s: no column %q", path, c)
-		}
-	}
-	val := func(r []string, c string) float64 {
-		v, err := strconv.ParseFloat(r[col[c]], 64)
-		if err != nil || math.IsNaN(v) || v < 0 {
-			return 0 // missing in the source: counts as none
-		}
-		return v
-	}
-	var pay, est, pop float64
-	var rows [][]string
-	for _, r := range recs[1:] {
-		if st, err := strconv.Atoi(r[col["fips"]][:2]); err != nil || st > 56 {
-			continue
-		}
-		rows = append(rows, r)
-		pay += val(r, "cbp_annual_payroll_2020_k")
-		est += val(r, "cbp_establishments_2020")
-		pop += val(r, "pop_2018")
-	}
-	out := make(map[string]float64, len(rows))
-	for _, r := range rows {
-		out[r[col["fips"]]] = 26e6 * (0.4*val(r, "cbp_annual_payroll_2020_k")/pay + 0.3*val(r, "cbp_establishments_2020")/est + 0.3*val(r, "pop_2018")/pop)
-	}
-	return out, nil
-}
 
 func readWith(path string, read func(io.Reader) (*align.Instance, error)) (*align.Instance, error) {
 	f, err := os.Open(path)
@@ -729,7 +468,7 @@ func benchReport(rows []benchRow, sets []string, fs *flag.FlagSet, load string) 
 			fmt.Fprintf(&b, "Summary: all feasible (contiguous, population within [L, U]): %s; every county instance within 10 %% of the optimum: %s; mean gap %.3f %%.\n\n", yesNo(allFeas), yesNo(countyOK), sum/math.Max(1, float64(cnt)))
 		case "national":
 			b.WriteString("Synthetic stand-in for the national county plan (same size and shape: 3,136 units, 100 territories, ±5 %, contiguous; a Delaunay-like planar grid with heavy-tailed demand), distance objective, time limit 25 s. The `moved10` case changes every demand by −10 %..+10 % and re-solves with max_moved 0.10 from the first answer (baseline solved for 5 s, not counted). ")
-			b.WriteString("The `counties3142` cases are the real layer (us-atlas counties of the 50 states and DC, rook adjacency from shared arcs plus bridges joining islands, Alaska and Hawaii; demand = the sample's market size), k = 100 within ±5 %, distance objective. At k = 100 the ±5 % bound is unreachable on this market measure: the counties counted below each hold more than 1.05 × the mean territory on their own (Los Angeles 3.1 % of the national market, New York County 2.3 %, Cook 1.8 %, …), so the other territories cannot reach 0.95 × the mean either; the solver returns its least-violating contiguous plan and reports it infeasible. `counties3142-k100-peeled` does what the planner does: every county that blocks balance on its own (align.Diagnose: oversize, or stranded — e.g. Kings County, whose only neighbour left once Manhattan is its own territory is Queens, and together they exceed the maximum) becomes a territory of its own, and the other counties are balanced into the remaining territories (k in the table is before peeling; the peeled counties are not in the instance). `counties3142-k30` is the same layer with k = 30, where the bound is reachable. The `counties3142-k100-moved10` baseline is solved for 10 s (not counted).\n\n")
+			b.WriteString("The `counties3142` cases are the sample dataset's us-counties layer as `terrane serve` loads it (data/sample: 50 states and DC, rook adjacency plus bridges joining islands, Alaska and Hawaii; demand = each county's market size), k = 100 within ±5 %, distance objective. At k = 100 the ±5 % bound is unreachable on this market measure: the counties counted below each hold more than 1.05 × the mean territory on their own (Los Angeles 3.1 % of the national market, New York County 2.3 %, Cook 1.8 %, …), so the other territories cannot reach 0.95 × the mean either; the solver returns its least-violating contiguous plan and reports it infeasible. `counties3142-k100-peeled` does what the planner does: every county that blocks balance on its own (align.Diagnose: oversize, or stranded — e.g. Kings County, whose only neighbour left once Manhattan is its own territory is Queens, and together they exceed the maximum) becomes a territory of its own, and the other counties are balanced into the remaining territories (k in the table is before peeling; the peeled counties are not in the instance). `counties3142-k30` is the same layer with k = 30, where the bound is reachable. The `counties3142-k100-moved10` baseline is solved for 10 s (not counted).\n\n")
 			b.WriteString("| case | territories within ±5 % | units larger than the maximum alone | contiguous | moved share | max_moved respected | first feasible (s) |\n|---|---:|---:|---|---:|---|---:|\n")
 			for _, r := range rs {
 				if r.res == nil {
@@ -767,4 +506,45 @@ func yesNo(v bool) string {
 // alignLoadAverage is the 1-minute load average, or "unknown".
 func alignLoadAverage() string {
 	return strings.SplitN(loadAverage(), ",", 2)[0]
+}
+
+// countyInstance builds the national county case from the sample dataset
+// (data/sample, as terrane serve loads it): the 3,142 counties of the 50
+// states and DC at their centroids, rook adjacency plus bridges joining
+// islands and Alaska and Hawaii, demand = each county's market size in
+// dollars per year.
+func countyInstance() (*align.Instance, error) {
+	ds, err := sample.Build()
+	if err != nil {
+		return nil, err
+	}
+	market := make(map[string]float64, len(ds.Estimates))
+	for _, m := range ds.Estimates {
+		market[m.UnitID] = m.Market
+	}
+	in := &align.Instance{Distance: align.Haversine}
+	index := make(map[string]int, len(ds.Units))
+	for i, u := range ds.Units {
+		index[u.ID] = i
+		in.Units = append(in.Units, align.Unit{ID: u.ID, X: u.Centroid[0], Y: u.Centroid[1], Demand: market[u.ID], Weight: 1, Current: -1})
+	}
+	for _, e := range ds.Edges {
+		in.Edges = append(in.Edges, [2]int{index[e[0]], index[e[1]]})
+	}
+	in.Edges = bridgeComponents(in)
+	return in, nil
+}
+
+// bridgeComponents returns in's edges plus the bridges (geo.Bridges, by
+// distance between unit locations) that join its components into one.
+func bridgeComponents(in *align.Instance) [][2]int {
+	points := make([]orb.Geometry, len(in.Units))
+	for i, u := range in.Units {
+		points[i] = orb.Point{u.X, u.Y}
+	}
+	edges := append([][2]int(nil), in.Edges...)
+	for _, b := range geo.Bridges(points, in.Edges) {
+		edges = append(edges, [2]int{b.A, b.B})
+	}
+	return edges
 }
