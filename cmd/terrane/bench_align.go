@@ -382,9 +382,6 @@ func subInstance(in *align.Instance, keep []bool, k int) (*align.Instance, []int
 	return &out, back
 }
 
-
-
-
 func readWith(path string, read func(io.Reader) (*align.Instance, error)) (*align.Instance, error) {
 	f, err := os.Open(path)
 	if err != nil {
