@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -59,6 +60,7 @@ func runBenchAlign(ctx context.Context, env *environment, args []string) error {
 	out := fs.String("out", "docs/benchmarks.md", "markdown report to update between the align markers (\"-\": stdout only)")
 	limit := fs.Duration("time-limit", 0, "per-instance time limit (default: the solver's default)")
 	only := fs.String("only", "", "run only instances whose name contains this")
+	save := fs.String("save", "", "folder to write each instance to as canonical JSON (NAME.json), for `terrane solve align --in`")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
@@ -103,6 +105,9 @@ func runBenchAlign(ctx context.Context, env *environment, args []string) error {
 		}
 		row := benchRow{c: c, gap: math.NaN()}
 		in, err := c.load()
+		if err == nil && *save != "" {
+			err = saveInstance(*save, c.name, in)
+		}
 		if err == nil {
 			_, hi := in.Bounds()
 			for _, u := range in.Units {
@@ -380,6 +385,18 @@ func subInstance(in *align.Instance, keep []bool, k int) (*align.Instance, []int
 	}
 	out.Edges = bridgeComponents(&out)
 	return &out, back
+}
+
+// saveInstance writes in as canonical JSON to dir/name.json.
+func saveInstance(dir, name string, in *align.Instance) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	b, err := json.Marshal(in)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, name+".json"), b, 0o644)
 }
 
 func readWith(path string, read func(io.Reader) (*align.Instance, error)) (*align.Instance, error) {

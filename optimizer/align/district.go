@@ -985,12 +985,22 @@ func solveDistrict(p *problem, r *runner) (terr, centers []int, lb float64) {
 	r.noteViolation(bv, s.scale)
 	best := slices.Clone(s.terr)
 	rv, ro := bv, bo // best of the current restart
-	stall, restarts, sinceGlobal := 0, 0, 0
+	stall, restarts, sinceGlobal, clusterCalls := 0, 0, 0, 0
+	const clusterEvery = 25
 	const trees = 4
 	restartAfter := max(200, min(4000+40*p.k, 60*p.n))
 	for !r.stop() && sinceGlobal < 12 {
 		r.iters++
 		changed := s.recom(r, trees, false)
+		// While the restart still violates a bound, now and then merge a
+		// violating territory with several around it (see recomCluster).
+		if rv > capEps*s.scale && r.iters%clusterEvery == 0 {
+			m := 3 + clusterCalls%6
+			clusterCalls++
+			if s.recomCluster(r, m, 4, 30) {
+				changed = true
+			}
+		}
 		if changed && r.iters%16 == 0 {
 			s.flips(r)
 		}

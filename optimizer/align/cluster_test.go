@@ -1,0 +1,134 @@
+package align
+
+import (
+	"context"
+	"math"
+	"math/rand/v2"
+	"testing"
+	"time"
+)
+
+// testRunner is a runner with a generous deadline for calling the search's
+// moves directly.
+func testRunner(seed uint64) *runner {
+	start := time.Now()
+	return &runner{ctx: context.Background(), start: start, limit: time.Minute, deadline: start.Add(time.Minute),
+		rng: rand.New(rand.NewPCG(seed, 1))}
+}
+
+// partsConnected reports whether every territory of terr is connected
+// through the problem's adjacency (breadth-first search).
+func partsConnected(p *problem, terr []int) bool {
+	seen := make([]bool, p.n)
+	roots := map[int]bool{}
+	for j := range terr {
+		if seen[j] {
+			continue
+		}
+		if roots[terr[j]] {
+			return false // a second component of the same territory
+		}
+		roots[terr[j]] = true
+		queue := []int{j}
+		seen[j] = true
+		for len(queue) > 0 {
+			u := queue[0]
+			queue = queue[1:]
+			for _, v := range p.adj[u] {
+				if !seen[v] && terr[v] == terr[u] {
+					seen[v] = true
+					queue = append(queue, v)
+				}
+			}
+		}
+	}
+	return true
+}
+
+func TestTreePartitionHoldsBoundsAndContiguity(t *testing.T) {
+	in := Grid(20, 20, 12, 3)
+	if err := in.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	p := newProblem(in, false)
+	s := newDSearch(p)
+	region := make([]int, p.n)
+	for i := range region {
+		region[i] = i
+	}
+	part := s.treePartition(testRunner(1), region, p.k, p.lo, p.hi, 50, 60)
+	if part == nil {
+		t.Fatal("no partition of the 20×20 grid into 12 parts within ±5 %")
+	}
+	load := make([]float64, p.k)
+	for j, k := range part {
+		if k < 0 || k >= p.k {
+			t.Fatalf("unit %d in part %d, want 0..%d", j, k, p.k-1)
+		}
+		load[k] += p.demand[j]
+	}
+	for k, l := range load {
+		if l < p.lo-1e-6 || l > p.hi+1e-6 {
+			t.Errorf("part %d holds %.0f, outside [%.0f, %.0f]", k, l, p.lo, p.hi)
+		}
+	}
+	if !partsConnected(p, part) {
+		t.Error("a part is not connected")
+	}
+}
+
+// A territory pushed out of balance is repaired by merging it with the
+// territories around it: the result holds every bound and stays contiguous.
+func TestRecomClusterRepairsViolation(t *testing.T) {
+	in := Grid(12, 12, 4, 5)
+	p := newProblem(in, false)
+	s := newDSearch(p)
+	r := testRunner(2)
+	region := make([]int, p.n)
+	for i := range region {
+		region[i] = i
+	}
+	part := s.treePartition(r, region, p.k, p.lo, p.hi, 50, 60)
+	if part == nil {
+		t.Fatal("no starting partition")
+	}
+	// Hand territory 0's boundary units to a neighbour while both stay
+	// connected, until territory 0 is below its minimum.
+	s.install(part)
+	for moved := true; moved && s.load[0] >= p.lo; {
+		moved = false
+		for _, u := range append([]int(nil), s.members[0]...) {
+			for _, v := range p.adj[u] {
+				if b := s.terr[v]; b != 0 && s.load[0] >= p.lo && s.connectedWithout(u, 0) && len(s.members[0]) > 1 {
+					s.move(u, b)
+					moved = true
+					break
+				}
+			}
+		}
+	}
+	s.install(append([]int(nil), s.terr...))
+	before, _ := s.total()
+	if before <= 0 {
+		t.Fatal("the setup left no violation")
+	}
+	if !partsConnected(p, s.terr) {
+		t.Fatal("the setup broke contiguity")
+	}
+	if !s.recomCluster(r, p.k, 20, 60) {
+		t.Fatalf("recomCluster made no repair (violation %.0f)", before)
+	}
+	after, obj := s.total()
+	if after > 1e-6 {
+		t.Errorf("violation %.0f after the repair, want 0 (was %.0f)", after, before)
+	}
+	if !partsConnected(p, s.terr) {
+		t.Error("a territory is not connected after the repair")
+	}
+	// loads and objective are kept consistent with the assignment
+	check := newDSearch(p)
+	check.install(append([]int(nil), s.terr...))
+	if _, o := check.total(); math.Abs(o-obj) > 1e-6*math.Max(1, o) {
+		t.Errorf("objective %.3f kept, %.3f recomputed", obj, o)
+	}
+}
