@@ -37,11 +37,19 @@ type Alignment struct {
 	Units []int
 	// IDs names the instance's territories 0..K−1.
 	IDs []string
-	// Oversize are units (indexes in Inputs.Units) whose market alone is above
-	// the balance ceiling: each becomes a territory of its own, named
+	// Oversize are units (indexes in Inputs.Units) that cannot be balanced
+	// with others: their market alone is above the balance ceiling, or
+	// (Stranded) below the floor while every neighbour left would push it
+	// over the ceiling. Each becomes a territory of its own, named
 	// OversizeIDs[i], and the others are balanced among the remaining k.
 	Oversize    []int
 	OversizeIDs []string
+	// Stranded are the ids of the units of Oversize peeled as stranded.
+	Stranded []string
+	// CurrentDropped is set when the current plan could not be carried into
+	// the instance (the number of territories changed): max_moved and locks
+	// do not apply, and territories get fresh ids.
+	CurrentDropped bool
 }
 
 // AlignInstance builds the alignment problem of a scenario: units at their
@@ -54,8 +62,10 @@ type Alignment struct {
 // balance ceiling (Los Angeles holds 3 % of the US market: three times a
 // hundredth) could never be balanced; such units become territories of
 // their own and the rest are balanced among the remaining territories,
-// repeating until no unit is over the ceiling. Then territories get fresh
-// ids and max_moved does not apply.
+// repeating until no unit is over the ceiling. So does a unit stranded under
+// contiguity (align.Diagnose: Kings County, once Manhattan is its own
+// territory, can only join Queens, and the two exceed the ceiling). Then
+// territories get fresh ids and max_moved does not apply.
 func AlignInstance(in *Inputs, edges [][2]string) (*Alignment, error) {
 	if len(in.Units) == 0 {
 		return nil, terrane.Errorf(terrane.EINVALID, "scenario %d: its layer has no units", in.Scenario.ID)
@@ -90,48 +100,107 @@ func AlignInstance(in *Inputs, edges [][2]string) (*Alignment, error) {
 	}
 	// Peel off oversize units until the rest can be balanced.
 	oversize := map[int]bool{}
+	var stranded []string
+	if err := peelOversize(oversize, demand, total, k, tol); err != nil {
+		return nil, err
+	}
 	for {
-		kk := k - len(oversize)
+		a, err := buildAlignment(in, edges, demand, oversize, k, tol, limit, seed)
+		if err != nil {
+			return nil, err
+		}
+		// Units that block balance under contiguity (a county whose
+		// neighbours left are all too big to join it) are peeled the same
+		// way; peeling changes the mean, so the oversize test runs again.
+		obs := align.Diagnose(a.Instance)
+		if len(obs) == 0 {
+			a.Stranded = stranded
+			return a, nil
+		}
+		for _, o := range obs {
+			oversize[a.Units[o.Unit]] = true
+			if o.Reason == "stranded" {
+				stranded = append(stranded, o.ID)
+			}
+		}
+		if err := peelOversize(oversize, demand, total, k, tol); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// peelOversize adds to peeled every unit whose demand is above the balance
+// ceiling of the territories left, until none is.
+func peelOversize(peeled map[int]bool, demand []float64, total float64, k int, tol float64) error {
+	for {
+		kk := k - len(peeled)
 		if kk < 1 {
-			return nil, terrane.Errorf(terrane.EINVALID, "settings.align.k = %d is too small: %d units each hold more market than a balanced territory may", k, len(oversize))
+			return terrane.Errorf(terrane.EINVALID, "settings.align.k = %d is too small: %d units each hold more market than a balanced territory may, or cannot join a neighbour within the band", k, len(peeled))
 		}
 		rest := total
-		for i := range oversize {
+		for i := range peeled {
 			rest -= demand[i]
 		}
 		ceiling := rest / float64(kk) * (1 + tol)
 		added := false
 		for i, d := range demand {
-			if !oversize[i] && d > ceiling {
-				oversize[i], added = true, true
+			if !peeled[i] && d > ceiling {
+				peeled[i], added = true, true
 			}
 		}
 		if !added {
-			break
+			return nil
 		}
 	}
+}
+
+// buildAlignment is the alignment problem with the peeled units as
+// territories of their own.
+func buildAlignment(in *Inputs, edges [][2]string, demand []float64, oversize map[int]bool, k int, tol, limit float64, seed int64) (*Alignment, error) {
+	set := in.Settings.Align
 	a := &Alignment{}
 	kk := k - len(oversize)
-	keepIDs := k == len(in.Territories) && len(oversize) == 0
-	index := map[string]int{}
-	if keepIDs {
-		for _, t := range in.Territories {
-			a.IDs = append(a.IDs, t.ID)
+	// A peeled unit alone in its current territory keeps that territory's
+	// id, so that a re-run of a plan with peeled units still sees the
+	// current plan (and honours max_moved and locks); others get "T-<unit>".
+	unitsIn := map[string]int{}
+	for _, u := range in.Units {
+		unitsIn[in.Alignment[u.ID]]++
+	}
+	taken := map[string]bool{}
+	for i, u := range in.Units {
+		if oversize[i] {
+			id := "T-" + u.ID
+			if t := in.Alignment[u.ID]; t != "" && unitsIn[t] == 1 {
+				id = t
+			}
+			taken[id] = true
+			a.Oversize = append(a.Oversize, i)
+			a.OversizeIDs = append(a.OversizeIDs, id)
 		}
-		sort.Strings(a.IDs)
+	}
+	// The other territories keep their ids when there are as many as the
+	// instance has (a unit in none of them starts without a current one).
+	var rest []string
+	for _, t := range in.Territories {
+		if !taken[t.ID] {
+			rest = append(rest, t.ID)
+		}
+	}
+	sort.Strings(rest)
+	index := map[string]int{}
+	for i, id := range rest {
+		index[id] = i
+	}
+	keepIDs := len(rest) == kk
+	if keepIDs {
+		a.IDs = rest
 	} else {
+		index = map[string]int{}
 		for i := 0; i < kk; i++ {
 			a.IDs = append(a.IDs, fmt.Sprintf("T%03d", i+1))
 		}
-	}
-	for i, id := range a.IDs {
-		index[id] = i
-	}
-	for i, u := range in.Units {
-		if oversize[i] {
-			a.Oversize = append(a.Oversize, i)
-			a.OversizeIDs = append(a.OversizeIDs, "T-"+u.ID)
-		}
+		a.CurrentDropped = len(in.Territories) > 0
 	}
 	inst := &align.Instance{K: kk, Distance: "haversine", Contiguous: true, Objective: "distance",
 		Balance: align.Balance{Tolerance: tol}, TimeLimitSeconds: limit, Seed: seed}
@@ -143,7 +212,7 @@ func AlignInstance(in *Inputs, edges [][2]string) (*Alignment, error) {
 		unitIndex[u.ID] = len(inst.Units)
 		a.Units = append(a.Units, i)
 		cur, ok := index[in.Alignment[u.ID]]
-		if !ok || !keepIDs {
+		if !ok {
 			cur = -1
 		}
 		inst.Units = append(inst.Units, align.Unit{ID: u.ID, X: u.Centroid[0], Y: u.Centroid[1], Demand: demand[i], Weight: 1, Current: cur,

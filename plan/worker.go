@@ -238,6 +238,12 @@ func (w *Worker) solve(ctx context.Context, run *terrane.Run, progress func(floa
 			warnings = append(warnings, fmt.Sprintf("%d of %d territories are outside the balance band %.0f–%.0f dollars per year of market: %s; units are indivisible and the search stopped after %.0f s",
 				len(out), len(ap.IDs), lo, hi, strings.Join(out, ", "), res.Seconds))
 		}
+		if ap.CurrentDropped && (in.Settings.Align.MaxMoved != nil || len(in.Settings.Locks) > 0) {
+			warnings = append(warnings, fmt.Sprintf("max_moved and locks were not applied: the plan goes from %d to %d territories, so today's territories cannot be kept", len(in.Territories), len(ap.IDs)+len(ap.Oversize)))
+		}
+		if n := len(ap.Oversize); n > 0 {
+			warnings = append(warnings, peeledWarning(in, ap))
+		}
 		ids, full := ap.Territories(res.Territory)
 		terrs, alignment := ApplyAlignment(in, ids, full)
 		if err := w.Services.ReplaceTerritories(ctx, in.Scenario.ID, terrs, alignment, "run "+fmt.Sprint(run.ID)); err != nil {
@@ -272,6 +278,36 @@ func (w *Worker) solve(ctx context.Context, run *terrane.Run, progress func(floa
 }
 
 // balanceRange is the [min, max] market a territory may hold.
+// peeledWarning tells people which units became territories of their own
+// and why, so that a territory of one county far off the mean is explained.
+func peeledWarning(in *Inputs, ap *Alignment) string {
+	stranded := map[string]bool{}
+	for _, id := range ap.Stranded {
+		stranded[id] = true
+	}
+	var big, small []string
+	for _, i := range ap.Oversize {
+		u := in.Units[i]
+		name := u.ID
+		if u.Name != "" {
+			name = fmt.Sprintf("%s (%s)", u.Name, u.ID)
+		}
+		if stranded[u.ID] {
+			small = append(small, name)
+		} else {
+			big = append(big, name)
+		}
+	}
+	msg := fmt.Sprintf("%d units are territories of their own, outside the balance band: units are indivisible", len(ap.Oversize))
+	if len(big) > 0 {
+		msg += fmt.Sprintf("; %d hold more market than a balanced territory may: %s", len(big), strings.Join(big, ", "))
+	}
+	if len(small) > 0 {
+		msg += fmt.Sprintf("; %d cannot join any neighbour left without exceeding the band: %s", len(small), strings.Join(small, ", "))
+	}
+	return msg + fmt.Sprintf("; the other %d territories are balanced among themselves", len(ap.IDs))
+}
+
 func balanceRange(in *align.Instance) (float64, float64) {
 	if in.Balance.Tolerance > 0 {
 		var tot float64

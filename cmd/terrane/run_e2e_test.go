@@ -141,20 +141,41 @@ func TestSampleRunProgressCancelAndRestart(t *testing.T) {
 	}
 	res := r["result"].(map[string]any)
 	al := res["alignment"].(map[string]any)
-	// Contiguous 100 territories; balance within ±5 % is reported, not
-	// required: on real counties a few territories cannot reach the band
-	// (docs/benchmarks.md, national cases).
-	if al["contiguous"] != true || al["k"].(float64) != 100 {
+	// Contiguous 100 territories, every one within ±5 % of the mean but
+	// the counties that cannot be balanced with others (Los Angeles alone
+	// is 3 × a hundredth of the market), which are territories of their own
+	// and named in a warning (docs/benchmarks.md, national cases).
+	if al["contiguous"] != true || al["k"].(float64) != 100 || al["feasible"] != true {
 		t.Errorf("alignment = %v", al)
 	}
-	if al["feasible"] != true && len(al["warnings"].([]any)) == 0 {
-		t.Errorf("an alignment outside its balance band must say so: %v", al)
+	if len(al["oversize"].([]any)) > 0 && len(al["warnings"].([]any)) == 0 {
+		t.Errorf("territories of one county outside the band must be explained: %v", al)
 	}
 	_, terr := srv.call(t, token, "GET", fmt.Sprintf("/api/v1/scenarios/%d/territories", id), nil)
 	if n := len(terr["territories"].([]any)); n != 100 {
 		t.Errorf("scenario has %d territories after the run, want 100", n)
 	}
 	t.Logf("national run: %d progress updates, alignment %v s (feasible %v, %v), allocation gap %v", len(seen), al["seconds"], al["feasible"], al["warnings"], res["allocation"].(map[string]any)["gap"])
+
+	// 1b. The market changes and the plan is redrawn with max_moved 0.10
+	// from the first answer: the limit holds, the plan stays balanced.
+	code, patched := srv.call(t, token, "PATCH", fmt.Sprintf("/api/v1/scenarios/%d", id), map[string]any{
+		"settings": map[string]any{"shape": 0.8, "resource_weights": map[string]float64{"headcount": 0.5, "money": 0.3, "attention": 0.2},
+			"market_multipliers": map[string]float64{"IA": 1.3, "NE": 0.8},
+			"align":              map[string]any{"k": 100, "tolerance": 0.05, "time_limit_seconds": 15, "max_moved": 0.10}}})
+	if code != 200 {
+		t.Fatalf("patch settings = %d %v", code, patched)
+	}
+	run = start()
+	r, _ = poll(srv, run, final, 120*time.Second)
+	if r["status"] != "succeeded" {
+		t.Fatalf("re-run with max_moved = %v (%v)", r["status"], r["error"])
+	}
+	al2 := r["result"].(map[string]any)["alignment"].(map[string]any)
+	if moved := al2["moved"].(float64); moved > 0.10+1e-9 || al2["feasible"] != true || al2["contiguous"] != true {
+		t.Errorf("re-run with max_moved 0.10: moved %v, feasible %v, contiguous %v; %v", moved, al2["feasible"], al2["contiguous"], al2["warnings"])
+	}
+	t.Logf("re-run with max_moved 0.10: moved %.4f of the market in %v s, feasible %v", al2["moved"], al2["seconds"], al2["feasible"])
 
 	// 2. Cancel mid-run: the worker lets go at once and takes the next run.
 	run = start()
