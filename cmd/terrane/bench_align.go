@@ -312,6 +312,29 @@ func nationalCases() []benchCase {
 				}
 				return peelObstacles(in), nil
 			}},
+		benchCase{set: "national", name: "counties3142-k100-peeled-moved10", n: 3142, k: 100, optimum: math.NaN(), optStatus: "—",
+			load: func() (*align.Instance, error) {
+				in, err := counties()
+				if err != nil {
+					return nil, err
+				}
+				in = peelObstacles(in)
+				base, err := align.Solve(context.Background(), in, &align.Settings{TimeLimit: 10 * time.Second})
+				if err != nil {
+					return nil, err
+				}
+				// ±5 %, not ±10 %: at +10 % Dallas County alone would pass
+				// the ceiling and the case would be infeasible by construction
+				for j := range in.Units {
+					in.Units[j].Current = base.Territory[j]
+					in.Units[j].Demand *= 0.95 + 0.1*float64(j%7)/6
+				}
+				in.MaxMoved = 0.10
+				if obs := align.Diagnose(in); len(obs) > 0 {
+					return nil, fmt.Errorf("the demand shift makes %d more units obstacles (%s first): the case would be infeasible by construction", len(obs), obs[0].ID)
+				}
+				return in, nil
+			}},
 		benchCase{set: "national", name: "counties3142-k30", n: 3142, k: 30, optimum: math.NaN(), optStatus: "—",
 			load: func() (*align.Instance, error) {
 				in, err := counties()

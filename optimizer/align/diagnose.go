@@ -1,6 +1,10 @@
 package align
 
-import "math"
+import (
+	"cmp"
+	"math"
+	"slices"
+)
 
 // Obstacle is a unit that makes the balance bounds unreachable on its own.
 type Obstacle struct {
@@ -23,7 +27,11 @@ type Obstacle struct {
 // Diagnose lists the units that make the balance bounds of the instance
 // unreachable by themselves: oversize units (demand above the maximum) and,
 // when territories must be contiguous, stranded units (demand below the
-// minimum while the unit plus its smallest neighbour exceeds the maximum).
+// minimum while the unit plus its smallest neighbour exceeds the maximum,
+// or, for a unit holding at least half the minimum, no connected set of
+// units holding it lies within the bounds once the units it encloses are
+// added: Miami-Dade with Monroe is short of the minimum, and with Collier
+// it encloses Monroe and overshoots the maximum).
 // These are necessary conditions only: an empty list does not prove the
 // instance feasible. Callers such as the planner can make each obstacle a
 // territory of its own and balance the rest (the county of Los Angeles
@@ -50,10 +58,102 @@ func Diagnose(in *Instance) []Obstacle {
 			for _, v := range adj[j] {
 				least = math.Min(least, in.Units[v].Demand)
 			}
-			if u.Demand+least > hi+eps {
+			if u.Demand+least > hi+eps || u.Demand >= lo/2 && !balancedSetExists(in, adj, j, lo-eps, hi+eps) {
 				out = append(out, Obstacle{Unit: j, ID: u.ID, Reason: "stranded", Demand: u.Demand, Min: lo, Max: hi})
 			}
 		}
 	}
 	return out
+}
+
+// stateCap bounds the connected sets balancedSetExists looks at per unit;
+// past it the unit is given the benefit of the doubt.
+const stateCap = 20000
+
+// balancedSetExists reports whether some connected set of units holding
+// unit j, with every unit short of lo that it encloses, has demand within
+// [lo, hi], by a search over such sets whose demand stays at most hi,
+// largest neighbours first. It answers true when the search passes
+// stateCap sets without settling.
+func balancedSetExists(in *Instance, adj [][]int, j int, lo, hi float64) bool {
+	type state struct {
+		units []int // sorted
+		d     float64
+	}
+	key := func(units []int) string {
+		b := make([]byte, 0, 4*len(units))
+		for _, u := range units {
+			b = append(b, byte(u), byte(u>>8), byte(u>>16), byte(u>>24))
+		}
+		return string(b)
+	}
+	// enclose adds to units (demand d) every unit short of lo whose every
+	// neighbour is in the set once v has joined it: such a unit can only be
+	// in the set's territory (Monroe County, FL, once Miami-Dade and
+	// Collier are together). It stops early once d passes hi.
+	enclose := func(units []int, d float64, v int) ([]int, float64) {
+		for q := []int{v}; len(q) > 0 && d <= hi; {
+			x := q[0]
+			q = q[1:]
+			for _, w := range adj[x] {
+				if in.Units[w].Demand >= lo || slices.Contains(units, w) {
+					continue
+				}
+				trapped := true
+				for _, y := range adj[w] {
+					trapped = trapped && slices.Contains(units, y)
+				}
+				if trapped {
+					units = append(units, w)
+					d += in.Units[w].Demand
+					q = append(q, w)
+				}
+			}
+		}
+		slices.Sort(units)
+		return units, d
+	}
+	units, d := enclose([]int{j}, in.Units[j].Demand, j)
+	if d > hi {
+		return false
+	}
+	if d >= lo {
+		return true
+	}
+	seen := map[string]bool{key(units): true}
+	stack := []state{{units: units, d: d}}
+	for len(stack) > 0 {
+		if len(seen) > stateCap {
+			return true
+		}
+		s := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		var next []int
+		for _, u := range s.units {
+			for _, v := range adj[u] {
+				if !slices.Contains(s.units, v) && !slices.Contains(next, v) {
+					next = append(next, v)
+				}
+			}
+		}
+		// smallest first onto the stack, so the largest is tried first
+		slices.SortFunc(next, func(a, b int) int { return cmp.Compare(in.Units[a].Demand, in.Units[b].Demand) })
+		for _, v := range next {
+			if s.d+in.Units[v].Demand > hi {
+				continue
+			}
+			units, d := enclose(append(slices.Clone(s.units), v), s.d+in.Units[v].Demand, v)
+			if d > hi {
+				continue
+			}
+			if d >= lo {
+				return true
+			}
+			if k := key(units); !seen[k] {
+				seen[k] = true
+				stack = append(stack, state{units: units, d: d})
+			}
+		}
+	}
+	return false
 }

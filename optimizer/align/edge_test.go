@@ -113,3 +113,22 @@ func TestDiagnose(t *testing.T) {
 		t.Errorf("solver found a feasible answer to an instance with obstacles")
 	}
 }
+
+// Miami-Dade's shape: with Monroe it is short of the minimum; with Collier
+// it encloses Monroe (whose only other neighbour is Collier) and overshoots
+// the maximum; Broward is too big to join. No neighbour alone shows it.
+func TestDiagnoseEnclosedUnits(t *testing.T) {
+	in := &Instance{K: 3, Contiguous: true, Balance: Balance{Min: 10, Max: 11},
+		Units: []Unit{{ID: "miami", Demand: 9}, {ID: "monroe", Demand: 0.4}, {ID: "collier", Demand: 1.7},
+			{ID: "broward", Demand: 7}, {ID: "palm", Demand: 3.5}, {ID: "lee", Demand: 9}},
+		Edges: [][2]int{{0, 1}, {0, 2}, {0, 3}, {1, 2}, {2, 3}, {2, 5}, {3, 4}, {4, 5}}}
+	got := Diagnose(in)
+	if len(got) != 1 || got[0].ID != "miami" || got[0].Reason != "stranded" {
+		t.Fatalf("got %+v, want only miami stranded", got)
+	}
+	// with a lighter Collier the pair holds Monroe within the bounds
+	in.Units[2].Demand = 1.5
+	if got := Diagnose(in); len(got) != 0 {
+		t.Errorf("Collier 1.5: got %+v, want none", got)
+	}
+}
