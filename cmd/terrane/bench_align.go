@@ -118,6 +118,11 @@ func runBenchAlign(ctx context.Context, env *environment, args []string) error {
 			start := time.Now()
 			row.res, err = align.Solve(ctx, in, &align.Settings{TimeLimit: *limit})
 			row.seconds = time.Since(start).Seconds()
+			if err == nil {
+				if _, verr := align.Verify(in, row.res); verr != nil {
+					err = fmt.Errorf("the independent checker disagrees: %w", verr)
+				}
+			}
 		}
 		row.err = err
 		if row.res != nil && !math.IsNaN(c.optimum) && c.optimum != 0 {

@@ -55,13 +55,27 @@ func runSolveAlign(ctx context.Context, env *environment, args []string) error {
 	}
 	settings := &align.Settings{TimeLimit: *limit}
 	if !*quiet {
+		shown := -1
 		settings.Progress = func(f float64) {
-			fmt.Fprintf(env.stderr, "\rsolve align: %3.0f%%", 100*f)
+			if pct := int(100 * f); pct != shown { // one line per percent, not per report
+				shown = pct
+				fmt.Fprintf(env.stderr, "\rsolve align: %3d%%", pct)
+			}
 		}
 	}
 	res, err := align.Solve(ctx, &in, settings)
+	var verr error
+	if res != nil {
+		// the answer is re-checked from the instance alone before it is
+		// written: a disagreement is a solver bug and fails the command
+		_, verr = align.Verify(&in, res)
+	}
 	if !*quiet && res != nil {
-		fmt.Fprintf(env.stderr, "\rsolve align: %s, objective %.6g, feasible %v, %.2f s\n", res.Status, res.Objective, res.Feasible, res.Seconds)
+		checked := "verified by the independent checker"
+		if verr != nil {
+			checked = "NOT verified"
+		}
+		fmt.Fprintf(env.stderr, "\rsolve align: %s, objective %.6g, feasible %v, %.2f s, %s\n", res.Status, res.Objective, res.Feasible, res.Seconds, checked)
 	}
 	if res == nil {
 		return fmt.Errorf("solve align: %s: %w", name, err)
@@ -84,6 +98,9 @@ func runSolveAlign(ctx context.Context, env *environment, args []string) error {
 	}
 	if err != nil { // canceled: the best answer so far was written
 		return fmt.Errorf("solve align: %w", err)
+	}
+	if verr != nil {
+		return fmt.Errorf("solve align: %s: the independent checker disagrees with the answer: %w", name, verr)
 	}
 	return nil
 }
