@@ -2,12 +2,9 @@ package plan_test
 
 import (
 	"context"
-	"path/filepath"
 	"slices"
 	"testing"
 
-	"github.com/terrane/terrane/data"
-	"github.com/terrane/terrane/data/sample"
 	"github.com/terrane/terrane/optimizer/align"
 	"github.com/terrane/terrane/plan"
 )
@@ -17,14 +14,7 @@ import (
 func sampleAlignInputs(t *testing.T) (*plan.Inputs, [][2]string) {
 	t.Helper()
 	ctx := context.Background()
-	s, err := data.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "t.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	if _, err := sample.Load(ctx, s); err != nil {
-		t.Fatal(err)
-	}
+	s := sampleStore(t)
 	in, err := plan.Load(ctx, s, 1, true)
 	if err != nil {
 		t.Fatal(err)

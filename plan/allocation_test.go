@@ -14,8 +14,8 @@ import (
 	"github.com/terrane/terrane/plan"
 )
 
-// sampleInputs loads the sample dataset's baseline scenario.
-func sampleInputs(t *testing.T) *plan.Inputs {
+// sampleStore is a fresh SQLite store holding the sample dataset.
+func sampleStore(t *testing.T) *data.Store {
 	t.Helper()
 	ctx := context.Background()
 	s, err := data.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "t.db"))
@@ -26,7 +26,13 @@ func sampleInputs(t *testing.T) *plan.Inputs {
 	if _, err := sample.Load(ctx, s); err != nil {
 		t.Fatal(err)
 	}
-	in, err := plan.Load(ctx, s, 1, false)
+	return s
+}
+
+// sampleInputs loads the sample dataset's baseline scenario.
+func sampleInputs(t *testing.T) *plan.Inputs {
+	t.Helper()
+	in, err := plan.Load(context.Background(), sampleStore(t), 1, false)
 	if err != nil {
 		t.Fatal(err)
 	}

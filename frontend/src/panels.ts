@@ -563,28 +563,65 @@ function drawCertificate(ctx: Ctx, s: AppState): void {
   const runId = s.runId;
   ctx.busy(api.run(runId)).then((run) => {
     if (ctx.store.get().runId !== runId) return;
-    const res = (run.result as { allocation?: AllocationResult } | undefined)?.allocation;
-    if (!res) return;
-    const sp = Object.entries(res.shadow_prices ?? {});
+    const result = run.result as { allocation?: AllocationResult; alignment?: AlignmentResult } | undefined;
+    const res = result?.allocation;
+    const al = result?.alignment;
+    if (!res && !al) return;
+    const sp = Object.entries(res?.shadow_prices ?? {});
     clear(el,
       h('h3', 'Certificate of the latest run'),
-      h('dl.metrics',
+      al ? alignmentCertificate(al) : null,
+      res && h('dl.metrics',
         metric('Status', res.status ?? run.status),
         metric('Gap to the bound', typeof res.gap === 'number' ? (res.gap < 1e-9 ? '< 1e-9' : res.gap.toExponential(1)) : '—'),
         metric('Revenue', money(res.objective)),
         metric('Upper bound', money(res.bound)),
       ),
-      sp.length ? h('table.grid.compact', { id: 'shadow-prices' },
+      res && sp.length ? h('table.grid.compact', { id: 'shadow-prices' },
         h('caption.muted', 'What one more unit of each limit is worth (shadow price)'),
         h('thead', h('tr', h('th', 'Limit'), h('th.num', 'Used'), h('th.num', 'Worth of one more'))),
         h('tbody', sp.map(([k, v]) => {
           const u = k === 'budget' ? 'dollars' : unitOf(s, k);
-          return h('tr', h('td', k), h('td.num', amount(res.used?.[k], u)),
+          return h('tr', h('td', k), h('td.num', amount(res?.used?.[k], u)),
             h('td.num', `${money(v)} per ${isMoney(u) ? 'dollar' : shortUnit(u).replace(/s$/, '').split(' ').pop()}`));
         })),
       ) : null,
     );
   }).catch(() => {});
+}
+
+/** AlignmentResult is what a run keeps of the alignment solver's answer (plan.AlignmentSummary). */
+interface AlignmentResult {
+  status?: string;
+  feasible?: boolean;
+  objective?: number; // meters: Σ distance of each unit to its territory's centre
+  lower_bound?: number | null; // meters
+  k?: number;
+  moved?: number; // share of market that changed territory
+  contiguous?: boolean;
+  balance_min?: number; // dollars per year of market
+  balance_max?: number;
+  seconds?: number;
+  oversize?: string[]; // territories of one unit that cannot be balanced
+  warnings?: string[];
+}
+
+/** alignmentCertificate shows how the redrawn territories meet their bounds, and why some cannot. */
+function alignmentCertificate(al: AlignmentResult): HTMLElement {
+  const single = al.oversize?.length ?? 0;
+  const km = (m: number | null | undefined) => (typeof m === 'number' ? `${count(m / 1000, false, 0)} km` : '—');
+  return h('div', { id: 'align-certificate' },
+    h('dl.metrics',
+      metric('Territories redrawn', `${count(al.k)}${single ? `, ${single} of a single unit` : ''}`),
+      metric('Bounds', al.feasible ? 'all held' : 'some missed'),
+      metric('Balance band', `${money(al.balance_min)} – ${money(al.balance_max)} market`),
+      metric('Contiguous', al.contiguous ? 'yes' : 'no'),
+      metric('Market moved', percent(al.moved)),
+      metric('Distance to centres', km(al.objective)),
+      metric('Lower bound', km(al.lower_bound)),
+    ),
+    (al.warnings ?? []).map((w) => h('p.muted.warning', w)),
+  );
 }
 
 function drawFrontier(ctx: Ctx, el: HTMLElement, s: AppState): void {

@@ -26,8 +26,15 @@
 //     boundary moves that keep every territory connected (articulation checks,
 //     Ricca & Simeone 2008), and merge-and-split recombination of neighbouring
 //     territories along random spanning trees (ReCom, DeFord, Duchin & Solomon
-//     2021), scored on the cut-edge objective of Validi & Buchanan (2022) or on
+//     2021), and, while a territory violates its bounds, merge-and-split of a
+//     violating territory with several around it by recursive tree partition,
+//     scored on the cut-edge objective of Validi & Buchanan (2022) or on
 //     distance to the territory centers.
+//
+// [Diagnose] lists the units that make balance unreachable by themselves
+// (oversize, or stranded under contiguity), so that a caller can make each a
+// territory of its own; [Verify] re-checks any answer from the instance
+// alone.
 //
 // Readers for the public benchmark formats produce the canonical instance:
 // [ReadORLib] (OR-Library pmed, Beasley 1985), [ReadCPMP] (capacitated
