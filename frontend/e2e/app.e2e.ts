@@ -462,4 +462,34 @@ describe('rep', () => {
     }, users.rep.territory);
     expect(other).toBe(404);
   });
+
+  step('an analyst redraws 60 territories: the certificate shows the bounds held and names the counties alone', async () => {
+    await ctx.close();
+    page = await newPage();
+    await signIn(page, users.analyst);
+    await openTab(page, 'scenario');
+    await page.fill('#branch-name', 'E2E realign 60');
+    await page.click('#branch');
+    await page.waitForFunction(() => window.__terrane.state.scenario?.name === 'E2E realign 60', null, { timeout: 30_000 });
+    await settle(page);
+    await page.waitForSelector('#align-k:not([disabled])');
+    await page.fill('#align-k', '60');
+    await page.fill('#align-tolerance', '5');
+    await page.fill('#align-time', '4');
+    await page.click('#run-align');
+    await page.waitForFunction(() => ['succeeded', 'failed', 'cancelled'].includes(window.__terrane.state.run?.status ?? ''), null, { timeout: 120_000 });
+    expect(await page.textContent('#run-status')).toBe('succeeded');
+    const saved = await page.evaluate(() => (window.__terrane.state.scenario as unknown as { settings: { align?: object } }).settings.align);
+    expect(saved).toMatchObject({ k: 60, tolerance: 0.05, time_limit_seconds: 4 });
+    await settle(page);
+    expect(await page.evaluate(() => window.__terrane.state.territories.length)).toBe(60);
+    await openTab(page, 'results');
+    await page.waitForSelector('#align-certificate', { timeout: 15_000 });
+    const cert = await page.textContent('#align-certificate');
+    expect(cert).toContain('Territories redrawn');
+    // Los Angeles alone holds more than a sixtieth of the market: a territory of its own, explained.
+    expect(cert).toContain('Los Angeles County');
+    await page.evaluate(() => document.getElementById('align-certificate')?.scrollIntoView());
+    await shot(page, 'realign-certificate.png');
+  });
 });

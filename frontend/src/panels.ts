@@ -287,6 +287,20 @@ function scenarioPanel(ctx: Ctx, s: AppState): void {
   const boundMin = numInput('bound-min', '', !editable, 'min');
   const boundMax = numInput('bound-max', '', !editable, 'max');
 
+  // Realignment: how many territories, how balanced, how much may move.
+  const al = set.align ?? {};
+  const alignK = numInput('align-k', al.k ?? '', !editable, String(s.territories.length));
+  alignK.step = '1';
+  const alignTol = numInput('align-tolerance', al.tolerance !== undefined ? al.tolerance * 100 : '', !editable, '5');
+  const alignMoved = numInput('align-max-moved', al.max_moved !== undefined ? al.max_moved * 100 : '', !editable, 'no limit');
+  const alignTime = numInput('align-time', al.time_limit_seconds ?? '', !editable, '20');
+  const collectAlign = (): ScenarioSettings['align'] => {
+    const num = (el: HTMLInputElement, scale = 1) => (el.value.trim() === '' ? undefined : Number(el.value) * scale);
+    const out = { ...al, k: num(alignK), tolerance: num(alignTol, 0.01), max_moved: num(alignMoved, 0.01), time_limit_seconds: num(alignTime) };
+    for (const [k, v] of Object.entries(out)) if (v === undefined) delete (out as Record<string, unknown>)[k];
+    return out;
+  };
+
   const collect = (): Partial<Scenario> => {
     const out: ScenarioSettings = { ...set, objective: objective.value as 'revenue' | 'profit' };
     const mc: PerResource = {};
@@ -300,6 +314,7 @@ function scenarioPanel(ctx: Ctx, s: AppState): void {
     if (star.value.trim() !== '' && sv !== 1) out.market_multipliers['*'] = sv;
     else delete out.market_multipliers['*'];
     out.locks = [...document.querySelectorAll<HTMLInputElement>('#lock-list input:checked')].map((c) => c.value);
+    out.align = collectAlign();
     resources.forEach((r, i) => (r.total = Number(totals[i].value)));
     return { budget: Number(budget.value), resources, settings: out };
   };
@@ -360,6 +375,13 @@ function scenarioPanel(ctx: Ctx, s: AppState): void {
         if (boundMax.value.trim() !== '') (b.max ??= {})[boundR.value] = Number(boundMax.value);
         drawBounds();
       } }, 'Add')) : null,
+      h('h3', 'Realignment'),
+      h('div.formgrid', { id: 'align-settings' },
+        h('label', { for: 'align-k' }, 'Territories'), alignK,
+        h('label', { for: 'align-tolerance' }, 'Balance on market (± % of the mean)'), alignTol,
+        h('label', { for: 'align-max-moved' }, 'Most market that may change territory (%)'), alignMoved,
+        h('label', { for: 'align-time' }, 'Search time (seconds)'), alignTime,
+      ),
       h('h3', 'Locked territories'),
       h('div.locklist', { id: 'lock-list', role: 'group', 'aria-label': 'Locked territories' }),
       editable ? h('div.actions',
