@@ -19,10 +19,11 @@ type AlignmentSummary struct {
 	Objective   float64  `json:"objective"`   // meters of demand-weighted distance to the territory centres
 	LowerBound  *float64 `json:"lower_bound"` // meters; nil when unknown
 	K           int      `json:"k"`
-	Moved       float64  `json:"moved"`       // share of market that changed territory
-	Contiguous  bool     `json:"contiguous"`  // every territory connected
-	BalanceMin  float64  `json:"balance_min"` // dollars per year of market a territory must hold
-	BalanceMax  float64  `json:"balance_max"` // dollars per year
+	Moved       float64  `json:"moved"`        // share of market that changed territory
+	FromCurrent bool     `json:"from_current"` // today's territories were the current plan (else fresh ids, Moved is 0)
+	Contiguous  bool     `json:"contiguous"`   // every territory connected
+	BalanceMin  float64  `json:"balance_min"`  // dollars per year of market a territory must hold
+	BalanceMax  float64  `json:"balance_max"`  // dollars per year
 	Seconds     float64  `json:"seconds"`
 	Territories []string `json:"territories"` // territory ids in solver index order
 	Oversize    []string `json:"oversize"`    // territories of one unit too large to balance

@@ -238,12 +238,22 @@ func (w *Worker) solve(ctx context.Context, run *terrane.Run, progress func(floa
 			warnings = append(warnings, fmt.Sprintf("%d of %d territories are outside the balance band %.0f–%.0f dollars per year of market: %s; units are indivisible and the search stopped after %.0f s",
 				len(out), len(ap.IDs), lo, hi, strings.Join(out, ", "), res.Seconds))
 		}
-		if ap.CurrentDropped && (in.Settings.Align.MaxMoved != nil || len(in.Settings.Locks) > 0) {
-			warnings = append(warnings, fmt.Sprintf("max_moved and locks were not applied: the plan goes from %d to %d territories, so today's territories cannot be kept", len(in.Territories), len(ap.IDs)+len(ap.Oversize)))
+		if ap.CurrentDropped {
+			var unused []string
+			if in.Settings.Align.MaxMoved != nil {
+				unused = append(unused, "max_moved")
+			}
+			if len(in.Settings.Locks) > 0 {
+				unused = append(unused, "locks")
+			}
+			if len(unused) > 0 {
+				warnings = append(warnings, fmt.Sprintf("%s not applied: the plan goes from %d to %d territories, so today's territories cannot be kept", strings.Join(unused, " and "), len(in.Territories), len(ap.IDs)+len(ap.Oversize)))
+			}
 		}
 		if n := len(ap.Oversize); n > 0 {
 			warnings = append(warnings, peeledWarning(in, ap))
 		}
+		fromCurrent := !ap.CurrentDropped && len(in.Territories) > 0
 		ids, full := ap.Territories(res.Territory)
 		terrs, alignment := ApplyAlignment(in, ids, full)
 		if err := w.Services.ReplaceTerritories(ctx, in.Scenario.ID, terrs, alignment, "run "+fmt.Sprint(run.ID)); err != nil {
@@ -252,7 +262,7 @@ func (w *Worker) solve(ctx context.Context, run *terrane.Run, progress func(floa
 		in.Territories, in.Alignment = terrs, alignment
 		lo, hi := balanceRange(inst)
 		out.Alignment = &AlignmentSummary{Status: string(res.Status), Feasible: res.Feasible, Objective: res.Objective, LowerBound: res.LowerBound,
-			K: len(ids), Moved: res.Slack.Moved, Contiguous: res.Slack.Contiguous, BalanceMin: lo, BalanceMax: hi, Seconds: res.Seconds, Territories: ids,
+			K: len(ids), Moved: res.Slack.Moved, FromCurrent: fromCurrent, Contiguous: res.Slack.Contiguous, BalanceMin: lo, BalanceMax: hi, Seconds: res.Seconds, Territories: ids,
 			Oversize: ap.OversizeIDs, Warnings: warnings}
 	}
 	if run.Kind != terrane.RunAlign {

@@ -462,7 +462,9 @@ describe('rep', () => {
     }, users.rep.territory);
     expect(other).toBe(404);
   });
+});
 
+describe('realignment', () => {
   step('an analyst redraws 60 territories: the certificate shows the bounds held and names the counties alone', async () => {
     await ctx.close();
     page = await newPage();
@@ -489,6 +491,7 @@ describe('rep', () => {
     expect(cert).toContain('Territories redrawn');
     // Los Angeles alone holds more than a sixtieth of the market: a territory of its own, explained.
     expect(cert).toContain('Los Angeles County');
+    expect(await page.$$('#align-certificate p.warn')).not.toHaveLength(0);
     await page.evaluate(() => document.getElementById('align-certificate')?.scrollIntoView());
     await shot(page, 'realign-certificate.png');
   });

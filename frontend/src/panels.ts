@@ -593,6 +593,7 @@ function drawCertificate(ctx: Ctx, s: AppState): void {
     clear(el,
       h('h3', 'Certificate of the latest run'),
       al ? alignmentCertificate(al) : null,
+      res && al ? h('h4', 'Allocation') : null,
       res && h('dl.metrics',
         metric('Status', res.status ?? run.status),
         metric('Gap to the bound', typeof res.gap === 'number' ? (res.gap < 1e-9 ? '< 1e-9' : res.gap.toExponential(1)) : '—'),
@@ -620,6 +621,7 @@ interface AlignmentResult {
   lower_bound?: number | null; // meters
   k?: number;
   moved?: number; // share of market that changed territory
+  from_current?: boolean; // today's territories were the current plan (else fresh ids, nothing "moved")
   contiguous?: boolean;
   balance_min?: number; // dollars per year of market
   balance_max?: number;
@@ -633,16 +635,17 @@ function alignmentCertificate(al: AlignmentResult): HTMLElement {
   const single = al.oversize?.length ?? 0;
   const km = (m: number | null | undefined) => (typeof m === 'number' ? `${count(m / 1000, false, 0)} km` : '—');
   return h('div', { id: 'align-certificate' },
+    h('h4', 'Territories'),
     h('dl.metrics',
       metric('Territories redrawn', `${count(al.k)}${single ? `, ${single} of a single unit` : ''}`),
       metric('Bounds', al.feasible ? 'all held' : 'some missed'),
       metric('Balance band', `${money(al.balance_min)} – ${money(al.balance_max)} market`),
       metric('Contiguous', al.contiguous ? 'yes' : 'no'),
-      metric('Market moved', percent(al.moved)),
+      metric('Market moved', al.from_current === false ? 'new territories' : percent(al.moved)),
       metric('Distance to centres', km(al.objective)),
       metric('Lower bound', km(al.lower_bound)),
     ),
-    (al.warnings ?? []).map((w) => h('p.muted.warning', w)),
+    (al.warnings ?? []).map((w) => h('p.warn', { role: 'note' }, w)),
   );
 }
 
