@@ -99,20 +99,20 @@ func AlignInstance(in *Inputs, edges [][2]string) (*Alignment, error) {
 		}
 		total += demand[i]
 	}
-	// Peel off oversize units until the rest can be balanced.
+	// Units that cannot be balanced with others (align.Diagnose: oversize,
+	// or stranded under contiguity) become territories of their own, all
+	// found in one round at once; peeling changes the mean, so the test
+	// runs again on what is left (the same rounds as bench align's).
 	oversize := map[int]bool{}
 	var stranded []string
-	if err := peelOversize(oversize, demand, total, k, tol); err != nil {
-		return nil, err
-	}
 	for {
+		if k-len(oversize) < 1 {
+			return nil, terrane.Errorf(terrane.EINVALID, "settings.align.k = %d is too small: %d units each hold more market than a balanced territory may, or cannot join a neighbour within the band", k, len(oversize))
+		}
 		a, err := buildAlignment(in, edges, demand, oversize, k, tol, limit, seed)
 		if err != nil {
 			return nil, err
 		}
-		// Units that block balance under contiguity (a county whose
-		// neighbours left are all too big to join it) are peeled the same
-		// way; peeling changes the mean, so the oversize test runs again.
 		obs := align.Diagnose(a.Instance)
 		if len(obs) == 0 {
 			a.Stranded = stranded
@@ -123,34 +123,6 @@ func AlignInstance(in *Inputs, edges [][2]string) (*Alignment, error) {
 			if o.Reason == "stranded" {
 				stranded = append(stranded, o.ID)
 			}
-		}
-		if err := peelOversize(oversize, demand, total, k, tol); err != nil {
-			return nil, err
-		}
-	}
-}
-
-// peelOversize adds to peeled every unit whose demand is above the balance
-// ceiling of the territories left, until none is.
-func peelOversize(peeled map[int]bool, demand []float64, total float64, k int, tol float64) error {
-	for {
-		kk := k - len(peeled)
-		if kk < 1 {
-			return terrane.Errorf(terrane.EINVALID, "settings.align.k = %d is too small: %d units each hold more market than a balanced territory may, or cannot join a neighbour within the band", k, len(peeled))
-		}
-		rest := total
-		for i := range peeled {
-			rest -= demand[i]
-		}
-		ceiling := rest / float64(kk) * (1 + tol)
-		added := false
-		for i, d := range demand {
-			if !peeled[i] && d > ceiling {
-				peeled[i], added = true, true
-			}
-		}
-		if !added {
-			return nil
 		}
 	}
 }
