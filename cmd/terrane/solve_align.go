@@ -76,6 +76,9 @@ func runSolveAlign(ctx context.Context, env *environment, args []string) error {
 			checked = "NOT verified"
 		}
 		fmt.Fprintf(env.stderr, "\rsolve align: %s, objective %.6g, feasible %v, %.2f s, %s\n", res.Status, res.Objective, res.Feasible, res.Seconds, checked)
+		if !res.Feasible {
+			explainObstacles(env.stderr, &in)
+		}
 	}
 	if res == nil {
 		return fmt.Errorf("solve align: %s: %w", name, err)
@@ -103,4 +106,27 @@ func runSolveAlign(ctx context.Context, env *environment, args []string) error {
 		return fmt.Errorf("solve align: %s: the independent checker disagrees with the answer: %w", name, verr)
 	}
 	return nil
+}
+
+// explainObstacles tells, when an answer is infeasible, which units make
+// the balance bounds unreachable whatever the plan (align.Diagnose), so
+// that a person knows to split them, widen the band or give each a
+// territory of its own.
+func explainObstacles(w io.Writer, in *align.Instance) {
+	obs := align.Diagnose(in)
+	if len(obs) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "solve align: no plan can meet the balance bounds: %d units block them by themselves:\n", len(obs))
+	for i, o := range obs {
+		if i == 10 {
+			fmt.Fprintf(w, "  … and %d more\n", len(obs)-i)
+			break
+		}
+		if o.Reason == "oversize" {
+			fmt.Fprintf(w, "  unit %d (%s): oversize, demand %.6g alone is above the maximum %.6g\n", o.Unit, o.ID, o.Demand, o.Max)
+		} else {
+			fmt.Fprintf(w, "  unit %d (%s): stranded, demand %.6g, and no connected set of units holding it lies within [%.6g, %.6g]\n", o.Unit, o.ID, o.Demand, o.Min, o.Max)
+		}
+	}
 }

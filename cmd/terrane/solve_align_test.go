@@ -78,3 +78,20 @@ func TestSolveAlignErrors(t *testing.T) {
 		t.Errorf("bad k: got %v, want an error naming k", err)
 	}
 }
+
+// An instance no plan can balance is answered (least violating, infeasible)
+// and the units that block it are named on stderr.
+func TestSolveAlignNamesObstacles(t *testing.T) {
+	env, out, errb := testEnv(`{"units": [{"id": "big", "x": 0, "y": 0, "demand": 30}, {"id": "a", "x": 1, "y": 0, "demand": 5},
+	  {"id": "b", "x": 2, "y": 0, "demand": 5}], "edges": [[0, 1], [1, 2]], "k": 2, "distance": "euclidean",
+	  "balance": {"min": 9, "max": 11}, "contiguous": true, "time_limit_seconds": 1}`)
+	if err := run(context.Background(), env, []string{"solve", "align"}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), `"feasible": false`) {
+		t.Errorf("result: %s", out)
+	}
+	if !strings.Contains(errb.String(), "unit 0 (big): oversize, demand 30 alone is above the maximum 11") {
+		t.Errorf("stderr does not name the oversize unit: %q", errb.String())
+	}
+}
