@@ -47,10 +47,14 @@ type Alignment struct {
 	OversizeIDs []string
 	// Stranded are the ids of the units of Oversize peeled as stranded.
 	Stranded []string
-	// CurrentDropped is set when the current plan could not be carried into
-	// the instance (the number of territories changed): max_moved and locks
-	// do not apply, and territories get fresh ids.
-	CurrentDropped bool
+	// Dissolved are today's territories that are not in the plan (k is
+	// smaller than today's count): the unlocked ones with the least market.
+	// Added are the ids of new territories (k is larger).
+	Dissolved, Added []string
+	// ForcedMoved is the share of the instance's demand that must change
+	// territory whatever the plan (units of dissolved territories); it is
+	// counted against max_moved.
+	ForcedMoved float64
 }
 
 // AlignInstance builds the alignment problem of a scenario: units at their
@@ -152,47 +156,87 @@ func buildAlignment(in *Inputs, edges [][2]string, demand []float64, oversize ma
 			a.OversizeIDs = append(a.OversizeIDs, id)
 		}
 	}
-	// The other territories keep their ids when there are as many as the
-	// instance has (a unit in none of them starts without a current one).
+	// Today's other territories are the current plan whatever k is: with
+	// fewer territories than today, the unlocked ones left with the least
+	// market are dissolved (their units must move, and that share is taken
+	// out of max_moved); with more, new ones start empty and the solver
+	// cuts them from the largest.
+	market := map[string]float64{}
+	for i, u := range in.Units {
+		if !oversize[i] {
+			market[in.Alignment[u.ID]] += demand[i]
+		}
+	}
 	var rest []string
 	for _, t := range in.Territories {
 		if !taken[t.ID] {
 			rest = append(rest, t.ID)
 		}
 	}
+	if extra := len(rest) - kk; extra > 0 {
+		sort.SliceStable(rest, func(x, y int) bool {
+			lx, ly := in.Settings.locked(rest[x]), in.Settings.locked(rest[y])
+			if lx != ly {
+				return !lx
+			}
+			if market[rest[x]] != market[rest[y]] {
+				return market[rest[x]] < market[rest[y]]
+			}
+			return rest[x] < rest[y]
+		})
+		a.Dissolved = append(a.Dissolved, rest[:extra]...)
+		rest = rest[extra:]
+	}
 	sort.Strings(rest)
+	used := map[string]bool{}
+	for _, t := range in.Territories {
+		used[t.ID] = true
+	}
+	for id := range taken {
+		used[id] = true
+	}
+	for n := 1; len(rest) < kk; n++ {
+		if id := fmt.Sprintf("T%03d", n); !used[id] {
+			rest = append(rest, id)
+			a.Added = append(a.Added, id)
+		}
+	}
+	sort.Strings(rest)
+	a.IDs = rest
 	index := map[string]int{}
 	for i, id := range rest {
 		index[id] = i
 	}
-	keepIDs := len(rest) == kk
-	if keepIDs {
-		a.IDs = rest
-	} else {
-		index = map[string]int{}
-		for i := 0; i < kk; i++ {
-			a.IDs = append(a.IDs, fmt.Sprintf("T%03d", i+1))
-		}
-		a.CurrentDropped = len(in.Territories) > 0
-	}
 	inst := &align.Instance{K: kk, Distance: "haversine", Contiguous: true, Objective: "distance",
 		Balance: align.Balance{Tolerance: tol}, TimeLimitSeconds: limit, Seed: seed}
 	unitIndex := map[string]int{}
+	var instTotal, forced float64
 	for i, u := range in.Units {
 		if oversize[i] {
 			continue
 		}
 		unitIndex[u.ID] = len(inst.Units)
 		a.Units = append(a.Units, i)
+		instTotal += demand[i]
 		cur, ok := index[in.Alignment[u.ID]]
 		if !ok {
 			cur = -1
+			if in.Alignment[u.ID] != "" {
+				forced += demand[i] // its territory is dissolved or taken
+			}
 		}
 		inst.Units = append(inst.Units, align.Unit{ID: u.ID, X: u.Centroid[0], Y: u.Centroid[1], Demand: demand[i], Weight: 1, Current: cur,
 			Locked: cur >= 0 && in.Settings.locked(in.Alignment[u.ID])})
 	}
-	if set.MaxMoved != nil && keepIDs {
-		inst.MaxMoved = *set.MaxMoved
+	if instTotal > 0 {
+		a.ForcedMoved = forced / instTotal
+	}
+	if set.MaxMoved != nil {
+		left := *set.MaxMoved - a.ForcedMoved
+		if left <= 0 {
+			return nil, terrane.Errorf(terrane.EINVALID, "settings.align.max_moved = %g cannot hold: going from %d to %d territories moves %.1f %% of the market whatever the plan", *set.MaxMoved, len(in.Territories), k, 100*a.ForcedMoved)
+		}
+		inst.MaxMoved = left
 	}
 	for _, e := range edges {
 		x, okA := unitIndex[e[0]]
@@ -226,6 +270,80 @@ func (a *Alignment) Territories(territory []int) ([]string, []int) {
 		full[i] = len(a.IDs) + n
 	}
 	return ids, full
+}
+
+// Relabel renames the solver's territories after today's where the search
+// was free of the current plan (no max_moved, no locks): its territory
+// indexes are then arbitrary, and a territory called "CA" must be the one
+// holding most of today's CA. Each territory takes the id of today's
+// territory it shares the most market with, largest overlaps first; the
+// rest take the ids left. It rewrites territory in place and returns the
+// new index of each of the solver's territories, and the share of market
+// that changed territory (ForcedMoved included).
+func (a *Alignment) Relabel(territory []int) ([]int, float64) {
+	in := a.Instance
+	free := in.MaxMoved == 0
+	for _, u := range in.Units {
+		free = free && !u.Locked
+	}
+	to := make([]int, in.K)
+	for i := range to {
+		to[i] = i
+	}
+	if free {
+		type pair struct {
+			t, id int
+			share float64
+		}
+		overlap := map[[2]int]float64{}
+		for j, u := range in.Units {
+			if u.Current >= 0 {
+				overlap[[2]int{territory[j], u.Current}] += u.Demand
+			}
+		}
+		pairs := make([]pair, 0, len(overlap))
+		for k, v := range overlap {
+			pairs = append(pairs, pair{k[0], k[1], v})
+		}
+		sort.Slice(pairs, func(x, y int) bool {
+			if pairs[x].share != pairs[y].share {
+				return pairs[x].share > pairs[y].share
+			}
+			return pairs[x].t < pairs[y].t || pairs[x].t == pairs[y].t && pairs[x].id < pairs[y].id
+		})
+		for i := range to {
+			to[i] = -1
+		}
+		taken := make([]bool, in.K)
+		for _, p := range pairs {
+			if to[p.t] < 0 && !taken[p.id] {
+				to[p.t], taken[p.id] = p.id, true
+			}
+		}
+		next := 0
+		for t := range to {
+			if to[t] < 0 {
+				for taken[next] {
+					next++
+				}
+				to[t], taken[next] = next, true
+			}
+		}
+		for j := range territory {
+			territory[j] = to[territory[j]]
+		}
+	}
+	var moved, total float64
+	for j, u := range in.Units {
+		total += u.Demand
+		if u.Current >= 0 && territory[j] != u.Current {
+			moved += u.Demand
+		}
+	}
+	if total == 0 {
+		return to, a.ForcedMoved
+	}
+	return to, moved/total + a.ForcedMoved
 }
 
 // ApplyAlignment turns the solver's answer into territories and an

@@ -2,7 +2,9 @@ package plan_test
 
 import (
 	"context"
+	"math"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/terrane/terrane/optimizer/align"
@@ -85,8 +87,8 @@ func TestAlignInstanceKeepsCurrentPlanWithPeeledUnits(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if again.CurrentDropped {
-		t.Fatal("the current plan was dropped on a re-run with the same k")
+	if len(again.Dissolved)+len(again.Added) > 0 || again.ForcedMoved != 0 {
+		t.Fatalf("a re-run with the same k dissolves %v, adds %v, forces %v to move", again.Dissolved, again.Added, again.ForcedMoved)
 	}
 	if !slices.Equal(again.IDs, first.IDs) || !slices.Equal(again.OversizeIDs, first.OversizeIDs) {
 		t.Errorf("ids changed on a re-run: %v %v, were %v %v", again.IDs, again.OversizeIDs, first.IDs, first.OversizeIDs)
@@ -98,5 +100,85 @@ func TestAlignInstanceKeepsCurrentPlanWithPeeledUnits(t *testing.T) {
 		if want := again.IDs[terr[j]]; u.Current < 0 || again.IDs[u.Current] != want {
 			t.Fatalf("unit %s: current %d, want territory %s", u.ID, u.Current, want)
 		}
+	}
+}
+
+// Fewer territories than today: the unlocked ones with the least market are
+// dissolved, their units must move and that share comes out of max_moved;
+// more: new territories start empty; a max_moved below the forced share is
+// refused with an error naming it.
+func TestAlignInstanceChangesTerritoryCount(t *testing.T) {
+	in, edges := sampleAlignInputs(t) // today: one territory per state, 51
+	in.Settings.Align.K = 48
+	in.Settings.Align.Tolerance = 0.9 // wide, so that no county is peeled
+	in.Settings.Locks = []string{"DC"}
+	limit := 0.2
+	in.Settings.Align.MaxMoved = &limit
+	a, err := plan.AlignInstance(in, edges)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Oversize) != 0 {
+		t.Fatalf("peeled %v; the test wants none", a.OversizeIDs)
+	}
+	if len(a.Dissolved) != 3 || slices.Contains(a.Dissolved, "DC") {
+		t.Fatalf("dissolved %v, want the 3 unlocked territories with the least market", a.Dissolved)
+	}
+	var forced, total float64
+	for j, u := range a.Instance.Units {
+		total += u.Demand
+		if slices.Contains(a.Dissolved, in.Alignment[u.ID]) {
+			forced += u.Demand
+			if u.Current != -1 {
+				t.Errorf("unit %s of a dissolved territory has current %d, want −1", u.ID, u.Current)
+			}
+		} else if a.IDs[u.Current] != in.Alignment[u.ID] {
+			t.Errorf("unit %d (%s): current %s, want %s", j, u.ID, a.IDs[u.Current], in.Alignment[u.ID])
+		}
+	}
+	if got := a.ForcedMoved; got <= 0 || got > 0.2 || abs(got-forced/total) > 1e-12 {
+		t.Errorf("forced moved share %v, want %v", got, forced/total)
+	}
+	if want := limit - a.ForcedMoved; abs(a.Instance.MaxMoved-want) > 1e-12 {
+		t.Errorf("instance max_moved %v, want %v (what is left of %v)", a.Instance.MaxMoved, want, limit)
+	}
+
+	in.Settings.Align.K = 54
+	a, err = plan.AlignInstance(in, edges)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Added) != 3 || len(a.Dissolved) != 0 || a.ForcedMoved != 0 || a.Instance.K != 54 {
+		t.Errorf("k 54: added %v, dissolved %v, forced %v, k %d", a.Added, a.Dissolved, a.ForcedMoved, a.Instance.K)
+	}
+
+	in.Settings.Align.K = 30
+	tight := 0.01
+	in.Settings.Align.MaxMoved = &tight
+	if _, err := plan.AlignInstance(in, edges); err == nil || !strings.Contains(err.Error(), "max_moved") {
+		t.Errorf("k 30 with max_moved 0.01: got %v, want an error naming max_moved", err)
+	}
+}
+
+func abs(x float64) float64 { return math.Abs(x) }
+
+// A plan drawn free of today's (no max_moved, no locks) names each
+// territory after today's territory it shares the most market with.
+func TestRelabelNamesTerritoriesAfterToday(t *testing.T) {
+	units := []align.Unit{{Demand: 1, Current: 0}, {Demand: 1, Current: 0}, {Demand: 1, Current: 1}, {Demand: 1, Current: 2}, {Demand: 1, Current: 2}}
+	a := &plan.Alignment{Instance: &align.Instance{K: 3, Units: units}, IDs: []string{"A", "B", "C"}}
+	terr := []int{2, 2, 0, 1, 0}
+	to, moved := a.Relabel(terr)
+	if want := []int{0, 0, 1, 2, 1}; !slices.Equal(terr, want) || !slices.Equal(to, []int{1, 2, 0}) {
+		t.Errorf("relabelled %v (map %v), want %v (map [1 2 0])", terr, to, want)
+	}
+	if math.Abs(moved-0.2) > 1e-12 {
+		t.Errorf("moved %v, want 0.2 (one unit of five left C)", moved)
+	}
+	// tied to today's plan by max_moved: indexes are kept as they are
+	a.Instance.MaxMoved = 0.5
+	terr = []int{2, 2, 0, 1, 0}
+	if to, moved := a.Relabel(terr); !slices.Equal(terr, []int{2, 2, 0, 1, 0}) || !slices.Equal(to, []int{0, 1, 2}) || moved != 1 {
+		t.Errorf("with max_moved: %v, map %v, moved %v; want unchanged and moved 1", terr, to, moved)
 	}
 }

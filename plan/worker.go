@@ -219,6 +219,8 @@ func (w *Worker) solve(ctx context.Context, run *terrane.Run, progress func(floa
 			}
 			return nil, terrane.Errorf(terrane.EINVALID, "alignment: %v", err)
 		}
+		// Name the territories after today's before anything reports them.
+		relabel, moved := ap.Relabel(res.Territory)
 		var warnings []string
 		if !res.Feasible {
 			// A plan whose territories are whole and contiguous but a few of
@@ -232,28 +234,23 @@ func (w *Worker) solve(ctx context.Context, run *terrane.Run, progress func(floa
 			var out []string
 			for i, t := range sl.Territories {
 				if t.Demand < lo-1e-6 || t.Demand > hi+1e-6 {
-					out = append(out, fmt.Sprintf("%s (%.0f)", ap.IDs[i], t.Demand))
+					out = append(out, fmt.Sprintf("%s (%.0f)", ap.IDs[relabel[i]], t.Demand))
 				}
 			}
 			warnings = append(warnings, fmt.Sprintf("%d of %d territories are outside the balance band %.0f–%.0f dollars per year of market: %s; units are indivisible and the search stopped after %.0f s",
 				len(out), len(ap.IDs), lo, hi, strings.Join(out, ", "), res.Seconds))
 		}
-		if ap.CurrentDropped {
-			var unused []string
-			if in.Settings.Align.MaxMoved != nil {
-				unused = append(unused, "max_moved")
-			}
-			if len(in.Settings.Locks) > 0 {
-				unused = append(unused, "locks")
-			}
-			if len(unused) > 0 {
-				warnings = append(warnings, fmt.Sprintf("%s not applied: the plan goes from %d to %d territories, so today's territories cannot be kept", strings.Join(unused, " and "), len(in.Territories), len(ap.IDs)+len(ap.Oversize)))
-			}
+		if n := len(ap.Dissolved); n > 0 {
+			warnings = append(warnings, fmt.Sprintf("%d of today's territories are dissolved to reach %d (the unlocked ones with the least market: %s); their units, %.1f %% of the market, had to move and count against max_moved",
+				n, len(ap.IDs)+len(ap.Oversize), listIDs(ap.Dissolved), 100*ap.ForcedMoved))
+		}
+		if n := len(ap.Added); n > 0 {
+			warnings = append(warnings, fmt.Sprintf("%d new territories (%s) are cut from today's", n, listIDs(ap.Added)))
 		}
 		if n := len(ap.Oversize); n > 0 {
 			warnings = append(warnings, peeledWarning(in, ap))
 		}
-		fromCurrent := !ap.CurrentDropped && len(in.Territories) > 0
+		fromCurrent := len(in.Territories) > 0
 		ids, full := ap.Territories(res.Territory)
 		terrs, alignment := ApplyAlignment(in, ids, full)
 		if err := w.Services.ReplaceTerritories(ctx, in.Scenario.ID, terrs, alignment, "run "+fmt.Sprint(run.ID)); err != nil {
@@ -262,7 +259,7 @@ func (w *Worker) solve(ctx context.Context, run *terrane.Run, progress func(floa
 		in.Territories, in.Alignment = terrs, alignment
 		lo, hi := balanceRange(inst)
 		out.Alignment = &AlignmentSummary{Status: string(res.Status), Feasible: res.Feasible, Objective: res.Objective, LowerBound: res.LowerBound,
-			K: len(ids), Moved: res.Slack.Moved, FromCurrent: fromCurrent, Contiguous: res.Slack.Contiguous, BalanceMin: lo, BalanceMax: hi, Seconds: res.Seconds, Territories: ids,
+			K: len(ids), Moved: moved, FromCurrent: fromCurrent, Contiguous: res.Slack.Contiguous, BalanceMin: lo, BalanceMax: hi, Seconds: res.Seconds, Territories: ids,
 			Oversize: ap.OversizeIDs, Warnings: warnings}
 	}
 	if run.Kind != terrane.RunAlign {
@@ -288,6 +285,14 @@ func (w *Worker) solve(ctx context.Context, run *terrane.Run, progress func(floa
 }
 
 // balanceRange is the [min, max] market a territory may hold.
+// listIDs joins ids for a message, the first ten and a count of the rest.
+func listIDs(ids []string) string {
+	if len(ids) <= 10 {
+		return strings.Join(ids, ", ")
+	}
+	return strings.Join(ids[:10], ", ") + fmt.Sprintf(" and %d more", len(ids)-10)
+}
+
 // peeledWarning tells people which units became territories of their own
 // and why, so that a territory of one county far off the mean is explained.
 func peeledWarning(in *Inputs, ap *Alignment) string {

@@ -132,3 +132,32 @@ func TestRecomClusterRepairsViolation(t *testing.T) {
 		t.Errorf("objective %.3f kept, %.3f recomputed", obj, o)
 	}
 }
+
+// One territory of a plan is dissolved (its units have no current
+// territory, k drops by one): the search starts from the rest of the plan,
+// hands the orphaned units to neighbours, and keeps the other moves within
+// max_moved.
+func TestDissolvedTerritoryWithinMaxMoved(t *testing.T) {
+	in := Grid(24, 24, 8, 2)
+	base := solveChecked(t, in, &Settings{TimeLimit: time.Hour, Iterations: 2000})
+	if !base.Feasible {
+		t.Fatal("no feasible base plan")
+	}
+	in.K = 7
+	for j := range in.Units {
+		if c := base.Territory[j]; c == 0 {
+			in.Units[j].Current = -1
+		} else {
+			in.Units[j].Current = c - 1
+		}
+	}
+	in.MaxMoved = 0.15
+	res := solveChecked(t, in, &Settings{TimeLimit: time.Hour, Iterations: 3000})
+	if !res.Feasible {
+		t.Fatalf("infeasible after dissolving a territory: balance slack %v, moved %v", res.Slack.Balance, res.Slack.Moved)
+	}
+	if res.Slack.Moved > 0.15 {
+		t.Errorf("moved %v, limit 0.15", res.Slack.Moved)
+	}
+	t.Logf("moved %.3f of the units that had a territory to keep", res.Slack.Moved)
+}

@@ -562,8 +562,8 @@ func (s *dsearch) fromCurrent(r *runner) []int {
 		}
 		var pieces []pc
 		for u := range p.n {
-			if piece[u] >= 0 {
-				continue
+			if piece[u] >= 0 || terr[u] < 0 {
+				continue // labelled, or without a current territory
 			}
 			id := len(pieces)
 			pieces = append(pieces, pc{t: terr[u]})
@@ -593,7 +593,7 @@ func (s *dsearch) fromCurrent(r *runner) []int {
 			}
 		}
 		for u := range p.n {
-			if keep[terr[u]] != piece[u] {
+			if terr[u] >= 0 && keep[terr[u]] != piece[u] {
 				terr[u] = -1
 			}
 		}
@@ -619,6 +619,28 @@ func (s *dsearch) fromCurrent(r *runner) []int {
 		for u := range p.n { // unreachable units (no edges): keep current
 			if terr[u] < 0 {
 				terr[u] = p.current[u]
+			}
+		}
+	}
+	// Units still without a territory (no current one and no neighbour that
+	// has one) join the lightest territory; contiguity repair follows.
+	if slices.Contains(terr, -1) {
+		load := make([]float64, p.k)
+		for u, t := range terr {
+			if t >= 0 {
+				load[t] += p.demand[u]
+			}
+		}
+		for u := range p.n {
+			if terr[u] < 0 {
+				best := 0
+				for t := 1; t < p.k; t++ {
+					if load[t] < load[best] {
+						best = t
+					}
+				}
+				terr[u] = best
+				load[best] += p.demand[u]
 			}
 		}
 	}
@@ -964,7 +986,10 @@ func (s *dsearch) localSide(t *tree, in []bool, v int) bool {
 // disruption limit.
 func solveDistrict(p *problem, r *runner) (terr, centers []int, lb float64) {
 	s := newDSearch(p)
-	hasCurrent := !slices.Contains(p.current, -1) && (!math.IsInf(p.moveCap, 1) || slices.Contains(p.locked, true))
+	// Start from the current plan when the answer must stay near it; units
+	// without a current territory (a dissolved one) are handed to neighbours.
+	someCurrent := slices.ContainsFunc(p.current, func(c int) bool { return c >= 0 })
+	hasCurrent := someCurrent && (!math.IsInf(p.moveCap, 1) || slices.Contains(p.locked, true))
 	var start []int
 	if hasCurrent {
 		start = s.fromCurrent(r)
