@@ -273,31 +273,35 @@ func (a *Alignment) Territories(territory []int) ([]string, []int) {
 }
 
 // Relabel renames the solver's territories after today's where the search
-// was free of the current plan (no max_moved, no locks): its territory
-// indexes are then arbitrary, and a territory called "CA" must be the one
-// holding most of today's CA. Each territory takes the id of today's
+// was free of the current plan (no max_moved; territories with locked
+// units keep theirs): its territory indexes are then arbitrary, and a
+// territory called "CA" must be the one holding most of today's CA. Each territory takes the id of today's
 // territory it shares the most market with, largest overlaps first; the
 // rest take the ids left. It rewrites territory in place and returns the
 // new index of each of the solver's territories, and the share of market
 // that changed territory (ForcedMoved included).
 func (a *Alignment) Relabel(territory []int) ([]int, float64) {
 	in := a.Instance
-	free := in.MaxMoved == 0
+	// Territories holding locked units keep their index (the solver kept
+	// them as today); the others are renamed.
+	fixed := make([]bool, in.K)
 	for _, u := range in.Units {
-		free = free && !u.Locked
+		if u.Locked && u.Current >= 0 {
+			fixed[u.Current] = true
+		}
 	}
 	to := make([]int, in.K)
 	for i := range to {
 		to[i] = i
 	}
-	if free {
+	if in.MaxMoved == 0 {
 		type pair struct {
 			t, id int
 			share float64
 		}
 		overlap := map[[2]int]float64{}
 		for j, u := range in.Units {
-			if u.Current >= 0 {
+			if u.Current >= 0 && !fixed[territory[j]] && !fixed[u.Current] {
 				overlap[[2]int{territory[j], u.Current}] += u.Demand
 			}
 		}
@@ -311,10 +315,13 @@ func (a *Alignment) Relabel(territory []int) ([]int, float64) {
 			}
 			return pairs[x].t < pairs[y].t || pairs[x].t == pairs[y].t && pairs[x].id < pairs[y].id
 		})
+		taken := make([]bool, in.K)
 		for i := range to {
 			to[i] = -1
+			if fixed[i] {
+				to[i], taken[i] = i, true
+			}
 		}
-		taken := make([]bool, in.K)
 		for _, p := range pairs {
 			if to[p.t] < 0 && !taken[p.id] {
 				to[p.t], taken[p.id] = p.id, true

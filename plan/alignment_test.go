@@ -182,3 +182,14 @@ func TestRelabelNamesTerritoriesAfterToday(t *testing.T) {
 		t.Errorf("with max_moved: %v, map %v, moved %v; want unchanged and moved 1", terr, to, moved)
 	}
 }
+
+// A territory with locked units keeps its id while the others are renamed.
+func TestRelabelKeepsLockedTerritories(t *testing.T) {
+	units := []align.Unit{{Demand: 1, Current: 0, Locked: true}, {Demand: 1, Current: 1}, {Demand: 1, Current: 2}}
+	a := &plan.Alignment{Instance: &align.Instance{K: 3, Units: units}, IDs: []string{"A", "B", "C"}}
+	terr := []int{0, 2, 1} // the solver swapped B and C
+	to, moved := a.Relabel(terr)
+	if !slices.Equal(terr, []int{0, 1, 2}) || !slices.Equal(to, []int{0, 2, 1}) || moved != 0 {
+		t.Errorf("relabelled %v (map %v, moved %v), want [0 1 2] (map [0 2 1], moved 0)", terr, to, moved)
+	}
+}

@@ -161,3 +161,38 @@ func TestDissolvedTerritoryWithinMaxMoved(t *testing.T) {
 	}
 	t.Logf("moved %.3f of the units that had a territory to keep", res.Slack.Moved)
 }
+
+// Locks without a disruption limit: the locked territory stays as it is
+// and the other units are partitioned afresh around it.
+func TestSeedAroundLocks(t *testing.T) {
+	in := Grid(20, 20, 6, 4)
+	base := solveChecked(t, in, &Settings{TimeLimit: time.Hour, Iterations: 1500})
+	if !base.Feasible {
+		t.Fatal("no feasible base plan")
+	}
+	for j := range in.Units {
+		in.Units[j].Current = base.Territory[j]
+		in.Units[j].Locked = base.Territory[j] == 2
+	}
+	p := newProblem(in, false)
+	s := newDSearch(p)
+	terr := s.seedAroundLocks(testRunner(3))
+	if terr == nil {
+		t.Fatal("no seed around the locked territory")
+	}
+	for j, u := range in.Units {
+		if u.Locked && terr[j] != 2 {
+			t.Fatalf("locked unit %d seeded into %d, want 2", j, terr[j])
+		}
+		if !u.Locked && terr[j] == 2 {
+			t.Fatalf("unlocked unit %d seeded into the locked territory", j)
+		}
+	}
+	if !partsConnected(p, terr) {
+		t.Error("the seed has a territory in pieces")
+	}
+	res := solveChecked(t, in, &Settings{TimeLimit: time.Hour, Iterations: 1500})
+	if !res.Feasible || res.Slack.Locked > 0 {
+		t.Errorf("with territory 2 locked: feasible %v, locked violations %d", res.Feasible, res.Slack.Locked)
+	}
+}

@@ -457,23 +457,39 @@ func rangeViol(x, lo, hi float64) float64 {
 // rest can still make k−1 parts, and repeat on the rest. After many failed
 // trees the bounds are widened, so a partition is always returned.
 func (s *dsearch) seedTree(r *runner) []int {
+	all := make([]int, s.p.n)
+	ids := make([]int, s.p.k)
+	for i := range all {
+		all[i] = i
+	}
+	for i := range ids {
+		ids[i] = i
+	}
+	return s.seedTreeOn(r, make([]int, s.p.n), all, ids)
+}
+
+// seedTreeOn is seedTree on part of the units: it partitions region into
+// the territories ids (setting terr for the region's units only) and
+// returns terr.
+func (s *dsearch) seedTreeOn(r *runner, terr, region, ids []int) []int {
 	p := s.p
-	terr := make([]int, p.n)
+	k := len(ids)
+	var regionD float64
+	for _, u := range region {
+		regionD += p.demand[u]
+	}
 	lo, hi := s.p.lo, s.p.hi
 	if math.IsInf(hi, 1) {
 		hi = math.Inf(1)
 	}
 	slack := 0.0
-	mean := p.total / float64(p.k)
+	mean := regionD / float64(k)
 	for attempt := 0; ; attempt++ {
-		rest := make([]int, p.n)
-		for i := range rest {
-			rest[i] = i
-		}
-		restD := p.total
+		rest := slices.Clone(region)
+		restD := regionD
 		ok := true
-		for part := 0; part < p.k-1 && ok; part++ {
-			kk := p.k - part
+		for part := 0; part < k-1 && ok; part++ {
+			kk := k - part
 			l, h := lo-slack*mean, hi+slack*mean
 			found := false
 			for try := 0; try < 40 && !found; try++ {
@@ -513,7 +529,7 @@ func (s *dsearch) seedTree(r *runner) []int {
 				var next []int
 				for i, u := range t.units {
 					if in[i] == partIsSub {
-						terr[u] = part
+						terr[u] = ids[part]
 						restD -= p.demand[u]
 					} else {
 						next = append(next, u)
@@ -528,7 +544,7 @@ func (s *dsearch) seedTree(r *runner) []int {
 		}
 		if ok {
 			for _, u := range rest {
-				terr[u] = p.k - 1
+				terr[u] = ids[k-1]
 			}
 			return terr
 		}
@@ -990,10 +1006,18 @@ func solveDistrict(p *problem, r *runner) (terr, centers []int, lb float64) {
 	// without a current territory (a dissolved one) are handed to neighbours.
 	someCurrent := slices.ContainsFunc(p.current, func(c int) bool { return c >= 0 })
 	hasCurrent := someCurrent && (!math.IsInf(p.moveCap, 1) || slices.Contains(p.locked, true))
+	// With locks but no disruption limit, only the locked territories are
+	// tied to today: the rest is partitioned afresh (faster to balance than
+	// today's plan when today's is far from balanced, e.g. one per state).
+	locksOnly := hasCurrent && math.IsInf(p.moveCap, 1)
 	var start []int
-	if hasCurrent {
+	if locksOnly {
+		start = s.seedAroundLocks(r)
+	}
+	if start == nil && hasCurrent {
 		start = s.fromCurrent(r)
-	} else {
+		locksOnly = false
+	} else if start == nil {
 		start = s.seedTree(r)
 	}
 	s.install(start)
@@ -1047,7 +1071,7 @@ func solveDistrict(p *problem, r *runner) (terr, centers []int, lb float64) {
 			// must stay near the current one
 			restarts++
 			sinceGlobal++
-			if start := s.fromCurrentOrTree(r, hasCurrent); start != nil {
+			if start := s.restartPoint(r, hasCurrent, locksOnly); start != nil {
 				s.install(start)
 			} else {
 				s.install(best)
@@ -1070,11 +1094,69 @@ func solveDistrict(p *problem, r *runner) (terr, centers []int, lb float64) {
 	return best, centers, lb
 }
 
-// fromCurrentOrTree gives a restart point: a fresh tree partition, or nil
-// when the search is tied to the current plan (restart from the best).
-func (s *dsearch) fromCurrentOrTree(r *runner, tied bool) []int {
-	if tied {
+// restartPoint gives a restart point: a fresh tree partition (around the
+// locked territories when only locks tie the search to today), or nil when
+// the search is tied to the current plan (restart from the best).
+func (s *dsearch) restartPoint(r *runner, tied, locksOnly bool) []int {
+	switch {
+	case locksOnly:
+		return s.seedAroundLocks(r)
+	case tied:
 		return nil
 	}
 	return s.seedTree(r)
+}
+
+// seedAroundLocks keeps every territory holding a locked unit as it is
+// today and partitions the other units afresh among the other territories
+// (seedTreeOn); nil when those units are not connected through the edges or
+// no territory is left for them.
+func (s *dsearch) seedAroundLocks(r *runner) []int {
+	p := s.p
+	lockedT := make([]bool, p.k)
+	for u := range p.n {
+		if p.locked[u] && p.current[u] >= 0 {
+			lockedT[p.current[u]] = true
+		}
+	}
+	terr := make([]int, p.n)
+	in := make([]bool, p.n)
+	var region []int
+	for u := range p.n {
+		if c := p.current[u]; c >= 0 && lockedT[c] {
+			terr[u] = c
+		} else {
+			region = append(region, u)
+			in[u] = true
+		}
+	}
+	var ids []int
+	for t := range p.k {
+		if !lockedT[t] {
+			ids = append(ids, t)
+		}
+	}
+	if len(ids) == 0 || len(region) < len(ids) {
+		return nil
+	}
+	// the units left must be connected, or a part could straddle two pieces
+	seen := make([]bool, p.n)
+	stack := []int{region[0]}
+	seen[region[0]] = true
+	reached := 1
+	for len(stack) > 0 {
+		u := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		for _, v := range p.adj[u] {
+			if in[v] && !seen[v] {
+				seen[v] = true
+				reached++
+				stack = append(stack, v)
+			}
+		}
+	}
+	if reached < len(region) {
+		return nil
+	}
+	return s.seedTreeOn(r, terr, region, ids)
 }
