@@ -465,7 +465,7 @@ describe('rep', () => {
 });
 
 describe('realignment', () => {
-  step('an analyst redraws 60 territories: the certificate shows the bounds held and names the counties alone', async () => {
+  step('an analyst redraws 60 territories: the certificate shows the bounds and names the counties alone', async () => {
     await ctx.close();
     page = await newPage();
     await signIn(page, users.analyst);
@@ -477,12 +477,12 @@ describe('realignment', () => {
     await page.waitForSelector('#align-k:not([disabled])');
     await page.fill('#align-k', '60');
     await page.fill('#align-tolerance', '5');
-    await page.fill('#align-time', '4');
+    await page.fill('#align-time', '6');
     await page.click('#run-align');
     await page.waitForFunction(() => ['succeeded', 'failed', 'cancelled'].includes(window.__terrane.state.run?.status ?? ''), null, { timeout: 120_000 });
     expect(await page.textContent('#run-status')).toBe('succeeded');
     const saved = await page.evaluate(() => (window.__terrane.state.scenario as unknown as { settings: { align?: object } }).settings.align);
-    expect(saved).toMatchObject({ k: 60, tolerance: 0.05, time_limit_seconds: 4 });
+    expect(saved).toMatchObject({ k: 60, tolerance: 0.05, time_limit_seconds: 6 });
     await settle(page);
     expect(await page.evaluate(() => window.__terrane.state.territories.length)).toBe(60);
     await openTab(page, 'results');
