@@ -20,7 +20,7 @@ type AlignmentSummary struct {
 	LowerBound  *float64 `json:"lower_bound"` // meters; nil when unknown
 	K           int      `json:"k"`
 	Moved       float64  `json:"moved"`        // share of market that changed territory
-	FromCurrent bool     `json:"from_current"` // today's territories were the current plan (else fresh ids, Moved is 0)
+	FromCurrent bool     `json:"from_current"` // today's territories were the current plan (false: there were none)
 	Contiguous  bool     `json:"contiguous"`   // every territory connected
 	BalanceMin  float64  `json:"balance_min"`  // dollars per year of market a territory must hold
 	BalanceMax  float64  `json:"balance_max"`  // dollars per year
@@ -69,8 +69,9 @@ type Alignment struct {
 // their own and the rest are balanced among the remaining territories,
 // repeating until no unit is over the ceiling. So does a unit stranded under
 // contiguity (align.Diagnose: Kings County, once Manhattan is its own
-// territory, can only join Queens, and the two exceed the ceiling). Then
-// territories get fresh ids and max_moved does not apply.
+// territory, can only join Queens, and the two exceed the ceiling). Today's
+// territories stay the current plan whatever k is (see buildAlignment), so
+// max_moved and locks apply.
 func AlignInstance(in *Inputs, edges [][2]string) (*Alignment, error) {
 	if len(in.Units) == 0 {
 		return nil, terrane.Errorf(terrane.EINVALID, "scenario %d: its layer has no units", in.Scenario.ID)
@@ -233,10 +234,11 @@ func buildAlignment(in *Inputs, edges [][2]string, demand []float64, oversize ma
 	}
 	if set.MaxMoved != nil {
 		left := *set.MaxMoved - a.ForcedMoved
-		if left <= 0 {
+		if left < -1e-12 {
 			return nil, terrane.Errorf(terrane.EINVALID, "settings.align.max_moved = %g cannot hold: going from %d to %d territories moves %.1f %% of the market whatever the plan", *set.MaxMoved, len(in.Territories), k, 100*a.ForcedMoved)
 		}
-		inst.MaxMoved = left
+		// the solver reads 0 as "no limit"; a limit of nothing is a hair above
+		inst.MaxMoved = math.Max(left, 1e-12)
 	}
 	for _, e := range edges {
 		x, okA := unitIndex[e[0]]
@@ -275,9 +277,9 @@ func (a *Alignment) Territories(territory []int) ([]string, []int) {
 // Relabel renames the solver's territories after today's where the search
 // was free of the current plan (no max_moved; territories with locked
 // units keep theirs): its territory indexes are then arbitrary, and a
-// territory called "CA" must be the one holding most of today's CA. Each territory takes the id of today's
-// territory it shares the most market with, largest overlaps first; the
-// rest take the ids left. It rewrites territory in place and returns the
+// territory called "CA" must be the one holding most of today's CA. Each
+// territory takes the id of today's territory it shares the most market
+// with, largest overlaps first; the rest take the ids left. It rewrites territory in place and returns the
 // new index of each of the solver's territories, and the share of market
 // that changed territory (ForcedMoved included).
 func (a *Alignment) Relabel(territory []int) ([]int, float64) {

@@ -158,6 +158,18 @@ func TestAlignInstanceChangesTerritoryCount(t *testing.T) {
 	if _, err := plan.AlignInstance(in, edges); err == nil || !strings.Contains(err.Error(), "max_moved") {
 		t.Errorf("k 30 with max_moved 0.01: got %v, want an error naming max_moved", err)
 	}
+
+	// max_moved 0 with today's k: nothing may move (the solver's 0 would mean no limit)
+	in.Settings.Align.K = 51
+	none := 0.0
+	in.Settings.Align.MaxMoved = &none
+	a, err = plan.AlignInstance(in, edges)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := a.Instance.MaxMoved; m <= 0 || m > 1e-9 {
+		t.Errorf("max_moved 0: instance limit %v, want a hair above 0", m)
+	}
 }
 
 func abs(x float64) float64 { return math.Abs(x) }
