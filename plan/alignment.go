@@ -47,8 +47,9 @@ type Alignment struct {
 	OversizeIDs []string
 	// Stranded are the ids of the units of Oversize peeled as stranded.
 	Stranded []string
-	// Dissolved are today's territories that are not in the plan (k is
-	// smaller than today's count): the unlocked ones with the least market.
+	// Dissolved are today's territories that are not in the plan (fewer
+	// territories than today are left for the balanced units): unlocked
+	// ones, first those a newly peeled unit left, then the least market.
 	// Added are the ids of new territories (k is larger).
 	Dissolved, Added []string
 	// ForcedMoved is the share of the instance's demand that must change
@@ -146,11 +147,14 @@ func buildAlignment(in *Inputs, edges [][2]string, demand []float64, oversize ma
 		unitsIn[in.Alignment[u.ID]]++
 	}
 	taken := map[string]bool{}
+	lost := map[string]bool{} // today's territories a peeled unit leaves
 	for i, u := range in.Units {
 		if oversize[i] {
 			id := "T-" + u.ID
 			if t := in.Alignment[u.ID]; t != "" && unitsIn[t] == 1 {
 				id = t
+			} else if t != "" {
+				lost[t] = true
 			}
 			taken[id] = true
 			a.Oversize = append(a.Oversize, i)
@@ -158,10 +162,11 @@ func buildAlignment(in *Inputs, edges [][2]string, demand []float64, oversize ma
 		}
 	}
 	// Today's other territories are the current plan whatever k is: with
-	// fewer territories than today, the unlocked ones left with the least
-	// market are dissolved (their units must move, and that share is taken
-	// out of max_moved); with more, new ones start empty and the solver
-	// cuts them from the largest.
+	// fewer territories than today, unlocked ones are dissolved — first
+	// those a newly peeled unit left (what remains of them was built around
+	// it), then those with the least market — their units must move, and
+	// that share is taken out of max_moved; with more, new ones start empty
+	// and the solver cuts them from the largest.
 	market := map[string]float64{}
 	for i, u := range in.Units {
 		if !oversize[i] {
@@ -179,6 +184,9 @@ func buildAlignment(in *Inputs, edges [][2]string, demand []float64, oversize ma
 			lx, ly := in.Settings.locked(rest[x]), in.Settings.locked(rest[y])
 			if lx != ly {
 				return !lx
+			}
+			if gx, gy := lost[rest[x]], lost[rest[y]]; gx != gy {
+				return gx
 			}
 			if market[rest[x]] != market[rest[y]] {
 				return market[rest[x]] < market[rest[y]]

@@ -205,3 +205,48 @@ func TestRelabelKeepsLockedTerritories(t *testing.T) {
 		t.Errorf("relabelled %v (map %v, moved %v), want [0 1 2] (map [0 2 1], moved 0)", terr, to, moved)
 	}
 }
+
+// A market change makes more counties territories of their own: the
+// territories they leave are the ones dissolved, and the rest of today's
+// plan is kept.
+func TestAlignInstanceNewlyPeeledCountyDissolvesItsTerritory(t *testing.T) {
+	in, edges := sampleAlignInputs(t)
+	in.Settings.Align.K = 100
+	first, err := plan.AlignInstance(in, edges)
+	if err != nil {
+		t.Fatal(err)
+	}
+	terr := make([]int, len(first.Units)) // a stand-in answer
+	for j := range terr {
+		terr[j] = j % first.Instance.K
+	}
+	ids, full := first.Territories(terr)
+	in.Territories, in.Alignment = plan.ApplyAlignment(in, ids, full)
+	// Dallas County's territory grows by 15 %: Dallas (0.96 of a mean
+	// territory) passes the ceiling
+	in.Settings.MarketMultipliers = map[string]float64{in.Alignment["48113"]: 1.15}
+	again, err := plan.AlignInstance(in, edges)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(again.Oversize) <= len(first.Oversize) {
+		t.Fatalf("peeled %d counties after the change, %d before; the test wants more", len(again.Oversize), len(first.Oversize))
+	}
+	left := map[string]bool{}
+	for _, i := range again.Oversize {
+		if id := in.Units[i].ID; !slices.Contains(first.OversizeIDs, "T-"+id) {
+			left[in.Alignment[id]] = true
+		}
+	}
+	if len(again.Dissolved) == 0 {
+		t.Fatal("nothing dissolved although more counties are alone")
+	}
+	for _, d := range again.Dissolved {
+		if !left[d] {
+			t.Errorf("dissolved %s, which no newly peeled county left (%v)", d, left)
+		}
+	}
+	if len(again.Added) != 0 {
+		t.Errorf("added %v", again.Added)
+	}
+}
