@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 
 	"github.com/paulmach/orb"
 
@@ -415,9 +416,16 @@ func ApplyAlignment(in *Inputs, ids []string, territory []int) ([]*terrane.Terri
 	for _, r := range in.Scenario.Resources {
 		integer[r.Name] = r.Integer
 	}
+	unitName := make(map[string]string, len(in.Units))
+	for _, u := range in.Units {
+		unitName[u.ID] = u.Name
+	}
 	out := make([]*terrane.Territory, len(ids))
 	for i, id := range ids {
 		t := &terrane.Territory{ID: id, Name: id, Current: current[i]}
+		if unit, ok := strings.CutPrefix(id, "T-"); ok && unitName[unit] != "" {
+			t.Name = unitName[unit] // a territory of one unit goes by the unit's name
+		}
 		if o, ok := old[id]; ok {
 			t.Name, t.Owners, t.Parent, t.Locked = o.Name, o.Owners, o.Parent, o.Locked
 		}

@@ -63,6 +63,16 @@ func TestAlignInstancePeelsBlockingCounties(t *testing.T) {
 	if len(ids) != 100 || len(full) != len(in.Units) {
 		t.Errorf("Territories gives %d ids for %d units, want 100 for %d", len(ids), len(full), len(in.Units))
 	}
+	terrs, _ := plan.ApplyAlignment(in, ids, full)
+	var la string
+	for _, tr := range terrs {
+		if tr.ID == "T-06037" {
+			la = tr.Name
+		}
+	}
+	if la != "Los Angeles County" {
+		t.Errorf("Los Angeles' own territory is called %q, want the county's name", la)
+	}
 }
 
 // A re-run of a plan that has peeled territories keeps the plan as the
