@@ -13,82 +13,8 @@ import (
 // holding 0.8) the fix often needs a third or fourth territory to give up
 // a unit. recomCluster merges a violating territory with m−1 territories
 // around it and splits the union into m parts by recursive spanning-tree
-// partition with the balance bounds held strictly (DeFord, Duchin &
-// Solomon 2021 split one part at a time the same way).
-
-// treePartition splits region (connected, or chained by spanningTree) into
-// m connected parts whose demand each lies in [lo, hi], cutting one part at
-// a time off random spanning trees of what is left. It makes at most
-// attempts passes of up to tries trees per part and returns the part of
-// each region unit (index into region), or nil when none was found.
-func (s *dsearch) treePartition(r *runner, region []int, m int, lo, hi float64, attempts, tries int) []int {
-	p := s.p
-	part := make([]int, len(region))
-	pos := make(map[int]int, len(region))
-	var total float64
-	for i, u := range region {
-		pos[u] = i
-		total += p.demand[u]
-	}
-	eps := capEps * s.scale
-	for attempt := 0; attempt < attempts; attempt++ {
-		rest := slices.Clone(region)
-		restD := total
-		ok := true
-		for k := 0; k < m-1 && ok; k++ {
-			left := m - k // parts still to make from rest, this one included
-			found := false
-			for try := 0; try < tries && !found; try++ {
-				if r.hardStop() {
-					return nil
-				}
-				t := s.spanningTree(r, rest)
-				n := len(t.units)
-				var cands []int
-				for v := range t.units {
-					if t.parent[v] < 0 {
-						continue
-					}
-					sd, sz := t.sub[v], t.size[v]
-					if n-sz >= left-1 && sd >= lo-eps && sd <= hi+eps &&
-						restD-sd >= float64(left-1)*lo-eps && restD-sd <= float64(left-1)*hi+eps {
-						cands = append(cands, v+1)
-					}
-					if sz >= left-1 && restD-sd >= lo-eps && restD-sd <= hi+eps &&
-						sd >= float64(left-1)*lo-eps && sd <= float64(left-1)*hi+eps {
-						cands = append(cands, -(v + 1))
-					}
-				}
-				if len(cands) == 0 {
-					continue
-				}
-				c := cands[r.rng.IntN(len(cands))]
-				v := max(c, -c) - 1
-				in := make([]bool, n)
-				t.side(v, in)
-				var next []int
-				for i, u := range t.units {
-					if in[i] == (c > 0) {
-						part[pos[u]] = k
-						restD -= p.demand[u]
-					} else {
-						next = append(next, u)
-					}
-				}
-				rest = next
-				found = true
-			}
-			ok = found
-		}
-		if ok {
-			for _, u := range rest {
-				part[pos[u]] = m - 1
-			}
-			return part
-		}
-	}
-	return nil
-}
+// partition (cutParts, as the seeding does) with the balance bounds held
+// strictly.
 
 // recomCluster merges a random violating territory with m−1 territories
 // around it (grown through shared boundaries) and re-partitions the union
@@ -103,12 +29,7 @@ func (s *dsearch) recomCluster(r *runner, m, attempts, tries int) bool {
 	if p.capac || p.k < m || m < 2 {
 		return false
 	}
-	var bad []int
-	for t := range p.k {
-		if s.viol(t, s.load[t]) > capEps*s.scale {
-			bad = append(bad, t)
-		}
-	}
+	bad := s.violating()
 	if len(bad) == 0 {
 		return false
 	}
@@ -152,9 +73,22 @@ func (s *dsearch) recomCluster(r *runner, m, attempts, tries int) bool {
 			region = append(region, u)
 		}
 	}
-	part := s.treePartition(r, region, m, p.lo, p.hi, attempts, tries)
-	if part == nil {
+	// parts 0..m−1 by recursive tree partition, the bounds held strictly
+	label := make([]int, p.n)
+	ids := make([]int, m)
+	for i := range ids {
+		ids[i] = i
+	}
+	cut := false
+	for attempt := 0; attempt < attempts && !cut; attempt++ {
+		cut = s.cutParts(r, label, region, ids, p.lo-eps, p.hi+eps, tries, false)
+	}
+	if !cut {
 		return false
+	}
+	part := make([]int, len(region))
+	for i, u := range region {
+		part[i] = label[u]
 	}
 	// Parts take territory indices by greatest overlap of demand: with the
 	// current plan when the disruption limit counts, else with the present
@@ -169,8 +103,8 @@ func (s *dsearch) recomCluster(r *runner, m, attempts, tries int) bool {
 	}
 	for i, u := range region {
 		ref := s.terr[u]
-		if c := p.current[u]; !math.IsInf(p.moveCap, 1) {
-			ref = c
+		if !math.IsInf(p.moveCap, 1) {
+			ref = p.current[u]
 		}
 		if j, ok := ci[ref]; ok {
 			overlap[part[i]][j] += p.demand[u]

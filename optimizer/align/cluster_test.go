@@ -16,33 +16,34 @@ func testRunner(seed uint64) *runner {
 		rng: rand.New(rand.NewPCG(seed, 1))}
 }
 
-// partsConnected reports whether every territory of terr is connected
-// through the problem's adjacency (breadth-first search).
+// partsConnected reports whether no territory of terr is in pieces.
 func partsConnected(p *problem, terr []int) bool {
-	seen := make([]bool, p.n)
-	roots := map[int]bool{}
-	for j := range terr {
-		if seen[j] {
-			continue
-		}
-		if roots[terr[j]] {
-			return false // a second component of the same territory
-		}
-		roots[terr[j]] = true
-		queue := []int{j}
-		seen[j] = true
-		for len(queue) > 0 {
-			u := queue[0]
-			queue = queue[1:]
-			for _, v := range p.adj[u] {
-				if !seen[v] && terr[v] == terr[u] {
-					seen[v] = true
-					queue = append(queue, v)
-				}
-			}
+	for _, c := range components(p, terr) {
+		if c > 1 {
+			return false
 		}
 	}
 	return true
+}
+
+// strictPartition cuts all units into p.k parts within the balance bounds
+// by cutParts, up to 50 passes; nil when none succeeds.
+func strictPartition(s *dsearch, r *runner) []int {
+	region := make([]int, s.p.n)
+	ids := make([]int, s.p.k)
+	for i := range region {
+		region[i] = i
+	}
+	for i := range ids {
+		ids[i] = i
+	}
+	terr := make([]int, s.p.n)
+	for range 50 {
+		if s.cutParts(r, terr, region, ids, s.p.lo, s.p.hi, 60, false) {
+			return terr
+		}
+	}
+	return nil
 }
 
 func TestTreePartitionHoldsBoundsAndContiguity(t *testing.T) {
@@ -52,11 +53,7 @@ func TestTreePartitionHoldsBoundsAndContiguity(t *testing.T) {
 	}
 	p := newProblem(in, false)
 	s := newDSearch(p)
-	region := make([]int, p.n)
-	for i := range region {
-		region[i] = i
-	}
-	part := s.treePartition(testRunner(1), region, p.k, p.lo, p.hi, 50, 60)
+	part := strictPartition(s, testRunner(1))
 	if part == nil {
 		t.Fatal("no partition of the 20×20 grid into 12 parts within ±5 %")
 	}
@@ -84,11 +81,7 @@ func TestRecomClusterRepairsViolation(t *testing.T) {
 	p := newProblem(in, false)
 	s := newDSearch(p)
 	r := testRunner(2)
-	region := make([]int, p.n)
-	for i := range region {
-		region[i] = i
-	}
-	part := s.treePartition(r, region, p.k, p.lo, p.hi, 50, 60)
+	part := strictPartition(s, r)
 	if part == nil {
 		t.Fatal("no starting partition")
 	}

@@ -472,80 +472,14 @@ func (s *dsearch) seedTree(r *runner) []int {
 // the territories ids (setting terr for the region's units only) and
 // returns terr.
 func (s *dsearch) seedTreeOn(r *runner, terr, region, ids []int) []int {
-	p := s.p
-	k := len(ids)
 	var regionD float64
 	for _, u := range region {
-		regionD += p.demand[u]
-	}
-	lo, hi := s.p.lo, s.p.hi
-	if math.IsInf(hi, 1) {
-		hi = math.Inf(1)
+		regionD += s.p.demand[u]
 	}
 	slack := 0.0
-	mean := regionD / float64(k)
+	mean := regionD / float64(len(ids))
 	for attempt := 0; ; attempt++ {
-		rest := slices.Clone(region)
-		restD := regionD
-		ok := true
-		for part := 0; part < k-1 && ok; part++ {
-			kk := k - part
-			l, h := lo-slack*mean, hi+slack*mean
-			found := false
-			for try := 0; try < 40 && !found; try++ {
-				if r.hardStop() {
-					slack = math.Inf(1) // out of time: any split that leaves room
-					l, h = math.Inf(-1), math.Inf(1)
-				}
-				t := s.spanningTree(r, rest)
-				// candidates: a subtree or its complement as the new part,
-				// leaving at least one unit for each later part
-				var cands []int
-				m := len(t.units)
-				for v := range t.units {
-					if t.parent[v] < 0 {
-						continue
-					}
-					sd, sz := t.sub[v], t.size[v]
-					if m-sz >= kk-1 && rangeViol(sd, l, h) == 0 && rangeViol(restD-sd, float64(kk-1)*l, float64(kk-1)*h) == 0 {
-						cands = append(cands, v+1)
-					}
-					if sz >= kk-1 && rangeViol(restD-sd, l, h) == 0 && rangeViol(sd, float64(kk-1)*l, float64(kk-1)*h) == 0 {
-						cands = append(cands, -(v + 1))
-					}
-				}
-				if len(cands) == 0 {
-					continue
-				}
-				c := cands[r.rng.IntN(len(cands))]
-				v := c
-				if v < 0 {
-					v = -v
-				}
-				v--
-				in := make([]bool, len(t.units))
-				t.side(v, in)
-				partIsSub := c > 0
-				var next []int
-				for i, u := range t.units {
-					if in[i] == partIsSub {
-						terr[u] = ids[part]
-						restD -= p.demand[u]
-					} else {
-						next = append(next, u)
-					}
-				}
-				rest = next
-				found = true
-			}
-			if !found {
-				ok = false
-			}
-		}
-		if ok {
-			for _, u := range rest {
-				terr[u] = ids[k-1]
-			}
+		if s.cutParts(r, terr, region, ids, s.p.lo-slack*mean, s.p.hi+slack*mean, 40, true) {
 			return terr
 		}
 		if attempt%10 == 9 {
@@ -556,6 +490,76 @@ func (s *dsearch) seedTreeOn(r *runner, terr, region, ids []int) []int {
 			}
 		}
 	}
+}
+
+// cutParts makes one pass of the recursive tree partition: it cuts region
+// (connected, or chained by spanningTree) into len(ids) connected parts
+// whose demand each lies in [l, h], one part at a time off random spanning
+// trees of what is left (up to tries trees per part), and writes ids[part]
+// into terr for the region's units. It reports whether every part was cut
+// (terr is partly written when not). Past the deadline it gives up, unless
+// anyway is set: then any cut that leaves a unit for each later part does.
+func (s *dsearch) cutParts(r *runner, terr, region, ids []int, l, h float64, tries int, anyway bool) bool {
+	p := s.p
+	k := len(ids)
+	rest := slices.Clone(region)
+	var restD float64
+	for _, u := range region {
+		restD += p.demand[u]
+	}
+	for part := 0; part < k-1; part++ {
+		kk := k - part // parts still to make from rest, this one included
+		found := false
+		for try := 0; try < tries && !found; try++ {
+			if r.hardStop() {
+				if !anyway {
+					return false
+				}
+				l, h = math.Inf(-1), math.Inf(1) // out of time: any split that leaves room
+			}
+			t := s.spanningTree(r, rest)
+			// candidates: a subtree or its complement as the new part,
+			// leaving at least one unit for each later part
+			var cands []int
+			m := len(t.units)
+			for v := range t.units {
+				if t.parent[v] < 0 {
+					continue
+				}
+				sd, sz := t.sub[v], t.size[v]
+				if m-sz >= kk-1 && rangeViol(sd, l, h) == 0 && rangeViol(restD-sd, float64(kk-1)*l, float64(kk-1)*h) == 0 {
+					cands = append(cands, v+1)
+				}
+				if sz >= kk-1 && rangeViol(restD-sd, l, h) == 0 && rangeViol(sd, float64(kk-1)*l, float64(kk-1)*h) == 0 {
+					cands = append(cands, -(v + 1))
+				}
+			}
+			if len(cands) == 0 {
+				continue
+			}
+			c := cands[r.rng.IntN(len(cands))]
+			in := make([]bool, m)
+			t.side(max(c, -c)-1, in)
+			var next []int
+			for i, u := range t.units {
+				if in[i] == (c > 0) {
+					terr[u] = ids[part]
+					restD -= p.demand[u]
+				} else {
+					next = append(next, u)
+				}
+			}
+			rest = next
+			found = true
+		}
+		if !found {
+			return false
+		}
+	}
+	for _, u := range rest {
+		terr[u] = ids[k-1]
+	}
+	return true
 }
 
 // fromCurrent starts from the current plan: keeps each territory's largest
@@ -873,16 +877,22 @@ func (s *dsearch) recom(r *runner, trees int, strict bool) bool {
 	return true
 }
 
-// violatingPair picks a random territory outside its balance or capacity
-// bounds and a random territory adjacent to it; −1, −1 if none violates.
-func (s *dsearch) violatingPair(r *runner) (int, int) {
-	p := s.p
+// violating lists the territories outside their balance or capacity bounds.
+func (s *dsearch) violating() []int {
 	var bad []int
-	for t := range p.k {
+	for t := range s.p.k {
 		if s.viol(t, s.load[t]) > capEps*s.scale {
 			bad = append(bad, t)
 		}
 	}
+	return bad
+}
+
+// violatingPair picks a random territory outside its balance or capacity
+// bounds and a random territory adjacent to it; −1, −1 if none violates.
+func (s *dsearch) violatingPair(r *runner) (int, int) {
+	p := s.p
+	bad := s.violating()
 	if len(bad) == 0 {
 		return -1, -1
 	}
@@ -1140,22 +1150,14 @@ func (s *dsearch) seedAroundLocks(r *runner) []int {
 		return nil
 	}
 	// the units left must be connected, or a part could straddle two pieces
-	seen := make([]bool, p.n)
-	stack := []int{region[0]}
-	seen[region[0]] = true
-	reached := 1
-	for len(stack) > 0 {
-		u := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		for _, v := range p.adj[u] {
-			if in[v] && !seen[v] {
-				seen[v] = true
-				reached++
-				stack = append(stack, v)
-			}
+	label := make([]int, p.n)
+	for u := range label {
+		label[u] = -1
+		if in[u] {
+			label[u] = 0
 		}
 	}
-	if reached < len(region) {
+	if components(p, label)[0] != 1 {
 		return nil
 	}
 	return s.seedTreeOn(r, terr, region, ids)
