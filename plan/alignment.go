@@ -107,39 +107,41 @@ func AlignInstance(in *Inputs, edges [][2]string) (*Alignment, error) {
 		total += demand[i]
 	}
 	// Units that cannot be balanced with others (align.Diagnose: oversize,
-	// or stranded under contiguity) become territories of their own, all
-	// found in one round at once; peeling changes the mean, so the test
-	// runs again on what is left (the same rounds as bench align's).
-	oversize := map[int]bool{}
-	var stranded []string
-	for {
-		if k-len(oversize) < 1 {
-			return nil, terrane.Errorf(terrane.EINVALID, "settings.align.k = %d is too small: %d units each hold more market than a balanced territory may, or cannot join a neighbour within the band", k, len(oversize))
-		}
-		a, err := buildAlignment(in, edges, demand, oversize, k, tol, limit, seed)
+	// or stranded under contiguity) become territories of their own.
+	var a *Alignment
+	_, obs, err := align.Peel(len(in.Units), func(peeled []bool) (*align.Instance, []int, error) {
+		var err error
+		a, err = buildAlignment(in, edges, demand, peeled, k, tol, limit, seed)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		obs := align.Diagnose(a.Instance)
-		if len(obs) == 0 {
-			a.Stranded = stranded
-			return a, nil
-		}
-		for _, o := range obs {
-			oversize[a.Units[o.Unit]] = true
-			if o.Reason == "stranded" {
-				stranded = append(stranded, o.ID)
-			}
+		return a.Instance, a.Units, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range obs {
+		if o.Reason == "stranded" {
+			a.Stranded = append(a.Stranded, o.ID)
 		}
 	}
+	return a, nil
 }
 
-// buildAlignment is the alignment problem with the peeled units as
-// territories of their own.
-func buildAlignment(in *Inputs, edges [][2]string, demand []float64, oversize map[int]bool, k int, tol, limit float64, seed int64) (*Alignment, error) {
+// buildAlignment is the alignment problem with the peeled units
+// (oversize[i] for in.Units[i]) as territories of their own.
+func buildAlignment(in *Inputs, edges [][2]string, demand []float64, oversize []bool, k int, tol, limit float64, seed int64) (*Alignment, error) {
 	set := in.Settings.Align
 	a := &Alignment{}
-	kk := k - len(oversize)
+	kk := k
+	for _, o := range oversize {
+		if o {
+			kk--
+		}
+	}
+	if kk < 1 {
+		return nil, terrane.Errorf(terrane.EINVALID, "settings.align.k = %d is too small: %d units each hold more market than a balanced territory may, or cannot join a neighbour within the band", k, k-kk)
+	}
 	// A peeled unit alone in its current territory keeps that territory's
 	// id, so that a re-run of a plan with peeled units still sees the
 	// current plan (and honours max_moved and locks); others get "T-<unit>".

@@ -315,7 +315,7 @@ func nationalCases() []benchCase {
 				if err != nil {
 					return nil, err
 				}
-				return peelObstacles(in), nil
+				return peelObstacles(in)
 			}},
 		benchCase{set: "national", name: "counties3142-k100-peeled-moved10", n: 3142, k: 100, optimum: math.NaN(), optStatus: "—",
 			load: func() (*align.Instance, error) {
@@ -323,7 +323,9 @@ func nationalCases() []benchCase {
 				if err != nil {
 					return nil, err
 				}
-				in = peelObstacles(in)
+				if in, err = peelObstacles(in); err != nil {
+					return nil, err
+				}
 				base, err := align.Solve(context.Background(), in, &align.Settings{TimeLimit: 10 * time.Second})
 				if err != nil {
 					return nil, err
@@ -351,27 +353,26 @@ func nationalCases() []benchCase {
 	return cases
 }
 
-// peelObstacles makes every unit that blocks balance on its own (see
-// align.Diagnose: oversize, or stranded between its neighbours) a territory
-// of its own, as the planner does, and returns the instance of the other
-// units with k reduced by their number, repeating until none blocks.
-func peelObstacles(in *align.Instance) *align.Instance {
-	keep := make([]bool, len(in.Units))
-	for i := range keep {
-		keep[i] = true
-	}
-	k := in.K
-	for {
+// peelObstacles makes every unit that blocks balance by itself a
+// territory of its own, as the planner does (align.Peel), and returns the
+// instance of the other units with k reduced by their number.
+func peelObstacles(in *align.Instance) (*align.Instance, error) {
+	sub, _, err := align.Peel(len(in.Units), func(peeled []bool) (*align.Instance, []int, error) {
+		keep := make([]bool, len(peeled))
+		k := in.K
+		for i, p := range peeled {
+			keep[i] = !p
+			if p {
+				k--
+			}
+		}
+		if k < 1 {
+			return nil, nil, fmt.Errorf("k = %d is too small: %d units block balance by themselves", in.K, in.K-k)
+		}
 		sub, back := subInstance(in, keep, k)
-		obs := align.Diagnose(sub)
-		if len(obs) == 0 || k-len(obs) < 1 {
-			return sub
-		}
-		for _, o := range obs {
-			keep[back[o.Unit]] = false
-		}
-		k -= len(obs)
-	}
+		return sub, back, nil
+	})
+	return sub, err
 }
 
 // subInstance is in restricted to the kept units, with k territories,

@@ -24,7 +24,10 @@ func TestNationalCountyPlan(t *testing.T) {
 		t.Fatal(err)
 	}
 	full.K, full.Balance, full.Contiguous, full.Objective = 100, align.Balance{Tolerance: 0.05}, true, align.ObjectiveDistance
-	in := peelObstacles(full)
+	in, err := peelObstacles(full)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if peeled := len(full.Units) - len(in.Units); peeled != 100-in.K || peeled > 20 {
 		t.Fatalf("%d counties peeled for %d territories; want one territory each, and few", peeled, 100-in.K)
 	}

@@ -66,6 +66,34 @@ func Diagnose(in *Instance) []Obstacle {
 	return out
 }
 
+// Peel makes every unit that blocks balance by itself (Diagnose) a
+// territory of its own, in rounds: all obstacles of a round at once, then
+// Diagnose again on what is left, whose mean has changed. build returns the
+// instance of the units not peeled (peeled[i] for the caller's unit i, with
+// k reduced by their number, or an error when too few territories are left)
+// and, for each of its units, the caller's index. Peel returns the last
+// instance and every obstacle found, with Unit the caller's index. The
+// planner and `terrane bench align` both peel through it.
+func Peel(n int, build func(peeled []bool) (*Instance, []int, error)) (*Instance, []Obstacle, error) {
+	peeled := make([]bool, n)
+	var all []Obstacle
+	for {
+		in, back, err := build(peeled)
+		if err != nil {
+			return nil, nil, err
+		}
+		obs := Diagnose(in)
+		if len(obs) == 0 {
+			return in, all, nil
+		}
+		for _, o := range obs {
+			o.Unit = back[o.Unit]
+			peeled[o.Unit] = true
+			all = append(all, o)
+		}
+	}
+}
+
 // stateCap bounds the connected sets balancedSetExists looks at per unit;
 // past it the unit is given the benefit of the doubt.
 const stateCap = 20000

@@ -132,3 +132,34 @@ func TestDiagnoseEnclosedUnits(t *testing.T) {
 		t.Errorf("Collier 1.5: got %+v, want none", got)
 	}
 }
+
+// Peeling changes the mean, so a second round can find a unit the first
+// did not: 100 is above 1.05 × 200/3; without it, 55 is above 1.05 × 100/2.
+func TestPeelRounds(t *testing.T) {
+	full := &Instance{K: 3, Balance: Balance{Tolerance: 0.05}, Distance: Euclidean,
+		Units: []Unit{{ID: "a", Demand: 100}, {ID: "b", Demand: 55}, {ID: "c", Demand: 20}, {ID: "d", Demand: 15}, {ID: "e", Demand: 10}}}
+	rounds := 0
+	in, obs, err := Peel(len(full.Units), func(peeled []bool) (*Instance, []int, error) {
+		rounds++
+		sub := &Instance{K: full.K, Balance: full.Balance, Distance: full.Distance}
+		var back []int
+		for i, u := range full.Units {
+			if peeled[i] {
+				sub.K--
+			} else {
+				sub.Units = append(sub.Units, u)
+				back = append(back, i)
+			}
+		}
+		return sub, back, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rounds != 3 || len(obs) != 2 || obs[0].Unit != 0 || obs[1].Unit != 1 || obs[1].Reason != "oversize" {
+		t.Fatalf("%d rounds, obstacles %+v; want a then b, in 3 rounds", rounds, obs)
+	}
+	if in.K != 1 || len(in.Units) != 3 {
+		t.Errorf("last instance: k %d with %d units, want 1 with 3", in.K, len(in.Units))
+	}
+}
