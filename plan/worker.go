@@ -241,7 +241,7 @@ func (w *Worker) solve(ctx context.Context, run *terrane.Run, progress func(floa
 				len(out), len(ap.IDs), lo, hi, strings.Join(out, ", "), res.Seconds))
 		}
 		if n := len(ap.Dissolved); n > 0 {
-			warnings = append(warnings, fmt.Sprintf("%d of today's territories are dissolved to reach %d (the unlocked ones with the least market: %s); their units, %.1f %% of the market, had to move and count against max_moved",
+			warnings = append(warnings, fmt.Sprintf("%d of today's territories are dissolved to reach %d (unlocked ones, those a county newly alone left first, then the least market: %s); their units, %.1f %% of the market, had to move and count against max_moved",
 				n, len(ap.IDs)+len(ap.Oversize), listIDs(ap.Dissolved), 100*ap.ForcedMoved))
 		}
 		if n := len(ap.Added); n > 0 {
@@ -318,7 +318,7 @@ func peeledWarning(in *Inputs, ap *Alignment) string {
 		msg += fmt.Sprintf("; %d hold more market than a balanced territory may: %s", len(big), strings.Join(big, ", "))
 	}
 	if len(small) > 0 {
-		msg += fmt.Sprintf("; %d cannot join any neighbour left without exceeding the band: %s", len(small), strings.Join(small, ", "))
+		msg += fmt.Sprintf("; %d are stranded, no connected group of units holding them fits the band: %s", len(small), strings.Join(small, ", "))
 	}
 	return msg + fmt.Sprintf("; the other %d territories are balanced among themselves", len(ap.IDs))
 }

@@ -621,7 +621,7 @@ interface AlignmentResult {
   lower_bound?: number | null; // meters
   k?: number;
   moved?: number; // share of market that changed territory
-  from_current?: boolean; // today's territories were the current plan (else fresh ids, nothing "moved")
+  from_current?: boolean; // today's territories were the current plan (false: there were none)
   contiguous?: boolean;
   balance_min?: number; // dollars per year of market
   balance_max?: number;
