@@ -14,6 +14,7 @@ type Layer struct {
 	Name        string `json:"name" db:"name"`               // for people
 	Description string `json:"description" db:"description"` // source and vintage
 	UnitCount   int    `json:"unit_count" db:"unit_count"`   // computed on read
+	Version     int64  `json:"version" db:"version"`         // counts changes to its units, accounts and market estimates
 }
 
 var slugPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,63}$`)

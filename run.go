@@ -58,6 +58,33 @@ type RunUpdate struct {
 	Error    *string
 }
 
+// RunFinish is what a finished run writes, all in one transaction.
+type RunFinish struct {
+	Status string // RunSucceeded, RunFailed or RunCancelled
+	Error  string // why it failed; empty on success
+	Result json.RawMessage
+	// Territories and Alignment, when Alignment is non-nil, replace the
+	// scenario's (a run that redrew them). The scenario must still be at
+	// Results.ScenarioVersion, the version the run read: a change made
+	// during the run is not overwritten (ECONFLICT).
+	Territories []*Territory
+	Alignment   map[string]string
+	// Results, when non-nil, replace the scenario's stored results.
+	Results *Results
+}
+
+// Results are what a scenario's latest successful run computed, stored with
+// the run. The JSON documents are written and read by package plan.
+type Results struct {
+	ScenarioID      int64
+	RunID           int64
+	ScenarioVersion int64 // the scenario's version the results were computed on
+	LayerVersion    int64 // the layer's version the results were computed on
+	ComputedAt      time.Time
+	Summary         json.RawMessage            // scenario-wide: certificate, totals, alignment summary
+	Territories     map[string]json.RawMessage // territory id → its results
+}
+
 // RunService is the queue of solve jobs, shared by every server process on
 // one database.
 type RunService interface {
@@ -71,4 +98,13 @@ type RunService interface {
 	ClaimRun(ctx context.Context, worker string, stale time.Duration) (*Run, error)
 	// Heartbeat records that worker still holds the run.
 	Heartbeat(ctx context.Context, id int64, worker string) error
+	// FinishRun records a run's end and, on success, its territory changes
+	// and results, in one transaction: either all of it is written or
+	// nothing is. ENOTFOUND for an unknown run; ECONFLICT when the run has
+	// already ended (a cancel won), when the scenario is published and the
+	// run redrew it, or when the scenario changed during a run that redrew it.
+	FinishRun(ctx context.Context, id int64, f RunFinish) (*Run, error)
+	// FindResults returns a scenario's stored results; ENOTFOUND when no
+	// run has stored any.
+	FindResults(ctx context.Context, scenarioID int64) (*Results, error)
 }

@@ -62,6 +62,12 @@ type Scenario struct {
 	CreatedBy string          `json:"created_by"`
 	CreatedAt time.Time       `json:"created_at"`
 	UpdatedAt time.Time       `json:"updated_at"`
+	// Version counts the changes to the scenario's inputs (budget,
+	// resources, settings, territories); a status change does not count.
+	Version int64 `json:"version"`
+	// LayerVersion is the version of its layer's data (units, accounts,
+	// market estimates), read with the scenario.
+	LayerVersion int64 `json:"layer_version"`
 }
 
 // Validate reports the first problem with the scenario's fields.

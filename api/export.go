@@ -49,7 +49,7 @@ func (s *Server) export(c *gin.Context) {
 		w.Write([]string{"unit_id", "territory_id"})
 		units := make([]string, 0, len(v.in.Alignment))
 		for u, t := range v.in.Alignment {
-			if v.visible[t] {
+			if v.sees(t) {
 				units = append(units, u)
 			}
 		}
@@ -66,7 +66,7 @@ func (s *Server) export(c *gin.Context) {
 		w.Write([]string{"account_id", "name", "postal_code", "unit_id", "territory_id", "owner", "revenue"})
 		for _, a := range accts {
 			t := v.in.Alignment[a.UnitID]
-			if !v.visible[t] {
+			if !v.sees(t) {
 				continue
 			}
 			w.Write([]string{a.ID, a.Name, a.PostalCode, a.UnitID, t, owners[t], ftoa(a.Revenue)})
@@ -131,14 +131,14 @@ func (s *Server) listAccounts(c *gin.Context) {
 			s.writeError(c, err)
 			return
 		}
-		if territory != "" && !v.visible[territory] {
+		if territory != "" && !v.sees(territory) {
 			s.writeError(c, terrane.Errorf(terrane.ENOTFOUND, "territory %s not found in scenario %s", territory, scenarioParam))
 			return
 		}
 		f.Layer = v.in.Scenario.Layer
 		f.UnitIDs = []string{}
 		for u, t := range v.in.Alignment {
-			if (territory == "" && v.visible[t]) || t == territory {
+			if (territory == "" && v.sees(t)) || t == territory {
 				f.UnitIDs = append(f.UnitIDs, u)
 			}
 		}

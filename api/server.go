@@ -50,6 +50,7 @@ type Server struct {
 	frontend fs.FS
 	limiter  *loginLimiter
 	geoms    geometryCache
+	snaps    snapshots
 }
 
 // NewServer builds the Gin engine with every route. frontend is the built

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/paulmach/orb"
@@ -45,15 +46,101 @@ func owns(u *terrane.User, t *terrane.Territory) bool {
 	return false
 }
 
-// scenarioView is a scenario's inputs, metrics and latest allocation, as the
-// caller may see them (reps: only their own territories).
+// scenarioView is a scenario's inputs, metrics and stored results, as the
+// caller may see them (reps: only their own territories). Its inputs are
+// shared with other requests: read them, never change them.
 type scenarioView struct {
-	in      *plan.Inputs
+	*snapshot
 	metrics []plan.TerritoryMetrics
 	totals  plan.Totals
-	runID   int64
-	alloc   *allocate.Result
 	visible map[string]bool // territory ids the caller may see
+}
+
+// snapshot is a scenario's inputs and metrics at one version of the
+// scenario, its layer and its stored results; immutable once built.
+type snapshot struct {
+	in      *plan.Inputs
+	results *plan.Results // nil before any run stored results
+	stale   bool          // the scenario or its layer changed since the results
+	metrics []plan.TerritoryMetrics
+	totals  plan.Totals
+
+	problemOnce sync.Once
+	problem     *allocate.Problem // calibrated on demand, when no run stored curves
+	problemErr  error
+}
+
+// allocationProblem is the scenario's calibrated allocation problem,
+// computed once per snapshot.
+func (sn *snapshot) allocationProblem() (*allocate.Problem, error) {
+	sn.problemOnce.Do(func() { sn.problem, sn.problemErr = plan.AllocationProblem(sn.in) })
+	return sn.problem, sn.problemErr
+}
+
+// snapshots keeps the latest snapshot of each scenario read recently, so a
+// read loads the inputs and computes the metrics once per change, not once
+// per request. Keyed by versions, it is right across processes too.
+type snapshots struct {
+	mu      sync.Mutex
+	entries map[int64]*snapshotEntry
+}
+
+type snapshotEntry struct {
+	mu  sync.Mutex // held while (re)building, so concurrent readers wait for one build
+	cur *snapshot
+	key [3]int64 // scenario version, layer version, results run id
+	at  time.Time
+}
+
+func (s *Server) snapshot(ctx context.Context, sc *terrane.Scenario) (*snapshot, error) {
+	raw, err := s.svc.Runs.FindResults(ctx, sc.ID)
+	if err != nil && terrane.ErrorCode(err) != terrane.ENOTFOUND {
+		return nil, err
+	}
+	var runID int64
+	if raw != nil {
+		runID = raw.RunID
+	}
+	key := [3]int64{sc.Version, sc.LayerVersion, runID}
+	s.snaps.mu.Lock()
+	if s.snaps.entries == nil {
+		s.snaps.entries = map[int64]*snapshotEntry{}
+	}
+	e := s.snaps.entries[sc.ID]
+	if e == nil {
+		if len(s.snaps.entries) >= 64 { // forget the least recently built
+			var old int64
+			var oldAt time.Time
+			for id, x := range s.snaps.entries {
+				if oldAt.IsZero() || x.at.Before(oldAt) {
+					old, oldAt = id, x.at
+				}
+			}
+			delete(s.snaps.entries, old)
+		}
+		e = &snapshotEntry{}
+		s.snaps.entries[sc.ID] = e
+	}
+	s.snaps.mu.Unlock()
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.cur != nil && e.key == key {
+		return e.cur, nil
+	}
+	in, err := plan.Load(ctx, s.plan(), sc.ID, false)
+	if err != nil {
+		return nil, err
+	}
+	sn := &snapshot{in: in}
+	if raw != nil {
+		if sn.results, err = plan.ParseResults(raw); err != nil {
+			return nil, err
+		}
+		sn.stale = sn.results.Stale(in.Scenario)
+	}
+	sn.metrics, sn.totals = plan.Metrics(in, sn.results)
+	e.cur, e.key, e.at = sn, [3]int64{in.Scenario.Version, in.Scenario.LayerVersion, runID}, time.Now()
+	return sn, nil
 }
 
 func (s *Server) view(c *gin.Context, param string) (*scenarioView, error) {
@@ -65,45 +152,67 @@ func (s *Server) view(c *gin.Context, param string) (*scenarioView, error) {
 }
 
 func (s *Server) viewOf(c *gin.Context, sc *terrane.Scenario) (*scenarioView, error) {
-	ctx := c.Request.Context()
-	in, err := plan.Load(ctx, s.plan(), sc.ID, false)
+	sn, err := s.snapshot(c.Request.Context(), sc)
 	if err != nil {
 		return nil, err
 	}
-	runs, err := s.svc.Runs.FindRuns(ctx, terrane.RunFilter{ScenarioID: sc.ID, Limit: 50})
-	if err != nil {
-		return nil, err
+	v := &scenarioView{snapshot: sn, metrics: sn.metrics, totals: sn.totals}
+	if !isRep(c) {
+		return v, nil
 	}
-	runID, alloc, err := plan.LatestAllocation(runs, func(id int64) (*terrane.Run, error) { return s.svc.Runs.FindRunByID(ctx, id) })
-	if err != nil {
-		return nil, err
-	}
-	v := &scenarioView{in: in, runID: runID, alloc: alloc, visible: map[string]bool{}}
+	v.visible = map[string]bool{}
 	u := currentUser(c)
-	for _, t := range in.Territories {
-		if !isRep(c) || owns(u, t) {
+	for _, t := range sn.in.Territories {
+		if owns(u, t) {
 			v.visible[t.ID] = true
 		}
 	}
-	all, totals := plan.Metrics(in, alloc)
-	for _, m := range all {
+	v.metrics = nil
+	for _, m := range sn.metrics {
 		if v.visible[m.ID] {
 			v.metrics = append(v.metrics, m)
 		}
 	}
-	v.totals = totals
-	if isRep(c) {
-		// A rep's totals are their own territories only.
-		v.totals = plan.Totals{Territories: len(v.metrics)}
-		for _, m := range v.metrics {
-			v.totals.Units += m.Units
-			v.totals.Accounts += m.Accounts
-			v.totals.Market += m.Market.Market
-			v.totals.Revenue += m.Revenue
-			v.totals.Headroom += m.Headroom
-		}
+	// A rep's totals are their own territories only.
+	v.totals = plan.Totals{Territories: len(v.metrics)}
+	for _, m := range v.metrics {
+		v.totals.Units += m.Units
+		v.totals.Accounts += m.Accounts
+		v.totals.Market += m.Market.Market
+		v.totals.Revenue += m.Revenue
+		v.totals.Headroom += m.Headroom
 	}
 	return v, nil
+}
+
+// sees reports whether the caller may see territory id.
+func (v *scenarioView) sees(id string) bool { return v.visible == nil || v.visible[id] }
+
+// territoriesResponse is GET …/territories: every territory's figures, the
+// totals, and which run's results they show.
+type territoriesResponse struct {
+	Territories []plan.TerritoryMetrics `json:"territories"`
+	Totals      plan.Totals             `json:"totals"`
+	// RunID is the run whose stored results the modelled figures are; null
+	// before any run stored results.
+	RunID *int64 `json:"run_id"`
+	// Stale is true when the scenario or its layer changed after that run:
+	// the modelled figures describe the plan as it was then.
+	Stale bool `json:"stale"`
+	// ScenarioVersion is the scenario's version now; ResultsVersion the
+	// version the results were computed on (null without results).
+	ScenarioVersion int64      `json:"scenario_version"`
+	ResultsVersion  *int64     `json:"results_version"`
+	ComputedAt      *time.Time `json:"computed_at"` // when the results were stored
+}
+
+func (v *scenarioView) territoriesResponse() territoriesResponse {
+	out := territoriesResponse{Territories: orEmpty(v.metrics), Totals: v.totals, Stale: v.stale, ScenarioVersion: v.in.Scenario.Version}
+	if r := v.results; r != nil {
+		id, ver, at := r.RunID, r.ScenarioVersion, r.ComputedAt
+		out.RunID, out.ResultsVersion, out.ComputedAt = &id, &ver, &at
+	}
+	return out
 }
 
 func (s *Server) listTerritories(c *gin.Context) {
@@ -112,11 +221,7 @@ func (s *Server) listTerritories(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	var runID any
-	if v.runID != 0 {
-		runID = v.runID
-	}
-	c.JSON(http.StatusOK, gin.H{"territories": orEmpty(v.metrics), "totals": v.totals, "run_id": runID})
+	c.JSON(http.StatusOK, v.territoriesResponse())
 }
 
 // curvePoint is one point of a response curve.
@@ -154,32 +259,59 @@ func (s *Server) getTerritory(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
+	// The curves of the latest run's stored model; before any run, of the
+	// scenario's calibration (computed once per scenario version).
 	curves := map[string][]curvePoint{}
-	if p, err := plan.AllocationProblem(v.in); err == nil {
+	var curvesNote string
+	var p *allocate.Problem
+	var alloc map[string]float64
+	if v.results != nil {
+		p = v.results.Problem(tid)
+		alloc = v.results.Territories[tid].Allocation
+	}
+	if p == nil {
+		if p, err = v.allocationProblem(); err != nil {
+			curvesNote = "no response curves: " + terrane.ErrorMessage(err)
+			p = nil
+		}
+	}
+	if p != nil {
 		for _, pt := range p.Territories {
 			if pt.ID != tid {
 				continue
 			}
 			for _, r := range p.Resources {
-				curves[r.Name] = responseCurve(p, pt, r.Name, v.alloc)
+				curves[r.Name] = responseCurve(p, pt, r.Name, alloc)
 			}
 		}
 	}
-	c.JSON(http.StatusOK, gin.H{"territory": m, "unit_ids": orEmpty(unitIDs), "accounts": orEmpty(accounts), "curves": curves})
+	c.JSON(http.StatusOK, territoryDetail{Territory: m, UnitIDs: orEmpty(unitIDs), Accounts: orEmpty(accounts), Curves: curves, CurvesNote: curvesNote,
+		RunID: v.territoriesResponse().RunID, Stale: v.stale})
+}
+
+// territoryDetail is GET …/territories/{tid}.
+type territoryDetail struct {
+	Territory *plan.TerritoryMetrics  `json:"territory"`
+	UnitIDs   []string                `json:"unit_ids"`
+	Accounts  []*terrane.Account      `json:"accounts"`
+	Curves    map[string][]curvePoint `json:"curves"` // resource name → revenue as that resource varies
+	// CurvesNote says why there are no curves (e.g. a scenario without
+	// resources); empty when there are.
+	CurvesNote string `json:"curves_note,omitempty"`
+	RunID      *int64 `json:"run_id"` // the run whose model the curves are; null before any
+	Stale      bool   `json:"stale"`  // the scenario changed since that run
 }
 
 // responseCurve samples a territory's revenue as one resource varies and the
 // others stay at their current (or allocated) amounts, evaluated by the
 // solver's own model (allocate.Evaluate).
-func responseCurve(p *allocate.Problem, t allocate.Territory, resource string, alloc *allocate.Result) []curvePoint {
+func responseCurve(p *allocate.Problem, t allocate.Territory, resource string, alloc map[string]float64) []curvePoint {
 	at := map[string]float64{}
 	for r, v := range t.Current {
 		at[r] = v
 	}
-	if alloc != nil {
-		for r, v := range alloc.Allocation[t.ID] {
-			at[r] = v
-		}
+	for r, v := range alloc {
+		at[r] = v
 	}
 	hi := 3 * math.Max(at[resource], t.Current[resource])
 	if cv, ok := t.Curves[resource]; ok {
@@ -275,7 +407,7 @@ func (s *Server) territoriesGeoJSON(c *gin.Context) {
 	for u, t := range v.in.Alignment {
 		groups[t] = append(groups[t], u)
 	}
-	key := fmt.Sprintf("scenario:%d:%d", v.in.Scenario.ID, v.in.Scenario.UpdatedAt.UnixNano())
+	key := fmt.Sprintf("scenario:%d:v%d", v.in.Scenario.ID, v.in.Scenario.Version)
 	outlines, err := s.dissolve(c.Request.Context(), v.in.Scenario.Layer, key, groups)
 	if err != nil {
 		s.writeError(c, err)
@@ -364,7 +496,7 @@ func (s *Server) getAssignments(c *gin.Context) {
 	}
 	out := map[string]string{}
 	for u, t := range v.in.Alignment {
-		if v.visible[t] {
+		if v.sees(t) {
 			out[u] = t
 		}
 	}
@@ -395,17 +527,23 @@ func (s *Server) moveUnits(c *gin.Context) {
 		s.writeError(c, terrane.Errorf(terrane.EINVALID, "moves must map at least one unit id to a territory id"))
 		return
 	}
-	v, err := s.view(c, "id")
+	sc, err := s.scenario(c, "id")
 	if err != nil {
 		s.writeError(c, err)
 		return
 	}
-	if v.in.Scenario.Status == terrane.StatusPublished {
-		s.writeError(c, terrane.Errorf(terrane.ECONFLICT, "scenario %d is published and read-only", v.in.Scenario.ID))
+	// A write reads the inputs afresh: the shared snapshot is read-only.
+	in, err := plan.Load(c.Request.Context(), s.plan(), sc.ID, false)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	if in.Scenario.Status == terrane.StatusPublished {
+		s.writeError(c, terrane.Errorf(terrane.ECONFLICT, "scenario %d is published and read-only", in.Scenario.ID))
 		return
 	}
 	known := map[string]bool{}
-	for _, t := range v.in.Territories {
+	for _, t := range in.Territories {
 		known[t.ID] = true
 	}
 	units := make([]string, 0, len(req.Moves))
@@ -415,8 +553,8 @@ func (s *Server) moveUnits(c *gin.Context) {
 	sort.Strings(units)
 	for _, u := range units {
 		t := req.Moves[u]
-		if _, ok := v.in.Alignment[u]; !ok {
-			s.writeError(c, terrane.Errorf(terrane.EINVALID, "moves: unit %s is not in scenario %d's layer", u, v.in.Scenario.ID))
+		if _, ok := in.Alignment[u]; !ok {
+			s.writeError(c, terrane.Errorf(terrane.EINVALID, "moves: unit %s is not in scenario %d's layer", u, in.Scenario.ID))
 			return
 		}
 		if !known[t] {
@@ -426,25 +564,25 @@ func (s *Server) moveUnits(c *gin.Context) {
 	}
 	moved, check := 0, map[string]bool{}
 	for _, u := range units {
-		if from := v.in.Alignment[u]; from != req.Moves[u] {
+		if from := in.Alignment[u]; from != req.Moves[u] {
 			check[from], check[req.Moves[u]] = true, true
-			v.in.Alignment[u] = req.Moves[u]
+			in.Alignment[u] = req.Moves[u]
 			moved++
 		}
 	}
 	ctx := c.Request.Context()
-	if err := s.svc.Scenarios.ReplaceTerritories(ctx, v.in.Scenario.ID, v.in.Territories, v.in.Alignment, currentUser(c).Name); err != nil {
+	if err := s.svc.Scenarios.ReplaceTerritories(ctx, in.Scenario.ID, in.Territories, in.Alignment, currentUser(c).Name); err != nil {
 		s.writeError(c, err)
 		return
 	}
 	rows := map[string]*balanceRow{}
-	for _, t := range v.in.Territories {
+	for _, t := range in.Territories {
 		rows[t.ID] = &balanceRow{Territory: t.ID}
 	}
-	for u, t := range v.in.Alignment {
+	for u, t := range in.Alignment {
 		r := rows[t]
 		r.Units++
-		if m := v.in.Estimates[u]; m != nil {
+		if m := in.Estimates[u]; m != nil {
 			r.Market += m.Market
 			r.Revenue += m.Revenue
 		}
@@ -454,12 +592,12 @@ func (s *Server) moveUnits(c *gin.Context) {
 		balance = append(balance, *r)
 	}
 	sort.Slice(balance, func(i, j int) bool { return balance[i].Territory < balance[j].Territory })
-	edges, err := s.svc.Geography.FindAdjacency(ctx, v.in.Scenario.Layer)
+	edges, err := s.svc.Geography.FindAdjacency(ctx, in.Scenario.Layer)
 	if err != nil {
 		s.writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"moved": moved, "balance": balance, "noncontiguous": noncontiguous(v.in.Alignment, edges, check)})
+	c.JSON(http.StatusOK, gin.H{"moved": moved, "balance": balance, "noncontiguous": noncontiguous(in.Alignment, edges, check)})
 }
 
 // noncontiguous lists the territories among check whose units do not form
@@ -526,7 +664,7 @@ func (s *Server) frontier(c *gin.Context) {
 		points = n
 	}
 	resource := c.DefaultQuery("resource", "budget")
-	p, err := plan.AllocationProblem(v.in)
+	p, err := v.allocationProblem()
 	if err != nil {
 		s.writeError(c, err)
 		return

@@ -29,7 +29,7 @@ func (s *Store) CreateLayer(ctx context.Context, l *terrane.Layer) error {
 // FindLayerByID returns one layer with its unit count.
 func (s *Store) FindLayerByID(ctx context.Context, id string) (*terrane.Layer, error) {
 	var l terrane.Layer
-	err := s.db.GetContext(ctx, &l, s.db.Rebind(`SELECT l.id, l.name, l.description,
+	err := s.db.GetContext(ctx, &l, s.db.Rebind(`SELECT l.id, l.name, l.description, l.version,
 		(SELECT COUNT(*) FROM units u WHERE u.layer_id = l.id) AS unit_count FROM layers l WHERE l.id = ?`), id)
 	if err = mapErr(err); terrane.ErrorCode(err) == terrane.ENOTFOUND {
 		return nil, terrane.Errorf(terrane.ENOTFOUND, "layer %s not found", id)
@@ -42,7 +42,7 @@ func (s *Store) FindLayerByID(ctx context.Context, id string) (*terrane.Layer, e
 // FindLayers returns every layer, by id.
 func (s *Store) FindLayers(ctx context.Context) ([]*terrane.Layer, error) {
 	var ls []*terrane.Layer
-	err := s.db.SelectContext(ctx, &ls, `SELECT l.id, l.name, l.description,
+	err := s.db.SelectContext(ctx, &ls, `SELECT l.id, l.name, l.description, l.version,
 		(SELECT COUNT(*) FROM units u WHERE u.layer_id = l.id) AS unit_count FROM layers l ORDER BY l.id`)
 	if err != nil {
 		return nil, fmt.Errorf("data: find layers: %w", err)
@@ -345,6 +345,15 @@ func (s *Store) UpsertMarketEstimates(ctx context.Context, estimates []*terrane.
 				return err
 			}
 		}
+		layers := map[string]bool{}
+		for _, m := range estimates {
+			layers[m.Layer] = true
+		}
+		for l := range layers {
+			if err := bumpLayer(ctx, tx, l); err != nil {
+				return err
+			}
+		}
 		return insertBatches(ctx, tx, "market_estimates", marketCols, len(estimates), func(i int) []any {
 			m := estimates[i]
 			return []any{m.Layer, m.UnitID, m.Market, m.Revenue, m.Share, m.Saturation, m.Floor, m.Low, m.High}
@@ -363,6 +372,13 @@ func (s *Store) FindMarketEstimates(ctx context.Context, layer string) ([]*terra
 	return out, nil
 }
 
+// bumpLayer counts one change to a layer's data, so results computed on the
+// old data read as stale.
+func bumpLayer(ctx context.Context, tx *sqlx.Tx, layer string) error {
+	_, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE layers SET version = version + 1 WHERE id = ?`), layer)
+	return err
+}
+
 // DeleteLayer removes a layer and everything drawn on it in one transaction.
 func (s *Store) DeleteLayer(ctx context.Context, id string) error {
 	return s.inTx(ctx, func(tx *sqlx.Tx) error {
@@ -374,6 +390,8 @@ func (s *Store) DeleteLayer(ctx context.Context, id string) error {
 		}
 		for _, q := range []string{
 			`DELETE FROM runs WHERE scenario_id IN (SELECT id FROM scenarios WHERE layer_id = ?)`,
+			`DELETE FROM territory_results WHERE scenario_id IN (SELECT id FROM scenarios WHERE layer_id = ?)`,
+			`DELETE FROM scenario_results WHERE scenario_id IN (SELECT id FROM scenarios WHERE layer_id = ?)`,
 			`DELETE FROM assignments WHERE scenario_id IN (SELECT id FROM scenarios WHERE layer_id = ?)`,
 			`DELETE FROM territories WHERE scenario_id IN (SELECT id FROM scenarios WHERE layer_id = ?)`,
 			`DELETE FROM scenarios WHERE layer_id = ?`,

@@ -63,7 +63,7 @@ func (s *Store) ReplaceLayer(ctx context.Context, layer *terrane.Layer, units []
 				layer.ID, layer.Name, layer.Description, string(adj)); err != nil {
 				return err
 			}
-		} else if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE layers SET name = ?, description = ?, adjacency = ? WHERE id = ?`),
+		} else if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE layers SET name = ?, description = ?, adjacency = ?, version = version + 1 WHERE id = ?`),
 			layer.Name, layer.Description, string(adj), layer.ID); err != nil {
 			return err
 		}
@@ -108,6 +108,9 @@ func (s *Store) ReplaceAccounts(ctx context.Context, layer string, accounts []*t
 			return terrane.Errorf(terrane.ENOTFOUND, "layer %s not found", layer)
 		}
 		if _, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM accounts WHERE layer_id = ?`), layer); err != nil {
+			return err
+		}
+		if err := bumpLayer(ctx, tx, layer); err != nil {
 			return err
 		}
 		return insertBatches(ctx, tx, "accounts", accountCols, len(accounts), func(i int) []any {

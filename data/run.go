@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -215,4 +216,119 @@ func (s *Store) Heartbeat(ctx context.Context, id int64, worker string) error {
 		return fmt.Errorf("data: heartbeat run %d: %w", id, err)
 	}
 	return nil
+}
+
+// FinishRun records a run's end and, on success, its territory changes and
+// its results, in one transaction: a run that fails, is cancelled, or loses
+// a race with a cancel or a manual change writes nothing to its scenario.
+func (s *Store) FinishRun(ctx context.Context, id int64, f terrane.RunFinish) (*terrane.Run, error) {
+	if !finalRun(f.Status) {
+		return nil, terrane.Errorf(terrane.EINVALID, "run %d: a finished run's status must be succeeded, failed or cancelled, not %q", id, f.Status)
+	}
+	if f.Status != terrane.RunSucceeded && (f.Alignment != nil || f.Results != nil) {
+		return nil, terrane.Errorf(terrane.EINVALID, "run %d: only a succeeded run writes territories or results", id)
+	}
+	if f.Alignment != nil {
+		if f.Results == nil {
+			return nil, terrane.Errorf(terrane.EINVALID, "run %d: a run that redraws territories must say which scenario version it read (Results)", id)
+		}
+		if err := checkAlignment(f.Territories, f.Alignment); err != nil {
+			return nil, err
+		}
+	}
+	var out *terrane.Run
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		var r runRow
+		err := mapErr(tx.GetContext(ctx, &r, tx.Rebind(`SELECT `+runCols+` FROM runs WHERE id = ?`+s.forUpdate()), id))
+		if terrane.ErrorCode(err) == terrane.ENOTFOUND {
+			return terrane.Errorf(terrane.ENOTFOUND, "run %d not found", id)
+		} else if err != nil {
+			return err
+		}
+		if finalRun(r.Status) {
+			return terrane.Errorf(terrane.ECONFLICT, "run %d is already %s", id, r.Status)
+		}
+		if res := f.Results; res != nil {
+			version := res.ScenarioVersion
+			if f.Alignment != nil {
+				v, err := s.replaceTerritories(ctx, tx, r.ScenarioID, res.ScenarioVersion, f.Territories, f.Alignment, fmt.Sprintf("run %d", id))
+				if err != nil {
+					return err
+				}
+				version = v // the results describe the territories just written
+			}
+			if err := s.writeResults(ctx, tx, r.ScenarioID, id, version, res); err != nil {
+				return err
+			}
+		}
+		now := s.stamp()
+		r.Status, r.Error, r.FinishedAt, r.HeartbeatAt = f.Status, f.Error, now, now
+		if f.Result != nil {
+			r.Result = string(f.Result)
+		}
+		if f.Status == terrane.RunSucceeded {
+			r.Progress = 1
+		}
+		_, err = tx.ExecContext(ctx, tx.Rebind(`UPDATE runs SET status = ?, progress = ?, result = ?, error = ?, finished_at = ?, heartbeat_at = ? WHERE id = ?`),
+			r.Status, r.Progress, r.Result, r.Error, r.FinishedAt, r.HeartbeatAt, id)
+		out = r.run()
+		return err
+	})
+	return out, err
+}
+
+// writeResults replaces a scenario's stored results in tx.
+func (s *Store) writeResults(ctx context.Context, tx *sqlx.Tx, scenarioID, runID, version int64, res *terrane.Results) error {
+	for _, table := range []string{"territory_results", "scenario_results"} {
+		if _, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM `+table+` WHERE scenario_id = ?`), scenarioID); err != nil {
+			return err
+		}
+	}
+	summary := res.Summary
+	if len(summary) == 0 {
+		summary = json.RawMessage("{}")
+	}
+	if _, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO scenario_results (scenario_id, run_id, scenario_version, layer_version, computed_at, summary) VALUES (?, ?, ?, ?, ?, ?)`),
+		scenarioID, runID, version, res.LayerVersion, s.stamp(), string(summary)); err != nil {
+		return err
+	}
+	ids := make([]string, 0, len(res.Territories))
+	for t := range res.Territories {
+		ids = append(ids, t)
+	}
+	sort.Strings(ids)
+	return insertBatches(ctx, tx, "territory_results", []string{"scenario_id", "territory_id", "run_id", "result"}, len(ids), func(i int) []any {
+		return []any{scenarioID, ids[i], runID, string(res.Territories[ids[i]])}
+	})
+}
+
+// FindResults returns a scenario's stored results; ENOTFOUND when no run
+// has stored any.
+func (s *Store) FindResults(ctx context.Context, scenarioID int64) (*terrane.Results, error) {
+	var head struct {
+		RunID           int64  `db:"run_id"`
+		ScenarioVersion int64  `db:"scenario_version"`
+		LayerVersion    int64  `db:"layer_version"`
+		ComputedAt      string `db:"computed_at"`
+		Summary         string `db:"summary"`
+	}
+	err := mapErr(s.db.GetContext(ctx, &head, s.db.Rebind(`SELECT run_id, scenario_version, layer_version, computed_at, summary FROM scenario_results WHERE scenario_id = ?`), scenarioID))
+	if terrane.ErrorCode(err) == terrane.ENOTFOUND {
+		return nil, terrane.Errorf(terrane.ENOTFOUND, "scenario %d has no stored results", scenarioID)
+	} else if err != nil {
+		return nil, fmt.Errorf("data: find results of scenario %d: %w", scenarioID, err)
+	}
+	var rows []struct {
+		T      string `db:"territory_id"`
+		Result string `db:"result"`
+	}
+	if err := s.db.SelectContext(ctx, &rows, s.db.Rebind(`SELECT territory_id, result FROM territory_results WHERE scenario_id = ? AND run_id = ?`), scenarioID, head.RunID); err != nil {
+		return nil, fmt.Errorf("data: find territory results of scenario %d: %w", scenarioID, err)
+	}
+	out := &terrane.Results{ScenarioID: scenarioID, RunID: head.RunID, ScenarioVersion: head.ScenarioVersion, LayerVersion: head.LayerVersion,
+		ComputedAt: parseStamp(head.ComputedAt), Summary: json.RawMessage(head.Summary), Territories: make(map[string]json.RawMessage, len(rows))}
+	for _, r := range rows {
+		out.Territories[r.T] = json.RawMessage(r.Result)
+	}
+	return out, nil
 }

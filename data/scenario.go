@@ -13,25 +13,28 @@ import (
 )
 
 type scenarioRow struct {
-	ID        int64   `db:"id"`
-	Name      string  `db:"name"`
-	LayerID   string  `db:"layer_id"`
-	ParentID  int64   `db:"parent_id"`
-	Status    string  `db:"status"`
-	Budget    float64 `db:"budget"`
-	Resources string  `db:"resources"`
-	Settings  string  `db:"settings"`
-	CreatedBy string  `db:"created_by"`
-	CreatedAt string  `db:"created_at"`
-	UpdatedAt string  `db:"updated_at"`
+	ID           int64   `db:"id"`
+	Name         string  `db:"name"`
+	LayerID      string  `db:"layer_id"`
+	ParentID     int64   `db:"parent_id"`
+	Status       string  `db:"status"`
+	Budget       float64 `db:"budget"`
+	Resources    string  `db:"resources"`
+	Settings     string  `db:"settings"`
+	CreatedBy    string  `db:"created_by"`
+	CreatedAt    string  `db:"created_at"`
+	UpdatedAt    string  `db:"updated_at"`
+	Version      int64   `db:"version"`
+	LayerVersion int64   `db:"layer_version"`
 }
 
-const scenarioCols = `id, name, layer_id, parent_id, status, budget, resources, settings, created_by, created_at, updated_at`
+const scenarioCols = `id, name, layer_id, parent_id, status, budget, resources, settings, created_by, created_at, updated_at, version,
+	(SELECT l.version FROM layers l WHERE l.id = scenarios.layer_id) AS layer_version`
 
 func (r *scenarioRow) scenario() (*terrane.Scenario, error) {
 	s := &terrane.Scenario{ID: r.ID, Name: r.Name, Layer: r.LayerID, ParentID: r.ParentID, Status: r.Status,
 		Budget: r.Budget, Settings: json.RawMessage(r.Settings), CreatedBy: r.CreatedBy,
-		CreatedAt: parseStamp(r.CreatedAt), UpdatedAt: parseStamp(r.UpdatedAt)}
+		CreatedAt: parseStamp(r.CreatedAt), UpdatedAt: parseStamp(r.UpdatedAt), Version: r.Version, LayerVersion: r.LayerVersion}
 	if err := json.Unmarshal([]byte(r.Resources), &s.Resources); err != nil {
 		return nil, fmt.Errorf("data: scenario %d: stored resources: %w", r.ID, err)
 	}
@@ -84,7 +87,10 @@ func (s *Store) CreateScenario(ctx context.Context, sc *terrane.Scenario, territ
 		} else if err != nil {
 			return err
 		}
-		sc.CreatedAt, sc.UpdatedAt = parseStamp(now), parseStamp(now)
+		sc.CreatedAt, sc.UpdatedAt, sc.Version = parseStamp(now), parseStamp(now), 1
+		if err := tx.GetContext(ctx, &sc.LayerVersion, tx.Rebind(`SELECT version FROM layers WHERE id = ?`), sc.Layer); err != nil {
+			return err
+		}
 		if err := s.writeTerritories(ctx, tx, sc.ID, territories, alignment); err != nil {
 			return err
 		}
@@ -233,8 +239,11 @@ func (s *Store) UpdateScenario(ctx context.Context, id int64, upd terrane.Scenar
 		}
 		res, _ := json.Marshal(orEmpty(sc.Resources))
 		now := s.stamp()
-		_, err = tx.ExecContext(ctx, tx.Rebind(`UPDATE scenarios SET name = ?, status = ?, budget = ?, resources = ?, settings = ?, updated_at = ? WHERE id = ?`),
-			sc.Name, sc.Status, sc.Budget, string(res), string(sc.Settings), now, id)
+		if upd.Budget != nil || upd.Resources != nil || upd.Settings != nil {
+			sc.Version++ // the inputs changed: results computed before are stale
+		}
+		_, err = tx.ExecContext(ctx, tx.Rebind(`UPDATE scenarios SET name = ?, status = ?, budget = ?, resources = ?, settings = ?, updated_at = ?, version = ? WHERE id = ?`),
+			sc.Name, sc.Status, sc.Budget, string(res), string(sc.Settings), now, sc.Version, id)
 		if terrane.ErrorCode(mapErr(err)) == terrane.ECONFLICT {
 			return terrane.Errorf(terrane.ECONFLICT, "a scenario named %q already exists", sc.Name)
 		} else if err != nil {
@@ -278,7 +287,7 @@ func (s *Store) DeleteScenario(ctx context.Context, id int64, actor string) erro
 		if sc.Status == terrane.StatusPublished {
 			return terrane.Errorf(terrane.ECONFLICT, "scenario %d is published and cannot be deleted", id)
 		}
-		for _, table := range []string{"runs", "assignments", "territories"} {
+		for _, table := range []string{"runs", "territory_results", "scenario_results", "assignments", "territories"} {
 			if _, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM `+table+` WHERE scenario_id = ?`), id); err != nil {
 				return err
 			}
@@ -331,43 +340,58 @@ func (s *Store) ReplaceTerritories(ctx context.Context, scenarioID int64, territ
 		return err
 	}
 	return s.inTx(ctx, func(tx *sqlx.Tx) error {
-		sc, err := findScenario(ctx, tx, scenarioID)
-		if err != nil {
-			return err
-		}
-		if sc.Status == terrane.StatusPublished {
-			return terrane.Errorf(terrane.ECONFLICT, "scenario %d is published and read-only", scenarioID)
-		}
-		before := map[string]string{}
-		var rows []struct {
-			U string `db:"unit_id"`
-			T string `db:"territory_id"`
-		}
-		if err := tx.SelectContext(ctx, &rows, tx.Rebind(`SELECT unit_id, territory_id FROM assignments WHERE scenario_id = ?`), scenarioID); err != nil {
-			return err
-		}
-		for _, r := range rows {
-			before[r.U] = r.T
-		}
-		moved := 0
-		for u, t := range alignment {
-			if before[u] != t {
-				moved++
-			}
-		}
-		for _, table := range []string{"assignments", "territories"} {
-			if _, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM `+table+` WHERE scenario_id = ?`), scenarioID); err != nil {
-				return err
-			}
-		}
-		if err := s.writeTerritories(ctx, tx, scenarioID, territories, alignment); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE scenarios SET updated_at = ? WHERE id = ?`), s.stamp(), scenarioID); err != nil {
-			return err
-		}
-		return s.audit(ctx, tx, scenarioID, actor, "assign", map[string]any{"territories": len(territories), "units": len(alignment), "units_moved": moved})
+		_, err := s.replaceTerritories(ctx, tx, scenarioID, -1, territories, alignment, actor)
+		return err
 	})
+}
+
+// replaceTerritories writes a scenario's territories and alignment in tx,
+// audited, and returns the scenario's new version. With wantVersion ≥ 0 the
+// scenario must still be at that version (ECONFLICT otherwise).
+func (s *Store) replaceTerritories(ctx context.Context, tx *sqlx.Tx, scenarioID, wantVersion int64, territories []*terrane.Territory, alignment map[string]string, actor string) (int64, error) {
+	// Lock the scenario: two writers of one scenario's territories queue.
+	if _, err := tx.ExecContext(ctx, tx.Rebind(`SELECT id FROM scenarios WHERE id = ?`+s.forUpdate()), scenarioID); err != nil {
+		return 0, err
+	}
+	sc, err := findScenario(ctx, tx, scenarioID)
+	if err != nil {
+		return 0, err
+	}
+	if sc.Status == terrane.StatusPublished {
+		return 0, terrane.Errorf(terrane.ECONFLICT, "scenario %d is published and read-only", scenarioID)
+	}
+	if wantVersion >= 0 && sc.Version != wantVersion {
+		return 0, terrane.Errorf(terrane.ECONFLICT, "scenario %d changed while the run was solving (version %d, the run read %d); its territories were not redrawn — run it again", scenarioID, sc.Version, wantVersion)
+	}
+	before := map[string]string{}
+	var rows []struct {
+		U string `db:"unit_id"`
+		T string `db:"territory_id"`
+	}
+	if err := tx.SelectContext(ctx, &rows, tx.Rebind(`SELECT unit_id, territory_id FROM assignments WHERE scenario_id = ?`), scenarioID); err != nil {
+		return 0, err
+	}
+	for _, r := range rows {
+		before[r.U] = r.T
+	}
+	moved := 0
+	for u, t := range alignment {
+		if before[u] != t {
+			moved++
+		}
+	}
+	for _, table := range []string{"assignments", "territories"} {
+		if _, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM `+table+` WHERE scenario_id = ?`), scenarioID); err != nil {
+			return 0, err
+		}
+	}
+	if err := s.writeTerritories(ctx, tx, scenarioID, territories, alignment); err != nil {
+		return 0, err
+	}
+	if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE scenarios SET updated_at = ?, version = ? WHERE id = ?`), s.stamp(), sc.Version+1, scenarioID); err != nil {
+		return 0, err
+	}
+	return sc.Version + 1, s.audit(ctx, tx, scenarioID, actor, "assign", map[string]any{"territories": len(territories), "units": len(alignment), "units_moved": moved})
 }
 
 // FindAlignment returns a scenario's unit id → territory id.

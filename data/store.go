@@ -143,21 +143,30 @@ func (s *Store) DB() *sqlx.DB { return s.db }
 // Ping checks the database is reachable, for health checks.
 func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
 
-// Migrate applies, in order and each in its own transaction, every embedded
-// migration not yet recorded in schema_migrations. Running it again is a no-op.
-func (s *Store) Migrate(ctx context.Context) error {
-	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
-		return fmt.Errorf("data: migrate: %w", err)
-	}
+// Migrations lists the embedded migration files, in the order they apply.
+func Migrations() ([]string, error) {
 	names, err := migrationFS.ReadDir("migrations")
 	if err != nil {
-		return fmt.Errorf("data: migrate: %w", err)
+		return nil, err
 	}
 	var files []string
 	for _, n := range names {
 		files = append(files, n.Name())
 	}
 	sort.Strings(files)
+	return files, nil
+}
+
+// Migrate applies, in order and each in its own transaction, every embedded
+// migration not yet recorded in schema_migrations. Running it again is a no-op.
+func (s *Store) Migrate(ctx context.Context) error {
+	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
+		return fmt.Errorf("data: migrate: %w", err)
+	}
+	files, err := Migrations()
+	if err != nil {
+		return fmt.Errorf("data: migrate: %w", err)
+	}
 	for _, name := range files {
 		version := strings.SplitN(name, "_", 2)[0]
 		var n int

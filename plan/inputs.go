@@ -81,6 +81,7 @@ func Load(ctx context.Context, svc Services, scenarioID int64, withUnits bool) (
 		return nil, fmt.Errorf("plan: units of %s: %w", sc.Layer, err)
 	}
 	sort.Slice(in.Units, func(i, j int) bool { return in.Units[i].ID < in.Units[j].ID })
+	in.region("") // built now, so that readers may share the inputs
 	return in, nil
 }
 

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"sort"
 
-	"github.com/terrane/terrane"
 	"github.com/terrane/terrane/optimizer/allocate"
 )
 
@@ -63,18 +62,21 @@ type Totals struct {
 	ShadowPrices    map[string]float64 `json:"shadow_prices"`
 }
 
-// Metrics computes every territory's metrics, sorted by id, and the totals.
-// alloc may be nil (no successful allocation run yet).
-func Metrics(in *Inputs, alloc *allocate.Result) ([]TerritoryMetrics, Totals) {
+// Metrics computes every territory's metrics, sorted by id, and the totals:
+// the actual figures from the inputs, the modelled ones from the stored
+// results of the latest run (nil: no run has stored any).
+func Metrics(in *Inputs, res *Results) ([]TerritoryMetrics, Totals) {
 	markets := in.markets()
 	units := in.unitsOf()
 	out := make([]TerritoryMetrics, 0, len(in.Territories))
 	tot := Totals{Current: map[string]float64{}}
-	if alloc != nil && alloc.Status != allocate.Infeasible {
+	var cert *allocate.Result
+	if res != nil && res.Summary.Allocation != nil && res.Summary.Allocation.Status != allocate.Infeasible {
+		cert = res.Summary.Allocation
 		tot.Allocation = map[string]float64{}
-		exp, obj, bound, gap := alloc.TotalRevenue, alloc.Objective, alloc.Bound, alloc.Gap
+		exp, obj, bound, gap := cert.TotalRevenue, cert.Objective, cert.Bound, cert.Gap
 		tot.ExpectedRevenue, tot.Objective, tot.Bound, tot.Gap = &exp, &obj, &bound, &gap
-		tot.ShadowPrices = alloc.ShadowPrices
+		tot.ShadowPrices = cert.ShadowPrices
 	}
 	for _, t := range in.Territories {
 		m := TerritoryMetrics{ID: t.ID, Name: t.Name, Owners: t.Owners, Locked: t.Locked || in.Settings.locked(t.ID),
@@ -85,18 +87,14 @@ func Metrics(in *Inputs, alloc *allocate.Result) ([]TerritoryMetrics, Totals) {
 		for _, u := range units[t.ID] {
 			m.Accounts += in.Accounts[u]
 		}
-		if tot.Allocation != nil {
-			if a, ok := alloc.Allocation[t.ID]; ok {
-				m.Allocation = a
-				m.Change = map[string]float64{}
-				for r, v := range a {
-					m.Change[r] = v - t.Current[r]
+		if cert != nil {
+			if tr, ok := res.Territories[t.ID]; ok {
+				m.Allocation, m.Change, m.Marginal = tr.Allocation, tr.Change, tr.Marginal
+				exp, delta := tr.ExpectedRevenue, tr.RevenueChange
+				m.ExpectedRevenue, m.RevenueChange = &exp, &delta
+				for r, v := range tr.Allocation {
 					tot.Allocation[r] += v
 				}
-				rev := alloc.Revenue[t.ID]
-				delta := rev - m.Revenue
-				m.ExpectedRevenue, m.RevenueChange = &rev, &delta
-				m.Marginal = alloc.Marginal[t.ID]
 			}
 		}
 		for r, v := range t.Current {
@@ -115,29 +113,4 @@ func Metrics(in *Inputs, alloc *allocate.Result) ([]TerritoryMetrics, Totals) {
 		tot.Share = tot.Revenue / tot.Market
 	}
 	return out, tot
-}
-
-// LatestAllocation finds the scenario's newest successful run that
-// allocated and returns its id and result; (0, nil) if there is none.
-func LatestAllocation(ctxRuns []*terrane.Run, find func(id int64) (*terrane.Run, error)) (int64, *allocate.Result, error) {
-	for _, r := range ctxRuns { // newest first
-		if r.Status != terrane.RunSucceeded {
-			continue
-		}
-		if r.Kind == terrane.RunAlign {
-			return 0, nil, nil // territories were redrawn after any earlier allocation
-		}
-		full, err := find(r.ID)
-		if err != nil {
-			return 0, nil, err
-		}
-		res, err := ParseRunResult(full.Result)
-		if err != nil {
-			return 0, nil, err
-		}
-		if res.Allocation != nil {
-			return r.ID, res.Allocation, nil
-		}
-	}
-	return 0, nil, nil
 }

@@ -33,7 +33,10 @@ type Worker struct {
 	Poll     time.Duration // how often to look for work; 0 = 500 ms
 	Stale    time.Duration // a running run without a heartbeat this long is taken over; 0 = 30 s
 	Logger   *slog.Logger
-	wake     chan struct{}
+	// Notify, when set, is told each time a run's row changes (progress,
+	// the end), so that watchers need not poll.
+	Notify func(runID int64)
+	wake   chan struct{}
 }
 
 // Wake tells the worker a run was queued, so it need not wait for the poll.
@@ -101,6 +104,8 @@ func (w *Worker) execute(ctx context.Context, run *terrane.Run) {
 					last = p
 					if _, err := w.Services.UpdateRun(context.WithoutCancel(ctx), run.ID, terrane.RunUpdate{Progress: &p}); err != nil && terrane.ErrorCode(err) != terrane.ECONFLICT {
 						log.Warn("progress", slog.Any("err", err))
+					} else if w.Notify != nil {
+						w.Notify(run.ID)
 					}
 				}
 			case <-tick.C:
@@ -138,7 +143,7 @@ func (w *Worker) execute(ctx context.Context, run *terrane.Run) {
 			report(p)
 		}
 	}
-	result, err := w.solve(solveCtx, run, monotonic)
+	out, err := w.solve(solveCtx, run, monotonic)
 	close(done)
 	<-watcherDone // no progress report may land after the final result
 	if ctx.Err() != nil {
@@ -147,32 +152,48 @@ func (w *Worker) execute(ctx context.Context, run *terrane.Run) {
 		log.Info("run interrupted by shutdown; it will be resumed")
 		return
 	}
-	status, msg := terrane.RunSucceeded, ""
-	var raw json.RawMessage
+	fin := terrane.RunFinish{Status: terrane.RunSucceeded}
 	switch {
 	case solveCtx.Err() != nil:
-		status, msg = terrane.RunCancelled, "cancelled"
+		fin = terrane.RunFinish{Status: terrane.RunCancelled, Error: "cancelled"}
 	case err != nil:
-		status, msg = terrane.RunFailed, terrane.ErrorMessage(err)
+		fin = terrane.RunFinish{Status: terrane.RunFailed, Error: terrane.ErrorMessage(err)}
 		if terrane.ErrorCode(err) == terrane.EINTERNAL {
-			msg = err.Error()
+			fin.Error = err.Error()
 		}
 	default:
-		raw, _ = json.Marshal(result)
+		fin.Result, _ = json.Marshal(out.result)
+		fin.Territories, fin.Alignment, fin.Results = out.territories, out.alignment, out.results
 	}
-	one := 1.0
-	upd := terrane.RunUpdate{Status: &status, Result: raw, Error: &msg}
-	if status == terrane.RunSucceeded {
-		upd.Progress = &one
+	// One transaction: the run's status, the redrawn territories and the
+	// stored results land together or not at all.
+	_, err = w.Services.FinishRun(context.WithoutCancel(ctx), run.ID, fin)
+	if err != nil && fin.Status == terrane.RunSucceeded && terrane.ErrorCode(err) == terrane.ECONFLICT {
+		if cur, ferr := w.Services.FindRunByID(context.WithoutCancel(ctx), run.ID); ferr == nil && cur.Status == terrane.RunRunning {
+			// The scenario changed under the run (or was published): record why.
+			fin = terrane.RunFinish{Status: terrane.RunFailed, Error: terrane.ErrorMessage(err)}
+			_, err = w.Services.FinishRun(context.WithoutCancel(ctx), run.ID, fin)
+		}
 	}
-	if _, err := w.Services.UpdateRun(context.WithoutCancel(ctx), run.ID, upd); err != nil && terrane.ErrorCode(err) != terrane.ECONFLICT {
+	if err != nil && terrane.ErrorCode(err) != terrane.ECONFLICT {
 		log.Error("record run result", slog.Any("err", err))
 	}
-	log.Info("run finished", slog.String("status", status), slog.String("error", msg))
+	if w.Notify != nil {
+		w.Notify(run.ID)
+	}
+	log.Info("run finished", slog.String("status", fin.Status), slog.String("error", fin.Error))
+}
+
+// outcome is what a successful solve writes when it finishes.
+type outcome struct {
+	result      *RunResult
+	territories []*terrane.Territory // the redrawn territories; nil when not redrawn
+	alignment   map[string]string    // their units; nil when not redrawn
+	results     *terrane.Results
 }
 
 // solve runs the solvers a run asks for. progress gets the fraction done.
-func (w *Worker) solve(ctx context.Context, run *terrane.Run, progress func(float64)) (*RunResult, error) {
+func (w *Worker) solve(ctx context.Context, run *terrane.Run, progress func(float64)) (*outcome, error) {
 	in, err := Load(ctx, w.Services, run.ScenarioID, run.Kind != terrane.RunAllocate)
 	if err != nil {
 		return nil, err
@@ -181,6 +202,7 @@ func (w *Worker) solve(ctx context.Context, run *terrane.Run, progress func(floa
 		return nil, terrane.Errorf(terrane.ECONFLICT, "scenario %d is published; its territories cannot be redrawn", in.Scenario.ID)
 	}
 	out := &RunResult{}
+	done := &outcome{result: out}
 	alignShare := 0.0
 	if run.Kind != terrane.RunAllocate {
 		alignShare = 0.95
@@ -252,18 +274,20 @@ func (w *Worker) solve(ctx context.Context, run *terrane.Run, progress func(floa
 		}
 		fromCurrent := len(in.Territories) > 0
 		ids, full := ap.Territories(res.Territory)
+		// The territories are written with the results when the run
+		// finishes, in one transaction: a failed allocation leaves them as
+		// they were.
 		terrs, alignment := ApplyAlignment(in, ids, full)
-		if err := w.Services.ReplaceTerritories(ctx, in.Scenario.ID, terrs, alignment, "run "+fmt.Sprint(run.ID)); err != nil {
-			return nil, err
-		}
 		in.Territories, in.Alignment = terrs, alignment
+		done.territories, done.alignment = terrs, alignment
 		lo, hi := balanceRange(inst)
 		out.Alignment = &AlignmentSummary{Status: string(res.Status), Feasible: res.Feasible, Objective: res.Objective, LowerBound: res.LowerBound,
 			K: len(ids), Moved: moved, FromCurrent: fromCurrent, Contiguous: res.Slack.Contiguous, BalanceMin: lo, BalanceMax: hi, Seconds: res.Seconds, Territories: ids,
 			Oversize: ap.OversizeIDs, Warnings: warnings}
 	}
+	var p *allocate.Problem
 	if run.Kind != terrane.RunAlign {
-		p, err := AllocationProblem(in)
+		p, err = AllocationProblem(in)
 		if err != nil {
 			return nil, err
 		}
@@ -280,8 +304,11 @@ func (w *Worker) solve(ctx context.Context, run *terrane.Run, progress func(floa
 		}
 		out.Allocation = res
 	}
+	if done.results, err = storedResults(run, in, p, out); err != nil {
+		return nil, err
+	}
 	progress(1)
-	return out, nil
+	return done, nil
 }
 
 // balanceRange is the [min, max] market a territory may hold.

@@ -1,0 +1,159 @@
+package api_test
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/terrane/terrane"
+)
+
+// runEnd waits for a run to end and returns it as the API answers.
+func (f *fixture) runEnd(t *testing.T, id any) map[string]any {
+	t.Helper()
+	rid := int64(id.(float64))
+	f.waitRun(t, rid)
+	_, r := f.do("ann", "GET", fmt.Sprintf("/api/v1/runs/%d", rid), nil)
+	return r
+}
+
+// scenarioState is everything a run may change in a scenario, read from the store.
+type scenarioState struct {
+	Territories []*terrane.Territory
+	Alignment   map[string]string
+	Results     *terrane.Results
+	Audit       int
+	Version     int64
+}
+
+func (f *fixture) scenarioState(id int64) scenarioState {
+	f.t.Helper()
+	ctx := context.Background()
+	var st scenarioState
+	var err error
+	if st.Territories, err = f.store.FindTerritories(ctx, id); err != nil {
+		f.t.Fatal(err)
+	}
+	if st.Alignment, err = f.store.FindAlignment(ctx, id); err != nil {
+		f.t.Fatal(err)
+	}
+	if st.Results, err = f.store.FindResults(ctx, id); err != nil && terrane.ErrorCode(err) != terrane.ENOTFOUND {
+		f.t.Fatal(err)
+	}
+	audit, err := f.store.FindAudit(ctx, id)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	st.Audit = len(audit)
+	sc, err := f.store.FindScenarioByID(ctx, id)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	st.Version = sc.Version
+	return st
+}
+
+// TestFailedAllocationLeavesScenarioAsItWas: the allocation step of an
+// align+allocate run fails after the alignment has redrawn the territories;
+// the scenario's territories, assignments and stored results are exactly as
+// before the run, and nothing is written to its audit trail.
+func TestFailedAllocationLeavesScenarioAsItWas(t *testing.T) {
+	forEachStore(t, func(t *testing.T, f *fixture) {
+		f.startWorker()
+		path := fmt.Sprintf("/api/v1/scenarios/%d", f.baseline)
+		code, run := f.do("ann", "POST", path+"/runs", map[string]any{"kind": "allocate"})
+		if code != 202 {
+			t.Fatalf("start allocate: %d %v", code, run)
+		}
+		if r := f.runEnd(t, run["id"]); r["status"] != terrane.RunSucceeded {
+			t.Fatalf("allocate run: %v", r)
+		}
+		// Settings the alignment accepts and the allocation refuses: no
+		// resource has a weight. West holds 9 M of market, East 21 M, so a
+		// ±5 % balance must move units.
+		code, body := f.do("ann", "PATCH", path, map[string]any{"settings": map[string]any{"shape": 0.8,
+			"resource_weights": map[string]float64{"headcount": 0, "money": 0}, "align": map[string]any{"time_limit_seconds": 2, "tolerance": 0.05}}})
+		if code != 200 {
+			t.Fatalf("patch settings: %d %v", code, body)
+		}
+		before := f.scenarioState(f.baseline)
+		if before.Results == nil {
+			t.Fatal("the allocate run stored no results")
+		}
+		_, listBefore := f.raw("ann", "GET", path+"/territories", nil)
+
+		code, run = f.do("ann", "POST", path+"/runs", map[string]any{"kind": "align+allocate"})
+		if code != 202 {
+			t.Fatalf("start align+allocate: %d %v", code, run)
+		}
+		r := f.runEnd(t, run["id"])
+		if r["status"] != terrane.RunFailed || !strings.Contains(fmt.Sprint(r["error"]), "resource_weights") {
+			t.Fatalf("align+allocate run: want failed on resource_weights, got %v: %v", r["status"], r["error"])
+		}
+		after := f.scenarioState(f.baseline)
+		if !reflect.DeepEqual(before, after) {
+			t.Errorf("the failed run changed the scenario:\nbefore %+v\nafter  %+v", before, after)
+		}
+		_, listAfter := f.raw("ann", "GET", path+"/territories", nil)
+		if string(listBefore) != string(listAfter) {
+			t.Errorf("GET territories changed:\nbefore %s\nafter  %s", listBefore, listAfter)
+		}
+		_, list := f.do("ann", "GET", path+"/territories", nil)
+		if list["stale"] != true {
+			t.Errorf("after the settings changed, the stored results must read as stale: %v", list["stale"])
+		}
+
+		// The same run with settings the allocation accepts redraws the
+		// territories and stores its results with them, not stale.
+		code, _ = f.do("ann", "PATCH", path, map[string]any{"settings": map[string]any{"shape": 0.8, "align": map[string]any{"time_limit_seconds": 2, "tolerance": 0.05}}})
+		if code != 200 {
+			t.Fatalf("patch settings: %d", code)
+		}
+		_, run = f.do("ann", "POST", path+"/runs", map[string]any{"kind": "align+allocate"})
+		if r := f.runEnd(t, run["id"]); r["status"] != terrane.RunSucceeded {
+			t.Fatalf("align+allocate run: %v", r)
+		}
+		done := f.scenarioState(f.baseline)
+		if reflect.DeepEqual(done.Alignment, before.Alignment) {
+			t.Error("a succeeded realignment left the units where they were")
+		}
+		if done.Results == nil || fmt.Sprint(done.Results.RunID) != fmt.Sprint(run["id"]) || done.Results.ScenarioVersion != done.Version {
+			t.Errorf("results after the realignment: %+v (scenario version %d)", done.Results, done.Version)
+		}
+		_, list = f.do("ann", "GET", path+"/territories", nil)
+		if list["stale"] != false || fmt.Sprint(list["run_id"]) != fmt.Sprint(run["id"]) {
+			t.Errorf("territories after the realignment: stale %v, run_id %v", list["stale"], list["run_id"])
+		}
+	})
+}
+
+// TestStoredResultsGoStaleOnAMove: a move by hand keeps the run's results,
+// marked stale, while the actual figures follow the move.
+func TestStoredResultsGoStaleOnAMove(t *testing.T) {
+	forEachStore(t, func(t *testing.T, f *fixture) {
+		f.startWorker()
+		path := fmt.Sprintf("/api/v1/scenarios/%d", f.baseline)
+		_, run := f.do("ann", "POST", path+"/runs", map[string]any{"kind": "allocate"})
+		f.runEnd(t, run["id"])
+		_, list := f.do("ann", "GET", path+"/territories", nil)
+		if list["stale"] != false || list["run_id"] == nil {
+			t.Fatalf("after a run: stale %v, run_id %v", list["stale"], list["run_id"])
+		}
+		if code, body := f.do("ann", "PATCH", path+"/assignments", map[string]any{"moves": map[string]string{"c0": "W"}}); code != 200 {
+			t.Fatalf("move: %d %v", code, body)
+		}
+		_, list = f.do("ann", "GET", path+"/territories", nil)
+		if list["stale"] != true {
+			t.Errorf("after a move the results must read as stale: %v", list["stale"])
+		}
+		terrs := list["territories"].([]any)
+		for _, x := range terrs {
+			m := x.(map[string]any)
+			if m["id"] == "W" && m["units"].(float64) != 7 {
+				t.Errorf("West's units after the move: %v, want 7 (actual figures are current)", m["units"])
+			}
+		}
+	})
+}
