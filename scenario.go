@@ -68,6 +68,9 @@ type Scenario struct {
 	// LayerVersion is the version of its layer's data (units, accounts,
 	// market estimates), read with the scenario.
 	LayerVersion int64 `json:"layer_version"`
+	// ResultsRunID is the run whose results are stored for the scenario; 0
+	// before any run stored results.
+	ResultsRunID int64 `json:"results_run_id"`
 }
 
 // Validate reports the first problem with the scenario's fields.

@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
 	"net/http"
@@ -64,6 +65,9 @@ type snapshot struct {
 	stale   bool          // the scenario or its layer changed since the results
 	metrics []plan.TerritoryMetrics
 	totals  plan.Totals
+	// listJSON is GET …/territories for callers who see every territory,
+	// encoded once.
+	listJSON []byte
 
 	problemOnce sync.Once
 	problem     *allocate.Problem // calibrated on demand, when no run stored curves
@@ -93,14 +97,7 @@ type snapshotEntry struct {
 }
 
 func (s *Server) snapshot(ctx context.Context, sc *terrane.Scenario) (*snapshot, error) {
-	raw, err := s.svc.Runs.FindResults(ctx, sc.ID)
-	if err != nil && terrane.ErrorCode(err) != terrane.ENOTFOUND {
-		return nil, err
-	}
-	var runID int64
-	if raw != nil {
-		runID = raw.RunID
-	}
+	runID := sc.ResultsRunID
 	key := [3]int64{sc.Version, sc.LayerVersion, runID}
 	s.snaps.mu.Lock()
 	if s.snaps.entries == nil {
@@ -131,14 +128,26 @@ func (s *Server) snapshot(ctx context.Context, sc *terrane.Scenario) (*snapshot,
 	if err != nil {
 		return nil, err
 	}
+	runID = in.Scenario.ResultsRunID
+	var raw *terrane.Results
+	if runID != 0 {
+		if raw, err = s.svc.Runs.FindResults(ctx, sc.ID); err != nil && terrane.ErrorCode(err) != terrane.ENOTFOUND {
+			return nil, err
+		}
+	}
 	sn := &snapshot{in: in}
 	if raw != nil {
+		runID = raw.RunID
 		if sn.results, err = plan.ParseResults(raw); err != nil {
 			return nil, err
 		}
 		sn.stale = sn.results.Stale(in.Scenario)
 	}
 	sn.metrics, sn.totals = plan.Metrics(in, sn.results)
+	v := &scenarioView{snapshot: sn, metrics: sn.metrics, totals: sn.totals}
+	if sn.listJSON, err = json.Marshal(v.territoriesResponse()); err != nil {
+		return nil, err
+	}
 	e.cur, e.key, e.at = sn, [3]int64{in.Scenario.Version, in.Scenario.LayerVersion, runID}, time.Now()
 	return sn, nil
 }
@@ -219,6 +228,10 @@ func (s *Server) listTerritories(c *gin.Context) {
 	v, err := s.view(c, "id")
 	if err != nil {
 		s.writeError(c, err)
+		return
+	}
+	if v.visible == nil {
+		c.Data(http.StatusOK, "application/json; charset=utf-8", v.listJSON)
 		return
 	}
 	c.JSON(http.StatusOK, v.territoriesResponse())

@@ -26,15 +26,17 @@ type scenarioRow struct {
 	UpdatedAt    string  `db:"updated_at"`
 	Version      int64   `db:"version"`
 	LayerVersion int64   `db:"layer_version"`
+	ResultsRunID int64   `db:"results_run_id"`
 }
 
 const scenarioCols = `id, name, layer_id, parent_id, status, budget, resources, settings, created_by, created_at, updated_at, version,
-	(SELECT l.version FROM layers l WHERE l.id = scenarios.layer_id) AS layer_version`
+	(SELECT l.version FROM layers l WHERE l.id = scenarios.layer_id) AS layer_version,
+	COALESCE((SELECT r.run_id FROM scenario_results r WHERE r.scenario_id = scenarios.id), 0) AS results_run_id`
 
 func (r *scenarioRow) scenario() (*terrane.Scenario, error) {
 	s := &terrane.Scenario{ID: r.ID, Name: r.Name, Layer: r.LayerID, ParentID: r.ParentID, Status: r.Status,
 		Budget: r.Budget, Settings: json.RawMessage(r.Settings), CreatedBy: r.CreatedBy,
-		CreatedAt: parseStamp(r.CreatedAt), UpdatedAt: parseStamp(r.UpdatedAt), Version: r.Version, LayerVersion: r.LayerVersion}
+		CreatedAt: parseStamp(r.CreatedAt), UpdatedAt: parseStamp(r.UpdatedAt), Version: r.Version, LayerVersion: r.LayerVersion, ResultsRunID: r.ResultsRunID}
 	if err := json.Unmarshal([]byte(r.Resources), &s.Resources); err != nil {
 		return nil, fmt.Errorf("data: scenario %d: stored resources: %w", r.ID, err)
 	}
