@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"reflect"
 	"strings"
@@ -154,6 +155,73 @@ func TestStoredResultsGoStaleOnAMove(t *testing.T) {
 			if m["id"] == "W" && m["units"].(float64) != 7 {
 				t.Errorf("West's units after the move: %v, want 7 (actual figures are current)", m["units"])
 			}
+		}
+	})
+}
+
+// TestRunEventsCarryTheResult: a run's event stream reports progress and
+// ends with one "done" message holding the scenario's new territories, so
+// the browser needs no further request.
+func TestRunEventsCarryTheResult(t *testing.T) {
+	forEachStore(t, func(t *testing.T, f *fixture) {
+		f.startWorker()
+		path := fmt.Sprintf("/api/v1/scenarios/%d", f.baseline)
+		for _, kind := range []string{"allocate", "align+allocate"} {
+			_, run := f.do("ann", "POST", path+"/runs", map[string]any{"kind": kind})
+			code, raw := f.raw("ann", "GET", fmt.Sprintf("/api/v1/runs/%v/events", run["id"]), nil)
+			if code != 200 {
+				t.Fatalf("%s: events: %d %s", kind, code, raw)
+			}
+			events := strings.Split(strings.TrimSpace(string(raw)), "\n\n")
+			last := events[len(events)-1]
+			if !strings.HasPrefix(last, "event: done\ndata: ") || strings.Count(string(raw), "event: done") != 1 {
+				t.Fatalf("%s: the stream must end with one done event:\n%s", kind, raw)
+			}
+			for _, e := range events[:len(events)-1] {
+				if !strings.HasPrefix(e, "event: progress\ndata: ") {
+					t.Errorf("%s: unexpected event %q", kind, e)
+				}
+			}
+			var done struct {
+				Run         map[string]any `json:"run"`
+				Scenario    map[string]any `json:"scenario"`
+				Territories struct {
+					RunID       any              `json:"run_id"`
+					Stale       bool             `json:"stale"`
+					Territories []map[string]any `json:"territories"`
+				} `json:"territories"`
+				Assignments map[string]string `json:"assignments"`
+			}
+			if err := json.Unmarshal([]byte(strings.TrimPrefix(last, "event: done\ndata: ")), &done); err != nil {
+				t.Fatal(err)
+			}
+			if done.Run["status"] != terrane.RunSucceeded || done.Run["result"] == nil {
+				t.Fatalf("%s: done run = %v", kind, done.Run)
+			}
+			if fmt.Sprint(done.Territories.RunID) != fmt.Sprint(run["id"]) || done.Territories.Stale || len(done.Territories.Territories) != 2 {
+				t.Errorf("%s: done territories: run %v (want %v), stale %v, %d territories", kind, done.Territories.RunID, run["id"], done.Territories.Stale, len(done.Territories.Territories))
+			}
+			for _, tr := range done.Territories.Territories {
+				if tr["allocation"] == nil {
+					t.Errorf("%s: territory %v has no allocation in the done event", kind, tr["id"])
+				}
+			}
+			if (kind == "allocate") != (done.Assignments == nil) || (done.Assignments != nil && len(done.Assignments) != 12) {
+				t.Errorf("%s: assignments in the done event: %v", kind, done.Assignments)
+			}
+			// The same as GET territories answers.
+			_, list := f.raw("ann", "GET", path+"/territories", nil)
+			var want, got any
+			json.Unmarshal(list, &want)
+			b, _ := json.Marshal(done.Territories)
+			json.Unmarshal(b, &got)
+			if w, g := fmt.Sprint(want.(map[string]any)["run_id"]), fmt.Sprint(got.(map[string]any)["run_id"]); w != g {
+				t.Errorf("%s: GET territories run %s, done event %s", kind, w, g)
+			}
+		}
+		// Reps see no runs, hence no events.
+		if code, _ := f.raw("rita", "GET", "/api/v1/runs/1/events", nil); code != 404 && code != 403 {
+			t.Errorf("a rep's events request: %d, want 403 or 404", code)
 		}
 	})
 }

@@ -2,7 +2,9 @@ package api
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -117,4 +119,109 @@ func (s *Server) cancelRun(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, out)
+}
+
+// runEvent is one message of a run's event stream.
+type runEvent struct {
+	// Run is the run as it stands (without its input; with its result on
+	// the last message).
+	Run *terrane.Run `json:"run"`
+	// The last message of a succeeded run carries what the map and the
+	// table need, so no request follows it: the scenario, its territories as
+	// GET …/territories answers, and, when the run redrew them, its
+	// assignments as GET …/assignments answers.
+	Scenario    *terrane.Scenario    `json:"scenario,omitempty"`
+	Territories *territoriesResponse `json:"territories,omitempty"`
+	Assignments map[string]string    `json:"assignments,omitempty"`
+}
+
+// runEvents streams a run's progress as server-sent events: "progress"
+// each time it changes and one "done" when the run ends, then closes. The
+// worker of this process wakes the stream at once; a run solved by
+// another process is read every Config.EventPoll.
+func (s *Server) runEvents(c *gin.Context) {
+	r, err := s.run(c)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	ctx := c.Request.Context()
+	var wake <-chan struct{}
+	if s.svc.Events != nil {
+		ch, stop := s.svc.Events.Subscribe(r.ID)
+		defer stop()
+		wake = ch
+	}
+	c.Header("Content-Type", "text/event-stream")
+	c.Header("Cache-Control", "no-store")
+	c.Header("X-Accel-Buffering", "no")
+	c.Status(http.StatusOK)
+	send := func(event string, body any) bool {
+		b, err := json.Marshal(body)
+		if err != nil {
+			s.logger.Error("run event", "err", err)
+			return false
+		}
+		if _, err := fmt.Fprintf(c.Writer, "event: %s\ndata: %s\n\n", event, b); err != nil {
+			return false
+		}
+		c.Writer.Flush()
+		return true
+	}
+	tick := time.NewTicker(s.cfg.EventPoll)
+	defer tick.Stop()
+	var last string
+	for {
+		if r.Status == terrane.RunSucceeded || r.Status == terrane.RunFailed || r.Status == terrane.RunCancelled {
+			send("done", s.finalEvent(c, r))
+			return
+		}
+		if cur := fmt.Sprintf("%s %.4f", r.Status, r.Progress); cur != last {
+			last = cur
+			brief := *r
+			brief.Input, brief.Result = nil, nil
+			if !send("progress", runEvent{Run: &brief}) {
+				return
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-wake:
+		case <-tick.C:
+		}
+		if r, err = s.svc.Runs.FindRunByID(ctx, r.ID); err != nil {
+			return
+		}
+	}
+}
+
+// finalEvent is the last message of a run's stream.
+func (s *Server) finalEvent(c *gin.Context, r *terrane.Run) runEvent {
+	out := *r
+	out.Input = nil
+	ev := runEvent{Run: &out}
+	if r.Status != terrane.RunSucceeded {
+		return ev
+	}
+	sc, err := s.scenarioByID(c, r.ScenarioID)
+	if err != nil {
+		return ev
+	}
+	v, err := s.viewOf(c, sc)
+	if err != nil {
+		s.logger.Warn("run event: territories", "run", r.ID, "err", err)
+		return ev
+	}
+	ts := v.territoriesResponse()
+	ev.Scenario, ev.Territories = v.in.Scenario, &ts
+	if r.Kind != terrane.RunAllocate {
+		ev.Assignments = make(map[string]string, len(v.in.Alignment))
+		for u, t := range v.in.Alignment {
+			if v.sees(t) {
+				ev.Assignments[u] = t
+			}
+		}
+	}
+	return ev
 }

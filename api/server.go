@@ -15,6 +15,7 @@ import (
 
 	"github.com/terrane/terrane"
 	"github.com/terrane/terrane/importer"
+	"github.com/terrane/terrane/plan"
 )
 
 // Config holds the server's settings. The zero value of each field means
@@ -24,6 +25,7 @@ type Config struct {
 	MaxImportBytes int64         // largest file POST /api/v1/imports accepts, bytes; default 50 MiB
 	LoginEvery     time.Duration // one sign-in attempt per client is refilled this often; default 2 s
 	LoginBurst     int           // sign-in attempts a client may make at once; default 10
+	EventPoll      time.Duration // a run's event stream reads the run at least this often; default 1 s
 	Version        string
 }
 
@@ -39,6 +41,9 @@ type Services struct {
 	Imports terrane.ImportService
 	// Wake tells the run worker a run was queued; nil = the worker polls.
 	Wake func()
+	// Events wakes a run's event stream when the worker changes the run;
+	// nil = the stream reads the run every EventPoll.
+	Events *plan.Broker
 }
 
 // Server is the HTTP server of Terrane.
@@ -70,6 +75,9 @@ func NewServer(cfg Config, svc Services, frontend fs.FS, logger *slog.Logger) *S
 	}
 	if cfg.LoginBurst <= 0 {
 		cfg.LoginBurst = 10
+	}
+	if cfg.EventPoll <= 0 {
+		cfg.EventPoll = time.Second
 	}
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{cfg: cfg, svc: svc, logger: logger, engine: gin.New(), frontend: frontend,
@@ -125,6 +133,7 @@ func (s *Server) routeTable() []route {
 		r("GET", "/api/v1/scenarios/:id/runs", s.authenticate(), planners, s.listRuns),
 		r("GET", "/api/v1/runs/:rid", s.authenticate(), planners, s.getRun),
 		r("DELETE", "/api/v1/runs/:rid", s.authenticate(), planners, s.cancelRun),
+		r("GET", "/api/v1/runs/:rid/events", s.authenticate(), planners, s.runEvents),
 		r("GET", "/api/v1/accounts", s.authenticate(), s.listAccounts),
 		r("POST", "/api/v1/imports", s.authenticate(), planners, s.importFile),
 		r("GET", "/api/v1/users", s.authenticate(), admins, s.listUsers),

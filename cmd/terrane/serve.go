@@ -77,12 +77,13 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	if err != nil || stale <= 0 {
 		return fmt.Errorf("%w: TERRANE_RUN_STALE must be a positive duration such as 30s", errUsage)
 	}
-	worker := &plan.Worker{Services: store, Name: fmt.Sprintf("%s-%d", host, os.Getpid()), Logger: logger, Stale: stale}
+	events := &plan.Broker{}
+	worker := &plan.Worker{Services: store, Name: fmt.Sprintf("%s-%d", host, os.Getpid()), Logger: logger, Stale: stale, Notify: events.Notify}
 	workerCtx, stopWorker := context.WithCancel(ctx)
 	workerDone := make(chan struct{})
 	go func() { worker.Run(workerCtx); close(workerDone) }()
 	srv := api.NewServer(api.Config{Version: terrane.Version},
-		api.Services{Geography: store, Scenarios: store, Runs: store, Users: store, Imports: store, Ping: store.Ping, Wake: worker.Wake}, webApp(), logger)
+		api.Services{Geography: store, Scenarios: store, Runs: store, Users: store, Imports: store, Ping: store.Ping, Wake: worker.Wake, Events: events}, webApp(), logger)
 	logger.Info("terrane is serving", slog.String("url", "http://"+ln.Addr().String()), slog.String("db", store.Dialect()))
 	err = srv.Serve(ctx, ln, 10*time.Second)
 	stopWorker()
