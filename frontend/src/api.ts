@@ -2,7 +2,7 @@
 // session cookie as a fallback.
 import type {
   User, Scenario, TerritoriesResponse, TerritoryDetail, Run, MoveResult, FrontierPoint,
-  Comparison, AuditEntry, Account, Layer, ID,
+  Comparison, AuditEntry, Account, Layer, ID, RunEvent,
 } from './types';
 
 export class ApiError extends Error {
@@ -64,6 +64,46 @@ export async function request<T>(method: string, path: string, body?: unknown): 
 }
 
 const enc = encodeURIComponent;
+
+/**
+ * runEvents follows a run's server-sent events (GET /runs/{id}/events) with
+ * the bearer token, calling onEvent for each message, until the "done"
+ * message, which it returns. It rejects when the stream cannot be read, so
+ * the caller can fall back to polling.
+ */
+export async function runEvents(id: ID, onEvent: (name: string, ev: RunEvent) => void): Promise<RunEvent> {
+  const headers: Record<string, string> = { Accept: 'text/event-stream' };
+  const t = token();
+  if (t) headers.Authorization = 'Bearer ' + t;
+  const res = await fetch(`/api/v1/runs/${enc(String(id))}/events`, { headers, credentials: 'same-origin' });
+  if (!res.ok || !res.body) throw new ApiError(res.status, 'http_' + res.status, `run ${id} events: HTTP ${res.status}`);
+  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buf = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    buf += value;
+    let i: number;
+    while ((i = buf.indexOf('\n\n')) >= 0) {
+      const msg = buf.slice(0, i);
+      buf = buf.slice(i + 2);
+      let name = 'message';
+      let data = '';
+      for (const line of msg.split('\n')) {
+        if (line.startsWith('event: ')) name = line.slice(7);
+        else if (line.startsWith('data: ')) data += line.slice(6);
+      }
+      if (!data) continue;
+      const ev = JSON.parse(data) as RunEvent;
+      onEvent(name, ev);
+      if (name === 'done') {
+        reader.cancel().catch(() => {});
+        return ev;
+      }
+    }
+  }
+  throw new ApiError(0, 'stream_ended', `run ${id} events ended before the run did`);
+}
 
 export const api = {
   login: (name: string, password: string) => request<{ token: string; user: User }>('POST', '/login', { name, password }),

@@ -10,7 +10,7 @@ import {
 } from './state';
 import { money, percent, ratio, amount } from './format';
 import { renderPanel, type Ctx } from './panels';
-import type { User, Scenario, TerritoriesResponse, ID } from './types';
+import type { User, Scenario, TerritoriesResponse, RunEvent, ID } from './types';
 
 const store = new Store<AppState>(initialState());
 let tmap: TerritoryMap | null = null;
@@ -357,6 +357,31 @@ async function reloadTerritories(withGeometry: boolean): Promise<void> {
   store.set({ ...patch, scenarios });
 }
 
+/** applyRunResult shows a finished run's figures from its last event; only a redrawn plan fetches its outlines. */
+async function applyRunResult(ev: RunEvent): Promise<void> {
+  const sc = ev.scenario;
+  const ts = ev.territories;
+  if (!sc || !ts || key(store.get().scenario?.id) !== key(sc.id)) return;
+  const tgeo = ev.assignments ? await busy(api.territoriesGeoJSON(sc.id).catch(() => null)) : null;
+  const patch: Partial<AppState> = {
+    scenario: sc,
+    runId: ts.run_id === null || ts.run_id === undefined ? null : key(ts.run_id),
+    territories: ts.territories ?? [],
+    territoryById: indexTerritories(ts.territories ?? []),
+  };
+  if (ev.assignments) {
+    const assign = new Map<string, string>();
+    for (const [u, t] of Object.entries(ev.assignments)) assign.set(u, String(t));
+    patch.assign = assign;
+  }
+  if (tgeo) {
+    territoryFC = tgeo;
+    tmap?.setTerritories(tgeo);
+  }
+  const scenarios = store.get().scenarios.map((s) => (key(s.id) === key(sc.id) ? sc : s));
+  store.set({ ...patch, scenarios });
+}
+
 async function refreshScenarios(select?: Scenario): Promise<void> {
   const r = await api.scenarios();
   store.set({ scenarios: r.scenarios ?? [] });
@@ -493,6 +518,7 @@ const ctx: Ctx = {
   unitName: (u) => unitName.get(u) ?? u,
   unitProps: (u) => unitProps.get(u) ?? {},
   reloadTerritories,
+  applyRunResult,
   refreshScenarios,
   loadScenario,
   showError,

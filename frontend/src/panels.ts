@@ -1,6 +1,6 @@
 // The side panels: territory detail, scenario editor with runs, results table
 // and frontier, manual alignment, comparison, approval and audit.
-import { api, ApiError } from './api';
+import { api, ApiError, runEvents } from './api';
 import { h, clear, download } from './dom';
 import { lineChart } from './chart';
 import { money, percent, ratio, amount, count, csv, dateTime, isMoney, shortUnit } from './format';
@@ -8,13 +8,15 @@ import {
   sortBy, nextSort, planMoves, movesBody, UndoStack, applyMoves, balance, spread, canPlan, canApprove, key,
   resourceNames, runDone, type AppState, type Store, type Move,
 } from './state';
-import type { Scenario, Territory, TerritoryDetail, Account, Run, ScenarioSettings, PerResource, ID } from './types';
+import type { Scenario, Territory, TerritoryDetail, Account, Run, RunEvent, ScenarioSettings, PerResource, ID } from './types';
 
 export interface Ctx {
   store: Store<AppState>;
   unitName: (u: string) => string;
   unitProps: (u: string) => Record<string, unknown>;
   reloadTerritories: (withGeometry: boolean) => Promise<void>;
+  /** applyRunResult shows a finished run's territories from its last event, fetching only outlines it redrew. */
+  applyRunResult: (ev: RunEvent) => Promise<void>;
   refreshScenarios: (select?: Scenario) => Promise<void>;
   loadScenario: (sc: Scenario) => Promise<void>;
   showError: (e: unknown) => void;
@@ -324,6 +326,7 @@ function scenarioPanel(ctx: Ctx, s: AppState): void {
       const body = collect();
       if (!Number.isFinite(body.budget) || (body.budget ?? 0) < 0) throw new Error('Budget must be a number ≥ 0.');
       const updated = await ctx.busy(api.patchScenario(sc.id, body));
+      ctx.hook.timings.saved = performance.now();
       ctx.store.set({ scenario: updated, scenarios: ctx.store.get().scenarios.map((x) => (key(x.id) === key(updated.id) ? updated : x)) });
       return updated;
     } catch (e) {
@@ -427,6 +430,7 @@ export async function startRun(ctx: Ctx, kind: string): Promise<void> {
   if (!sc) return;
   try {
     const run = await ctx.busy(api.startRun(sc.id, kind));
+    ctx.hook.timings.runQueued = performance.now();
     ctx.store.set({ run });
     await followRun(ctx, run);
   } catch (e) {
@@ -441,7 +445,20 @@ async function followRun(ctx: Ctx, run: Run): Promise<void> {
   const t0 = performance.now();
   let r = run;
   drawRunBar(ctx, r);
-  while (!runDone(r) && !me.stop) {
+  // The server pushes each change and, at the end, what the map and the
+  // table need; polling is the fallback when the stream cannot be read.
+  let last: RunEvent | null = null;
+  try {
+    last = await runEvents(run.id, (_name, ev) => {
+      if (me.stop) return;
+      r = ev.run;
+      ctx.store.set({ run: r });
+      drawRunBar(ctx, r);
+    });
+  } catch {
+    last = null;
+  }
+  while (!last && !runDone(r) && !me.stop) {
     await new Promise((res) => setTimeout(res, 250));
     if (me.stop) return;
     try {
@@ -455,8 +472,11 @@ async function followRun(ctx: Ctx, run: Run): Promise<void> {
   }
   if (me.stop) return;
   ctx.hook.timings.lastRunMs = performance.now() - t0;
+  ctx.hook.timings.runEnded = performance.now();
   if (r.status === 'succeeded') {
-    await ctx.reloadTerritories(r.kind !== 'allocate');
+    if (last?.territories && last.scenario) await ctx.applyRunResult(last);
+    else await ctx.reloadTerritories(r.kind !== 'allocate');
+    ctx.hook.timings.runShown = performance.now();
     ctx.toast('Run finished: the map and the table show the new optimum.');
   } else if (r.status === 'failed') {
     const err = typeof r.error === 'string' ? r.error : r.error?.message ?? 'unknown error';
@@ -583,7 +603,9 @@ function drawCertificate(ctx: Ctx, s: AppState): void {
   const el = document.getElementById('certificate');
   if (!el || !s.runId) return;
   const runId = s.runId;
-  ctx.busy(api.run(runId)).then((run) => {
+  // The run's last event already brought its result.
+  const have = s.run && key(s.run.id) === runId && s.run.result ? Promise.resolve(s.run) : ctx.busy(api.run(runId));
+  have.then((run) => {
     if (ctx.store.get().runId !== runId) return;
     const result = run.result as { allocation?: AllocationResult; alignment?: AlignmentResult } | undefined;
     const res = result?.allocation;

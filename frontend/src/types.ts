@@ -93,6 +93,16 @@ export interface TerritoriesResponse {
   territories: Territory[];
   totals: Record<string, unknown>;
   run_id: ID | null;
+  stale?: boolean;
+  scenario_version?: number;
+}
+
+/** RunEvent is one message of GET /runs/{rid}/events (api.runEvent). */
+export interface RunEvent {
+  run: Run;
+  scenario?: Scenario;
+  territories?: TerritoriesResponse;
+  assignments?: Record<string, ID>;
 }
 
 export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
