@@ -44,7 +44,7 @@ func (s *dsearch) recomCluster(r *runner, m, attempts, tries int) bool {
 		for _, t := range cluster {
 			for _, u := range s.members[t] {
 				for _, v := range p.adj[u] {
-					if tv := s.terr[v]; !in[tv] && !seen[tv] {
+					if tv := s.assign[v]; !in[tv] && !seen[tv] {
 						seen[tv] = true
 						nb = append(nb, tv)
 					}
@@ -102,7 +102,7 @@ func (s *dsearch) recomCluster(r *runner, m, attempts, tries int) bool {
 		ci[t] = i
 	}
 	for i, u := range region {
-		ref := s.terr[u]
+		ref := s.assign[u]
 		if !math.IsInf(p.moveCap, 1) {
 			ref = p.current[u]
 		}
@@ -128,9 +128,9 @@ func (s *dsearch) recomCluster(r *runner, m, attempts, tries int) bool {
 	for i, u := range region {
 		t := cluster[to[part[i]]]
 		if c := p.current[u]; c >= 0 {
-			if s.terr[u] == c && t != c {
+			if s.assign[u] == c && t != c {
 				moved += p.demand[u]
-			} else if s.terr[u] != c && t == c {
+			} else if s.assign[u] != c && t == c {
 				moved -= p.demand[u]
 			}
 		}
@@ -143,7 +143,7 @@ func (s *dsearch) recomCluster(r *runner, m, attempts, tries int) bool {
 		return false
 	}
 	for i, u := range region {
-		if t := cluster[to[part[i]]]; s.terr[u] != t {
+		if t := cluster[to[part[i]]]; s.assign[u] != t {
 			s.move(u, t)
 		}
 	}

@@ -38,7 +38,7 @@ type Obstacle struct {
 // holds 3 % of the US market; Kings County, NY, once Manhattan is its own
 // territory, has only Queens left as a neighbour). It panics on an invalid
 // edge index (programmer error; Validate first).
-func Diagnose(in *Instance) []Obstacle {
+func Diagnose(in *Problem) []Obstacle {
 	lo, hi := in.Bounds()
 	var out []Obstacle
 	adj := make([][]int, len(in.Units))
@@ -74,7 +74,7 @@ func Diagnose(in *Instance) []Obstacle {
 // and, for each of its units, the caller's index. Peel returns the last
 // instance and every obstacle found, with Unit the caller's index. The
 // planner and `terrane bench align` both peel through it.
-func Peel(n int, build func(peeled []bool) (*Instance, []int, error)) (*Instance, []Obstacle, error) {
+func Peel(n int, build func(peeled []bool) (*Problem, []int, error)) (*Problem, []Obstacle, error) {
 	peeled := make([]bool, n)
 	var all []Obstacle
 	for {
@@ -103,7 +103,7 @@ const stateCap = 20000
 // [lo, hi], by a search over such sets whose demand stays at most hi,
 // largest neighbours first. It answers true when the search passes
 // stateCap sets without settling.
-func balancedSetExists(in *Instance, adj [][]int, j int, lo, hi float64) bool {
+func balancedSetExists(in *Problem, adj [][]int, j int, lo, hi float64) bool {
 	type state struct {
 		units []int // sorted
 		d     float64

@@ -9,8 +9,8 @@ import (
 // of units to territories kept connected, with loads, members and (for the
 // distance objective) a center per territory.
 type dsearch struct {
-	p       *problem
-	terr    []int
+	p       *model
+	assign  []int
 	load    []float64
 	members [][]int
 	mpos    []int
@@ -26,8 +26,8 @@ type dsearch struct {
 	local []int // unit → local index in the current region, −1
 }
 
-func newDSearch(p *problem) *dsearch {
-	s := &dsearch{p: p, terr: make([]int, p.n), load: make([]float64, p.k), members: make([][]int, p.k),
+func newDSearch(p *model) *dsearch {
+	s := &dsearch{p: p, assign: make([]int, p.n), load: make([]float64, p.k), members: make([][]int, p.k),
 		mpos: make([]int, p.n), capT: make([]float64, p.k), mark: make([]int32, p.n), local: make([]int, p.n)}
 	for i := range s.local {
 		s.local[i] = -1
@@ -76,15 +76,15 @@ func (s *dsearch) total() (float64, float64) {
 
 // install loads an assignment, computes centers (distance objective) and
 // the objective.
-func (s *dsearch) install(terr []int) {
+func (s *dsearch) install(assign []int) {
 	p := s.p
 	for t := range p.k {
 		s.load[t] = 0
 		s.members[t] = s.members[t][:0]
 	}
 	s.moved = 0
-	for j, t := range terr {
-		s.terr[j] = t
+	for j, t := range assign {
+		s.assign[j] = t
 		s.mpos[j] = len(s.members[t])
 		s.members[t] = append(s.members[t], j)
 		s.load[t] += p.demand[j]
@@ -112,14 +112,14 @@ func (s *dsearch) objective() float64 {
 	if p.cut {
 		c := 0
 		for _, e := range p.edges {
-			if s.terr[e[0]] != s.terr[e[1]] {
+			if s.assign[e[0]] != s.assign[e[1]] {
 				c++
 			}
 		}
 		return float64(c)
 	}
 	sum := 0.0
-	for j, t := range s.terr {
+	for j, t := range s.assign {
 		sum += p.weight[j] * p.d(j, s.cen[t])
 	}
 	return sum
@@ -156,7 +156,7 @@ func (s *dsearch) median(units []int, load float64) (int, float64) {
 
 func (s *dsearch) move(j, b int) {
 	p := s.p
-	a := s.terr[j]
+	a := s.assign[j]
 	m := s.members[a]
 	i := s.mpos[j]
 	last := m[len(m)-1]
@@ -167,7 +167,7 @@ func (s *dsearch) move(j, b int) {
 	s.mpos[j] = len(s.members[b])
 	s.members[b] = append(s.members[b], j)
 	s.load[b] += p.demand[j]
-	s.terr[j] = b
+	s.assign[j] = b
 	if c := p.current[j]; c >= 0 {
 		if c == a {
 			s.moved += p.demand[j]
@@ -185,7 +185,7 @@ func (s *dsearch) connectedWithout(j, a int) bool {
 	p := s.p
 	need, start := 0, -1
 	for _, v := range p.adj[j] {
-		if s.terr[v] == a {
+		if s.assign[v] == a {
 			need++
 			start = v
 		}
@@ -212,7 +212,7 @@ func (s *dsearch) connectedWithout(j, a int) bool {
 		u := q[len(q)-1]
 		q = q[:len(q)-1]
 		for _, v := range p.adj[u] {
-			if s.mark[v] == st || s.terr[v] != a {
+			if s.mark[v] == st || s.assign[v] != a {
 				continue
 			}
 			s.mark[v] = st
@@ -247,7 +247,7 @@ func (s *dsearch) flipDelta(j, a, b int) (float64, float64) {
 	var do float64
 	if p.cut {
 		for _, v := range p.adj[j] {
-			switch s.terr[v] {
+			switch s.assign[v] {
 			case a:
 				do++
 			case b:
@@ -278,13 +278,13 @@ func (s *dsearch) flips(r *runner) bool {
 			if r.hardStop() {
 				return any
 			}
-			a := s.terr[j]
+			a := s.assign[j]
 			if p.locked[j] || len(s.members[a]) == 1 || (!p.cut && s.cen[a] == j) {
 				continue
 			}
 			bestB, bestV, bestO := -1, 0.0, 0.0
 			for _, v := range p.adj[j] {
-				b := s.terr[v]
+				b := s.assign[v]
 				if b == a || b == bestB {
 					continue
 				}
@@ -469,9 +469,9 @@ func (s *dsearch) seedTree(r *runner) []int {
 }
 
 // seedTreeOn is seedTree on part of the units: it partitions region into
-// the territories ids (setting terr for the region's units only) and
-// returns terr.
-func (s *dsearch) seedTreeOn(r *runner, terr, region, ids []int) []int {
+// the territories ids (setting assign for the region's units only) and
+// returns assign.
+func (s *dsearch) seedTreeOn(r *runner, assign, region, ids []int) []int {
 	var regionD float64
 	for _, u := range region {
 		regionD += s.p.demand[u]
@@ -479,8 +479,8 @@ func (s *dsearch) seedTreeOn(r *runner, terr, region, ids []int) []int {
 	slack := 0.0
 	mean := regionD / float64(len(ids))
 	for attempt := 0; ; attempt++ {
-		if s.cutParts(r, terr, region, ids, s.p.lo-slack*mean, s.p.hi+slack*mean, 40, true) {
-			return terr
+		if s.cutParts(r, assign, region, ids, s.p.lo-slack*mean, s.p.hi+slack*mean, 40, true) {
+			return assign
 		}
 		if attempt%10 == 9 {
 			if slack == 0 {
@@ -496,10 +496,10 @@ func (s *dsearch) seedTreeOn(r *runner, terr, region, ids []int) []int {
 // (connected, or chained by spanningTree) into len(ids) connected parts
 // whose demand each lies in [l, h], one part at a time off random spanning
 // trees of what is left (up to tries trees per part), and writes ids[part]
-// into terr for the region's units. It reports whether every part was cut
-// (terr is partly written when not). Past the deadline it gives up, unless
+// into assign for the region's units. It reports whether every part was cut
+// (assign is partly written when not). Past the deadline it gives up, unless
 // anyway is set: then any cut that leaves a unit for each later part does.
-func (s *dsearch) cutParts(r *runner, terr, region, ids []int, l, h float64, tries int, anyway bool) bool {
+func (s *dsearch) cutParts(r *runner, assign, region, ids []int, l, h float64, tries int, anyway bool) bool {
 	p := s.p
 	k := len(ids)
 	rest := slices.Clone(region)
@@ -543,7 +543,7 @@ func (s *dsearch) cutParts(r *runner, terr, region, ids []int, l, h float64, tri
 			var next []int
 			for i, u := range t.units {
 				if in[i] == (c > 0) {
-					terr[u] = ids[part]
+					assign[u] = ids[part]
 					restD -= p.demand[u]
 				} else {
 					next = append(next, u)
@@ -557,7 +557,7 @@ func (s *dsearch) cutParts(r *runner, terr, region, ids []int, l, h float64, tri
 		}
 	}
 	for _, u := range rest {
-		terr[u] = ids[k-1]
+		assign[u] = ids[k-1]
 	}
 	return true
 }
@@ -568,7 +568,7 @@ func (s *dsearch) cutParts(r *runner, terr, region, ids []int, l, h float64, tri
 // largest ones.
 func (s *dsearch) fromCurrent(r *runner) []int {
 	p := s.p
-	terr := slices.Clone(p.current)
+	assign := slices.Clone(p.current)
 	if p.contig {
 		// label the pieces of every territory
 		piece := make([]int, p.n)
@@ -582,11 +582,11 @@ func (s *dsearch) fromCurrent(r *runner) []int {
 		}
 		var pieces []pc
 		for u := range p.n {
-			if piece[u] >= 0 || terr[u] < 0 {
+			if piece[u] >= 0 || assign[u] < 0 {
 				continue // labelled, or without a current territory
 			}
 			id := len(pieces)
-			pieces = append(pieces, pc{t: terr[u]})
+			pieces = append(pieces, pc{t: assign[u]})
 			q := []int{u}
 			piece[u] = id
 			for len(q) > 0 {
@@ -595,7 +595,7 @@ func (s *dsearch) fromCurrent(r *runner) []int {
 				pieces[id].demand += p.demand[x]
 				pieces[id].locked = pieces[id].locked || p.locked[x]
 				for _, y := range p.adj[x] {
-					if piece[y] < 0 && terr[y] == terr[u] {
+					if piece[y] < 0 && assign[y] == assign[u] {
 						piece[y] = id
 						q = append(q, y)
 					}
@@ -613,73 +613,73 @@ func (s *dsearch) fromCurrent(r *runner) []int {
 			}
 		}
 		for u := range p.n {
-			if terr[u] >= 0 && keep[terr[u]] != piece[u] {
-				terr[u] = -1
+			if assign[u] >= 0 && keep[assign[u]] != piece[u] {
+				assign[u] = -1
 			}
 		}
 		// grow kept pieces over the released units
 		for changed := true; changed; {
 			changed = false
 			for u := range p.n {
-				if terr[u] >= 0 {
+				if assign[u] >= 0 {
 					continue
 				}
 				best := -1
 				for _, v := range p.adj[u] {
-					if t := terr[v]; t >= 0 && (best < 0 || s.loadOf(terr, t) < s.loadOf(terr, best)) {
+					if t := assign[v]; t >= 0 && (best < 0 || s.loadOf(assign, t) < s.loadOf(assign, best)) {
 						best = t
 					}
 				}
 				if best >= 0 {
-					terr[u] = best
+					assign[u] = best
 					changed = true
 				}
 			}
 		}
 		for u := range p.n { // unreachable units (no edges): keep current
-			if terr[u] < 0 {
-				terr[u] = p.current[u]
+			if assign[u] < 0 {
+				assign[u] = p.current[u]
 			}
 		}
 	}
 	// Units still without a territory (no current one and no neighbour that
 	// has one) join the lightest territory; contiguity repair follows.
-	if slices.Contains(terr, -1) {
+	if slices.Contains(assign, -1) {
 		load := make([]float64, p.k)
-		for u, t := range terr {
+		for u, t := range assign {
 			if t >= 0 {
 				load[t] += p.demand[u]
 			}
 		}
 		for u := range p.n {
-			if terr[u] < 0 {
+			if assign[u] < 0 {
 				best := 0
 				for t := 1; t < p.k; t++ {
 					if load[t] < load[best] {
 						best = t
 					}
 				}
-				terr[u] = best
+				assign[u] = best
 				load[best] += p.demand[u]
 			}
 		}
 	}
-	s.fillEmpty(r, terr)
-	return terr
+	s.fillEmpty(r, assign)
+	return assign
 }
 
 // fillEmpty gives every empty territory a piece of the largest territory:
 // the subtree of a random spanning tree of it, without locked units, whose
 // demand is closest to half (both pieces stay connected).
-func (s *dsearch) fillEmpty(r *runner, terr []int) {
+func (s *dsearch) fillEmpty(r *runner, assign []int) {
 	p := s.p
 	for t := range p.k {
-		if slices.Contains(terr, t) {
+		if slices.Contains(assign, t) {
 			continue
 		}
 		load := make([]float64, p.k)
 		count := make([]int, p.k)
-		for u, x := range terr {
+		for u, x := range assign {
 			load[x] += p.demand[u]
 			count[x]++
 		}
@@ -693,7 +693,7 @@ func (s *dsearch) fillEmpty(r *runner, terr []int) {
 			return
 		}
 		var region []int
-		for u, x := range terr {
+		for u, x := range assign {
 			if x == big {
 				region = append(region, u)
 			}
@@ -729,15 +729,15 @@ func (s *dsearch) fillEmpty(r *runner, terr []int) {
 		bestT.side(bestV, in)
 		for i, u := range bestT.units {
 			if in[i] {
-				terr[u] = t
+				assign[u] = t
 			}
 		}
 	}
 }
 
-func (s *dsearch) loadOf(terr []int, t int) float64 {
+func (s *dsearch) loadOf(assign []int, t int) float64 {
 	l := 0.0
-	for u, x := range terr {
+	for u, x := range assign {
 		if x == t {
 			l += s.p.demand[u]
 		}
@@ -774,7 +774,7 @@ func (s *dsearch) recom(r *runner, trees int, strict bool) bool {
 	}
 	for tries := 0; a < 0; tries++ {
 		e := p.edges[r.rng.IntN(len(p.edges))]
-		if x, y := s.terr[e[0]], s.terr[e[1]]; x != y {
+		if x, y := s.assign[e[0]], s.assign[e[1]]; x != y {
 			a, b = x, y
 		} else if tries > 200 {
 			return false
@@ -860,7 +860,7 @@ func (s *dsearch) recom(r *runner, trees int, strict bool) bool {
 		if in[i] == bestC.subToA {
 			to = a
 		}
-		if s.terr[u] != to {
+		if s.assign[u] != to {
 			s.move(u, to)
 		}
 	}
@@ -900,7 +900,7 @@ func (s *dsearch) violatingPair(r *runner) (int, int) {
 	var nb []int
 	for _, u := range s.members[a] {
 		for _, v := range p.adj[u] {
-			if t := s.terr[v]; t != a && !slices.Contains(nb, t) {
+			if t := s.assign[v]; t != a && !slices.Contains(nb, t) {
 				nb = append(nb, t)
 			}
 		}
@@ -919,7 +919,7 @@ func (s *dsearch) pairObjective(a, b int, region []int) float64 {
 		c := 0.0
 		for _, u := range region {
 			for _, v := range p.adj[u] {
-				if s.terr[v] != s.terr[u] && (u < v || s.terr[v] != a && s.terr[v] != b) {
+				if s.assign[v] != s.assign[u] && (u < v || s.assign[v] != a && s.assign[v] != b) {
 					c++
 				}
 			}
@@ -928,7 +928,7 @@ func (s *dsearch) pairObjective(a, b int, region []int) float64 {
 	}
 	sum := 0.0
 	for _, u := range region {
-		sum += p.weight[u] * p.d(u, s.cen[s.terr[u]])
+		sum += p.weight[u] * p.d(u, s.cen[s.assign[u]])
 	}
 	return sum
 }
@@ -949,9 +949,9 @@ func (s *dsearch) splitScore(t *tree, in []bool, subToA bool, a, b int) (float64
 			return 0, 0, false
 		}
 		if c := p.current[u]; c >= 0 {
-			if s.terr[u] == c && to != c {
+			if s.assign[u] == c && to != c {
 				moved += p.demand[u]
-			} else if s.terr[u] != c && to == c {
+			} else if s.assign[u] != c && to == c {
 				moved -= p.demand[u]
 			}
 		}
@@ -973,7 +973,7 @@ func (s *dsearch) splitScore(t *tree, in []bool, subToA bool, a, b int) (float64
 		for i, u := range t.units {
 			side := in[i]
 			for _, v := range p.adj[u] {
-				tv := s.terr[v]
+				tv := s.assign[v]
 				if tv != a && tv != b {
 					obj++ // edges to outside stay cut
 					continue
@@ -1010,7 +1010,7 @@ func (s *dsearch) localSide(t *tree, in []bool, v int) bool {
 // For the distance objective the Lagrangian p-median bound (Beasley 1993)
 // is a valid lower bound too: it relaxes balance, contiguity, locks and the
 // disruption limit.
-func solveDistrict(p *problem, r *runner) (terr, centers []int, lb float64) {
+func solveDistrict(p *model, r *runner) (assign, centers []int, lb float64) {
 	s := newDSearch(p)
 	// Start from the current plan when the answer must stay near it; units
 	// without a current territory (a dissolved one) are handed to neighbours.
@@ -1035,14 +1035,14 @@ func solveDistrict(p *problem, r *runner) (terr, centers []int, lb float64) {
 	lb = math.NaN()
 	if !p.cut && p.mat != nil {
 		init := make([]float64, p.n)
-		for j, t := range s.terr {
+		for j, t := range s.assign {
 			init[j] = p.d(j, s.cen[t])
 		}
 		lb = lagrangeBound(p, r, s.obj, init, 0.08)
 	}
 	bv, bo := s.total()
 	r.noteViolation(bv, s.scale)
-	best := slices.Clone(s.terr)
+	best := slices.Clone(s.assign)
 	rv, ro := bv, bo // best of the current restart
 	stall, restarts, sinceGlobal, clusterCalls := 0, 0, 0, 0
 	const clusterEvery = 25
@@ -1070,7 +1070,7 @@ func solveDistrict(p *problem, r *runner) (terr, centers []int, lb float64) {
 			if better(v-bv, o-bo, s.scale) {
 				bv, bo = v, o
 				r.noteViolation(bv, s.scale)
-				copy(best, s.terr)
+				copy(best, s.assign)
 				sinceGlobal = 0
 			}
 		} else {
@@ -1094,7 +1094,7 @@ func solveDistrict(p *problem, r *runner) (terr, centers []int, lb float64) {
 	s.install(best)
 	s.flips(r)
 	if v, o := s.total(); better(v-bv, o-bo, s.scale) {
-		copy(best, s.terr)
+		copy(best, s.assign)
 	} else {
 		s.install(best)
 	}
@@ -1129,12 +1129,12 @@ func (s *dsearch) seedAroundLocks(r *runner) []int {
 			lockedT[p.current[u]] = true
 		}
 	}
-	terr := make([]int, p.n)
+	assign := make([]int, p.n)
 	in := make([]bool, p.n)
 	var region []int
 	for u := range p.n {
 		if c := p.current[u]; c >= 0 && lockedT[c] {
-			terr[u] = c
+			assign[u] = c
 		} else {
 			region = append(region, u)
 			in[u] = true
@@ -1160,5 +1160,5 @@ func (s *dsearch) seedAroundLocks(r *runner) []int {
 	if components(p, label)[0] != 1 {
 		return nil
 	}
-	return s.seedTreeOn(r, terr, region, ids)
+	return s.seedTreeOn(r, assign, region, ids)
 }

@@ -81,7 +81,7 @@ func (it *item) value(x float64) float64 {
 	return it.a*hill(x, it.k, it.c) - it.q*x
 }
 
-// deriv is d value / dx, dollars per unit.
+// deriv is d value / dx, dollars per year per unit.
 func (it *item) deriv(x float64) float64 {
 	if it.a == 0 {
 		return -it.q
@@ -95,7 +95,7 @@ func (it *item) nonconcave() bool {
 }
 
 // stationary solves a·h'(x) = p for x on the concave (decreasing-h') branch,
-// p > 0 in dollars per unit, and returns x and t = (x/k)^c. ok is false when
+// p > 0 in dollars per year per unit, and returns x and t = (x/k)^c. ok is false when
 // a·h' < p everywhere (only for c ≥ 1). The Newton iteration runs on
 // u = c·log(x/k), where the equation reads (1 − 1/c)·u − 2·softplus(u) =
 // log(p·k/(a·c)): a concave decreasing function on the branch, so Newton
@@ -163,7 +163,7 @@ func (it *item) stationary(p float64) (x, t float64, ok bool) {
 }
 
 // best maximizes value(x) − π·x over the item's domain, for price π ≥ 0 in
-// dollars per unit. It returns x, value(x) and dxdp = d x / d π where x is
+// dollars per year per unit. It returns x, value(x) and dxdp = d x / d π where x is
 // interior and continuous, else 0.
 func (it *item) best(pi float64, integer bool) (x, val, dxdp float64) {
 	if it.lo == it.hi {
