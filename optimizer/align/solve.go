@@ -213,4 +213,3 @@ func (r *runner) expired() bool {
 	}
 	return false
 }
-
