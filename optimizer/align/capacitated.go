@@ -8,53 +8,20 @@ import (
 // capSearch is the state of the capacitated (and balanced, non-contiguous)
 // distance search: a center per territory and an assignment of units.
 type capSearch struct {
-	p        *model
+	tally
 	cen      []int // territory → center unit
 	centerOf []int // unit → territory it centers, −1
-	assign   []int // unit → territory
-	load     []float64
-	capT     []float64 // territory → most demand (capacity of its center, balance max)
-	members  [][]int
-	mpos     []int // unit → position in members[assign]
 	cand     [][]int32
 	cost     float64
-	moved    float64 // demand off its current territory
 	nCand    int
 }
 
-const capEps = 1e-9
-
+// newCapSearch returns an empty search state for p.
 func newCapSearch(p *model) *capSearch {
-	s := &capSearch{p: p, centerOf: make([]int, p.n), assign: make([]int, p.n), mpos: make([]int, p.n),
-		load: make([]float64, p.k), capT: make([]float64, p.k), members: make([][]int, p.k), cand: make([][]int32, p.n)}
+	s := &capSearch{tally: newTally(p), centerOf: make([]int, p.n), cand: make([][]int32, p.n)}
 	s.nCand = min(p.k, 12)
 	return s
 }
-
-// capOf is the most demand a territory centered on c may hold.
-func (s *capSearch) capOf(c int) float64 {
-	h := s.p.hi
-	if cp := s.p.capacity[c]; cp > 0 {
-		h = math.Min(h, cp)
-	}
-	return h
-}
-
-func (s *capSearch) viol(t int, load float64) float64 {
-	v := 0.0
-	if load > s.capT[t] {
-		v += load - s.capT[t]
-	}
-	if load < s.p.lo {
-		v += s.p.lo - load
-	}
-	return v
-}
-
-// movedViol is the excess of moved demand over the limit, weighted by
-// movedWeight so that the disruption limit acts as a hard constraint
-// against balance and capacity violations.
-func (s *capSearch) movedViol(m float64) float64 { return movedWeight * math.Max(0, m-s.p.moveCap) }
 
 // total returns the violation and the cost of the current state.
 func (s *capSearch) total() (float64, float64) {
@@ -108,10 +75,10 @@ func (s *capSearch) setCenters(cen []int) {
 	}
 }
 
+// put assigns unit j, unassigned, to territory t.
 func (s *capSearch) put(j, t int) {
 	s.assign[j] = t
-	s.mpos[j] = len(s.members[t])
-	s.members[t] = append(s.members[t], j)
+	s.addMember(j, t)
 	s.load[t] += s.p.demand[j]
 	s.cost += s.p.weight[j] * s.p.d(j, s.cen[t])
 	if c := s.p.current[j]; c >= 0 && c != t {
@@ -119,14 +86,10 @@ func (s *capSearch) put(j, t int) {
 	}
 }
 
+// take unassigns unit j (its territory becomes −1).
 func (s *capSearch) take(j int) {
 	t := s.assign[j]
-	m := s.members[t]
-	i := s.mpos[j]
-	last := m[len(m)-1]
-	m[i] = last
-	s.mpos[last] = i
-	s.members[t] = m[:len(m)-1]
+	s.removeMember(j, t)
 	s.load[t] -= s.p.demand[j]
 	s.cost -= s.p.weight[j] * s.p.d(j, s.cen[t])
 	if c := s.p.current[j]; c >= 0 && c != t {
@@ -214,14 +177,6 @@ func (s *capSearch) regret() {
 	}
 }
 
-// better compares (violation, cost) changes lexicographically.
-func better(dv, dc, scale float64) bool {
-	if dv < -capEps*scale {
-		return true
-	}
-	return dv <= capEps*scale && dc < -capEps*math.Max(1, scale)
-}
-
 // improve applies shift and swap moves of units between territories until
 // none improves (violation first, then cost).
 func (s *capSearch) improve(r *runner) {
@@ -239,23 +194,13 @@ func (s *capSearch) improve(r *runner) {
 			}
 			dj, wj := p.demand[j], p.weight[j]
 			da := p.d(j, s.cen[a])
-			curA := p.current[j]
 			// shift
 			for _, tb := range s.cand[j] {
 				b := int(tb)
 				if b == a {
 					continue
 				}
-				dv := s.viol(a, s.load[a]-dj) - s.viol(a, s.load[a]) + s.viol(b, s.load[b]+dj) - s.viol(b, s.load[b])
-				if curA >= 0 {
-					m := s.moved
-					if a == curA {
-						m += dj
-					} else if b == curA {
-						m -= dj
-					}
-					dv += s.movedViol(m) - s.movedViol(s.moved)
-				}
+				dv := s.shiftViol(j, a, b)
 				dc := wj * (p.d(j, s.cen[b]) - da)
 				if better(dv, dc, scale) {
 					s.take(j)

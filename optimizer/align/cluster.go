@@ -75,10 +75,7 @@ func (s *dsearch) recomCluster(r *runner, m, attempts, tries int) bool {
 	}
 	// parts 0..m−1 by recursive tree partition, the bounds held strictly
 	label := make([]int, p.n)
-	ids := make([]int, m)
-	for i := range ids {
-		ids[i] = i
-	}
+	ids := upTo(m)
 	cut := false
 	for attempt := 0; attempt < attempts && !cut; attempt++ {
 		cut = s.cutParts(r, label, region, ids, p.lo-eps, p.hi+eps, tries, false)

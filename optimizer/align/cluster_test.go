@@ -29,14 +29,7 @@ func partsConnected(p *model, assign []int) bool {
 // strictPartition cuts all units into p.k parts within the balance bounds
 // by cutParts, up to 50 passes; nil when none succeeds.
 func strictPartition(s *dsearch, r *runner) []int {
-	region := make([]int, s.p.n)
-	ids := make([]int, s.p.k)
-	for i := range region {
-		region[i] = i
-	}
-	for i := range ids {
-		ids[i] = i
-	}
+	region, ids := upTo(s.p.n), upTo(s.p.k)
 	assign := make([]int, s.p.n)
 	for range 50 {
 		if s.cutParts(r, assign, region, ids, s.p.lo, s.p.hi, 60, false) {
