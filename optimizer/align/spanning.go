@@ -36,8 +36,7 @@ func (s *dsearch) spanningTree(r *runner, region []int) *tree {
 	for i := range uf {
 		uf[i] = i
 	}
-	var find func(int) int
-	find = func(x int) int {
+	find := func(x int) int {
 		for uf[x] != x {
 			uf[x] = uf[uf[x]]
 			x = uf[x]

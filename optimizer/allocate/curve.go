@@ -39,18 +39,6 @@ func hillDeriv(x, k, c float64) float64 {
 	return c * t / (x * (1 + t) * (1 + t))
 }
 
-// hillDeriv2 is d² hill / dx², per unit squared.
-func hillDeriv2(x, k, c float64) float64 {
-	if x <= 0 || math.IsInf(x, 1) {
-		return 0
-	}
-	t := math.Pow(x/k, c)
-	if math.IsInf(t, 1) {
-		return 0
-	}
-	return hillDeriv(x, k, c) * ((c - 1) - 2*c*t/(1+t)) / x
-}
-
 // inflection is where an S-shaped Hill curve (c > 1) turns concave, units.
 func inflection(k, c float64) float64 {
 	if c <= 1 {
@@ -65,8 +53,6 @@ func softplus(u float64) float64 {
 	}
 	return math.Log1p(math.Exp(u))
 }
-
-func sigmoid(u float64) float64 { return 1 / (1 + math.Exp(-u)) }
 
 func (it *item) value(x float64) float64 {
 	if math.IsInf(x, 1) {
