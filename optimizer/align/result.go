@@ -78,7 +78,7 @@ type Result struct {
 	// is distance; nil for cut_edges.
 	Centers []int `json:"centers"`
 	// Objective is the recomputed objective: Σ weight·distance (distance
-	// units of the instance) or the number of cut edges.
+	// units of the problem) or the number of cut edges.
 	Objective float64 `json:"objective"`
 	// LowerBound is a proven lower bound on the optimum when one is known,
 	// else nil.

@@ -9,7 +9,7 @@ import (
 )
 
 // DefaultTimeLimit is the time limit when neither [Settings] nor the
-// instance sets one.
+// problem sets one.
 const DefaultTimeLimit = 8 * time.Second
 
 // Settings tunes [Solve]. The zero value works: the problem's time limit
@@ -113,7 +113,7 @@ func Solve(ctx context.Context, in *Problem, settings *Settings) (*Result, error
 	return &res, nil
 }
 
-// pure reports whether the instance is the uncapacitated p-median.
+// pure reports whether the problem is the uncapacitated p-median.
 func (p *model) pure() bool {
 	if p.cut || p.contig || p.capac || p.lo > 0 || !math.IsInf(p.hi, 1) || !math.IsInf(p.moveCap, 1) {
 		return false

@@ -7,7 +7,7 @@ import (
 )
 
 // Verify is an independent checker of an answer: it recomputes everything
-// from the instance alone (its own distance formulas, its own breadth-first
+// from the problem alone (its own distance formulas, its own breadth-first
 // search, none of the solver's state) and returns whether the answer is
 // feasible, and an error listing every disagreement with what the result
 // reports (territory count, contiguity, balance, capacity, moved share,
@@ -160,7 +160,7 @@ func Verify(in *Problem, res *Result) (bool, error) {
 }
 
 // verifyDist is the checker's own distance: the matrix if given, else the
-// instance's formula (haversine by the atan2 form, not the solver's asin).
+// problem's formula (haversine by the atan2 form, not the solver's asin).
 func verifyDist(in *Problem, i, j int) float64 {
 	if in.Distances != nil {
 		return in.Distances[i][j]
