@@ -34,7 +34,7 @@ type AlignmentSummary struct {
 // Alignment is a scenario's alignment problem: the instance the solver sees
 // and how its answer maps back to the layer's units.
 type Alignment struct {
-	Instance *align.Instance
+	Instance *align.Problem
 	// Units maps each instance unit to its index in Inputs.Units.
 	Units []int
 	// IDs names the instance's territories 0..K−1.
@@ -109,7 +109,7 @@ func AlignInstance(in *Inputs, edges [][2]string) (*Alignment, error) {
 	// Units that cannot be balanced with others (align.Diagnose: oversize,
 	// or stranded under contiguity) become territories of their own.
 	var a *Alignment
-	_, obs, err := align.Peel(len(in.Units), func(peeled []bool) (*align.Instance, []int, error) {
+	_, obs, err := align.Peel(len(in.Units), func(peeled []bool) (*align.Problem, []int, error) {
 		var err error
 		a, err = buildAlignment(in, edges, demand, peeled, k, tol, limit, seed)
 		if err != nil {
@@ -219,7 +219,7 @@ func buildAlignment(in *Inputs, edges [][2]string, demand []float64, oversize []
 	for i, id := range rest {
 		index[id] = i
 	}
-	inst := &align.Instance{K: kk, Distance: "haversine", Contiguous: true, Objective: "distance",
+	inst := &align.Problem{K: kk, Distance: "haversine", Contiguous: true, Objective: "distance",
 		Balance: align.Balance{Tolerance: tol}, TimeLimitSeconds: limit, Seed: seed}
 	unitIndex := map[string]int{}
 	var instTotal, forced float64

@@ -188,7 +188,7 @@ func abs(x float64) float64 { return math.Abs(x) }
 // territory after today's territory it shares the most market with.
 func TestRelabelNamesTerritoriesAfterToday(t *testing.T) {
 	units := []align.Unit{{Demand: 1, Current: 0}, {Demand: 1, Current: 0}, {Demand: 1, Current: 1}, {Demand: 1, Current: 2}, {Demand: 1, Current: 2}}
-	a := &plan.Alignment{Instance: &align.Instance{K: 3, Units: units}, IDs: []string{"A", "B", "C"}}
+	a := &plan.Alignment{Instance: &align.Problem{K: 3, Units: units}, IDs: []string{"A", "B", "C"}}
 	terr := []int{2, 2, 0, 1, 0}
 	to, moved := a.Relabel(terr)
 	if want := []int{0, 0, 1, 2, 1}; !slices.Equal(terr, want) || !slices.Equal(to, []int{1, 2, 0}) {
@@ -208,7 +208,7 @@ func TestRelabelNamesTerritoriesAfterToday(t *testing.T) {
 // A territory with locked units keeps its id while the others are renamed.
 func TestRelabelKeepsLockedTerritories(t *testing.T) {
 	units := []align.Unit{{Demand: 1, Current: 0, Locked: true}, {Demand: 1, Current: 1}, {Demand: 1, Current: 2}}
-	a := &plan.Alignment{Instance: &align.Instance{K: 3, Units: units}, IDs: []string{"A", "B", "C"}}
+	a := &plan.Alignment{Instance: &align.Problem{K: 3, Units: units}, IDs: []string{"A", "B", "C"}}
 	terr := []int{0, 2, 1} // the solver swapped B and C
 	to, moved := a.Relabel(terr)
 	if !slices.Equal(terr, []int{0, 1, 2}) || !slices.Equal(to, []int{0, 2, 1}) || moved != 0 {

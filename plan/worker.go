@@ -242,7 +242,7 @@ func (w *Worker) solve(ctx context.Context, run *terrane.Run, progress func(floa
 			return nil, terrane.Errorf(terrane.EINVALID, "alignment: %v", err)
 		}
 		// Name the territories after today's before anything reports them.
-		relabel, moved := ap.Relabel(res.Territory)
+		relabel, moved := ap.Relabel(res.Assignment)
 		var warnings []string
 		if !res.Feasible {
 			// A plan whose territories are whole and contiguous but a few of
@@ -273,7 +273,7 @@ func (w *Worker) solve(ctx context.Context, run *terrane.Run, progress func(floa
 			warnings = append(warnings, peeledWarning(in, ap))
 		}
 		fromCurrent := len(in.Territories) > 0
-		ids, full := ap.Territories(res.Territory)
+		ids, full := ap.Territories(res.Assignment)
 		// The territories are written with the results when the run
 		// finishes, in one transaction: a failed allocation leaves them as
 		// they were.
@@ -350,7 +350,7 @@ func peeledWarning(in *Inputs, ap *Alignment) string {
 	return msg + fmt.Sprintf("; the other %d territories are balanced among themselves", len(ap.IDs))
 }
 
-func balanceRange(in *align.Instance) (float64, float64) {
+func balanceRange(in *align.Problem) (float64, float64) {
 	if in.Balance.Tolerance > 0 {
 		var tot float64
 		for _, u := range in.Units {

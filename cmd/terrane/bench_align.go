@@ -36,7 +36,7 @@ type benchCase struct {
 	n, k       int
 	optimum    float64 // published optimum or best known; NaN if none
 	optStatus  string  // optimal, best-known, or "" (synthetic)
-	load       func() (*align.Instance, error)
+	load       func() (*align.Problem, error)
 	maxMovedOf string // for the national set: which variant
 }
 
@@ -222,7 +222,7 @@ func benchCases(dir, set string) ([]benchCase, error) {
 			}
 			c.n, c.k, c.optimum = int(n), int(p), opt
 			path := filepath.Join(base, "instances", c.name+".txt")
-			c.load = func() (*align.Instance, error) { return readWith(path, align.ReadORLib) }
+			c.load = func() (*align.Problem, error) { return readWith(path, align.ReadORLib) }
 		case "cpmp":
 			c.name = rec[0]
 			n, err1 := num(rec, "n")
@@ -242,8 +242,8 @@ func benchCases(dir, set string) ([]benchCase, error) {
 			if _, err := os.Stat(path); err != nil {
 				path = filepath.Join(base, "instances", c.name+".dat")
 			}
-			c.load = func() (*align.Instance, error) {
-				return readWith(path, func(r io.Reader) (*align.Instance, error) { return align.ReadCPMP(r, dist) })
+			c.load = func() (*align.Problem, error) {
+				return readWith(path, func(r io.Reader) (*align.Problem, error) { return align.ReadCPMP(r, dist) })
 			}
 		case "districting":
 			gf, err0 := get(rec, "graph_file")
@@ -261,8 +261,8 @@ func benchCases(dir, set string) ([]benchCase, error) {
 			c.maxMovedOf = level
 			c.n, c.k, c.optimum, c.optStatus = int(n), int(k), opt, st
 			path := filepath.Join(base, gf)
-			c.load = func() (*align.Instance, error) {
-				return readWith(path, func(r io.Reader) (*align.Instance, error) { return align.ReadDistricting(r, int(k), lo, hi) })
+			c.load = func() (*align.Problem, error) {
+				return readWith(path, func(r io.Reader) (*align.Problem, error) { return align.ReadDistricting(r, int(k), lo, hi) })
 			}
 		}
 		cases = append(cases, c)
@@ -275,22 +275,22 @@ func benchCases(dir, set string) ([]benchCase, error) {
 // scratch, then re-balanced (demand changed) with max_moved 0.10 from the
 // first answer as the baseline.
 func nationalCases() []benchCase {
-	grid := func() *align.Instance {
+	grid := func() *align.Problem {
 		in := align.Grid(56, 56, 100, 1)
 		in.TimeLimitSeconds = 25
 		return in
 	}
 	fresh := benchCase{set: "national", name: "grid3136-k100", n: 56 * 56, k: 100, optimum: math.NaN(), optStatus: "—",
-		load: func() (*align.Instance, error) { return grid(), nil }}
+		load: func() (*align.Problem, error) { return grid(), nil }}
 	moved := benchCase{set: "national", name: "grid3136-k100-moved10", n: 56 * 56, k: 100, optimum: math.NaN(), optStatus: "—",
-		load: func() (*align.Instance, error) {
+		load: func() (*align.Problem, error) {
 			in := grid()
 			base, err := align.Solve(context.Background(), in, &align.Settings{TimeLimit: 5 * time.Second})
 			if err != nil {
 				return nil, err
 			}
 			for j := range in.Units {
-				in.Units[j].Current = base.Territory[j]
+				in.Units[j].Current = base.Assignment[j]
 				in.Units[j].Demand *= 0.9 + 0.2*float64(j%7)/6 // demand shifted by −10 %..+10 %
 			}
 			in.MaxMoved = 0.10
@@ -298,7 +298,7 @@ func nationalCases() []benchCase {
 		}}
 	cases := []benchCase{fresh, moved}
 	// the real county layer of the sample dataset
-	counties := func() (*align.Instance, error) {
+	counties := func() (*align.Problem, error) {
 		in, err := countyInstance()
 		if err != nil {
 			return nil, err
@@ -310,7 +310,7 @@ func nationalCases() []benchCase {
 	cases = append(cases,
 		benchCase{set: "national", name: "counties3142-k100", n: 3142, k: 100, optimum: math.NaN(), optStatus: "—", load: counties},
 		benchCase{set: "national", name: "counties3142-k100-peeled", n: 3142, k: 100, optimum: math.NaN(), optStatus: "—",
-			load: func() (*align.Instance, error) {
+			load: func() (*align.Problem, error) {
 				in, err := counties()
 				if err != nil {
 					return nil, err
@@ -318,7 +318,7 @@ func nationalCases() []benchCase {
 				return peelObstacles(in)
 			}},
 		benchCase{set: "national", name: "counties3142-k100-peeled-moved10", n: 3142, k: 100, optimum: math.NaN(), optStatus: "—",
-			load: func() (*align.Instance, error) {
+			load: func() (*align.Problem, error) {
 				in, err := counties()
 				if err != nil {
 					return nil, err
@@ -333,7 +333,7 @@ func nationalCases() []benchCase {
 				// ±5 %, not ±10 %: at +10 % Dallas County alone would pass
 				// the ceiling and the case would be infeasible by construction
 				for j := range in.Units {
-					in.Units[j].Current = base.Territory[j]
+					in.Units[j].Current = base.Assignment[j]
 					in.Units[j].Demand *= 0.95 + 0.1*float64(j%7)/6
 				}
 				in.MaxMoved = 0.10
@@ -343,7 +343,7 @@ func nationalCases() []benchCase {
 				return in, nil
 			}},
 		benchCase{set: "national", name: "counties3142-k30", n: 3142, k: 30, optimum: math.NaN(), optStatus: "—",
-			load: func() (*align.Instance, error) {
+			load: func() (*align.Problem, error) {
 				in, err := counties()
 				if err == nil {
 					in.K = 30 // the largest county (3.1 % of the market) fits under 1.05 × mean
@@ -356,8 +356,8 @@ func nationalCases() []benchCase {
 // peelObstacles makes every unit that blocks balance by itself a
 // territory of its own, as the planner does (align.Peel), and returns the
 // instance of the other units with k reduced by their number.
-func peelObstacles(in *align.Instance) (*align.Instance, error) {
-	sub, _, err := align.Peel(len(in.Units), func(peeled []bool) (*align.Instance, []int, error) {
+func peelObstacles(in *align.Problem) (*align.Problem, error) {
+	sub, _, err := align.Peel(len(in.Units), func(peeled []bool) (*align.Problem, []int, error) {
 		keep := make([]bool, len(peeled))
 		k := in.K
 		for i, p := range peeled {
@@ -377,7 +377,7 @@ func peelObstacles(in *align.Instance) (*align.Instance, error) {
 
 // subInstance is in restricted to the kept units, with k territories,
 // bridges re-added between the components left; back maps new → old index.
-func subInstance(in *align.Instance, keep []bool, k int) (*align.Instance, []int) {
+func subInstance(in *align.Problem, keep []bool, k int) (*align.Problem, []int) {
 	out := *in
 	out.K, out.Units, out.Edges = k, nil, nil
 	idx := make([]int, len(in.Units))
@@ -400,7 +400,7 @@ func subInstance(in *align.Instance, keep []bool, k int) (*align.Instance, []int
 }
 
 // saveInstance writes in as canonical JSON to dir/name.json.
-func saveInstance(dir, name string, in *align.Instance) error {
+func saveInstance(dir, name string, in *align.Problem) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
@@ -411,7 +411,7 @@ func saveInstance(dir, name string, in *align.Instance) error {
 	return os.WriteFile(filepath.Join(dir, name+".json"), b, 0o644)
 }
 
-func readWith(path string, read func(io.Reader) (*align.Instance, error)) (*align.Instance, error) {
+func readWith(path string, read func(io.Reader) (*align.Problem, error)) (*align.Problem, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -539,7 +539,7 @@ func alignLoadAverage() string {
 // states and DC at their centroids, rook adjacency plus bridges joining
 // islands and Alaska and Hawaii, demand = each county's market size in
 // dollars per year.
-func countyInstance() (*align.Instance, error) {
+func countyInstance() (*align.Problem, error) {
 	ds, err := sample.Build()
 	if err != nil {
 		return nil, err
@@ -548,7 +548,7 @@ func countyInstance() (*align.Instance, error) {
 	for _, m := range ds.Estimates {
 		market[m.UnitID] = m.Market
 	}
-	in := &align.Instance{Distance: align.Haversine}
+	in := &align.Problem{Distance: align.Haversine}
 	index := make(map[string]int, len(ds.Units))
 	for i, u := range ds.Units {
 		index[u.ID] = i
@@ -563,7 +563,7 @@ func countyInstance() (*align.Instance, error) {
 
 // bridgeComponents returns in's edges plus the bridges (geo.Bridges, by
 // distance between unit locations) that join its components into one.
-func bridgeComponents(in *align.Instance) [][2]int {
+func bridgeComponents(in *align.Problem) [][2]int {
 	points := make([]orb.Geometry, len(in.Units))
 	for i, u := range in.Units {
 		points[i] = orb.Point{u.X, u.Y}

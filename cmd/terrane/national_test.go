@@ -31,7 +31,7 @@ func TestNationalCountyPlan(t *testing.T) {
 	if peeled := len(full.Units) - len(in.Units); peeled != 100-in.K || peeled > 20 {
 		t.Fatalf("%d counties peeled for %d territories; want one territory each, and few", peeled, 100-in.K)
 	}
-	check := func(in *align.Instance, res *align.Result) {
+	check := func(in *align.Problem, res *align.Result) {
 		t.Helper()
 		feasible, err := align.Verify(in, res)
 		if err != nil {
@@ -50,7 +50,7 @@ func TestNationalCountyPlan(t *testing.T) {
 		}
 	}
 	const iterations = 15000
-	res, err := align.Solve(context.Background(), in, &align.Settings{TimeLimit: time.Hour, Iterations: iterations})
+	res, err := align.Solve(context.Background(), in, &align.Settings{TimeLimit: time.Hour, MaxIterations: iterations})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,14 +58,14 @@ func TestNationalCountyPlan(t *testing.T) {
 	t.Logf("%d territories balanced within ±5 %% + %d counties alone, in %.1f s (%d iterations)", in.K, 100-in.K, res.Seconds, res.Iterations)
 
 	for j := range in.Units {
-		in.Units[j].Current = res.Territory[j]
+		in.Units[j].Current = res.Assignment[j]
 		in.Units[j].Demand *= 0.95 + 0.1*float64(j%7)/6
 	}
 	in.MaxMoved = 0.10
 	if obs := align.Diagnose(in); len(obs) > 0 {
 		t.Fatalf("the market shift made new obstacles: %v", obs)
 	}
-	res, err = align.Solve(context.Background(), in, &align.Settings{TimeLimit: time.Hour, Iterations: iterations})
+	res, err = align.Solve(context.Background(), in, &align.Settings{TimeLimit: time.Hour, MaxIterations: iterations})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -48,7 +48,7 @@ func runSolveAlign(ctx context.Context, env *environment, args []string) error {
 		defer f.Close()
 		r, name = f, *inPath
 	}
-	var in align.Instance
+	var in align.Problem
 	dec := json.NewDecoder(bufio.NewReader(r))
 	if err := dec.Decode(&in); err != nil {
 		return fmt.Errorf("solve align: read %s: %w", name, err)
@@ -112,7 +112,7 @@ func runSolveAlign(ctx context.Context, env *environment, args []string) error {
 // the balance bounds unreachable whatever the plan (align.Diagnose), so
 // that a person knows to split them, widen the band or give each a
 // territory of its own.
-func explainObstacles(w io.Writer, in *align.Instance) {
+func explainObstacles(w io.Writer, in *align.Problem) {
 	obs := align.Diagnose(in)
 	if len(obs) == 0 {
 		return

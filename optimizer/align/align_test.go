@@ -17,7 +17,7 @@ import (
 const benchDir = "../../../shared/benchmarks"
 
 // solveChecked solves and runs the independent checker on the answer.
-func solveChecked(t *testing.T, in *Instance, s *Settings) *Result {
+func solveChecked(t *testing.T, in *Problem, s *Settings) *Result {
 	t.Helper()
 	res, err := Solve(context.Background(), in, s)
 	if err != nil {
@@ -30,9 +30,9 @@ func solveChecked(t *testing.T, in *Instance, s *Settings) *Result {
 // brute enumerates every assignment of a tiny instance and returns the best
 // feasible objective (centers: the best member of each territory whose
 // capacity holds its load), or ok false when none is feasible.
-func brute(in *Instance) (best float64, ok bool) {
+func brute(in *Problem) (best float64, ok bool) {
 	n, k := len(in.Units), in.K
-	terr := make([]int, n)
+	assign := make([]int, n)
 	best = math.Inf(1)
 	total := 0.0
 	for _, u := range in.Units {
@@ -44,7 +44,7 @@ func brute(in *Instance) (best float64, ok bool) {
 		load := make([]float64, k)
 		cnt := make([]int, k)
 		moved := 0.0
-		for j, t := range terr {
+		for j, t := range assign {
 			load[t] += in.Units[j].Demand
 			cnt[t]++
 			u := in.Units[j]
@@ -64,8 +64,8 @@ func brute(in *Instance) (best float64, ok bool) {
 			}
 		}
 		if in.Contiguous {
-			r := &Result{Territory: terr}
-			comp := components(newProblem(in, false), r.Territory)
+			r := &Result{Assignment: assign}
+			comp := components(newModel(in, false), r.Assignment)
 			for _, c := range comp {
 				if c != 1 {
 					return
@@ -75,7 +75,7 @@ func brute(in *Instance) (best float64, ok bool) {
 		obj := 0.0
 		if in.Objective == ObjectiveCutEdges {
 			for _, e := range in.Edges {
-				if terr[e[0]] != terr[e[1]] {
+				if assign[e[0]] != assign[e[1]] {
 					obj++
 				}
 			}
@@ -83,12 +83,12 @@ func brute(in *Instance) (best float64, ok bool) {
 			for t := range k {
 				bt := math.Inf(1)
 				for c := range n {
-					if terr[c] != t || in.Units[c].Capacity > 0 && in.Units[c].Capacity < load[t]-1e-9 {
+					if assign[c] != t || in.Units[c].Capacity > 0 && in.Units[c].Capacity < load[t]-1e-9 {
 						continue
 					}
 					s := 0.0
 					for j := range n {
-						if terr[j] == t {
+						if assign[j] == t {
 							s += in.Units[j].Weight * checkDist(in, j, c)
 						}
 					}
@@ -105,7 +105,7 @@ func brute(in *Instance) (best float64, ok bool) {
 			return
 		}
 		for t := range k {
-			terr[j] = t
+			assign[j] = t
 			rec(j + 1)
 		}
 	}
@@ -114,9 +114,9 @@ func brute(in *Instance) (best float64, ok bool) {
 }
 
 // tinyGrid is a w×h grid instance with random demands and coordinates.
-func tinyGrid(w, h, k int, seed uint64) *Instance {
+func tinyGrid(w, h, k int, seed uint64) *Problem {
 	rng := rand.New(rand.NewPCG(seed, 3))
-	in := &Instance{K: k, Distance: Euclidean, Objective: ObjectiveDistance, Seed: int64(seed)}
+	in := &Problem{K: k, Distance: Euclidean, Objective: ObjectiveDistance, Seed: int64(seed)}
 	for y := range h {
 		for x := range w {
 			in.Units = append(in.Units, Unit{X: float64(x) + 0.3*rng.Float64(), Y: float64(y) + 0.3*rng.Float64(),
@@ -135,7 +135,7 @@ func tinyGrid(w, h, k int, seed uint64) *Instance {
 func TestBruteForce(t *testing.T) {
 	type tc struct {
 		name string
-		in   *Instance
+		in   *Problem
 	}
 	var cases []tc
 	for seed := uint64(1); seed <= 4; seed++ {
@@ -173,7 +173,7 @@ func TestBruteForce(t *testing.T) {
 	for i, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			want, ok := brute(c.in)
-			res := solveChecked(t, c.in, &Settings{TimeLimit: time.Minute, Iterations: 3000})
+			res := solveChecked(t, c.in, &Settings{TimeLimit: time.Minute, MaxIterations: 3000})
 			if !ok {
 				if res.Feasible {
 					t.Fatalf("case %d: solver feasible but brute force found no feasible answer", i)
@@ -201,13 +201,13 @@ func TestSameSeedSameAnswer(t *testing.T) {
 	grid := Grid(20, 15, 10, 2)
 	for _, c := range []struct {
 		name string
-		in   *Instance
+		in   *Problem
 	}{{"pmedian", tinyGrid(8, 8, 6, 5)}, {"capacitated", cp}, {"cut", cut}, {"grid-distance", grid}} {
 		t.Run(c.name, func(t *testing.T) {
-			s := &Settings{TimeLimit: time.Hour, Iterations: 400}
+			s := &Settings{TimeLimit: time.Hour, MaxIterations: 400}
 			a := solveChecked(t, c.in, s)
 			b := solveChecked(t, c.in, s)
-			if !slices.Equal(a.Territory, b.Territory) || !slices.Equal(a.Centers, b.Centers) || a.Objective != b.Objective {
+			if !slices.Equal(a.Assignment, b.Assignment) || !slices.Equal(a.Centers, b.Centers) || a.Objective != b.Objective {
 				t.Errorf("same seed, different answers: objective %v vs %v", a.Objective, b.Objective)
 			}
 		})
@@ -225,7 +225,7 @@ func TestCancel(t *testing.T) {
 	// (within the test timeout) if Solve honours the cancellation.
 	for _, c := range []struct {
 		name string
-		in   *Instance
+		in   *Problem
 	}{{"district", in}, {"pmedian", tinyGrid(30, 20, 20, 4)}} {
 		t.Run(c.name, func(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
@@ -320,7 +320,7 @@ func TestCPMP01(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res := solveChecked(t, in, &Settings{TimeLimit: time.Minute, Iterations: 300})
+	res := solveChecked(t, in, &Settings{TimeLimit: time.Minute, MaxIterations: 300})
 	if !res.Feasible {
 		t.Fatal("cpmp01: infeasible answer")
 	}
@@ -348,7 +348,7 @@ func TestDistrictingCounties(t *testing.T) {
 			if testing.Short() {
 				iters = 15000 // fewer is not enough for county01's 10 % on every seed
 			}
-			res := solveChecked(t, in, &Settings{TimeLimit: time.Minute, Iterations: iters})
+			res := solveChecked(t, in, &Settings{TimeLimit: time.Minute, MaxIterations: iters})
 			if !res.Feasible {
 				t.Fatalf("infeasible answer: balance slack %v, contiguous %v", res.Slack.Balance, res.Slack.Contiguous)
 			}
@@ -373,7 +373,7 @@ func TestDistrictingReaderCentroids(t *testing.T) {
 	if len(in.Edges) != 2 {
 		t.Errorf("edges %v, want 2 unique edges without the self loop", in.Edges)
 	}
-	res := solveChecked(t, in, &Settings{Iterations: 100})
+	res := solveChecked(t, in, &Settings{MaxIterations: 100})
 	if !res.Feasible || res.Objective != 1 {
 		t.Errorf("feasible %v objective %v, want a feasible split with 1 cut edge", res.Feasible, res.Objective)
 	}
@@ -387,16 +387,16 @@ func TestNationalScale(t *testing.T) {
 		t.Skip("national-scale grid in -short mode")
 	}
 	in := Grid(55, 55, 100, 1)
-	res := solveChecked(t, in, &Settings{TimeLimit: time.Hour, Iterations: 3000})
+	res := solveChecked(t, in, &Settings{TimeLimit: time.Hour, MaxIterations: 3000})
 	if !res.Feasible {
 		t.Fatalf("infeasible: balance slack %v, contiguous %v, empty %d", res.Slack.Balance, res.Slack.Contiguous, res.Slack.Empty)
 	}
 	for j := range in.Units {
-		in.Units[j].Current = res.Territory[j]
+		in.Units[j].Current = res.Assignment[j]
 		in.Units[j].Demand *= 0.9 + 0.2*float64(j%7)/6
 	}
 	in.MaxMoved = 0.10
-	res2 := solveChecked(t, in, &Settings{TimeLimit: time.Hour, Iterations: 3000})
+	res2 := solveChecked(t, in, &Settings{TimeLimit: time.Hour, MaxIterations: 3000})
 	if !res2.Feasible {
 		t.Fatalf("with max_moved 0.10: infeasible: balance slack %v, moved %v", res2.Slack.Balance, res2.Slack.Moved)
 	}
@@ -405,14 +405,14 @@ func TestNationalScale(t *testing.T) {
 	}
 }
 
-func TestInstanceJSON(t *testing.T) {
+func TestProblemJSON(t *testing.T) {
 	const doc = `{"units": [{"id": "01001", "x": -86.64, "y": 32.53, "demand": 55869, "weight": 1,
 	  "capacity": 0, "current": 1, "locked": false}, {"id": 2, "x": -86.5, "y": 32.6},
 	  {"id": "c", "x": -86.4, "y": 32.7, "current": 0, "locked": true}],
 	 "edges": [[0, 1], [1, 2]], "distance": "haversine", "distances": null, "k": 2,
 	 "balance": {"tolerance": 1}, "contiguous": true, "objective": "distance",
 	 "max_moved": 0.5, "time_limit_seconds": 1, "seed": 1}`
-	var in Instance
+	var in Problem
 	if err := json.Unmarshal([]byte(doc), &in); err != nil {
 		t.Fatal(err)
 	}
@@ -420,7 +420,7 @@ func TestInstanceJSON(t *testing.T) {
 	if u.ID != "2" || u.Demand != 1 || u.Weight != 1 || u.Current != -1 || u.Locked {
 		t.Errorf("defaults: got %+v, want id 2, demand 1, weight 1, current −1", u)
 	}
-	res := solveChecked(t, &in, &Settings{Iterations: 50})
+	res := solveChecked(t, &in, &Settings{MaxIterations: 50})
 	b, err := json.Marshal(res)
 	if err != nil {
 		t.Fatal(err)
@@ -434,30 +434,30 @@ func TestInstanceJSON(t *testing.T) {
 			t.Errorf("result JSON lacks %q: %s", k, b)
 		}
 	}
-	if res.Territory[2] != 0 {
-		t.Errorf("locked unit 2 moved to %d", res.Territory[2])
+	if res.Assignment[2] != 0 {
+		t.Errorf("locked unit 2 moved to %d", res.Assignment[2])
 	}
 }
 
 func TestValidate(t *testing.T) {
-	base := func() *Instance { return tinyGrid(3, 2, 2, 1) }
+	base := func() *Problem { return tinyGrid(3, 2, 2, 1) }
 	for _, c := range []struct {
 		name string
-		edit func(*Instance)
+		edit func(*Problem)
 		want string
 	}{
-		{"k zero", func(in *Instance) { in.K = 0 }, "k = 0"},
-		{"k above n", func(in *Instance) { in.K = 7 }, "k = 7"},
-		{"nan demand", func(in *Instance) { in.Units[1].Demand = math.NaN() }, "unit 1"},
-		{"negative weight", func(in *Instance) { in.Units[2].Weight = -1 }, "unit 2"},
-		{"bad edge", func(in *Instance) { in.Edges = append(in.Edges, [2]int{0, 9}) }, "edge"},
-		{"bad current", func(in *Instance) { in.Units[0].Current = 5 }, "current"},
-		{"locked without current", func(in *Instance) { in.Units[0].Locked = true }, "locked"},
-		{"max moved", func(in *Instance) { in.MaxMoved = 2 }, "max_moved"},
-		{"distance name", func(in *Instance) { in.Distance = "manhattan" }, "distance"},
-		{"objective name", func(in *Instance) { in.Objective = "area" }, "objective"},
-		{"matrix shape", func(in *Instance) { in.Distances = [][]float64{{0}} }, "distances"},
-		{"min above max", func(in *Instance) { in.Balance = Balance{Min: 5, Max: 3} }, "balance"},
+		{"k zero", func(in *Problem) { in.K = 0 }, "k = 0"},
+		{"k above n", func(in *Problem) { in.K = 7 }, "k = 7"},
+		{"nan demand", func(in *Problem) { in.Units[1].Demand = math.NaN() }, "unit 1"},
+		{"negative weight", func(in *Problem) { in.Units[2].Weight = -1 }, "unit 2"},
+		{"bad edge", func(in *Problem) { in.Edges = append(in.Edges, [2]int{0, 9}) }, "edge"},
+		{"bad current", func(in *Problem) { in.Units[0].Current = 5 }, "current"},
+		{"locked without current", func(in *Problem) { in.Units[0].Locked = true }, "locked"},
+		{"max moved", func(in *Problem) { in.MaxMoved = 2 }, "max_moved"},
+		{"distance name", func(in *Problem) { in.Distance = "manhattan" }, "distance"},
+		{"objective name", func(in *Problem) { in.Objective = "area" }, "objective"},
+		{"matrix shape", func(in *Problem) { in.Distances = [][]float64{{0}} }, "distances"},
+		{"min above max", func(in *Problem) { in.Balance = Balance{Min: 5, Max: 3} }, "balance"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			in := base()

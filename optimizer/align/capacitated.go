@@ -8,53 +8,20 @@ import (
 // capSearch is the state of the capacitated (and balanced, non-contiguous)
 // distance search: a center per territory and an assignment of units.
 type capSearch struct {
-	p        *problem
+	tally
 	cen      []int // territory → center unit
 	centerOf []int // unit → territory it centers, −1
-	terr     []int // unit → territory
-	load     []float64
-	capT     []float64 // territory → most demand (capacity of its center, balance max)
-	members  [][]int
-	mpos     []int // unit → position in members[terr]
 	cand     [][]int32
 	cost     float64
-	moved    float64 // demand off its current territory
 	nCand    int
 }
 
-const capEps = 1e-9
-
-func newCapSearch(p *problem) *capSearch {
-	s := &capSearch{p: p, centerOf: make([]int, p.n), terr: make([]int, p.n), mpos: make([]int, p.n),
-		load: make([]float64, p.k), capT: make([]float64, p.k), members: make([][]int, p.k), cand: make([][]int32, p.n)}
+// newCapSearch returns an empty search state for p.
+func newCapSearch(p *model) *capSearch {
+	s := &capSearch{tally: newTally(p), centerOf: make([]int, p.n), cand: make([][]int32, p.n)}
 	s.nCand = min(p.k, 12)
 	return s
 }
-
-// capOf is the most demand a territory centered on c may hold.
-func (s *capSearch) capOf(c int) float64 {
-	h := s.p.hi
-	if cp := s.p.capacity[c]; cp > 0 {
-		h = math.Min(h, cp)
-	}
-	return h
-}
-
-func (s *capSearch) viol(t int, load float64) float64 {
-	v := 0.0
-	if load > s.capT[t] {
-		v += load - s.capT[t]
-	}
-	if load < s.p.lo {
-		v += s.p.lo - load
-	}
-	return v
-}
-
-// movedViol is the excess of moved demand over the limit, weighted by
-// movedWeight so that the disruption limit acts as a hard constraint
-// against balance and capacity violations.
-func (s *capSearch) movedViol(m float64) float64 { return movedWeight * math.Max(0, m-s.p.moveCap) }
 
 // total returns the violation and the cost of the current state.
 func (s *capSearch) total() (float64, float64) {
@@ -108,10 +75,10 @@ func (s *capSearch) setCenters(cen []int) {
 	}
 }
 
+// put assigns unit j, unassigned, to territory t.
 func (s *capSearch) put(j, t int) {
-	s.terr[j] = t
-	s.mpos[j] = len(s.members[t])
-	s.members[t] = append(s.members[t], j)
+	s.assign[j] = t
+	s.addMember(j, t)
 	s.load[t] += s.p.demand[j]
 	s.cost += s.p.weight[j] * s.p.d(j, s.cen[t])
 	if c := s.p.current[j]; c >= 0 && c != t {
@@ -119,35 +86,31 @@ func (s *capSearch) put(j, t int) {
 	}
 }
 
+// take unassigns unit j (its territory becomes −1).
 func (s *capSearch) take(j int) {
-	t := s.terr[j]
-	m := s.members[t]
-	i := s.mpos[j]
-	last := m[len(m)-1]
-	m[i] = last
-	s.mpos[last] = i
-	s.members[t] = m[:len(m)-1]
+	t := s.assign[j]
+	s.removeMember(j, t)
 	s.load[t] -= s.p.demand[j]
 	s.cost -= s.p.weight[j] * s.p.d(j, s.cen[t])
 	if c := s.p.current[j]; c >= 0 && c != t {
 		s.moved -= s.p.demand[j]
 	}
-	s.terr[j] = -1
+	s.assign[j] = -1
 }
 
-// assign builds an assignment for the current centers by regret: centers
+// regret builds an assignment for the current centers by regret: centers
 // and locked units first, then the other units in decreasing order of the
 // difference between their second and first candidate, each to the closest
 // territory with room (Osman & Christofides 1994).
-func (s *capSearch) assign() {
+func (s *capSearch) regret() {
 	p := s.p
 	for t := range p.k {
 		s.load[t] = 0
 		s.members[t] = s.members[t][:0]
 	}
 	s.cost, s.moved = 0, 0
-	for j := range s.terr {
-		s.terr[j] = -1
+	for j := range s.assign {
+		s.assign[j] = -1
 	}
 	for t, c := range s.cen {
 		s.put(c, t)
@@ -155,7 +118,7 @@ func (s *capSearch) assign() {
 	order := make([]int, 0, p.n)
 	regret := make([]float64, p.n)
 	for j := range p.n {
-		if s.terr[j] >= 0 {
+		if s.assign[j] >= 0 {
 			continue
 		}
 		if p.locked[j] {
@@ -214,14 +177,6 @@ func (s *capSearch) assign() {
 	}
 }
 
-// better compares (violation, cost) changes lexicographically.
-func better(dv, dc, scale float64) bool {
-	if dv < -capEps*scale {
-		return true
-	}
-	return dv <= capEps*scale && dc < -capEps*math.Max(1, scale)
-}
-
 // improve applies shift and swap moves of units between territories until
 // none improves (violation first, then cost).
 func (s *capSearch) improve(r *runner) {
@@ -233,29 +188,19 @@ func (s *capSearch) improve(r *runner) {
 		}
 		improved := false
 		for j := range p.n {
-			a := s.terr[j]
+			a := s.assign[j]
 			if p.locked[j] || s.centerOf[j] >= 0 {
 				continue
 			}
 			dj, wj := p.demand[j], p.weight[j]
 			da := p.d(j, s.cen[a])
-			curA := p.current[j]
 			// shift
 			for _, tb := range s.cand[j] {
 				b := int(tb)
 				if b == a {
 					continue
 				}
-				dv := s.viol(a, s.load[a]-dj) - s.viol(a, s.load[a]) + s.viol(b, s.load[b]+dj) - s.viol(b, s.load[b])
-				if curA >= 0 {
-					m := s.moved
-					if a == curA {
-						m += dj
-					} else if b == curA {
-						m -= dj
-					}
-					dv += s.movedViol(m) - s.movedViol(s.moved)
-				}
+				dv := s.shiftViol(j, a, b)
 				dc := wj * (p.d(j, s.cen[b]) - da)
 				if better(dv, dc, scale) {
 					s.take(j)
@@ -264,7 +209,7 @@ func (s *capSearch) improve(r *runner) {
 					break
 				}
 			}
-			if s.terr[j] != a {
+			if s.assign[j] != a {
 				continue
 			}
 			// swap with a unit of a nearby territory
@@ -352,21 +297,21 @@ func (s *capSearch) relocate() bool {
 		}
 	}
 	if changed {
-		terr := slices.Clone(s.terr)
+		assign := slices.Clone(s.assign)
 		s.setCenters(cen)
-		s.reload(terr)
+		s.reload(assign)
 	}
 	return changed
 }
 
 // reload installs an assignment for the current centers.
-func (s *capSearch) reload(terr []int) {
+func (s *capSearch) reload(assign []int) {
 	for t := range s.p.k {
 		s.load[t] = 0
 		s.members[t] = s.members[t][:0]
 	}
 	s.cost, s.moved = 0, 0
-	for j, t := range terr {
+	for j, t := range assign {
 		s.put(j, t)
 	}
 }
@@ -389,7 +334,7 @@ func (s *capSearch) descend(r *runner) {
 // far-served units, reassign and descend, keeping the best. A Lagrangian
 // bound with knapsack subproblems (Beasley 1993) gives the lower bound when
 // only capacities (no balance, locks or disruption limit) constrain.
-func solveCapacitated(p *problem, r *runner) (terr, centers []int, lb float64) {
+func solveCapacitated(p *model, r *runner) (assign, centers []int, lb float64) {
 	lb = math.NaN()
 	limit := p.n
 	if p.n > 1500 {
@@ -442,16 +387,16 @@ func solveCapacitated(p *problem, r *runner) (terr, centers []int, lb float64) {
 		s.setCenters(cen)
 		s.reload(cur)
 	} else {
-		s.assign()
+		s.regret()
 	}
 	s.descend(r)
 	bv, bc := s.total()
 	r.noteViolation(bv, scaleOf(p))
-	bestCen, bestTerr := slices.Clone(s.cen), slices.Clone(s.terr)
+	bestCen, bestAssign := slices.Clone(s.cen), slices.Clone(s.assign)
 	if p.lo == 0 && math.IsInf(p.hi, 1) && math.IsInf(p.moveCap, 1) && !slices.Contains(p.locked, true) && p.n <= 600 && bv == 0 {
 		init := make([]float64, p.n)
 		for j := range init {
-			init[j] = p.d(j, s.cen[s.terr[j]])
+			init[j] = p.d(j, s.cen[s.assign[j]])
 		}
 		lb = lagrangeBound(p, r, bc, init, 0.2)
 	}
@@ -463,7 +408,7 @@ func solveCapacitated(p *problem, r *runner) (terr, centers []int, lb float64) {
 	// the walk: perturb the current solution; accept a worse one when it is
 	// within a small threshold (a record-to-record travel, Dueck 1993)
 	curV, curC := bv, bc
-	curCen, curTerr := slices.Clone(bestCen), slices.Clone(bestTerr)
+	curCen, curAssign := slices.Clone(bestCen), slices.Clone(bestAssign)
 	for !proven() && !r.stop() && stall < maxStall {
 		r.iters++
 		copy(cen, curCen)
@@ -484,7 +429,7 @@ func solveCapacitated(p *problem, r *runner) (terr, centers []int, lb float64) {
 				x := r.rng.Float64() * s.cost
 				u = p.n - 1
 				for j := range p.n {
-					x -= p.weight[j] * p.d(j, s.cen[s.terr[j]])
+					x -= p.weight[j] * p.d(j, s.cen[s.assign[j]])
 					if x <= 0 {
 						u = j
 						break
@@ -499,14 +444,14 @@ func solveCapacitated(p *problem, r *runner) (terr, centers []int, lb float64) {
 			s.centerOf[u] = t
 		}
 		s.setCenters(cen)
-		s.assign()
+		s.regret()
 		s.descend(r)
 		v, c := s.total()
 		if better(v-bv, c-bc, scale) {
 			bv, bc = v, c
 			r.noteViolation(bv, scale)
 			copy(bestCen, s.cen)
-			copy(bestTerr, s.terr)
+			copy(bestAssign, s.assign)
 			stall = 0
 		} else {
 			stall++
@@ -514,23 +459,23 @@ func solveCapacitated(p *problem, r *runner) (terr, centers []int, lb float64) {
 		if better(v-curV, c-curC, scale) || v <= bv+capEps*scale && c <= bc*1.003 && r.rng.IntN(4) == 0 {
 			curV, curC = v, c
 			copy(curCen, s.cen)
-			copy(curTerr, s.terr)
+			copy(curAssign, s.assign)
 		}
 		if stall > 0 && stall%200 == 0 {
 			curV, curC = bv, bc
 			copy(curCen, bestCen)
-			copy(curTerr, bestTerr)
+			copy(curAssign, bestAssign)
 		}
 		// keep s consistent with the current solution for the next perturbation
 		s.setCenters(curCen)
-		s.reload(curTerr)
+		s.reload(curAssign)
 	}
-	return bestTerr, bestCen, lb
+	return bestAssign, bestCen, lb
 }
 
 // completePlan returns the current plan when every unit has a current
 // territory and every territory has a unit, else nil.
-func completePlan(p *problem) []int {
+func completePlan(p *model) []int {
 	seen := make([]bool, p.k)
 	for _, c := range p.current {
 		if c < 0 {

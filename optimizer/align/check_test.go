@@ -5,7 +5,7 @@ import "testing"
 // checkAnswer runs the independent checker (Verify) on an answer the tests
 // get and fails the test on any disagreement. It returns whether the answer
 // is feasible.
-func checkAnswer(t *testing.T, in *Instance, res *Result) bool {
+func checkAnswer(t *testing.T, in *Problem, res *Result) bool {
 	t.Helper()
 	feasible, err := Verify(in, res)
 	if err != nil {
@@ -15,4 +15,4 @@ func checkAnswer(t *testing.T, in *Instance, res *Result) bool {
 }
 
 // checkDist is the checker's distance, for tests that recompute objectives.
-func checkDist(in *Instance, i, j int) float64 { return verifyDist(in, i, j) }
+func checkDist(in *Problem, i, j int) float64 { return verifyDist(in, i, j) }

@@ -44,7 +44,7 @@ func (s *dsearch) recomCluster(r *runner, m, attempts, tries int) bool {
 		for _, t := range cluster {
 			for _, u := range s.members[t] {
 				for _, v := range p.adj[u] {
-					if tv := s.terr[v]; !in[tv] && !seen[tv] {
+					if tv := s.assign[v]; !in[tv] && !seen[tv] {
 						seen[tv] = true
 						nb = append(nb, tv)
 					}
@@ -75,10 +75,7 @@ func (s *dsearch) recomCluster(r *runner, m, attempts, tries int) bool {
 	}
 	// parts 0..m−1 by recursive tree partition, the bounds held strictly
 	label := make([]int, p.n)
-	ids := make([]int, m)
-	for i := range ids {
-		ids[i] = i
-	}
+	ids := upTo(m)
 	cut := false
 	for attempt := 0; attempt < attempts && !cut; attempt++ {
 		cut = s.cutParts(r, label, region, ids, p.lo-eps, p.hi+eps, tries, false)
@@ -102,7 +99,7 @@ func (s *dsearch) recomCluster(r *runner, m, attempts, tries int) bool {
 		ci[t] = i
 	}
 	for i, u := range region {
-		ref := s.terr[u]
+		ref := s.assign[u]
 		if !math.IsInf(p.moveCap, 1) {
 			ref = p.current[u]
 		}
@@ -128,9 +125,9 @@ func (s *dsearch) recomCluster(r *runner, m, attempts, tries int) bool {
 	for i, u := range region {
 		t := cluster[to[part[i]]]
 		if c := p.current[u]; c >= 0 {
-			if s.terr[u] == c && t != c {
+			if s.assign[u] == c && t != c {
 				moved += p.demand[u]
-			} else if s.terr[u] != c && t == c {
+			} else if s.assign[u] != c && t == c {
 				moved -= p.demand[u]
 			}
 		}
@@ -143,7 +140,7 @@ func (s *dsearch) recomCluster(r *runner, m, attempts, tries int) bool {
 		return false
 	}
 	for i, u := range region {
-		if t := cluster[to[part[i]]]; s.terr[u] != t {
+		if t := cluster[to[part[i]]]; s.assign[u] != t {
 			s.move(u, t)
 		}
 	}

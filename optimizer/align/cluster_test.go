@@ -16,9 +16,9 @@ func testRunner(seed uint64) *runner {
 		rng: rand.New(rand.NewPCG(seed, 1))}
 }
 
-// partsConnected reports whether no territory of terr is in pieces.
-func partsConnected(p *problem, terr []int) bool {
-	for _, c := range components(p, terr) {
+// partsConnected reports whether no territory of assign is in pieces.
+func partsConnected(p *model, assign []int) bool {
+	for _, c := range components(p, assign) {
 		if c > 1 {
 			return false
 		}
@@ -29,18 +29,11 @@ func partsConnected(p *problem, terr []int) bool {
 // strictPartition cuts all units into p.k parts within the balance bounds
 // by cutParts, up to 50 passes; nil when none succeeds.
 func strictPartition(s *dsearch, r *runner) []int {
-	region := make([]int, s.p.n)
-	ids := make([]int, s.p.k)
-	for i := range region {
-		region[i] = i
-	}
-	for i := range ids {
-		ids[i] = i
-	}
-	terr := make([]int, s.p.n)
+	region, ids := upTo(s.p.n), upTo(s.p.k)
+	assign := make([]int, s.p.n)
 	for range 50 {
-		if s.cutParts(r, terr, region, ids, s.p.lo, s.p.hi, 60, false) {
-			return terr
+		if s.cutParts(r, assign, region, ids, s.p.lo, s.p.hi, 60, false) {
+			return assign
 		}
 	}
 	return nil
@@ -51,7 +44,7 @@ func TestTreePartitionHoldsBoundsAndContiguity(t *testing.T) {
 	if err := in.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	p := newProblem(in, false)
+	p := newModel(in, false)
 	s := newDSearch(p)
 	part := strictPartition(s, testRunner(1))
 	if part == nil {
@@ -78,7 +71,7 @@ func TestTreePartitionHoldsBoundsAndContiguity(t *testing.T) {
 // territories around it: the result holds every bound and stays contiguous.
 func TestRecomClusterRepairsViolation(t *testing.T) {
 	in := Grid(12, 12, 4, 5)
-	p := newProblem(in, false)
+	p := newModel(in, false)
 	s := newDSearch(p)
 	r := testRunner(2)
 	part := strictPartition(s, r)
@@ -92,7 +85,7 @@ func TestRecomClusterRepairsViolation(t *testing.T) {
 		moved = false
 		for _, u := range append([]int(nil), s.members[0]...) {
 			for _, v := range p.adj[u] {
-				if b := s.terr[v]; b != 0 && s.load[0] >= p.lo && s.connectedWithout(u, 0) && len(s.members[0]) > 1 {
+				if b := s.assign[v]; b != 0 && s.load[0] >= p.lo && s.connectedWithout(u, 0) && len(s.members[0]) > 1 {
 					s.move(u, b)
 					moved = true
 					break
@@ -100,12 +93,12 @@ func TestRecomClusterRepairsViolation(t *testing.T) {
 			}
 		}
 	}
-	s.install(append([]int(nil), s.terr...))
+	s.install(append([]int(nil), s.assign...))
 	before, _ := s.total()
 	if before <= 0 {
 		t.Fatal("the setup left no violation")
 	}
-	if !partsConnected(p, s.terr) {
+	if !partsConnected(p, s.assign) {
 		t.Fatal("the setup broke contiguity")
 	}
 	if !s.recomCluster(r, p.k, 20, 60) {
@@ -115,12 +108,12 @@ func TestRecomClusterRepairsViolation(t *testing.T) {
 	if after > 1e-6 {
 		t.Errorf("violation %.0f after the repair, want 0 (was %.0f)", after, before)
 	}
-	if !partsConnected(p, s.terr) {
+	if !partsConnected(p, s.assign) {
 		t.Error("a territory is not connected after the repair")
 	}
 	// loads and objective are kept consistent with the assignment
 	check := newDSearch(p)
-	check.install(append([]int(nil), s.terr...))
+	check.install(append([]int(nil), s.assign...))
 	if _, o := check.total(); math.Abs(o-obj) > 1e-6*math.Max(1, o) {
 		t.Errorf("objective %.3f kept, %.3f recomputed", obj, o)
 	}
@@ -132,20 +125,20 @@ func TestRecomClusterRepairsViolation(t *testing.T) {
 // max_moved.
 func TestDissolvedTerritoryWithinMaxMoved(t *testing.T) {
 	in := Grid(24, 24, 8, 2)
-	base := solveChecked(t, in, &Settings{TimeLimit: time.Hour, Iterations: 2000})
+	base := solveChecked(t, in, &Settings{TimeLimit: time.Hour, MaxIterations: 2000})
 	if !base.Feasible {
 		t.Fatal("no feasible base plan")
 	}
 	in.K = 7
 	for j := range in.Units {
-		if c := base.Territory[j]; c == 0 {
+		if c := base.Assignment[j]; c == 0 {
 			in.Units[j].Current = -1
 		} else {
 			in.Units[j].Current = c - 1
 		}
 	}
 	in.MaxMoved = 0.15
-	res := solveChecked(t, in, &Settings{TimeLimit: time.Hour, Iterations: 3000})
+	res := solveChecked(t, in, &Settings{TimeLimit: time.Hour, MaxIterations: 3000})
 	if !res.Feasible {
 		t.Fatalf("infeasible after dissolving a territory: balance slack %v, moved %v", res.Slack.Balance, res.Slack.Moved)
 	}
@@ -159,32 +152,32 @@ func TestDissolvedTerritoryWithinMaxMoved(t *testing.T) {
 // and the other units are partitioned afresh around it.
 func TestSeedAroundLocks(t *testing.T) {
 	in := Grid(20, 20, 6, 4)
-	base := solveChecked(t, in, &Settings{TimeLimit: time.Hour, Iterations: 1500})
+	base := solveChecked(t, in, &Settings{TimeLimit: time.Hour, MaxIterations: 1500})
 	if !base.Feasible {
 		t.Fatal("no feasible base plan")
 	}
 	for j := range in.Units {
-		in.Units[j].Current = base.Territory[j]
-		in.Units[j].Locked = base.Territory[j] == 2
+		in.Units[j].Current = base.Assignment[j]
+		in.Units[j].Locked = base.Assignment[j] == 2
 	}
-	p := newProblem(in, false)
+	p := newModel(in, false)
 	s := newDSearch(p)
-	terr := s.seedAroundLocks(testRunner(3))
-	if terr == nil {
+	assign := s.seedAroundLocks(testRunner(3))
+	if assign == nil {
 		t.Fatal("no seed around the locked territory")
 	}
 	for j, u := range in.Units {
-		if u.Locked && terr[j] != 2 {
-			t.Fatalf("locked unit %d seeded into %d, want 2", j, terr[j])
+		if u.Locked && assign[j] != 2 {
+			t.Fatalf("locked unit %d seeded into %d, want 2", j, assign[j])
 		}
-		if !u.Locked && terr[j] == 2 {
+		if !u.Locked && assign[j] == 2 {
 			t.Fatalf("unlocked unit %d seeded into the locked territory", j)
 		}
 	}
-	if !partsConnected(p, terr) {
+	if !partsConnected(p, assign) {
 		t.Error("the seed has a territory in pieces")
 	}
-	res := solveChecked(t, in, &Settings{TimeLimit: time.Hour, Iterations: 1500})
+	res := solveChecked(t, in, &Settings{TimeLimit: time.Hour, MaxIterations: 1500})
 	if !res.Feasible || res.Slack.Locked > 0 {
 		t.Errorf("with territory 2 locked: feasible %v, locked violations %d", res.Feasible, res.Slack.Locked)
 	}

@@ -24,7 +24,7 @@ type Obstacle struct {
 	Max    float64 `json:"max"`
 }
 
-// Diagnose lists the units that make the balance bounds of the instance
+// Diagnose lists the units that make the balance bounds of the problem
 // unreachable by themselves: oversize units (demand above the maximum) and,
 // when territories must be contiguous, stranded units (demand below the
 // minimum while the unit plus its smallest neighbour exceeds the maximum,
@@ -33,12 +33,12 @@ type Obstacle struct {
 // added: Miami-Dade with Monroe is short of the minimum, and with Collier
 // it encloses Monroe and overshoots the maximum).
 // These are necessary conditions only: an empty list does not prove the
-// instance feasible. Callers such as the planner can make each obstacle a
+// problem feasible. Callers such as the planner can make each obstacle a
 // territory of its own and balance the rest (the county of Los Angeles
 // holds 3 % of the US market; Kings County, NY, once Manhattan is its own
 // territory, has only Queens left as a neighbour). It panics on an invalid
 // edge index (programmer error; Validate first).
-func Diagnose(in *Instance) []Obstacle {
+func Diagnose(in *Problem) []Obstacle {
 	lo, hi := in.Bounds()
 	var out []Obstacle
 	adj := make([][]int, len(in.Units))
@@ -69,12 +69,12 @@ func Diagnose(in *Instance) []Obstacle {
 // Peel makes every unit that blocks balance by itself (Diagnose) a
 // territory of its own, in rounds: all obstacles of a round at once, then
 // Diagnose again on what is left, whose mean has changed. build returns the
-// instance of the units not peeled (peeled[i] for the caller's unit i, with
+// problem of the units not peeled (peeled[i] for the caller's unit i, with
 // k reduced by their number, or an error when too few territories are left)
 // and, for each of its units, the caller's index. Peel returns the last
-// instance and every obstacle found, with Unit the caller's index. The
+// problem and every obstacle found, with Unit the caller's index. The
 // planner and `terrane bench align` both peel through it.
-func Peel(n int, build func(peeled []bool) (*Instance, []int, error)) (*Instance, []Obstacle, error) {
+func Peel(n int, build func(peeled []bool) (*Problem, []int, error)) (*Problem, []Obstacle, error) {
 	peeled := make([]bool, n)
 	var all []Obstacle
 	for {
@@ -103,7 +103,7 @@ const stateCap = 20000
 // [lo, hi], by a search over such sets whose demand stays at most hi,
 // largest neighbours first. It answers true when the search passes
 // stateCap sets without settling.
-func balancedSetExists(in *Instance, adj [][]int, j int, lo, hi float64) bool {
+func balancedSetExists(in *Problem, adj [][]int, j int, lo, hi float64) bool {
 	type state struct {
 		units []int // sorted
 		d     float64

@@ -2,14 +2,17 @@
 // assign n units to k territories that are balanced, contiguous, compact and
 // close to the current plan.
 //
-// The package is a pure solver on index-based inputs. A caller builds an
-// [Instance] (units with coordinates and demand, adjacency edges, k, balance,
-// contiguity, objective, disruption limit), optionally a [Settings] (time
-// limit, seed, progress callback), and calls [Solve] with a context. The
-// [Result] carries the assignment, the centers, the objective, a lower bound
-// where one is cheap, feasibility and the slack of every constraint.
+// The package is a pure solver on index-based inputs and follows the
+// Problem / Settings / Result / Status contract documented in package
+// [github.com/terrane/terrane/optimizer]. A caller builds a [Problem] (units
+// with coordinates and demand, adjacency edges, k, balance, contiguity,
+// objective, disruption limit, seed), optionally a [Settings] (time limit,
+// iteration cap, progress callback), and calls [Solve] with a context. The
+// [Result] carries the assignment (unit → territory), the centers, the
+// objective, a lower bound where one is cheap, feasibility and the slack of
+// every constraint.
 //
-// Three engines are behind Solve, chosen from the instance:
+// Three engines are behind Solve, chosen from the problem:
 //
 //   - uncapacitated p-median (no balance, contiguity, capacity, locks or
 //     disruption limit): greedy seeding, the fast interchange of Whitaker
@@ -33,10 +36,10 @@
 //
 // [Diagnose] lists the units that make balance unreachable by themselves
 // (oversize, or stranded under contiguity), so that a caller can make each a
-// territory of its own; [Verify] re-checks any answer from the instance
+// territory of its own; [Verify] re-checks any answer from the problem
 // alone.
 //
-// Readers for the public benchmark formats produce the canonical instance:
+// Readers for the public benchmark formats produce the canonical [Problem]:
 // [ReadORLib] (OR-Library pmed, Beasley 1985), [ReadCPMP] (capacitated
 // p-median files) and [ReadDistricting] (networkx dual graphs).
 package align

@@ -11,33 +11,33 @@ import (
 func TestEdgeCases(t *testing.T) {
 	type tc struct {
 		name     string
-		in       *Instance
+		in       *Problem
 		feasible bool
 	}
-	mk := func(edit func(*Instance)) *Instance {
+	mk := func(edit func(*Problem)) *Problem {
 		in := tinyGrid(4, 3, 3, 7)
 		edit(in)
 		return in
 	}
 	cases := []tc{
-		{"pmedian k=1", mk(func(in *Instance) { in.K = 1 }), true},
-		{"pmedian k=n", mk(func(in *Instance) { in.K = len(in.Units) }), true},
-		{"capacitated k=n", mk(func(in *Instance) {
+		{"pmedian k=1", mk(func(in *Problem) { in.K = 1 }), true},
+		{"pmedian k=n", mk(func(in *Problem) { in.K = len(in.Units) }), true},
+		{"capacitated k=n", mk(func(in *Problem) {
 			in.K = len(in.Units)
 			for i := range in.Units {
 				in.Units[i].Capacity = 100
 			}
 		}), true},
-		{"contiguous k=1", mk(func(in *Instance) { in.K, in.Contiguous = 1, true }), true},
-		{"contiguous k=n", mk(func(in *Instance) { in.K, in.Contiguous = len(in.Units), true }), true},
-		{"cut zero demand", mk(func(in *Instance) {
+		{"contiguous k=1", mk(func(in *Problem) { in.K, in.Contiguous = 1, true }), true},
+		{"contiguous k=n", mk(func(in *Problem) { in.K, in.Contiguous = len(in.Units), true }), true},
+		{"cut zero demand", mk(func(in *Problem) {
 			in.Objective, in.Contiguous, in.Balance = ObjectiveCutEdges, true, Balance{Tolerance: 0.1}
 			for i := range in.Units {
 				in.Units[i].Demand = 0
 			}
 		}), true},
-		{"contiguous without edges", mk(func(in *Instance) { in.Contiguous, in.Edges = true, nil }), false},
-		{"disconnected graph", mk(func(in *Instance) {
+		{"contiguous without edges", mk(func(in *Problem) { in.Contiguous, in.Edges = true, nil }), false},
+		{"disconnected graph", mk(func(in *Problem) {
 			in.Contiguous = true
 			var keep [][2]int
 			for _, e := range in.Edges {
@@ -48,16 +48,16 @@ func TestEdgeCases(t *testing.T) {
 			in.Edges = keep
 			in.K = 2
 		}), true},
-		{"impossible balance", mk(func(in *Instance) {
+		{"impossible balance", mk(func(in *Problem) {
 			in.Contiguous, in.Balance = true, Balance{Min: 1000}
 		}), false},
-		{"all locked", mk(func(in *Instance) {
+		{"all locked", mk(func(in *Problem) {
 			in.Contiguous = true
 			for i := range in.Units {
 				in.Units[i].Current, in.Units[i].Locked = i%4*3/4, true // columns 0,1 | 2 | 3 → 0 0 1 2
 			}
 		}), true},
-		{"current plan leaves a territory empty", mk(func(in *Instance) {
+		{"current plan leaves a territory empty", mk(func(in *Problem) {
 			in.Contiguous, in.MaxMoved = true, 0.5
 			for i := range in.Units {
 				in.Units[i].Current = 0 // territories 1 and 2 are empty in the current plan
@@ -66,7 +66,7 @@ func TestEdgeCases(t *testing.T) {
 				}
 			}
 		}), true},
-		{"non-contiguous with current plan, locks and max_moved", mk(func(in *Instance) {
+		{"non-contiguous with current plan, locks and max_moved", mk(func(in *Problem) {
 			in.Edges, in.MaxMoved, in.Balance = nil, 0.3, Balance{Tolerance: 0.5}
 			for i := range in.Units {
 				in.Units[i].Current = (i % 4) * 3 / 4
@@ -76,7 +76,7 @@ func TestEdgeCases(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			res := solveChecked(t, c.in, &Settings{TimeLimit: time.Minute, Iterations: 300})
+			res := solveChecked(t, c.in, &Settings{TimeLimit: time.Minute, MaxIterations: 300})
 			if res.Feasible != c.feasible {
 				t.Errorf("feasible %v, want %v (status %s)", res.Feasible, c.feasible, res.Status)
 			}
@@ -88,7 +88,7 @@ func TestEdgeCases(t *testing.T) {
 }
 
 func TestDiagnose(t *testing.T) {
-	in := &Instance{K: 3, Contiguous: true, Balance: Balance{Min: 9, Max: 11},
+	in := &Problem{K: 3, Contiguous: true, Balance: Balance{Min: 9, Max: 11},
 		Units: []Unit{{ID: "a", Demand: 8}, {ID: "b", Demand: 4}, {ID: "c", Demand: 20}, {ID: "d", Demand: 10}},
 		Edges: [][2]int{{0, 1}, {1, 2}, {2, 3}}}
 	got := Diagnose(in)
@@ -109,7 +109,7 @@ func TestDiagnose(t *testing.T) {
 	}
 	// and the solver agrees the instance is infeasible
 	in.Contiguous = true
-	if res := solveChecked(t, in, &Settings{Iterations: 200}); res.Feasible {
+	if res := solveChecked(t, in, &Settings{MaxIterations: 200}); res.Feasible {
 		t.Errorf("solver found a feasible answer to an instance with obstacles")
 	}
 }
@@ -118,7 +118,7 @@ func TestDiagnose(t *testing.T) {
 // it encloses Monroe (whose only other neighbour is Collier) and overshoots
 // the maximum; Broward is too big to join. No neighbour alone shows it.
 func TestDiagnoseEnclosedUnits(t *testing.T) {
-	in := &Instance{K: 3, Contiguous: true, Balance: Balance{Min: 10, Max: 11},
+	in := &Problem{K: 3, Contiguous: true, Balance: Balance{Min: 10, Max: 11},
 		Units: []Unit{{ID: "miami", Demand: 9}, {ID: "monroe", Demand: 0.4}, {ID: "collier", Demand: 1.7},
 			{ID: "broward", Demand: 7}, {ID: "palm", Demand: 3.5}, {ID: "lee", Demand: 9}},
 		Edges: [][2]int{{0, 1}, {0, 2}, {0, 3}, {1, 2}, {2, 3}, {2, 5}, {3, 4}, {4, 5}}}
@@ -136,12 +136,12 @@ func TestDiagnoseEnclosedUnits(t *testing.T) {
 // Peeling changes the mean, so a second round can find a unit the first
 // did not: 100 is above 1.05 × 200/3; without it, 55 is above 1.05 × 100/2.
 func TestPeelRounds(t *testing.T) {
-	full := &Instance{K: 3, Balance: Balance{Tolerance: 0.05}, Distance: Euclidean,
+	full := &Problem{K: 3, Balance: Balance{Tolerance: 0.05}, Distance: Euclidean,
 		Units: []Unit{{ID: "a", Demand: 100}, {ID: "b", Demand: 55}, {ID: "c", Demand: 20}, {ID: "d", Demand: 15}, {ID: "e", Demand: 10}}}
 	rounds := 0
-	in, obs, err := Peel(len(full.Units), func(peeled []bool) (*Instance, []int, error) {
+	in, obs, err := Peel(len(full.Units), func(peeled []bool) (*Problem, []int, error) {
 		rounds++
-		sub := &Instance{K: full.K, Balance: full.Balance, Distance: full.Distance}
+		sub := &Problem{K: full.K, Balance: full.Balance, Distance: full.Distance}
 		var back []int
 		for i, u := range full.Units {
 			if peeled[i] {

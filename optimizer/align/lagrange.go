@@ -17,7 +17,7 @@ import (
 // cost in that solution). share caps the time spent, as a share of the
 // remaining budget. With integer distances the bound is rounded up.
 // It returns NaN if it could not run.
-func lagrangeBound(p *problem, r *runner, ub float64, init []float64, share float64) float64 {
+func lagrangeBound(p *model, r *runner, ub float64, init []float64, share float64) float64 {
 	n, k := p.n, p.k
 	if p.mat == nil || r.hardStop() {
 		return math.NaN()

@@ -8,7 +8,7 @@ import (
 // pmed is the state of the uncapacitated p-median search: the open medians
 // and, for every client, its closest and second-closest median.
 type pmed struct {
-	p      *problem
+	p      *model
 	med    []int // the k medians
 	isMed  []bool
 	c1, c2 []int // closest and second-closest median (unit index)
@@ -18,7 +18,7 @@ type pmed struct {
 	pos    []int // unit → position in med, −1
 }
 
-func newPMed(p *problem) *pmed {
+func newPMed(p *model) *pmed {
 	n := p.n
 	s := &pmed{p: p, isMed: make([]bool, n), c1: make([]int, n), c2: make([]int, n),
 		d1: make([]float64, n), d2: make([]float64, n), loss: make([]float64, n), pos: make([]int, n)}
@@ -219,7 +219,7 @@ func (s *pmed) swap(out, in int) {
 // solvePMedian runs greedy + fast interchange, then variable neighbourhood
 // search (Hansen & Mladenović 1997) with random swaps as shaking, and the
 // Lagrangian bound of Beasley (1993) to prove optimality early.
-func solvePMedian(p *problem, r *runner) (terr, centers []int, lb float64) {
+func solvePMedian(p *model, r *runner) (assign, centers []int, lb float64) {
 	s := newPMed(p)
 	s.greedy(r, 0)
 	s.localSearch(r)
@@ -270,8 +270,8 @@ func solvePMedian(p *problem, r *runner) (terr, centers []int, lb float64) {
 
 // assignNearest assigns every unit to the territory of its closest center
 // (ties to the lower territory index); a center is in its own territory.
-func assignNearest(p *problem, centers []int) []int {
-	terr := make([]int, p.n)
+func assignNearest(p *model, centers []int) []int {
+	assign := make([]int, p.n)
 	for j := range p.n {
 		bt, bd := -1, math.Inf(1)
 		for t, c := range centers {
@@ -283,7 +283,7 @@ func assignNearest(p *problem, centers []int) []int {
 				bt, bd = t, d
 			}
 		}
-		terr[j] = bt
+		assign[j] = bt
 	}
-	return terr
+	return assign
 }

@@ -4,22 +4,24 @@ import (
 	"math"
 )
 
-// Status says why the solver stopped.
+// Status says what a [Result] proves; the words are those of every solver
+// under optimizer/ (see package optimizer).
 type Status string
 
 // Statuses of a [Result].
 const (
-	// Optimal means the objective equals the lower bound (within 1e-9 relative).
+	// Optimal means every constraint holds and the objective equals the
+	// lower bound (within 1e-9 relative).
 	Optimal Status = "optimal"
-	// TimeLimit means the time limit ended the search.
-	TimeLimit Status = "time_limit"
-	// Converged means the search stopped improving within its budget.
-	Converged Status = "converged"
-	// Canceled means the context was canceled; the result is the best found so far.
-	Canceled Status = "canceled"
+	// Feasible means every constraint holds but optimality is not proven:
+	// the time limit, the iteration cap or convergence ended the search.
+	Feasible Status = "feasible"
 	// Infeasible means no answer meeting every constraint was found; the
 	// result is the least violating one.
 	Infeasible Status = "infeasible"
+	// Canceled means the context was canceled; the result is the best found
+	// so far, feasible or not (see Result.Feasible).
+	Canceled Status = "canceled"
 )
 
 // TerritorySlack is the slack of one territory's constraints.
@@ -70,13 +72,13 @@ type Slack struct {
 
 // Result is the answer of [Solve].
 type Result struct {
-	// Territory maps each unit to its territory 0..k−1.
-	Territory []int `json:"territory"`
+	// Assignment maps each unit to its territory 0..k−1 (JSON "territory").
+	Assignment []int `json:"territory"`
 	// Centers are the k center units, one per territory, when the objective
 	// is distance; nil for cut_edges.
 	Centers []int `json:"centers"`
 	// Objective is the recomputed objective: Σ weight·distance (distance
-	// units of the instance) or the number of cut edges.
+	// units of the problem) or the number of cut edges.
 	Objective float64 `json:"objective"`
 	// LowerBound is a proven lower bound on the optimum when one is known,
 	// else nil.
@@ -100,29 +102,29 @@ type Result struct {
 }
 
 // Evaluate recomputes the objective, slack and feasibility of an assignment
-// (territory: unit → 0..k−1; centers: k unit indices, needed for the distance
+// (assign: unit → 0..k−1; centers: k unit indices, needed for the distance
 // objective and for capacities, may be nil otherwise). It panics if
-// territory does not have one entry per unit (programmer error).
-func Evaluate(in *Instance, territory, centers []int) Result {
-	if len(territory) != len(in.Units) {
-		panic("align: Evaluate: territory length differs from the number of units")
+// assign does not have one entry per unit (programmer error).
+func Evaluate(in *Problem, assign, centers []int) Result {
+	if len(assign) != len(in.Units) {
+		panic("align: Evaluate: assignment length differs from the number of units")
 	}
-	return evaluate(newProblemLite(in), territory, centers)
+	return evaluate(newModelLite(in), assign, centers)
 }
 
-// newProblemLite builds the problem without the O(n²) distance matrix:
+// newModelLite builds the model without the O(n²) distance matrix:
 // evaluation needs n distances only.
-func newProblemLite(in *Instance) *problem { return newProblem(in, false) }
+func newModelLite(in *Problem) *model { return newModel(in, false) }
 
-func evaluate(p *problem, territory, centers []int) Result {
+func evaluate(p *model, assign, centers []int) Result {
 	k := p.k
-	r := Result{Territory: append([]int(nil), territory...)}
+	r := Result{Assignment: append([]int(nil), assign...)}
 	if !p.cut && centers != nil {
 		r.Centers = append([]int(nil), centers...)
 	}
 	ts := make([]TerritorySlack, k)
 	ok := true
-	for j, t := range territory {
+	for j, t := range assign {
 		if t < 0 || t >= k {
 			ok = false
 			continue
@@ -134,14 +136,14 @@ func evaluate(p *problem, territory, centers []int) Result {
 	if p.cut {
 		c := 0
 		for _, e := range p.edges {
-			if territory[e[0]] != territory[e[1]] {
+			if assign[e[0]] != assign[e[1]] {
 				c++
 			}
 		}
 		r.Objective = float64(c)
 	} else if validCenters(p, centers) {
 		s := 0.0
-		for j, t := range territory {
+		for j, t := range assign {
 			if t >= 0 && t < k {
 				if centers[t] < 0 {
 					ok = false // a unit in a territory without a center
@@ -156,7 +158,7 @@ func evaluate(p *problem, territory, centers []int) Result {
 		ok = false
 	}
 	// components
-	comp := components(p, territory)
+	comp := components(p, assign)
 	r.Slack.Contiguous = true
 	for t := range k {
 		ts[t].Components = comp[t]
@@ -205,7 +207,7 @@ func evaluate(p *problem, territory, centers []int) Result {
 		}
 	}
 	moved := 0.0
-	for j, t := range territory {
+	for j, t := range assign {
 		if p.current[j] >= 0 && t != p.current[j] {
 			moved += p.demand[j]
 			if p.locked[j] {
@@ -230,12 +232,12 @@ func evaluate(p *problem, territory, centers []int) Result {
 
 // components counts the connected pieces of every territory through the
 // edges, by breadth-first search.
-func components(p *problem, territory []int) []int {
+func components(p *model, assign []int) []int {
 	comp := make([]int, p.k)
 	seen := make([]bool, p.n)
 	queue := make([]int, 0, p.n)
 	for s := range p.n {
-		t := territory[s]
+		t := assign[s]
 		if seen[s] || t < 0 || t >= p.k {
 			continue
 		}
@@ -246,7 +248,7 @@ func components(p *problem, territory []int) []int {
 			u := queue[0]
 			queue = queue[1:]
 			for _, v := range p.adj[u] {
-				if !seen[v] && territory[v] == t {
+				if !seen[v] && assign[v] == t {
 					seen[v] = true
 					queue = append(queue, v)
 				}
@@ -258,7 +260,7 @@ func components(p *problem, territory []int) []int {
 
 // validCenters reports whether centers has one unit per territory; an
 // empty territory (which makes the answer infeasible) may have −1.
-func validCenters(p *problem, centers []int) bool {
+func validCenters(p *model, centers []int) bool {
 	if len(centers) != p.k {
 		return false
 	}

@@ -9,36 +9,41 @@ import (
 )
 
 // DefaultTimeLimit is the time limit when neither [Settings] nor the
-// instance sets one.
+// problem sets one.
 const DefaultTimeLimit = 8 * time.Second
 
-// Settings tunes [Solve]. The zero value works: the instance's time limit
+// Settings tunes [Solve]. The zero value works: the problem's time limit
 // (or [DefaultTimeLimit]), no iteration cap, no progress reports.
 type Settings struct {
-	// TimeLimit bounds the search; 0 means the instance's
+	// TimeLimit bounds the search; 0 means the problem's
 	// time_limit_seconds, or DefaultTimeLimit if that is 0 too.
 	TimeLimit time.Duration
-	// Iterations, if > 0, caps the improvement iterations of the search, so
-	// that the answer depends on the seed only, not on the machine's speed.
-	Iterations int
+	// MaxIterations, if > 0, caps the improvement iterations of the search,
+	// so that the answer depends on the seed only, not on the machine's
+	// speed; 0 means no cap.
+	MaxIterations int
 	// Progress, if not nil, is called from the solving goroutine with the
 	// fraction (0..1) of the time budget used, at most about ten times a
-	// second, and with 1 at the end.
+	// second, and with 1 when Solve returns a Result; nil means no reports.
 	Progress func(fraction float64)
 }
 
-// ErrNoSolution is returned when the search stopped (canceled) before it
-// had any complete assignment.
+// ErrNoSolution is returned, joined with the context's error, when the
+// context was canceled before the search had any complete assignment.
 var ErrNoSolution = errors.New("align: no solution found before the search stopped")
 
 // Solve assigns the units of in to in.K territories. It validates the
-// instance, picks the engine (see the package documentation), searches until
+// problem, picks the engine (see the package documentation), searches until
 // the time limit, the iteration cap, convergence or a proof of optimality,
-// and returns the best answer found: feasible if one was found, else the
-// least violating one (Feasible false, Status Infeasible). If ctx is
-// canceled it returns promptly with the best answer so far, Status Canceled,
-// and ctx's error. settings may be nil.
-func Solve(ctx context.Context, in *Instance, settings *Settings) (*Result, error) {
+// and returns the best answer found: feasible if one was found (Status
+// Optimal or Feasible), else the least violating one (Feasible false, Status
+// Infeasible). settings may be nil.
+//
+// If ctx is canceled, Solve returns promptly with the best answer so far,
+// Status Canceled, and an error that wraps ctx.Err(); when it holds no
+// complete assignment yet, it returns a nil Result and ctx.Err() joined
+// with [ErrNoSolution] (the contract of package optimizer).
+func Solve(ctx context.Context, in *Problem, settings *Settings) (*Result, error) {
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
@@ -53,28 +58,28 @@ func Solve(ctx context.Context, in *Instance, settings *Settings) (*Result, erro
 	if limit <= 0 {
 		limit = DefaultTimeLimit
 	}
-	r := &runner{ctx: ctx, start: time.Now(), limit: limit, maxIter: s.Iterations, progress: s.Progress}
+	r := &runner{ctx: ctx, start: time.Now(), limit: limit, maxIter: s.MaxIterations, progress: s.Progress}
 	r.deadline = r.start.Add(limit)
 	seed := uint64(in.Seed)
 	r.rng = rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return nil, errors.Join(ErrNoSolution, err)
 	}
-	p := newProblem(in, true)
-	var terr, centers []int
+	p := newModel(in, true)
+	var assign, centers []int
 	var lb float64 = math.NaN()
 	switch {
 	case p.pure():
-		terr, centers, lb = solvePMedian(p, r)
+		assign, centers, lb = solvePMedian(p, r)
 	case !p.cut && !p.contig:
-		terr, centers, lb = solveCapacitated(p, r)
+		assign, centers, lb = solveCapacitated(p, r)
 	default:
-		terr, centers, lb = solveDistrict(p, r)
+		assign, centers, lb = solveDistrict(p, r)
 	}
-	if terr == nil {
+	if assign == nil {
 		return nil, errors.Join(ErrNoSolution, ctx.Err())
 	}
-	res := evaluate(p, terr, centers)
+	res := evaluate(p, assign, centers)
 	res.Iterations = r.iters
 	if !math.IsNaN(lb) && res.Feasible {
 		b := math.Min(lb, res.Objective)
@@ -92,10 +97,8 @@ func Solve(ctx context.Context, in *Instance, settings *Settings) (*Result, erro
 		res.Status = Infeasible
 	case res.Gap != nil && *res.Gap <= 1e-9:
 		res.Status = Optimal
-	case r.timedOut:
-		res.Status = TimeLimit
-	default:
-		res.Status = Converged
+	default: // the time limit, the iteration cap or convergence
+		res.Status = Feasible
 	}
 	res.Seconds = time.Since(r.start).Seconds()
 	if res.Feasible && r.firstFeasible > 0 {
@@ -110,8 +113,8 @@ func Solve(ctx context.Context, in *Instance, settings *Settings) (*Result, erro
 	return &res, nil
 }
 
-// pure reports whether the instance is the uncapacitated p-median.
-func (p *problem) pure() bool {
+// pure reports whether the problem is the uncapacitated p-median.
+func (p *model) pure() bool {
 	if p.cut || p.contig || p.capac || p.lo > 0 || !math.IsInf(p.hi, 1) || !math.IsInf(p.moveCap, 1) {
 		return false
 	}
@@ -153,7 +156,7 @@ func (r *runner) noteViolation(v, scale float64) {
 	}
 }
 
-func scaleOf(p *problem) float64 { return math.Max(1, p.total) }
+func scaleOf(p *model) float64 { return math.Max(1, p.total) }
 
 // stop reports whether the search must end now: canceled context, time
 // limit or iteration cap. It also reports progress.
@@ -209,9 +212,4 @@ func (r *runner) expired() bool {
 		return true
 	}
 	return false
-}
-
-// fraction is the share of the time budget used.
-func (r *runner) fraction() float64 {
-	return float64(time.Since(r.start)) / float64(r.limit)
 }

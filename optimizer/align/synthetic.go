@@ -12,9 +12,9 @@ import (
 // unit in fifty is eight times larger, like a county with a city), k
 // contiguous territories balanced within ±5 %, haversine distance objective.
 // The same seed gives the same instance.
-func Grid(w, h, k int, seed uint64) *Instance {
+func Grid(w, h, k int, seed uint64) *Problem {
 	rng := rand.New(rand.NewPCG(seed, 7))
-	in := &Instance{K: k, Distance: Haversine, Contiguous: true, Objective: ObjectiveDistance,
+	in := &Problem{K: k, Distance: Haversine, Contiguous: true, Objective: ObjectiveDistance,
 		Balance: Balance{Tolerance: 0.05}, Seed: int64(seed)}
 	id := func(x, y int) int { return y*w + x }
 	for y := range h {

@@ -7,22 +7,22 @@ import (
 )
 
 // Verify is an independent checker of an answer: it recomputes everything
-// from the instance alone (its own distance formulas, its own breadth-first
+// from the problem alone (its own distance formulas, its own breadth-first
 // search, none of the solver's state) and returns whether the answer is
 // feasible, and an error listing every disagreement with what the result
 // reports (territory count, contiguity, balance, capacity, moved share,
 // locks, objective, lower bound). The tests run it on every answer;
 // `terrane solve align` and `terrane bench align` run it on theirs.
-func Verify(in *Instance, res *Result) (bool, error) {
+func Verify(in *Problem, res *Result) (bool, error) {
 	var errs []error
 	n, k := len(in.Units), in.K
-	if len(res.Territory) != n {
-		return false, fmt.Errorf("territory has %d entries, want %d", len(res.Territory), n)
+	if len(res.Assignment) != n {
+		return false, fmt.Errorf("assignment has %d entries, want %d", len(res.Assignment), n)
 	}
 	load := make([]float64, k)
 	count := make([]int, k)
 	total := 0.0
-	for j, tr := range res.Territory {
+	for j, tr := range res.Assignment {
 		if tr < 0 || tr >= k {
 			return false, fmt.Errorf("unit %d in territory %d, want 0..%d", j, tr, k-1)
 		}
@@ -55,7 +55,7 @@ func Verify(in *Instance, res *Result) (bool, error) {
 		if seen[s] {
 			continue
 		}
-		tr := res.Territory[s]
+		tr := res.Assignment[s]
 		pieces[tr]++
 		seen[s] = true
 		stack := []int{s}
@@ -63,7 +63,7 @@ func Verify(in *Instance, res *Result) (bool, error) {
 			u := stack[len(stack)-1]
 			stack = stack[:len(stack)-1]
 			for _, v := range adj[u] {
-				if !seen[v] && res.Territory[v] == tr {
+				if !seen[v] && res.Assignment[v] == tr {
 					seen[v] = true
 					stack = append(stack, v)
 				}
@@ -109,7 +109,7 @@ func Verify(in *Instance, res *Result) (bool, error) {
 				continue
 			}
 			seenE[[2]int{a, b}] = true
-			if res.Territory[a] != res.Territory[b] {
+			if res.Assignment[a] != res.Assignment[b] {
 				obj++
 			}
 		}
@@ -122,7 +122,7 @@ func Verify(in *Instance, res *Result) (bool, error) {
 				return false, fmt.Errorf("territory %d has center %d, want a unit 0..%d", tr, c, n-1)
 			}
 		}
-		for j, tr := range res.Territory {
+		for j, tr := range res.Assignment {
 			obj += in.Units[j].Weight * verifyDist(in, j, res.Centers[tr])
 		}
 		for tr, c := range res.Centers {
@@ -137,7 +137,7 @@ func Verify(in *Instance, res *Result) (bool, error) {
 	// moved share and locks
 	moved := 0.0
 	for j, u := range in.Units {
-		if u.Current >= 0 && res.Territory[j] != u.Current {
+		if u.Current >= 0 && res.Assignment[j] != u.Current {
 			moved += u.Demand
 			if u.Locked {
 				fail("locked unit moved")
@@ -160,8 +160,8 @@ func Verify(in *Instance, res *Result) (bool, error) {
 }
 
 // verifyDist is the checker's own distance: the matrix if given, else the
-// instance's formula (haversine by the atan2 form, not the solver's asin).
-func verifyDist(in *Instance, i, j int) float64 {
+// problem's formula (haversine by the atan2 form, not the solver's asin).
+func verifyDist(in *Problem, i, j int) float64 {
 	if in.Distances != nil {
 		return in.Distances[i][j]
 	}

@@ -9,9 +9,9 @@ import (
 type budgetSol struct {
 	x      [][]float64 // units, per resource (in the order given) and territory
 	use    []float64   // Σ_i x, units per resource
-	val    float64     // Σ value, objective dollars
+	val    float64     // Σ value, objective dollars per year
 	mu     float64     // shadow price of the budget, objective dollars per dollar
-	lambda []float64   // shadow price of each total, objective dollars per unit
+	lambda []float64   // shadow price of each total, objective dollars per year per unit
 	bound  float64     // upper bound on the optimal Σ value
 	hiUse  []float64   // use per resource at the feasible end of the price search
 }

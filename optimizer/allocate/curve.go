@@ -39,18 +39,6 @@ func hillDeriv(x, k, c float64) float64 {
 	return c * t / (x * (1 + t) * (1 + t))
 }
 
-// hillDeriv2 is d² hill / dx², per unit squared.
-func hillDeriv2(x, k, c float64) float64 {
-	if x <= 0 || math.IsInf(x, 1) {
-		return 0
-	}
-	t := math.Pow(x/k, c)
-	if math.IsInf(t, 1) {
-		return 0
-	}
-	return hillDeriv(x, k, c) * ((c - 1) - 2*c*t/(1+t)) / x
-}
-
 // inflection is where an S-shaped Hill curve (c > 1) turns concave, units.
 func inflection(k, c float64) float64 {
 	if c <= 1 {
@@ -66,8 +54,6 @@ func softplus(u float64) float64 {
 	return math.Log1p(math.Exp(u))
 }
 
-func sigmoid(u float64) float64 { return 1 / (1 + math.Exp(-u)) }
-
 func (it *item) value(x float64) float64 {
 	if math.IsInf(x, 1) {
 		if it.q > 0 {
@@ -81,7 +67,7 @@ func (it *item) value(x float64) float64 {
 	return it.a*hill(x, it.k, it.c) - it.q*x
 }
 
-// deriv is d value / dx, dollars per unit.
+// deriv is d value / dx, dollars per year per unit.
 func (it *item) deriv(x float64) float64 {
 	if it.a == 0 {
 		return -it.q
@@ -95,7 +81,7 @@ func (it *item) nonconcave() bool {
 }
 
 // stationary solves a·h'(x) = p for x on the concave (decreasing-h') branch,
-// p > 0 in dollars per unit, and returns x and t = (x/k)^c. ok is false when
+// p > 0 in dollars per year per unit, and returns x and t = (x/k)^c. ok is false when
 // a·h' < p everywhere (only for c ≥ 1). The Newton iteration runs on
 // u = c·log(x/k), where the equation reads (1 − 1/c)·u − 2·softplus(u) =
 // log(p·k/(a·c)): a concave decreasing function on the branch, so Newton
@@ -163,7 +149,7 @@ func (it *item) stationary(p float64) (x, t float64, ok bool) {
 }
 
 // best maximizes value(x) − π·x over the item's domain, for price π ≥ 0 in
-// dollars per unit. It returns x, value(x) and dxdp = d x / d π where x is
+// dollars per year per unit. It returns x, value(x) and dxdp = d x / d π where x is
 // interior and continuous, else 0.
 func (it *item) best(pi float64, integer bool) (x, val, dxdp float64) {
 	if it.lo == it.hi {

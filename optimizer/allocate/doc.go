@@ -42,6 +42,10 @@
 // (Bound − Objective)/max(1, |Objective|). Status is Optimal when the gap is
 // at most Settings.GapTolerance (default 1e-6).
 //
+// Solve follows the Problem / Settings / Result / Status contract
+// documented in package [github.com/terrane/terrane/optimizer]; money is in
+// dollars per year.
+//
 // The market model (Market, MarketProblem) calibrates curves from market
 // estimates so that the current allocation reproduces the current share;
 // Frontier and UnitValues answer what-if questions. All computations are

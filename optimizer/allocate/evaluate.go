@@ -6,8 +6,8 @@ import (
 )
 
 // Evaluate computes the objective of alloc (territory id → resource name →
-// units; absent is 0) for p, dollars per period, and each territory's
-// revenue, dollars per period. It trusts p to be valid.
+// units; absent is 0) for p, dollars per year, and each territory's
+// revenue, dollars per year. It trusts p to be valid.
 func Evaluate(p *Problem, alloc map[string]map[string]float64) (objective float64, revenue map[string]float64) {
 	revenue = make(map[string]float64, len(p.Territories))
 	profit := p.Objective == Profit

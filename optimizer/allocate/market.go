@@ -14,10 +14,10 @@ import (
 type Market struct {
 	// ID names the territory.
 	ID string `json:"id"`
-	// Market is the addressable revenue M, dollars per period.
+	// Market is the addressable revenue M, dollars per year.
 	Market float64 `json:"market"`
 	// MarketLow and MarketHigh bound the estimate of Market where known,
-	// dollars per period; 0 means unknown. Carried for reporting; the
+	// dollars per year; 0 means unknown. Carried for reporting; the
 	// solve uses Market.
 	MarketLow  float64 `json:"market_low,omitempty"`
 	MarketHigh float64 `json:"market_high,omitempty"`

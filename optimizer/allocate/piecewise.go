@@ -17,7 +17,7 @@ import (
 // with GLPK or CBC on the same instances. Exact only for concave curves.
 type PiecewiseModel struct {
 	p        *Problem
-	constant float64 // objective dollars at every item's lower bound
+	constant float64 // objective dollars per year at every item's lower bound
 	lo       [][]float64
 	segs     [][][]int // variable numbers per resource, territory
 	names    []string
@@ -221,5 +221,5 @@ func (pm *PiecewiseModel) Allocation(values map[string]float64) map[string]map[s
 }
 
 // Constant is the objective at every amount's lower bound, dollars per
-// period: add it to the LP's objective to compare with Result.Objective.
+// year: add it to the LP's objective to compare with Result.Objective.
 func (pm *PiecewiseModel) Constant() float64 { return pm.constant }

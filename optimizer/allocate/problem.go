@@ -11,10 +11,10 @@ import (
 type Objective string
 
 const (
-	// Revenue maximizes Σ_i revenue_i, dollars per period.
+	// Revenue maximizes Σ_i revenue_i, dollars per year.
 	Revenue Objective = "revenue"
 	// Profit maximizes Σ_i margin_i · revenue_i − Σ_i Σ_r unit_cost_r · x_ir,
-	// dollars per period.
+	// dollars per year.
 	Profit Objective = "profit"
 )
 
@@ -23,7 +23,7 @@ const (
 type Problem struct {
 	// Objective is Revenue (the default when empty) or Profit.
 	Objective Objective `json:"objective,omitempty"`
-	// Budget caps Σ_i Σ_r unit_cost_r · x_ir, dollars per period; nil means
+	// Budget caps Σ_i Σ_r unit_cost_r · x_ir, dollars per year; nil means
 	// no budget.
 	Budget *float64 `json:"budget,omitempty"`
 	// Resources are the things to allocate, in the order results list them.
@@ -40,7 +40,7 @@ type Resource struct {
 	// Name identifies the resource in curves, bounds and results.
 	Name string `json:"name"`
 	// UnitCost is the cost of one unit against the budget and in the
-	// profit objective, dollars per unit; 0 means free.
+	// profit objective, dollars per year per unit; 0 means free.
 	UnitCost float64 `json:"unit_cost"`
 	// Integer makes every x_ir an integer (headcount).
 	Integer bool `json:"integer"`
@@ -51,7 +51,7 @@ type Resource struct {
 // Curve is a territory's response to one resource: beta · x^shape /
 // (x^shape + k^shape), the ADBUDG/Hill curve of Little (1970).
 type Curve struct {
-	// Beta is the revenue at saturation above base, dollars per period.
+	// Beta is the revenue at saturation above base, dollars per year.
 	Beta float64 `json:"beta"`
 	// K is the half-saturation amount (the curve reaches beta/2 at x = K),
 	// units of the resource; must be positive.
@@ -65,7 +65,7 @@ type Curve struct {
 type Territory struct {
 	// ID names the territory; unique within a problem.
 	ID string `json:"id"`
-	// Base is the revenue with no resources, dollars per period.
+	// Base is the revenue with no resources, dollars per year.
 	Base float64 `json:"base"`
 	// Margin is the fraction of revenue kept as profit, used by the Profit
 	// objective; nil means 1.
@@ -220,15 +220,15 @@ func sortedKeys[V any](m map[string]V) []string {
 // item is one (territory, resource) pair: maximize a·h(x; k, c) − q·x over
 // x in [lo, hi] (integers when the resource is integer).
 type item struct {
-	a  float64 // objective dollars at saturation: beta × (1 or margin)
+	a  float64 // objective dollars per year at saturation: beta × (1 or margin)
 	k  float64 // half-saturation, units (> 0; 1 when a == 0)
 	c  float64 // Hill shape
-	q  float64 // objective cost per unit (profit: unit cost), dollars
+	q  float64 // objective cost per unit (profit: unit cost), dollars per year per unit
 	lo float64 // units
 	hi float64 // units, +Inf when unbounded
 	u  float64 // warm start of the Newton iteration, log((x/k)^c); NaN unset
 
-	vlo, vhi float64 // value(lo), value(hi), objective dollars
+	vlo, vhi float64 // value(lo), value(hi), objective dollars per year
 	infl     float64 // inflection point for c > 1, units; 0 otherwise
 }
 
@@ -236,7 +236,7 @@ type item struct {
 type resModel struct {
 	name    string
 	idx     int
-	cost    float64 // budget dollars per unit
+	cost    float64 // budget dollars per year per unit
 	integer bool
 	total   float64 // +Inf when absent
 	coupled bool    // shares the budget
@@ -248,7 +248,7 @@ type resModel struct {
 type model struct {
 	res       []*resModel
 	budget    float64 // +Inf when absent
-	constant  float64 // objective dollars independent of x (Σ weighted base)
+	constant  float64 // objective dollars per year independent of x (Σ weighted base)
 	weight    []float64
 	profit    bool
 	territory []string

@@ -141,9 +141,9 @@ func (s *solver) atZero(rm *resModel) ([]float64, float64, float64) {
 type resSol struct {
 	x     []float64 // units per territory
 	use   float64   // Σ x, units
-	val   float64   // Σ value, objective dollars
-	price float64   // shadow price of the total, objective dollars per unit
-	phi   float64   // Σ_i max_x(value − price·x) at price, objective dollars
+	val   float64   // Σ value, objective dollars per year
+	price float64   // shadow price of the total, objective dollars per year per unit
+	phi   float64   // Σ_i max_x(value − price·x) at price, objective dollars per year
 	total float64   // the cap solved for, units (+Inf when none)
 	bound float64   // upper bound on max Σ value s.t. Σ x ≤ total
 	evals int
@@ -360,7 +360,7 @@ func (s *solver) solveTotal(rm *resModel, total, guess float64, depth int) *resS
 
 // shed removes units whole units, one at a time, where the last unit
 // gains the least, never below an item's lo. It returns the gain of the
-// last unit removed, objective dollars: a price at which the Lagrangian
+// last unit removed, objective dollars per year: a price at which the Lagrangian
 // bound is tight.
 func shed(rm *resModel, x []float64, units float64) float64 {
 	units = math.Floor(units + 1e-9)
@@ -417,7 +417,7 @@ func (h *gainHeap) Pop() any {
 
 // greedy adds up to units whole units, one at a time, where the next unit
 // gains the most (Fox 1966), while the gain is positive.
-// It returns the gain of the best unit left out, objective dollars: a
+// It returns the gain of the best unit left out, objective dollars per year: a
 // price at which the Lagrangian bound is tight.
 func greedy(rm *resModel, x []float64, units float64) float64 {
 	units = math.Floor(units + 1e-9)

@@ -3,6 +3,7 @@ package allocate
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -23,7 +24,15 @@ const (
 	// Infeasible: no allocation satisfies every constraint; Result.Conflicts
 	// names the constraints that clash.
 	Infeasible Status = "infeasible"
+	// Canceled: the context was canceled during the search; the Result is
+	// the feasible allocation found so far and its Bound is not a proof.
+	Canceled Status = "canceled"
 )
+
+// ErrNoSolution is returned, joined with the context's error, when the
+// context was canceled before the search held an allocation that meets
+// every constraint.
+var ErrNoSolution = errors.New("allocate: no solution found before the search stopped")
 
 // Settings tune Solve. The zero value works.
 type Settings struct {
@@ -35,28 +44,33 @@ type Settings struct {
 	// WarmStart, when not nil, seeds the price searches with its shadow
 	// prices (what-if sweeps pass the previous result).
 	WarmStart *Result
+	// Progress, if not nil, is called from the solving goroutine with the
+	// fraction (0..1) of the solve's phases done — the price search, the
+	// S-shaped pattern search, the integer exchange — and with 1 when Solve
+	// returns a Result; nil means no reports.
+	Progress func(fraction float64)
 }
 
 // Result is the answer to a Problem, in the canonical JSON form written by
 // `terrane solve allocate`.
 type Result struct {
-	// Status is Optimal, Feasible or Infeasible.
+	// Status is Optimal, Feasible, Infeasible or Canceled.
 	Status Status `json:"status"`
 	// Objective is the objective recomputed from Allocation, dollars per
-	// period (0 when infeasible).
+	// year (0 when infeasible).
 	Objective float64 `json:"objective"`
 	// Bound is a proven upper bound on the optimal objective, dollars per
-	// period (0 when infeasible).
+	// year (0 when infeasible).
 	Bound float64 `json:"bound"`
 	// Gap is (Bound − Objective) / max(1, |Objective|), dimensionless.
 	Gap float64 `json:"gap"`
 	// Allocation maps territory id → resource name → amount, units.
 	Allocation map[string]map[string]float64 `json:"allocation"`
 	// Revenue maps territory id → expected revenue at Allocation, dollars
-	// per period.
+	// per year.
 	Revenue map[string]float64 `json:"revenue"`
 	// Marginal maps territory id → resource name → d revenue / d x at
-	// Allocation, dollars per period per unit (the right derivative; an
+	// Allocation, dollars per year per unit (the right derivative; an
 	// infinite slope at 0 is reported as math.MaxFloat64).
 	Marginal map[string]map[string]float64 `json:"marginal"`
 	// ShadowPrices maps "budget" and each resource name with a total to the
@@ -65,12 +79,12 @@ type Result struct {
 	// 0 means the constraint is slack.
 	ShadowPrices map[string]float64 `json:"shadow_prices"`
 	// ChangePrices maps each resource in max_change to the objective gained
-	// per unit of looser change limit, objective dollars per unit.
+	// per unit of looser change limit, objective dollars per year per unit.
 	ChangePrices map[string]float64 `json:"change_prices,omitempty"`
 	// Used maps each resource name to Σ_i x_ir, units, and "budget" to the
-	// dollars spent.
+	// dollars per year spent.
 	Used map[string]float64 `json:"used,omitempty"`
-	// TotalRevenue is Σ_i revenue_i, dollars per period.
+	// TotalRevenue is Σ_i revenue_i, dollars per year.
 	TotalRevenue float64 `json:"total_revenue"`
 	// Conflicts lists the constraints that cannot all hold (Infeasible).
 	Conflicts []string `json:"conflicts,omitempty"`
@@ -102,14 +116,20 @@ type solver struct {
 // outcome is the solution in index form.
 type outcome struct {
 	x      [][]float64 // units per resource and territory
-	bound  float64     // upper bound on Σ value, objective dollars
+	bound  float64     // upper bound on Σ value, objective dollars per year
 	mu     float64
 	lambda []float64
 }
 
-// Solve maximizes p's objective. It returns an error only for malformed
-// input (an *InputError) or a cancelled context; infeasible problems return
-// a Result with Status Infeasible.
+// Solve maximizes p's objective. It returns an error for malformed input
+// (an *InputError) and when ctx is canceled; infeasible problems return a
+// Result with Status Infeasible and no error. settings may be nil.
+//
+// If ctx is canceled, Solve returns promptly with the allocation found so
+// far, Status Canceled, and an error that wraps ctx.Err(); when it holds
+// no allocation meeting every constraint yet, it returns a nil Result and
+// ctx.Err() joined with [ErrNoSolution] (the contract of package
+// optimizer).
 func Solve(ctx context.Context, p *Problem, set *Settings) (*Result, error) {
 	start := time.Now()
 	if set == nil {
@@ -118,8 +138,17 @@ func Solve(ctx context.Context, p *Problem, set *Settings) (*Result, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("allocate: %w", errors.Join(ErrNoSolution, err))
+	}
+	progress := func(f float64) {
+		if set.Progress != nil {
+			set.Progress(f)
+		}
+	}
 	m, conflicts := build(p)
 	if len(conflicts) > 0 {
+		progress(1)
 		return &Result{Status: Infeasible, Conflicts: conflicts, Allocation: map[string]map[string]float64{},
 			Revenue: map[string]float64{}, Marginal: map[string]map[string]float64{}, ShadowPrices: map[string]float64{},
 			Seconds: time.Since(start).Seconds()}, nil
@@ -141,10 +170,19 @@ func Solve(ctx context.Context, p *Problem, set *Settings) (*Result, error) {
 		}
 	}
 	o := s.solve()
+	progress(1.0 / 3)
 	o = s.improvePattern(o)
+	progress(2.0 / 3)
 	s.improveIntegers(o)
 	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("allocate: %w", err)
+		if !m.feasible(o.x) || !m.inBounds(o.x) {
+			return nil, fmt.Errorf("allocate: %w", errors.Join(ErrNoSolution, err))
+		}
+		res := s.result(p, o)
+		res.Status = Canceled
+		res.Seconds = time.Since(start).Seconds()
+		progress(1)
+		return res, fmt.Errorf("allocate: %w", err)
 	}
 	res := s.result(p, o)
 	res.Status = Feasible
@@ -152,6 +190,7 @@ func Solve(ctx context.Context, p *Problem, set *Settings) (*Result, error) {
 		res.Status = Optimal
 	}
 	res.Seconds = time.Since(start).Seconds()
+	progress(1)
 	return res, nil
 }
 
@@ -496,7 +535,7 @@ func (s *solver) result(p *Problem, o *outcome) *Result {
 
 // changePrices is, per resource with a change limit, the derivative of the
 // objective with respect to that limit: Σ over items held at a bound set by
-// the limit of their reduced marginal value, objective dollars per unit.
+// the limit of their reduced marginal value, objective dollars per year per unit.
 func (s *solver) changePrices(p *Problem, o *outcome) map[string]float64 {
 	if len(p.MaxChange) == 0 {
 		return nil
@@ -615,7 +654,7 @@ func (s *solver) improveIntegers(o *outcome) {
 // off: those whose choice at the final prices is closest to a tie.
 const maxFlips = 24
 
-// value is the objective of x without the constant, objective dollars.
+// value is the objective of x without the constant, objective dollars per year.
 func (m *model) value(x [][]float64) float64 {
 	v := 0.0
 	for r, rm := range m.res {
@@ -776,4 +815,24 @@ func (m *model) feasible(x [][]float64) bool {
 		spent += rm.cost * u
 	}
 	return spent <= m.budget*(1+1e-12)+1e-9
+}
+
+// inBounds checks that every amount of x lies within its item's bounds
+// (which carry the locks and change limits) and is whole for integer
+// resources, with a relative tolerance for rounding; a canceled search may
+// stop with amounts that do not.
+func (m *model) inBounds(x [][]float64) bool {
+	for r, rm := range m.res {
+		if len(x[r]) != len(rm.items) {
+			return false
+		}
+		for i, it := range rm.items {
+			v := x[r][i]
+			tol := 1e-9 * math.Max(1, math.Abs(v))
+			if !(v >= it.lo-tol && v <= it.hi+tol) || rm.integer && math.Abs(v-math.Round(v)) > tol {
+				return false
+			}
+		}
+	}
+	return true
 }

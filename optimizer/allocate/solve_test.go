@@ -544,3 +544,56 @@ func TestCancelled(t *testing.T) {
 		t.Fatalf("error %v, want context.Canceled", err)
 	}
 }
+
+// TestCancelledMidSolve cancels the context from the progress callback
+// after the price search: Solve must return the error and either no result
+// (ErrNoSolution) or a Canceled result that meets every constraint, as the
+// contract of package optimizer says.
+func TestCancelledMidSolve(t *testing.T) {
+	for _, sShaped := range []bool{false, true} {
+		t.Run(fmt.Sprint("sshaped=", sShaped), func(t *testing.T) {
+			p := Synthetic(200, 3, sShaped)
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			res, err := Solve(ctx, p, &Settings{Progress: func(f float64) {
+				if f > 0 && f < 1 {
+					cancel()
+				}
+			}})
+			if !errors.Is(err, context.Canceled) {
+				t.Fatalf("error %v, want context.Canceled", err)
+			}
+			if res == nil {
+				if !errors.Is(err, ErrNoSolution) {
+					t.Errorf("nil result with error %v, want ErrNoSolution", err)
+				}
+				return
+			}
+			t.Logf("canceled result, objective %v", res.Objective)
+			if res.Status != Canceled {
+				t.Errorf("status %q, want %q", res.Status, Canceled)
+			}
+			if v := Violations(p, res.Allocation, 1e-9); len(v) > 0 {
+				t.Errorf("canceled result breaks constraints: %v", v)
+			}
+			if obj, _ := Evaluate(p, res.Allocation); math.Abs(obj-res.Objective) > 1e-6*math.Max(1, math.Abs(obj)) {
+				t.Errorf("objective %v, recomputed %v", res.Objective, obj)
+			}
+		})
+	}
+}
+
+func TestProgress(t *testing.T) {
+	var got []float64
+	if _, err := Solve(context.Background(), Synthetic(50, 1, true), &Settings{Progress: func(f float64) { got = append(got, f) }}); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) == 0 || got[len(got)-1] != 1 {
+		t.Fatalf("progress calls %v, want a last call with 1", got)
+	}
+	for i, f := range got {
+		if f < 0 || f > 1 || i > 0 && f < got[i-1] {
+			t.Fatalf("progress %v not monotone within 0..1", got)
+		}
+	}
+}

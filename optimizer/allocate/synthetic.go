@@ -25,7 +25,7 @@ func Synthetic(n int, seed uint64, sShaped bool) *Problem {
 	}
 	spend := 0.0
 	for i := range n {
-		market := 2e6 * math.Exp(1.2*rng.NormFloat64()) // dollars per period
+		market := 2e6 * math.Exp(1.2*rng.NormFloat64()) // dollars per year
 		share := 0.05 + 0.5*rng.Float64()
 		hc := math.Min(9, math.Max(1, math.Round(2*rng.Float64()*market/2e6+rng.Float64())))
 		money := math.Min(1.5e6, math.Round(50000+100000*rng.Float64()*market/2e6))

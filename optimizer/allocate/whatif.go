@@ -8,7 +8,7 @@ import (
 
 // FrontierPoint is one solve of a what-if sweep.
 type FrontierPoint struct {
-	// Value is the budget, dollars per period, or the resource total, its
+	// Value is the budget, dollars per year, or the resource total, its
 	// units, at this point.
 	Value float64 `json:"value"`
 	// Status, Objective, Bound and Gap are those of the solve.
@@ -16,7 +16,7 @@ type FrontierPoint struct {
 	Objective float64 `json:"objective"`
 	Bound     float64 `json:"bound"`
 	Gap       float64 `json:"gap"`
-	// TotalRevenue is Σ_i revenue_i, dollars per period.
+	// TotalRevenue is Σ_i revenue_i, dollars per year.
 	TotalRevenue float64 `json:"total_revenue"`
 	// ShadowPrice is the swept constraint's shadow price at this point:
 	// objective dollars per dollar of budget or per unit of the resource.
@@ -27,7 +27,7 @@ type FrontierPoint struct {
 // name of a resource, whose total is set — and returns the objective
 // against that value: the revenue-vs-budget (or vs headcount) frontier.
 // Each solve is warm-started from the previous one's prices. p is not
-// modified.
+// modified. Settings.Progress, if set, reports the share of the sweep done.
 func Frontier(ctx context.Context, p *Problem, constraint string, values []float64, set *Settings) ([]FrontierPoint, error) {
 	q, err := withConstraint(p, constraint)
 	if err != nil {
@@ -38,9 +38,13 @@ func Frontier(ctx context.Context, p *Problem, constraint string, values []float
 		s = *set
 	}
 	out := make([]FrontierPoint, 0, len(values))
-	for _, v := range values {
+	report := s.Progress
+	for i, v := range values {
 		if !finite(v) || v < 0 {
 			return nil, &InputError{Field: "frontier", Msg: fmt.Sprintf("value %v of %s must be finite and non-negative", v, constraint)}
+		}
+		if report != nil {
+			s.Progress = func(f float64) { report((float64(i) + f) / float64(len(values))) }
 		}
 		q.set(v)
 		r, err := Solve(ctx, q.p, &s)
@@ -65,20 +69,21 @@ type UnitValue struct {
 	// unit), at least one dollar.
 	Step float64 `json:"step"`
 	// Gain is the objective gained by Step more, re-solved, objective
-	// dollars per period.
+	// dollars per year.
 	Gain float64 `json:"gain"`
 	// FundedGain, for a resource with a unit cost under a budget, is the
 	// gain when the budget also grows by Step × unit cost: the value of
 	// one more paid-for unit (a rep with the money to pay for it).
 	FundedGain float64 `json:"funded_gain,omitempty"`
 	// ShadowPrice is the marginal value at the base solution, objective
-	// dollars per unit; Gain ≈ Step × ShadowPrice for small steps.
+	// dollars per year per unit; Gain ≈ Step × ShadowPrice for small steps.
 	ShadowPrice float64 `json:"shadow_price"`
 }
 
 // UnitValues answers "what is one more rep / dollar / hour worth?" for the
 // budget and every resource with a total, by re-solving from base (the
-// solution of p, used as warm start) with one more unit.
+// solution of p, used as warm start) with one more unit. Settings.Progress,
+// if set, reports the share of the re-solves done.
 func UnitValues(ctx context.Context, p *Problem, base *Result, set *Settings) ([]UnitValue, error) {
 	if base == nil || base.Status == Infeasible {
 		return nil, &InputError{Field: "unit_values", Msg: "needs a feasible base solution"}
@@ -89,7 +94,23 @@ func UnitValues(ctx context.Context, p *Problem, base *Result, set *Settings) ([
 	}
 	s.WarmStart = base
 	var out []UnitValue
+	solves, done := 0, 0
+	if p.Budget != nil {
+		solves++
+	}
+	for _, r := range p.Resources {
+		if r.Total != nil {
+			solves++
+			if p.Budget != nil && r.UnitCost > 0 {
+				solves++
+			}
+		}
+	}
+	if report := s.Progress; report != nil {
+		s.Progress = func(f float64) { report((float64(done) + f) / float64(solves)) }
+	}
 	solveWith := func(edit func(q *Problem)) (float64, error) {
+		defer func() { done++ }()
 		q := *p
 		q.Resources = append([]Resource(nil), p.Resources...)
 		if p.Budget != nil {

@@ -6,7 +6,7 @@ import (
 	"math"
 )
 
-// Distance names accepted in [Instance.Distance].
+// Distance names accepted in [Problem.Distance].
 const (
 	// Euclidean is the plane distance between (x, y) points, in the units of x and y.
 	Euclidean = "euclidean"
@@ -18,7 +18,7 @@ const (
 	Haversine = "haversine"
 )
 
-// Objective names accepted in [Instance.Objective].
+// Objective names accepted in [Problem.Objective].
 const (
 	// ObjectiveDistance is Σ_j weight_j · d(j, center of j's territory); the
 	// centers are units (the p-median form).
@@ -105,8 +105,9 @@ type Balance struct {
 	Tolerance float64 `json:"tolerance,omitempty"`
 }
 
-// Instance is one alignment problem, the canonical JSON of `terrane solve align`.
-type Instance struct {
+// Problem is one alignment problem, the canonical JSON of `terrane solve align`
+// (the instance files of `solve align --in` and ../shared/benchmarks).
+type Problem struct {
 	// Units are the units to assign, indexed 0..n−1.
 	Units []Unit `json:"units"`
 	// Edges are undirected adjacencies between unit indices (shared
@@ -137,9 +138,9 @@ type Instance struct {
 	Seed int64 `json:"seed"`
 }
 
-// Validate reports the first problem of the instance, naming the field and
+// Validate reports the first error in the problem, naming the field and
 // the unit.
-func (in *Instance) Validate() error {
+func (in *Problem) Validate() error {
 	n := len(in.Units)
 	if n == 0 {
 		return fmt.Errorf("align: instance has no units")
@@ -214,7 +215,7 @@ func (in *Instance) Validate() error {
 
 // Bounds returns the effective balance bounds on a territory's demand: lo
 // and hi, with 0 and +Inf where there is no bound.
-func (in *Instance) Bounds() (lo, hi float64) {
+func (in *Problem) Bounds() (lo, hi float64) {
 	lo, hi = 0, math.Inf(1)
 	total := 0.0
 	for _, u := range in.Units {

@@ -16,7 +16,7 @@ import (
 // distance matrix is then the all-pairs shortest paths (Floyd–Warshall).
 // Every vertex is a client with demand 1 and a candidate median; the result
 // has K = p, the objective distance and a full Distances matrix.
-func ReadORLib(r io.Reader) (*Instance, error) {
+func ReadORLib(r io.Reader) (*Problem, error) {
 	nums, err := readInts(r)
 	if err != nil {
 		return nil, fmt.Errorf("align: orlib: %w", err)
@@ -53,7 +53,7 @@ func ReadORLib(r io.Reader) (*Instance, error) {
 		d[a*n+b], d[b*n+a] = float64(c), float64(c) // last duplicate wins
 	}
 	floydWarshall(d, n)
-	in := &Instance{K: p, Objective: ObjectiveDistance, Distance: Euclidean}
+	in := &Problem{K: p, Objective: ObjectiveDistance, Distance: Euclidean}
 	in.Units = make([]Unit, n)
 	in.Distances = make([][]float64, n)
 	for i := range n {

@@ -21,9 +21,9 @@ func HaversineDistance(lon1, lat1, lon2, lat2 float64) float64 {
 // matrix (n² float64); above it distances are computed on demand.
 const maxMatrix = 3500
 
-// problem is the solver's index-based view of an instance.
-type problem struct {
-	in       *Instance
+// model is the solver's index-based view of a [Problem].
+type model struct {
+	in       *Problem
 	n, k     int
 	demand   []float64
 	weight   []float64
@@ -52,9 +52,9 @@ const (
 	kindMatrix
 )
 
-func newProblem(in *Instance, matrix bool) *problem {
+func newModel(in *Problem, matrix bool) *model {
 	n := len(in.Units)
-	p := &problem{in: in, n: n, k: in.K}
+	p := &model{in: in, n: n, k: in.K}
 	p.demand = make([]float64, n)
 	p.weight = make([]float64, n)
 	p.capacity = make([]float64, n)
@@ -127,7 +127,7 @@ func newProblem(in *Instance, matrix bool) *problem {
 	return p
 }
 
-func (p *problem) rawDist(i, j int) float64 {
+func (p *model) rawDist(i, j int) float64 {
 	switch p.kind {
 	case kindHaversine:
 		const rad = math.Pi / 180
@@ -143,7 +143,7 @@ func (p *problem) rawDist(i, j int) float64 {
 }
 
 // d is the distance between units i and j.
-func (p *problem) d(i, j int) float64 {
+func (p *model) d(i, j int) float64 {
 	if p.mat != nil {
 		return p.mat[i*p.n+j]
 	}
@@ -151,7 +151,7 @@ func (p *problem) d(i, j int) float64 {
 }
 
 // row returns the distances from unit i to every unit, if a matrix is kept.
-func (p *problem) row(i int) []float64 {
+func (p *model) row(i int) []float64 {
 	if p.mat != nil {
 		return p.mat[i*p.n : (i+1)*p.n]
 	}
@@ -164,7 +164,7 @@ func (p *problem) row(i int) []float64 {
 
 // buildNear fills p.near with, for every unit, up to limit other units
 // ordered by increasing distance (ties by index).
-func (p *problem) buildNear(limit int) {
+func (p *model) buildNear(limit int) {
 	if p.near != nil {
 		return
 	}

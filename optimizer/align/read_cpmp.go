@@ -12,7 +12,7 @@ import (
 // candidate median whose capacity applies if it is chosen. distance is the
 // instance's convention: FloorEuclidean for Osman & Christofides (`cpmp*`),
 // Euclidean for the Lorena & Senne and TSPLIB-based sets.
-func ReadCPMP(r io.Reader, distance string) (*Instance, error) {
+func ReadCPMP(r io.Reader, distance string) (*Problem, error) {
 	v, err := readFloats(r)
 	if err != nil {
 		return nil, fmt.Errorf("align: cpmp: %w", err)
@@ -27,7 +27,7 @@ func ReadCPMP(r io.Reader, distance string) (*Instance, error) {
 	if len(v) < 2+4*n {
 		return nil, fmt.Errorf("align: cpmp: header announces %d nodes, file has %d", n, (len(v)-2)/4)
 	}
-	in := &Instance{K: p, Distance: distance, Objective: ObjectiveDistance}
+	in := &Problem{K: p, Distance: distance, Objective: ObjectiveDistance}
 	in.Units = make([]Unit, n)
 	for i := range n {
 		x, y, c, d := v[2+4*i], v[3+4*i], v[4+4*i], v[5+4*i]

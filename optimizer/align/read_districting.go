@@ -15,7 +15,7 @@ import (
 // `nodes`. It returns the canonical instance: demand = population, unique
 // undirected edges without self loops, haversine distance, k districts,
 // population within [lo, hi], contiguity required, objective cut_edges.
-func ReadDistricting(r io.Reader, k int, lo, hi float64) (*Instance, error) {
+func ReadDistricting(r io.Reader, k int, lo, hi float64) (*Problem, error) {
 	var g struct {
 		Nodes     []map[string]any `json:"nodes"`
 		Adjacency [][]struct {
@@ -32,7 +32,7 @@ func ReadDistricting(r io.Reader, k int, lo, hi float64) (*Instance, error) {
 		return nil, fmt.Errorf("align: districting: %d adjacency lists for %d nodes", len(g.Adjacency), len(g.Nodes))
 	}
 	index := map[string]int{}
-	in := &Instance{K: k, Distance: Haversine, Objective: ObjectiveCutEdges, Contiguous: true,
+	in := &Problem{K: k, Distance: Haversine, Objective: ObjectiveCutEdges, Contiguous: true,
 		Balance: Balance{Min: lo, Max: hi}}
 	in.Units = make([]Unit, len(g.Nodes))
 	for i, nd := range g.Nodes {
