@@ -168,8 +168,9 @@ type GeographyService interface {
 	// returns no error code of its own.
 	FindLayers(ctx context.Context) ([]*Layer, error)
 	// DeleteLayer removes a layer with its units, accounts, market estimates
-	// and the scenarios drawn on it (their territories, alignments and
-	// runs), in one transaction. ENOTFOUND if the layer does not exist.
+	// and the scenarios drawn on it (their territories, alignments, runs and
+	// stored results), in one transaction. ENOTFOUND if the layer does not
+	// exist.
 	DeleteLayer(ctx context.Context, id string) error
 	// ReplaceUnits replaces all units of an existing layer in one
 	// transaction; on error nothing changes. ENOTFOUND if the layer does
@@ -204,7 +205,8 @@ type GeographyService interface {
 	// negative.
 	FindAccounts(ctx context.Context, f AccountFilter) ([]*Account, error)
 	// UpsertMarketEstimates stores estimates in one transaction, each
-	// replacing the stored estimate for its layer and unit, if any; on error
+	// replacing the stored estimate for its layer and unit, if any, and
+	// counts one change to the Version of each layer they are on; on error
 	// nothing changes. EINVALID if an estimate fails Validate; ECONFLICT if
 	// one layer and unit appear twice in estimates.
 	UpsertMarketEstimates(ctx context.Context, estimates []*MarketEstimate) error

@@ -120,6 +120,10 @@ type RunService interface {
 	// nothing is. ENOTFOUND for an unknown run; ECONFLICT when the run has
 	// already ended (a cancel won), when the scenario is published and the
 	// run redrew it, or when the scenario changed during a run that redrew it.
+	// EINVALID when f.Status is not succeeded, failed or cancelled, when a
+	// run that did not succeed carries Alignment or Results, when Alignment
+	// comes without Results, or when a territory fails Validate or appears
+	// twice, or a unit is assigned to a territory not in Territories.
 	FinishRun(ctx context.Context, id int64, f RunFinish) (*Run, error)
 	// FindResults returns a scenario's stored results; ENOTFOUND when no
 	// run has stored any.

@@ -144,7 +144,8 @@ type AuditEntry struct {
 type ScenarioService interface {
 	// CreateScenario stores a scenario with its territories and alignment
 	// (unit id → territory id) in one transaction, audited as "create" by
-	// s.CreatedBy, and sets s.ID, CreatedAt and UpdatedAt; an empty Status
+	// s.CreatedBy, and sets s.ID, CreatedAt, UpdatedAt, Version (1) and
+	// LayerVersion; an empty Status
 	// becomes draft and empty Settings {}. EINVALID if s or a territory
 	// fails Validate, a territory id appears twice, a unit is assigned to a
 	// territory not in territories, or s.Layer does not exist; ECONFLICT if
@@ -157,14 +158,16 @@ type ScenarioService interface {
 	FindScenarios(ctx context.Context, f ScenarioFilter) ([]*Scenario, error)
 	// UpdateScenario changes the fields upd sets, audited by actor (as
 	// "update", or as the new status when the status changes), and returns
-	// the scenario as stored. Publishing a scenario moves the one published
+	// the scenario as stored; a change to the budget, resources or settings
+	// counts one change to its Version. Publishing a scenario moves the one published
 	// before back to approved, so one is published at a time. ENOTFOUND if
 	// there is no such scenario; ECONFLICT if it is published and upd does
 	// more than change its status, or the new name is taken; EINVALID if the
 	// changed scenario fails Validate.
 	UpdateScenario(ctx context.Context, id int64, upd ScenarioUpdate, actor string) (*Scenario, error)
-	// DeleteScenario removes the scenario with its territories, alignment
-	// and runs, audited as "delete" by actor; its audit trail stays.
+	// DeleteScenario removes the scenario with its territories, alignment,
+	// runs and stored results, audited as "delete" by actor; its audit trail
+	// stays.
 	// ENOTFOUND if there is no such scenario; ECONFLICT if it is published.
 	DeleteScenario(ctx context.Context, id int64, actor string) error
 	// FindTerritories returns the scenario's territories ordered by id.
@@ -172,7 +175,7 @@ type ScenarioService interface {
 	FindTerritories(ctx context.Context, scenarioID int64) ([]*Territory, error)
 	// ReplaceTerritories replaces the scenario's territories and alignment
 	// in one transaction, audited as "assign" by actor with the number of
-	// units moved. EINVALID if a territory fails Validate, a territory id
+	// units moved, and counts one change to its Version. EINVALID if a territory fails Validate, a territory id
 	// appears twice or a unit is assigned to a territory not in territories;
 	// ENOTFOUND if the scenario does not exist; ECONFLICT if it is published.
 	ReplaceTerritories(ctx context.Context, scenarioID int64, territories []*Territory, alignment map[string]string, actor string) error
