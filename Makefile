@@ -4,8 +4,11 @@ BIN     := bin/terrane
 # PostgreSQL for `make ci`; .ci/run points it at a fresh database.
 TERRANE_TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable
 FUZZTIME ?= 10s
+# staticcheck is pinned and installed into bin/ by `make lint`.
+STATICCHECK_VERSION := v0.8.2
+STATICCHECK := bin/staticcheck
 
-.PHONY: all build frontend browser run test ci lint fuzz bench clean
+.PHONY: all build frontend browser run test ci lint tidy-check staticcheck fuzz bench clean
 
 all: build
 
@@ -52,9 +55,24 @@ fuzz:
 	  done; \
 	done
 
-lint:
+# lint fails on unformatted code, go vet or staticcheck findings, and a go.mod
+# or go.sum that differs from what `go mod tidy` writes.
+lint: tidy-check staticcheck
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+	$(STATICCHECK) ./...
+
+# tidy-check fails when `go mod tidy -diff` prints anything (or fails).
+tidy-check:
+	@out=$$($(GO) mod tidy -diff 2>&1) && [ -z "$$out" ] || { echo "go.mod/go.sum are not tidy; run 'go mod tidy':"; echo "$$out"; exit 1; }
+
+# staticcheck installs the pinned staticcheck into bin/ unless it is there
+# already at that version.
+staticcheck:
+	@if ! $(GO) version -m $(STATICCHECK) 2>/dev/null | grep -Eq '^[[:space:]]+mod[[:space:]]+honnef.co/go/tools[[:space:]]+$(STATICCHECK_VERSION)[[:space:]]'; then \
+	  echo "installing staticcheck $(STATICCHECK_VERSION) into bin/"; \
+	  GOBIN=$(CURDIR)/bin $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION); \
+	fi
 
 bench: build
 	./$(BIN) bench allocate

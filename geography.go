@@ -122,10 +122,14 @@ func (m *MarketEstimate) Validate() error {
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 
 // MetaService keeps small facts about the database itself, such as whether
-// the sample dataset was loaded.
+// the sample dataset was loaded. Each method names the error codes it
+// returns; any other error (the database failing) has code EINTERNAL.
 type MetaService interface {
-	// Meta returns the value stored under key, or ENOTFOUND.
+	// Meta returns the value stored under key. ENOTFOUND if the key was
+	// never set.
 	Meta(ctx context.Context, key string) (string, error)
+	// SetMeta stores value under key, replacing any previous value. It
+	// returns no error code of its own.
 	SetMeta(ctx context.Context, key, value string) error
 }
 
@@ -150,25 +154,64 @@ type AccountFilter struct {
 }
 
 // GeographyService manages layers, units, their adjacency, accounts and
-// market estimates.
+// market estimates. Each method names the error codes it returns; any other
+// error (the database failing) has code EINTERNAL.
 type GeographyService interface {
+	// CreateLayer stores a new layer, with no units. EINVALID if l fails
+	// Validate (id not a slug, no name); ECONFLICT if a layer with its id
+	// exists.
 	CreateLayer(ctx context.Context, l *Layer) error
+	// FindLayerByID returns the layer with its UnitCount. ENOTFOUND if there
+	// is none.
 	FindLayerByID(ctx context.Context, id string) (*Layer, error)
+	// FindLayers returns every layer with its UnitCount, ordered by id. It
+	// returns no error code of its own.
 	FindLayers(ctx context.Context) ([]*Layer, error)
 	// DeleteLayer removes a layer with its units, accounts, market estimates
-	// and the scenarios drawn on it, in one transaction.
+	// and the scenarios drawn on it (their territories, alignments, runs and
+	// stored results), in one transaction. ENOTFOUND if the layer does not
+	// exist.
 	DeleteLayer(ctx context.Context, id string) error
-	// ReplaceUnits replaces all units of the layer (creating it if needed) in one transaction.
+	// ReplaceUnits replaces all units of an existing layer in one
+	// transaction; on error nothing changes. ENOTFOUND if the layer does
+	// not exist (CreateLayer it first, or use ImportService.ReplaceLayer);
+	// EINVALID if a unit fails Validate, its geometry or attributes cannot be
+	// encoded, or a unit id appears twice.
 	ReplaceUnits(ctx context.Context, layer string, units []*Unit) error
+	// FindUnits returns the units f selects, ordered by layer and id, with
+	// their geometry decoded unless f.WithoutGeometry; an unknown layer
+	// gives an empty list. EINVALID if f.Offset or f.Limit is negative.
 	FindUnits(ctx context.Context, f UnitFilter) ([]*Unit, error)
-	// UnitsGeoJSON writes the layer's units as a GeoJSON FeatureCollection
-	// straight from the stored geometry, without decoding it.
+	// UnitsGeoJSON returns the units f selects as a GeoJSON
+	// FeatureCollection: each feature's id is the unit id, its properties
+	// hold id, name, region, centroid and the attributes, and its geometry is
+	// the stored text copied without decoding it. ENOTFOUND if f.Layer is
+	// set and does not exist; EINVALID if f.Offset or f.Limit is negative.
 	UnitsGeoJSON(ctx context.Context, f UnitFilter) ([]byte, error)
-	// SetAdjacency stores the layer's neighbour graph as pairs of unit ids.
+	// SetAdjacency stores the layer's neighbour graph as pairs of unit ids,
+	// replacing the previous one; the ids are not checked against the
+	// layer's units. ENOTFOUND if the layer does not exist.
 	SetAdjacency(ctx context.Context, layer string, edges [][2]string) error
+	// FindAdjacency returns the layer's neighbour graph as pairs of unit
+	// ids, empty if it was never set. ENOTFOUND if the layer does not exist.
 	FindAdjacency(ctx context.Context, layer string) ([][2]string, error)
+	// CreateAccounts stores new accounts in one transaction; on error
+	// nothing is stored. Layer and UnitID are stored as given, not checked
+	// against the units. EINVALID if an account fails Validate; ECONFLICT if
+	// an id appears twice in accounts or is stored already.
 	CreateAccounts(ctx context.Context, accounts []*Account) error
+	// FindAccounts returns the accounts f selects, ordered by id; a non-nil
+	// empty f.UnitIDs selects none. EINVALID if f.Offset or f.Limit is
+	// negative.
 	FindAccounts(ctx context.Context, f AccountFilter) ([]*Account, error)
+	// UpsertMarketEstimates stores estimates in one transaction, each
+	// replacing the stored estimate for its layer and unit, if any, and
+	// counts one change to the Version of each layer they are on; on error
+	// nothing changes. EINVALID if an estimate fails Validate; ECONFLICT if
+	// one layer and unit appear twice in estimates.
 	UpsertMarketEstimates(ctx context.Context, estimates []*MarketEstimate) error
+	// FindMarketEstimates returns the layer's estimates ordered by unit id;
+	// an unknown layer gives an empty list. It returns no error code of its
+	// own.
 	FindMarketEstimates(ctx context.Context, layer string) ([]*MarketEstimate, error)
 }

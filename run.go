@@ -86,23 +86,44 @@ type Results struct {
 }
 
 // RunService is the queue of solve jobs, shared by every server process on
-// one database.
+// one database. Each method names the error codes it returns; any other
+// error (the database failing) has code EINTERNAL.
 type RunService interface {
+	// CreateRun queues a run of r.Kind on r.ScenarioID and sets r.ID,
+	// Status (queued), InputHash and CreatedAt; an empty Input becomes {}.
+	// EINVALID if the kind is not align, allocate or align+allocate, or
+	// Input is not valid JSON; ENOTFOUND if the scenario does not exist.
 	CreateRun(ctx context.Context, r *Run) error
+	// FindRunByID returns the run with its input and result. ENOTFOUND if
+	// there is none.
 	FindRunByID(ctx context.Context, id int64) (*Run, error)
+	// FindRuns returns the runs f selects, newest first, without their
+	// Input and Result. EINVALID if f.Offset or f.Limit is negative.
 	FindRuns(ctx context.Context, f RunFilter) ([]*Run, error)
+	// UpdateRun changes the fields upd sets (Progress clamped to [0,1]),
+	// records a heartbeat and returns the run as stored; becoming running
+	// sets StartedAt, reaching a final state (succeeded, failed, cancelled)
+	// FinishedAt. A run in a final state does not change again: the update
+	// is dropped and the run returned as it is, or ECONFLICT if upd would
+	// change its status. ENOTFOUND if there is no such run.
 	UpdateRun(ctx context.Context, id int64, upd RunUpdate) (*Run, error)
 	// ClaimRun takes the oldest queued run, or a running one whose heartbeat
 	// is older than stale, marks it running by worker and returns it;
 	// ENOTFOUND when there is none.
 	ClaimRun(ctx context.Context, worker string, stale time.Duration) (*Run, error)
-	// Heartbeat records that worker still holds the run.
+	// Heartbeat records that worker still holds the run. It does nothing
+	// when the run is not running under worker (finished, or taken over
+	// after going stale), and returns no error code of its own.
 	Heartbeat(ctx context.Context, id int64, worker string) error
 	// FinishRun records a run's end and, on success, its territory changes
 	// and results, in one transaction: either all of it is written or
 	// nothing is. ENOTFOUND for an unknown run; ECONFLICT when the run has
 	// already ended (a cancel won), when the scenario is published and the
 	// run redrew it, or when the scenario changed during a run that redrew it.
+	// EINVALID when f.Status is not succeeded, failed or cancelled, when a
+	// run that did not succeed carries Alignment or Results, when Alignment
+	// comes without Results, or when a territory fails Validate or appears
+	// twice, or a unit is assigned to a territory not in Territories.
 	FinishRun(ctx context.Context, id int64, f RunFinish) (*Run, error)
 	// FindResults returns a scenario's stored results; ENOTFOUND when no
 	// run has stored any.

@@ -138,19 +138,52 @@ type AuditEntry struct {
 }
 
 // ScenarioService manages scenarios, their territories and alignments, and
-// their audit trail. Every change is recorded with its actor.
+// their audit trail. Every change is recorded with its actor. Each method
+// names the error codes it returns; any other error (the database failing)
+// has code EINTERNAL.
 type ScenarioService interface {
 	// CreateScenario stores a scenario with its territories and alignment
-	// (unit id → territory id) in one transaction, and sets s.ID.
+	// (unit id → territory id) in one transaction, audited as "create" by
+	// s.CreatedBy, and sets s.ID, CreatedAt, UpdatedAt, Version (1) and
+	// LayerVersion; an empty Status
+	// becomes draft and empty Settings {}. EINVALID if s or a territory
+	// fails Validate, a territory id appears twice, a unit is assigned to a
+	// territory not in territories, or s.Layer does not exist; ECONFLICT if
+	// a scenario named s.Name exists.
 	CreateScenario(ctx context.Context, s *Scenario, territories []*Territory, alignment map[string]string) error
+	// FindScenarioByID returns the scenario. ENOTFOUND if there is none.
 	FindScenarioByID(ctx context.Context, id int64) (*Scenario, error)
+	// FindScenarios returns the scenarios f selects, ordered by id. EINVALID
+	// if f.Offset or f.Limit is negative.
 	FindScenarios(ctx context.Context, f ScenarioFilter) ([]*Scenario, error)
+	// UpdateScenario changes the fields upd sets, audited by actor (as
+	// "update", or as the new status when the status changes), and returns
+	// the scenario as stored; a change to the budget, resources or settings
+	// counts one change to its Version. Publishing a scenario moves the one published
+	// before back to approved, so one is published at a time. ENOTFOUND if
+	// there is no such scenario; ECONFLICT if it is published and upd does
+	// more than change its status, or the new name is taken; EINVALID if the
+	// changed scenario fails Validate.
 	UpdateScenario(ctx context.Context, id int64, upd ScenarioUpdate, actor string) (*Scenario, error)
+	// DeleteScenario removes the scenario with its territories, alignment,
+	// runs and stored results, audited as "delete" by actor; its audit trail
+	// stays.
+	// ENOTFOUND if there is no such scenario; ECONFLICT if it is published.
 	DeleteScenario(ctx context.Context, id int64, actor string) error
+	// FindTerritories returns the scenario's territories ordered by id.
+	// ENOTFOUND if the scenario does not exist.
 	FindTerritories(ctx context.Context, scenarioID int64) ([]*Territory, error)
-	// ReplaceTerritories replaces the scenario's territories and alignment in one transaction.
+	// ReplaceTerritories replaces the scenario's territories and alignment
+	// in one transaction, audited as "assign" by actor with the number of
+	// units moved, and counts one change to its Version. EINVALID if a territory fails Validate, a territory id
+	// appears twice or a unit is assigned to a territory not in territories;
+	// ENOTFOUND if the scenario does not exist; ECONFLICT if it is published.
 	ReplaceTerritories(ctx context.Context, scenarioID int64, territories []*Territory, alignment map[string]string, actor string) error
-	// FindAlignment returns unit id → territory id.
+	// FindAlignment returns the scenario's alignment, unit id → territory
+	// id. ENOTFOUND if the scenario does not exist.
 	FindAlignment(ctx context.Context, scenarioID int64) (map[string]string, error)
+	// FindAudit returns the scenario's audit trail, oldest first. A deleted
+	// scenario's trail remains; an id with none gives an empty list. It
+	// returns no error code of its own.
 	FindAudit(ctx context.Context, scenarioID int64) ([]*AuditEntry, error)
 }

@@ -56,19 +56,40 @@ type Token struct {
 	RevokedAt *time.Time `json:"revoked_at,omitempty"`
 }
 
-// UserService manages users and their tokens.
+// UserService manages users and their tokens. Each method names the error
+// codes it returns; any other error (the database failing) has code
+// EINTERNAL.
 type UserService interface {
+	// CreateUser stores a user and sets u.ID and CreatedAt. EINVALID if u
+	// fails Validate; ECONFLICT if the name is taken.
 	CreateUser(ctx context.Context, u *User) error
+	// FindUserByID returns the user. ENOTFOUND if there is none.
 	FindUserByID(ctx context.Context, id int64) (*User, error)
+	// FindUserByName returns the user with this sign-in name. ENOTFOUND if
+	// there is none.
 	FindUserByName(ctx context.Context, name string) (*User, error)
+	// FindUsers returns every user, ordered by id. It returns no error code
+	// of its own.
 	FindUsers(ctx context.Context) ([]*User, error)
+	// DeleteUser removes the user and their tokens. ENOTFOUND if there is
+	// none.
 	DeleteUser(ctx context.Context, id int64) error
+	// CreateToken stores a token for t.UserID (t.Hash, the SHA-256 hex of
+	// its secret) and sets t.ID and CreatedAt. EINVALID if the hash is
+	// shorter than 32 characters or the user does not exist; ECONFLICT if
+	// the hash is stored already.
 	CreateToken(ctx context.Context, t *Token) error
-	// FindUserByToken returns the user holding an unrevoked token with this hash.
+	// FindUserByToken returns the user holding an unrevoked token with this
+	// hash. ENOTFOUND if no unrevoked token has it.
 	FindUserByToken(ctx context.Context, hash string) (*User, error)
+	// RevokeToken marks the token revoked; it stops working at once.
+	// ENOTFOUND if there is no such token or it is revoked already.
 	RevokeToken(ctx context.Context, id int64) error
-	// FindTokenByHash returns an unrevoked token; ENOTFOUND otherwise.
+	// FindTokenByHash returns the unrevoked token with this hash. ENOTFOUND
+	// if no unrevoked token has it.
 	FindTokenByHash(ctx context.Context, hash string) (*Token, error)
-	// FindTokens returns a user's unrevoked tokens, without hashes.
+	// FindTokens returns a user's unrevoked tokens, newest first, with Hash
+	// empty; an unknown user gives an empty list. It returns no error code of
+	// its own.
 	FindTokens(ctx context.Context, userID int64) ([]*Token, error)
 }

@@ -151,13 +151,13 @@ func decodeGeoJSONGeometry(raw json.RawMessage) (orb.Geometry, error) {
 	case "Polygon":
 		var c [][][]float64
 		if err := json.Unmarshal(g.Coordinates, &c); err != nil {
-			return nil, fmt.Errorf("Polygon coordinates: %v", err)
+			return nil, fmt.Errorf("coordinates of a Polygon: %v", err)
 		}
 		return toPolygon(c, -1)
 	case "MultiPolygon":
 		var c [][][][]float64
 		if err := json.Unmarshal(g.Coordinates, &c); err != nil {
-			return nil, fmt.Errorf("MultiPolygon coordinates: %v", err)
+			return nil, fmt.Errorf("coordinates of a MultiPolygon: %v", err)
 		}
 		mp := make(orb.MultiPolygon, len(c))
 		for i, pc := range c {

@@ -116,8 +116,6 @@ func (p *problems) add(feature int, id, field, format string, args ...any) {
 	p.list.Errors = append(p.list.Errors, ImportError{Feature: feature, ID: id, Field: field, Message: fmt.Sprintf(format, args...)})
 }
 
-func (p *problems) full() bool { return len(p.list.Errors) >= p.max }
-
 func (p *problems) err() error {
 	if len(p.list.Errors) == 0 {
 		return nil

@@ -268,13 +268,13 @@ func (d *topoDecoder) geometry(tg *topoGeometry, depth int) (orb.Geometry, error
 	case "Point":
 		var pos []float64
 		if err := json.Unmarshal(tg.Coordinates, &pos); err != nil {
-			return nil, fmt.Errorf("Point coordinates: %w", err)
+			return nil, fmt.Errorf("coordinates of a Point: %w", err)
 		}
 		return d.point(pos)
 	case "MultiPoint":
 		var pos [][]float64
 		if err := json.Unmarshal(tg.Coordinates, &pos); err != nil {
-			return nil, fmt.Errorf("MultiPoint coordinates: %w", err)
+			return nil, fmt.Errorf("coordinates of a MultiPoint: %w", err)
 		}
 		mp := make(orb.MultiPoint, len(pos))
 		for i, p := range pos {
@@ -288,13 +288,13 @@ func (d *topoDecoder) geometry(tg *topoGeometry, depth int) (orb.Geometry, error
 	case "LineString":
 		var arcs []int
 		if err := json.Unmarshal(tg.Arcs, &arcs); err != nil {
-			return nil, fmt.Errorf("LineString arcs: %w", err)
+			return nil, fmt.Errorf("arcs of a LineString: %w", err)
 		}
 		return d.line(arcs)
 	case "MultiLineString":
 		var arcs [][]int
 		if err := json.Unmarshal(tg.Arcs, &arcs); err != nil {
-			return nil, fmt.Errorf("MultiLineString arcs: %w", err)
+			return nil, fmt.Errorf("arcs of a MultiLineString: %w", err)
 		}
 		mls := make(orb.MultiLineString, len(arcs))
 		for i, a := range arcs {
@@ -308,7 +308,7 @@ func (d *topoDecoder) geometry(tg *topoGeometry, depth int) (orb.Geometry, error
 	case "Polygon":
 		var arcs [][]int
 		if err := json.Unmarshal(tg.Arcs, &arcs); err != nil {
-			return nil, fmt.Errorf("Polygon arcs: %w", err)
+			return nil, fmt.Errorf("arcs of a Polygon: %w", err)
 		}
 		p, err := d.polygon(arcs)
 		if err != nil {
@@ -322,7 +322,7 @@ func (d *topoDecoder) geometry(tg *topoGeometry, depth int) (orb.Geometry, error
 	case "MultiPolygon":
 		var arcs [][][]int
 		if err := json.Unmarshal(tg.Arcs, &arcs); err != nil {
-			return nil, fmt.Errorf("MultiPolygon arcs: %w", err)
+			return nil, fmt.Errorf("arcs of a MultiPolygon: %w", err)
 		}
 		mp := make(orb.MultiPolygon, 0, len(arcs))
 		for i, a := range arcs {
@@ -580,20 +580,4 @@ func signedArea(r orb.Ring) float64 {
 		s += (r[i][0]-o[0])*(r[i+1][1]-o[1]) - (r[i+1][0]-o[0])*(r[i][1]-o[1])
 	}
 	return s / 2
-}
-
-// dedupeRing drops repeated consecutive positions of a ring and closes it. Arcs were cleaned
-// already (cleanArc); the ring itself is otherwise left as stitched, so that units sharing an
-// arc keep bit-identical boundaries.
-func dedupeRing(r orb.Ring) orb.Ring {
-	s := make(orb.Ring, 0, len(r)+1)
-	for _, p := range r {
-		if len(s) == 0 || s[len(s)-1] != p {
-			s = append(s, p)
-		}
-	}
-	if len(s) > 0 && s[0] != s[len(s)-1] {
-		s = append(s, s[0])
-	}
-	return s
 }

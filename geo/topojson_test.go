@@ -67,7 +67,7 @@ func TestDecodeTopoJSONErrors(t *testing.T) {
 		{"short position", `{"type":"Topology","arcs":[[[1]]],"objects":{"a":{"type":"LineString","arcs":[0]}}}`, "a", "arc 0 position 0: has 1 coordinates"},
 		{"infinite after transform", `{"type":"Topology","transform":{"scale":[1e308,1],"translate":[0,0]},"arcs":[[[10,0],[1,1]]],"objects":{"a":{"type":"LineString","arcs":[0]}}}`, "a", "not finite"},
 		{"bad id", `{"type":"Topology","objects":{"a":{"type":"Point","id":[1],"coordinates":[0,0]}}}`, "a", "id: want a string or a number"},
-		{"bad arcs nesting", `{"type":"Topology","arcs":[],"objects":{"a":{"type":"Polygon","arcs":[0]}}}`, "a", "Polygon arcs"},
+		{"bad arcs nesting", `{"type":"Topology","arcs":[],"objects":{"a":{"type":"Polygon","arcs":[0]}}}`, "a", "arcs of a Polygon"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -96,7 +96,6 @@ type accountRow struct {
 	line      int // first line of the account
 	rows      int
 	havePoint bool
-	located   string // how: "point", "postal", "crosswalk" or ""
 }
 
 // accountsPlan is a validated accounts file, ready to write.
@@ -132,9 +131,7 @@ func postalCode(s string) string {
 	if i := strings.IndexByte(s, '-'); i == 5 && len(s) == 10 {
 		s = s[:5]
 	}
-	if strings.HasSuffix(s, ".0") { // written as a float by a spreadsheet
-		s = strings.TrimSuffix(s, ".0")
-	}
+	s = strings.TrimSuffix(s, ".0") // written as a float by a spreadsheet
 	for _, c := range s {
 		if c < '0' || c > '9' {
 			return s

@@ -27,22 +27,17 @@ const progressBytes = 8 << 20
 func runImport(ctx context.Context, env *environment, args []string) error {
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
 	fs.SetOutput(env.stderr)
-	fs.Usage = func() {
-		fmt.Fprintln(env.stderr, "usage: terrane import --kind units|assignments|accounts|markets --layer LAYER [--scenario ID] [--id COLUMN] [--map OPTION=VALUE]… [--db URL] FILE\n\nFILE may be - for standard input. See docs/import.md for the options of each kind.\n\nflags:")
-		fs.PrintDefaults()
-	}
+	cfg := addSettings(fs, "import", "import --kind units|assignments|accounts|markets --layer LAYER [--scenario ID] [--id COLUMN] [--map OPTION=VALUE]… [--db URL] FILE\n\nFILE may be - for standard input. See docs/import.md for the options of each kind.")
 	kind := fs.String("kind", "", "what the file holds: units, assignments, accounts or markets (required)")
 	layer := fs.String("layer", "", "layer id, e.g. us-counties (required, except for assignments, where the scenario's layer is the default)")
 	scenario := fs.Int64("scenario", 0, "scenario id (required for assignments)")
 	id := fs.String("id", "", "column or property holding the id: of the unit for units, assignments and markets (--map id= or unit_id=), of the account for accounts")
-	maxSize := fs.String("max-size", envOr(env, "TERRANE_IMPORT_MAX_BYTES", "200MiB"), "largest file accepted, in bytes, or with a unit: 200MiB, 1GiB (env TERRANE_IMPORT_MAX_BYTES)")
 	maxErrors := fs.Int("max-errors", importer.DefaultMaxErrors, "problems listed when a file is rejected")
 	actor := fs.String("actor", "cli", "name recorded in the scenario's audit trail")
-	db := fs.String("db", "", "database URL: sqlite:PATH or postgres://… (env DATABASE_URL; default sqlite:./var/terrane.db)")
 	var maps stringList
 	fs.Var(&maps, "map", "an option of the kind, OPTION=VALUE, e.g. revenue=Sales or group=Customer ID,Postal Code (repeatable)")
-	if err := fs.Parse(args); err != nil {
-		return fmt.Errorf("%w: %v", errUsage, err)
+	if err := cfg.parseFlags(env, args); err != nil {
+		return err
 	}
 	if fs.NArg() != 1 {
 		fs.Usage()
@@ -51,10 +46,7 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 	if *kind == "" {
 		return fmt.Errorf("%w: --kind is required (units, assignments, accounts or markets)", errUsage)
 	}
-	limit, err := parseBytes(*maxSize)
-	if err != nil {
-		return fmt.Errorf("%w: --max-size: %v", errUsage, err)
-	}
+	limit := cfg.bytes("max-size")
 	fields := map[string]string{}
 	for _, m := range maps {
 		k, v, ok := strings.Cut(m, "=")
@@ -100,7 +92,7 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 	}
 
 	logger := slog.New(slog.NewTextHandler(env.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	store, err := openStore(ctx, env, dbURL(env, *db), logger)
+	store, err := openStore(ctx, env, cfg.string("db"), logger)
 	if err != nil {
 		return err
 	}

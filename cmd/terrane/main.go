@@ -7,6 +7,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -51,6 +52,9 @@ func main() {
 	env := &environment{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}
 	err := run(ctx, env, os.Args[1:])
 	stop()
+	if errors.Is(err, flag.ErrHelp) {
+		return // --help: the command printed its usage
+	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "terrane:", oneLine(err))
 		if errors.Is(err, errUsage) {

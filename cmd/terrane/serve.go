@@ -22,17 +22,6 @@ func init() {
 	register(command{path: "serve", summary: "serve the API and the web app (default sqlite:./var/terrane.db)", run: runServe})
 }
 
-// dbURL picks the database: the --db flag, else DATABASE_URL, else the default.
-func dbURL(env *environment, flagValue string) string {
-	if flagValue != "" {
-		return flagValue
-	}
-	if v := env.getenv("DATABASE_URL"); v != "" {
-		return v
-	}
-	return data.DefaultURL
-}
-
 // openStore opens the database and loads the sample dataset on first start.
 func openStore(ctx context.Context, env *environment, url string, logger *slog.Logger) (*data.Store, error) {
 	store, err := data.Open(ctx, url)
@@ -54,35 +43,31 @@ func openStore(ctx context.Context, env *environment, url string, logger *slog.L
 func runServe(ctx context.Context, env *environment, args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(env.stderr)
-	addr := fs.String("addr", envOr(env, "TERRANE_ADDR", "127.0.0.1:8080"), "listen address HOST:PORT (env TERRANE_ADDR)")
-	db := fs.String("db", "", "database URL: sqlite:PATH or postgres://… (env DATABASE_URL; default "+data.DefaultURL+")")
-	if err := fs.Parse(args); err != nil {
-		return fmt.Errorf("%w: %v", errUsage, err)
+	cfg := addSettings(fs, "serve", "serve [flags]")
+	if err := cfg.parseFlags(env, args); err != nil {
+		return err
 	}
 	logger := slog.New(slog.NewTextHandler(env.stderr, nil))
-	store, err := openStore(ctx, env, dbURL(env, *db), logger)
+	store, err := openStore(ctx, env, cfg.string("db"), logger)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	ln, err := net.Listen("tcp", *addr)
+	addr := cfg.string("addr")
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return fmt.Errorf("listen on %s: %w", *addr, err)
+		return fmt.Errorf("listen on %s: %w", addr, err)
 	}
 	if err := firstAdmin(ctx, store, logger); err != nil {
 		return err
 	}
 	host, _ := os.Hostname()
-	stale, err := time.ParseDuration(envOr(env, "TERRANE_RUN_STALE", "30s"))
-	if err != nil || stale <= 0 {
-		return fmt.Errorf("%w: TERRANE_RUN_STALE must be a positive duration such as 30s", errUsage)
-	}
 	events := &plan.Broker{}
-	worker := &plan.Worker{Services: store, Name: fmt.Sprintf("%s-%d", host, os.Getpid()), Logger: logger, Stale: stale, Notify: events.Notify}
+	worker := &plan.Worker{Services: store, Name: fmt.Sprintf("%s-%d", host, os.Getpid()), Logger: logger, Stale: cfg.duration("run-stale"), Notify: events.Notify}
 	workerCtx, stopWorker := context.WithCancel(ctx)
 	workerDone := make(chan struct{})
 	go func() { worker.Run(workerCtx); close(workerDone) }()
-	srv := api.NewServer(api.Config{Version: terrane.Version},
+	srv := api.NewServer(apiConfig(cfg),
 		api.Services{Geography: store, Scenarios: store, Runs: store, Users: store, Imports: store, Ping: store.Ping, Wake: worker.Wake, Events: events}, webApp(), logger)
 	logger.Info("terrane is serving", slog.String("url", "http://"+ln.Addr().String()), slog.String("db", store.Dialect()))
 	err = srv.Serve(ctx, ln, 10*time.Second)
@@ -90,6 +75,17 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	<-workerDone
 	logger.Info("terrane stopped")
 	return err
+}
+
+// apiConfig is the API's configuration from serve's settings.
+func apiConfig(cfg *config) api.Config {
+	return api.Config{
+		MaxBodyBytes:   cfg.bytes("max-body-bytes"),
+		MaxImportBytes: cfg.bytes("max-upload-bytes"),
+		LoginEvery:     cfg.duration("login-every"),
+		LoginBurst:     cfg.count("login-burst"),
+		Version:        terrane.Version,
+	}
 }
 
 // firstAdmin creates the admin user on a database with no users, with a
@@ -122,11 +118,4 @@ func firstAdmin(ctx context.Context, store *data.Store, logger *slog.Logger) err
 	logger.Info("first start: sign in as admin with this password (shown once; add users with `terrane users add`)",
 		slog.String("user", "admin"), slog.String("password", password))
 	return nil
-}
-
-func envOr(env *environment, key, def string) string {
-	if v := env.getenv(key); v != "" {
-		return v
-	}
-	return def
 }

@@ -27,11 +27,11 @@ func runUsersAdd(ctx context.Context, env *environment, args []string) error {
 	name := fs.String("name", "", "sign-in name (required)")
 	role := fs.String("role", "", "admin, leader, analyst or rep (required)")
 	password := fs.String("password", "", "password for the web app, at least 8 characters; empty = token only")
-	db := fs.String("db", "", "database URL (env DATABASE_URL; default "+"sqlite:./var/terrane.db"+")")
 	var territories stringList
 	fs.Var(&territories, "territory", "territory id a rep owns (repeatable)")
-	if err := fs.Parse(args); err != nil {
-		return fmt.Errorf("%w: %v", errUsage, err)
+	cfg := addSettings(fs, "users add", "users add --name NAME --role ROLE [--territory ID]… [--password PASSWORD] [--db URL]")
+	if err := cfg.parseFlags(env, args); err != nil {
+		return err
 	}
 	if *name == "" || *role == "" {
 		return fmt.Errorf("%w: --name and --role are required", errUsage)
@@ -48,7 +48,7 @@ func runUsersAdd(ctx context.Context, env *environment, args []string) error {
 		u.PasswordHash = h
 	}
 	logger := slog.New(slog.NewTextHandler(env.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	store, err := openStore(ctx, env, dbURL(env, *db), logger)
+	store, err := openStore(ctx, env, cfg.string("db"), logger)
 	if err != nil {
 		return err
 	}
