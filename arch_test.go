@@ -17,6 +17,7 @@ import (
 var allowedImports = map[string][]string{
 	"":                   {},
 	"geo":                {},
+	"optimizer":          {}, // the shared solver contract, documentation only
 	"optimizer/allocate": {},
 	"optimizer/align":    {},
 	"data":               {""},

@@ -98,6 +98,9 @@ func (s *Store) ReplaceUnits(ctx context.Context, layer string, units []*terrane
 		if _, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM units WHERE layer_id = ?`), layer); err != nil {
 			return err
 		}
+		if err := bumpLayer(ctx, tx, layer); err != nil {
+			return err
+		}
 		return insertBatches(ctx, tx, "units", []string{"layer_id", "id", "name", "region", "geometry", "centroid_lon", "centroid_lat", "attributes"}, len(rows), func(i int) []any {
 			r := rows[i]
 			return []any{r.LayerID, r.ID, r.Name, r.Region, r.Geometry, r.CentroidLon, r.CentroidLat, r.Attributes}
@@ -230,7 +233,7 @@ func (s *Store) SetAdjacency(ctx context.Context, layer string, edges [][2]strin
 		edges = [][2]string{}
 	}
 	b, _ := json.Marshal(edges)
-	res, err := s.db.ExecContext(ctx, s.db.Rebind(`UPDATE layers SET adjacency = ? WHERE id = ?`), string(b), layer)
+	res, err := s.db.ExecContext(ctx, s.db.Rebind(`UPDATE layers SET adjacency = ?, version = version + 1 WHERE id = ?`), string(b), layer)
 	if err != nil {
 		return fmt.Errorf("data: set adjacency of %s: %w", layer, err)
 	}
@@ -272,6 +275,15 @@ func (s *Store) CreateAccounts(ctx context.Context, accounts []*terrane.Account)
 		seen[a.ID] = true
 	}
 	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		layers := map[string]bool{}
+		for _, a := range accounts {
+			if a.Layer != "" && !layers[a.Layer] {
+				layers[a.Layer] = true
+				if err := bumpLayer(ctx, tx, a.Layer); err != nil {
+					return err
+				}
+			}
+		}
 		return insertBatches(ctx, tx, "accounts", accountCols, len(accounts), func(i int) []any {
 			a := accounts[i]
 			return []any{a.ID, a.Name, a.Segment, a.PostalCode, a.Location[0], a.Location[1], a.Layer, a.UnitID, a.Revenue, a.Owner}
