@@ -142,6 +142,9 @@ type UnitFilter struct {
 	// WithoutGeometry leaves Unit.Geometry nil, for callers that need only
 	// ids, names, regions, centroids and attributes (much faster).
 	WithoutGeometry bool
+	// WithoutAttributes leaves Unit.Attributes nil, for callers that need
+	// only ids, names, regions and centroids.
+	WithoutAttributes bool
 }
 
 // AccountFilter selects accounts; zero fields select everything.
@@ -204,6 +207,9 @@ type GeographyService interface {
 	// empty f.UnitIDs selects none. EINVALID if f.Offset or f.Limit is
 	// negative.
 	FindAccounts(ctx context.Context, f AccountFilter) ([]*Account, error)
+	// CountAccounts returns how many accounts each unit of a layer holds
+	// (units without accounts are absent); an unknown layer has none.
+	CountAccounts(ctx context.Context, layer string) (map[string]int, error)
 	// UpsertMarketEstimates stores estimates in one transaction, each
 	// replacing the stored estimate for its layer and unit, if any, and
 	// counts one change to the Version of each layer they are on; on error

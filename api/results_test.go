@@ -4,11 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http/httptest"
 	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/terrane/terrane"
+	"github.com/terrane/terrane/api"
+	"github.com/terrane/terrane/plan"
 )
 
 // runEnd waits for a run to end and returns it as the API answers.
@@ -222,6 +225,46 @@ func TestRunEventsCarryTheResult(t *testing.T) {
 		// Reps see no runs, hence no events.
 		if code, _ := f.raw("rita", "GET", "/api/v1/runs/1/events", nil); code != 404 && code != 403 {
 			t.Errorf("a rep's events request: %d, want 403 or 404", code)
+		}
+	})
+}
+
+// TestPrimedReadMatchesStore: with the worker handing its inputs and results
+// to the API (plan.Broker), the first read after a run answers exactly what
+// a read from the store answers.
+func TestPrimedReadMatchesStore(t *testing.T) {
+	forEachStore(t, func(t *testing.T, f *fixture) {
+		b := &plan.Broker{}
+		f.worker.Events = b
+		f.services.Events = b
+		primed := api.NewServer(api.Config{Version: "test"}, f.services, nil, nil)
+		f.startWorker()
+		path := fmt.Sprintf("/api/v1/scenarios/%d", f.baseline)
+		f.do("ann", "PATCH", path, map[string]any{"budget": 390000})
+		_, run := f.do("ann", "POST", path+"/runs", map[string]any{"kind": "allocate"})
+		f.runEnd(t, run["id"])
+		req := func(srv *api.Server) string {
+			r := httptest.NewRequest("GET", path+"/territories", nil)
+			r.Header.Set("Authorization", "Bearer "+f.tokens["ann"])
+			w := httptest.NewRecorder()
+			srv.Handler().ServeHTTP(w, r)
+			return w.Body.String()
+		}
+		p, ok := b.Take(f.baseline)
+		if !ok {
+			t.Fatal("the worker handed nothing to the broker")
+		}
+		b.Finished(p.Inputs, p.Results)
+		got := req(primed)
+		if _, ok := b.Take(f.baseline); ok {
+			t.Error("the primed read did not take what the worker handed over")
+		}
+		want := req(api.NewServer(api.Config{Version: "test"}, f.services, nil, nil))
+		if got != want {
+			t.Errorf("primed read differs from the store's:\nprimed %s\nstore  %s", got, want)
+		}
+		if !strings.Contains(got, fmt.Sprintf(`"run_id":%v`, run["id"])) {
+			t.Errorf("primed read does not show run %v: %.200s", run["id"], got)
 		}
 	})
 }

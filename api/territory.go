@@ -124,13 +124,24 @@ func (s *Server) snapshot(ctx context.Context, sc *terrane.Scenario) (*snapshot,
 	if e.cur != nil && e.key == key {
 		return e.cur, nil
 	}
-	in, err := plan.Load(ctx, s.plan(), sc.ID, false)
-	if err != nil {
-		return nil, err
+	// What the worker of this process just read and stored, when it is
+	// what this read would load; else the store.
+	var in *plan.Inputs
+	var raw *terrane.Results
+	var err error
+	if s.svc.Events != nil {
+		if p, ok := s.svc.Events.Take(sc.ID); ok && p.Inputs.Scenario.Version == sc.Version && p.Inputs.Scenario.LayerVersion == sc.LayerVersion &&
+			p.Results != nil && p.Results.RunID == sc.ResultsRunID {
+			in, raw = p.Inputs, p.Results
+		}
+	}
+	if in == nil {
+		if in, err = plan.Load(ctx, s.plan(), sc.ID, false); err != nil {
+			return nil, err
+		}
 	}
 	runID = in.Scenario.ResultsRunID
-	var raw *terrane.Results
-	if runID != 0 {
+	if runID != 0 && raw == nil {
 		if raw, err = s.svc.Runs.FindResults(ctx, sc.ID); err != nil && terrane.ErrorCode(err) != terrane.ENOTFOUND {
 			return nil, err
 		}

@@ -164,8 +164,10 @@ func (s *Store) FindUnits(ctx context.Context, f terrane.UnitFilter) ([]*terrane
 			}
 			u.Geometry = g.Geometry()
 		}
-		if err := json.Unmarshal([]byte(r.Attributes), &u.Attributes); err != nil {
-			return nil, fmt.Errorf("data: unit %s/%s: stored attributes: %w", r.LayerID, r.ID, err)
+		if !f.WithoutAttributes {
+			if err := json.Unmarshal([]byte(r.Attributes), &u.Attributes); err != nil {
+				return nil, fmt.Errorf("data: unit %s/%s: stored attributes: %w", r.LayerID, r.ID, err)
+			}
 		}
 		units[i] = u
 	}
@@ -184,8 +186,12 @@ func (s *Store) findUnitRows(ctx context.Context, f terrane.UnitFilter) ([]unitR
 	if f.WithoutGeometry {
 		geometry = "'' AS geometry"
 	}
+	attributes := "attributes"
+	if f.WithoutAttributes {
+		attributes = "'' AS attributes"
+	}
 	var rows []unitRow
-	if err := s.db.SelectContext(ctx, &rows, s.db.Rebind(`SELECT layer_id, id, name, region, `+geometry+`, centroid_lon, centroid_lat, attributes FROM units`+where), args...); err != nil {
+	if err := s.db.SelectContext(ctx, &rows, s.db.Rebind(`SELECT layer_id, id, name, region, `+geometry+`, centroid_lon, centroid_lat, `+attributes+` FROM units`+where), args...); err != nil {
 		return nil, fmt.Errorf("data: find units: %w", err)
 	}
 	return rows, nil
@@ -302,6 +308,22 @@ type accountRow struct {
 	UnitID     string  `db:"unit_id"`
 	Revenue    float64 `db:"revenue"`
 	Owner      string  `db:"owner"`
+}
+
+// CountAccounts returns the number of accounts per unit of a layer.
+func (s *Store) CountAccounts(ctx context.Context, layer string) (map[string]int, error) {
+	var rows []struct {
+		U string `db:"unit_id"`
+		N int    `db:"n"`
+	}
+	if err := s.db.SelectContext(ctx, &rows, s.db.Rebind(`SELECT unit_id, COUNT(*) AS n FROM accounts WHERE layer_id = ? GROUP BY unit_id`), layer); err != nil {
+		return nil, fmt.Errorf("data: count accounts of %s: %w", layer, err)
+	}
+	out := make(map[string]int, len(rows))
+	for _, r := range rows {
+		out[r.U] = r.N
+	}
+	return out, nil
 }
 
 // FindAccounts returns accounts ordered by id.

@@ -288,8 +288,12 @@ func (s *Store) writeResults(ctx context.Context, tx *sqlx.Tx, scenarioID, runID
 	if len(summary) == 0 {
 		summary = json.RawMessage("{}")
 	}
+	at := s.stamp()
+	if !res.ComputedAt.IsZero() {
+		at = res.ComputedAt.UTC().Format(stampLayout)
+	}
 	if _, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO scenario_results (scenario_id, run_id, scenario_version, layer_version, computed_at, summary) VALUES (?, ?, ?, ?, ?, ?)`),
-		scenarioID, runID, version, res.LayerVersion, s.stamp(), string(summary)); err != nil {
+		scenarioID, runID, version, res.LayerVersion, at, string(summary)); err != nil {
 		return err
 	}
 	ids := make([]string, 0, len(res.Territories))

@@ -1,14 +1,47 @@
 package plan
 
-import "sync"
+import (
+	"sync"
+
+	"github.com/terrane/terrane"
+)
 
 // Broker tells watchers of a run that its row changed, within the process:
 // the worker notifies, the API's event stream wakes and reads the row. A
 // watcher in another process than the worker still reads the row on its own
 // clock, so a Broker only makes news faster, never required.
 type Broker struct {
-	mu   sync.Mutex
-	subs map[int64]map[chan struct{}]bool
+	mu     sync.Mutex
+	subs   map[int64]map[chan struct{}]bool
+	primed map[int64]Primed // by scenario id
+}
+
+// Primed is what a finished allocation read and stored: the inputs at the
+// scenario's version and the results, so that the next read of the
+// scenario need not load them again.
+type Primed struct {
+	Inputs  *Inputs
+	Results *terrane.Results
+}
+
+// Finished keeps a finished run's inputs and results for Take; the newest
+// per scenario, a handful of scenarios at most.
+func (b *Broker) Finished(in *Inputs, res *terrane.Results) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.primed == nil || len(b.primed) >= 8 {
+		b.primed = map[int64]Primed{}
+	}
+	b.primed[in.Scenario.ID] = Primed{in, res}
+}
+
+// Take returns and forgets what Finished kept for a scenario.
+func (b *Broker) Take(scenarioID int64) (Primed, bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	p, ok := b.primed[scenarioID]
+	delete(b.primed, scenarioID)
+	return p, ok
 }
 
 // Notify wakes every watcher of run id; a watcher that has not yet read

@@ -63,21 +63,18 @@ func Load(ctx context.Context, svc Services, scenarioID int64, withUnits bool) (
 	if err != nil {
 		return nil, err
 	}
-	accts, err := svc.FindAccounts(ctx, terrane.AccountFilter{Layer: sc.Layer})
+	counts, err := svc.CountAccounts(ctx, sc.Layer)
 	if err != nil {
 		return nil, err
 	}
 	in := &Inputs{Scenario: sc, Settings: set, Territories: terrs, Alignment: align,
-		Estimates: make(map[string]*terrane.MarketEstimate, len(est)), Accounts: map[string]int{}}
+		Estimates: make(map[string]*terrane.MarketEstimate, len(est)), Accounts: counts}
 	for _, m := range est {
 		in.Estimates[m.UnitID] = m
 	}
-	for _, a := range accts {
-		in.Accounts[a.UnitID]++
-	}
 	// Units: with geometry for the aligner, else only what the market
 	// assumptions need (regions).
-	if in.Units, err = svc.FindUnits(ctx, terrane.UnitFilter{Layer: sc.Layer, WithoutGeometry: !withUnits}); err != nil {
+	if in.Units, err = svc.FindUnits(ctx, terrane.UnitFilter{Layer: sc.Layer, WithoutGeometry: !withUnits, WithoutAttributes: !withUnits}); err != nil {
 		return nil, fmt.Errorf("plan: units of %s: %w", sc.Layer, err)
 	}
 	sort.Slice(in.Units, func(i, j int) bool { return in.Units[i].ID < in.Units[j].ID })

@@ -122,5 +122,5 @@ func storedResults(run *terrane.Run, in *Inputs, p *allocate.Problem, out *RunRe
 		return nil, fmt.Errorf("plan: results summary: %w", err)
 	}
 	return &terrane.Results{ScenarioID: in.Scenario.ID, RunID: run.ID, ScenarioVersion: in.Scenario.Version, LayerVersion: in.Scenario.LayerVersion,
-		Summary: b, Territories: terrs}, nil
+		ComputedAt: time.Now().UTC().Truncate(time.Microsecond), Summary: b, Territories: terrs}, nil
 }

@@ -33,9 +33,10 @@ type Worker struct {
 	Poll     time.Duration // how often to look for work; 0 = 500 ms
 	Stale    time.Duration // a running run without a heartbeat this long is taken over; 0 = 30 s
 	Logger   *slog.Logger
-	// Notify, when set, is told each time a run's row changes (progress,
-	// the end), so that watchers need not poll.
-	Notify func(runID int64)
+	// Events, when set, is told each time a run's row changes (progress,
+	// the end), so that watchers need not poll, and is handed the inputs and
+	// results of each finished allocation for the API's next read.
+	Events *Broker
 	wake   chan struct{}
 }
 
@@ -104,8 +105,8 @@ func (w *Worker) execute(ctx context.Context, run *terrane.Run) {
 					last = p
 					if _, err := w.Services.UpdateRun(context.WithoutCancel(ctx), run.ID, terrane.RunUpdate{Progress: &p}); err != nil && terrane.ErrorCode(err) != terrane.ECONFLICT {
 						log.Warn("progress", slog.Any("err", err))
-					} else if w.Notify != nil {
-						w.Notify(run.ID)
+					} else if w.Events != nil {
+						w.Events.Notify(run.ID)
 					}
 				}
 			case <-tick.C:
@@ -143,7 +144,9 @@ func (w *Worker) execute(ctx context.Context, run *terrane.Run) {
 			report(p)
 		}
 	}
+	started := time.Now()
 	out, err := w.solve(solveCtx, run, monotonic)
+	solved := time.Now()
 	close(done)
 	<-watcherDone // no progress report may land after the final result
 	if ctx.Err() != nil {
@@ -178,10 +181,23 @@ func (w *Worker) execute(ctx context.Context, run *terrane.Run) {
 	if err != nil && terrane.ErrorCode(err) != terrane.ECONFLICT {
 		log.Error("record run result", slog.Any("err", err))
 	}
-	if w.Notify != nil {
-		w.Notify(run.ID)
+	if w.Events != nil {
+		if err == nil && fin.Status == terrane.RunSucceeded && run.Kind == terrane.RunAllocate {
+			// The scenario is as the run read it, now naming this run's results.
+			sc := *out.in.Scenario
+			sc.ResultsRunID = run.ID
+			in := *out.in
+			in.Scenario = &sc
+			w.Events.Finished(&in, fin.Results)
+		}
+		w.Events.Notify(run.ID)
 	}
-	log.Info("run finished", slog.String("status", fin.Status), slog.String("error", fin.Error))
+	attrs := []any{slog.String("status", fin.Status), slog.String("error", fin.Error),
+		slog.Duration("solve", solved.Sub(started)), slog.Duration("finish", time.Since(solved))}
+	if out != nil {
+		attrs = append(attrs, slog.Duration("load", out.load))
+	}
+	log.Info("run finished", attrs...)
 }
 
 // outcome is what a successful solve writes when it finishes.
@@ -190,19 +206,23 @@ type outcome struct {
 	territories []*terrane.Territory // the redrawn territories; nil when not redrawn
 	alignment   map[string]string    // their units; nil when not redrawn
 	results     *terrane.Results
+	load        time.Duration // reading the inputs, part of the solve
+	in          *Inputs       // what the run read (and redrew)
 }
 
 // solve runs the solvers a run asks for. progress gets the fraction done.
 func (w *Worker) solve(ctx context.Context, run *terrane.Run, progress func(float64)) (*outcome, error) {
+	t0 := time.Now()
 	in, err := Load(ctx, w.Services, run.ScenarioID, run.Kind != terrane.RunAllocate)
 	if err != nil {
 		return nil, err
 	}
+	load := time.Since(t0)
 	if in.Scenario.Status == terrane.StatusPublished && run.Kind != terrane.RunAllocate {
 		return nil, terrane.Errorf(terrane.ECONFLICT, "scenario %d is published; its territories cannot be redrawn", in.Scenario.ID)
 	}
 	out := &RunResult{}
-	done := &outcome{result: out}
+	done := &outcome{result: out, load: load, in: in}
 	alignShare := 0.0
 	if run.Kind != terrane.RunAllocate {
 		alignShare = 0.95

@@ -63,7 +63,7 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	}
 	host, _ := os.Hostname()
 	events := &plan.Broker{}
-	worker := &plan.Worker{Services: store, Name: fmt.Sprintf("%s-%d", host, os.Getpid()), Logger: logger, Stale: cfg.duration("run-stale"), Notify: events.Notify}
+	worker := &plan.Worker{Services: store, Name: fmt.Sprintf("%s-%d", host, os.Getpid()), Logger: logger, Stale: cfg.duration("run-stale"), Events: events}
 	workerCtx, stopWorker := context.WithCancel(ctx)
 	workerDone := make(chan struct{})
 	go func() { worker.Run(workerCtx); close(workerDone) }()

@@ -27,3 +27,8 @@ CREATE TABLE territory_results (
     result       TEXT NOT NULL,
     PRIMARY KEY (scenario_id, territory_id)
 );
+
+-- Reads of units without their geometry and attributes (the planner's
+-- inputs) are answered from this index alone: in the table, the columns
+-- after a large geometry are reached only through its overflow pages.
+CREATE INDEX units_brief ON units (layer_id, id, name, region, centroid_lon, centroid_lat);
