@@ -71,11 +71,13 @@ const enc = encodeURIComponent;
  * message, which it returns. It rejects when the stream cannot be read, so
  * the caller can fall back to polling.
  */
-export async function runEvents(id: ID, onEvent: (name: string, ev: RunEvent) => void): Promise<RunEvent> {
+export async function runEvents(id: ID, onEvent: (name: string, ev: RunEvent) => void, marks?: Record<string, number>): Promise<RunEvent> {
   const headers: Record<string, string> = { Accept: 'text/event-stream' };
   const t = token();
   if (t) headers.Authorization = 'Bearer ' + t;
+  if (marks) marks.streamAsked = performance.now();
   const res = await fetch(`/api/v1/runs/${enc(String(id))}/events`, { headers, credentials: 'same-origin' });
+  if (marks) marks.streamOpen = performance.now();
   if (!res.ok || !res.body) throw new ApiError(res.status, 'http_' + res.status, `run ${id} events: HTTP ${res.status}`);
   const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
   let buf = '';

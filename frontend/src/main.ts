@@ -225,10 +225,12 @@ function renderShell(user: User): void {
       h('div.user', { id: 'user-badge' }, h('strong', user.name), ' ', h('span.role', user.role)),
       h('button', { id: 'logout', onclick: logout }, 'Sign out'),
     ),
-    h('div.runbar', { id: 'runbar', hidden: true, role: 'status', 'aria-live': 'polite' }),
     h('main.app',
       h('section.mapwrap', { 'aria-label': 'Map' },
         h('div#map'),
+        // Over the map, so that showing or changing it never resizes the
+        // map (a resize redraws every unit).
+        h('div.runbar', { id: 'runbar', hidden: true, role: 'status', 'aria-live': 'polite' }),
         h('div.legend', { id: 'legend', 'aria-live': 'polite' }),
         h('div.tooltip', { id: 'tooltip', role: 'tooltip', hidden: true }),
       ),

@@ -449,12 +449,13 @@ async function followRun(ctx: Ctx, run: Run): Promise<void> {
   // table need; polling is the fallback when the stream cannot be read.
   let last: RunEvent | null = null;
   try {
-    last = await runEvents(run.id, (_name, ev) => {
+    last = await runEvents(run.id, (name, ev) => {
+      ctx.hook.timings[name === 'done' ? 'runDoneEvent' : 'runProgressEvent'] = performance.now();
       if (me.stop) return;
       r = ev.run;
       ctx.store.set({ run: r });
       drawRunBar(ctx, r);
-    });
+    }, ctx.hook.timings);
   } catch {
     last = null;
   }
