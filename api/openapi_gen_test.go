@@ -457,7 +457,11 @@ func generateOpenAPI(t *testing.T) []byte {
 			ok2.Content[c.media] = openapi3.NewMediaType().WithSchemaRef(sch)
 		}
 		o.Responses.Set(strconv.Itoa(op.status), &openapi3.ResponseRef{Value: ok2})
-		for _, code := range op.errors {
+		errs := op.errors
+		if op.request != nil || op.form != nil {
+			errs = append(errs[:len(errs):len(errs)], http.StatusRequestEntityTooLarge)
+		}
+		for _, code := range errs {
 			o.Responses.Set(strconv.Itoa(code), errorResponse)
 		}
 		for code, body := range op.errorBody {

@@ -18,7 +18,7 @@ type operation struct {
 	form      any          // multipart/form-data request body, a value of its type
 	status    int          // success status
 	response  []content    // success bodies by media type; none = no body
-	errors    []int        // error statuses answered in the ErrorBody shape
+	errors    []int        // error statuses answered in the ErrorBody shape; 413 goes with any request body
 	errorBody map[int]any  // error statuses answered in another shape
 	public    bool         // served without signing in
 }
@@ -56,7 +56,7 @@ var operations = map[string]operation{
 	"GET /api/v1/openapi.json": {summary: "This OpenAPI description", status: 200,
 		response: jsonBody(OpenAPIDocument{}), errors: []int{400}, public: true},
 	"POST /api/v1/login": {summary: "Sign in with name and password; returns a bearer token and sets the session cookie",
-		request: LoginRequest{}, status: 200, response: jsonBody(LoginResponse{}), errors: []int{400, 401, 409, 413, 429}, public: true},
+		request: LoginRequest{}, status: 200, response: jsonBody(LoginResponse{}), errors: []int{400, 401, 409, 429}, public: true},
 	"POST /api/v1/logout":       {summary: "Revoke the current session token", status: 204, errors: []int{400, 401, 403, 409}},
 	"GET /api/v1/me":            {summary: "The signed-in user", status: 200, response: jsonBody(terrane.User{}), errors: signedIn},
 	"GET /api/v1/layers":        {summary: "List layers of geography", status: 200, response: jsonBody(LayerList{}), errors: signedIn},
@@ -111,7 +111,7 @@ var operations = map[string]operation{
 	"GET /api/v1/accounts": {summary: "Accounts, optionally of one territory of a scenario (reps: their own only)",
 		query: append([]queryParam{{"scenario", "integer", "scenario id; required with territory and for reps"},
 			{"territory", "string", "territory id in the scenario"}, {"layer", "string", "layer id"}}, pageParams...),
-		status: 200, response: jsonBody(AccountList{}), errors: signedIn},
+		status: 200, response: jsonBody(AccountList{}), errors: byID},
 	"POST /api/v1/imports": {summary: "Import a file: units (GeoJSON, TopoJSON, zipped Shapefile), assignments, accounts or market estimates (CSV); validated whole, written in one transaction (leader, analyst, admin)",
 		form: ImportForm{}, status: 200, response: jsonBody(importer.Result{}), errors: []int{401, 403, 404, 409, 413, 501},
 		errorBody: map[int]any{400: ImportErrorBody{}}},
