@@ -395,6 +395,21 @@ type RunInput struct {
 	Settings          json.RawMessage    `json:"settings"`
 }
 
+// RunEvent is the data of one message of a run's event stream
+// (GET /api/v1/runs/{rid}/events).
+type RunEvent struct {
+	// Run is the run as it stands (without its input; with its result on
+	// the last message).
+	Run *terrane.Run `json:"run" openapi:"nonnull"`
+	// The last message of a succeeded run carries what the map and the
+	// table need, so no request follows it: the scenario, its territories as
+	// GET …/territories answers, and, when the run redrew them, its
+	// assignments as GET …/assignments answers.
+	Scenario    *terrane.Scenario `json:"scenario,omitempty"`
+	Territories *TerritoryList    `json:"territories,omitempty"`
+	Assignments map[string]string `json:"assignments,omitempty"`
+}
+
 // AccountList is the answer of GET /api/v1/accounts.
 type AccountList struct {
 	Accounts []*terrane.Account `json:"accounts" openapi:"nonnull"`

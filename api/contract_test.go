@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 
@@ -31,6 +32,7 @@ var (
 
 func spec() (routers.Router, error) {
 	specOnce.Do(func() {
+		openapi3filter.RegisterBodyDecoder("text/event-stream", openapi3filter.PlainBodyDecoder)
 		var doc *openapi3.T
 		doc, specErr = openapi3.NewLoader().LoadFromData(api.OpenAPIDoc)
 		if specErr != nil {
@@ -72,7 +74,43 @@ func checkContract(t *testing.T, req *http.Request, status int, header http.Head
 		}
 		t.Errorf("%s answered %d, not as openapi.json says: %v\nbody: %s", key, status, err, excerpt)
 	}
+	checkEvents(t, key, route, status, header, body)
 	return key
+}
+
+// checkEvents validates the data of each message of a server-sent event
+// stream against the schema its media type names in x-event-data.
+func checkEvents(t *testing.T, key string, route *routers.Route, status int, header http.Header, body []byte) {
+	t.Helper()
+	if !strings.HasPrefix(header.Get("Content-Type"), "text/event-stream") {
+		return
+	}
+	resp := route.Operation.Responses.Status(status)
+	if resp == nil || resp.Value == nil || resp.Value.Content["text/event-stream"] == nil {
+		return
+	}
+	name, _ := resp.Value.Content["text/event-stream"].Extensions["x-event-data"].(string)
+	sch := route.Spec.Components.Schemas[name]
+	if sch == nil {
+		t.Errorf("%s: the event stream names no schema of its data (x-event-data %q)", key, name)
+		return
+	}
+	for _, msg := range strings.Split(strings.TrimSpace(string(body)), "\n\n") {
+		var data string
+		for _, line := range strings.Split(msg, "\n") {
+			if d, ok := strings.CutPrefix(line, "data: "); ok {
+				data += d
+			}
+		}
+		var v any
+		if err := json.Unmarshal([]byte(data), &v); err != nil {
+			t.Errorf("%s: event data is not JSON: %v\n%s", key, err, msg)
+			continue
+		}
+		if err := sch.Value.VisitJSON(v); err != nil {
+			t.Errorf("%s: event data is not a %s: %v\n%.600s", key, name, err, data)
+		}
+	}
 }
 
 // TestContract exercises every route of the server over a realistic store —
@@ -117,6 +155,7 @@ func TestContract(t *testing.T) {
 		// A run queued and cancelled before any worker takes it.
 		queued := want(202, "ann", "POST", sp("/api/v1/scenarios/%d/runs", b), map[string]any{"kind": "allocate"})
 		want(200, "lee", "DELETE", sp("/api/v1/runs/%d", id(queued)), nil)
+		want(200, "lee", "GET", sp("/api/v1/runs/%d/events", id(queued)), nil)
 		want(409, "lee", "DELETE", sp("/api/v1/runs/%d", id(queued)), nil)
 
 		plan := want(201, "ann", "POST", "/api/v1/scenarios", map[string]any{"name": "Plan C", "from": b, "budget": 450000,
@@ -143,6 +182,7 @@ func TestContract(t *testing.T) {
 				t.Fatalf("%s run: %v", run.kind, done)
 			}
 			want(200, "ann", "GET", sp("/api/v1/runs/%d", id(r)), nil)
+			want(200, "ann", "GET", sp("/api/v1/runs/%d/events", id(r)), nil)
 		}
 		want(200, "ann", "GET", sp("/api/v1/scenarios/%d/runs", c), nil)
 

@@ -454,7 +454,16 @@ func generateOpenAPI(t *testing.T) []byte {
 			if ok2.Content == nil {
 				ok2.Content = openapi3.Content{}
 			}
-			ok2.Content[c.media] = openapi3.NewMediaType().WithSchemaRef(sch)
+			mt := openapi3.NewMediaType().WithSchemaRef(sch)
+			if c.media == "text/event-stream" && op.events != nil {
+				// OpenAPI 3.0 cannot describe a message's data; the extension
+				// names its schema, which the contract test checks each against.
+				name := g.ref(reflect.TypeOf(op.events), false).Ref
+				name = strings.TrimPrefix(name, "#/components/schemas/")
+				mt.Extensions = map[string]any{"x-event-data": name}
+				ok2.Description = openapi3.Ptr("server-sent events; each message's data is a " + name)
+			}
+			ok2.Content[c.media] = mt
 		}
 		o.Responses.Set(strconv.Itoa(op.status), &openapi3.ResponseRef{Value: ok2})
 		errs := op.errors

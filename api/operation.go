@@ -18,6 +18,7 @@ type operation struct {
 	form      any          // multipart/form-data request body, a value of its type
 	status    int          // success status
 	response  []content    // success bodies by media type; none = no body
+	events    any          // for a text/event-stream, the type of each message's data
 	errors    []int        // error statuses answered in the ErrorBody shape; 413 goes with any request body
 	errorBody map[int]any  // error statuses answered in another shape
 	public    bool         // served without signing in
@@ -107,7 +108,7 @@ var operations = map[string]operation{
 		status: 200, response: jsonBody(terrane.Run{}), errors: byID},
 	"DELETE /api/v1/runs/:rid": {summary: "Cancel a run", status: 200, response: jsonBody(terrane.Run{}), errors: changingID},
 	"GET /api/v1/runs/:rid/events": {summary: "A run's progress as server-sent events: \"progress\" on each change, then one \"done\" carrying the run, and for a succeeded run the scenario, its territories and (when redrawn) its assignments",
-		id: "get_run_events", status: 200, response: []content{{"text/event-stream", eventStream}}, errors: byID},
+		id: "get_run_events", status: 200, response: []content{{"text/event-stream", eventStream}}, events: RunEvent{}, errors: byID},
 	"GET /api/v1/accounts": {summary: "Accounts, optionally of one territory of a scenario (reps: their own only)",
 		query: append([]queryParam{{"scenario", "integer", "scenario id; required with territory and for reps"},
 			{"territory", "string", "territory id in the scenario"}, {"layer", "string", "layer id"}}, pageParams...),

@@ -121,20 +121,6 @@ func (s *Server) cancelRun(c *gin.Context) {
 	c.JSON(http.StatusOK, out)
 }
 
-// runEvent is one message of a run's event stream.
-type runEvent struct {
-	// Run is the run as it stands (without its input; with its result on
-	// the last message).
-	Run *terrane.Run `json:"run"`
-	// The last message of a succeeded run carries what the map and the
-	// table need, so no request follows it: the scenario, its territories as
-	// GET …/territories answers, and, when the run redrew them, its
-	// assignments as GET …/assignments answers.
-	Scenario    *terrane.Scenario `json:"scenario,omitempty"`
-	Territories *TerritoryList    `json:"territories,omitempty"`
-	Assignments map[string]string `json:"assignments,omitempty"`
-}
-
 // runEvents streams a run's progress as server-sent events: "progress"
 // each time it changes and one "done" when the run ends, then closes. The
 // worker of this process wakes the stream at once; a run solved by
@@ -180,7 +166,7 @@ func (s *Server) runEvents(c *gin.Context) {
 			last = cur
 			brief := *r
 			brief.Input, brief.Result = nil, nil
-			if !send("progress", runEvent{Run: &brief}) {
+			if !send("progress", RunEvent{Run: &brief}) {
 				return
 			}
 		}
@@ -197,10 +183,10 @@ func (s *Server) runEvents(c *gin.Context) {
 }
 
 // finalEvent is the last message of a run's stream.
-func (s *Server) finalEvent(c *gin.Context, r *terrane.Run) runEvent {
+func (s *Server) finalEvent(c *gin.Context, r *terrane.Run) RunEvent {
 	out := *r
 	out.Input = nil
-	ev := runEvent{Run: &out}
+	ev := RunEvent{Run: &out}
 	if r.Status != terrane.RunSucceeded {
 		return ev
 	}

@@ -1007,6 +1007,17 @@ export interface components {
             /** @description which process holds it while running */
             worker?: string;
         };
+        /** @description RunEvent is the data of one message of a run's event stream (GET /api/v1/runs/{rid}/events). */
+        RunEvent: {
+            assignments?: {
+                [key: string]: string;
+            };
+            /** @description Run is the run as it stands (without its input; with its result on the last message). */
+            run: components["schemas"]["Run"];
+            /** @description The last message of a succeeded run carries what the map and the table need, so no request follows it: the scenario, its territories as GET …/territories answers, and, when the run redrew them, its assignments as GET …/assignments answers. */
+            scenario?: components["schemas"]["Scenario"];
+            territories?: components["schemas"]["TerritoryList"];
+        };
         /** @description RunInput is what a run records as its input: everything the solve depends on, so that its hash identifies a reproducible run. The fields are in key order, as the map it replaced marshalled them. */
         RunInput: {
             /** @description dollars per year */
@@ -1709,7 +1720,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description success */
+            /** @description server-sent events; each message's data is a RunEvent */
             200: {
                 headers: {
                     [name: string]: unknown;

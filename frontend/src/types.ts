@@ -31,6 +31,8 @@ export type Comparison = Schemas['Comparison'];
 export type Run = Schemas['Run'];
 export type RunStatus = Run['status'];
 export type RunKind = Run['kind'];
+/** RunEvent is the data of one message of GET /runs/{rid}/events. */
+export type RunEvent = Schemas['RunEvent'];
 export type RunResult = Schemas['RunResult'];
 export type AllocationResult = Schemas['AllocationResult'];
 export type AlignmentSummary = Schemas['AlignmentSummary'];
@@ -44,11 +46,3 @@ export type ErrorBody = Schemas['ErrorBody'];
 export type PerResource = NonNullable<Territory['current']>;
 /** ID is any id the API hands out: scenarios and runs by number, territories and units by string. */
 export type ID = Scenario['id'] | Territory['id'];
-
-/** RunEvent is one message of GET /runs/{rid}/events (api.runEvent). */
-export interface RunEvent {
-  run: Run;
-  scenario?: Scenario;
-  territories?: TerritoriesResponse;
-  assignments?: Record<string, string>;
-}
