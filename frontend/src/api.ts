@@ -2,8 +2,8 @@
 // session cookie as a fallback.
 import type {
   User, Scenario, ScenarioRequest, TerritoriesResponse, TerritoryDetail, Run, RunKind, MoveResult, Frontier,
-  Comparison, AuditEntry, Account, Layer, ID, LoginResponse, Assignments, ErrorBody, UnitCollection,
-  RegionCollection, TerritoryCollection, RunEvent,
+  Comparison, AuditList, AccountList, LayerList, ScenarioList, ID, LoginResponse, Assignments, ErrorBody, UnitCollection,
+  RegionCollection, TerritoryCollection, RunEvent, MovesRequest, LoginRequest, RunRequest,
 } from './types';
 
 export class ApiError extends Error {
@@ -107,34 +107,34 @@ export async function runEvents(id: ID, onEvent: (name: string, ev: RunEvent) =>
 }
 
 export const api = {
-  login: (name: string, password: string) => request<LoginResponse>('POST', '/login', { name, password }),
+  login: (name: string, password: string) => request<LoginResponse>('POST', '/login', { name, password } satisfies LoginRequest),
   logout: () => request<void>('POST', '/logout'),
   me: () => request<User>('GET', '/me'),
-  layers: () => request<{ layers: Layer[] }>('GET', '/layers'),
+  layers: () => request<LayerList>('GET', '/layers'),
   units: (layer: string) => request<UnitCollection>('GET', `/layers/${enc(layer)}/units`),
   regions: (layer: string) => request<RegionCollection>('GET', `/layers/${enc(layer)}/regions`),
-  scenarios: () => request<{ scenarios: Scenario[] }>('GET', '/scenarios'),
+  scenarios: () => request<ScenarioList>('GET', '/scenarios'),
   scenario: (id: ID) => request<Scenario>('GET', `/scenarios/${enc(String(id))}`),
   createScenario: (body: ScenarioRequest & { name: string; from: number }) =>
     request<Scenario>('POST', '/scenarios', body),
   patchScenario: (id: ID, body: Omit<ScenarioRequest, 'from'>) => request<Scenario>('PATCH', `/scenarios/${enc(String(id))}`, body),
   approve: (id: ID) => request<Scenario>('POST', `/scenarios/${enc(String(id))}/approve`),
   publish: (id: ID) => request<Scenario>('POST', `/scenarios/${enc(String(id))}/publish`),
-  audit: (id: ID) => request<{ audit: AuditEntry[] }>('GET', `/scenarios/${enc(String(id))}/audit`),
+  audit: (id: ID) => request<AuditList>('GET', `/scenarios/${enc(String(id))}/audit`),
   territories: (id: ID) => request<TerritoriesResponse>('GET', `/scenarios/${enc(String(id))}/territories`),
   territory: (id: ID, tid: ID) =>
     request<TerritoryDetail>('GET', `/scenarios/${enc(String(id))}/territories/${enc(String(tid))}`),
   territoriesGeoJSON: (id: ID) => request<TerritoryCollection>('GET', `/scenarios/${enc(String(id))}/territories.geojson`),
   assignments: (id: ID) => request<Assignments>('GET', `/scenarios/${enc(String(id))}/assignments`),
-  move: (id: ID, moves: Record<string, string>) =>
-    request<MoveResult>('PATCH', `/scenarios/${enc(String(id))}/assignments`, { moves }),
+  move: (id: ID, moves: MovesRequest['moves']) =>
+    request<MoveResult>('PATCH', `/scenarios/${enc(String(id))}/assignments`, { moves } satisfies MovesRequest),
   frontier: (id: ID, resource = 'money', points = 12) =>
     request<Frontier>('GET', `/scenarios/${enc(String(id))}/frontier?resource=${enc(resource)}&points=${points}`),
   compare: (a: ID, b: ID) => request<Comparison>('GET', `/scenarios/${enc(String(a))}/compare/${enc(String(b))}`),
-  startRun: (id: ID, kind: RunKind = 'allocate') => request<Run>('POST', `/scenarios/${enc(String(id))}/runs`, { kind }),
+  startRun: (id: ID, kind: RunKind = 'allocate') => request<Run>('POST', `/scenarios/${enc(String(id))}/runs`, { kind } satisfies RunRequest),
   run: (id: ID) => request<Run>('GET', `/runs/${enc(String(id))}`),
   cancelRun: (id: ID) => request<Run>('DELETE', `/runs/${enc(String(id))}`),
   accounts: (scenario: ID, territory?: ID) =>
-    request<{ accounts: Account[] }>('GET', `/accounts?scenario=${enc(String(scenario))}${territory !== undefined ? '&territory=' + enc(String(territory)) : ''}&limit=10000`),
+    request<AccountList>('GET', `/accounts?scenario=${enc(String(scenario))}${territory !== undefined ? '&territory=' + enc(String(territory)) : ''}&limit=10000`),
   exportURL: (id: ID, file: string) => `/api/v1/scenarios/${enc(String(id))}/exports/${file}`,
 };
