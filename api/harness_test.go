@@ -172,8 +172,14 @@ func (f *fixture) raw(user, method, path string, body any) (int, []byte) {
 // serve answers req and checks the answer against openapi.json.
 func (f *fixture) serve(req *http.Request) (int, []byte) {
 	f.t.Helper()
+	var sent []byte
+	if req.Body != nil {
+		sent, _ = io.ReadAll(req.Body)
+		req.Body = io.NopCloser(bytes.NewReader(sent))
+	}
 	w := httptest.NewRecorder()
 	f.srv.Handler().ServeHTTP(w, req)
+	req.Body = io.NopCloser(bytes.NewReader(sent))
 	if op := checkContract(f.t, req, w.Code, w.Header(), w.Body.Bytes()); op != "" && w.Code < 300 {
 		f.answered[op] = true
 	}
