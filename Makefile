@@ -74,6 +74,15 @@ staticcheck:
 	  GOBIN=$(CURDIR)/bin $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION); \
 	fi
 
+# generate rewrites the files made from the code: api/openapi.json from the
+# Go types of the API's bodies (api/operation.go, api/body.go), then
+# frontend/src/api-types.ts from it with openapi-typescript. On a clean tree it
+# changes nothing; .ci/run checks that.
+.PHONY: generate
+generate:
+	$(GO) test ./api -run '^TestGenerateOpenAPI$$' -count=1 -update
+	@if [ -f frontend/package.json ]; then cd frontend && ([ -d node_modules ] || npm ci --no-audit --no-fund) && npm run --silent generate; fi
+
 bench: build
 	./$(BIN) bench allocate
 	./$(BIN) bench align

@@ -69,17 +69,12 @@ func (l *loginLimiter) allow(addr string) bool {
 	return lim.Allow()
 }
 
-type loginRequest struct {
-	Name     string `json:"name"`
-	Password string `json:"password"`
-}
-
 func (s *Server) login(c *gin.Context) {
 	if !s.limiter.allow(c.ClientIP()) {
 		s.writeError(c, terrane.Errorf(terrane.ERATELIMIT, "too many sign-in attempts; wait a few seconds"))
 		return
 	}
-	var req loginRequest
+	var req LoginRequest
 	if err := bindJSON(c, &req); err != nil {
 		s.writeError(c, err)
 		return
@@ -104,7 +99,7 @@ func (s *Server) login(c *gin.Context) {
 		return
 	}
 	http.SetCookie(c.Writer, &http.Cookie{Name: SessionCookie, Value: token, Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode, MaxAge: 7 * 24 * 3600})
-	c.JSON(http.StatusOK, gin.H{"token": token, "user": u})
+	c.JSON(http.StatusOK, LoginResponse{Token: token, User: u})
 }
 
 func (s *Server) logout(c *gin.Context) {

@@ -10,24 +10,6 @@ import (
 	"github.com/terrane/terrane/plan"
 )
 
-// movedUnit is a unit whose territory differs between two scenarios.
-type movedUnit struct {
-	UnitID string `json:"unit_id"`
-	From   string `json:"from"` // territory in scenario a
-	To     string `json:"to"`   // territory in scenario b
-}
-
-// territoryDelta compares one territory id across two scenarios.
-type territoryDelta struct {
-	ID              string             `json:"id"`
-	RevenueA        float64            `json:"revenue_a"` // expected (or current) revenue, dollars per year
-	RevenueB        float64            `json:"revenue_b"`
-	Delta           float64            `json:"delta"`
-	MarketA         float64            `json:"market_a"`
-	MarketB         float64            `json:"market_b"`
-	AllocationDelta map[string]float64 `json:"allocation_delta"` // resource units, b − a
-}
-
 // compare answers what changed from scenario a to scenario b: units that
 // changed territory, and per territory the revenue and allocation deltas.
 func (s *Server) compare(c *gin.Context) {
@@ -49,10 +31,10 @@ func (s *Server) compare(c *gin.Context) {
 		s.writeError(c, terrane.Errorf(terrane.EINVALID, "scenarios %d and %d are drawn on different layers", a.in.Scenario.ID, b.in.Scenario.ID))
 		return
 	}
-	moved := []movedUnit{}
+	moved := []MovedUnit{}
 	for u, ta := range a.in.Alignment {
 		if tb := b.in.Alignment[u]; tb != ta {
-			moved = append(moved, movedUnit{UnitID: u, From: ta, To: tb})
+			moved = append(moved, MovedUnit{UnitID: u, From: ta, To: tb})
 		}
 	}
 	sort.Slice(moved, func(i, j int) bool { return moved[i].UnitID < moved[j].UnitID })
@@ -83,11 +65,11 @@ func (s *Server) compare(c *gin.Context) {
 		}
 		return m.Current
 	}
-	deltas := []territoryDelta{}
+	deltas := []TerritoryDelta{}
 	var totA, totB float64
 	for id := range ids {
 		ta, tb := ma[id], mb[id]
-		d := territoryDelta{ID: id, RevenueA: rev(ta), RevenueB: rev(tb), MarketA: ta.Market.Market, MarketB: tb.Market.Market, AllocationDelta: map[string]float64{}}
+		d := TerritoryDelta{ID: id, RevenueA: rev(ta), RevenueB: rev(tb), MarketA: ta.Market.Market, MarketB: tb.Market.Market, AllocationDelta: map[string]float64{}}
 		d.Delta = d.RevenueB - d.RevenueA
 		for r, v := range alloc(tb) {
 			d.AllocationDelta[r] += v
@@ -100,6 +82,6 @@ func (s *Server) compare(c *gin.Context) {
 		deltas = append(deltas, d)
 	}
 	sort.Slice(deltas, func(i, j int) bool { return deltas[i].ID < deltas[j].ID })
-	c.JSON(http.StatusOK, gin.H{"a": a.in.Scenario.ID, "b": b.in.Scenario.ID, "moved_units": moved, "territories": deltas,
-		"totals": gin.H{"revenue_a": totA, "revenue_b": totB, "delta": totB - totA, "units_moved": len(moved)}})
+	c.JSON(http.StatusOK, Comparison{A: a.in.Scenario.ID, B: b.in.Scenario.ID, MovedUnits: moved, Territories: deltas,
+		Totals: ComparisonTotals{RevenueA: totA, RevenueB: totB, Delta: totB - totA, UnitsMoved: len(moved)}})
 }

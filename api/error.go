@@ -23,14 +23,6 @@ var statusOf = map[string]int{
 	terrane.EINTERNAL:     http.StatusInternalServerError,
 }
 
-// ErrorBody is the one error shape of the API.
-type ErrorBody struct {
-	Error struct {
-		Code    string `json:"code"`
-		Message string `json:"message"`
-	} `json:"error"`
-}
-
 // writeError sends err in the API's error shape; internal errors are logged
 // and hidden from the caller.
 func (s *Server) writeError(c *gin.Context, err error) {
@@ -42,7 +34,5 @@ func (s *Server) writeError(c *gin.Context, err error) {
 	if status >= 500 {
 		s.logger.Error("request failed", slog.String("method", c.Request.Method), slog.String("path", c.Request.URL.Path), slog.Any("err", err))
 	}
-	var body ErrorBody
-	body.Error.Code, body.Error.Message = code, terrane.ErrorMessage(err)
-	c.AbortWithStatusJSON(status, body)
+	c.AbortWithStatusJSON(status, ErrorBody{Error: ErrorDetail{Code: code, Message: terrane.ErrorMessage(err)}})
 }

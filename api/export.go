@@ -149,5 +149,5 @@ func (s *Server) listAccounts(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"accounts": orEmpty(accts)})
+	c.JSON(http.StatusOK, AccountList{Accounts: orEmpty(accts)})
 }

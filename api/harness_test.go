@@ -31,6 +31,7 @@ type fixture struct {
 	services api.Services
 	baseline int64
 	worker   *plan.Worker
+	answered map[string]bool // operations that answered 2xx, for the contract test
 }
 
 // forEachStore runs fn with a fixture on every backend.
@@ -104,7 +105,7 @@ func newFixture(t *testing.T, dbURL string) *fixture {
 		{ID: "E", Name: "East", Owners: []string{"rick"}, Current: map[string]float64{"headcount": 2, "money": 30000}},
 	}
 	must(s.CreateScenario(ctx, sc, terrs, align))
-	f := &fixture{t: t, store: s, tokens: map[string]string{}, baseline: sc.ID}
+	f := &fixture{t: t, store: s, tokens: map[string]string{}, baseline: sc.ID, answered: map[string]bool{}}
 	for _, u := range []struct{ name, role, terr string }{
 		{"ada", terrane.RoleAdmin, ""}, {"lee", terrane.RoleLeader, ""}, {"ann", terrane.RoleAnalyst, ""},
 		{"rita", terrane.RoleRep, "W"}, {"rick", terrane.RoleRep, "E"},
@@ -165,8 +166,23 @@ func (f *fixture) raw(user, method, path string, body any) (int, []byte) {
 	if user != "" {
 		req.Header.Set("Authorization", "Bearer "+f.tokens[user])
 	}
+	return f.serve(req)
+}
+
+// serve answers req and checks the answer against openapi.json.
+func (f *fixture) serve(req *http.Request) (int, []byte) {
+	f.t.Helper()
+	var sent []byte
+	if req.Body != nil {
+		sent, _ = io.ReadAll(req.Body)
+		req.Body = io.NopCloser(bytes.NewReader(sent))
+	}
 	w := httptest.NewRecorder()
 	f.srv.Handler().ServeHTTP(w, req)
+	req.Body = io.NopCloser(bytes.NewReader(sent))
+	if op := checkContract(f.t, req, w.Code, w.Header(), w.Body.Bytes()); op != "" && w.Code < 300 {
+		f.answered[op] = true
+	}
 	return w.Code, w.Body.Bytes()
 }
 
@@ -176,5 +192,3 @@ func errMessage(body map[string]any) string {
 	m, _ := e["message"].(string)
 	return m
 }
-
-var _ = http.StatusOK

@@ -26,17 +26,6 @@ type importStore struct {
 	terrane.ImportService
 }
 
-// ImportErrorBody is the error shape of a rejected import: the standard
-// error with the list of problems in details.
-type ImportErrorBody struct {
-	Error struct {
-		Code    string             `json:"code"`
-		Message string             `json:"message"`
-		Details []importer.Problem `json:"details"`
-		More    int                `json:"more"` // problems found but not listed
-	} `json:"error"`
-}
-
 // importFile handles POST /api/v1/imports: a multipart form with the file in
 // field "file", the kind, the layer, for assignments the scenario, and any
 // option of the kind as a field of its own (e.g. "id", "revenue", "group").
@@ -130,10 +119,8 @@ func (s *Server) importFile(c *gin.Context) {
 	if err != nil {
 		var ie *importer.Errors
 		if errors.As(err, &ie) {
-			var body ImportErrorBody
-			body.Error.Code, body.Error.Message = terrane.EINVALID, ie.Message()
-			body.Error.Details, body.Error.More = ie.Problems, ie.More
-			c.AbortWithStatusJSON(http.StatusBadRequest, body)
+			c.AbortWithStatusJSON(http.StatusBadRequest, ImportErrorBody{Error: ImportErrorDetail{
+				Code: terrane.EINVALID, Message: ie.Message(), Details: orEmpty(ie.Problems), More: ie.More}})
 			return
 		}
 		s.writeError(c, err)

@@ -31,13 +31,12 @@ func (f *fixture) upload(user string, fields map[string]string, file string) (in
 	if user != "" {
 		req.Header.Set("Authorization", "Bearer "+f.tokens[user])
 	}
-	rec := httptest.NewRecorder()
-	f.srv.Handler().ServeHTTP(rec, req)
+	code, raw := f.serve(req)
 	var out map[string]any
-	if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil {
-		f.t.Fatalf("answer is not JSON: %v\n%s", err, rec.Body)
+	if err := json.Unmarshal(raw, &out); err != nil {
+		f.t.Fatalf("answer is not JSON: %v\n%s", err, raw)
 	}
-	return rec.Code, out
+	return code, out
 }
 
 // state renders what imports into the fixture's grid layer may change.

@@ -15,7 +15,7 @@ func (s *Server) listLayers(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"layers": ls})
+	c.JSON(http.StatusOK, LayerList{Layers: orEmpty(ls)})
 }
 
 func (s *Server) getLayer(c *gin.Context) {

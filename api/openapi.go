@@ -7,8 +7,9 @@ import (
 	"github.com/gin-gonic/gin"
 )
 
-// openAPIDoc is the API's OpenAPI 3 description, maintained by hand next to
-// the routes; TestOpenAPIMatchesRoutes keeps the two in step.
+// openAPIDoc is the API's OpenAPI 3 description, generated from the
+// operations table (operation.go) and the Go types of the bodies by
+// TestGenerateOpenAPI -update (make generate); do not edit it by hand.
 //
 //go:embed openapi.json
 var openAPIDoc []byte

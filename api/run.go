@@ -43,8 +43,8 @@ func (s *Server) startRun(c *gin.Context) {
 	}
 	// The input records everything the solve depends on, so its hash
 	// identifies a reproducible run.
-	input, _ := json.Marshal(map[string]any{"kind": req.Kind, "seed": req.Seed, "scenario_id": sc.ID,
-		"scenario_updated_at": sc.UpdatedAt, "budget": sc.Budget, "resources": sc.Resources, "settings": sc.Settings})
+	input, _ := json.Marshal(RunInput{Kind: req.Kind, Seed: req.Seed, ScenarioID: sc.ID,
+		ScenarioUpdatedAt: sc.UpdatedAt, Budget: sc.Budget, Resources: sc.Resources, Settings: sc.Settings})
 	run := &terrane.Run{ScenarioID: sc.ID, Kind: req.Kind, Seed: req.Seed, Input: input, SolverVersion: plan.SolverVersion}
 	if err := s.svc.Runs.CreateRun(c.Request.Context(), run); err != nil {
 		s.writeError(c, err)
@@ -75,7 +75,7 @@ func (s *Server) listRuns(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"runs": orEmpty(runs)})
+	c.JSON(http.StatusOK, RunList{Runs: orEmpty(runs)})
 }
 
 // run loads the :rid run; reps see no runs.
@@ -119,20 +119,6 @@ func (s *Server) cancelRun(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, out)
-}
-
-// runEvent is one message of a run's event stream.
-type runEvent struct {
-	// Run is the run as it stands (without its input; with its result on
-	// the last message).
-	Run *terrane.Run `json:"run"`
-	// The last message of a succeeded run carries what the map and the
-	// table need, so no request follows it: the scenario, its territories as
-	// GET …/territories answers, and, when the run redrew them, its
-	// assignments as GET …/assignments answers.
-	Scenario    *terrane.Scenario    `json:"scenario,omitempty"`
-	Territories *territoriesResponse `json:"territories,omitempty"`
-	Assignments map[string]string    `json:"assignments,omitempty"`
 }
 
 // runEvents streams a run's progress as server-sent events: "progress"
@@ -180,7 +166,7 @@ func (s *Server) runEvents(c *gin.Context) {
 			last = cur
 			brief := *r
 			brief.Input, brief.Result = nil, nil
-			if !send("progress", runEvent{Run: &brief}) {
+			if !send("progress", RunEvent{Run: &brief}) {
 				return
 			}
 		}
@@ -197,10 +183,10 @@ func (s *Server) runEvents(c *gin.Context) {
 }
 
 // finalEvent is the last message of a run's stream.
-func (s *Server) finalEvent(c *gin.Context, r *terrane.Run) runEvent {
+func (s *Server) finalEvent(c *gin.Context, r *terrane.Run) RunEvent {
 	out := *r
 	out.Input = nil
-	ev := runEvent{Run: &out}
+	ev := RunEvent{Run: &out}
 	if r.Status != terrane.RunSucceeded {
 		return ev
 	}

@@ -91,7 +91,7 @@ func (s *Server) listScenarios(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"scenarios": orEmpty(list)})
+	c.JSON(http.StatusOK, ScenarioList{Scenarios: orEmpty(list)})
 }
 
 func orEmpty[T any](v []T) []T {
@@ -110,15 +110,7 @@ func (s *Server) getScenario(c *gin.Context) {
 	c.JSON(http.StatusOK, sc)
 }
 
-type scenarioRequest struct {
-	Name      *string            `json:"name"`
-	From      int64              `json:"from"`
-	Budget    *float64           `json:"budget"`
-	Resources []terrane.Resource `json:"resources"`
-	Settings  json.RawMessage    `json:"settings"`
-}
-
-func (req *scenarioRequest) check() error {
+func (req *ScenarioRequest) check() error {
 	if req.Budget != nil && (*req.Budget < 0 || *req.Budget != *req.Budget) {
 		return terrane.Errorf(terrane.EINVALID, "budget must be a number ≥ 0")
 	}
@@ -133,7 +125,7 @@ func (req *scenarioRequest) check() error {
 // createScenario branches a new draft from another scenario: its territories,
 // alignment, resources, budget and settings, with the request's changes.
 func (s *Server) createScenario(c *gin.Context) {
-	var req scenarioRequest
+	var req ScenarioRequest
 	if err := bindJSON(c, &req); err != nil {
 		s.writeError(c, err)
 		return
@@ -193,7 +185,7 @@ func (s *Server) updateScenario(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	var req scenarioRequest
+	var req ScenarioRequest
 	if err := bindJSON(c, &req); err != nil {
 		s.writeError(c, err)
 		return
@@ -272,5 +264,5 @@ func (s *Server) scenarioAudit(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"audit": orEmpty(trail)})
+	c.JSON(http.StatusOK, AuditList{Audit: orEmpty(trail)})
 }

@@ -191,7 +191,7 @@ func (s *Server) healthz(c *gin.Context) {
 			status, code = "database unreachable", http.StatusServiceUnavailable
 		}
 	}
-	c.JSON(code, gin.H{"status": status, "version": s.cfg.Version})
+	c.JSON(code, Health{Status: status, Version: s.cfg.Version})
 }
 
 // Serve serves on ln until ctx is cancelled, then shuts down

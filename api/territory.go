@@ -208,26 +208,9 @@ func (s *Server) viewOf(c *gin.Context, sc *terrane.Scenario) (*scenarioView, er
 // sees reports whether the caller may see territory id.
 func (v *scenarioView) sees(id string) bool { return v.visible == nil || v.visible[id] }
 
-// territoriesResponse is GET …/territories: every territory's figures, the
-// totals, and which run's results they show.
-type territoriesResponse struct {
-	Territories []plan.TerritoryMetrics `json:"territories"`
-	Totals      plan.Totals             `json:"totals"`
-	// RunID is the run whose stored results the modelled figures are; null
-	// before any run stored results.
-	RunID *int64 `json:"run_id"`
-	// Stale is true when the scenario or its layer changed after that run:
-	// the modelled figures describe the plan as it was then.
-	Stale bool `json:"stale"`
-	// ScenarioVersion is the scenario's version now; ResultsVersion the
-	// version the results were computed on (null without results).
-	ScenarioVersion int64      `json:"scenario_version"`
-	ResultsVersion  *int64     `json:"results_version"`
-	ComputedAt      *time.Time `json:"computed_at"` // when the results were stored
-}
-
-func (v *scenarioView) territoriesResponse() territoriesResponse {
-	out := territoriesResponse{Territories: orEmpty(v.metrics), Totals: v.totals, Stale: v.stale, ScenarioVersion: v.in.Scenario.Version}
+// territoriesResponse is GET …/territories as the caller may see it.
+func (v *scenarioView) territoriesResponse() TerritoryList {
+	out := TerritoryList{Territories: orEmpty(v.metrics), Totals: v.totals, Stale: v.stale, ScenarioVersion: v.in.Scenario.Version}
 	if r := v.results; r != nil {
 		id, ver, at := r.RunID, r.ScenarioVersion, r.ComputedAt
 		out.RunID, out.ResultsVersion, out.ComputedAt = &id, &ver, &at
@@ -246,12 +229,6 @@ func (s *Server) listTerritories(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, v.territoriesResponse())
-}
-
-// curvePoint is one point of a response curve.
-type curvePoint struct {
-	X       float64 `json:"x"`       // resource units
-	Revenue float64 `json:"revenue"` // dollars per year
 }
 
 func (s *Server) getTerritory(c *gin.Context) {
@@ -285,7 +262,7 @@ func (s *Server) getTerritory(c *gin.Context) {
 	}
 	// The curves of the latest run's stored model; before any run, of the
 	// scenario's calibration (computed once per scenario version).
-	curves := map[string][]curvePoint{}
+	curves := map[string][]CurvePoint{}
 	var curvesNote string
 	var p *allocate.Problem
 	var alloc map[string]float64
@@ -309,27 +286,14 @@ func (s *Server) getTerritory(c *gin.Context) {
 			}
 		}
 	}
-	c.JSON(http.StatusOK, territoryDetail{Territory: m, UnitIDs: orEmpty(unitIDs), Accounts: orEmpty(accounts), Curves: curves, CurvesNote: curvesNote,
+	c.JSON(http.StatusOK, TerritoryDetail{Territory: m, UnitIDs: orEmpty(unitIDs), Accounts: orEmpty(accounts), Curves: curves, CurvesNote: curvesNote,
 		RunID: v.territoriesResponse().RunID, Stale: v.stale})
-}
-
-// territoryDetail is GET …/territories/{tid}.
-type territoryDetail struct {
-	Territory *plan.TerritoryMetrics  `json:"territory"`
-	UnitIDs   []string                `json:"unit_ids"`
-	Accounts  []*terrane.Account      `json:"accounts"`
-	Curves    map[string][]curvePoint `json:"curves"` // resource name → revenue as that resource varies
-	// CurvesNote says why there are no curves (e.g. a scenario without
-	// resources); empty when there are.
-	CurvesNote string `json:"curves_note,omitempty"`
-	RunID      *int64 `json:"run_id"` // the run whose model the curves are; null before any
-	Stale      bool   `json:"stale"`  // the scenario changed since that run
 }
 
 // responseCurve samples a territory's revenue as one resource varies and the
 // others stay at their current (or allocated) amounts, evaluated by the
 // solver's own model (allocate.Evaluate).
-func responseCurve(p *allocate.Problem, t allocate.Territory, resource string, alloc map[string]float64) []curvePoint {
+func responseCurve(p *allocate.Problem, t allocate.Territory, resource string, alloc map[string]float64) []CurvePoint {
 	at := map[string]float64{}
 	for r, v := range t.Current {
 		at[r] = v
@@ -346,11 +310,11 @@ func responseCurve(p *allocate.Problem, t allocate.Territory, resource string, a
 	}
 	one := &allocate.Problem{Resources: p.Resources, Territories: []allocate.Territory{t}}
 	const n = 40
-	out := make([]curvePoint, 0, n+1)
+	out := make([]CurvePoint, 0, n+1)
 	for i := 0; i <= n; i++ {
 		at[resource] = hi * float64(i) / n
 		_, rev := allocate.Evaluate(one, map[string]map[string]float64{t.ID: at})
-		out = append(out, curvePoint{X: at[resource], Revenue: rev[t.ID]})
+		out = append(out, CurvePoint{X: at[resource], Revenue: rev[t.ID]})
 	}
 	return out
 }
@@ -437,39 +401,16 @@ func (s *Server) territoriesGeoJSON(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	fc := geojson.NewFeatureCollection()
+	fc := TerritoryCollection{Type: "FeatureCollection", Features: []TerritoryFeature{}}
 	for _, m := range v.metrics {
 		g := outlines[m.ID]
 		if g == nil {
 			continue
 		}
-		f := geojson.NewFeature(g)
-		f.ID = m.ID
-		f.Properties = flatten(m)
-		fc.Append(f)
+		fc.Features = append(fc.Features, TerritoryFeature{Type: "Feature", ID: m.ID, Properties: territoryProperties(m), Geometry: geojson.NewGeometry(g)})
 	}
 	c.Header("Content-Type", "application/geo+json")
 	c.JSON(http.StatusOK, fc)
-}
-
-// flatten turns metrics into flat GeoJSON properties: allocation_money,
-// change_headcount, marginal_money, …
-func flatten(m plan.TerritoryMetrics) map[string]any {
-	p := map[string]any{"id": m.ID, "name": m.Name, "units": m.Units, "accounts": m.Accounts, "market": m.Market.Market,
-		"revenue": m.Revenue, "share": m.Share, "saturation": m.Saturation, "headroom": m.Headroom, "locked": m.Locked}
-	for prefix, mm := range map[string]map[string]float64{"current": m.Current, "allocation": m.Allocation, "change": m.Change, "marginal": m.Marginal} {
-		for r, v := range mm {
-			if v == math.MaxFloat64 {
-				continue
-			}
-			p[prefix+"_"+r] = v
-		}
-	}
-	if m.ExpectedRevenue != nil {
-		p["expected_revenue"] = *m.ExpectedRevenue
-		p["revenue_change"] = *m.RevenueChange
-	}
-	return p
 }
 
 // regions serves a layer's units dissolved by region (state outlines).
@@ -501,12 +442,9 @@ func (s *Server) regions(c *gin.Context) {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	fc := geojson.NewFeatureCollection()
+	fc := RegionCollection{Type: "FeatureCollection", Features: make([]RegionFeature, 0, len(keys))}
 	for _, k := range keys {
-		f := geojson.NewFeature(outlines[k])
-		f.ID = k
-		f.Properties = map[string]any{"region": k}
-		fc.Append(f)
+		fc.Features = append(fc.Features, RegionFeature{Type: "Feature", ID: k, Properties: RegionProperties{Region: k}, Geometry: geojson.NewGeometry(outlines[k])})
 	}
 	c.Header("Cache-Control", "max-age=3600")
 	c.JSON(http.StatusOK, fc)
@@ -524,25 +462,13 @@ func (s *Server) getAssignments(c *gin.Context) {
 			out[u] = t
 		}
 	}
-	c.JSON(http.StatusOK, gin.H{"assignments": out})
-}
-
-type movesRequest struct {
-	Moves map[string]string `json:"moves"` // unit id → territory id
-}
-
-// balanceRow is one territory's figures after a manual move.
-type balanceRow struct {
-	Territory string  `json:"territory"`
-	Units     int     `json:"units"`
-	Market    float64 `json:"market"`  // dollars per year
-	Revenue   float64 `json:"revenue"` // dollars per year
+	c.JSON(http.StatusOK, AssignmentList{Assignments: out})
 }
 
 // moveUnits reassigns units by hand and answers with the new balance and
 // the territories that are no longer contiguous.
 func (s *Server) moveUnits(c *gin.Context) {
-	var req movesRequest
+	var req MovesRequest
 	if err := bindJSON(c, &req); err != nil {
 		s.writeError(c, err)
 		return
@@ -599,9 +525,9 @@ func (s *Server) moveUnits(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	rows := map[string]*balanceRow{}
+	rows := map[string]*BalanceRow{}
 	for _, t := range in.Territories {
-		rows[t.ID] = &balanceRow{Territory: t.ID}
+		rows[t.ID] = &BalanceRow{Territory: t.ID}
 	}
 	for u, t := range in.Alignment {
 		r := rows[t]
@@ -611,7 +537,7 @@ func (s *Server) moveUnits(c *gin.Context) {
 			r.Revenue += m.Revenue
 		}
 	}
-	balance := make([]balanceRow, 0, len(rows))
+	balance := make([]BalanceRow, 0, len(rows))
 	for _, r := range rows {
 		balance = append(balance, *r)
 	}
@@ -621,7 +547,7 @@ func (s *Server) moveUnits(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"moved": moved, "balance": balance, "noncontiguous": noncontiguous(in.Alignment, edges, check)})
+	c.JSON(http.StatusOK, MoveResult{Moved: moved, Balance: balance, Noncontiguous: noncontiguous(in.Alignment, edges, check)})
 }
 
 // noncontiguous lists the territories among check whose units do not form
@@ -713,13 +639,7 @@ func (s *Server) frontier(c *gin.Context) {
 			return
 		}
 	}
-	type point struct {
-		Amount  float64 `json:"amount"`
-		Revenue float64 `json:"revenue"`
-		Bound   float64 `json:"bound"`
-		Status  string  `json:"status"`
-	}
-	out := []point{}
+	out := []FrontierPoint{}
 	var warm *allocate.Result
 	for i := 0; i < points; i++ {
 		amount := base * 2 * float64(i) / float64(points-1) // 0 … 2× today
@@ -744,7 +664,7 @@ func (s *Server) frontier(c *gin.Context) {
 			continue
 		}
 		warm = res
-		out = append(out, point{Amount: amount, Revenue: res.TotalRevenue, Bound: res.Bound, Status: string(res.Status)})
+		out = append(out, FrontierPoint{Amount: amount, Revenue: res.TotalRevenue, Bound: res.Bound, Status: string(res.Status)})
 	}
-	c.JSON(http.StatusOK, gin.H{"resource": resource, "current": base, "points": out})
+	c.JSON(http.StatusOK, Frontier{Resource: resource, Current: base, Points: out})
 }

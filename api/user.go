@@ -14,18 +14,11 @@ func (s *Server) listUsers(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"users": orEmpty(users)})
-}
-
-type userRequest struct {
-	Name        string   `json:"name"`
-	Role        string   `json:"role"`
-	Password    string   `json:"password"`
-	Territories []string `json:"territories"`
+	c.JSON(http.StatusOK, UserList{Users: orEmpty(users)})
 }
 
 func (s *Server) createUser(c *gin.Context) {
-	var req userRequest
+	var req UserRequest
 	if err := bindJSON(c, &req); err != nil {
 		s.writeError(c, err)
 		return
@@ -67,13 +60,9 @@ func (s *Server) deleteUser(c *gin.Context) {
 	c.Status(http.StatusNoContent)
 }
 
-type tokenRequest struct {
-	Label string `json:"label"`
-}
-
 // createToken issues an API token for the caller; the secret is shown once.
 func (s *Server) createToken(c *gin.Context) {
-	var req tokenRequest
+	var req TokenRequest
 	if err := bindJSON(c, &req); err != nil {
 		s.writeError(c, err)
 		return
@@ -84,7 +73,7 @@ func (s *Server) createToken(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusCreated, gin.H{"id": t.ID, "label": t.Label, "token": token, "created_at": t.CreatedAt})
+	c.JSON(http.StatusCreated, IssuedToken{ID: t.ID, Label: t.Label, Token: token, CreatedAt: t.CreatedAt})
 }
 
 func (s *Server) listTokens(c *gin.Context) {
@@ -93,7 +82,7 @@ func (s *Server) listTokens(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"tokens": orEmpty(ts)})
+	c.JSON(http.StatusOK, TokenList{Tokens: orEmpty(ts)})
 }
 
 // revokeToken revokes one of the caller's tokens (admins: anyone's).

@@ -1,8 +1,9 @@
 // The API v1 client (docs/api.md): bearer token kept in sessionStorage, the
 // session cookie as a fallback.
 import type {
-  User, Scenario, TerritoriesResponse, TerritoryDetail, Run, MoveResult, FrontierPoint,
-  Comparison, AuditEntry, Account, Layer, ID, RunEvent,
+  User, Scenario, ScenarioRequest, TerritoriesResponse, TerritoryDetail, Run, RunKind, MoveResult, Frontier,
+  Comparison, AuditList, AccountList, LayerList, ScenarioList, ID, LoginResponse, Assignments, ErrorBody, UnitCollection,
+  RegionCollection, TerritoryCollection, RunEvent, MovesRequest, LoginRequest, RunRequest,
 } from './types';
 
 export class ApiError extends Error {
@@ -56,7 +57,7 @@ export async function request<T>(method: string, path: string, body?: unknown): 
     data = null;
   }
   if (!res.ok) {
-    const e = (data as { error?: { code?: string; message?: string } } | null)?.error;
+    const e = (data as Partial<ErrorBody> | null)?.error;
     if (res.status === 401 && !path.startsWith('/login')) onUnauthorized();
     throw new ApiError(res.status, e?.code ?? 'http_' + res.status, e?.message ?? `${method} ${path}: HTTP ${res.status}`);
   }
@@ -108,34 +109,34 @@ export async function runEvents(id: ID, onEvent: (name: string, ev: RunEvent) =>
 }
 
 export const api = {
-  login: (name: string, password: string) => request<{ token: string; user: User }>('POST', '/login', { name, password }),
+  login: (name: string, password: string) => request<LoginResponse>('POST', '/login', { name, password } satisfies LoginRequest),
   logout: () => request<void>('POST', '/logout'),
   me: () => request<User>('GET', '/me'),
-  layers: () => request<{ layers: Layer[] }>('GET', '/layers'),
-  units: (layer: string) => request<GeoJSON.FeatureCollection>('GET', `/layers/${enc(layer)}/units`),
-  regions: (layer: string) => request<GeoJSON.FeatureCollection>('GET', `/layers/${enc(layer)}/regions`),
-  scenarios: () => request<{ scenarios: Scenario[] }>('GET', '/scenarios'),
+  layers: () => request<LayerList>('GET', '/layers'),
+  units: (layer: string) => request<UnitCollection>('GET', `/layers/${enc(layer)}/units`),
+  regions: (layer: string) => request<RegionCollection>('GET', `/layers/${enc(layer)}/regions`),
+  scenarios: () => request<ScenarioList>('GET', '/scenarios'),
   scenario: (id: ID) => request<Scenario>('GET', `/scenarios/${enc(String(id))}`),
-  createScenario: (body: { name: string; from: ID; budget?: number; resources?: unknown; settings?: unknown }) =>
+  createScenario: (body: ScenarioRequest & { name: string; from: number }) =>
     request<Scenario>('POST', '/scenarios', body),
-  patchScenario: (id: ID, body: Partial<Scenario>) => request<Scenario>('PATCH', `/scenarios/${enc(String(id))}`, body),
+  patchScenario: (id: ID, body: Omit<ScenarioRequest, 'from'>) => request<Scenario>('PATCH', `/scenarios/${enc(String(id))}`, body),
   approve: (id: ID) => request<Scenario>('POST', `/scenarios/${enc(String(id))}/approve`),
   publish: (id: ID) => request<Scenario>('POST', `/scenarios/${enc(String(id))}/publish`),
-  audit: (id: ID) => request<{ audit: AuditEntry[] }>('GET', `/scenarios/${enc(String(id))}/audit`),
+  audit: (id: ID) => request<AuditList>('GET', `/scenarios/${enc(String(id))}/audit`),
   territories: (id: ID) => request<TerritoriesResponse>('GET', `/scenarios/${enc(String(id))}/territories`),
   territory: (id: ID, tid: ID) =>
-    request<TerritoryDetail & { accounts: unknown }>('GET', `/scenarios/${enc(String(id))}/territories/${enc(String(tid))}`),
-  territoriesGeoJSON: (id: ID) => request<GeoJSON.FeatureCollection>('GET', `/scenarios/${enc(String(id))}/territories.geojson`),
-  assignments: (id: ID) => request<{ assignments: Record<string, ID> }>('GET', `/scenarios/${enc(String(id))}/assignments`),
-  move: (id: ID, moves: Record<string, string>) =>
-    request<MoveResult>('PATCH', `/scenarios/${enc(String(id))}/assignments`, { moves }),
+    request<TerritoryDetail>('GET', `/scenarios/${enc(String(id))}/territories/${enc(String(tid))}`),
+  territoriesGeoJSON: (id: ID) => request<TerritoryCollection>('GET', `/scenarios/${enc(String(id))}/territories.geojson`),
+  assignments: (id: ID) => request<Assignments>('GET', `/scenarios/${enc(String(id))}/assignments`),
+  move: (id: ID, moves: MovesRequest['moves']) =>
+    request<MoveResult>('PATCH', `/scenarios/${enc(String(id))}/assignments`, { moves } satisfies MovesRequest),
   frontier: (id: ID, resource = 'money', points = 12) =>
-    request<{ resource: string; points: FrontierPoint[] }>('GET', `/scenarios/${enc(String(id))}/frontier?resource=${enc(resource)}&points=${points}`),
+    request<Frontier>('GET', `/scenarios/${enc(String(id))}/frontier?resource=${enc(resource)}&points=${points}`),
   compare: (a: ID, b: ID) => request<Comparison>('GET', `/scenarios/${enc(String(a))}/compare/${enc(String(b))}`),
-  startRun: (id: ID, kind = 'allocate') => request<Run>('POST', `/scenarios/${enc(String(id))}/runs`, { kind }),
+  startRun: (id: ID, kind: RunKind = 'allocate') => request<Run>('POST', `/scenarios/${enc(String(id))}/runs`, { kind } satisfies RunRequest),
   run: (id: ID) => request<Run>('GET', `/runs/${enc(String(id))}`),
   cancelRun: (id: ID) => request<Run>('DELETE', `/runs/${enc(String(id))}`),
   accounts: (scenario: ID, territory?: ID) =>
-    request<{ accounts: Account[] }>('GET', `/accounts?scenario=${enc(String(scenario))}${territory !== undefined ? '&territory=' + enc(String(territory)) : ''}&limit=10000`),
+    request<AccountList>('GET', `/accounts?scenario=${enc(String(scenario))}${territory !== undefined ? '&territory=' + enc(String(territory)) : ''}&limit=10000`),
   exportURL: (id: ID, file: string) => `/api/v1/scenarios/${enc(String(id))}/exports/${file}`,
 };

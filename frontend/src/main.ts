@@ -10,13 +10,13 @@ import {
 } from './state';
 import { money, percent, ratio, amount } from './format';
 import { renderPanel, type Ctx } from './panels';
-import type { User, Scenario, TerritoriesResponse, RunEvent, ID } from './types';
+import type { User, Scenario, TerritoriesResponse, Assignments, TerritoryCollection, RunEvent, ID } from './types';
 
 const store = new Store<AppState>(initialState());
 let tmap: TerritoryMap | null = null;
 let unitName = new Map<string, string>();
 let unitProps = new Map<string, Record<string, unknown>>();
-let territoryFC: GeoJSON.FeatureCollection | null = null;
+let territoryFC: TerritoryCollection | null = null;
 let classes: Classes | null = null;
 
 // The test hook: app state and map queries for the browser tests.
@@ -175,9 +175,9 @@ async function startApp(user: User): Promise<void> {
       unitName = new Map();
       unitProps = new Map();
       for (const f of units.features) {
-        const id = String(f.properties?.id ?? f.id);
-        unitName.set(id, String(f.properties?.name ?? id) + (f.properties?.region ? ', ' + f.properties.region : ''));
-        unitProps.set(id, f.properties ?? {});
+        const id = f.properties.id;
+        unitName.set(id, (f.properties.name || id) + (f.properties.region ? ', ' + f.properties.region : ''));
+        unitProps.set(id, f.properties);
       }
       tmap?.setUnits(units);
       hook.unitsLoaded = true;
@@ -269,7 +269,7 @@ async function logout(): Promise<void> {
 
 // ---------- data loading ----------
 
-type ScenarioData = [TerritoriesResponse, { assignments: Record<string, ID> }, GeoJSON.FeatureCollection | null];
+type ScenarioData = [TerritoriesResponse, Assignments, TerritoryCollection | null];
 
 function fetchScenario(sc: Scenario): Promise<ScenarioData> {
   return Promise.all([
@@ -528,7 +528,7 @@ const ctx: Ctx = {
   busy,
   fmtMeasure,
   fitTerritory: (tid) => {
-    const f = territoryFC?.features.find((x) => key((x.id ?? x.properties?.id) as string) === tid);
+    const f = territoryFC?.features.find((x) => x.id === tid);
     if (f) tmap?.fitTo(bboxOf([f]));
   },
   hook,

@@ -4,6 +4,7 @@
 import * as maplibregl from 'maplibre-gl';
 import type { MapGeoJSONFeature, StyleSpecification } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
+import type { UnitCollection, RegionCollection, TerritoryCollection } from './types';
 // The worker ships as its own file; Vite copies it into dist/assets.
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 
@@ -16,6 +17,15 @@ export interface MapHandlers {
 }
 
 const empty: GeoJSON.FeatureCollection = { type: 'FeatureCollection', features: [] };
+
+/**
+ * asGeoJSON hands an API FeatureCollection to MapLibre. The generated types
+ * describe geometry coordinates only as arrays (OpenAPI cannot say more), so
+ * they are not the GeoJSON package's types, though the data is RFC 7946.
+ */
+function asGeoJSON(fc: UnitCollection | RegionCollection | TerritoryCollection): GeoJSON.FeatureCollection {
+  return fc as unknown as GeoJSON.FeatureCollection;
+}
 
 /**
  * mapStyle is the local style. With unitTiles (a URL template of the API's vector
@@ -144,25 +154,18 @@ export class TerritoryMap {
     return this.map.getSource(id) as maplibregl.GeoJSONSource;
   }
 
-  setUnits(fc: GeoJSON.FeatureCollection): void {
-    for (const f of fc.features) {
-      if (f.properties && f.properties.id === undefined) f.properties.id = f.id;
-    }
-    for (const f of fc.features) this.unitIds.add(String(f.properties?.id ?? f.id));
+  setUnits(fc: UnitCollection): void {
+    for (const f of fc.features) this.unitIds.add(f.properties.id);
     if (this.sourceLayer) return; // the units come as vector tiles
-    this.source('units').setData(fc);
+    this.source('units').setData(asGeoJSON(fc));
   }
 
-  setRegions(fc: GeoJSON.FeatureCollection): void {
-    this.source('regions').setData(fc);
+  setRegions(fc: RegionCollection): void {
+    this.source('regions').setData(asGeoJSON(fc));
   }
 
-  setTerritories(fc: GeoJSON.FeatureCollection): void {
-    for (const f of fc.features) {
-      f.properties = f.properties ?? {};
-      if (f.properties.id === undefined) f.properties.id = f.id;
-    }
-    this.source('territories').setData(fc);
+  setTerritories(fc: TerritoryCollection): void {
+    this.source('territories').setData(asGeoJSON(fc));
   }
 
   setAccounts(fc: GeoJSON.FeatureCollection): void {
@@ -290,7 +293,7 @@ export class TerritoryMap {
 }
 
 /** bboxOf returns the bounding box of some features' geometries. */
-export function bboxOf(features: GeoJSON.Feature[]): [number, number, number, number] | null {
+export function bboxOf(features: TerritoryCollection['features']): [number, number, number, number] | null {
   let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
   const walk = (c: unknown): void => {
     if (Array.isArray(c) && typeof c[0] === 'number') {
@@ -301,6 +304,6 @@ export function bboxOf(features: GeoJSON.Feature[]): [number, number, number, nu
       if (y > y1) y1 = y;
     } else if (Array.isArray(c)) c.forEach(walk);
   };
-  for (const f of features) if (f.geometry && 'coordinates' in f.geometry) walk(f.geometry.coordinates);
+  for (const f of features) walk(f.geometry.coordinates);
   return Number.isFinite(x0) ? [x0, y0, x1, y1] : null;
 }

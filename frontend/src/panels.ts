@@ -8,7 +8,9 @@ import {
   sortBy, nextSort, planMoves, movesBody, UndoStack, applyMoves, balance, spread, canPlan, canApprove, key,
   resourceNames, runDone, type AppState, type Store, type Move,
 } from './state';
-import type { Scenario, Territory, TerritoryDetail, Account, Run, RunEvent, ScenarioSettings, PerResource, ID } from './types';
+import type {
+  Scenario, Territory, TerritoryDetail, Account, Run, RunKind, RunEvent, ScenarioSettings, PerResource, ID, AlignmentSummary,
+} from './types';
 
 export interface Ctx {
   store: Store<AppState>;
@@ -124,15 +126,10 @@ function territoryPanel(ctx: Ctx, s: AppState): void {
   );
   const seq = ++detailSeq;
   const sc = s.scenario!;
-  ctx.busy(api.territory(sc.id, t.id)).then((raw) => {
+  ctx.busy(api.territory(sc.id, t.id)).then((d) => {
     if (seq !== detailSeq) return;
-    // The server nests the territory's figures under "territory"; docs/api.md flattens them.
-    const nested = (raw as unknown as { territory?: Territory }).territory;
-    const d = (nested ? { ...nested, ...raw, accounts: raw.accounts } : raw) as TerritoryDetail & { accounts: unknown };
-    drawCurves(curves, d as TerritoryDetail, s);
-    const list = Array.isArray(d.accounts) ? (d.accounts as Account[]) : null;
-    if (list) accountList(accts, list);
-    else loadAccountList(ctx, accts, sc.id, t.id, seq);
+    drawCurves(curves, d, s);
+    accountList(accts, d.accounts);
   }).catch((e) => {
     if (seq !== detailSeq) return;
     clear(curves, h('p.muted', 'Response curves are not available: ' + (e instanceof Error ? e.message : String(e))));
@@ -161,7 +158,7 @@ let curveResource = '';
 
 /** drawCurves draws a territory's response curve for one resource, with buttons to pick the resource. */
 function drawCurves(el: HTMLElement, d: TerritoryDetail, s: AppState): void {
-  const curves = d.curves ?? {};
+  const curves = d.curves;
   const names = Object.keys(curves).filter((k) => (curves[k]?.length ?? 0) >= 2);
   if (names.length === 0) {
     clear(el, h('p.muted', 'No response curve for this territory yet.'));
@@ -171,8 +168,9 @@ function drawCurves(el: HTMLElement, d: TerritoryDetail, s: AppState): void {
   const pts = curves[r];
   const unit = unitOf(s, r);
   const marks: { x: number; label: string; color: string }[] = [];
-  if (typeof d.current?.[r] === 'number') marks.push({ x: d.current[r], label: 'current', color: '#555555' });
-  if (typeof d.allocation?.[r] === 'number') marks.push({ x: d.allocation[r], label: 'optimal', color: '#b35806' });
+  const { current, allocation } = d.territory;
+  if (typeof current?.[r] === 'number') marks.push({ x: current[r], label: 'current', color: '#555555' });
+  if (typeof allocation?.[r] === 'number') marks.push({ x: allocation[r], label: 'optimal', color: '#b35806' });
   const chart = h('div');
   clear(el,
     names.length > 1 ? h('div.row', { role: 'group', 'aria-label': 'Response curve resource' }, names.map((n) => h('button', {
@@ -294,7 +292,7 @@ function scenarioPanel(ctx: Ctx, s: AppState): void {
   const alignK = numInput('align-k', al.k ?? '', !editable, String(s.territories.length));
   alignK.step = '1';
   const alignTol = numInput('align-tolerance', al.tolerance !== undefined ? al.tolerance * 100 : '', !editable, '5');
-  const alignMoved = numInput('align-max-moved', al.max_moved !== undefined ? al.max_moved * 100 : '', !editable, 'no limit');
+  const alignMoved = numInput('align-max-moved', al.max_moved != null ? al.max_moved * 100 : '', !editable, 'no limit');
   const alignTime = numInput('align-time', al.time_limit_seconds ?? '', !editable, '20');
   const collectAlign = (): ScenarioSettings['align'] => {
     const num = (el: HTMLInputElement, scale = 1) => (el.value.trim() === '' ? undefined : Number(el.value) * scale);
@@ -425,7 +423,7 @@ function territorySelect(s: AppState, id: string): HTMLSelectElement {
 let polling: { id: ID; stop: boolean } | null = null;
 
 /** startRun starts a solve of the current scenario and follows it in the progress bar. */
-export async function startRun(ctx: Ctx, kind: string): Promise<void> {
+export async function startRun(ctx: Ctx, kind: RunKind): Promise<void> {
   const sc = ctx.store.get().scenario;
   if (!sc) return;
   try {
@@ -480,7 +478,7 @@ async function followRun(ctx: Ctx, run: Run): Promise<void> {
     ctx.hook.timings.runShown = performance.now();
     ctx.toast('Run finished: the map and the table show the new optimum.');
   } else if (r.status === 'failed') {
-    const err = typeof r.error === 'string' ? r.error : r.error?.message ?? 'unknown error';
+    const err = r.error || 'unknown error';
     ctx.showError(new Error('Run failed: ' + err));
   }
   drawRunBar(ctx, r);
@@ -590,15 +588,6 @@ function resultsPanel(ctx: Ctx, s: AppState, redrawFrontier: boolean): void {
   drawCertificate(ctx, s);
 }
 
-interface AllocationResult {
-  status?: string;
-  objective?: number;
-  bound?: number;
-  gap?: number;
-  shadow_prices?: Record<string, number>;
-  used?: Record<string, number>;
-}
-
 /** drawCertificate shows how good the latest run's answer is: bound, gap and shadow prices. */
 function drawCertificate(ctx: Ctx, s: AppState): void {
   const el = document.getElementById('certificate');
@@ -608,9 +597,8 @@ function drawCertificate(ctx: Ctx, s: AppState): void {
   const have = s.run && key(s.run.id) === runId && s.run.result ? Promise.resolve(s.run) : ctx.busy(api.run(runId));
   have.then((run) => {
     if (ctx.store.get().runId !== runId) return;
-    const result = run.result as { allocation?: AllocationResult; alignment?: AlignmentResult } | undefined;
-    const res = result?.allocation;
-    const al = result?.alignment;
+    const res = run.result?.allocation;
+    const al = run.result?.alignment;
     if (!res && !al) return;
     const sp = Object.entries(res?.shadow_prices ?? {});
     clear(el,
@@ -636,25 +624,8 @@ function drawCertificate(ctx: Ctx, s: AppState): void {
   }).catch(() => {});
 }
 
-/** AlignmentResult is what a run keeps of the alignment solver's answer (plan.AlignmentSummary). */
-interface AlignmentResult {
-  status?: string;
-  feasible?: boolean;
-  objective?: number; // meters: Σ distance of each unit to its territory's centre
-  lower_bound?: number | null; // meters
-  k?: number;
-  moved?: number; // share of market that changed territory
-  from_current?: boolean; // today's territories were the current plan (false: there were none)
-  contiguous?: boolean;
-  balance_min?: number; // dollars per year of market
-  balance_max?: number;
-  seconds?: number;
-  oversize?: string[]; // territories of one unit that cannot be balanced
-  warnings?: string[];
-}
-
 /** alignmentCertificate shows how the redrawn territories meet their bounds, and why some cannot. */
-function alignmentCertificate(al: AlignmentResult): HTMLElement {
+function alignmentCertificate(al: AlignmentSummary): HTMLElement {
   const single = al.oversize?.length ?? 0;
   const km = (m: number | null | undefined) => (typeof m === 'number' ? `${count(m / 1000, false, 0)} km` : '—');
   return h('div', { id: 'align-certificate' },
@@ -683,7 +654,7 @@ function drawFrontier(ctx: Ctx, el: HTMLElement, s: AppState): void {
     const series = [{ label: 'Optimal revenue', values: pts.map((p) => p.revenue), color: '#21918c', points: true }];
     if (pts.some((p) => typeof p.bound === 'number')) series.push({ label: 'Upper bound', values: pts.map((p) => p.bound ?? null) as number[], color: '#b35806', points: false });
     // The frontier varies one resource (money by default); "current" is that resource's total.
-    const cur = (f as { current?: number }).current ?? sc.resources?.find((r) => r.name === f.resource)?.total;
+    const cur = f.current;
     requestAnimationFrame(() => lineChart(el, {
       x: pts.map((p) => p.amount), series, xFmt: (v) => money(v), yFmt: (v) => money(v),
       width: el.clientWidth || 360, height: 180,

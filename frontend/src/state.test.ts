@@ -3,11 +3,17 @@ import {
   measureValue, sortBy, nextSort, toggle, planMoves, movesBody, invert, UndoStack, applyMoves, balance, spread,
   canPlan, canApprove, tabsFor, Store, runDone, resourceNames, indexTerritories, measureByKey, compareDelta,
 } from './state';
-import type { Territory, Scenario } from './types';
+import type { Territory, Scenario, Run } from './types';
 
 const terr = (id: string, o: Partial<Territory> = {}): Territory => ({
   id, name: id, owners: [], locked: false, units: 1, accounts: 0, market: 100, revenue: 10, share: 0.1, saturation: 0.3,
-  headroom: 20, current: { money: 5 }, allocation: null, change: null, expected_revenue: null, marginal: null, ...o,
+  floor: 0.05, headroom: 20, current: { money: 5 }, allocation: null, change: null, expected_revenue: null, revenue_change: null,
+  marginal: null, ...o,
+});
+
+const run = (status: Run['status'], progress: number): Run => ({
+  id: 1, scenario_id: 1, kind: 'allocate', status, progress, input_hash: '', solver_version: 'test', seed: 0,
+  created_at: '2026-01-01T00:00:00Z',
 });
 
 describe('measureValue', () => {
@@ -126,9 +132,9 @@ describe('Store', () => {
 describe('helpers', () => {
   it('runDone', () => {
     expect(runDone(null)).toBe(false);
-    expect(runDone({ id: 1, scenario_id: 1, kind: 'allocate', status: 'running', progress: 0.5 })).toBe(false);
+    expect(runDone(run('running', 0.5))).toBe(false);
     for (const st of ['succeeded', 'failed', 'cancelled'] as const) {
-      expect(runDone({ id: 1, scenario_id: 1, kind: 'allocate', status: st, progress: 1 })).toBe(true);
+      expect(runDone(run(st, 1))).toBe(true);
     }
   });
   it('resourceNames prefers the scenario resources', () => {
@@ -138,18 +144,18 @@ describe('helpers', () => {
     expect(resourceNames(null, [])).toEqual(['money']);
   });
   it('indexTerritories keys by string id', () => {
-    const m = indexTerritories([terr('CA'), { ...terr('x'), id: 7 }]);
+    const m = indexTerritories([terr('CA'), { ...terr('7'), name: 'x' }]);
     expect(m.get('7')?.name).toBe('x');
     expect(m.has('CA')).toBe(true);
   });
 });
 
 describe('compareDelta', () => {
-  const row = { id: 'CA', revenue_a: 10, revenue_b: 12, delta: 2, allocation_delta: { money: -5, headcount: 1 } };
+  const row = { id: 'CA', revenue_a: 10, revenue_b: 12, delta: 2, market_a: 100, market_b: 100, allocation_delta: { money: -5, headcount: 1 } };
   it('reads the revenue change or a resource allocation change', () => {
     expect(compareDelta(row, 'revenue')).toBe(2);
     expect(compareDelta(row, 'money')).toBe(-5);
     expect(compareDelta(row, 'attention')).toBeNull();
-    expect(compareDelta({ ...row, allocation_delta: null }, 'money')).toBeNull();
+    expect(compareDelta({ ...row, allocation_delta: {} }, 'money')).toBeNull();
   });
 });

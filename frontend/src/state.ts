@@ -1,6 +1,6 @@
 // Application state: a small observable store and the pure functions the views
 // use (measures, sorting, selection, undo of manual moves).
-import type { ID, Territory, Scenario, User, Comparison, Run, MoveResult } from './types';
+import type { ID, Territory, Scenario, User, Comparison, Run, MoveResult, MovesRequest } from './types';
 
 export type MeasureKey = 'market' | 'share' | 'headroom' | 'marginal' | 'allocation' | 'change' | 'revenue' | 'expected_revenue';
 
@@ -95,7 +95,7 @@ export function planMoves(units: Iterable<string>, assign: ReadonlyMap<string, s
 }
 
 /** movesBody renders moves as the PATCH /assignments body. */
-export function movesBody(moves: Move[]): { moves: Record<string, string> } {
+export function movesBody(moves: Move[]): MovesRequest {
   const m: Record<string, string> = {};
   for (const mv of moves) m[mv.unit] = mv.to;
   return { moves: m };

@@ -1,161 +1,55 @@
-// Types of the API v1 contract (docs/api.md).
+// Types of the API v1 contract: aliases of the types openapi-typescript
+// generates from api/openapi.json into api-types.ts (`make generate`, or
+// `npm run generate` here). Nothing in this file describes API data by
+// hand: a change of the Go types reaches the app through the generated file.
+import type { components } from './api-types';
 
-export type Role = 'admin' | 'leader' | 'analyst' | 'rep';
-export type ID = string | number;
+type Schemas = components['schemas'];
 
-export interface User {
-  id: ID;
-  name: string;
-  role: Role;
-  territories: ID[] | null;
-}
+export type User = Schemas['User'];
+export type Role = User['role'];
+export type Layer = Schemas['Layer'];
+export type LayerList = Schemas['LayerList'];
+export type Resource = Schemas['Resource'];
+export type ScenarioSettings = Schemas['ScenarioSettings'];
+export type AlignSettings = Schemas['AlignSettings'];
+export type Scenario = Schemas['Scenario'];
+export type ScenarioList = Schemas['ScenarioList'];
+export type ScenarioStatus = Scenario['status'];
+export type ScenarioRequest = Schemas['ScenarioRequest'];
+export type AuditEntry = Schemas['AuditEntry'];
+export type AuditList = Schemas['AuditList'];
+export type Territory = Schemas['TerritoryMetrics'];
+export type Totals = Schemas['Totals'];
+export type TerritoriesResponse = Schemas['TerritoryList'];
+export type TerritoryDetail = Schemas['TerritoryDetail'];
+export type CurvePoint = Schemas['CurvePoint'];
+export type Account = Schemas['Account'];
+export type AccountList = Schemas['AccountList'];
+export type Assignments = Schemas['AssignmentList'];
+export type BalanceRow = Schemas['BalanceRow'];
+export type MovesRequest = Schemas['MovesRequest'];
+export type MoveResult = Schemas['MoveResult'];
+export type Frontier = Schemas['Frontier'];
+export type FrontierPoint = Schemas['FrontierPoint'];
+export type Comparison = Schemas['Comparison'];
+export type Run = Schemas['Run'];
+export type RunStatus = Run['status'];
+export type RunKind = Run['kind'];
+export type RunRequest = Schemas['RunRequest'];
+/** RunEvent is the data of one message of GET /runs/{rid}/events. */
+export type RunEvent = Schemas['RunEvent'];
+export type RunResult = Schemas['RunResult'];
+export type AllocationResult = Schemas['AllocationResult'];
+export type AlignmentSummary = Schemas['AlignmentSummary'];
+export type LoginRequest = Schemas['LoginRequest'];
+export type LoginResponse = Schemas['LoginResponse'];
+export type UnitCollection = Schemas['UnitCollection'];
+export type RegionCollection = Schemas['RegionCollection'];
+export type TerritoryCollection = Schemas['TerritoryCollection'];
+export type ErrorBody = Schemas['ErrorBody'];
 
-export interface Resource {
-  name: string;
-  unit: string;
-  unit_cost: number;
-  integer: boolean;
-  total: number;
-}
-
-export type PerResource = Record<string, number>;
-
-export interface ScenarioSettings {
-  objective?: 'revenue' | 'profit';
-  resource_weights?: PerResource;
-  shape?: unknown;
-  max_change?: PerResource;
-  locks?: ID[];
-  bounds?: Record<string, { min?: PerResource; max?: PerResource }>;
-  market_multipliers?: Record<string, number>;
-  align?: { k?: number; tolerance?: number; max_moved?: number; time_limit_seconds?: number; seed?: number };
-  [key: string]: unknown;
-}
-
-export type ScenarioStatus = 'draft' | 'approved' | 'published';
-
-export interface Scenario {
-  id: ID;
-  name: string;
-  layer: string;
-  parent_id: ID | null;
-  status: ScenarioStatus;
-  budget: number;
-  resources: Resource[] | null;
-  settings: ScenarioSettings | null;
-  created_by?: string;
-  created_at?: string;
-  updated_at?: string;
-}
-
-export interface Territory {
-  id: ID;
-  name: string;
-  owners: string[] | null;
-  locked: boolean;
-  units: number;
-  accounts: number;
-  market: number;
-  revenue: number;
-  share: number;
-  saturation: number;
-  headroom: number;
-  current: PerResource | null;
-  allocation: PerResource | null;
-  change: PerResource | null;
-  expected_revenue: number | null;
-  marginal: PerResource | null;
-}
-
-export interface Account {
-  id: ID;
-  name: string;
-  segment: string;
-  postal_code: string;
-  location: [number, number] | null;
-  unit_id: string;
-  revenue: number;
-  owner: string;
-}
-
-export interface CurvePoint {
-  x: number;
-  revenue: number;
-}
-
-export interface TerritoryDetail extends Territory {
-  unit_ids: string[];
-  accounts_list?: Account[];
-  curves: Record<string, CurvePoint[]> | null;
-}
-
-export interface TerritoriesResponse {
-  territories: Territory[];
-  totals: Record<string, unknown>;
-  run_id: ID | null;
-  stale?: boolean;
-  scenario_version?: number;
-}
-
-/** RunEvent is one message of GET /runs/{rid}/events (api.runEvent). */
-export interface RunEvent {
-  run: Run;
-  scenario?: Scenario;
-  territories?: TerritoriesResponse;
-  assignments?: Record<string, ID>;
-}
-
-export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
-
-export interface Run {
-  id: ID;
-  scenario_id: ID;
-  kind: string;
-  status: RunStatus;
-  progress: number;
-  input_hash?: string;
-  solver_version?: string;
-  seed?: number;
-  result?: unknown;
-  error?: string | { code: string; message: string };
-}
-
-export interface BalanceRow {
-  territory: ID;
-  units: number;
-  market: number;
-  revenue: number;
-}
-
-export interface MoveResult {
-  moved: number;
-  balance: BalanceRow[];
-  noncontiguous: ID[];
-}
-
-export interface FrontierPoint {
-  amount: number;
-  revenue: number;
-  bound?: number;
-}
-
-export interface Comparison {
-  moved_units: { unit_id: string; from: ID; to: ID }[];
-  territories: { id: ID; revenue_a: number; revenue_b: number; delta: number; allocation_delta: PerResource | null }[];
-  totals: { revenue_a: number; revenue_b: number; delta: number };
-}
-
-export interface AuditEntry {
-  id: ID;
-  actor: string;
-  action: string;
-  detail: unknown;
-  at: string;
-}
-
-export interface Layer {
-  id: string;
-  name: string;
-  description?: string;
-  unit_count: number;
-}
+/** PerResource is an amount per resource name, in the resource's unit. */
+export type PerResource = NonNullable<Territory['current']>;
+/** ID is any id the API hands out: scenarios and runs by number, territories and units by string. */
+export type ID = Scenario['id'] | Territory['id'];

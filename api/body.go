@@ -1,0 +1,459 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"sort"
+	"time"
+
+	"github.com/paulmach/orb/geojson"
+
+	"github.com/terrane/terrane"
+	"github.com/terrane/terrane/importer"
+	"github.com/terrane/terrane/plan"
+)
+
+// This file holds the request and response bodies of the routes that are
+// not domain types of their own (terrane.Scenario, terrane.Run, …).
+// api/openapi.json is generated from these types and the operations table
+// (operation.go); see docs/api.md.
+//
+// Struct tags the generator reads besides json:
+//
+//	openapi:"required" a request field that must be sent
+//	openapi:"nonnull"  a slice, map or pointer the handler never leaves nil
+//	openapi:"optional" a field absent from some answers
+//	openapi:"inline"   (with json:"-") a map whose entries are members of
+//	                   the object itself (custom MarshalJSON)
+//	openapi:"binary"   a multipart file field
+
+// ErrorBody is the one error shape of the API.
+type ErrorBody struct {
+	Error ErrorDetail `json:"error"`
+}
+
+// ErrorDetail is the code and message of an error.
+type ErrorDetail struct {
+	Code    string `json:"code"`    // machine-readable: invalid, not_found, …
+	Message string `json:"message"` // for people: names the field, row or id
+}
+
+// ImportErrorBody is the error shape of a rejected import: the standard
+// error with the list of problems in details.
+type ImportErrorBody struct {
+	Error ImportErrorDetail `json:"error"`
+}
+
+// ImportErrorDetail is an import's error: code, message and, when the file
+// was read and found wrong, its problems.
+type ImportErrorDetail struct {
+	Code    string             `json:"code"`
+	Message string             `json:"message"`
+	Details []importer.Problem `json:"details" openapi:"optional"` // problems, up to a limit; absent when the request itself was wrong
+	More    int                `json:"more" openapi:"optional"`    // problems found but not listed
+}
+
+// Health is the answer of /healthz.
+type Health struct {
+	Status  string `json:"status"` // "ok" or "database unreachable"
+	Version string `json:"version"`
+}
+
+// OpenAPIDocument is the outline of this API's OpenAPI 3 description, as
+// served by GET /api/v1/openapi.json.
+type OpenAPIDocument struct {
+	OpenAPI    string          `json:"openapi"` // "3.0.3"
+	Info       OpenAPIInfo     `json:"info"`
+	Servers    []OpenAPIServer `json:"servers" openapi:"nonnull"`
+	Paths      json.RawMessage `json:"paths" openapi:"nonnull"`      // OpenAPI paths object
+	Components json.RawMessage `json:"components" openapi:"nonnull"` // OpenAPI components object
+}
+
+// OpenAPIInfo is the document's info object.
+type OpenAPIInfo struct {
+	Title       string `json:"title"`
+	Version     string `json:"version"`
+	Description string `json:"description"`
+}
+
+// OpenAPIServer is one server the API is served from.
+type OpenAPIServer struct {
+	URL string `json:"url"`
+}
+
+// LoginRequest is the body of POST /api/v1/login.
+type LoginRequest struct {
+	Name     string `json:"name" openapi:"required"`
+	Password string `json:"password" openapi:"required"`
+}
+
+// LoginResponse is a new session: its bearer token and the user.
+type LoginResponse struct {
+	Token string        `json:"token"` // bearer token; also set as the session cookie
+	User  *terrane.User `json:"user" openapi:"nonnull"`
+}
+
+// LayerList is the answer of GET /api/v1/layers.
+type LayerList struct {
+	Layers []*terrane.Layer `json:"layers" openapi:"nonnull"`
+}
+
+// UnitCollection is a layer's units as a GeoJSON FeatureCollection.
+type UnitCollection struct {
+	Type     string        `json:"type"` // "FeatureCollection"
+	Features []UnitFeature `json:"features" openapi:"nonnull"`
+}
+
+// UnitFeature is one unit: id = unit id.
+type UnitFeature struct {
+	Type       string            `json:"type"` // "Feature"
+	ID         string            `json:"id"`
+	Properties UnitProperties    `json:"properties"`
+	Geometry   *geojson.Geometry `json:"geometry" openapi:"nonnull"`
+}
+
+// UnitProperties are a unit's GeoJSON properties: its fields and, as
+// members of their own, its attributes (e.g. pop_2018, people).
+type UnitProperties struct {
+	ID         string             `json:"id"`
+	Name       string             `json:"name"`
+	Region     string             `json:"region"`   // the enclosing region, e.g. state "CA"; may be empty
+	Centroid   [2]float64         `json:"centroid"` // [lon, lat] degrees
+	Attributes map[string]float64 `json:"-" openapi:"inline"`
+}
+
+// RegionCollection is a layer's units dissolved by region, as GeoJSON.
+type RegionCollection struct {
+	Type     string          `json:"type"` // "FeatureCollection"
+	Features []RegionFeature `json:"features" openapi:"nonnull"`
+}
+
+// RegionFeature is one region's outline: id = region.
+type RegionFeature struct {
+	Type       string            `json:"type"` // "Feature"
+	ID         string            `json:"id"`
+	Properties RegionProperties  `json:"properties"`
+	Geometry   *geojson.Geometry `json:"geometry" openapi:"nonnull"`
+}
+
+// RegionProperties are a region outline's GeoJSON properties.
+type RegionProperties struct {
+	Region string `json:"region"`
+}
+
+// ScenarioList is the answer of GET /api/v1/scenarios.
+type ScenarioList struct {
+	Scenarios []*terrane.Scenario `json:"scenarios" openapi:"nonnull"`
+}
+
+// ScenarioRequest is the body of POST /api/v1/scenarios (name and from
+// required) and PATCH /api/v1/scenarios/{id} (from must be absent).
+type ScenarioRequest struct {
+	Name      *string            `json:"name"`
+	From      int64              `json:"from"`      // id of the scenario to branch from; POST only
+	Budget    *float64           `json:"budget"`    // dollars per year; 0 = no budget limit
+	Resources []terrane.Resource `json:"resources"` // replaces the list; absent = unchanged
+	Settings  json.RawMessage    `json:"settings"`  // replaces the settings; absent = unchanged
+}
+
+// AuditList is the answer of GET /api/v1/scenarios/{id}/audit.
+type AuditList struct {
+	Audit []*terrane.AuditEntry `json:"audit" openapi:"nonnull"`
+}
+
+// TerritoryList is the answer of GET /api/v1/scenarios/{id}/territories:
+// every territory's figures, the totals, and which run's results they show.
+type TerritoryList struct {
+	Territories []plan.TerritoryMetrics `json:"territories" openapi:"nonnull"`
+	Totals      plan.Totals             `json:"totals"`
+	// RunID is the run whose stored results the modelled figures are; null
+	// before any run stored results.
+	RunID *int64 `json:"run_id"`
+	// Stale is true when the scenario or its layer changed after that run:
+	// the modelled figures describe the plan as it was then.
+	Stale bool `json:"stale"`
+	// ScenarioVersion is the scenario's version now; ResultsVersion the
+	// version the results were computed on (null without results).
+	ScenarioVersion int64      `json:"scenario_version"`
+	ResultsVersion  *int64     `json:"results_version"` // null without results
+	ComputedAt      *time.Time `json:"computed_at"`     // when the results were stored; null without results
+}
+
+// TerritoryDetail is the answer of GET /api/v1/scenarios/{id}/territories/{tid}.
+type TerritoryDetail struct {
+	Territory *plan.TerritoryMetrics  `json:"territory" openapi:"nonnull"`
+	UnitIDs   []string                `json:"unit_ids" openapi:"nonnull"`
+	Accounts  []*terrane.Account      `json:"accounts" openapi:"nonnull"`
+	Curves    map[string][]CurvePoint `json:"curves" openapi:"nonnull"` // resource name → revenue as that resource varies
+	// CurvesNote says why there are no curves (e.g. a scenario without
+	// resources); empty when there are.
+	CurvesNote string `json:"curves_note,omitempty"`
+	RunID      *int64 `json:"run_id"` // the run whose model the curves are; null before any
+	Stale      bool   `json:"stale"`  // the scenario changed since that run
+}
+
+// CurvePoint is one point of a response curve.
+type CurvePoint struct {
+	X       float64 `json:"x"`       // resource units
+	Revenue float64 `json:"revenue"` // dollars per year
+}
+
+// TerritoryCollection is a scenario's territories dissolved into outlines,
+// as a GeoJSON FeatureCollection.
+type TerritoryCollection struct {
+	Type     string             `json:"type"` // "FeatureCollection"
+	Features []TerritoryFeature `json:"features" openapi:"nonnull"`
+}
+
+// TerritoryFeature is one territory's outline: id = territory id.
+type TerritoryFeature struct {
+	Type       string              `json:"type"` // "Feature"
+	ID         string              `json:"id"`
+	Properties TerritoryProperties `json:"properties"`
+	Geometry   *geojson.Geometry   `json:"geometry" openapi:"nonnull"`
+}
+
+// TerritoryProperties are a territory's metrics flattened into GeoJSON
+// properties; per resource r, the members current_r, allocation_r,
+// change_r and marginal_r (resource units; marginal in dollars per year per
+// unit) follow the fixed ones.
+type TerritoryProperties struct {
+	ID              string   `json:"id"`
+	Name            string   `json:"name"`
+	Units           int      `json:"units"`
+	Accounts        int      `json:"accounts"`
+	Market          float64  `json:"market"`     // dollars per year
+	Revenue         float64  `json:"revenue"`    // dollars per year
+	Share           float64  `json:"share"`      // revenue / market
+	Saturation      float64  `json:"saturation"` // market-weighted share at saturation
+	Floor           float64  `json:"floor"`      // market-weighted share kept with no effort
+	Headroom        float64  `json:"headroom"`   // dollars per year
+	Locked          bool     `json:"locked"`
+	ExpectedRevenue *float64 `json:"expected_revenue,omitempty"` // dollars per year at the allocation; absent before a run
+	RevenueChange   *float64 `json:"revenue_change,omitempty"`   // expected − current revenue, dollars per year; absent before a run
+	// Resources holds the per-resource members, e.g. "allocation_money".
+	Resources map[string]float64 `json:"-" openapi:"inline"`
+}
+
+// MarshalJSON writes the fixed members, then the per-resource ones in key order.
+func (p TerritoryProperties) MarshalJSON() ([]byte, error) {
+	type fixed TerritoryProperties
+	b, err := json.Marshal(fixed(p))
+	if err != nil {
+		return nil, err
+	}
+	return appendMembers(b, p.Resources)
+}
+
+// MarshalJSON writes the fixed members, then the attributes in key order.
+func (p UnitProperties) MarshalJSON() ([]byte, error) {
+	type fixed UnitProperties
+	b, err := json.Marshal(fixed(p))
+	if err != nil {
+		return nil, err
+	}
+	return appendMembers(b, p.Attributes)
+}
+
+// appendMembers adds members to the JSON object obj, in key order.
+func appendMembers(obj []byte, members map[string]float64) ([]byte, error) {
+	if len(members) == 0 {
+		return obj, nil
+	}
+	keys := make([]string, 0, len(members))
+	for k := range members {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var buf bytes.Buffer
+	buf.Write(obj[:len(obj)-1])
+	for _, k := range keys {
+		kb, _ := json.Marshal(k)
+		vb, err := json.Marshal(members[k])
+		if err != nil {
+			return nil, err
+		}
+		buf.WriteByte(',')
+		buf.Write(kb)
+		buf.WriteByte(':')
+		buf.Write(vb)
+	}
+	buf.WriteByte('}')
+	return buf.Bytes(), nil
+}
+
+// territoryProperties flattens metrics into GeoJSON properties.
+func territoryProperties(m plan.TerritoryMetrics) TerritoryProperties {
+	p := TerritoryProperties{ID: m.ID, Name: m.Name, Units: m.Units, Accounts: m.Accounts, Market: m.Market.Market,
+		Revenue: m.Revenue, Share: m.Share, Saturation: m.Saturation, Floor: m.Floor, Headroom: m.Headroom, Locked: m.Locked,
+		Resources: map[string]float64{}}
+	for prefix, mm := range map[string]map[string]float64{"current": m.Current, "allocation": m.Allocation, "change": m.Change, "marginal": m.Marginal} {
+		for r, v := range mm {
+			if v == math.MaxFloat64 {
+				continue
+			}
+			p.Resources[prefix+"_"+r] = v
+		}
+	}
+	if m.ExpectedRevenue != nil {
+		p.ExpectedRevenue, p.RevenueChange = m.ExpectedRevenue, m.RevenueChange
+	}
+	return p
+}
+
+// AssignmentList is the answer of GET /api/v1/scenarios/{id}/assignments.
+type AssignmentList struct {
+	Assignments map[string]string `json:"assignments" openapi:"nonnull"` // unit id → territory id
+}
+
+// MovesRequest is the body of PATCH /api/v1/scenarios/{id}/assignments.
+type MovesRequest struct {
+	Moves map[string]string `json:"moves" openapi:"required"` // unit id → territory id
+}
+
+// MoveResult is the balance after a manual move.
+type MoveResult struct {
+	Moved         int          `json:"moved"` // units whose territory changed
+	Balance       []BalanceRow `json:"balance" openapi:"nonnull"`
+	Noncontiguous []string     `json:"noncontiguous" openapi:"nonnull"` // territory ids no longer in one piece
+}
+
+// BalanceRow is one territory's figures after a manual move.
+type BalanceRow struct {
+	Territory string  `json:"territory"`
+	Units     int     `json:"units"`
+	Market    float64 `json:"market"`  // dollars per year
+	Revenue   float64 `json:"revenue"` // dollars per year
+}
+
+// Frontier is optimal revenue as the budget or a resource total varies.
+type Frontier struct {
+	Resource string          `json:"resource"` // "budget" or a resource name
+	Current  float64         `json:"current"`  // today's budget (dollars per year) or total (resource units)
+	Points   []FrontierPoint `json:"points" openapi:"nonnull"`
+}
+
+// FrontierPoint is the solver's answer at one amount.
+type FrontierPoint struct {
+	Amount  float64 `json:"amount"`  // dollars per year, or resource units
+	Revenue float64 `json:"revenue"` // dollars per year
+	Bound   float64 `json:"bound"`   // upper bound on revenue, dollars per year
+	Status  string  `json:"status"`
+}
+
+// Comparison is what changed from scenario a to scenario b.
+type Comparison struct {
+	A           int64            `json:"a"` // scenario id
+	B           int64            `json:"b"` // scenario id
+	MovedUnits  []MovedUnit      `json:"moved_units" openapi:"nonnull"`
+	Territories []TerritoryDelta `json:"territories" openapi:"nonnull"`
+	Totals      ComparisonTotals `json:"totals"`
+}
+
+// MovedUnit is a unit whose territory differs between two scenarios.
+type MovedUnit struct {
+	UnitID string `json:"unit_id"`
+	From   string `json:"from"` // territory in scenario a
+	To     string `json:"to"`   // territory in scenario b
+}
+
+// TerritoryDelta compares one territory id across two scenarios.
+type TerritoryDelta struct {
+	ID              string             `json:"id"`
+	RevenueA        float64            `json:"revenue_a"`                          // expected (or current) revenue, dollars per year
+	RevenueB        float64            `json:"revenue_b"`                          // dollars per year
+	Delta           float64            `json:"delta"`                              // revenue_b − revenue_a, dollars per year
+	MarketA         float64            `json:"market_a"`                           // dollars per year
+	MarketB         float64            `json:"market_b"`                           // dollars per year
+	AllocationDelta map[string]float64 `json:"allocation_delta" openapi:"nonnull"` // resource units, b − a
+}
+
+// ComparisonTotals sums a comparison over the territories.
+type ComparisonTotals struct {
+	RevenueA   float64 `json:"revenue_a"` // dollars per year
+	RevenueB   float64 `json:"revenue_b"` // dollars per year
+	Delta      float64 `json:"delta"`     // dollars per year
+	UnitsMoved int     `json:"units_moved"`
+}
+
+// RunList is the answer of GET /api/v1/scenarios/{id}/runs.
+type RunList struct {
+	Runs []*terrane.Run `json:"runs" openapi:"nonnull"`
+}
+
+// RunInput is what a run records as its input: everything the solve
+// depends on, so that its hash identifies a reproducible run. The fields
+// are in key order, as the map it replaced marshalled them.
+type RunInput struct {
+	Budget            float64            `json:"budget"` // dollars per year
+	Kind              string             `json:"kind"`
+	Resources         []terrane.Resource `json:"resources"`
+	ScenarioID        int64              `json:"scenario_id"`
+	ScenarioUpdatedAt time.Time          `json:"scenario_updated_at"`
+	Seed              int64              `json:"seed"`
+	Settings          json.RawMessage    `json:"settings"`
+}
+
+// RunEvent is the data of one message of a run's event stream
+// (GET /api/v1/runs/{rid}/events).
+type RunEvent struct {
+	// Run is the run as it stands (without its input; with its result on
+	// the last message).
+	Run *terrane.Run `json:"run" openapi:"nonnull"`
+	// The last message of a succeeded run carries what the map and the
+	// table need, so no request follows it: the scenario, its territories as
+	// GET …/territories answers, and, when the run redrew them, its
+	// assignments as GET …/assignments answers.
+	Scenario    *terrane.Scenario `json:"scenario,omitempty"`
+	Territories *TerritoryList    `json:"territories,omitempty"`
+	Assignments map[string]string `json:"assignments,omitempty"`
+}
+
+// AccountList is the answer of GET /api/v1/accounts.
+type AccountList struct {
+	Accounts []*terrane.Account `json:"accounts" openapi:"nonnull"`
+}
+
+// ImportForm is the multipart form of POST /api/v1/imports.
+type ImportForm struct {
+	File     []byte `json:"file" openapi:"required,binary"` // the file; its format is detected from its content
+	Kind     string `json:"kind" openapi:"required"`
+	Layer    string `json:"layer"`    // layer id; units create it if needed; for assignments the scenario's layer is the default
+	Scenario int64  `json:"scenario"` // scenario id, required for assignments
+	// Options are the kind's options (docs/import.md), e.g. id, name,
+	// region, revenue, lon, lat, postal_code, group, date, unit_id,
+	// territory_id, market.
+	Options map[string]string `json:"-" openapi:"inline"`
+}
+
+// UserList is the answer of GET /api/v1/users.
+type UserList struct {
+	Users []*terrane.User `json:"users" openapi:"nonnull"`
+}
+
+// UserRequest is the body of POST /api/v1/users.
+type UserRequest struct {
+	Name        string   `json:"name" openapi:"required"`
+	Role        string   `json:"role" openapi:"required"`
+	Password    string   `json:"password"`    // at least 8 characters; empty = cannot sign in with a password
+	Territories []string `json:"territories"` // territory ids a rep owns
+}
+
+// TokenRequest is the body of POST /api/v1/tokens.
+type TokenRequest struct {
+	Label string `json:"label"`
+}
+
+// TokenList is the answer of GET /api/v1/tokens.
+type TokenList struct {
+	Tokens []*terrane.Token `json:"tokens" openapi:"nonnull"`
+}
+
+// IssuedToken is a new API token with its secret, shown this once.
+type IssuedToken struct {
+	ID        int64     `json:"id"`
+	Label     string    `json:"label"`
+	Token     string    `json:"token"` // the bearer secret
+	CreatedAt time.Time `json:"created_at"`
+}

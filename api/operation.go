@@ -1,0 +1,127 @@
+package api
+
+import (
+	"github.com/terrane/terrane"
+	"github.com/terrane/terrane/importer"
+	"github.com/terrane/terrane/plan"
+)
+
+// operation documents one route of routeTable: what api/openapi.json says
+// of it. The description is generated from these entries and the Go types
+// of the bodies (go test ./api -run TestGenerateOpenAPI -update, or make
+// generate); TestOpenAPIMatchesRoutes fails on a route without an entry.
+type operation struct {
+	summary   string
+	id        string       // operationId; "" = method and path, e.g. get_scenarios_id
+	query     []queryParam // query parameters
+	request   any          // JSON request body, a value of its type; nil = none
+	form      any          // multipart/form-data request body, a value of its type
+	status    int          // success status
+	response  []content    // success bodies by media type; none = no body
+	events    any          // for a text/event-stream, the type of each message's data
+	errors    []int        // error statuses answered in the ErrorBody shape; 413 goes with any request body
+	errorBody map[int]any  // error statuses answered in another shape
+	public    bool         // served without signing in
+}
+
+// queryParam is one query parameter.
+type queryParam struct {
+	name, typ, desc string // typ: "string" or "integer"
+}
+
+// content is a success body of one media type; body nil = binary.
+type content struct {
+	media string
+	body  any
+}
+
+const (
+	csvText     = "" // the body of a CSV export: text
+	eventStream = "" // the body of a server-sent event stream: text
+)
+
+func jsonBody(v any) []content { return []content{{"application/json", v}} }
+
+var (
+	pageParams = []queryParam{
+		{"offset", "integer", "rows to skip; default 0"},
+		{"limit", "integer", "rows to return at most"},
+	}
+	signedIn   = []int{400, 401, 403}
+	byID       = []int{400, 401, 403, 404}
+	changingID = []int{400, 401, 403, 404, 409}
+)
+
+// operations documents every route of routeTable, by method and path.
+var operations = map[string]operation{
+	"GET /api/v1/openapi.json": {summary: "This OpenAPI description", status: 200,
+		response: jsonBody(OpenAPIDocument{}), errors: []int{400}, public: true},
+	"POST /api/v1/login": {summary: "Sign in with name and password; returns a bearer token and sets the session cookie",
+		request: LoginRequest{}, status: 200, response: jsonBody(LoginResponse{}), errors: []int{400, 401, 409, 429}, public: true},
+	"POST /api/v1/logout":       {summary: "Revoke the current session token", status: 204, errors: []int{400, 401, 403, 409}},
+	"GET /api/v1/me":            {summary: "The signed-in user", status: 200, response: jsonBody(terrane.User{}), errors: signedIn},
+	"GET /api/v1/layers":        {summary: "List layers of geography", status: 200, response: jsonBody(LayerList{}), errors: signedIn},
+	"GET /api/v1/layers/:layer": {summary: "One layer", status: 200, response: jsonBody(terrane.Layer{}), errors: byID},
+	"GET /api/v1/layers/:layer/units": {summary: "A layer's units as a GeoJSON FeatureCollection (id = unit id; properties = name, region, centroid, attributes)",
+		query: pageParams, status: 200, response: []content{{"application/geo+json", UnitCollection{}}}, errors: []int{400, 404}, public: true},
+	"GET /api/v1/layers/:layer/regions": {summary: "A layer's units dissolved by region (state outlines), GeoJSON",
+		status: 200, response: jsonBody(RegionCollection{}), errors: []int{400, 404}, public: true},
+	"GET /api/v1/tiles/:layer/:z/:x/:y": {summary: "A Mapbox Vector Tile of a layer's units (y ends in .mvt), layer name 'units'", id: "get_tiles",
+		status: 200, response: []content{{"application/vnd.mapbox-vector-tile", nil}}, errors: []int{400, 404}, public: true},
+	"GET /api/v1/scenarios": {summary: "List scenarios (reps: the published one only)",
+		query:  append([]queryParam{{"status", "string", "draft, approved or published"}, {"layer", "string", "layer id"}}, pageParams...),
+		status: 200, response: jsonBody(ScenarioList{}), errors: signedIn},
+	"POST /api/v1/scenarios": {summary: "Branch a new draft scenario from another (leader, analyst, admin)",
+		request: ScenarioRequest{}, status: 201, response: jsonBody(terrane.Scenario{}), errors: []int{400, 401, 403, 409}},
+	"GET /api/v1/scenarios/:id": {summary: "One scenario", status: 200, response: jsonBody(terrane.Scenario{}), errors: byID},
+	"PATCH /api/v1/scenarios/:id": {summary: "Change name, budget, resources or settings (409 when published)",
+		request: ScenarioRequest{}, status: 200, response: jsonBody(terrane.Scenario{}), errors: changingID},
+	"DELETE /api/v1/scenarios/:id": {summary: "Delete a scenario that is not published", status: 204, errors: changingID},
+	"POST /api/v1/scenarios/:id/approve": {summary: "Approve a scenario (leader, admin)",
+		status: 200, response: jsonBody(terrane.Scenario{}), errors: changingID},
+	"POST /api/v1/scenarios/:id/publish": {summary: "Publish an approved scenario; the previously published one goes back to approved (leader, admin)",
+		status: 200, response: jsonBody(terrane.Scenario{}), errors: changingID},
+	"GET /api/v1/scenarios/:id/audit": {summary: "The scenario's audit trail: who changed what, when",
+		status: 200, response: jsonBody(AuditList{}), errors: byID},
+	"GET /api/v1/scenarios/:id/territories": {summary: "Per-territory metrics (market, share, headroom, allocation, change, marginal return) and totals",
+		status: 200, response: jsonBody(TerritoryList{}), errors: byID},
+	"GET /api/v1/scenarios/:id/territories.geojson": {summary: "Territories dissolved into outlines with their metrics as properties",
+		status: 200, response: []content{{"application/geo+json", TerritoryCollection{}}}, errors: byID},
+	"GET /api/v1/scenarios/:id/territories/:tid": {summary: "One territory: metrics, unit ids, accounts and response curves",
+		status: 200, response: jsonBody(TerritoryDetail{}), errors: byID},
+	"GET /api/v1/scenarios/:id/assignments": {summary: "Unit id → territory id",
+		status: 200, response: jsonBody(AssignmentList{}), errors: byID},
+	"PATCH /api/v1/scenarios/:id/assignments": {summary: "Move units to territories by hand; returns balance figures and non-contiguous territories",
+		request: MovesRequest{}, status: 200, response: jsonBody(MoveResult{}), errors: changingID},
+	"GET /api/v1/scenarios/:id/frontier": {summary: "Optimal revenue as the budget (or a resource total) varies from 0 to twice today's",
+		query:  []queryParam{{"resource", "string", "budget (default) or the name of a resource with a total"}, {"points", "integer", "points of the sweep, 2 to 50; default 12"}},
+		status: 200, response: jsonBody(Frontier{}), errors: byID},
+	"GET /api/v1/scenarios/:id/compare/:b": {summary: "Differences from scenario id to scenario b: moved units, revenue and allocation deltas",
+		status: 200, response: jsonBody(Comparison{}), errors: byID},
+	"GET /api/v1/scenarios/:id/exports/:file": {summary: "Export: units.csv, accounts.csv, allocation.csv or territories.geojson",
+		status: 200, response: []content{{"text/csv", csvText}, {"application/geo+json", TerritoryCollection{}}}, errors: byID},
+	"POST /api/v1/scenarios/:id/runs": {summary: "Queue a solve (align, allocate or align+allocate); answers 202 with the run",
+		request: plan.RunRequest{}, status: 202, response: jsonBody(terrane.Run{}), errors: changingID},
+	"GET /api/v1/scenarios/:id/runs": {summary: "The scenario's runs, newest first",
+		query: pageParams, status: 200, response: jsonBody(RunList{}), errors: byID},
+	"GET /api/v1/runs/:rid": {summary: "A run: status, progress (0–1) and, when done, its result",
+		status: 200, response: jsonBody(terrane.Run{}), errors: byID},
+	"DELETE /api/v1/runs/:rid": {summary: "Cancel a run", status: 200, response: jsonBody(terrane.Run{}), errors: changingID},
+	"GET /api/v1/runs/:rid/events": {summary: "A run's progress as server-sent events: \"progress\" on each change, then one \"done\" carrying the run, and for a succeeded run the scenario, its territories and (when redrawn) its assignments",
+		id: "get_run_events", status: 200, response: []content{{"text/event-stream", eventStream}}, events: RunEvent{}, errors: byID},
+	"GET /api/v1/accounts": {summary: "Accounts, optionally of one territory of a scenario (reps: their own only)",
+		query: append([]queryParam{{"scenario", "integer", "scenario id; required with territory and for reps"},
+			{"territory", "string", "territory id in the scenario"}, {"layer", "string", "layer id"}}, pageParams...),
+		status: 200, response: jsonBody(AccountList{}), errors: byID},
+	"POST /api/v1/imports": {summary: "Import a file: units (GeoJSON, TopoJSON, zipped Shapefile), assignments, accounts or market estimates (CSV); validated whole, written in one transaction (leader, analyst, admin)",
+		form: ImportForm{}, status: 200, response: jsonBody(importer.Result{}), errors: []int{401, 403, 404, 409, 413, 501},
+		errorBody: map[int]any{400: ImportErrorBody{}}},
+	"GET /api/v1/users": {summary: "List users (admin)", status: 200, response: jsonBody(UserList{}), errors: signedIn},
+	"POST /api/v1/users": {summary: "Create a user (admin)", request: UserRequest{}, status: 201,
+		response: jsonBody(terrane.User{}), errors: []int{400, 401, 403, 409}},
+	"DELETE /api/v1/users/:uid": {summary: "Delete a user (admin)", status: 204, errors: changingID},
+	"GET /api/v1/tokens":        {summary: "The caller's API tokens", status: 200, response: jsonBody(TokenList{}), errors: signedIn},
+	"POST /api/v1/tokens": {summary: "Issue an API token for the caller; the secret is shown once", request: TokenRequest{},
+		status: 201, response: jsonBody(IssuedToken{}), errors: []int{400, 401, 403, 409}},
+	"DELETE /api/v1/tokens/:tid": {summary: "Revoke a token", status: 204, errors: changingID},
+}
