@@ -68,7 +68,7 @@ type RunFinish struct {
 	// Results.ScenarioVersion, the version the run read: a change made
 	// during the run is not overwritten (ECONFLICT).
 	Territories []*Territory
-	Alignment   map[string]string
+	Assignments map[string]string
 	// Results, when non-nil, replace the scenario's stored results.
 	Results *Results
 }

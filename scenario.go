@@ -150,7 +150,7 @@ type ScenarioService interface {
 	// fails Validate, a territory id appears twice, a unit is assigned to a
 	// territory not in territories, or s.Layer does not exist; ECONFLICT if
 	// a scenario named s.Name exists.
-	CreateScenario(ctx context.Context, s *Scenario, territories []*Territory, alignment map[string]string) error
+	CreateScenario(ctx context.Context, s *Scenario, territories []*Territory, assignments map[string]string) error
 	// FindScenarioByID returns the scenario. ENOTFOUND if there is none.
 	FindScenarioByID(ctx context.Context, id int64) (*Scenario, error)
 	// FindScenarios returns the scenarios f selects, ordered by id. EINVALID
@@ -165,7 +165,7 @@ type ScenarioService interface {
 	// more than change its status, or the new name is taken; EINVALID if the
 	// changed scenario fails Validate.
 	UpdateScenario(ctx context.Context, id int64, upd ScenarioUpdate, actor string) (*Scenario, error)
-	// DeleteScenario removes the scenario with its territories, alignment,
+	// DeleteScenario removes the scenario with its territories, assignments,
 	// runs and stored results, audited as "delete" by actor; its audit trail
 	// stays.
 	// ENOTFOUND if there is no such scenario; ECONFLICT if it is published.
@@ -178,10 +178,10 @@ type ScenarioService interface {
 	// units moved, and counts one change to its Version. EINVALID if a territory fails Validate, a territory id
 	// appears twice or a unit is assigned to a territory not in territories;
 	// ENOTFOUND if the scenario does not exist; ECONFLICT if it is published.
-	ReplaceTerritories(ctx context.Context, scenarioID int64, territories []*Territory, alignment map[string]string, actor string) error
-	// FindAlignment returns the scenario's alignment, unit id → territory
+	ReplaceTerritories(ctx context.Context, scenarioID int64, territories []*Territory, assignments map[string]string, actor string) error
+	// FindAssignments returns the scenario's assignments, unit id → territory
 	// id. ENOTFOUND if the scenario does not exist.
-	FindAlignment(ctx context.Context, scenarioID int64) (map[string]string, error)
+	FindAssignments(ctx context.Context, scenarioID int64) (map[string]string, error)
 	// FindAudit returns the scenario's audit trail, oldest first. A deleted
 	// scenario's trail remains; an id with none gives an empty list. It
 	// returns no error code of its own.

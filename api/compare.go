@@ -32,8 +32,8 @@ func (s *Server) compare(c *gin.Context) {
 		return
 	}
 	moved := []MovedUnit{}
-	for u, ta := range a.in.Alignment {
-		if tb := b.in.Alignment[u]; tb != ta {
+	for u, ta := range a.in.Assignments {
+		if tb := b.in.Assignments[u]; tb != ta {
 			moved = append(moved, MovedUnit{UnitID: u, From: ta, To: tb})
 		}
 	}

@@ -47,15 +47,15 @@ func (s *Server) export(c *gin.Context) {
 	switch name {
 	case "units.csv":
 		w.Write([]string{"unit_id", "territory_id"})
-		units := make([]string, 0, len(v.in.Alignment))
-		for u, t := range v.in.Alignment {
+		units := make([]string, 0, len(v.in.Assignments))
+		for u, t := range v.in.Assignments {
 			if v.sees(t) {
 				units = append(units, u)
 			}
 		}
 		sort.Strings(units)
 		for _, u := range units {
-			w.Write([]string{u, v.in.Alignment[u]})
+			w.Write([]string{u, v.in.Assignments[u]})
 		}
 	case "accounts.csv":
 		accts, err := s.svc.Geography.FindAccounts(c.Request.Context(), terrane.AccountFilter{Layer: v.in.Scenario.Layer})
@@ -65,7 +65,7 @@ func (s *Server) export(c *gin.Context) {
 		}
 		w.Write([]string{"account_id", "name", "postal_code", "unit_id", "territory_id", "owner", "revenue"})
 		for _, a := range accts {
-			t := v.in.Alignment[a.UnitID]
+			t := v.in.Assignments[a.UnitID]
 			if !v.sees(t) {
 				continue
 			}
@@ -137,7 +137,7 @@ func (s *Server) listAccounts(c *gin.Context) {
 		}
 		f.Layer = v.in.Scenario.Layer
 		f.UnitIDs = []string{}
-		for u, t := range v.in.Alignment {
+		for u, t := range v.in.Assignments {
 			if (territory == "" && v.sees(t)) || t == territory {
 				f.UnitIDs = append(f.UnitIDs, u)
 			}

@@ -58,7 +58,7 @@ func (f *fixture) state() string {
 	for _, e := range est {
 		fmt.Fprintf(&b, "estimate %+v\n", *e)
 	}
-	al, _ := f.store.FindAlignment(ctx, f.baseline)
+	al, _ := f.store.FindAssignments(ctx, f.baseline)
 	fmt.Fprintf(&b, "alignment %v\n", al)
 	return b.String()
 }
@@ -94,7 +94,7 @@ func TestImport(t *testing.T) {
 		if code != http.StatusOK || out["territories_created"] != 1.0 || out["layer"] != "grid" {
 			t.Fatalf("assignments: %d %v", code, out)
 		}
-		if al, _ := f.store.FindAlignment(ctx, f.baseline); al["a0"] != "N" || al["b0"] != "W" {
+		if al, _ := f.store.FindAssignments(ctx, f.baseline); al["a0"] != "N" || al["b0"] != "W" {
 			t.Errorf("alignment %v", al)
 		}
 		audit, _ := f.store.FindAudit(ctx, f.baseline)

@@ -42,32 +42,32 @@ var update = flag.Bool("update", false, "rewrite api/openapi.json from the Go ty
 
 // schemaNames renames types whose Go names say too little or collide.
 var schemaNames = map[reflect.Type]string{
-	reflect.TypeFor[allocate.Result]():    "AllocationResult",
-	reflect.TypeFor[importer.Result]():    "ImportResult",
-	reflect.TypeFor[importer.Problem]():   "ImportProblem",
-	reflect.TypeFor[plan.Settings]():      "ScenarioSettings",
-	reflect.TypeFor[plan.Bounds]():        "ResourceBounds",
-	reflect.TypeFor[plan.RunResult]():     "RunResult",
-	reflect.TypeFor[geojson.Geometry]():   "Geometry",
-	reflect.TypeFor[plan.AlignSettings](): "AlignSettings",
+	reflect.TypeFor[allocate.Result]():       "AllocationResult",
+	reflect.TypeFor[importer.Result]():       "ImportResult",
+	reflect.TypeFor[importer.Problem]():      "ImportProblem",
+	reflect.TypeFor[plan.ScenarioSettings](): "ScenarioSettings",
+	reflect.TypeFor[plan.Bounds]():           "ResourceBounds",
+	reflect.TypeFor[plan.RunResult]():        "RunResult",
+	reflect.TypeFor[geojson.Geometry]():      "Geometry",
+	reflect.TypeFor[plan.AlignSettings]():    "AlignSettings",
 }
 
 // looseTypes are objects stored as the caller sent them (scenario settings
 // are kept as JSON text): no member is required, unknown members are kept.
 var looseTypes = map[reflect.Type]bool{
-	reflect.TypeFor[plan.Settings]():      true,
-	reflect.TypeFor[plan.Bounds]():        true,
-	reflect.TypeFor[plan.AlignSettings](): true,
+	reflect.TypeFor[plan.ScenarioSettings](): true,
+	reflect.TypeFor[plan.Bounds]():           true,
+	reflect.TypeFor[plan.AlignSettings]():    true,
 }
 
 // fieldTypes gives JSON text fields the type their text has, by
 // "package.Type.json_name".
 var fieldTypes = map[string]reflect.Type{
-	"terrane.Scenario.settings":    reflect.TypeFor[plan.Settings](),
+	"terrane.Scenario.settings":    reflect.TypeFor[plan.ScenarioSettings](),
 	"terrane.Run.input":            reflect.TypeFor[RunInput](),
 	"terrane.Run.result":           reflect.TypeFor[plan.RunResult](),
-	"api.ScenarioRequest.settings": reflect.TypeFor[plan.Settings](),
-	"api.RunInput.settings":        reflect.TypeFor[plan.Settings](),
+	"api.ScenarioRequest.settings": reflect.TypeFor[plan.ScenarioSettings](),
+	"api.RunInput.settings":        reflect.TypeFor[plan.ScenarioSettings](),
 }
 
 // requiredFields are the request fields of other packages that must be sent.
@@ -87,27 +87,27 @@ var (
 
 // enums lists the values of string fields, by "package.Type.json_name".
 var enums = map[string][]string{
-	"api.ErrorDetail.code":         errorCodes,
-	"api.ImportErrorDetail.code":   errorCodes,
-	"terrane.Scenario.status":      {terrane.StatusDraft, terrane.StatusApproved, terrane.StatusPublished},
-	"terrane.Run.status":           {terrane.RunQueued, terrane.RunRunning, terrane.RunSucceeded, terrane.RunFailed, terrane.RunCancelled},
-	"terrane.Run.kind":             runKinds,
-	"api.RunInput.kind":            runKinds,
-	"plan.RunRequest.kind":         runKinds,
-	"terrane.User.role":            roles,
-	"api.UserRequest.role":         roles,
-	"api.FrontierPoint.status":     solveStatus,
-	"allocate.Result.status":       solveStatus,
-	"plan.Settings.objective":      {"revenue", "profit"},
-	"importer.Result.kind":         importKinds,
-	"api.ImportForm.kind":          importKinds,
-	"importer.Result.format":       {"csv", "geojson", "topojson", "shapefile"},
-	"api.UnitCollection.type":      {"FeatureCollection"},
-	"api.RegionCollection.type":    {"FeatureCollection"},
-	"api.TerritoryCollection.type": {"FeatureCollection"},
-	"api.UnitFeature.type":         {"Feature"},
-	"api.RegionFeature.type":       {"Feature"},
-	"api.TerritoryFeature.type":    {"Feature"},
+	"api.ErrorDetail.code":            errorCodes,
+	"api.ImportErrorDetail.code":      errorCodes,
+	"terrane.Scenario.status":         {terrane.StatusDraft, terrane.StatusApproved, terrane.StatusPublished},
+	"terrane.Run.status":              {terrane.RunQueued, terrane.RunRunning, terrane.RunSucceeded, terrane.RunFailed, terrane.RunCancelled},
+	"terrane.Run.kind":                runKinds,
+	"api.RunInput.kind":               runKinds,
+	"plan.RunRequest.kind":            runKinds,
+	"terrane.User.role":               roles,
+	"api.UserRequest.role":            roles,
+	"api.FrontierPoint.status":        solveStatus,
+	"allocate.Result.status":          solveStatus,
+	"plan.ScenarioSettings.objective": {"revenue", "profit"},
+	"importer.Result.kind":            importKinds,
+	"api.ImportForm.kind":             importKinds,
+	"importer.Result.format":          {"csv", "geojson", "topojson", "shapefile"},
+	"api.UnitCollection.type":         {"FeatureCollection"},
+	"api.RegionCollection.type":       {"FeatureCollection"},
+	"api.TerritoryCollection.type":    {"FeatureCollection"},
+	"api.UnitFeature.type":            {"Feature"},
+	"api.RegionFeature.type":          {"Feature"},
+	"api.TerritoryFeature.type":       {"Feature"},
 }
 
 // generator builds component schemas from Go types.

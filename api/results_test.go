@@ -40,7 +40,7 @@ func (f *fixture) scenarioState(id int64) scenarioState {
 	if st.Territories, err = f.store.FindTerritories(ctx, id); err != nil {
 		f.t.Fatal(err)
 	}
-	if st.Alignment, err = f.store.FindAlignment(ctx, id); err != nil {
+	if st.Alignment, err = f.store.FindAssignments(ctx, id); err != nil {
 		f.t.Fatal(err)
 	}
 	if st.Results, err = f.store.FindResults(ctx, id); err != nil && terrane.ErrorCode(err) != terrane.ENOTFOUND {

@@ -202,8 +202,8 @@ func (s *Server) finalEvent(c *gin.Context, r *terrane.Run) RunEvent {
 	ts := v.territoriesResponse()
 	ev.Scenario, ev.Territories = v.in.Scenario, &ts
 	if r.Kind != terrane.RunAllocate {
-		ev.Assignments = make(map[string]string, len(v.in.Alignment))
-		for u, t := range v.in.Alignment {
+		ev.Assignments = make(map[string]string, len(v.in.Assignments))
+		for u, t := range v.in.Assignments {
 			if v.sees(t) {
 				ev.Assignments[u] = t
 			}

@@ -115,7 +115,7 @@ func (req *ScenarioRequest) check() error {
 		return terrane.Errorf(terrane.EINVALID, "budget must be a number ≥ 0")
 	}
 	if req.Settings != nil {
-		if _, err := plan.ParseSettings(req.Settings); err != nil {
+		if _, err := plan.ParseScenarioSettings(req.Settings); err != nil {
 			return err
 		}
 	}
@@ -123,7 +123,7 @@ func (req *ScenarioRequest) check() error {
 }
 
 // createScenario branches a new draft from another scenario: its territories,
-// alignment, resources, budget and settings, with the request's changes.
+// assignments, resources, budget and settings, with the request's changes.
 func (s *Server) createScenario(c *gin.Context) {
 	var req ScenarioRequest
 	if err := bindJSON(c, &req); err != nil {
@@ -156,7 +156,7 @@ func (s *Server) createScenario(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	alignment, err := s.svc.Scenarios.FindAlignment(ctx, parent.ID)
+	assignments, err := s.svc.Scenarios.FindAssignments(ctx, parent.ID)
 	if err != nil {
 		s.writeError(c, err)
 		return
@@ -172,7 +172,7 @@ func (s *Server) createScenario(c *gin.Context) {
 	if req.Settings != nil {
 		sc.Settings = req.Settings
 	}
-	if err := s.svc.Scenarios.CreateScenario(ctx, sc, terrs, alignment); err != nil {
+	if err := s.svc.Scenarios.CreateScenario(ctx, sc, terrs, assignments); err != nil {
 		s.writeError(c, err)
 		return
 	}

@@ -249,7 +249,7 @@ func (s *Server) getTerritory(c *gin.Context) {
 		return
 	}
 	var unitIDs []string
-	for u, t := range v.in.Alignment {
+	for u, t := range v.in.Assignments {
 		if t == tid {
 			unitIDs = append(unitIDs, u)
 		}
@@ -392,7 +392,7 @@ func (s *Server) territoriesGeoJSON(c *gin.Context) {
 		return
 	}
 	groups := map[string][]string{}
-	for u, t := range v.in.Alignment {
+	for u, t := range v.in.Assignments {
 		groups[t] = append(groups[t], u)
 	}
 	key := fmt.Sprintf("scenario:%d:v%d", v.in.Scenario.ID, v.in.Scenario.Version)
@@ -457,7 +457,7 @@ func (s *Server) getAssignments(c *gin.Context) {
 		return
 	}
 	out := map[string]string{}
-	for u, t := range v.in.Alignment {
+	for u, t := range v.in.Assignments {
 		if v.sees(t) {
 			out[u] = t
 		}
@@ -503,7 +503,7 @@ func (s *Server) moveUnits(c *gin.Context) {
 	sort.Strings(units)
 	for _, u := range units {
 		t := req.Moves[u]
-		if _, ok := in.Alignment[u]; !ok {
+		if _, ok := in.Assignments[u]; !ok {
 			s.writeError(c, terrane.Errorf(terrane.EINVALID, "moves: unit %s is not in scenario %d's layer", u, in.Scenario.ID))
 			return
 		}
@@ -514,14 +514,14 @@ func (s *Server) moveUnits(c *gin.Context) {
 	}
 	moved, check := 0, map[string]bool{}
 	for _, u := range units {
-		if from := in.Alignment[u]; from != req.Moves[u] {
+		if from := in.Assignments[u]; from != req.Moves[u] {
 			check[from], check[req.Moves[u]] = true, true
-			in.Alignment[u] = req.Moves[u]
+			in.Assignments[u] = req.Moves[u]
 			moved++
 		}
 	}
 	ctx := c.Request.Context()
-	if err := s.svc.Scenarios.ReplaceTerritories(ctx, in.Scenario.ID, in.Territories, in.Alignment, currentUser(c).Name); err != nil {
+	if err := s.svc.Scenarios.ReplaceTerritories(ctx, in.Scenario.ID, in.Territories, in.Assignments, currentUser(c).Name); err != nil {
 		s.writeError(c, err)
 		return
 	}
@@ -529,7 +529,7 @@ func (s *Server) moveUnits(c *gin.Context) {
 	for _, t := range in.Territories {
 		rows[t.ID] = &BalanceRow{Territory: t.ID}
 	}
-	for u, t := range in.Alignment {
+	for u, t := range in.Assignments {
 		r := rows[t]
 		r.Units++
 		if m := in.Estimates[u]; m != nil {
@@ -547,23 +547,23 @@ func (s *Server) moveUnits(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, MoveResult{Moved: moved, Balance: balance, Noncontiguous: noncontiguous(in.Alignment, edges, check)})
+	c.JSON(http.StatusOK, MoveResult{Moved: moved, Balance: balance, Noncontiguous: noncontiguous(in.Assignments, edges, check)})
 }
 
 // noncontiguous lists the territories among check whose units do not form
 // one connected piece through the adjacency graph. Territories whose units
 // were already split (islands) are reported too: the warning is about the
 // plan as it stands.
-func noncontiguous(alignment map[string]string, edges [][2]string, check map[string]bool) []string {
+func noncontiguous(assignments map[string]string, edges [][2]string, check map[string]bool) []string {
 	adj := map[string][]string{}
 	for _, e := range edges {
-		if alignment[e[0]] == alignment[e[1]] {
+		if assignments[e[0]] == assignments[e[1]] {
 			adj[e[0]] = append(adj[e[0]], e[1])
 			adj[e[1]] = append(adj[e[1]], e[0])
 		}
 	}
 	members := map[string][]string{}
-	for u, t := range alignment {
+	for u, t := range assignments {
 		members[t] = append(members[t], u)
 	}
 	out := []string{}

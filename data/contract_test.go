@@ -182,7 +182,7 @@ func TestScenarioRoundTripAndAudit(t *testing.T) {
 		if diff := cmp.Diff(terrs, gotT, cmpopts.EquateEmpty()); diff != "" {
 			t.Errorf("territories round trip (-want +got):\n%s", diff)
 		}
-		if gotA, err := s.FindAlignment(ctx, sc.ID); err != nil || !cmp.Equal(align, gotA) {
+		if gotA, err := s.FindAssignments(ctx, sc.ID); err != nil || !cmp.Equal(align, gotA) {
 			t.Errorf("alignment = %v, %v; want %v", gotA, err, align)
 		}
 		// Unique name → ECONFLICT.

@@ -225,14 +225,14 @@ func (s *Store) FinishRun(ctx context.Context, id int64, f terrane.RunFinish) (*
 	if !finalRun(f.Status) {
 		return nil, terrane.Errorf(terrane.EINVALID, "run %d: a finished run's status must be succeeded, failed or cancelled, not %q", id, f.Status)
 	}
-	if f.Status != terrane.RunSucceeded && (f.Alignment != nil || f.Results != nil) {
+	if f.Status != terrane.RunSucceeded && (f.Assignments != nil || f.Results != nil) {
 		return nil, terrane.Errorf(terrane.EINVALID, "run %d: only a succeeded run writes territories or results", id)
 	}
-	if f.Alignment != nil {
+	if f.Assignments != nil {
 		if f.Results == nil {
 			return nil, terrane.Errorf(terrane.EINVALID, "run %d: a run that redraws territories must say which scenario version it read (Results)", id)
 		}
-		if err := checkAlignment(f.Territories, f.Alignment); err != nil {
+		if err := checkAssignments(f.Territories, f.Assignments); err != nil {
 			return nil, err
 		}
 	}
@@ -250,8 +250,8 @@ func (s *Store) FinishRun(ctx context.Context, id int64, f terrane.RunFinish) (*
 		}
 		if res := f.Results; res != nil {
 			version := res.ScenarioVersion
-			if f.Alignment != nil {
-				v, err := s.replaceTerritories(ctx, tx, r.ScenarioID, res.ScenarioVersion, f.Territories, f.Alignment, fmt.Sprintf("run %d", id))
+			if f.Assignments != nil {
+				v, err := s.replaceTerritories(ctx, tx, r.ScenarioID, res.ScenarioVersion, f.Territories, f.Assignments, fmt.Sprintf("run %d", id))
 				if err != nil {
 					return err
 				}

@@ -59,7 +59,7 @@ func (s *Store) audit(ctx context.Context, tx *sqlx.Tx, scenarioID int64, actor,
 
 // CreateScenario stores a scenario, its territories and its alignment in one
 // transaction and sets sc.ID, CreatedAt and UpdatedAt.
-func (s *Store) CreateScenario(ctx context.Context, sc *terrane.Scenario, territories []*terrane.Territory, alignment map[string]string) error {
+func (s *Store) CreateScenario(ctx context.Context, sc *terrane.Scenario, territories []*terrane.Territory, assignments map[string]string) error {
 	if sc.Status == "" {
 		sc.Status = terrane.StatusDraft
 	}
@@ -69,7 +69,7 @@ func (s *Store) CreateScenario(ctx context.Context, sc *terrane.Scenario, territ
 	if err := sc.Validate(); err != nil {
 		return err
 	}
-	if err := checkAlignment(territories, alignment); err != nil {
+	if err := checkAssignments(territories, assignments); err != nil {
 		return err
 	}
 	res, _ := json.Marshal(orEmpty(sc.Resources))
@@ -93,10 +93,10 @@ func (s *Store) CreateScenario(ctx context.Context, sc *terrane.Scenario, territ
 		if err := tx.GetContext(ctx, &sc.LayerVersion, tx.Rebind(`SELECT version FROM layers WHERE id = ?`), sc.Layer); err != nil {
 			return err
 		}
-		if err := s.writeTerritories(ctx, tx, sc.ID, territories, alignment); err != nil {
+		if err := s.writeTerritories(ctx, tx, sc.ID, territories, assignments); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, sc.ID, sc.CreatedBy, "create", map[string]any{"name": sc.Name, "parent_id": sc.ParentID, "territories": len(territories), "units": len(alignment)})
+		return s.audit(ctx, tx, sc.ID, sc.CreatedBy, "create", map[string]any{"name": sc.Name, "parent_id": sc.ParentID, "territories": len(territories), "units": len(assignments)})
 	})
 }
 
@@ -107,9 +107,9 @@ func orEmpty[T any](v []T) []T {
 	return v
 }
 
-// checkAlignment verifies territories are valid and unique, and that every
+// checkAssignments verifies territories are valid and unique, and that every
 // assignment names one of them.
-func checkAlignment(territories []*terrane.Territory, alignment map[string]string) error {
+func checkAssignments(territories []*terrane.Territory, assignments map[string]string) error {
 	ids := make(map[string]bool, len(territories))
 	for _, t := range territories {
 		if err := t.Validate(); err != nil {
@@ -120,7 +120,7 @@ func checkAlignment(territories []*terrane.Territory, alignment map[string]strin
 		}
 		ids[t.ID] = true
 	}
-	for u, t := range alignment {
+	for u, t := range assignments {
 		if !ids[t] {
 			return terrane.Errorf(terrane.EINVALID, "unit %s is assigned to territory %s, which does not exist", u, t)
 		}
@@ -128,7 +128,7 @@ func checkAlignment(territories []*terrane.Territory, alignment map[string]strin
 	return nil
 }
 
-func (s *Store) writeTerritories(ctx context.Context, tx *sqlx.Tx, scenarioID int64, territories []*terrane.Territory, alignment map[string]string) error {
+func (s *Store) writeTerritories(ctx context.Context, tx *sqlx.Tx, scenarioID int64, territories []*terrane.Territory, assignments map[string]string) error {
 	err := insertBatches(ctx, tx, "territories", []string{"scenario_id", "id", "name", "parent", "owners", "current", "locked"}, len(territories), func(i int) []any {
 		t := territories[i]
 		owners, _ := json.Marshal(orEmpty(t.Owners))
@@ -141,13 +141,13 @@ func (s *Store) writeTerritories(ctx context.Context, tx *sqlx.Tx, scenarioID in
 	if err != nil {
 		return err
 	}
-	units := make([]string, 0, len(alignment))
-	for u := range alignment {
+	units := make([]string, 0, len(assignments))
+	for u := range assignments {
 		units = append(units, u)
 	}
 	sort.Strings(units)
 	return insertBatches(ctx, tx, "assignments", []string{"scenario_id", "unit_id", "territory_id"}, len(units), func(i int) []any {
-		return []any{scenarioID, units[i], alignment[units[i]]}
+		return []any{scenarioID, units[i], assignments[units[i]]}
 	})
 }
 
@@ -278,7 +278,7 @@ func (s *Store) UpdateScenario(ctx context.Context, id int64, upd terrane.Scenar
 	return out, err
 }
 
-// DeleteScenario removes a scenario with its territories, alignment and runs.
+// DeleteScenario removes a scenario with its territories, assignments and runs.
 // A published scenario cannot be deleted.
 func (s *Store) DeleteScenario(ctx context.Context, id int64, actor string) error {
 	return s.inTx(ctx, func(tx *sqlx.Tx) error {
@@ -337,12 +337,12 @@ func (s *Store) FindTerritories(ctx context.Context, scenarioID int64) ([]*terra
 
 // ReplaceTerritories replaces a scenario's territories and alignment in one
 // transaction. A published scenario is read-only.
-func (s *Store) ReplaceTerritories(ctx context.Context, scenarioID int64, territories []*terrane.Territory, alignment map[string]string, actor string) error {
-	if err := checkAlignment(territories, alignment); err != nil {
+func (s *Store) ReplaceTerritories(ctx context.Context, scenarioID int64, territories []*terrane.Territory, assignments map[string]string, actor string) error {
+	if err := checkAssignments(territories, assignments); err != nil {
 		return err
 	}
 	return s.inTx(ctx, func(tx *sqlx.Tx) error {
-		_, err := s.replaceTerritories(ctx, tx, scenarioID, -1, territories, alignment, actor)
+		_, err := s.replaceTerritories(ctx, tx, scenarioID, -1, territories, assignments, actor)
 		return err
 	})
 }
@@ -350,7 +350,7 @@ func (s *Store) ReplaceTerritories(ctx context.Context, scenarioID int64, territ
 // replaceTerritories writes a scenario's territories and alignment in tx,
 // audited, and returns the scenario's new version. With wantVersion ≥ 0 the
 // scenario must still be at that version (ECONFLICT otherwise).
-func (s *Store) replaceTerritories(ctx context.Context, tx *sqlx.Tx, scenarioID, wantVersion int64, territories []*terrane.Territory, alignment map[string]string, actor string) (int64, error) {
+func (s *Store) replaceTerritories(ctx context.Context, tx *sqlx.Tx, scenarioID, wantVersion int64, territories []*terrane.Territory, assignments map[string]string, actor string) (int64, error) {
 	// Lock the scenario: two writers of one scenario's territories queue.
 	if _, err := tx.ExecContext(ctx, tx.Rebind(`SELECT id FROM scenarios WHERE id = ?`+s.forUpdate()), scenarioID); err != nil {
 		return 0, err
@@ -377,7 +377,7 @@ func (s *Store) replaceTerritories(ctx context.Context, tx *sqlx.Tx, scenarioID,
 		before[r.U] = r.T
 	}
 	moved := 0
-	for u, t := range alignment {
+	for u, t := range assignments {
 		if before[u] != t {
 			moved++
 		}
@@ -387,17 +387,17 @@ func (s *Store) replaceTerritories(ctx context.Context, tx *sqlx.Tx, scenarioID,
 			return 0, err
 		}
 	}
-	if err := s.writeTerritories(ctx, tx, scenarioID, territories, alignment); err != nil {
+	if err := s.writeTerritories(ctx, tx, scenarioID, territories, assignments); err != nil {
 		return 0, err
 	}
 	if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE scenarios SET updated_at = ?, version = ? WHERE id = ?`), s.stamp(), sc.Version+1, scenarioID); err != nil {
 		return 0, err
 	}
-	return sc.Version + 1, s.audit(ctx, tx, scenarioID, actor, "assign", map[string]any{"territories": len(territories), "units": len(alignment), "units_moved": moved})
+	return sc.Version + 1, s.audit(ctx, tx, scenarioID, actor, "assign", map[string]any{"territories": len(territories), "units": len(assignments), "units_moved": moved})
 }
 
-// FindAlignment returns a scenario's unit id → territory id.
-func (s *Store) FindAlignment(ctx context.Context, scenarioID int64) (map[string]string, error) {
+// FindAssignments returns a scenario's unit id → territory id.
+func (s *Store) FindAssignments(ctx context.Context, scenarioID int64) (map[string]string, error) {
 	if _, err := s.FindScenarioByID(ctx, scenarioID); err != nil {
 		return nil, err
 	}
@@ -406,7 +406,7 @@ func (s *Store) FindAlignment(ctx context.Context, scenarioID int64) (map[string
 		T string `db:"territory_id"`
 	}
 	if err := s.db.SelectContext(ctx, &rows, s.db.Rebind(`SELECT unit_id, territory_id FROM assignments WHERE scenario_id = ?`), scenarioID); err != nil {
-		return nil, fmt.Errorf("data: find alignment of scenario %d: %w", scenarioID, err)
+		return nil, fmt.Errorf("data: find assignments of scenario %d: %w", scenarioID, err)
 	}
 	out := make(map[string]string, len(rows))
 	for _, r := range rows {

@@ -10,7 +10,7 @@ import (
 // assignPlan is a validated assignments file, ready to write.
 type assignPlan struct {
 	territories []*terrane.Territory
-	alignment   map[string]string
+	assignments map[string]string
 	created     int
 	assigned    int
 	rows        int
@@ -38,10 +38,10 @@ func parseAssignments(data []byte, opts Options, unitIDs map[string]bool, existi
 	if err := p.err(); err != nil {
 		return nil, err
 	}
-	plan := &assignPlan{alignment: map[string]string{}}
+	plan := &assignPlan{assignments: map[string]string{}}
 	if merge {
 		for u, tid := range current {
-			plan.alignment[u] = tid
+			plan.assignments[u] = tid
 		}
 	}
 	known := map[string]bool{}
@@ -70,7 +70,7 @@ func parseAssignments(data []byte, opts Options, unitIDs map[string]bool, existi
 			lineOf[unit] = t.row
 		}
 		if terr != "" && unit != "" {
-			plan.alignment[unit] = terr
+			plan.assignments[unit] = terr
 			if !known[terr] {
 				known[terr] = true
 				name := get(rec, iName)
@@ -138,7 +138,7 @@ func importAssignments(ctx context.Context, store Store, data []byte, opts Optio
 	if err != nil {
 		return err
 	}
-	current, err := store.FindAlignment(ctx, sc.ID)
+	current, err := store.FindAssignments(ctx, sc.ID)
 	if err != nil {
 		return err
 	}
@@ -146,12 +146,12 @@ func importAssignments(ctx context.Context, store Store, data []byte, opts Optio
 	if err != nil {
 		return err
 	}
-	if err := store.ReplaceTerritories(ctx, sc.ID, plan.territories, plan.alignment, opts.Actor); err != nil {
+	if err := store.ReplaceTerritories(ctx, sc.ID, plan.territories, plan.assignments, opts.Actor); err != nil {
 		return err
 	}
 	res.Layer, res.Format, res.Scenario = opts.Layer, "csv", sc.ID
 	res.Rows, res.Assigned = plan.rows, plan.assigned
 	res.Territories, res.TerritoriesCreated = len(plan.territories), plan.created
-	res.Unassigned = len(units) - len(plan.alignment)
+	res.Unassigned = len(units) - len(plan.assignments)
 	return nil
 }

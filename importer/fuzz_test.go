@@ -89,7 +89,7 @@ func FuzzImportCSVAssignments(f *testing.F) {
 			}
 			terrs[tr.ID] = true
 		}
-		for u, tr := range plan.alignment {
+		for u, tr := range plan.assignments {
 			if !ids[u] || !terrs[tr] {
 				t.Fatalf("assignment %s → %s: unknown unit or territory", u, tr)
 			}

@@ -255,7 +255,7 @@ func snapshot(t testing.TB, s *data.Store, scenario int64) string {
 		for _, tr := range terrs {
 			fmt.Fprintf(&b, "territory %+v\n", *tr)
 		}
-		al, err := s.FindAlignment(ctx, scenario)
+		al, err := s.FindAssignments(ctx, scenario)
 		if err != nil {
 			t.Fatal(err)
 		}

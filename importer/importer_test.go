@@ -102,7 +102,7 @@ func testImportAssignments(t *testing.T, s *data.Store) {
 	if res.Assigned != 3 || res.TerritoriesCreated != 1 || res.Territories != 3 || res.Unassigned != 9 || res.Layer != "grid" {
 		t.Errorf("result %+v", *res)
 	}
-	al, _ := s.FindAlignment(ctx, sc)
+	al, _ := s.FindAssignments(ctx, sc)
 	if len(al) != 3 || al["c2r0"] != "N" {
 		t.Errorf("alignment %v", al)
 	}
@@ -125,7 +125,7 @@ func testImportAssignments(t *testing.T, s *data.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if al, _ := s.FindAlignment(ctx, sc); len(al) != 4 || al["c3r2"] != "E" || res.Unassigned != 8 {
+	if al, _ := s.FindAssignments(ctx, sc); len(al) != 4 || al["c3r2"] != "E" || res.Unassigned != 8 {
 		t.Errorf("after merge: alignment %v, result %+v", al, *res)
 	}
 }

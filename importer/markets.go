@@ -170,12 +170,12 @@ func importTerritoryMarkets(ctx context.Context, store Store, data []byte, opts 
 	if sc.Layer != opts.Layer {
 		return terrane.Errorf(terrane.EINVALID, "scenario %d is drawn on layer %s, not %s", sc.ID, sc.Layer, opts.Layer)
 	}
-	alignment, err := store.FindAlignment(ctx, sc.ID)
+	assignments, err := store.FindAssignments(ctx, sc.ID)
 	if err != nil {
 		return err
 	}
 	members := map[string][]string{}
-	for u, t := range alignment {
+	for u, t := range assignments {
 		if layerUnits[u] {
 			members[t] = append(members[t], u)
 		}

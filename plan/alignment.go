@@ -102,7 +102,7 @@ func AlignInstance(in *Inputs, edges [][2]string) (*Alignment, error) {
 	var total float64
 	for i, u := range in.Units {
 		if m, ok := in.Estimates[u.ID]; ok {
-			demand[i] = m.Market * in.Settings.multiplier(in.Alignment[u.ID], u.Region)
+			demand[i] = m.Market * in.Settings.multiplier(in.Assignments[u.ID], u.Region)
 		}
 		total += demand[i]
 	}
@@ -147,14 +147,14 @@ func buildAlignment(in *Inputs, edges [][2]string, demand []float64, oversize []
 	// current plan (and honours max_moved and locks); others get "T-<unit>".
 	unitsIn := map[string]int{}
 	for _, u := range in.Units {
-		unitsIn[in.Alignment[u.ID]]++
+		unitsIn[in.Assignments[u.ID]]++
 	}
 	taken := map[string]bool{}
 	lost := map[string]bool{} // today's territories a peeled unit leaves
 	for i, u := range in.Units {
 		if oversize[i] {
 			id := "T-" + u.ID
-			if t := in.Alignment[u.ID]; t != "" && unitsIn[t] == 1 {
+			if t := in.Assignments[u.ID]; t != "" && unitsIn[t] == 1 {
 				id = t
 			} else if t != "" {
 				lost[t] = true
@@ -173,7 +173,7 @@ func buildAlignment(in *Inputs, edges [][2]string, demand []float64, oversize []
 	market := map[string]float64{}
 	for i, u := range in.Units {
 		if !oversize[i] {
-			market[in.Alignment[u.ID]] += demand[i]
+			market[in.Assignments[u.ID]] += demand[i]
 		}
 	}
 	var rest []string
@@ -230,15 +230,15 @@ func buildAlignment(in *Inputs, edges [][2]string, demand []float64, oversize []
 		unitIndex[u.ID] = len(inst.Units)
 		a.Units = append(a.Units, i)
 		instTotal += demand[i]
-		cur, ok := index[in.Alignment[u.ID]]
+		cur, ok := index[in.Assignments[u.ID]]
 		if !ok {
 			cur = -1
-			if in.Alignment[u.ID] != "" {
+			if in.Assignments[u.ID] != "" {
 				forced += demand[i] // its territory is dissolved or taken
 			}
 		}
 		inst.Units = append(inst.Units, align.Unit{ID: u.ID, X: u.Centroid[0], Y: u.Centroid[1], Demand: demand[i], Weight: 1, Current: cur,
-			Locked: cur >= 0 && in.Settings.locked(in.Alignment[u.ID])})
+			Locked: cur >= 0 && in.Settings.locked(in.Assignments[u.ID])})
 	}
 	if instTotal > 0 {
 		a.ForcedMoved = forced / instTotal
@@ -378,7 +378,7 @@ func ApplyAlignment(in *Inputs, ids []string, territory []int) ([]*terrane.Terri
 	// Weight of each unit within its old territory, for splitting resources.
 	oldWeight := map[string]float64{}
 	useMarket := map[string]bool{}
-	for u, t := range in.Alignment {
+	for u, t := range in.Assignments {
 		if m := in.Estimates[u]; m != nil {
 			oldWeight[t] += m.Revenue
 		}
@@ -388,20 +388,20 @@ func ApplyAlignment(in *Inputs, ids []string, territory []int) ([]*terrane.Terri
 			useMarket[t] = true
 		}
 	}
-	for u, t := range in.Alignment {
+	for u, t := range in.Assignments {
 		if m := in.Estimates[u]; m != nil && useMarket[t] {
 			oldWeight[t] += m.Market
 		}
 	}
-	alignment := make(map[string]string, len(territory))
+	assignments := make(map[string]string, len(territory))
 	current := make([]map[string]float64, len(ids))
 	for i := range current {
 		current[i] = map[string]float64{}
 	}
 	for ui, ti := range territory {
 		u := in.Units[ui].ID
-		alignment[u] = ids[ti]
-		ot := old[in.Alignment[u]]
+		assignments[u] = ids[ti]
+		ot := old[in.Assignments[u]]
 		m := in.Estimates[u]
 		if ot == nil || m == nil || oldWeight[ot.ID] == 0 {
 			continue
@@ -440,5 +440,5 @@ func ApplyAlignment(in *Inputs, ids []string, territory []int) ([]*terrane.Terri
 		}
 		out[i] = t
 	}
-	return out, alignment
+	return out, assignments
 }

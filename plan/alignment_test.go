@@ -90,7 +90,7 @@ func TestAlignInstanceKeepsCurrentPlanWithPeeledUnits(t *testing.T) {
 		terr[j] = j % first.Instance.K
 	}
 	ids, full := first.Territories(terr)
-	in.Territories, in.Alignment = plan.ApplyAlignment(in, ids, full)
+	in.Territories, in.Assignments = plan.ApplyAlignment(in, ids, full)
 	limit := 0.10
 	in.Settings.Align.MaxMoved = &limit
 	again, err := plan.AlignInstance(in, edges)
@@ -137,13 +137,13 @@ func TestAlignInstanceChangesTerritoryCount(t *testing.T) {
 	var forced, total float64
 	for j, u := range a.Instance.Units {
 		total += u.Demand
-		if slices.Contains(a.Dissolved, in.Alignment[u.ID]) {
+		if slices.Contains(a.Dissolved, in.Assignments[u.ID]) {
 			forced += u.Demand
 			if u.Current != -1 {
 				t.Errorf("unit %s of a dissolved territory has current %d, want −1", u.ID, u.Current)
 			}
-		} else if a.IDs[u.Current] != in.Alignment[u.ID] {
-			t.Errorf("unit %d (%s): current %s, want %s", j, u.ID, a.IDs[u.Current], in.Alignment[u.ID])
+		} else if a.IDs[u.Current] != in.Assignments[u.ID] {
+			t.Errorf("unit %d (%s): current %s, want %s", j, u.ID, a.IDs[u.Current], in.Assignments[u.ID])
 		}
 	}
 	if got := a.ForcedMoved; got <= 0 || got > 0.2 || abs(got-forced/total) > 1e-12 {
@@ -231,10 +231,10 @@ func TestAlignInstanceNewlyPeeledCountyDissolvesItsTerritory(t *testing.T) {
 		terr[j] = j % first.Instance.K
 	}
 	ids, full := first.Territories(terr)
-	in.Territories, in.Alignment = plan.ApplyAlignment(in, ids, full)
+	in.Territories, in.Assignments = plan.ApplyAlignment(in, ids, full)
 	// Dallas County's territory grows by 15 %: Dallas (0.96 of a mean
 	// territory) passes the ceiling
-	in.Settings.MarketMultipliers = map[string]float64{in.Alignment["48113"]: 1.15}
+	in.Settings.MarketMultipliers = map[string]float64{in.Assignments["48113"]: 1.15}
 	again, err := plan.AlignInstance(in, edges)
 	if err != nil {
 		t.Fatal(err)
@@ -245,7 +245,7 @@ func TestAlignInstanceNewlyPeeledCountyDissolvesItsTerritory(t *testing.T) {
 	left := map[string]bool{}
 	for _, i := range again.Oversize {
 		if id := in.Units[i].ID; !slices.Contains(first.OversizeIDs, "T-"+id) {
-			left[in.Alignment[id]] = true
+			left[in.Assignments[id]] = true
 		}
 	}
 	if len(again.Dissolved) == 0 {

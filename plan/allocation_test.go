@@ -79,12 +79,12 @@ func TestCalibrationReproducesCurrentRevenue(t *testing.T) {
 func TestSaturatedTerritoriesGetFlatCurves(t *testing.T) {
 	in := &plan.Inputs{
 		Scenario: &terrane.Scenario{ID: 1, Resources: []terrane.Resource{{Name: "money", UnitCost: 1, Total: 200000}}},
-		Settings: &plan.Settings{Shape: 0.8},
+		Settings: &plan.ScenarioSettings{Shape: 0.8},
 		Territories: []*terrane.Territory{
 			{ID: "won", Current: map[string]float64{"money": 100000}},
 			{ID: "open", Current: map[string]float64{"money": 100000}},
 		},
-		Alignment: map[string]string{"u1": "won", "u2": "open"},
+		Assignments: map[string]string{"u1": "won", "u2": "open"},
 		Estimates: map[string]*terrane.MarketEstimate{
 			"u1": {UnitID: "u1", Market: 1e7, Revenue: 9.8e5, Share: 0.098, Saturation: 0.1, Floor: 0.049}, // φ = 0.96
 			"u2": {UnitID: "u2", Market: 1e7, Revenue: 1e5, Share: 0.01, Saturation: 0.1, Floor: 0.005},
@@ -127,7 +127,7 @@ func TestSaturatedTerritoriesGetFlatCurves(t *testing.T) {
 // headroom; a saturation multiplier raises its ceiling, and the optimum
 // follows the extra headroom.
 func TestMarketAssumptions(t *testing.T) {
-	build := func(set plan.Settings) (*plan.Inputs, []plan.TerritoryMetrics) {
+	build := func(set plan.ScenarioSettings) (*plan.Inputs, []plan.TerritoryMetrics) {
 		in := &plan.Inputs{
 			Scenario: &terrane.Scenario{ID: 1, Resources: []terrane.Resource{{Name: "money", UnitCost: 1, Total: 200000}}},
 			Settings: &set,
@@ -135,8 +135,8 @@ func TestMarketAssumptions(t *testing.T) {
 				{ID: "a", Current: map[string]float64{"money": 100000}},
 				{ID: "b", Current: map[string]float64{"money": 100000}},
 			},
-			Alignment: map[string]string{"u1": "a", "u2": "b"},
-			Units:     []*terrane.Unit{{ID: "u1", Region: "West"}, {ID: "u2", Region: "East"}},
+			Assignments: map[string]string{"u1": "a", "u2": "b"},
+			Units:       []*terrane.Unit{{ID: "u1", Region: "West"}, {ID: "u2", Region: "East"}},
 			Estimates: map[string]*terrane.MarketEstimate{
 				"u1": {UnitID: "u1", Market: 1e7, Revenue: 2e5, Share: 0.02, Saturation: 0.05, Floor: 0.01},
 				"u2": {UnitID: "u2", Market: 1e7, Revenue: 2e5, Share: 0.02, Saturation: 0.05, Floor: 0.01},
@@ -145,19 +145,19 @@ func TestMarketAssumptions(t *testing.T) {
 		m, _ := plan.Metrics(in, nil)
 		return in, m
 	}
-	if err := (&plan.Settings{SaturationMultipliers: map[string]float64{"a": -1}}).Validate(); err == nil || !strings.Contains(err.Error(), "saturation_multipliers.a") {
+	if err := (&plan.ScenarioSettings{SaturationMultipliers: map[string]float64{"a": -1}}).Validate(); err == nil || !strings.Contains(err.Error(), "saturation_multipliers.a") {
 		t.Errorf("a negative saturation multiplier: %v", err)
 	}
-	_, base := build(plan.Settings{})
-	_, bigger := build(plan.Settings{MarketMultipliers: map[string]float64{"a": 1.5}})
+	_, base := build(plan.ScenarioSettings{})
+	_, bigger := build(plan.ScenarioSettings{MarketMultipliers: map[string]float64{"a": 1.5}})
 	if got := bigger[0].Market.Market; math.Abs(got-1.5e7) > 1 {
 		t.Errorf("market of a with multiplier 1.5 = %.0f, want 15,000,000", got)
 	}
 	if bigger[0].Headroom <= base[0].Headroom {
 		t.Errorf("headroom of a: %.0f with a 1.5× market, %.0f without", bigger[0].Headroom, base[0].Headroom)
 	}
-	in, raised := build(plan.Settings{SaturationMultipliers: map[string]float64{"a": 2}})
-	_, byRegion := build(plan.Settings{MarketMultipliers: map[string]float64{"West": 2, "*": 0.5}})
+	in, raised := build(plan.ScenarioSettings{SaturationMultipliers: map[string]float64{"a": 2}})
+	_, byRegion := build(plan.ScenarioSettings{MarketMultipliers: map[string]float64{"West": 2, "*": 0.5}})
 	if a, b := byRegion[0].Market.Market, byRegion[1].Market.Market; math.Abs(a-2e7) > 1 || math.Abs(b-5e6) > 1 {
 		t.Errorf("markets with West ×2 and * ×0.5 = %.0f, %.0f; want 20,000,000 (u1 is in West) and 5,000,000", a, b)
 	}

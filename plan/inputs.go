@@ -20,9 +20,9 @@ type Services interface {
 // need, read in one place.
 type Inputs struct {
 	Scenario    *terrane.Scenario
-	Settings    *Settings
+	Settings    *ScenarioSettings
 	Territories []*terrane.Territory
-	Alignment   map[string]string                  // unit id → territory id
+	Assignments map[string]string                  // unit id → territory id
 	Estimates   map[string]*terrane.MarketEstimate // by unit id
 	Accounts    map[string]int                     // accounts per unit id
 	Units       []*terrane.Unit                    // sorted by id; Geometry only when loaded for the aligner
@@ -47,7 +47,7 @@ func Load(ctx context.Context, svc Services, scenarioID int64, withUnits bool) (
 	if err != nil {
 		return nil, err
 	}
-	set, err := ParseSettings(sc.Settings)
+	set, err := ParseScenarioSettings(sc.Settings)
 	if err != nil {
 		return nil, err
 	}
@@ -55,7 +55,7 @@ func Load(ctx context.Context, svc Services, scenarioID int64, withUnits bool) (
 	if err != nil {
 		return nil, err
 	}
-	align, err := svc.FindAlignment(ctx, scenarioID)
+	align, err := svc.FindAssignments(ctx, scenarioID)
 	if err != nil {
 		return nil, err
 	}
@@ -67,7 +67,7 @@ func Load(ctx context.Context, svc Services, scenarioID int64, withUnits bool) (
 	if err != nil {
 		return nil, err
 	}
-	in := &Inputs{Scenario: sc, Settings: set, Territories: terrs, Alignment: align,
+	in := &Inputs{Scenario: sc, Settings: set, Territories: terrs, Assignments: align,
 		Estimates: make(map[string]*terrane.MarketEstimate, len(est)), Accounts: counts}
 	for _, m := range est {
 		in.Estimates[m.UnitID] = m
@@ -85,7 +85,7 @@ func Load(ctx context.Context, svc Services, scenarioID int64, withUnits bool) (
 // unitsOf lists each territory's unit ids, sorted.
 func (in *Inputs) unitsOf() map[string][]string {
 	out := map[string][]string{}
-	for u, t := range in.Alignment {
+	for u, t := range in.Assignments {
 		out[t] = append(out[t], u)
 	}
 	for _, us := range out {
@@ -111,7 +111,7 @@ func (in *Inputs) markets() map[string]*Market {
 	for _, t := range in.Territories {
 		out[t.ID] = &Market{}
 	}
-	for u, t := range in.Alignment {
+	for u, t := range in.Assignments {
 		m, ok := in.Estimates[u]
 		agg := out[t]
 		if !ok || agg == nil {

@@ -7,9 +7,9 @@ import (
 	"github.com/terrane/terrane"
 )
 
-// Settings are a scenario's solver settings and market assumptions, stored as
+// ScenarioSettings are a scenario's solver settings and market assumptions, stored as
 // the scenario's settings JSON. Zero values mean the defaults noted.
-type Settings struct {
+type ScenarioSettings struct {
 	Objective       string             `json:"objective,omitempty"`        // "revenue" (default) or "profit"
 	Margin          float64            `json:"margin,omitempty"`           // profit per revenue dollar for "profit"; 0 = 0.3
 	ResourceWeights map[string]float64 `json:"resource_weights,omitempty"` // w_r, normalised to sum 1; absent = equal weights
@@ -41,9 +41,9 @@ type AlignSettings struct {
 	Seed             int64    `json:"seed,omitempty"`               // 0 = 1
 }
 
-// ParseSettings reads and checks a scenario's settings JSON.
-func ParseSettings(raw json.RawMessage) (*Settings, error) {
-	var s Settings
+// ParseScenarioSettings reads and checks a scenario's settings JSON.
+func ParseScenarioSettings(raw json.RawMessage) (*ScenarioSettings, error) {
+	var s ScenarioSettings
 	if len(raw) > 0 {
 		if err := json.Unmarshal(raw, &s); err != nil {
 			return nil, terrane.Errorf(terrane.EINVALID, "settings: %v", err)
@@ -53,7 +53,7 @@ func ParseSettings(raw json.RawMessage) (*Settings, error) {
 }
 
 // Validate names the first setting out of range.
-func (s *Settings) Validate() error {
+func (s *ScenarioSettings) Validate() error {
 	bad := func(v float64) bool { return math.IsNaN(v) || math.IsInf(v, 0) || v < 0 }
 	switch s.Objective {
 	case "", "revenue", "profit":
@@ -117,14 +117,14 @@ func (s *Settings) Validate() error {
 	return nil
 }
 
-func (s *Settings) shape() float64 {
+func (s *ScenarioSettings) shape() float64 {
 	if s.Shape > 0 {
 		return s.Shape
 	}
 	return 0.8
 }
 
-func (s *Settings) margin() float64 {
+func (s *ScenarioSettings) margin() float64 {
 	if s.Margin > 0 {
 		return s.Margin
 	}
@@ -133,7 +133,7 @@ func (s *Settings) margin() float64 {
 
 // multiplier is the market-size factor for a unit of a territory in a
 // region: the territory's own, else the region's, else "*", else 1.
-func (s *Settings) multiplier(territory, region string) float64 {
+func (s *ScenarioSettings) multiplier(territory, region string) float64 {
 	return lookup(s.MarketMultipliers, territory, region)
 }
 
@@ -152,11 +152,11 @@ func lookup(m map[string]float64, territory, region string) float64 {
 
 // saturationMultiplier is the factor on attainable share, looked up like
 // multiplier.
-func (s *Settings) saturationMultiplier(territory, region string) float64 {
+func (s *ScenarioSettings) saturationMultiplier(territory, region string) float64 {
 	return lookup(s.SaturationMultipliers, territory, region)
 }
 
-func (s *Settings) locked(territory string) bool {
+func (s *ScenarioSettings) locked(territory string) bool {
 	for _, l := range s.Locks {
 		if l == territory {
 			return true

@@ -166,7 +166,7 @@ func (w *Worker) execute(ctx context.Context, run *terrane.Run) {
 		}
 	default:
 		fin.Result, _ = json.Marshal(out.result)
-		fin.Territories, fin.Alignment, fin.Results = out.territories, out.alignment, out.results
+		fin.Territories, fin.Assignments, fin.Results = out.territories, out.assignments, out.results
 	}
 	// One transaction: the run's status, the redrawn territories and the
 	// stored results land together or not at all.
@@ -204,7 +204,7 @@ func (w *Worker) execute(ctx context.Context, run *terrane.Run) {
 type outcome struct {
 	result      *RunResult
 	territories []*terrane.Territory // the redrawn territories; nil when not redrawn
-	alignment   map[string]string    // their units; nil when not redrawn
+	assignments map[string]string    // their units; nil when not redrawn
 	results     *terrane.Results
 	load        time.Duration // reading the inputs, part of the solve
 	in          *Inputs       // what the run read (and redrew)
@@ -297,9 +297,9 @@ func (w *Worker) solve(ctx context.Context, run *terrane.Run, progress func(floa
 		// The territories are written with the results when the run
 		// finishes, in one transaction: a failed allocation leaves them as
 		// they were.
-		terrs, alignment := ApplyAlignment(in, ids, full)
-		in.Territories, in.Alignment = terrs, alignment
-		done.territories, done.alignment = terrs, alignment
+		terrs, assignments := ApplyAlignment(in, ids, full)
+		in.Territories, in.Assignments = terrs, assignments
+		done.territories, done.assignments = terrs, assignments
 		lo, hi := balanceRange(inst)
 		out.Alignment = &AlignmentSummary{Status: string(res.Status), Feasible: res.Feasible, Objective: res.Objective, LowerBound: res.LowerBound,
 			K: len(ids), Moved: moved, FromCurrent: fromCurrent, Contiguous: res.Slack.Contiguous, BalanceMin: lo, BalanceMax: hi, Seconds: res.Seconds, Territories: ids,

@@ -53,7 +53,7 @@ export function whatIfSection(ms: number[], chromium: string, date = new Date())
     '',
     `Measured by \`npm run test:e2e\` (frontend/e2e/app.e2e.ts, step "what-if") on ${date.toISOString().slice(0, 10)}: ${os.cpus().length} cores, ${cpu},`,
     `${chromium} headless, against the real \`terrane serve\` on 127.0.0.1 with a fresh SQLite database (load average ${os.loadavg()[0].toFixed(1)}).`,
-    'Five runs of an analyst\'s draft of the sample, each with the budget changed by 2 %: the clock starts at the click on',
+    'Five runs of an analyst\'s draft of the sample, each with the budget changed by −20 % or +25 % in turn: the clock starts at the click on',
     '"Save and run" (the save, the queued run, the solve, the result reaching the browser) and stops when the app holds the',
     "new run's figures (which the table and the map draw from), no request is in flight and MapLibre has drawn the map,",
     'coloured by the allocation, anew (no extra frame is forced). The phases after the click are in the test log.',

@@ -1094,7 +1094,7 @@ export interface components {
             /** @description replaces the settings; absent = unchanged */
             settings?: components["schemas"]["ScenarioSettings"] | null;
         };
-        /** @description Settings are a scenario's solver settings and market assumptions, stored as the scenario's settings JSON. Zero values mean the defaults noted. */
+        /** @description ScenarioSettings are a scenario's solver settings and market assumptions, stored as the scenario's settings JSON. Zero values mean the defaults noted. */
         ScenarioSettings: {
             align?: components["schemas"]["AlignSettings"];
             /** @description per territory id */
