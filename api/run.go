@@ -199,8 +199,10 @@ func (s *Server) finalEvent(c *gin.Context, r *terrane.Run) RunEvent {
 		s.logger.Warn("run event: territories", "run", r.ID, "err", err)
 		return ev
 	}
+	// The scenario as just read: the snapshot's copy is keyed by version,
+	// and a rename or a status change does not make a new version.
 	ts := v.territoriesResponse()
-	ev.Scenario, ev.Territories = v.in.Scenario, &ts
+	ev.Scenario, ev.Territories = sc, &ts
 	if r.Kind != terrane.RunAllocate {
 		ev.Assignments = make(map[string]string, len(v.in.Assignments))
 		for u, t := range v.in.Assignments {

@@ -34,7 +34,7 @@ type AlignmentSummary struct {
 // Alignment is a scenario's alignment problem: the instance the solver sees
 // and how its answer maps back to the layer's units.
 type Alignment struct {
-	Instance *align.Problem
+	Problem *align.Problem
 	// Units maps each instance unit to its index in Inputs.Units.
 	Units []int
 	// IDs names the instance's territories 0..K−1.
@@ -59,7 +59,7 @@ type Alignment struct {
 	ForcedMoved float64
 }
 
-// AlignInstance builds the alignment problem of a scenario: units at their
+// AlignProblem builds the alignment problem of a scenario: units at their
 // centroids (haversine distances), demand = market size, k territories
 // balanced on market within the tolerance, contiguous through the layer's
 // adjacency with bridges between islands, current = today's territory when
@@ -74,7 +74,7 @@ type Alignment struct {
 // territory, can only join Queens, and the two exceed the ceiling). Today's
 // territories stay the current plan whatever k is (see buildAlignment), so
 // max_moved and locks apply.
-func AlignInstance(in *Inputs, edges [][2]string) (*Alignment, error) {
+func AlignProblem(in *Inputs, edges [][2]string) (*Alignment, error) {
 	if len(in.Units) == 0 {
 		return nil, terrane.Errorf(terrane.EINVALID, "scenario %d: its layer has no units", in.Scenario.ID)
 	}
@@ -115,7 +115,7 @@ func AlignInstance(in *Inputs, edges [][2]string) (*Alignment, error) {
 		if err != nil {
 			return nil, nil, err
 		}
-		return a.Instance, a.Units, nil
+		return a.Problem, a.Units, nil
 	})
 	if err != nil {
 		return nil, err
@@ -266,7 +266,7 @@ func buildAlignment(in *Inputs, edges [][2]string, demand []float64, oversize []
 	for _, b := range geo.Bridges(geoms, inst.Edges) {
 		inst.Edges = append(inst.Edges, [2]int{b.A, b.B})
 	}
-	a.Instance = inst
+	a.Problem = inst
 	return a, nil
 }
 
@@ -294,7 +294,7 @@ func (a *Alignment) Territories(territory []int) ([]string, []int) {
 // new index of each of the solver's territories, and the share of market
 // that changed territory (ForcedMoved included).
 func (a *Alignment) Relabel(territory []int) ([]int, float64) {
-	in := a.Instance
+	in := a.Problem
 	// Territories holding locked units keep their index (the solver kept
 	// them as today); the others are renamed.
 	fixed := make([]bool, in.K)

@@ -31,10 +31,10 @@ func sampleAlignInputs(t *testing.T) (*plan.Inputs, [][2]string) {
 // At k = 100 on market size, the counties that cannot be balanced with
 // others (too big alone, or stranded between neighbours too big to join)
 // become territories of their own, and what is left passes align.Diagnose.
-func TestAlignInstancePeelsBlockingCounties(t *testing.T) {
+func TestAlignProblemPeelsBlockingCounties(t *testing.T) {
 	in, edges := sampleAlignInputs(t)
 	in.Settings.Align.K = 100
-	a, err := plan.AlignInstance(in, edges)
+	a, err := plan.AlignProblem(in, edges)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,10 +50,10 @@ func TestAlignInstancePeelsBlockingCounties(t *testing.T) {
 	if !slices.Contains(a.Stranded, "36047") { // Kings: only Queens is left to join, and both exceed the band
 		t.Errorf("Kings County (36047) is not peeled as stranded; stranded %v", a.Stranded)
 	}
-	if got := a.Instance.K + len(a.Oversize); got != 100 {
-		t.Errorf("%d balanced + %d peeled territories, want 100 in all", a.Instance.K, len(a.Oversize))
+	if got := a.Problem.K + len(a.Oversize); got != 100 {
+		t.Errorf("%d balanced + %d peeled territories, want 100 in all", a.Problem.K, len(a.Oversize))
 	}
-	if obs := align.Diagnose(a.Instance); len(obs) > 0 {
+	if obs := align.Diagnose(a.Problem); len(obs) > 0 {
 		t.Errorf("the instance left still has obstacles: %v", obs)
 	}
 	if len(a.Units)+len(a.Oversize) != len(in.Units) {
@@ -77,23 +77,23 @@ func TestAlignInstancePeelsBlockingCounties(t *testing.T) {
 
 // A re-run of a plan that has peeled territories keeps the plan as the
 // current one: the same ids, every unit's current territory, and max_moved.
-func TestAlignInstanceKeepsCurrentPlanWithPeeledUnits(t *testing.T) {
+func TestAlignProblemKeepsCurrentPlanWithPeeledUnits(t *testing.T) {
 	in, edges := sampleAlignInputs(t)
 	in.Settings.Align.K = 100
-	first, err := plan.AlignInstance(in, edges)
+	first, err := plan.AlignProblem(in, edges)
 	if err != nil {
 		t.Fatal(err)
 	}
 	// a stand-in answer: instance unit j in territory j mod k
 	terr := make([]int, len(first.Units))
 	for j := range terr {
-		terr[j] = j % first.Instance.K
+		terr[j] = j % first.Problem.K
 	}
 	ids, full := first.Territories(terr)
 	in.Territories, in.Assignments = plan.ApplyAlignment(in, ids, full)
 	limit := 0.10
 	in.Settings.Align.MaxMoved = &limit
-	again, err := plan.AlignInstance(in, edges)
+	again, err := plan.AlignProblem(in, edges)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,10 +103,10 @@ func TestAlignInstanceKeepsCurrentPlanWithPeeledUnits(t *testing.T) {
 	if !slices.Equal(again.IDs, first.IDs) || !slices.Equal(again.OversizeIDs, first.OversizeIDs) {
 		t.Errorf("ids changed on a re-run: %v %v, were %v %v", again.IDs, again.OversizeIDs, first.IDs, first.OversizeIDs)
 	}
-	if again.Instance.MaxMoved != limit {
-		t.Errorf("max_moved = %v on the re-run, want %v", again.Instance.MaxMoved, limit)
+	if again.Problem.MaxMoved != limit {
+		t.Errorf("max_moved = %v on the re-run, want %v", again.Problem.MaxMoved, limit)
 	}
-	for j, u := range again.Instance.Units {
+	for j, u := range again.Problem.Units {
 		if want := again.IDs[terr[j]]; u.Current < 0 || again.IDs[u.Current] != want {
 			t.Fatalf("unit %s: current %d, want territory %s", u.ID, u.Current, want)
 		}
@@ -117,14 +117,14 @@ func TestAlignInstanceKeepsCurrentPlanWithPeeledUnits(t *testing.T) {
 // dissolved, their units must move and that share comes out of max_moved;
 // more: new territories start empty; a max_moved below the forced share is
 // refused with an error naming it.
-func TestAlignInstanceChangesTerritoryCount(t *testing.T) {
+func TestAlignProblemChangesTerritoryCount(t *testing.T) {
 	in, edges := sampleAlignInputs(t) // today: one territory per state, 51
 	in.Settings.Align.K = 48
 	in.Settings.Align.Tolerance = 0.9 // wide, so that no county is peeled
 	in.Settings.Locks = []string{"DC"}
 	limit := 0.2
 	in.Settings.Align.MaxMoved = &limit
-	a, err := plan.AlignInstance(in, edges)
+	a, err := plan.AlignProblem(in, edges)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,7 +135,7 @@ func TestAlignInstanceChangesTerritoryCount(t *testing.T) {
 		t.Fatalf("dissolved %v, want the 3 unlocked territories with the least market", a.Dissolved)
 	}
 	var forced, total float64
-	for j, u := range a.Instance.Units {
+	for j, u := range a.Problem.Units {
 		total += u.Demand
 		if slices.Contains(a.Dissolved, in.Assignments[u.ID]) {
 			forced += u.Demand
@@ -149,23 +149,23 @@ func TestAlignInstanceChangesTerritoryCount(t *testing.T) {
 	if got := a.ForcedMoved; got <= 0 || got > 0.2 || abs(got-forced/total) > 1e-12 {
 		t.Errorf("forced moved share %v, want %v", got, forced/total)
 	}
-	if want := limit - a.ForcedMoved; abs(a.Instance.MaxMoved-want) > 1e-12 {
-		t.Errorf("instance max_moved %v, want %v (what is left of %v)", a.Instance.MaxMoved, want, limit)
+	if want := limit - a.ForcedMoved; abs(a.Problem.MaxMoved-want) > 1e-12 {
+		t.Errorf("instance max_moved %v, want %v (what is left of %v)", a.Problem.MaxMoved, want, limit)
 	}
 
 	in.Settings.Align.K = 54
-	a, err = plan.AlignInstance(in, edges)
+	a, err = plan.AlignProblem(in, edges)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(a.Added) != 3 || len(a.Dissolved) != 0 || a.ForcedMoved != 0 || a.Instance.K != 54 {
-		t.Errorf("k 54: added %v, dissolved %v, forced %v, k %d", a.Added, a.Dissolved, a.ForcedMoved, a.Instance.K)
+	if len(a.Added) != 3 || len(a.Dissolved) != 0 || a.ForcedMoved != 0 || a.Problem.K != 54 {
+		t.Errorf("k 54: added %v, dissolved %v, forced %v, k %d", a.Added, a.Dissolved, a.ForcedMoved, a.Problem.K)
 	}
 
 	in.Settings.Align.K = 30
 	tight := 0.01
 	in.Settings.Align.MaxMoved = &tight
-	if _, err := plan.AlignInstance(in, edges); err == nil || !strings.Contains(err.Error(), "max_moved") {
+	if _, err := plan.AlignProblem(in, edges); err == nil || !strings.Contains(err.Error(), "max_moved") {
 		t.Errorf("k 30 with max_moved 0.01: got %v, want an error naming max_moved", err)
 	}
 
@@ -173,11 +173,11 @@ func TestAlignInstanceChangesTerritoryCount(t *testing.T) {
 	in.Settings.Align.K = 51
 	none := 0.0
 	in.Settings.Align.MaxMoved = &none
-	a, err = plan.AlignInstance(in, edges)
+	a, err = plan.AlignProblem(in, edges)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m := a.Instance.MaxMoved; m <= 0 || m > 1e-9 {
+	if m := a.Problem.MaxMoved; m <= 0 || m > 1e-9 {
 		t.Errorf("max_moved 0: instance limit %v, want a hair above 0", m)
 	}
 }
@@ -188,7 +188,7 @@ func abs(x float64) float64 { return math.Abs(x) }
 // territory after today's territory it shares the most market with.
 func TestRelabelNamesTerritoriesAfterToday(t *testing.T) {
 	units := []align.Unit{{Demand: 1, Current: 0}, {Demand: 1, Current: 0}, {Demand: 1, Current: 1}, {Demand: 1, Current: 2}, {Demand: 1, Current: 2}}
-	a := &plan.Alignment{Instance: &align.Problem{K: 3, Units: units}, IDs: []string{"A", "B", "C"}}
+	a := &plan.Alignment{Problem: &align.Problem{K: 3, Units: units}, IDs: []string{"A", "B", "C"}}
 	terr := []int{2, 2, 0, 1, 0}
 	to, moved := a.Relabel(terr)
 	if want := []int{0, 0, 1, 2, 1}; !slices.Equal(terr, want) || !slices.Equal(to, []int{1, 2, 0}) {
@@ -198,7 +198,7 @@ func TestRelabelNamesTerritoriesAfterToday(t *testing.T) {
 		t.Errorf("moved %v, want 0.2 (one unit of five left C)", moved)
 	}
 	// tied to today's plan by max_moved: indexes are kept as they are
-	a.Instance.MaxMoved = 0.5
+	a.Problem.MaxMoved = 0.5
 	terr = []int{2, 2, 0, 1, 0}
 	if to, moved := a.Relabel(terr); !slices.Equal(terr, []int{2, 2, 0, 1, 0}) || !slices.Equal(to, []int{0, 1, 2}) || moved != 1 {
 		t.Errorf("with max_moved: %v, map %v, moved %v; want unchanged and moved 1", terr, to, moved)
@@ -208,7 +208,7 @@ func TestRelabelNamesTerritoriesAfterToday(t *testing.T) {
 // A territory with locked units keeps its id while the others are renamed.
 func TestRelabelKeepsLockedTerritories(t *testing.T) {
 	units := []align.Unit{{Demand: 1, Current: 0, Locked: true}, {Demand: 1, Current: 1}, {Demand: 1, Current: 2}}
-	a := &plan.Alignment{Instance: &align.Problem{K: 3, Units: units}, IDs: []string{"A", "B", "C"}}
+	a := &plan.Alignment{Problem: &align.Problem{K: 3, Units: units}, IDs: []string{"A", "B", "C"}}
 	terr := []int{0, 2, 1} // the solver swapped B and C
 	to, moved := a.Relabel(terr)
 	if !slices.Equal(terr, []int{0, 1, 2}) || !slices.Equal(to, []int{0, 2, 1}) || moved != 0 {
@@ -219,23 +219,23 @@ func TestRelabelKeepsLockedTerritories(t *testing.T) {
 // A market change makes more counties territories of their own: the
 // territories they leave are the ones dissolved, and the rest of today's
 // plan is kept.
-func TestAlignInstanceNewlyPeeledCountyDissolvesItsTerritory(t *testing.T) {
+func TestAlignProblemNewlyPeeledCountyDissolvesItsTerritory(t *testing.T) {
 	in, edges := sampleAlignInputs(t)
 	in.Settings.Align.K = 100
-	first, err := plan.AlignInstance(in, edges)
+	first, err := plan.AlignProblem(in, edges)
 	if err != nil {
 		t.Fatal(err)
 	}
 	terr := make([]int, len(first.Units)) // a stand-in answer
 	for j := range terr {
-		terr[j] = j % first.Instance.K
+		terr[j] = j % first.Problem.K
 	}
 	ids, full := first.Territories(terr)
 	in.Territories, in.Assignments = plan.ApplyAlignment(in, ids, full)
 	// Dallas County's territory grows by 15 %: Dallas (0.96 of a mean
 	// territory) passes the ceiling
 	in.Settings.MarketMultipliers = map[string]float64{in.Assignments["48113"]: 1.15}
-	again, err := plan.AlignInstance(in, edges)
+	again, err := plan.AlignProblem(in, edges)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -233,11 +233,11 @@ func (w *Worker) solve(ctx context.Context, run *terrane.Run, progress func(floa
 		if err != nil {
 			return nil, err
 		}
-		ap, err := AlignInstance(in, edges)
+		ap, err := AlignProblem(in, edges)
 		if err != nil {
 			return nil, err
 		}
-		inst := ap.Instance
+		inst := ap.Problem
 		// The solver reports progress from its search; its set-up phase is
 		// covered by the clock, as a share of the time limit.
 		stopClock := make(chan struct{})
