@@ -342,10 +342,25 @@ type FrontierPoint struct {
 	Status  string  `json:"status"`
 }
 
-// Comparison is what changed from scenario a to scenario b.
+// Comparison is what changed from scenario a to scenario b. Modelled and
+// actual figures are never mixed: expected_* are each side's modelled
+// revenue (basis_* says from where), actual_* each side's actual revenue.
 type Comparison struct {
-	A           int64            `json:"a"` // scenario id
-	B           int64            `json:"b"` // scenario id
+	A int64 `json:"a"` // scenario id
+	B int64 `json:"b"` // scenario id
+	// BasisA and BasisB say where each side's expected revenue comes from:
+	// "run" (the stored results of its latest run, run_a / run_b), "current"
+	// (its calibrated model evaluated at its current allocation: it has no
+	// stored allocation) or "none" (no model: a scenario without resources;
+	// its expected figures are null).
+	BasisA string `json:"basis_a"`
+	BasisB string `json:"basis_b"`
+	RunA   *int64 `json:"run_a"` // the run whose results are expected_a; null unless basis_a is "run"
+	RunB   *int64 `json:"run_b"` // the run whose results are expected_b; null unless basis_b is "run"
+	// StaleA and StaleB are true when that side changed since its run: its
+	// "run" figures describe the plan as it was then.
+	StaleA      bool             `json:"stale_a"`
+	StaleB      bool             `json:"stale_b"`
 	MovedUnits  []MovedUnit      `json:"moved_units" openapi:"nonnull"`
 	Territories []TerritoryDelta `json:"territories" openapi:"nonnull"`
 	Totals      ComparisonTotals `json:"totals"`
@@ -358,23 +373,43 @@ type MovedUnit struct {
 	To     string `json:"to"`   // territory in scenario b
 }
 
-// TerritoryDelta compares one territory id across two scenarios.
+// TerritoryDelta compares one territory id across two scenarios. A
+// territory present on one side only has the other side's members null,
+// and its deltas null.
 type TerritoryDelta struct {
-	ID              string             `json:"id"`
-	RevenueA        float64            `json:"revenue_a"`                          // expected (or current) revenue, dollars per year
-	RevenueB        float64            `json:"revenue_b"`                          // dollars per year
-	Delta           float64            `json:"delta"`                              // revenue_b − revenue_a, dollars per year
-	MarketA         float64            `json:"market_a"`                           // dollars per year
-	MarketB         float64            `json:"market_b"`                           // dollars per year
-	AllocationDelta map[string]float64 `json:"allocation_delta" openapi:"nonnull"` // resource units, b − a
+	ID    string  `json:"id"`
+	NameA *string `json:"name_a"` // null when the territory is not in a
+	NameB *string `json:"name_b"` // null when the territory is not in b
+	// ExpectedA and ExpectedB are modelled revenue, dollars per year (see
+	// basis_a, basis_b); null when that side has no such territory or no model.
+	ExpectedA     *float64 `json:"expected_a"`
+	ExpectedB     *float64 `json:"expected_b"`
+	ExpectedDelta *float64 `json:"expected_delta"` // expected_b − expected_a, dollars per year
+	Delta         *float64 `json:"delta"`          // = expected_delta, dollars per year
+	ActualA       *float64 `json:"actual_a"`       // actual revenue in a, dollars per year
+	ActualB       *float64 `json:"actual_b"`       // actual revenue in b, dollars per year
+	ActualDelta   *float64 `json:"actual_delta"`   // actual_b − actual_a, dollars per year
+	MarketA       *float64 `json:"market_a"`       // dollars per year
+	MarketB       *float64 `json:"market_b"`       // dollars per year
+	// AllocationDelta is b − a per resource, in resource units (whole
+	// numbers for integer resources), each side's allocation on its basis:
+	// the run's allocation for "run", the current one otherwise. Null when
+	// the territory is on one side only.
+	AllocationDelta map[string]float64 `json:"allocation_delta"`
 }
 
-// ComparisonTotals sums a comparison over the territories.
+// ComparisonTotals sums a comparison over the territories of each side.
 type ComparisonTotals struct {
-	RevenueA   float64 `json:"revenue_a"` // dollars per year
-	RevenueB   float64 `json:"revenue_b"` // dollars per year
-	Delta      float64 `json:"delta"`     // dollars per year
-	UnitsMoved int     `json:"units_moved"`
+	ExpectedA     *float64 `json:"expected_a"`     // dollars per year; null without a model
+	ExpectedB     *float64 `json:"expected_b"`     // dollars per year; null without a model
+	ExpectedDelta *float64 `json:"expected_delta"` // expected_b − expected_a, dollars per year
+	Delta         *float64 `json:"delta"`          // = expected_delta, dollars per year
+	ActualA       float64  `json:"actual_a"`       // dollars per year
+	ActualB       float64  `json:"actual_b"`       // dollars per year
+	ActualDelta   float64  `json:"actual_delta"`   // actual_b − actual_a, dollars per year
+	// AllocationDelta is Σ b − Σ a per resource, resource units.
+	AllocationDelta map[string]float64 `json:"allocation_delta" openapi:"nonnull"`
+	UnitsMoved      int                `json:"units_moved"`
 }
 
 // RunList is the answer of GET /api/v1/scenarios/{id}/runs.

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"math"
 	"net/http"
 	"sort"
 
@@ -10,8 +11,44 @@ import (
 	"github.com/terrane/terrane/plan"
 )
 
+// side is one scenario of a comparison: its expected revenue per territory
+// on one basis, and the allocation on that same basis.
+type side struct {
+	v        *scenarioView
+	basis    plan.Basis
+	run      *int64
+	expected map[string]float64 // nil with BasisNone
+	alloc    func(m plan.TerritoryMetrics) map[string]float64
+}
+
+// compareSide reads a scenario's expected revenue: its latest run's stored
+// figures when they hold every territory, else its calibrated model at the
+// current allocation.
+func compareSide(v *scenarioView) side {
+	sd := side{v: v}
+	if exp, ok := plan.RunExpected(v.in, v.results); ok {
+		id := v.results.RunID
+		sd.basis, sd.run, sd.expected = plan.BasisRun, &id, exp
+		sd.alloc = func(m plan.TerritoryMetrics) map[string]float64 {
+			if m.Allocation != nil {
+				return m.Allocation
+			}
+			return m.Current
+		}
+		return sd
+	}
+	sd.alloc = func(m plan.TerritoryMetrics) map[string]float64 { return m.Current }
+	if p, err := v.allocationProblem(); err == nil {
+		sd.basis, sd.expected = plan.BasisCurrent, plan.ModelExpected(v.in, p)
+	} else {
+		sd.basis = plan.BasisNone
+	}
+	return sd
+}
+
 // compare answers what changed from scenario a to scenario b: units that
-// changed territory, and per territory the revenue and allocation deltas.
+// changed territory, and per territory expected revenue against expected
+// revenue, actual against actual, and the allocation deltas.
 func (s *Server) compare(c *gin.Context) {
 	if isRep(c) {
 		s.writeError(c, terrane.Errorf(terrane.ENOTFOUND, "comparison not found"))
@@ -38,6 +75,20 @@ func (s *Server) compare(c *gin.Context) {
 		}
 	}
 	sort.Slice(moved, func(i, j int) bool { return moved[i].UnitID < moved[j].UnitID })
+	sa, sb := compareSide(a), compareSide(b)
+	integer := map[string]bool{}
+	for _, sc := range []*terrane.Scenario{a.in.Scenario, b.in.Scenario} {
+		for _, r := range sc.Resources {
+			integer[r.Name] = integer[r.Name] || r.Integer
+		}
+	}
+	round := func(m map[string]float64) {
+		for r, v := range m {
+			if integer[r] {
+				m[r] = math.Round(v)
+			}
+		}
+	}
 	byID := func(ms []plan.TerritoryMetrics) map[string]plan.TerritoryMetrics {
 		out := map[string]plan.TerritoryMetrics{}
 		for _, m := range ms {
@@ -53,35 +104,64 @@ func (s *Server) compare(c *gin.Context) {
 	for id := range mb {
 		ids[id] = true
 	}
-	rev := func(m plan.TerritoryMetrics) float64 {
-		if m.ExpectedRevenue != nil {
-			return *m.ExpectedRevenue
+	num := func(v float64) *float64 { return &v }
+	diff := func(x, y *float64) *float64 {
+		if x == nil || y == nil {
+			return nil
 		}
-		return m.Revenue
+		return num(*y - *x)
 	}
-	alloc := func(m plan.TerritoryMetrics) map[string]float64 {
-		if m.Allocation != nil {
-			return m.Allocation
-		}
-		return m.Current
-	}
+	tot := ComparisonTotals{AllocationDelta: map[string]float64{}, UnitsMoved: len(moved)}
+	var expA, expB float64
 	deltas := []TerritoryDelta{}
-	var totA, totB float64
 	for id := range ids {
-		ta, tb := ma[id], mb[id]
-		d := TerritoryDelta{ID: id, RevenueA: rev(ta), RevenueB: rev(tb), MarketA: ta.Market.Market, MarketB: tb.Market.Market, AllocationDelta: map[string]float64{}}
-		d.Delta = d.RevenueB - d.RevenueA
-		for r, v := range alloc(tb) {
-			d.AllocationDelta[r] += v
+		d := TerritoryDelta{ID: id}
+		if m, ok := ma[id]; ok {
+			d.NameA, d.ActualA, d.MarketA = &m.Name, num(m.Revenue), num(m.Market.Market)
+			if sa.expected != nil {
+				d.ExpectedA = num(sa.expected[id])
+				expA += sa.expected[id]
+			}
+			tot.ActualA += m.Revenue
+			for r, v := range sa.alloc(m) {
+				tot.AllocationDelta[r] -= v
+			}
 		}
-		for r, v := range alloc(ta) {
-			d.AllocationDelta[r] -= v
+		if m, ok := mb[id]; ok {
+			d.NameB, d.ActualB, d.MarketB = &m.Name, num(m.Revenue), num(m.Market.Market)
+			if sb.expected != nil {
+				d.ExpectedB = num(sb.expected[id])
+				expB += sb.expected[id]
+			}
+			tot.ActualB += m.Revenue
+			for r, v := range sb.alloc(m) {
+				tot.AllocationDelta[r] += v
+			}
 		}
-		totA += d.RevenueA
-		totB += d.RevenueB
+		d.ExpectedDelta, d.ActualDelta = diff(d.ExpectedA, d.ExpectedB), diff(d.ActualA, d.ActualB)
+		d.Delta = d.ExpectedDelta
+		if d.NameA != nil && d.NameB != nil {
+			d.AllocationDelta = map[string]float64{}
+			for r, v := range sb.alloc(mb[id]) {
+				d.AllocationDelta[r] += v
+			}
+			for r, v := range sa.alloc(ma[id]) {
+				d.AllocationDelta[r] -= v
+			}
+			round(d.AllocationDelta)
+		}
 		deltas = append(deltas, d)
 	}
+	round(tot.AllocationDelta)
 	sort.Slice(deltas, func(i, j int) bool { return deltas[i].ID < deltas[j].ID })
-	c.JSON(http.StatusOK, Comparison{A: a.in.Scenario.ID, B: b.in.Scenario.ID, MovedUnits: moved, Territories: deltas,
-		Totals: ComparisonTotals{RevenueA: totA, RevenueB: totB, Delta: totB - totA, UnitsMoved: len(moved)}})
+	if sa.expected != nil {
+		tot.ExpectedA = num(expA)
+	}
+	if sb.expected != nil {
+		tot.ExpectedB = num(expB)
+	}
+	tot.ExpectedDelta, tot.ActualDelta = diff(tot.ExpectedA, tot.ExpectedB), tot.ActualB-tot.ActualA
+	tot.Delta = tot.ExpectedDelta
+	c.JSON(http.StatusOK, Comparison{A: a.in.Scenario.ID, B: b.in.Scenario.ID, BasisA: string(sa.basis), BasisB: string(sb.basis),
+		RunA: sa.run, RunB: sb.run, StaleA: a.stale, StaleB: b.stale, MovedUnits: moved, Territories: deltas, Totals: tot})
 }

@@ -83,6 +83,7 @@ var (
 	roles       = []string{terrane.RoleAdmin, terrane.RoleLeader, terrane.RoleAnalyst, terrane.RoleRep}
 	solveStatus = []string{string(allocate.Optimal), string(allocate.Feasible), string(allocate.Infeasible)}
 	importKinds = []string{importer.KindUnits, importer.KindAssignments, importer.KindAccounts, importer.KindMarkets}
+	bases       = []string{string(plan.BasisRun), string(plan.BasisCurrent), string(plan.BasisNone)}
 )
 
 // enums lists the values of string fields, by "package.Type.json_name".
@@ -108,6 +109,8 @@ var enums = map[string][]string{
 	"api.UnitFeature.type":            {"Feature"},
 	"api.RegionFeature.type":          {"Feature"},
 	"api.TerritoryFeature.type":       {"Feature"},
+	"api.Comparison.basis_a":          bases,
+	"api.Comparison.basis_b":          bases,
 }
 
 // generator builds component schemas from Go types.

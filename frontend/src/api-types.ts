@@ -672,24 +672,50 @@ export interface components {
             territory: string;
             units: number;
         };
-        /** @description Comparison is what changed from scenario a to scenario b. */
+        /** @description Comparison is what changed from scenario a to scenario b. Modelled and actual figures are never mixed: expected_* are each side's modelled revenue (basis_* says from where), actual_* each side's actual revenue. */
         Comparison: {
             /** @description scenario id */
             a: number;
             /** @description scenario id */
             b: number;
+            /**
+             * @description BasisA and BasisB say where each side's expected revenue comes from: "run" (the stored results of its latest run, run_a / run_b), "current" (its calibrated model evaluated at its current allocation: it has no stored allocation) or "none" (no model: a scenario without resources; its expected figures are null).
+             * @enum {string}
+             */
+            basis_a: "run" | "current" | "none";
+            /** @enum {string} */
+            basis_b: "run" | "current" | "none";
             moved_units: components["schemas"]["MovedUnit"][];
+            /** @description the run whose results are expected_a; null unless basis_a is "run" */
+            run_a: number | null;
+            /** @description the run whose results are expected_b; null unless basis_b is "run" */
+            run_b: number | null;
+            /** @description StaleA and StaleB are true when that side changed since its run: its "run" figures describe the plan as it was then. */
+            stale_a: boolean;
+            stale_b: boolean;
             territories: components["schemas"]["TerritoryDelta"][];
             totals: components["schemas"]["ComparisonTotals"];
         };
-        /** @description ComparisonTotals sums a comparison over the territories. */
+        /** @description ComparisonTotals sums a comparison over the territories of each side. */
         ComparisonTotals: {
             /** @description dollars per year */
-            delta: number;
+            actual_a: number;
             /** @description dollars per year */
-            revenue_a: number;
-            /** @description dollars per year */
-            revenue_b: number;
+            actual_b: number;
+            /** @description actual_b − actual_a, dollars per year */
+            actual_delta: number;
+            /** @description AllocationDelta is Σ b − Σ a per resource, resource units. */
+            allocation_delta: {
+                [key: string]: number;
+            };
+            /** @description = expected_delta, dollars per year */
+            delta: number | null;
+            /** @description dollars per year; null without a model */
+            expected_a: number | null;
+            /** @description dollars per year; null without a model */
+            expected_b: number | null;
+            /** @description expected_b − expected_a, dollars per year */
+            expected_delta: number | null;
             units_moved: number;
         };
         /** @description CurvePoint is one point of a response curve. */
@@ -1138,23 +1164,34 @@ export interface components {
              */
             type: "FeatureCollection";
         };
-        /** @description TerritoryDelta compares one territory id across two scenarios. */
+        /** @description TerritoryDelta compares one territory id across two scenarios. A territory present on one side only has the other side's members null, and its deltas null. */
         TerritoryDelta: {
-            /** @description resource units, b − a */
+            /** @description actual revenue in a, dollars per year */
+            actual_a: number | null;
+            /** @description actual revenue in b, dollars per year */
+            actual_b: number | null;
+            /** @description actual_b − actual_a, dollars per year */
+            actual_delta: number | null;
+            /** @description AllocationDelta is b − a per resource, in resource units (whole numbers for integer resources), each side's allocation on its basis: the run's allocation for "run", the current one otherwise. Null when the territory is on one side only. */
             allocation_delta: {
                 [key: string]: number;
-            };
-            /** @description revenue_b − revenue_a, dollars per year */
-            delta: number;
+            } | null;
+            /** @description = expected_delta, dollars per year */
+            delta: number | null;
+            /** @description ExpectedA and ExpectedB are modelled revenue, dollars per year (see basis_a, basis_b); null when that side has no such territory or no model. */
+            expected_a: number | null;
+            expected_b: number | null;
+            /** @description expected_b − expected_a, dollars per year */
+            expected_delta: number | null;
             id: string;
             /** @description dollars per year */
-            market_a: number;
+            market_a: number | null;
             /** @description dollars per year */
-            market_b: number;
-            /** @description expected (or current) revenue, dollars per year */
-            revenue_a: number;
-            /** @description dollars per year */
-            revenue_b: number;
+            market_b: number | null;
+            /** @description null when the territory is not in a */
+            name_a: string | null;
+            /** @description null when the territory is not in b */
+            name_b: string | null;
         };
         /** @description TerritoryDetail is the answer of GET /api/v1/scenarios/{id}/territories/{tid}. */
         TerritoryDetail: {

@@ -789,7 +789,7 @@ function comparePanel(ctx: Ctx, s: AppState): void {
   const other = h('select', { id: 'compare-with', 'aria-label': 'Compare with' }, others.map((x) => h('option', { value: key(x.id) }, x.name))) as HTMLSelectElement;
   if (s.compareWith) other.value = s.compareWith;
   const c = s.compare;
-  const rows = c ? sortBy(c.territories ?? [], (t) => Math.abs(t.delta), 'desc') : [];
+  const rows = c ? sortBy(c.territories ?? [], (t) => Math.abs(t.delta ?? 0), 'desc') : [];
   clear(el,
     h('h2', 'Compare scenarios'),
     h('div.row', h('span', h('strong', sc.name), ' compared with '), other,
@@ -813,17 +813,18 @@ function comparePanel(ctx: Ctx, s: AppState): void {
     !others.length ? h('p.muted', 'There is only one scenario: branch it in the Scenario tab first.') : null,
     c ? [
       h('dl.metrics', { id: 'compare-totals' },
-        metric(`Revenue, ${s.scenarios.find((x) => key(x.id) === s.compareWith)?.name ?? s.compareWith}`, money(c.totals?.revenue_a)),
-        metric(`Revenue, ${sc.name}`, money(c.totals?.revenue_b)),
-        metric('Difference', money(c.totals?.delta, true)),
+        metric(`Expected revenue, ${s.scenarios.find((x) => key(x.id) === s.compareWith)?.name ?? s.compareWith} (${c.basis_a === 'run' ? 'latest run' : 'current plan'})`, money(c.totals?.expected_a)),
+        metric(`Expected revenue, ${sc.name} (${c.basis_b === 'run' ? 'latest run' : 'current plan'})`, money(c.totals?.expected_b)),
+        metric('Difference, expected', money(c.totals?.expected_delta, true)),
+        metric('Difference, actual revenue', money(c.totals?.actual_delta, true)),
         metric('Units that moved', count(c.moved_units?.length ?? 0)),
       ),
       sideBySide(s, s.scenarios.find((x) => key(x.id) === s.compareWith) ?? null, sc, c),
       h('p.muted', `The map shows the change per territory from the other scenario to “${sc.name}” (orange up, purple down); moved units have a dashed outline.`),
       h('div.tablewrap', h('table.grid.compact', { id: 'compare-table' },
-        h('thead', h('tr', h('th', 'Territory'), h('th.num', { title: 'The other scenario' }, 'Revenue, other'), h('th.num', 'Revenue, this'), h('th.num', 'Δ revenue'), h('th.num', 'Δ money'))),
+        h('thead', h('tr', h('th', 'Territory'), h('th.num', { title: 'The other scenario' }, 'Expected, other'), h('th.num', 'Expected, this'), h('th.num', 'Δ expected'), h('th.num', 'Δ money'))),
         h('tbody', rows.map((t) => h('tr', { tabindex: '0', onclick: () => ctx.store.set({ selectedTerritory: key(t.id) }) },
-          h('td', s.territoryById.get(key(t.id))?.name ?? key(t.id)), h('td.num', money(t.revenue_a)), h('td.num', money(t.revenue_b)),
+          h('td', s.territoryById.get(key(t.id))?.name ?? key(t.id)), h('td.num', money(t.expected_a)), h('td.num', money(t.expected_b)),
           h('td.num', changeCell(t.delta, 'dollars')), h('td.num', changeCell(t.allocation_delta?.money, 'dollars'))))),
       )),
       c.moved_units?.length ? [h('h3', 'Moved units'), h('ul.unitlist', { id: 'moved-list' }, c.moved_units.slice(0, 100).map((m) => h('li',
@@ -845,7 +846,8 @@ function sideBySide(s: AppState, a: Scenario | null, b: Scenario, c: NonNullable
       row('Status', a.status, b.status),
       row('Budget', money(a.budget), money(b.budget)),
       names.map((n) => row(`Total ${n}`, amount(total(a, n), unitOf(s, n)), amount(total(b, n), unitOf(s, n)))),
-      row('Revenue', money(c.totals?.revenue_a), money(c.totals?.revenue_b)),
+      row('Expected revenue', money(c.totals?.expected_a), money(c.totals?.expected_b)),
+      row('Actual revenue', money(c.totals?.actual_a), money(c.totals?.actual_b)),
     ),
   );
 }

@@ -151,7 +151,8 @@ describe('helpers', () => {
 });
 
 describe('compareDelta', () => {
-  const row = { id: 'CA', revenue_a: 10, revenue_b: 12, delta: 2, market_a: 100, market_b: 100, allocation_delta: { money: -5, headcount: 1 } };
+  const row = { id: 'CA', name_a: 'California', name_b: 'California', expected_a: 10, expected_b: 12, expected_delta: 2, delta: 2,
+    actual_a: 9, actual_b: 9, actual_delta: 0, market_a: 100, market_b: 100, allocation_delta: { money: -5, headcount: 1 } };
   it('reads the revenue change or a resource allocation change', () => {
     expect(compareDelta(row, 'revenue')).toBe(2);
     expect(compareDelta(row, 'money')).toBe(-5);
