@@ -57,6 +57,19 @@ type Alignment struct {
 	// territory whatever the plan (units of dissolved territories); it is
 	// counted against max_moved.
 	ForcedMoved float64
+	// Renamed lists the territories Relabel gave a new id: today's that
+	// kept no more than half of their market, and new ones.
+	Renamed []Renamed
+
+	today map[string]float64 // today's territory id → its market (demand over every unit), dollars per year
+	used  map[string]bool    // ids of today's territories and of the peeled ones
+}
+
+// Renamed is a redrawn territory that got a new id: From is the id it was
+// drawn as (today's territory, or a new one such as "T001"), To its id.
+type Renamed struct {
+	From, To string
+	Kept     float64 // share of From's market today that the territory holds, 0..1 (0 for a new one)
 }
 
 // AlignProblem builds the alignment problem of a scenario: units at their
@@ -171,10 +184,20 @@ func buildAlignment(in *Inputs, edges [][2]string, demand []float64, oversize []
 	// that share is taken out of max_moved; with more, new ones start empty
 	// and the solver cuts them from the largest.
 	market := map[string]float64{}
+	a.today, a.used = map[string]float64{}, map[string]bool{}
 	for i, u := range in.Units {
 		if !oversize[i] {
 			market[in.Assignments[u.ID]] += demand[i]
 		}
+		if t := in.Assignments[u.ID]; t != "" {
+			a.today[t] += demand[i]
+		}
+	}
+	for _, t := range in.Territories {
+		a.used[t.ID] = true
+	}
+	for id := range taken {
+		a.used[id] = true
 	}
 	var rest []string
 	for _, t := range in.Territories {
@@ -215,6 +238,9 @@ func buildAlignment(in *Inputs, edges [][2]string, demand []float64, oversize []
 	}
 	sort.Strings(rest)
 	a.IDs = rest
+	for _, id := range rest {
+		a.used[id] = true
+	}
 	index := map[string]int{}
 	for i, id := range rest {
 		index[id] = i
@@ -285,14 +311,22 @@ func (a *Alignment) Territories(territory []int) ([]string, []int) {
 	return ids, full
 }
 
-// Relabel renames the solver's territories after today's where the search
-// was free of the current plan (no max_moved; territories with locked
-// units keep theirs): its territory indexes are then arbitrary, and a
-// territory called "CA" must be the one holding most of today's CA. Each
-// territory takes the id of today's territory it shares the most market
-// with, largest overlaps first; the rest take the ids left. It rewrites territory in place and returns the
-// new index of each of the solver's territories, and the share of market
-// that changed territory (ForcedMoved included).
+// Relabel gives the solver's territories their ids. A redrawn territory
+// keeps the id (and so the name, owners and metadata) of today's territory
+// only if it holds most of that territory's market today (more than half,
+// peeled units included); otherwise it gets a new id, "T-<unit>" after its
+// largest unit by market, and goes by that unit's name (ApplyAlignment), so
+// that a territory called "CA" is never one that lost most of California.
+//
+// Where the search was free of the current plan (no max_moved) the solver's
+// territory indexes are arbitrary: each territory takes the index of a
+// today's territory whose market it holds most of (of several, the one it
+// holds the most market of); the rest take the indexes left. Tied to today's plan by max_moved, the
+// indexes are today's. Territories holding locked units keep theirs. It
+// rewrites territory in place and returns the new index of each of the
+// solver's territories, and the share of market that changed territory id
+// (ForcedMoved included; the units of a territory given a new id count as
+// moved). a.IDs and a.Added name the final ids; a.Renamed lists the new ones.
 func (a *Alignment) Relabel(territory []int) ([]int, float64) {
 	in := a.Problem
 	// Territories holding locked units keep their index (the solver kept
@@ -303,14 +337,27 @@ func (a *Alignment) Relabel(territory []int) ([]int, float64) {
 			fixed[u.Current] = true
 		}
 	}
+	today := func(i int) float64 {
+		if m, ok := a.today[a.IDs[i]]; ok {
+			return m
+		}
+		// today's market of a territory known only by the instance
+		var m float64
+		for _, u := range in.Units {
+			if u.Current == i {
+				m += u.Demand
+			}
+		}
+		return m
+	}
 	to := make([]int, in.K)
 	for i := range to {
 		to[i] = i
 	}
 	if in.MaxMoved == 0 {
 		type pair struct {
-			t, id int
-			share float64
+			t, id  int
+			market float64 // of today's territory id that t holds, dollars per year
 		}
 		overlap := map[[2]int]float64{}
 		for j, u := range in.Units {
@@ -320,11 +367,13 @@ func (a *Alignment) Relabel(territory []int) ([]int, float64) {
 		}
 		pairs := make([]pair, 0, len(overlap))
 		for k, v := range overlap {
-			pairs = append(pairs, pair{k[0], k[1], v})
+			if m := today(k[1]); m > 0 && v > m/2 {
+				pairs = append(pairs, pair{k[0], k[1], v})
+			}
 		}
 		sort.Slice(pairs, func(x, y int) bool {
-			if pairs[x].share != pairs[y].share {
-				return pairs[x].share > pairs[y].share
+			if pairs[x].market != pairs[y].market {
+				return pairs[x].market > pairs[y].market
 			}
 			return pairs[x].t < pairs[y].t || pairs[x].t == pairs[y].t && pairs[x].id < pairs[y].id
 		})
@@ -353,10 +402,72 @@ func (a *Alignment) Relabel(territory []int) ([]int, float64) {
 			territory[j] = to[territory[j]]
 		}
 	}
+	// Keep an id only where most of its market stayed; else a new id.
+	kept := make([]float64, in.K)
+	var largest []int // per territory, its largest instance units by market, first
+	members := make([][]int, in.K)
+	for j, u := range in.Units {
+		members[territory[j]] = append(members[territory[j]], j)
+		if u.Current >= 0 && territory[j] == u.Current {
+			kept[u.Current] += u.Demand
+		}
+	}
+	added := map[string]bool{}
+	for _, id := range a.Added {
+		added[id] = true
+	}
+	if a.used == nil { // an Alignment not built by AlignProblem
+		a.used = map[string]bool{}
+		for _, x := range a.IDs {
+			a.used[x] = true
+		}
+	}
+	renamed := make([]bool, in.K)
+	for i := range in.K {
+		if fixed[i] {
+			continue
+		}
+		share := 0.0
+		if m := today(i); m > 0 && !added[a.IDs[i]] {
+			share = kept[i] / m
+		}
+		if share > 0.5 {
+			continue
+		}
+		largest = append(largest[:0], members[i]...)
+		sort.Slice(largest, func(x, y int) bool {
+			ux, uy := in.Units[largest[x]], in.Units[largest[y]]
+			if ux.Demand != uy.Demand {
+				return ux.Demand > uy.Demand
+			}
+			return ux.ID < uy.ID
+		})
+		id := ""
+		for _, j := range largest {
+			if c := "T-" + in.Units[j].ID; !a.used[c] && in.Units[j].ID != "" {
+				id = c
+				break
+			}
+		}
+		for n := 1; id == ""; n++ {
+			if c := fmt.Sprintf("T%03d", n); !a.used[c] {
+				id = c
+			}
+		}
+		a.used[id] = true
+		a.Renamed = append(a.Renamed, Renamed{From: a.IDs[i], To: id, Kept: share})
+		for n, x := range a.Added {
+			if x == a.IDs[i] {
+				a.Added[n] = id
+			}
+		}
+		a.IDs[i] = id
+		renamed[i] = true
+	}
 	var moved, total float64
 	for j, u := range in.Units {
 		total += u.Demand
-		if u.Current >= 0 && territory[j] != u.Current {
+		if u.Current >= 0 && (territory[j] != u.Current || renamed[u.Current]) {
 			moved += u.Demand
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"slices"
+	"sort"
 	"strings"
 	"testing"
 
@@ -185,23 +186,127 @@ func TestAlignProblemChangesTerritoryCount(t *testing.T) {
 func abs(x float64) float64 { return math.Abs(x) }
 
 // A plan drawn free of today's (no max_moved, no locks) names each
-// territory after today's territory it shares the most market with.
+// territory after today's territory whose market it holds most of; a
+// territory that holds most of none gets a new id after its largest unit,
+// and its units count as moved.
 func TestRelabelNamesTerritoriesAfterToday(t *testing.T) {
-	units := []align.Unit{{Demand: 1, Current: 0}, {Demand: 1, Current: 0}, {Demand: 1, Current: 1}, {Demand: 1, Current: 2}, {Demand: 1, Current: 2}}
+	units := []align.Unit{{ID: "u0", Demand: 1, Current: 0}, {ID: "u1", Demand: 1, Current: 0}, {ID: "u2", Demand: 1, Current: 1},
+		{ID: "u3", Demand: 1, Current: 2}, {ID: "u4", Demand: 2, Current: 2}}
 	a := &plan.Alignment{Problem: &align.Problem{K: 3, Units: units}, IDs: []string{"A", "B", "C"}}
-	terr := []int{2, 2, 0, 1, 0}
+	terr := []int{2, 2, 0, 1, 1}
 	to, moved := a.Relabel(terr)
-	if want := []int{0, 0, 1, 2, 1}; !slices.Equal(terr, want) || !slices.Equal(to, []int{1, 2, 0}) {
-		t.Errorf("relabelled %v (map %v), want %v (map [1 2 0])", terr, to, want)
+	if want := []int{0, 0, 1, 2, 2}; !slices.Equal(terr, want) || !slices.Equal(to, []int{1, 2, 0}) || !slices.Equal(a.IDs, []string{"A", "B", "C"}) {
+		t.Errorf("relabelled %v (map %v, ids %v), want %v (map [1 2 0], ids [A B C])", terr, to, a.IDs, want)
 	}
-	if math.Abs(moved-0.2) > 1e-12 {
-		t.Errorf("moved %v, want 0.2 (one unit of five left C)", moved)
+	if moved != 0 || len(a.Renamed) != 0 {
+		t.Errorf("moved %v, renamed %v; want 0, none", moved, a.Renamed)
 	}
-	// tied to today's plan by max_moved: indexes are kept as they are
-	a.Problem.MaxMoved = 0.5
+	// B's unit joins C's larger one: that territory holds all of B and most
+	// of C, and is C (it holds more of C's market than of B's); C's smaller
+	// unit, alone, holds nothing of B's and gets a new id after itself.
+	a = &plan.Alignment{Problem: &align.Problem{K: 3, Units: units}, IDs: []string{"A", "B", "C"}}
 	terr = []int{2, 2, 0, 1, 0}
-	if to, moved := a.Relabel(terr); !slices.Equal(terr, []int{2, 2, 0, 1, 0}) || !slices.Equal(to, []int{0, 1, 2}) || moved != 1 {
-		t.Errorf("with max_moved: %v, map %v, moved %v; want unchanged and moved 1", terr, to, moved)
+	to, moved = a.Relabel(terr)
+	if want := []int{0, 0, 2, 1, 2}; !slices.Equal(terr, want) || !slices.Equal(to, []int{2, 1, 0}) {
+		t.Errorf("relabelled %v (map %v), want %v (map [2 1 0])", terr, to, want)
+	}
+	if !slices.Equal(a.IDs, []string{"A", "T-u3", "C"}) || len(a.Renamed) != 1 || a.Renamed[0] != (plan.Renamed{From: "B", To: "T-u3", Kept: 0}) {
+		t.Errorf("ids %v, renamed %v; want [A T-u3 C] and B → T-u3 (kept 0)", a.IDs, a.Renamed)
+	}
+	if math.Abs(moved-2.0/6) > 1e-12 {
+		t.Errorf("moved %v, want 2/6 (u2 left B, u3 left C)", moved)
+	}
+	// tied to today's plan by max_moved: indexes are kept, and each
+	// territory that lost most of its market gets a new id
+	a = &plan.Alignment{Problem: &align.Problem{K: 3, Units: units, MaxMoved: 0.5}, IDs: []string{"A", "B", "C"}}
+	terr = []int{0, 0, 1, 1, 2}
+	to, moved = a.Relabel(terr)
+	if !slices.Equal(terr, []int{0, 0, 1, 1, 2}) || !slices.Equal(to, []int{0, 1, 2}) || !slices.Equal(a.IDs, []string{"A", "B", "C"}) || moved != 1.0/6 {
+		t.Errorf("with max_moved: %v, map %v, ids %v, moved %v; want unchanged, ids [A B C], moved 1/6", terr, to, a.IDs, moved)
+	}
+	a = &plan.Alignment{Problem: &align.Problem{K: 3, Units: units, MaxMoved: 0.5}, IDs: []string{"A", "B", "C"}}
+	terr = []int{0, 0, 1, 2, 1}
+	if to, moved := a.Relabel(terr); !slices.Equal(to, []int{0, 1, 2}) || !slices.Equal(a.IDs, []string{"A", "B", "T-u3"}) || moved != 0.5 {
+		t.Errorf("with max_moved, C left with a third: map %v, ids %v, moved %v; want [0 1 2], [A B T-u3], 0.5", to, a.IDs, moved)
+	}
+}
+
+// Case 8 of issue 12 on the sample: a realignment that keeps 40 % of
+// California's market in the territory the solver drew as California, and
+// splits the rest between Oregon's and Arizona's. No territory holds most
+// of California any more, so none is called California: the 40 % is a new
+// territory named after its largest county; Oregon and Arizona, which hold
+// all of their own, keep their ids and names.
+func TestRelabelNewIDWhenMostOfTheMarketLeft(t *testing.T) {
+	in, edges := sampleAlignInputs(t)
+	in.Settings.Align.Tolerance = 0.9 // wide, so that no county is peeled
+	a, err := plan.AlignProblem(in, edges)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Oversize) != 0 {
+		t.Fatalf("peeled %v; the test wants none", a.OversizeIDs)
+	}
+	index := map[string]int{}
+	for i, id := range a.IDs {
+		index[id] = i
+	}
+	// The stand-in answer: today's plan, with California's counties, largest
+	// first, dealt to CA until it holds 40 % of its market, then to OR
+	// (35 %), then AZ.
+	terr := make([]int, len(a.Problem.Units))
+	var ca []int
+	var caMarket float64
+	for j, u := range a.Problem.Units {
+		terr[j] = u.Current
+		if u.Current == index["CA"] {
+			ca = append(ca, j)
+			caMarket += u.Demand
+		}
+	}
+	units := a.Problem.Units
+	sort.Slice(ca, func(x, y int) bool { return units[ca[x]].Demand > units[ca[y]].Demand })
+	var dealt, kept float64
+	for _, j := range ca {
+		switch {
+		case dealt < 0.4*caMarket:
+			terr[j] = index["CA"]
+			kept += units[j].Demand
+		case dealt < 0.75*caMarket:
+			terr[j] = index["OR"]
+		default:
+			terr[j] = index["AZ"]
+		}
+		dealt += units[j].Demand
+	}
+	largest := units[ca[0]].ID
+	_, moved := a.Relabel(terr)
+	ids, full := a.Territories(terr)
+	terrs, assignments := plan.ApplyAlignment(in, ids, full)
+	byID := map[string]string{}
+	for _, tr := range terrs {
+		byID[tr.ID] = tr.Name
+	}
+	if name, ok := byID["CA"]; ok {
+		t.Errorf("a territory is still called CA (%q) though none holds most of California's market", name)
+	}
+	if got := assignments[largest]; got != "T-"+largest || byID[got] != "Los Angeles County" {
+		t.Errorf("Los Angeles (%s) is in %s %q; want T-%s, Los Angeles County", largest, got, byID[got], largest)
+	}
+	for _, id := range []string{"OR", "AZ", "NV", "TX"} {
+		if byID[id] == "" || byID[id] == id {
+			t.Errorf("territory %s: name %q; want it kept under its id and name", id, byID[id])
+		}
+	}
+	if len(a.Renamed) != 1 || a.Renamed[0].From != "CA" || a.Renamed[0].To != "T-"+largest || math.Abs(a.Renamed[0].Kept-kept/caMarket) > 1e-9 {
+		t.Errorf("renamed %+v; want CA → T-%s keeping %.3f", a.Renamed, largest, kept/caMarket)
+	}
+	var total float64
+	for _, u := range units {
+		total += u.Demand
+	}
+	if math.Abs(moved-caMarket/total) > 1e-9 {
+		t.Errorf("moved %v; want all of California's share, %v (what left and what is now a new territory)", moved, caMarket/total)
 	}
 }
 

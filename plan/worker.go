@@ -286,8 +286,11 @@ func (w *Worker) solve(ctx context.Context, run *terrane.Run, progress func(floa
 			warnings = append(warnings, fmt.Sprintf("%d of today's territories are dissolved to reach %d (unlocked ones, those a county newly alone left first, then the least market: %s); their units, %.1f %% of the market, had to move and count against max_moved",
 				n, len(ap.IDs)+len(ap.Oversize), listIDs(ap.Dissolved), 100*ap.ForcedMoved))
 		}
+		if w := renamedWarning(in, ap); w != "" {
+			warnings = append(warnings, w)
+		}
 		if n := len(ap.Added); n > 0 {
-			warnings = append(warnings, fmt.Sprintf("%d new territories (%s) are cut from today's", n, listIDs(ap.Added)))
+			warnings = append(warnings, fmt.Sprintf("%d new territories (%s) are cut from today's, each named after its largest unit", n, listIDs(ap.Added)))
 		}
 		if n := len(ap.Oversize); n > 0 {
 			warnings = append(warnings, peeledWarning(in, ap))
@@ -368,6 +371,37 @@ func peeledWarning(in *Inputs, ap *Alignment) string {
 		msg += fmt.Sprintf("; %d are stranded, no connected group of units holding them fits the band: %s", len(small), strings.Join(small, ", "))
 	}
 	return msg + fmt.Sprintf("; the other %d territories are balanced among themselves", len(ap.IDs))
+}
+
+// renamedWarning tells people which of today's territories lost most of
+// their market and so are not kept under their id, and what the new
+// territories are called.
+func renamedWarning(in *Inputs, ap *Alignment) string {
+	names := map[string]string{}
+	for _, t := range in.Territories {
+		names[t.ID] = t.Name
+	}
+	units := map[string]string{}
+	for _, u := range in.Units {
+		units[u.ID] = u.Name
+	}
+	var lost []string
+	for _, r := range ap.Renamed {
+		n, ok := names[r.From]
+		if !ok {
+			continue // a new territory: the warning on added ones names it
+		}
+		to := r.To
+		if u := units[strings.TrimPrefix(r.To, "T-")]; u != "" {
+			to = fmt.Sprintf("%s (%s)", u, r.To)
+		}
+		lost = append(lost, fmt.Sprintf("%s (%s) kept %.0f %% of its market and is now %s", n, r.From, 100*r.Kept, to))
+	}
+	if len(lost) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%d of today's territories kept no more than half of their market, so they are new territories with a new id and the name of their largest unit (owners are not carried over): %s",
+		len(lost), strings.Join(lost, "; "))
 }
 
 func balanceRange(in *align.Problem) (float64, float64) {
