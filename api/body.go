@@ -412,6 +412,43 @@ type ComparisonTotals struct {
 	UnitsMoved      int                `json:"units_moved"`
 }
 
+// PublishImpact is the answer of GET /api/v1/scenarios/{id}/publish-impact:
+// what publishing the scenario changes for the people who own territories,
+// against the plan published now (or, when none is, the scenario's parent).
+type PublishImpact struct {
+	ScenarioID  int64  `json:"scenario_id"`
+	PublishedID *int64 `json:"published_id"` // the scenario published now; null when none is
+	// AgainstID is the scenario compared with: the published one, else the
+	// scenario's parent; null when there is neither (every territory is added).
+	AgainstID *int64            `json:"against_id"`
+	Changes   []TerritoryImpact `json:"changes" openapi:"nonnull"` // only territories that change, by id
+	// RepsAffected names every owner of a territory that changes (its
+	// owners before and after, and users whose territories list its id).
+	RepsAffected []string `json:"reps_affected" openapi:"nonnull"`
+}
+
+// TerritoryImpact is what publishing changes for one territory, by id.
+// Money in dollars per year; revenue is actual revenue (market estimates),
+// market with each plan's market assumptions.
+type TerritoryImpact struct {
+	Territory string   `json:"territory"` // territory id
+	Name      string   `json:"name"`      // its name in the new plan (the old one when removed)
+	Owners    []string `json:"owners" openapi:"nonnull"`
+	// Status is "changed" (in both plans), "added" (only in the new plan:
+	// a new id) or "removed" (only in the plan in force).
+	Status          string   `json:"status"`
+	UnitsGained     int      `json:"units_gained"`
+	UnitsLost       int      `json:"units_lost"`
+	AccountsGained  int      `json:"accounts_gained"`
+	AccountsLost    int      `json:"accounts_lost"`
+	MarketGained    float64  `json:"market_gained"`    // dollars per year
+	MarketLost      float64  `json:"market_lost"`      // dollars per year
+	RevenueGained   float64  `json:"revenue_gained"`   // actual revenue, dollars per year
+	RevenueLost     float64  `json:"revenue_lost"`     // actual revenue, dollars per year
+	HeadcountBefore *float64 `json:"headcount_before"` // reps in the plan in force; null when it has no such territory or no headcount resource
+	HeadcountAfter  *float64 `json:"headcount_after"`  // reps in the new plan; null likewise
+}
+
 // RunList is the answer of GET /api/v1/scenarios/{id}/runs.
 type RunList struct {
 	Runs []*terrane.Run `json:"runs" openapi:"nonnull"`

@@ -223,6 +223,7 @@ func TestContract(t *testing.T) {
 		}
 
 		want(200, "lee", "POST", sp("/api/v1/scenarios/%d/approve", c), nil)
+		want(200, "lee", "GET", sp("/api/v1/scenarios/%d/publish-impact", c), nil)
 		want(200, "lee", "POST", sp("/api/v1/scenarios/%d/publish", c), nil)
 		want(409, "lee", "POST", sp("/api/v1/scenarios/%d/publish", c), nil)
 		want(200, "ann", "GET", sp("/api/v1/scenarios/%d/audit", c), nil)

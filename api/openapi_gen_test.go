@@ -111,6 +111,7 @@ var enums = map[string][]string{
 	"api.TerritoryFeature.type":       {"Feature"},
 	"api.Comparison.basis_a":          bases,
 	"api.Comparison.basis_b":          bases,
+	"api.TerritoryImpact.status":      {"changed", "added", "removed"},
 }
 
 // generator builds component schemas from Go types.

@@ -81,6 +81,8 @@ var operations = map[string]operation{
 		status: 200, response: jsonBody(terrane.Scenario{}), errors: changingID},
 	"POST /api/v1/scenarios/:id/publish": {summary: "Publish an approved scenario; the previously published one goes back to approved (leader, admin)",
 		status: 200, response: jsonBody(terrane.Scenario{}), errors: changingID},
+	"GET /api/v1/scenarios/:id/publish-impact": {summary: "What publishing the scenario changes for territory owners, against the published plan (or its parent): units, accounts, market and actual revenue gained and lost, headcount before and after (leader, admin)",
+		status: 200, response: jsonBody(PublishImpact{}), errors: changingID},
 	"GET /api/v1/scenarios/:id/audit": {summary: "The scenario's audit trail: who changed what, when",
 		status: 200, response: jsonBody(AuditList{}), errors: byID},
 	"GET /api/v1/scenarios/:id/territories": {summary: "Per-territory metrics (market, share, headroom, allocation, change, marginal return) and totals",

@@ -366,6 +366,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/scenarios/{id}/publish-impact": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What publishing the scenario changes for territory owners, against the published plan (or its parent): units, accounts, market and actual revenue gained and lost, headcount before and after (leader, admin) */
+        get: operations["get_scenarios_id_publish-impact"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/scenarios/{id}/runs": {
         parameters: {
             query?: never;
@@ -946,6 +963,18 @@ export interface components {
         OpenAPIServer: {
             url: string;
         };
+        /** @description PublishImpact is the answer of GET /api/v1/scenarios/{id}/publish-impact: what publishing the scenario changes for the people who own territories, against the plan published now (or, when none is, the scenario's parent). */
+        PublishImpact: {
+            /** @description AgainstID is the scenario compared with: the published one, else the scenario's parent; null when there is neither (every territory is added). */
+            against_id: number | null;
+            /** @description only territories that change, by id */
+            changes: components["schemas"]["TerritoryImpact"][];
+            /** @description the scenario published now; null when none is */
+            published_id: number | null;
+            /** @description RepsAffected names every owner of a territory that changes (its owners before and after, and users whose territories list its id). */
+            reps_affected: string[];
+            scenario_id: number;
+        };
         /** @description RegionCollection is a layer's units dissolved by region, as GeoJSON. */
         RegionCollection: {
             features: components["schemas"]["RegionFeature"][];
@@ -1219,6 +1248,35 @@ export interface components {
              * @enum {string}
              */
             type: "Feature";
+        };
+        /** @description TerritoryImpact is what publishing changes for one territory, by id. Money in dollars per year; revenue is actual revenue (market estimates), market with each plan's market assumptions. */
+        TerritoryImpact: {
+            accounts_gained: number;
+            accounts_lost: number;
+            /** @description reps in the new plan; null likewise */
+            headcount_after: number | null;
+            /** @description reps in the plan in force; null when it has no such territory or no headcount resource */
+            headcount_before: number | null;
+            /** @description dollars per year */
+            market_gained: number;
+            /** @description dollars per year */
+            market_lost: number;
+            /** @description its name in the new plan (the old one when removed) */
+            name: string;
+            owners: string[];
+            /** @description actual revenue, dollars per year */
+            revenue_gained: number;
+            /** @description actual revenue, dollars per year */
+            revenue_lost: number;
+            /**
+             * @description Status is "changed" (in both plans), "added" (only in the new plan: a new id) or "removed" (only in the plan in force).
+             * @enum {string}
+             */
+            status: "changed" | "added" | "removed";
+            /** @description territory id */
+            territory: string;
+            units_gained: number;
+            units_lost: number;
         };
         /** @description TerritoryList is the answer of GET /api/v1/scenarios/{id}/territories: every territory's figures, the totals, and which run's results they show. */
         TerritoryList: {
@@ -2131,6 +2189,33 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Scenario"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+        };
+    };
+    "get_scenarios_id_publish-impact": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublishImpact"];
                 };
             };
             400: components["responses"]["Error"];
