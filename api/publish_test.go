@@ -65,6 +65,44 @@ func TestRealignedTerritoryKeepsItsIDOnlyWithMostOfItsMarket(t *testing.T) {
 				}
 			}
 		}
+		// Compare lists a territory of one side only with the other side null.
+		_, cmp := f.do("ann", "GET", fmt.Sprintf("/api/v1/scenarios/%d/compare/%d", f.baseline, c), nil)
+		if cmp["basis_a"] != "current" || cmp["basis_b"] != "current" {
+			t.Errorf("basis %v, %v; want current, current (neither ran an allocation)", cmp["basis_a"], cmp["basis_b"])
+		}
+		for _, x := range cmp["territories"].([]any) {
+			d := x.(map[string]any)
+			inA, inB := d["name_a"] != nil, d["name_b"] != nil
+			if inA && inB {
+				continue // West, when it kept most of its market
+			}
+			if !inA && !inB {
+				t.Errorf("%v is on neither side", d["id"])
+				continue
+			}
+			missing, present := "b", "a"
+			if inB {
+				missing, present = "a", "b"
+			}
+			for _, k := range []string{"expected_", "actual_", "market_"} {
+				if d[k+missing] != nil || d[k+present] == nil {
+					t.Errorf("%v: %s%s = %v, %s%s = %v; want null on side %s only", d["id"], k, missing, d[k+missing], k, present, d[k+present], missing)
+				}
+			}
+			if d["delta"] != nil || d["expected_delta"] != nil || d["actual_delta"] != nil || d["allocation_delta"] != nil {
+				t.Errorf("%v on one side has deltas: %v", d["id"], d)
+			}
+		}
+		moved := 0
+		for u, id := range after {
+			if before[u] != id {
+				moved++
+			}
+		}
+		tot := cmp["totals"].(map[string]any)
+		if tot["actual_a"] != tot["actual_b"] || tot["units_moved"] != float64(moved) {
+			t.Errorf("totals %v; want the same actual revenue on both sides and %d units moved", tot, moved)
+		}
 	})
 }
 
