@@ -61,8 +61,9 @@ type Alignment struct {
 	// kept no more than half of their market, and new ones.
 	Renamed []Renamed
 
-	today map[string]float64 // today's territory id → its market (demand over every unit), dollars per year
-	used  map[string]bool    // ids of today's territories and of the peeled ones
+	today      map[string]float64 // today's territory id → its market (demand over every unit), dollars per year
+	todayUnits map[string]int     // today's territory id → its units, for territories without market
+	used       map[string]bool    // ids of today's territories and of the peeled ones
 }
 
 // Renamed is a redrawn territory that got a new id: From is the id it was
@@ -184,13 +185,14 @@ func buildAlignment(in *Inputs, edges [][2]string, demand []float64, oversize []
 	// that share is taken out of max_moved; with more, new ones start empty
 	// and the solver cuts them from the largest.
 	market := map[string]float64{}
-	a.today, a.used = map[string]float64{}, map[string]bool{}
+	a.today, a.todayUnits, a.used = map[string]float64{}, map[string]int{}, map[string]bool{}
 	for i, u := range in.Units {
 		if !oversize[i] {
 			market[in.Assignments[u.ID]] += demand[i]
 		}
 		if t := in.Assignments[u.ID]; t != "" {
 			a.today[t] += demand[i]
+			a.todayUnits[t]++
 		}
 	}
 	for _, t := range in.Territories {
@@ -321,7 +323,9 @@ func (a *Alignment) Territories(territory []int) ([]string, []int) {
 // Where the search was free of the current plan (no max_moved) the solver's
 // territory indexes are arbitrary: each territory takes the index of a
 // today's territory whose market it holds most of (of several, the one it
-// holds the most market of); the rest take the indexes left. Tied to today's plan by max_moved, the
+// holds the most market of); the others, largest overlaps first, that of
+// the one they hold the most of among those left (they get new ids, and
+// Renamed says what part of it they hold); the rest the indexes left. Tied to today's plan by max_moved, the
 // indexes are today's. Territories holding locked units keep theirs. It
 // rewrites territory in place and returns the new index of each of the
 // solver's territories, and the share of market that changed territory id
@@ -350,6 +354,18 @@ func (a *Alignment) Relabel(territory []int) ([]int, float64) {
 		}
 		return m
 	}
+	todayUnits := func(i int) int {
+		if n, ok := a.todayUnits[a.IDs[i]]; ok {
+			return n
+		}
+		n := 0
+		for _, u := range in.Units {
+			if u.Current == i {
+				n++
+			}
+		}
+		return n
+	}
 	to := make([]int, in.K)
 	for i := range to {
 		to[i] = i
@@ -367,9 +383,7 @@ func (a *Alignment) Relabel(territory []int) ([]int, float64) {
 		}
 		pairs := make([]pair, 0, len(overlap))
 		for k, v := range overlap {
-			if m := today(k[1]); m > 0 && v > m/2 {
-				pairs = append(pairs, pair{k[0], k[1], v})
-			}
+			pairs = append(pairs, pair{k[0], k[1], v})
 		}
 		sort.Slice(pairs, func(x, y int) bool {
 			if pairs[x].market != pairs[y].market {
@@ -384,9 +398,14 @@ func (a *Alignment) Relabel(territory []int) ([]int, float64) {
 				to[i], taken[i] = i, true
 			}
 		}
-		for _, p := range pairs {
-			if to[p.t] < 0 && !taken[p.id] {
-				to[p.t], taken[p.id] = p.id, true
+		// First the territories holding most of one of today's; then, so
+		// that a renamed territory is reported as what is left of the one
+		// it holds the most of, the others by their largest overlap.
+		for _, majority := range []bool{true, false} {
+			for _, p := range pairs {
+				if to[p.t] < 0 && !taken[p.id] && (!majority || p.market > today(p.id)/2) {
+					to[p.t], taken[p.id] = p.id, true
+				}
 			}
 		}
 		next := 0
@@ -402,14 +421,17 @@ func (a *Alignment) Relabel(territory []int) ([]int, float64) {
 			territory[j] = to[territory[j]]
 		}
 	}
-	// Keep an id only where most of its market stayed; else a new id.
+	// Keep an id only where most of its market stayed (most of its units,
+	// for a territory without market); else a new id.
 	kept := make([]float64, in.K)
+	keptUnits := make([]int, in.K)
 	var largest []int // per territory, its largest instance units by market, first
 	members := make([][]int, in.K)
 	for j, u := range in.Units {
 		members[territory[j]] = append(members[territory[j]], j)
 		if u.Current >= 0 && territory[j] == u.Current {
 			kept[u.Current] += u.Demand
+			keptUnits[u.Current]++
 		}
 	}
 	added := map[string]bool{}
@@ -428,8 +450,12 @@ func (a *Alignment) Relabel(territory []int) ([]int, float64) {
 			continue
 		}
 		share := 0.0
-		if m := today(i); m > 0 && !added[a.IDs[i]] {
-			share = kept[i] / m
+		if !added[a.IDs[i]] {
+			if m := today(i); m > 0 {
+				share = kept[i] / m
+			} else if n := todayUnits(i); n > 0 {
+				share = float64(keptUnits[i]) / float64(n)
+			}
 		}
 		if share > 0.5 {
 			continue

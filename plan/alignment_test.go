@@ -231,6 +231,22 @@ func TestRelabelNamesTerritoriesAfterToday(t *testing.T) {
 	}
 }
 
+// Territories without market (no estimates yet) keep their ids where they
+// keep most of their units.
+func TestRelabelWithoutMarketCountsUnits(t *testing.T) {
+	units := []align.Unit{{ID: "u0", Current: 0}, {ID: "u1", Current: 0}, {ID: "u2", Current: 0}, {ID: "u3", Current: 1}, {ID: "u4", Current: 1}}
+	a := &plan.Alignment{Problem: &align.Problem{K: 2, Units: units, MaxMoved: 0.5}, IDs: []string{"A", "B"}}
+	terr := []int{0, 0, 1, 1, 1} // A keeps 2 of its 3 units, B all of its own
+	if _, moved := a.Relabel(terr); !slices.Equal(a.IDs, []string{"A", "B"}) || len(a.Renamed) != 0 || moved != 0 {
+		t.Errorf("ids %v, renamed %v, moved %v; want [A B], none, 0 (no market moved)", a.IDs, a.Renamed, moved)
+	}
+	a = &plan.Alignment{Problem: &align.Problem{K: 2, Units: units, MaxMoved: 0.5}, IDs: []string{"A", "B"}}
+	terr = []int{0, 1, 1, 1, 1} // A keeps 1 of 3
+	if a.Relabel(terr); !slices.Equal(a.IDs, []string{"T-u0", "B"}) {
+		t.Errorf("ids %v; want [T-u0 B]: A kept a third of its units", a.IDs)
+	}
+}
+
 // Case 8 of issue 12 on the sample: a realignment that keeps 40 % of
 // California's market in the territory the solver drew as California, and
 // splits the rest between Oregon's and Arizona's. No territory holds most

@@ -373,9 +373,9 @@ func peeledWarning(in *Inputs, ap *Alignment) string {
 	return msg + fmt.Sprintf("; the other %d territories are balanced among themselves", len(ap.IDs))
 }
 
-// renamedWarning tells people which of today's territories lost most of
-// their market and so are not kept under their id, and what the new
-// territories are called.
+// renamedWarning tells people which of today's territories are not kept
+// because no territory holds most of their market any more, and where the
+// largest part of each went.
 func renamedWarning(in *Inputs, ap *Alignment) string {
 	names := map[string]string{}
 	for _, t := range in.Territories {
@@ -393,15 +393,23 @@ func renamedWarning(in *Inputs, ap *Alignment) string {
 		}
 		to := r.To
 		if u := units[strings.TrimPrefix(r.To, "T-")]; u != "" {
-			to = fmt.Sprintf("%s (%s)", u, r.To)
+			to = fmt.Sprintf("%s, %s", u, r.To)
 		}
-		lost = append(lost, fmt.Sprintf("%s (%s) kept %.0f %% of its market and is now %s", n, r.From, 100*r.Kept, to))
+		if r.Kept > 0 {
+			lost = append(lost, fmt.Sprintf("%s (%s; %.0f %% of its market is now in %s)", n, r.From, 100*r.Kept, to))
+		} else {
+			lost = append(lost, fmt.Sprintf("%s (%s)", n, r.From))
+		}
 	}
-	if len(lost) == 0 {
+	n := len(lost)
+	if n == 0 {
 		return ""
 	}
-	return fmt.Sprintf("%d of today's territories kept no more than half of their market, so they are new territories with a new id and the name of their largest unit (owners are not carried over): %s",
-		len(lost), strings.Join(lost, "; "))
+	if n > 10 {
+		lost = append(lost[:10], fmt.Sprintf("and %d more", len(lost)-10))
+	}
+	return fmt.Sprintf("%d of today's territories are not kept: no territory holds more than half of their market any more, so their units are in territories with new ids, named after their largest unit and without their owners: %s",
+		n, strings.Join(lost, ", "))
 }
 
 func balanceRange(in *align.Problem) (float64, float64) {
