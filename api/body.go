@@ -348,11 +348,13 @@ type FrontierPoint struct {
 type Comparison struct {
 	A int64 `json:"a"` // scenario id
 	B int64 `json:"b"` // scenario id
-	// BasisA and BasisB say where each side's expected revenue comes from:
-	// "run" (the stored results of its latest run, run_a / run_b), "current"
-	// (its calibrated model evaluated at its current allocation: it has no
-	// stored allocation) or "none" (no model: a scenario without resources;
-	// its expected figures are null).
+	// BasisA and BasisB say where each side's expected revenue (at its
+	// optimum) comes from: "run" (the stored results of its latest run,
+	// run_a / run_b, not stale), "solved" (its optimum solved for this
+	// comparison: no run stored one, or the scenario changed since),
+	// "current" (its calibrated model at its current allocation: its
+	// optimum cannot be solved, e.g. limits that cannot all hold) or "none"
+	// (no model: a scenario without resources; its expected figures are null).
 	BasisA string `json:"basis_a"`
 	BasisB string `json:"basis_b"`
 	RunA   *int64 `json:"run_a"` // the run whose results are expected_a; null unless basis_a is "run"

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"math"
 	"net/http"
 	"sort"
@@ -8,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/terrane/terrane"
+	"github.com/terrane/terrane/optimizer/allocate"
 	"github.com/terrane/terrane/plan"
 )
 
@@ -21,12 +23,15 @@ type side struct {
 	alloc    func(m plan.TerritoryMetrics) map[string]float64
 }
 
-// compareSide reads a scenario's expected revenue: its latest run's stored
-// figures when they hold every territory, else its calibrated model at the
-// current allocation.
-func compareSide(v *scenarioView) side {
+// compareSide reads a scenario's expected revenue at its optimum: its
+// latest run's stored figures when they hold every territory and are not
+// stale; else its optimum solved now (fast: the allocation solver, on the
+// calibration the snapshot keeps); else its model at the current
+// allocation. Either way both sides of a comparison are optima unless one
+// cannot be solved.
+func compareSide(ctx context.Context, v *scenarioView) side {
 	sd := side{v: v}
-	if exp, ok := plan.RunExpected(v.in, v.results); ok {
+	if exp, ok := plan.RunExpected(v.in, v.results); ok && !v.stale {
 		id := v.results.RunID
 		sd.basis, sd.run, sd.expected = plan.BasisRun, &id, exp
 		sd.alloc = func(m plan.TerritoryMetrics) map[string]float64 {
@@ -38,11 +43,22 @@ func compareSide(v *scenarioView) side {
 		return sd
 	}
 	sd.alloc = func(m plan.TerritoryMetrics) map[string]float64 { return m.Current }
-	if p, err := v.allocationProblem(); err == nil {
-		sd.basis, sd.expected = plan.BasisCurrent, plan.ModelExpected(v.in, p)
-	} else {
+	p, err := v.allocationProblem()
+	if err != nil {
 		sd.basis = plan.BasisNone
+		return sd
 	}
+	if res, err := allocate.Solve(ctx, p, nil); err == nil && res.Status != allocate.Infeasible && res.Status != allocate.Canceled {
+		sd.basis, sd.expected = plan.BasisSolved, res.Revenue
+		sd.alloc = func(m plan.TerritoryMetrics) map[string]float64 {
+			if a, ok := res.Allocation[m.ID]; ok {
+				return a
+			}
+			return m.Current
+		}
+		return sd
+	}
+	sd.basis, sd.expected = plan.BasisCurrent, plan.ModelExpected(v.in, p)
 	return sd
 }
 
@@ -75,7 +91,7 @@ func (s *Server) compare(c *gin.Context) {
 		}
 	}
 	sort.Slice(moved, func(i, j int) bool { return moved[i].UnitID < moved[j].UnitID })
-	sa, sb := compareSide(a), compareSide(b)
+	sa, sb := compareSide(c.Request.Context(), a), compareSide(c.Request.Context(), b)
 	integer := map[string]bool{}
 	for _, sc := range []*terrane.Scenario{a.in.Scenario, b.in.Scenario} {
 		for _, r := range sc.Resources {

@@ -13,10 +13,10 @@ func num(m map[string]any, k string) (float64, bool) {
 }
 
 // TestCompareSetsLikeAgainstLike (issue 12, case 3): the branch that cuts
-// two reps is run, the baseline is not. The comparison gives each side's
-// modelled revenue on a stated basis (the branch's run, the baseline's
-// model at its current allocation) and the actual revenue apart, never the
-// baseline's actual revenue against the branch's modelled one.
+// two reps is run, the baseline is not. The comparison sets optimum against
+// optimum on a stated basis (the branch's run; the baseline's optimum solved
+// for the comparison) and the actual revenue apart, never the baseline's
+// actual revenue against the branch's modelled one: two reps fewer earn less.
 func TestCompareSetsLikeAgainstLike(t *testing.T) {
 	forEachStore(t, func(t *testing.T, f *fixture) {
 		f.startWorker()
@@ -38,8 +38,8 @@ func TestCompareSetsLikeAgainstLike(t *testing.T) {
 		if code != 200 {
 			t.Fatalf("compare: %d %v", code, cmp)
 		}
-		if cmp["basis_a"] != "current" || cmp["basis_b"] != "run" || cmp["run_a"] != nil || fmt.Sprint(cmp["run_b"]) != fmt.Sprint(run["id"]) {
-			t.Errorf("basis a %v (run %v), b %v (run %v); want current (null) and run (%v)", cmp["basis_a"], cmp["run_a"], cmp["basis_b"], cmp["run_b"], run["id"])
+		if cmp["basis_a"] != "solved" || cmp["basis_b"] != "run" || cmp["run_a"] != nil || fmt.Sprint(cmp["run_b"]) != fmt.Sprint(run["id"]) {
+			t.Errorf("basis a %v (run %v), b %v (run %v); want solved (null) and run (%v)", cmp["basis_a"], cmp["run_a"], cmp["basis_b"], cmp["run_b"], run["id"])
 		}
 		if cmp["stale_a"] != false || cmp["stale_b"] != false {
 			t.Errorf("stale a %v, b %v; want false, false", cmp["stale_a"], cmp["stale_b"])
@@ -60,11 +60,18 @@ func TestCompareSetsLikeAgainstLike(t *testing.T) {
 		near("totals.actual_b", actB, ct["revenue"].(float64))
 		expA, ok := num(tot, "expected_a")
 		if !ok {
-			t.Fatalf("totals.expected_a is %v; want the baseline's model at its current allocation", tot["expected_a"])
+			t.Fatalf("totals.expected_a is %v; want the baseline's optimum solved for the comparison", tot["expected_a"])
 		}
-		// The calibrated model reproduces today's revenue at today's allocation.
-		near("totals.expected_a (the model at the current allocation)", expA, bt["revenue"].(float64))
+		// The baseline's optimum earns at least what its model gives today's
+		// allocation (which reproduces today's revenue), and the branch with
+		// two reps fewer earns less than it: no "+$31.2k" for cutting reps.
+		if expA < bt["revenue"].(float64)-1e-6 {
+			t.Errorf("the baseline's solved optimum %v is below its current revenue %v", expA, bt["revenue"])
+		}
 		ed, _ := num(tot, "expected_delta")
+		if ed >= 0 {
+			t.Errorf("cutting two reps shows %+.0f expected against the baseline's solved optimum; want less", ed)
+		}
 		near("totals.expected_delta", ed, expB-expA)
 		near("totals.delta", tot["delta"].(float64), ed)
 		ad, _ := num(tot, "actual_delta")
@@ -103,7 +110,9 @@ func TestCompareSetsLikeAgainstLike(t *testing.T) {
 		if cmp["basis_a"] != "run" || cmp["basis_b"] != "run" {
 			t.Errorf("after both runs: basis %v, %v; want run, run", cmp["basis_a"], cmp["basis_b"])
 		}
+		solvedA := expA
 		expA, _ = num(tot, "expected_a")
+		near("the baseline's run equals its optimum solved for the comparison", expA, solvedA)
 		near("totals.expected_a (the baseline's run)", expA, base["totals"].(map[string]any)["expected_revenue"].(float64))
 		if ed, _ := num(tot, "expected_delta"); ed >= 0 {
 			t.Errorf("cutting two reps shows %+.0f expected; want less than the baseline's optimum", ed)

@@ -83,7 +83,7 @@ var (
 	roles       = []string{terrane.RoleAdmin, terrane.RoleLeader, terrane.RoleAnalyst, terrane.RoleRep}
 	solveStatus = []string{string(allocate.Optimal), string(allocate.Feasible), string(allocate.Infeasible)}
 	importKinds = []string{importer.KindUnits, importer.KindAssignments, importer.KindAccounts, importer.KindMarkets}
-	bases       = []string{string(plan.BasisRun), string(plan.BasisCurrent), string(plan.BasisNone)}
+	bases       = []string{string(plan.BasisRun), string(plan.BasisSolved), string(plan.BasisCurrent), string(plan.BasisNone)}
 )
 
 // enums lists the values of string fields, by "package.Type.json_name".

@@ -67,8 +67,8 @@ func TestRealignedTerritoryKeepsItsIDOnlyWithMostOfItsMarket(t *testing.T) {
 		}
 		// Compare lists a territory of one side only with the other side null.
 		_, cmp := f.do("ann", "GET", fmt.Sprintf("/api/v1/scenarios/%d/compare/%d", f.baseline, c), nil)
-		if cmp["basis_a"] != "current" || cmp["basis_b"] != "current" {
-			t.Errorf("basis %v, %v; want current, current (neither ran an allocation)", cmp["basis_a"], cmp["basis_b"])
+		if cmp["basis_a"] != "solved" || cmp["basis_b"] != "solved" {
+			t.Errorf("basis %v, %v; want solved, solved (neither ran an allocation)", cmp["basis_a"], cmp["basis_b"])
 		}
 		for _, x := range cmp["territories"].([]any) {
 			d := x.(map[string]any)

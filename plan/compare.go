@@ -14,8 +14,12 @@ const (
 	// BasisRun: the stored results of the scenario's latest run, which hold
 	// every territory.
 	BasisRun Basis = "run"
+	// BasisSolved: the scenario's optimum solved for the comparison, on its
+	// inputs as they are now (no run stored results for every territory, or
+	// the scenario changed since its run).
+	BasisSolved Basis = "solved"
 	// BasisCurrent: the scenario's calibrated model evaluated at today's
-	// allocation (no run stored results for every territory).
+	// allocation (its optimum could not be solved: e.g. infeasible limits).
 	BasisCurrent Basis = "current"
 	// BasisNone: no model can be evaluated (e.g. a scenario without
 	// resources); the expected figures are null.
