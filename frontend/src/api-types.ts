@@ -696,12 +696,12 @@ export interface components {
             /** @description scenario id */
             b: number;
             /**
-             * @description BasisA and BasisB say where each side's expected revenue comes from: "run" (the stored results of its latest run, run_a / run_b), "current" (its calibrated model evaluated at its current allocation: it has no stored allocation) or "none" (no model: a scenario without resources; its expected figures are null).
+             * @description BasisA and BasisB say where each side's expected revenue (at its optimum) comes from: "run" (the stored results of its latest run, run_a / run_b, not stale), "solved" (its optimum solved for this comparison: no run stored one, or the scenario changed since), "current" (its calibrated model at its current allocation: its optimum cannot be solved, e.g. limits that cannot all hold) or "none" (no model: a scenario without resources; its expected figures are null).
              * @enum {string}
              */
-            basis_a: "run" | "current" | "none";
+            basis_a: "run" | "solved" | "current" | "none";
             /** @enum {string} */
-            basis_b: "run" | "current" | "none";
+            basis_b: "run" | "solved" | "current" | "none";
             moved_units: components["schemas"]["MovedUnit"][];
             /** @description the run whose results are expected_a; null unless basis_a is "run" */
             run_a: number | null;
