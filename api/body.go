@@ -3,7 +3,6 @@ package api
 import (
 	"bytes"
 	"encoding/json"
-	"math"
 	"sort"
 	"time"
 
@@ -288,12 +287,14 @@ func territoryProperties(m plan.TerritoryMetrics) TerritoryProperties {
 	p := TerritoryProperties{ID: m.ID, Name: m.Name, Units: m.Units, Accounts: m.Accounts, Market: m.Market.Market,
 		Revenue: m.Revenue, Share: m.Share, Saturation: m.Saturation, Floor: m.Floor, Headroom: m.Headroom, Locked: m.Locked,
 		Resources: map[string]float64{}}
-	for prefix, mm := range map[string]map[string]float64{"current": m.Current, "allocation": m.Allocation, "change": m.Change, "marginal": m.Marginal} {
+	for prefix, mm := range map[string]map[string]float64{"current": m.Current, "allocation": m.Allocation, "change": m.Change} {
 		for r, v := range mm {
-			if v == math.MaxFloat64 {
-				continue
-			}
 			p.Resources[prefix+"_"+r] = v
+		}
+	}
+	for r, v := range m.Marginal {
+		if v != nil { // unbounded: left out, as in TerritoryMetrics.MarginalReasons
+			p.Resources["marginal_"+r] = *v
 		}
 	}
 	if m.ExpectedRevenue != nil {
@@ -327,18 +328,26 @@ type BalanceRow struct {
 	Revenue   float64 `json:"revenue"` // dollars per year
 }
 
-// Frontier is optimal revenue as the budget or a resource total varies.
+// Frontier is the optimal objective as the budget or a resource total varies.
 type Frontier struct {
-	Resource string          `json:"resource"` // "budget" or a resource name
-	Current  float64         `json:"current"`  // today's budget (dollars per year) or total (resource units)
-	Points   []FrontierPoint `json:"points" openapi:"nonnull"`
+	Resource string `json:"resource"` // "budget" or a resource name
+	// Objective is what the solver maximises, and so what each point's
+	// objective and bound measure: "revenue" or "profit".
+	Objective string          `json:"objective"`
+	Current   float64         `json:"current"` // today's budget (dollars per year) or total (resource units)
+	Points    []FrontierPoint `json:"points" openapi:"nonnull"`
 }
 
 // FrontierPoint is the solver's answer at one amount.
 type FrontierPoint struct {
-	Amount  float64 `json:"amount"`  // dollars per year, or resource units
-	Revenue float64 `json:"revenue"` // dollars per year
-	Bound   float64 `json:"bound"`   // upper bound on revenue, dollars per year
+	Amount float64 `json:"amount"` // dollars per year, or resource units
+	// Objective is the optimum found: revenue or profit (Frontier.Objective),
+	// dollars per year.
+	Objective float64 `json:"objective"`
+	// Bound is a proven upper bound on Objective, the same objective,
+	// dollars per year; never below Objective.
+	Bound   float64 `json:"bound"`
+	Revenue float64 `json:"revenue"` // expected revenue at the optimum, dollars per year
 	Status  string  `json:"status"`
 }
 

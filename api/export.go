@@ -3,16 +3,45 @@ package api
 import (
 	"encoding/csv"
 	"fmt"
+	"math"
 	"net/http"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/terrane/terrane"
 )
 
-func ftoa(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+// cents writes money, dollars, as a plain decimal with at most two
+// decimals (no exponent, no trailing zeros, never "-0").
+func cents(v float64) string { return decimal(v, 2) }
+
+// decimal writes v with at most places decimals, as cents does; empty
+// for a non-finite v.
+func decimal(v float64, places int) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return ""
+	}
+	out := strconv.FormatFloat(v, 'f', places, 64)
+	if strings.Contains(out, ".") {
+		out = strings.TrimSuffix(strings.TrimRight(out, "0"), ".")
+	}
+	if out == "-0" {
+		out = "0"
+	}
+	return out
+}
+
+// amountOf writes an amount of a resource: a whole number for an integer
+// resource (a count of reps), else as cents.
+func amountOf(v float64, integer bool) string {
+	if integer && !math.IsNaN(v) && !math.IsInf(v, 0) {
+		return cents(math.Round(v))
+	}
+	return cents(v)
+}
 
 // export writes one of the scenario's exports: what a CRM import needs.
 func (s *Server) export(c *gin.Context) {
@@ -69,10 +98,14 @@ func (s *Server) export(c *gin.Context) {
 			if !v.sees(t) {
 				continue
 			}
-			w.Write([]string{a.ID, a.Name, a.PostalCode, a.UnitID, t, owners[t], ftoa(a.Revenue)})
+			w.Write([]string{a.ID, a.Name, a.PostalCode, a.UnitID, t, owners[t], cents(a.Revenue)})
 		}
 	case "allocation.csv":
 		w.Write([]string{"territory_id", "resource", "current", "allocation", "change", "marginal_revenue_per_unit"})
+		integer, dollars := map[string]bool{}, map[string]bool{}
+		for _, r := range v.in.Scenario.Resources {
+			integer[r.Name], dollars[r.Name] = r.Integer, strings.HasPrefix(r.Unit, "dollar")
+		}
 		for _, m := range v.metrics {
 			var rs []string
 			for r := range m.Current {
@@ -85,11 +118,15 @@ func (s *Server) export(c *gin.Context) {
 			}
 			sort.Strings(rs)
 			for _, r := range rs {
-				row := []string{m.ID, r, ftoa(m.Current[r]), "", "", ""}
+				row := []string{m.ID, r, amountOf(m.Current[r], integer[r]), "", "", ""}
 				if m.Allocation != nil {
-					row[3], row[4] = ftoa(m.Allocation[r]), ftoa(m.Change[r])
-					if mg, ok := m.Marginal[r]; ok {
-						row[5] = ftoa(mg)
+					row[3], row[4] = amountOf(m.Allocation[r], integer[r]), amountOf(m.Change[r], integer[r])
+					// An unbounded marginal return (none of r yet) is an empty cell.
+					// Per dollar it is a ratio, written to 4 decimals.
+					if mg := m.Marginal[r]; mg != nil && dollars[r] {
+						row[5] = decimal(*mg, 4)
+					} else if mg != nil {
+						row[5] = cents(*mg)
 					}
 				}
 				w.Write(row)

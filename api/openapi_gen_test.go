@@ -233,7 +233,11 @@ func (g *generator) ref(t reflect.Type, in bool) *openapi3.SchemaRef {
 		}
 	case reflect.Map:
 		s := openapi3.NewObjectSchema()
-		s.AdditionalProperties = openapi3.AdditionalProperties{Schema: g.ref(t.Elem(), in)}
+		v := g.ref(t.Elem(), in)
+		if t.Elem().Kind() == reflect.Pointer && v.Value != nil {
+			v.Value.Nullable = true // map[string]*float64: a member may be null
+		}
+		s.AdditionalProperties = openapi3.AdditionalProperties{Schema: v}
 		return openapi3.NewSchemaRef("", s)
 	case reflect.Struct:
 		name := g.name(t, in)

@@ -593,7 +593,8 @@ func noncontiguous(assignments map[string]string, edges [][2]string, check map[s
 }
 
 // frontier sweeps the budget (or one resource's total) and reports the
-// optimal revenue at each point: the revenue-vs-budget curve.
+// optimal objective (revenue or profit, as the scenario maximises), its
+// bound and the expected revenue at each point.
 func (s *Server) frontier(c *gin.Context) {
 	v, err := s.view(c, "id")
 	if err != nil {
@@ -664,7 +665,12 @@ func (s *Server) frontier(c *gin.Context) {
 			continue
 		}
 		warm = res
-		out = append(out, FrontierPoint{Amount: amount, Revenue: res.TotalRevenue, Bound: res.Bound, Status: string(res.Status)})
+		out = append(out, FrontierPoint{Amount: amount, Objective: res.Objective, Bound: math.Max(res.Bound, res.Objective),
+			Revenue: res.TotalRevenue, Status: string(res.Status)})
 	}
-	c.JSON(http.StatusOK, Frontier{Resource: resource, Current: base, Points: out})
+	kind := "revenue"
+	if p.Objective == allocate.Profit {
+		kind = "profit"
+	}
+	c.JSON(http.StatusOK, Frontier{Resource: resource, Objective: kind, Current: base, Points: out})
 }

@@ -2,15 +2,24 @@ package plan
 
 import (
 	"encoding/json"
+	"fmt"
 	"sort"
+	"strconv"
 
+	"github.com/terrane/terrane"
 	"github.com/terrane/terrane/optimizer/allocate"
 )
 
 // RunResult is what a run stores as its result.
 type RunResult struct {
-	// Allocation is the allocation solver's answer, when the run allocated.
+	// Allocation is the allocation solver's answer, when the run allocated,
+	// without its per-territory marginal returns (null; they are in each
+	// territory's figures, GET …/territories, with reasons where unbounded).
 	Allocation *allocate.Result `json:"allocation,omitempty"`
+	// Objective says what Allocation's objective and bound measure:
+	// "revenue" or "profit", dollars per year; empty when the run did not
+	// allocate.
+	Objective string `json:"objective,omitempty"`
 	// Alignment summarises the alignment solver's answer, when the run aligned.
 	Alignment *AlignmentSummary `json:"alignment,omitempty"`
 }
@@ -41,7 +50,15 @@ type TerritoryMetrics struct {
 	Change          map[string]float64 `json:"change"`           // allocation − current
 	ExpectedRevenue *float64           `json:"expected_revenue"` // dollars per year at the allocation
 	RevenueChange   *float64           `json:"revenue_change"`   // expected − current revenue, dollars per year
-	Marginal        map[string]float64 `json:"marginal"`         // dollars per year per unit of resource
+	// Marginal is d revenue / d amount at the allocation per resource,
+	// dollars per year per unit of resource; null for a resource whose
+	// slope is unbounded there (the territory has none of it and its
+	// curve is vertical at zero), with the reason in MarginalReasons. Nil
+	// before a run.
+	Marginal map[string]*float64 `json:"marginal"`
+	// MarginalReasons says, for each resource whose marginal is null, why,
+	// in a sentence for people; absent when every marginal is a number.
+	MarginalReasons map[string]string `json:"marginal_reasons,omitempty"`
 }
 
 // Totals sums the territories.
@@ -56,10 +73,15 @@ type Totals struct {
 	Current         map[string]float64 `json:"current"`
 	Allocation      map[string]float64 `json:"allocation"`
 	ExpectedRevenue *float64           `json:"expected_revenue"`
-	Objective       *float64           `json:"objective"`
-	Bound           *float64           `json:"bound"`
-	Gap             *float64           `json:"gap"`
-	ShadowPrices    map[string]float64 `json:"shadow_prices"`
+	// Objective and Bound are what the solver maximised and its proven
+	// upper bound, dollars per year of ObjectiveKind; null without results.
+	Objective *float64 `json:"objective"`
+	Bound     *float64 `json:"bound"`
+	// ObjectiveKind says which objective Objective and Bound measure:
+	// "revenue" or "profit"; empty without results.
+	ObjectiveKind string             `json:"objective_kind"`
+	Gap           *float64           `json:"gap"`
+	ShadowPrices  map[string]float64 `json:"shadow_prices"`
 }
 
 // Metrics computes every territory's metrics, sorted by id, and the totals:
@@ -77,6 +99,7 @@ func Metrics(in *Inputs, res *Results) ([]TerritoryMetrics, Totals) {
 		exp, obj, bound, gap := cert.TotalRevenue, cert.Objective, cert.Bound, cert.Gap
 		tot.ExpectedRevenue, tot.Objective, tot.Bound, tot.Gap = &exp, &obj, &bound, &gap
 		tot.ShadowPrices = cert.ShadowPrices
+		tot.ObjectiveKind = objectiveKind(res.Summary.Objective)
 	}
 	for _, t := range in.Territories {
 		m := TerritoryMetrics{ID: t.ID, Name: t.Name, Owners: t.Owners, Locked: t.Locked || in.Settings.locked(t.ID),
@@ -89,7 +112,8 @@ func Metrics(in *Inputs, res *Results) ([]TerritoryMetrics, Totals) {
 		}
 		if cert != nil {
 			if tr, ok := res.Territories[t.ID]; ok {
-				m.Allocation, m.Change, m.Marginal = tr.Allocation, tr.Change, tr.Marginal
+				m.Allocation, m.Change = tr.Allocation, tr.Change
+				m.Marginal, m.MarginalReasons = marginals(t, tr)
 				exp, delta := tr.ExpectedRevenue, tr.RevenueChange
 				m.ExpectedRevenue, m.RevenueChange = &exp, &delta
 				for r, v := range tr.Allocation {
@@ -113,4 +137,44 @@ func Metrics(in *Inputs, res *Results) ([]TerritoryMetrics, Totals) {
 		tot.Share = tot.Revenue / tot.Market
 	}
 	return out, tot
+}
+
+// objectiveKind names what the solver maximised: "revenue" or "profit".
+func objectiveKind(o allocate.Objective) string {
+	if o == allocate.Profit {
+		return "profit"
+	}
+	return "revenue"
+}
+
+// marginals are a territory's stored marginal returns, one per resource it
+// was allocated: a number, or nil with the reason where the slope is
+// unbounded (stored results leave such a resource out).
+func marginals(t *terrane.Territory, tr TerritoryResult) (map[string]*float64, map[string]string) {
+	out := make(map[string]*float64, len(tr.Allocation))
+	var why map[string]string
+	name := t.Name
+	if name == "" {
+		name = t.ID
+	}
+	for r, x := range tr.Allocation {
+		if v, ok := tr.Marginal[r]; ok {
+			out[r] = &v
+			continue
+		}
+		out[r] = nil
+		if why == nil {
+			why = map[string]string{}
+		}
+		why[r] = fmt.Sprintf("%s has %s of %s in this plan, where the response curve rises vertically: the return on the first unit is unbounded, so no return per unit is given", name, amountWord(x), r)
+	}
+	return out, why
+}
+
+// amountWord is "none" for 0, else the amount.
+func amountWord(x float64) string {
+	if x == 0 {
+		return "none"
+	}
+	return strconv.FormatFloat(x, 'f', -1, 64)
 }

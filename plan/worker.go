@@ -326,9 +326,19 @@ func (w *Worker) solve(ctx context.Context, run *terrane.Run, progress func(floa
 			return nil, terrane.Errorf(terrane.EINFEASIBLE, "allocation is infeasible: %v", res.Conflicts)
 		}
 		out.Allocation = res
+		out.Objective = objectiveKind(p.Objective)
 	}
 	if done.results, err = storedResults(run, in, p, out); err != nil {
 		return nil, err
+	}
+	if out.Allocation != nil {
+		// The run's result is the certificate: the per-territory marginal
+		// returns, with the solver's sentinel for an unbounded slope, are
+		// stored with each territory's results and answered as numbers or
+		// null with a reason (TerritoryMetrics).
+		cert := *out.Allocation
+		cert.Marginal = nil
+		out.Allocation = &cert
 	}
 	progress(1)
 	return done, nil

@@ -756,10 +756,12 @@ export interface components {
             /** @description for people: names the field, row or id */
             message: string;
         };
-        /** @description Frontier is optimal revenue as the budget or a resource total varies. */
+        /** @description Frontier is the optimal objective as the budget or a resource total varies. */
         Frontier: {
             /** @description today's budget (dollars per year) or total (resource units) */
             current: number;
+            /** @description Objective is what the solver maximises, and so what each point's objective and bound measure: "revenue" or "profit". */
+            objective: string;
             points: components["schemas"]["FrontierPoint"][];
             /** @description "budget" or a resource name */
             resource: string;
@@ -768,9 +770,11 @@ export interface components {
         FrontierPoint: {
             /** @description dollars per year, or resource units */
             amount: number;
-            /** @description upper bound on revenue, dollars per year */
+            /** @description Bound is a proven upper bound on Objective, the same objective, dollars per year; never below Objective. */
             bound: number;
-            /** @description dollars per year */
+            /** @description Objective is the optimum found: revenue or profit (Frontier.Objective), dollars per year. */
+            objective: number;
+            /** @description expected revenue at the optimum, dollars per year */
             revenue: number;
             /** @enum {string} */
             status: "optimal" | "feasible" | "infeasible";
@@ -1100,8 +1104,10 @@ export interface components {
         RunResult: {
             /** @description Alignment summarises the alignment solver's answer, when the run aligned. */
             alignment?: components["schemas"]["AlignmentSummary"];
-            /** @description Allocation is the allocation solver's answer, when the run allocated. */
+            /** @description Allocation is the allocation solver's answer, when the run allocated, without its per-territory marginal returns (null; they are in each territory's figures, GET …/territories, with reasons where unbounded). */
             allocation?: components["schemas"]["AllocationResult"];
+            /** @description Objective says what Allocation's objective and bound measure: "revenue" or "profit", dollars per year; empty when the run did not allocate. */
+            objective?: string;
         };
         /** @description Scenario is a named plan: an alignment of units to territories, resource totals and constraints, market assumptions and solver settings. */
         Scenario: {
@@ -1319,10 +1325,14 @@ export interface components {
             headroom: number;
             id: string;
             locked: boolean;
-            /** @description dollars per year per unit of resource */
+            /** @description Marginal is d revenue / d amount at the allocation per resource, dollars per year per unit of resource; null for a resource whose slope is unbounded there (the territory has none of it and its curve is vertical at zero), with the reason in MarginalReasons. Nil before a run. */
             marginal: {
-                [key: string]: number;
+                [key: string]: number | null;
             } | null;
+            /** @description MarginalReasons says, for each resource whose marginal is null, why, in a sentence for people; absent when every marginal is a number. */
+            marginal_reasons?: {
+                [key: string]: string;
+            };
             /** @description dollars per year */
             market: number;
             name: string;
@@ -1395,7 +1405,10 @@ export interface components {
             gap: number | null;
             headroom: number;
             market: number;
+            /** @description Objective and Bound are what the solver maximised and its proven upper bound, dollars per year of ObjectiveKind; null without results. */
             objective: number | null;
+            /** @description ObjectiveKind says which objective Objective and Bound measure: "revenue" or "profit"; empty without results. */
+            objective_kind: string;
             revenue: number;
             shadow_prices: {
                 [key: string]: number;

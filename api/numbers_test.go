@@ -1,0 +1,338 @@
+package api_test
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"math"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// maxNumber is the largest magnitude a number in an answer may have: the
+// solver's sentinels (math.MaxFloat64 for an unbounded slope) are far above
+// it, every real figure far below.
+const maxNumber = 1e15
+
+// scanJSON fails on any number in a JSON answer that is not finite or whose
+// magnitude is above maxNumber, naming where it is.
+func scanJSON(t *testing.T, what string, raw []byte) {
+	t.Helper()
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		t.Errorf("%s: not JSON: %v", what, err)
+		return
+	}
+	var walk func(path string, v any)
+	walk = func(path string, v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			for k, e := range x {
+				walk(path+"."+k, e)
+			}
+		case []any:
+			for i, e := range x {
+				walk(fmt.Sprintf("%s[%d]", path, i), e)
+			}
+		case json.Number:
+			f, err := strconv.ParseFloat(string(x), 64)
+			if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || math.Abs(f) > maxNumber {
+				t.Errorf("%s: %s = %s, not a finite number of magnitude ≤ %g", what, path, x, maxNumber)
+			}
+		}
+	}
+	walk("$", v)
+}
+
+// scanCSV fails on any numeric cell of a CSV answer that is not finite, is
+// above maxNumber, is written with an exponent or has more than 4 decimals;
+// money columns (named in money) must have at most 2 and count columns
+// (named in counts) none.
+func scanCSV(t *testing.T, what string, raw []byte, money, counts map[string]bool) [][]string {
+	t.Helper()
+	rows, err := csv.NewReader(bytes.NewReader(raw)).ReadAll()
+	if err != nil || len(rows) == 0 {
+		t.Errorf("%s: not CSV: %v", what, err)
+		return nil
+	}
+	head := rows[0]
+	for i, row := range rows[1:] {
+		for j, c := range row {
+			f, err := strconv.ParseFloat(c, 64)
+			if err != nil && !errors.Is(err, strconv.ErrRange) {
+				continue // text
+			}
+			col := head[j]
+			dec := 0
+			if k := strings.IndexByte(c, '.'); k >= 0 {
+				dec = len(c) - k - 1
+			}
+			switch {
+			case err != nil || math.IsNaN(f) || math.IsInf(f, 0) || math.Abs(f) > maxNumber:
+				t.Errorf("%s row %d %s = %s: not a finite number of magnitude ≤ %g", what, i+2, col, c, maxNumber)
+			case strings.ContainsAny(c, "eE"):
+				t.Errorf("%s row %d %s = %s: not a plain decimal", what, i+2, col, c)
+			case money[col] && dec > 2:
+				t.Errorf("%s row %d %s = %s: money has more than 2 decimals", what, i+2, col, c)
+			case counts[col] && dec > 0:
+				t.Errorf("%s row %d %s = %s: a count is not a whole number", what, i+2, col, c)
+			case dec > 4:
+				t.Errorf("%s row %d %s = %s: more than 4 decimals", what, i+2, col, c)
+			}
+		}
+	}
+	return rows
+}
+
+// fetch gets path as user, wants 200 and returns the body.
+func (f *fixture) fetch(t *testing.T, user, path string) []byte {
+	t.Helper()
+	code, raw := f.raw(user, "GET", path, nil)
+	if code != 200 {
+		t.Fatalf("GET %s = %d %s", path, code, raw)
+	}
+	return raw
+}
+
+// branch creates a scenario from f.baseline with the given settings (nil:
+// the baseline's) and returns its id.
+func (f *fixture) branch(t *testing.T, name string, fields map[string]any) int64 {
+	t.Helper()
+	body := map[string]any{"name": name, "from": f.baseline}
+	for k, v := range fields {
+		body[k] = v
+	}
+	code, sc := f.do("lee", "POST", "/api/v1/scenarios", body)
+	if code != 201 {
+		t.Fatalf("branch %s: %d %v", name, code, sc)
+	}
+	return int64(sc["id"].(float64))
+}
+
+// runOK runs kind on scenario id and wants it to succeed.
+func (f *fixture) runOK(t *testing.T, id int64, kind string) map[string]any {
+	t.Helper()
+	code, run := f.do("ann", "POST", fmt.Sprintf("/api/v1/scenarios/%d/runs", id), map[string]any{"kind": kind})
+	if code != 202 {
+		t.Fatalf("start %s on %d: %d %v", kind, id, code, run)
+	}
+	r := f.runEnd(t, run["id"])
+	if r["status"] != "succeeded" {
+		t.Fatalf("%s run on %d: %v", kind, id, r)
+	}
+	return r
+}
+
+// settingsWith is the fixture baseline's settings plus extra.
+func settingsWith(extra map[string]any) map[string]any {
+	s := map[string]any{"shape": 0.8, "align": map[string]any{"time_limit_seconds": 2}}
+	for k, v := range extra {
+		s[k] = v
+	}
+	return s
+}
+
+// TestNoSentinelLeavesTheServer is the scan of the rule "no sentinel or
+// non-finite number leaves the server": after an allocate (with a territory
+// held at none of a resource, whose slope is unbounded there), a
+// profit-objective allocate and an align run, every JSON and CSV answer
+// about the scenarios — territories, each territory's detail, the GeoJSON,
+// compare, the frontier, runs and each run's result and problem, the audit,
+// every export — holds only finite numbers of magnitude ≤ 1e15, money in
+// CSV with at most 2 decimals and counts as whole numbers.
+func TestNoSentinelLeavesTheServer(t *testing.T) {
+	forEachStore(t, func(t *testing.T, f *fixture) {
+		f.startWorker()
+		b := f.baseline
+		none := f.branch(t, "No reps in West", map[string]any{"settings": settingsWith(map[string]any{
+			"bounds": map[string]any{"W": map[string]any{"max": map[string]any{"headcount": 0}}}})})
+		profit := f.branch(t, "Profit", map[string]any{"settings": settingsWith(map[string]any{"objective": "profit"})})
+		aligned := f.branch(t, "Redrawn", nil)
+		f.runOK(t, b, "allocate")
+		f.runOK(t, none, "allocate")
+		f.runOK(t, profit, "allocate")
+		f.runOK(t, aligned, "align")
+		f.runOK(t, aligned, "align+allocate")
+		f.scanScenarios(t, b, []int64{b, none, profit, aligned})
+	})
+}
+
+// scanScenarios fetches every answer about the scenarios and scans it.
+func (f *fixture) scanScenarios(t *testing.T, baseline int64, ids []int64) {
+	t.Helper()
+	sp := fmt.Sprintf
+	for _, id := range ids {
+		base := sp("/api/v1/scenarios/%d", id)
+		paths := []string{base, base + "/territories", base + "/territories.geojson", base + "/assignments", base + "/audit",
+			base + "/runs", base + "/exports/territories.geojson", base + "/frontier?points=5",
+			base + "/frontier?resource=headcount&points=4", sp("/api/v1/scenarios/%d/compare/%d", baseline, id),
+			sp("/api/v1/scenarios/%d/compare/%d", id, baseline), sp("/api/v1/accounts?scenario=%d", id)}
+		var terrs struct {
+			Territories []struct{ ID string } `json:"territories"`
+		}
+		if err := json.Unmarshal(f.fetch(t, "lee", base+"/territories"), &terrs); err != nil {
+			t.Fatal(err)
+		}
+		for _, tr := range terrs.Territories {
+			paths = append(paths, base+"/territories/"+tr.ID)
+		}
+		var runs struct {
+			Runs []struct {
+				ID int64 `json:"id"`
+			} `json:"runs"`
+		}
+		if err := json.Unmarshal(f.fetch(t, "lee", base+"/runs"), &runs); err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range runs.Runs {
+			paths = append(paths, sp("/api/v1/runs/%d", r.ID))
+		}
+		for _, p := range paths {
+			scanJSON(t, p, f.fetch(t, "lee", p))
+		}
+		// The rep's view of the same figures.
+		scanCSV(t, base+"/exports/units.csv", f.fetch(t, "lee", base+"/exports/units.csv"), nil, nil)
+		scanCSV(t, base+"/exports/accounts.csv", f.fetch(t, "lee", base+"/exports/accounts.csv"), map[string]bool{"revenue": true}, nil)
+		rows := scanCSV(t, base+"/exports/allocation.csv", f.fetch(t, "lee", base+"/exports/allocation.csv"),
+			map[string]bool{}, map[string]bool{})
+		for _, row := range rows[1:] {
+			if row[1] == "headcount" {
+				for j, c := range row[2:5] {
+					if c != "" && strings.Contains(c, ".") {
+						t.Errorf("%s allocation.csv: %s headcount %s = %s, not a whole number of reps", base, row[0], rows[0][j+2], c)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestUnboundedMarginalIsNullWithAReason: a territory held at no headcount,
+// whose curve is vertical at zero, has marginal.headcount null and a
+// sentence in marginal_reasons saying why — not the solver's 1.797e308 — in
+// the territories, the territory's detail and the run event; an empty
+// cell in allocation.csv; no marginal_headcount in the GeoJSON; and the
+// run's result carries no per-territory sentinel.
+func TestUnboundedMarginalIsNullWithAReason(t *testing.T) {
+	forEachStore(t, func(t *testing.T, f *fixture) {
+		f.startWorker()
+		id := f.branch(t, "No reps in West", map[string]any{"settings": settingsWith(map[string]any{
+			"bounds": map[string]any{"W": map[string]any{"max": map[string]any{"headcount": 0}}}})})
+		run := f.runOK(t, id, "allocate")
+		if strings.Contains(fmt.Sprint(run), "1.79769") {
+			t.Errorf("run result holds the sentinel: %v", run["result"])
+		}
+		base := fmt.Sprintf("/api/v1/scenarios/%d", id)
+		var list struct {
+			Territories []struct {
+				ID       string              `json:"id"`
+				Marginal map[string]*float64 `json:"marginal"`
+				Reasons  map[string]string   `json:"marginal_reasons"`
+			} `json:"territories"`
+		}
+		if err := json.Unmarshal(f.fetch(t, "lee", base+"/territories"), &list); err != nil {
+			t.Fatal(err)
+		}
+		for _, tr := range list.Territories {
+			mg, ok := tr.Marginal["headcount"]
+			switch {
+			case tr.ID == "W" && (!ok || mg != nil || !strings.Contains(tr.Reasons["headcount"], "unbounded")):
+				t.Errorf("West: marginal.headcount = %v (present %v), reason %q; want null with a reason", mg, ok, tr.Reasons["headcount"])
+			case tr.ID == "E" && (mg == nil || tr.Reasons["headcount"] != ""):
+				t.Errorf("East: marginal.headcount = %v, reason %q; want a number", mg, tr.Reasons["headcount"])
+			}
+			if tr.Marginal["money"] == nil {
+				t.Errorf("%s: marginal.money is null", tr.ID)
+			}
+		}
+		var detail struct {
+			Territory struct {
+				Marginal map[string]*float64 `json:"marginal"`
+				Reasons  map[string]string   `json:"marginal_reasons"`
+			} `json:"territory"`
+		}
+		if err := json.Unmarshal(f.fetch(t, "lee", base+"/territories/W"), &detail); err != nil {
+			t.Fatal(err)
+		}
+		if mg, ok := detail.Territory.Marginal["headcount"]; !ok || mg != nil || detail.Territory.Reasons["headcount"] == "" {
+			t.Errorf("detail of West: marginal %v reasons %v", detail.Territory.Marginal, detail.Territory.Reasons)
+		}
+		rows, _ := csv.NewReader(bytes.NewReader(f.fetch(t, "lee", base+"/exports/allocation.csv"))).ReadAll()
+		found := false
+		for _, row := range rows {
+			if row[0] == "W" && row[1] == "headcount" {
+				found = true
+				if row[3] != "0" || row[5] != "" {
+					t.Errorf("allocation.csv West headcount = %v; want allocation 0 and an empty marginal", row)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("allocation.csv has no West headcount row: %v", rows)
+		}
+		geo := string(f.fetch(t, "lee", base+"/territories.geojson"))
+		if strings.Count(geo, `"marginal_headcount"`) != 1 || !strings.Contains(geo, `"marginal_money"`) {
+			t.Errorf("GeoJSON: want marginal_headcount for East only and marginal_money for both:\n%s", geo)
+		}
+	})
+}
+
+// TestProfitIsLabelledProfit: with the profit objective the run's result
+// and the totals say the objective is profit, and every frontier point
+// gives the objective maximised (profit), a bound on that same objective
+// that is never below it, and the expected revenue separately.
+func TestProfitIsLabelledProfit(t *testing.T) {
+	forEachStore(t, func(t *testing.T, f *fixture) {
+		f.startWorker()
+		id := f.branch(t, "Profit", map[string]any{"settings": settingsWith(map[string]any{"objective": "profit", "margin": 0.05})})
+		run := f.runOK(t, id, "allocate")
+		res := run["result"].(map[string]any)
+		if res["objective"] != "profit" {
+			t.Errorf("run result objective = %v; want profit", res["objective"])
+		}
+		base := fmt.Sprintf("/api/v1/scenarios/%d", id)
+		var list struct {
+			Totals struct {
+				Kind      string   `json:"objective_kind"`
+				Objective *float64 `json:"objective"`
+				Bound     *float64 `json:"bound"`
+				Revenue   *float64 `json:"expected_revenue"`
+			} `json:"totals"`
+		}
+		if err := json.Unmarshal(f.fetch(t, "lee", base+"/territories"), &list); err != nil {
+			t.Fatal(err)
+		}
+		tot := list.Totals
+		if tot.Kind != "profit" || tot.Objective == nil || tot.Bound == nil || *tot.Bound < *tot.Objective || *tot.Revenue == *tot.Objective {
+			t.Errorf("totals: kind %q objective %v bound %v revenue %v", tot.Kind, tot.Objective, tot.Bound, tot.Revenue)
+		}
+		for _, q := range []string{"", "?resource=headcount"} {
+			var fr struct {
+				Objective string `json:"objective"`
+				Points    []struct {
+					Amount    float64  `json:"amount"`
+					Objective *float64 `json:"objective"`
+					Bound     float64  `json:"bound"`
+					Revenue   float64  `json:"revenue"`
+				} `json:"points"`
+			}
+			if err := json.Unmarshal(f.fetch(t, "lee", base+"/frontier"+q), &fr); err != nil {
+				t.Fatal(err)
+			}
+			if fr.Objective != "profit" || len(fr.Points) < 2 {
+				t.Errorf("frontier%s: objective %q, %d points; want profit", q, fr.Objective, len(fr.Points))
+			}
+			for _, p := range fr.Points {
+				if p.Objective == nil || p.Bound < *p.Objective || p.Revenue == *p.Objective {
+					t.Errorf("frontier%s at %v: objective %v bound %v revenue %v; want a profit with a bound ≥ it", q, p.Amount, p.Objective, p.Bound, p.Revenue)
+				}
+			}
+		}
+	})
+}
