@@ -3,6 +3,7 @@ package terrane
 import (
 	"context"
 	"encoding/json"
+	"math"
 	"time"
 )
 
@@ -21,7 +22,18 @@ type Resource struct {
 	Unit     string  `json:"unit"`      // what one unit of it is, e.g. "reps", "dollars per year", "hours per year"
 	UnitCost float64 `json:"unit_cost"` // dollars per unit of the resource; 0 = free
 	Integer  bool    `json:"integer"`   // allocated in whole units
-	Total    float64 `json:"total"`     // the most that may be allocated in all; 0 = no limit
+	// Total is the most that may be allocated in all, in the resource's
+	// units (a whole number for an integer resource); absent (nil) = no
+	// limit, 0 = none at all.
+	Total *float64 `json:"total,omitempty"`
+}
+
+// unitName is what one unit of r is called, for messages.
+func (r Resource) unitName() string {
+	if r.Unit != "" {
+		return r.Unit
+	}
+	return "units"
 }
 
 // Territory is a named set of units in a scenario, owned by zero or more reps.
@@ -99,8 +111,11 @@ func (s *Scenario) Validate() error {
 			return Errorf(EINVALID, "scenario %q: resource %q appears twice", s.Name, r.Name)
 		case !finite(r.UnitCost) || r.UnitCost < 0:
 			return Errorf(EINVALID, "scenario %q: resource %q unit_cost must be ≥ 0", s.Name, r.Name)
-		case !finite(r.Total) || r.Total < 0:
-			return Errorf(EINVALID, "scenario %q: resource %q total must be ≥ 0", s.Name, r.Name)
+		case r.Total != nil && (!finite(*r.Total) || *r.Total < 0):
+			return Errorf(EINVALID, "scenario %q: resources[%d].total (%s) must be a number ≥ 0", s.Name, i, r.Name)
+		case r.Total != nil && r.Integer && *r.Total != math.Trunc(*r.Total):
+			return Errorf(EINVALID, "scenario %q: resources[%d].total (%s) must be a whole number of %s, not %v: %s is allocated in whole units",
+				s.Name, i, r.Name, r.unitName(), *r.Total, r.Name)
 		}
 		seen[r.Name] = true
 	}

@@ -98,7 +98,7 @@ func newFixture(t *testing.T, dbURL string) *fixture {
 	must(s.UpsertMarketEstimates(ctx, est))
 	must(s.CreateAccounts(ctx, accts))
 	sc := &terrane.Scenario{Name: "Baseline", Layer: "grid", Budget: 400000, CreatedBy: "seed",
-		Resources: []terrane.Resource{{Name: "headcount", Unit: "reps", UnitCost: 100000, Integer: true, Total: 3}, {Name: "money", Unit: "dollars per year", UnitCost: 1, Total: 50000}},
+		Resources: []terrane.Resource{{Name: "headcount", Unit: "reps", UnitCost: 100000, Integer: true, Total: new(3.0)}, {Name: "money", Unit: "dollars per year", UnitCost: 1, Total: new(50000.0)}},
 		Settings:  json.RawMessage(`{"shape":0.8,"align":{"time_limit_seconds":2}}`)}
 	terrs := []*terrane.Territory{
 		{ID: "W", Name: "West", Owners: []string{"rita"}, Current: map[string]float64{"headcount": 1, "money": 20000}},

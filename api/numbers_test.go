@@ -336,3 +336,59 @@ func TestProfitIsLabelledProfit(t *testing.T) {
 		}
 	})
 }
+
+// TestInputsMeanWhatAPlannerMeans: an integer resource's total, bounds and
+// change limit must be whole numbers (400 naming the field, on PATCH and
+// on POST), and locks, minimums and totals that cannot all hold end the run
+// failed with infeasible naming the constraints — never a plan that
+// silently exceeds the total.
+func TestInputsMeanWhatAPlannerMeans(t *testing.T) {
+	forEachStore(t, func(t *testing.T, f *fixture) {
+		f.startWorker()
+		id := f.branch(t, "Whole reps", nil)
+		path := fmt.Sprintf("/api/v1/scenarios/%d", id)
+		res := func(hc any) []map[string]any {
+			return []map[string]any{{"name": "headcount", "unit": "reps", "unit_cost": 100000, "integer": true, "total": hc},
+				{"name": "money", "unit": "dollars per year", "unit_cost": 1, "total": 50000}}
+		}
+		f.run(t, []check{
+			{"fractional total", "ann", "PATCH", path, map[string]any{"resources": res(14.5)}, 400, "resources[0].total"},
+			{"fractional total on a branch", "lee", "POST", "/api/v1/scenarios", map[string]any{"name": "Half a rep", "from": f.baseline, "resources": res(2.5)}, 400, "resources[0].total"},
+			{"fractional max change", "ann", "PATCH", path, map[string]any{"settings": settingsWith(map[string]any{"max_change": map[string]any{"headcount": 0.5}})}, 400, "settings.max_change.headcount"},
+			{"fractional min", "ann", "PATCH", path, map[string]any{"settings": settingsWith(map[string]any{"bounds": map[string]any{"W": map[string]any{"min": map[string]any{"headcount": 1.5}}}})}, 400, "settings.bounds.W.min.headcount"},
+			{"fractional max", "ann", "PATCH", path, map[string]any{"settings": settingsWith(map[string]any{"bounds": map[string]any{"E": map[string]any{"max": map[string]any{"headcount": 2.25}}}})}, 400, "settings.bounds.E.max.headcount"},
+			{"fractional money is fine", "ann", "PATCH", path, map[string]any{"settings": settingsWith(map[string]any{"max_change": map[string]any{"money": 0.5}})}, 200, ""},
+			{"whole reps are fine", "ann", "PATCH", path, map[string]any{"resources": res(4)}, 200, ""},
+		})
+		for _, tc := range []struct {
+			name     string
+			hc       float64
+			settings map[string]any
+			want     []string // words the error must hold
+		}{
+			{"total 0 with East locked at 2 reps", 0, map[string]any{"locks": []string{"E"}}, []string{"headcount", "E"}},
+			{"minimums above the total", 1, map[string]any{"bounds": map[string]any{"W": map[string]any{"min": map[string]any{"headcount": 1}}, "E": map[string]any{"min": map[string]any{"headcount": 1}}}}, []string{"headcount"}},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				code, body := f.do("ann", "PATCH", path, map[string]any{"resources": res(tc.hc), "settings": settingsWith(tc.settings)})
+				if code != 200 {
+					t.Fatalf("PATCH: %d %v", code, body)
+				}
+				code, run := f.do("ann", "POST", path+"/runs", map[string]any{"kind": "allocate"})
+				if code != 202 {
+					t.Fatalf("start: %d %v", code, run)
+				}
+				r := f.runEnd(t, run["id"])
+				msg, _ := r["error"].(string)
+				if r["status"] != "failed" || !strings.Contains(msg, "infeasible") {
+					t.Fatalf("run = %v %q; want failed, infeasible", r["status"], msg)
+				}
+				for _, w := range tc.want {
+					if !strings.Contains(msg, w) {
+						t.Errorf("error %q does not name %q", msg, w)
+					}
+				}
+			})
+		}
+	})
+}

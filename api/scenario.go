@@ -172,6 +172,10 @@ func (s *Server) createScenario(c *gin.Context) {
 	if req.Settings != nil {
 		sc.Settings = req.Settings
 	}
+	if err := plan.CheckScenario(sc); err != nil {
+		s.writeError(c, err)
+		return
+	}
 	if err := s.svc.Scenarios.CreateScenario(ctx, sc, terrs, assignments); err != nil {
 		s.writeError(c, err)
 		return
@@ -196,6 +200,25 @@ func (s *Server) updateScenario(c *gin.Context) {
 	}
 	if req.From != 0 {
 		s.writeError(c, terrane.Errorf(terrane.EINVALID, "from cannot be changed"))
+		return
+	}
+	// The scenario as it would be, checked as a planner means it (whole
+	// reps in totals, bounds and change limits).
+	next := *sc
+	if req.Name != nil {
+		next.Name = *req.Name
+	}
+	if req.Budget != nil {
+		next.Budget = *req.Budget
+	}
+	if req.Resources != nil {
+		next.Resources = req.Resources
+	}
+	if req.Settings != nil {
+		next.Settings = req.Settings
+	}
+	if err := plan.CheckScenario(&next); err != nil {
+		s.writeError(c, err)
 		return
 	}
 	upd := terrane.ScenarioUpdate{Name: req.Name, Budget: req.Budget, Resources: req.Resources, Settings: req.Settings}

@@ -152,7 +152,7 @@ func TestScenarioRoundTripAndAudit(t *testing.T) {
 		ctx := context.Background()
 		seedLayer(t, s)
 		sc := &terrane.Scenario{Name: "Baseline", Layer: "grid", Budget: 5e5, CreatedBy: "ana",
-			Resources: []terrane.Resource{{Name: "headcount", Unit: "reps", UnitCost: 150000, Integer: true, Total: 4}},
+			Resources: []terrane.Resource{{Name: "headcount", Unit: "reps", UnitCost: 150000, Integer: true, Total: new(4.0)}},
 			Settings:  json.RawMessage(`{"k":2}`)}
 		terrs := []*terrane.Territory{
 			{ID: "T1", Name: "West", Owners: []string{"rep1"}, Current: map[string]float64{"headcount": 2}},

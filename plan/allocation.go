@@ -75,8 +75,8 @@ func AllocationProblem(in *Inputs) (*allocate.Problem, error) {
 	}
 	for _, r := range sc.Resources {
 		res := allocate.Resource{Name: r.Name, UnitCost: r.UnitCost, Integer: r.Integer}
-		if r.Total > 0 {
-			t := r.Total
+		if r.Total != nil {
+			t := *r.Total
 			res.Total = &t
 		}
 		mp.Resources = append(mp.Resources, res)

@@ -78,7 +78,7 @@ func TestCalibrationReproducesCurrentRevenue(t *testing.T) {
 // never leaving money where its marginal return is below the shadow price.
 func TestSaturatedTerritoriesGetFlatCurves(t *testing.T) {
 	in := &plan.Inputs{
-		Scenario: &terrane.Scenario{ID: 1, Resources: []terrane.Resource{{Name: "money", UnitCost: 1, Total: 200000}}},
+		Scenario: &terrane.Scenario{ID: 1, Resources: []terrane.Resource{{Name: "money", UnitCost: 1, Total: new(200000.0)}}},
 		Settings: &plan.ScenarioSettings{Shape: 0.8},
 		Territories: []*terrane.Territory{
 			{ID: "won", Current: map[string]float64{"money": 100000}},
@@ -129,7 +129,7 @@ func TestSaturatedTerritoriesGetFlatCurves(t *testing.T) {
 func TestMarketAssumptions(t *testing.T) {
 	build := func(set plan.ScenarioSettings) (*plan.Inputs, []plan.TerritoryMetrics) {
 		in := &plan.Inputs{
-			Scenario: &terrane.Scenario{ID: 1, Resources: []terrane.Resource{{Name: "money", UnitCost: 1, Total: 200000}}},
+			Scenario: &terrane.Scenario{ID: 1, Resources: []terrane.Resource{{Name: "money", UnitCost: 1, Total: new(200000.0)}}},
 			Settings: &set,
 			Territories: []*terrane.Territory{
 				{ID: "a", Current: map[string]float64{"money": 100000}},

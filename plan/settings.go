@@ -3,6 +3,7 @@ package plan
 import (
 	"encoding/json"
 	"math"
+	"sort"
 
 	"github.com/terrane/terrane"
 )
@@ -163,4 +164,67 @@ func (s *ScenarioSettings) locked(territory string) bool {
 		}
 	}
 	return false
+}
+
+// CheckScenario checks a scenario as a planner means it, beyond
+// terrane.Scenario.Validate: its settings parse and hold, and every amount
+// of an integer resource — the total, settings.bounds min and max,
+// settings.max_change — is a whole number (EINVALID naming the field).
+func CheckScenario(sc *terrane.Scenario) error {
+	if err := sc.Validate(); err != nil {
+		return err
+	}
+	set, err := ParseScenarioSettings(sc.Settings)
+	if err != nil {
+		return err
+	}
+	return set.checkResources(sc.Resources)
+}
+
+// checkResources names the first amount of an integer resource in the
+// settings that is not a whole number.
+func (s *ScenarioSettings) checkResources(resources []terrane.Resource) error {
+	whole := func(field string, r terrane.Resource, v float64) error {
+		if v == math.Trunc(v) {
+			return nil
+		}
+		unit := r.Unit
+		if unit == "" {
+			unit = "units"
+		}
+		return terrane.Errorf(terrane.EINVALID, "%s must be a whole number of %s, not %v: %s is allocated in whole units", field, unit, v, r.Name)
+	}
+	for _, r := range resources {
+		if !r.Integer {
+			continue
+		}
+		if v, ok := s.MaxChange[r.Name]; ok {
+			if err := whole("settings.max_change."+r.Name, r, v); err != nil {
+				return err
+			}
+		}
+		for _, t := range sortedKeys(s.Bounds) {
+			b := s.Bounds[t]
+			if v, ok := b.Min[r.Name]; ok {
+				if err := whole("settings.bounds."+t+".min."+r.Name, r, v); err != nil {
+					return err
+				}
+			}
+			if v, ok := b.Max[r.Name]; ok {
+				if err := whole("settings.bounds."+t+".max."+r.Name, r, v); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }

@@ -323,7 +323,7 @@ func (w *Worker) solve(ctx context.Context, run *terrane.Run, progress func(floa
 			return nil, err
 		}
 		if res.Status == allocate.Infeasible {
-			return nil, terrane.Errorf(terrane.EINFEASIBLE, "allocation is infeasible: %v", res.Conflicts)
+			return nil, terrane.Errorf(terrane.EINFEASIBLE, "allocation is infeasible: %s", strings.Join(res.Conflicts, "; "))
 		}
 		out.Allocation = res
 		out.Objective = objectiveKind(p.Objective)

@@ -248,8 +248,8 @@ func sampleMarketProblem() (*allocate.MarketProblem, error) {
 	mp.Calibration = allocate.Calibration{Weights: settings.Weights, Shapes: map[string]float64{}}
 	for _, r := range ds.Scenario.Resources {
 		res := allocate.Resource{Name: r.Name, UnitCost: r.UnitCost, Integer: r.Integer}
-		if r.Total > 0 {
-			t := r.Total
+		if r.Total != nil {
+			t := *r.Total
 			res.Total = &t
 		}
 		mp.Resources = append(mp.Resources, res)

@@ -518,9 +518,9 @@ func (ds *Dataset) baseline() {
 		Name: BaselineName, Layer: LayerID, Status: terrane.StatusDraft, CreatedBy: "sample",
 		Budget: reps*RepCost + money,
 		Resources: []terrane.Resource{
-			{Name: "headcount", Unit: "reps", UnitCost: RepCost, Integer: true, Total: reps},
-			{Name: "money", Unit: "dollars per year", UnitCost: 1, Total: money},
-			{Name: "attention", Unit: "manager hours per year", UnitCost: 0, Total: hours},
+			{Name: "headcount", Unit: "reps", UnitCost: RepCost, Integer: true, Total: &reps},
+			{Name: "money", Unit: "dollars per year", UnitCost: 1, Total: &money},
+			{Name: "attention", Unit: "manager hours per year", UnitCost: 0, Total: &hours},
 		},
 		Settings: []byte(`{"objective":"revenue","resource_weights":{"headcount":0.5,"money":0.3,"attention":0.2},"shape":0.8}`),
 	}

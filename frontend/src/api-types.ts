@@ -1009,8 +1009,8 @@ export interface components {
             integer: boolean;
             /** @description e.g. "headcount" */
             name: string;
-            /** @description the most that may be allocated in all; 0 = no limit */
-            total: number;
+            /** @description Total is the most that may be allocated in all, in the resource's units (a whole number for an integer resource); absent (nil) = no limit, 0 = none at all. */
+            total?: number;
             /** @description what one unit of it is, e.g. "reps", "dollars per year", "hours per year" */
             unit: string;
             /** @description dollars per unit of the resource; 0 = free */
@@ -1031,8 +1031,8 @@ export interface components {
             integer?: boolean;
             /** @description e.g. "headcount" */
             name: string;
-            /** @description the most that may be allocated in all; 0 = no limit */
-            total?: number;
+            /** @description Total is the most that may be allocated in all, in the resource's units (a whole number for an integer resource); absent (nil) = no limit, 0 = none at all. */
+            total?: number | null;
             /** @description what one unit of it is, e.g. "reps", "dollars per year", "hours per year" */
             unit?: string;
             /** @description dollars per unit of the resource; 0 = free */

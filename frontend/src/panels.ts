@@ -248,7 +248,7 @@ function scenarioPanel(ctx: Ctx, s: AppState): void {
   const objective = h('select', { id: 'objective', disabled: !editable },
     h('option', { value: 'revenue' }, 'Revenue'), h('option', { value: 'profit' }, 'Profit')) as HTMLSelectElement;
   objective.value = set.objective ?? 'revenue';
-  const totals = resources.map((r) => numInput('total-' + r.name, r.total, !editable));
+  const totals = resources.map((r) => numInput('total-' + r.name, r.total ?? '', !editable, 'no limit'));
   const maxChange = resources.map((r) => numInput('maxchange-' + r.name, set.max_change?.[r.name] ?? '', !editable, 'no limit'));
   const star = numInput('mult-all', set.market_multipliers?.['*'] ?? 1, !editable);
   (star as HTMLInputElement).step = '0.01';
@@ -315,7 +315,7 @@ function scenarioPanel(ctx: Ctx, s: AppState): void {
     else delete out.market_multipliers['*'];
     out.locks = [...document.querySelectorAll<HTMLInputElement>('#lock-list input:checked')].map((c) => c.value);
     out.align = collectAlign();
-    resources.forEach((r, i) => (r.total = Number(totals[i].value)));
+    resources.forEach((r, i) => (r.total = totals[i].value.trim() === '' ? undefined : Number(totals[i].value))); // blank = no limit, 0 = none
     return { budget: Number(budget.value), resources, settings: out };
   };
 

@@ -346,13 +346,39 @@ func build(p *Problem) (*model, []string) {
 	}
 	for _, rm := range m.res {
 		if lo := rm.sumLo(); lo > rm.total*(1+1e-12)+1e-9 {
-			conflicts = append(conflicts, fmt.Sprintf("total %s %v is below the sum of territory minimums %v", rm.name, rm.total, lo))
+			conflicts = append(conflicts, fmt.Sprintf("total %s %v is below the %v the territories must keep (%s)", rm.name, rm.total, lo, whyLo(p, rm)))
 		}
 	}
 	if need := m.budgetAtLo(); need > m.budget*(1+1e-12)+1e-9 {
 		conflicts = append(conflicts, fmt.Sprintf("budget %v is below the cost %v of every territory's minimum", m.budget, need))
 	}
 	return m, conflicts
+}
+
+// whyLo names the territories whose least amount of rm is above zero and
+// why: locked at its current amount, a min, or current − max_change; the
+// first ten and a count of the rest.
+func whyLo(p *Problem, rm *resModel) string {
+	var out []string
+	for i, t := range p.Territories {
+		lo := rm.items[i].lo
+		if lo <= 0 {
+			continue
+		}
+		cur := t.Current[rm.name]
+		switch v, ok := t.Min[rm.name]; {
+		case t.Locked:
+			out = append(out, fmt.Sprintf("%q locked at %v", t.ID, cur))
+		case ok && v >= lo:
+			out = append(out, fmt.Sprintf("%q min %v", t.ID, v))
+		default:
+			out = append(out, fmt.Sprintf("%q current %v − max_change %v", t.ID, cur, p.MaxChange[rm.name]))
+		}
+	}
+	if len(out) > 10 {
+		out = append(out[:10], fmt.Sprintf("and %d more", len(out)-10))
+	}
+	return strings.Join(out, ", ")
 }
 
 func hasMax(t Territory, name string) bool {

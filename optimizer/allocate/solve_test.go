@@ -459,7 +459,7 @@ func TestInfeasible(t *testing.T) {
 		edit  func(p *Problem)
 		wants []string
 	}{
-		{"sum of minimums over total", func(p *Problem) { p.Resources[0].Total = ptr(4) }, []string{"total headcount 4", "minimums 5"}},
+		{"sum of minimums over total", func(p *Problem) { p.Resources[0].Total = ptr(4) }, []string{"total headcount 4", "must keep (\"A\" min 3, \"B\" min 2)"}},
 		{"budget below minimums", func(p *Problem) { p.Budget = ptr(40) }, []string{"budget 40"}},
 		{"min above change limit", func(p *Problem) {
 			p.MaxChange = map[string]float64{"headcount": 1}
