@@ -63,12 +63,17 @@ func (t *Territory) Validate() error {
 // Scenario is a named plan: an alignment of units to territories, resource
 // totals and constraints, market assumptions and solver settings.
 type Scenario struct {
-	ID        int64           `json:"id"`
-	Name      string          `json:"name"` // unique
-	Layer     string          `json:"layer"`
-	ParentID  int64           `json:"parent_id"` // scenario it was branched from; 0 = none (a baseline)
-	Status    string          `json:"status"`    // draft, approved or published
-	Budget    float64         `json:"budget"`    // dollars per year over all resources; 0 = no budget limit
+	ID       int64  `json:"id"`
+	Name     string `json:"name"` // unique
+	Layer    string `json:"layer"`
+	ParentID int64  `json:"parent_id"` // scenario it was branched from; 0 = none (a baseline)
+	// Baseline is true for a scenario branched from none (ParentID 0): the
+	// current plan, the sample's or one imported, that comparisons use. It
+	// is read-only (budget, resources, settings, assignments, redrawing
+	// runs); branch it to change it. Computed, never stored.
+	Baseline  bool            `json:"baseline"`
+	Status    string          `json:"status"` // draft, approved or published
+	Budget    float64         `json:"budget"` // dollars per year over all resources; 0 = no budget limit
 	Resources []Resource      `json:"resources"`
 	Settings  json.RawMessage `json:"settings"` // solver settings and market assumptions, free-form JSON object
 	CreatedBy string          `json:"created_by"`
@@ -83,6 +88,16 @@ type Scenario struct {
 	// ResultsRunID is the run whose results are stored for the scenario; 0
 	// before any run stored results.
 	ResultsRunID int64 `json:"results_run_id"`
+}
+
+// ReadOnlyError is the ECONFLICT answered for a change to a baseline
+// scenario (what names the change, e.g. "its settings"), or nil when s is
+// not a baseline.
+func (s *Scenario) ReadOnlyError(what string) error {
+	if s.ParentID != 0 {
+		return nil
+	}
+	return Errorf(ECONFLICT, "scenario %d %q is the baseline, the current plan every comparison uses, and is read-only: %s cannot be changed; branch it (POST /api/v1/scenarios with \"from\": %d) and change the branch", s.ID, s.Name, what, s.ID)
 }
 
 // Validate reports the first problem with the scenario's fields.

@@ -207,7 +207,7 @@ func (f *fixture) waitRun(t *testing.T, id int64) map[string]any {
 
 func TestRuns(t *testing.T) {
 	forEachStore(t, func(t *testing.T, f *fixture) {
-		b := f.baseline
+		b := f.branch(t, "Runs", nil) // the baseline is not redrawn
 		sp := func(format string, args ...any) string { return fmt.Sprintf(format, args...) }
 		f.run(t, []check{
 			{"run without kind", "ann", "POST", sp("/api/v1/scenarios/%d/runs", b), map[string]any{}, 400, "kind"},

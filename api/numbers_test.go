@@ -392,3 +392,50 @@ func TestInputsMeanWhatAPlannerMeans(t *testing.T) {
 		}
 	})
 }
+
+// TestBaselineIsReadOnly: the baseline (parent_id 0, the current plan
+// every comparison uses) says baseline: true; its budget, resources,
+// settings and assignments cannot be changed and it cannot be redrawn (409
+// naming it and saying to branch it); it can be renamed and allocated, and
+// a branch of it is an ordinary, editable draft.
+func TestBaselineIsReadOnly(t *testing.T) {
+	forEachStore(t, func(t *testing.T, f *fixture) {
+		f.startWorker()
+		path := fmt.Sprintf("/api/v1/scenarios/%d", f.baseline)
+		_, sc := f.do("lee", "GET", path, nil)
+		if sc["baseline"] != true {
+			t.Errorf("baseline scenario: baseline = %v; want true", sc["baseline"])
+		}
+		b := f.branch(t, "Branch", nil)
+		bpath := fmt.Sprintf("/api/v1/scenarios/%d", b)
+		_, bs := f.do("lee", "GET", bpath, nil)
+		if bs["baseline"] != false {
+			t.Errorf("branch: baseline = %v; want false", bs["baseline"])
+		}
+		for _, c := range []check{
+			{"budget", "ann", "PATCH", path, map[string]any{"budget": 1}, 409, ""},
+			{"resources", "ann", "PATCH", path, map[string]any{"resources": []map[string]any{{"name": "money", "unit_cost": 1}}}, 409, ""},
+			{"settings", "ann", "PATCH", path, map[string]any{"settings": settingsWith(nil)}, 409, ""},
+			{"a rename with a budget", "lee", "PATCH", path, map[string]any{"name": "Renamed", "budget": 1}, 409, ""},
+			{"assignments", "ann", "PATCH", path + "/assignments", map[string]any{"moves": map[string]string{"c0": "W"}}, 409, ""},
+			{"align run", "ann", "POST", path + "/runs", map[string]any{"kind": "align"}, 409, ""},
+			{"align+allocate run", "ann", "POST", path + "/runs", map[string]any{"kind": "align+allocate"}, 409, ""},
+		} {
+			code, body := f.do(c.user, c.method, c.path, c.body)
+			msg := errMessage(body)
+			if code != 409 || !strings.Contains(msg, `"Baseline"`) || !strings.Contains(msg, "branch it") {
+				t.Errorf("%s: %s %s = %d %q; want 409 naming the baseline and saying to branch it", c.name, c.method, c.path, code, msg)
+			}
+		}
+		f.run(t, []check{
+			{"rename", "lee", "PATCH", path, map[string]any{"name": "Current plan"}, 200, ""},
+			{"allocate run", "ann", "POST", path + "/runs", map[string]any{"kind": "allocate"}, 202, ""},
+			{"branch budget", "ann", "PATCH", bpath, map[string]any{"budget": 300000}, 200, ""},
+			{"branch move", "ann", "PATCH", bpath + "/assignments", map[string]any{"moves": map[string]string{"c0": "W"}}, 200, ""},
+			{"branch align", "ann", "POST", bpath + "/runs", map[string]any{"kind": "align"}, 202, ""},
+		})
+		if st := f.scenarioState(f.baseline); st.Version != 1 {
+			t.Errorf("the baseline's version is %d after the refused edits; want 1", st.Version)
+		}
+	})
+}

@@ -66,7 +66,8 @@ func (f *fixture) scenarioState(id int64) scenarioState {
 func TestFailedAllocationLeavesScenarioAsItWas(t *testing.T) {
 	forEachStore(t, func(t *testing.T, f *fixture) {
 		f.startWorker()
-		path := fmt.Sprintf("/api/v1/scenarios/%d", f.baseline)
+		id := f.branch(t, "Draft", nil)
+		path := fmt.Sprintf("/api/v1/scenarios/%d", id)
 		code, run := f.do("ann", "POST", path+"/runs", map[string]any{"kind": "allocate"})
 		if code != 202 {
 			t.Fatalf("start allocate: %d %v", code, run)
@@ -82,7 +83,7 @@ func TestFailedAllocationLeavesScenarioAsItWas(t *testing.T) {
 		if code != 200 {
 			t.Fatalf("patch settings: %d %v", code, body)
 		}
-		before := f.scenarioState(f.baseline)
+		before := f.scenarioState(id)
 		if before.Results == nil {
 			t.Fatal("the allocate run stored no results")
 		}
@@ -96,7 +97,7 @@ func TestFailedAllocationLeavesScenarioAsItWas(t *testing.T) {
 		if r["status"] != terrane.RunFailed || !strings.Contains(fmt.Sprint(r["error"]), "resource_weights") {
 			t.Fatalf("align+allocate run: want failed on resource_weights, got %v: %v", r["status"], r["error"])
 		}
-		after := f.scenarioState(f.baseline)
+		after := f.scenarioState(id)
 		if !reflect.DeepEqual(before, after) {
 			t.Errorf("the failed run changed the scenario:\nbefore %+v\nafter  %+v", before, after)
 		}
@@ -119,7 +120,7 @@ func TestFailedAllocationLeavesScenarioAsItWas(t *testing.T) {
 		if r := f.runEnd(t, run["id"]); r["status"] != terrane.RunSucceeded {
 			t.Fatalf("align+allocate run: %v", r)
 		}
-		done := f.scenarioState(f.baseline)
+		done := f.scenarioState(id)
 		if reflect.DeepEqual(done.Alignment, before.Alignment) {
 			t.Error("a succeeded realignment left the units where they were")
 		}
@@ -138,7 +139,7 @@ func TestFailedAllocationLeavesScenarioAsItWas(t *testing.T) {
 func TestStoredResultsGoStaleOnAMove(t *testing.T) {
 	forEachStore(t, func(t *testing.T, f *fixture) {
 		f.startWorker()
-		path := fmt.Sprintf("/api/v1/scenarios/%d", f.baseline)
+		path := fmt.Sprintf("/api/v1/scenarios/%d", f.branch(t, "Draft", nil))
 		_, run := f.do("ann", "POST", path+"/runs", map[string]any{"kind": "allocate"})
 		f.runEnd(t, run["id"])
 		_, list := f.do("ann", "GET", path+"/territories", nil)
@@ -168,7 +169,7 @@ func TestStoredResultsGoStaleOnAMove(t *testing.T) {
 func TestRunEventsCarryTheResult(t *testing.T) {
 	forEachStore(t, func(t *testing.T, f *fixture) {
 		f.startWorker()
-		path := fmt.Sprintf("/api/v1/scenarios/%d", f.baseline)
+		path := fmt.Sprintf("/api/v1/scenarios/%d", f.branch(t, "Draft", nil))
 		for _, kind := range []string{"allocate", "align+allocate"} {
 			_, run := f.do("ann", "POST", path+"/runs", map[string]any{"kind": kind})
 			code, raw := f.raw("ann", "GET", fmt.Sprintf("/api/v1/runs/%v/events", run["id"]), nil)

@@ -37,6 +37,14 @@ func (s *Server) startRun(c *gin.Context) {
 		s.writeError(c, terrane.Errorf(terrane.ECONFLICT, "scenario %d is published; its territories cannot be redrawn", sc.ID))
 		return
 	}
+	if req.Kind != terrane.RunAllocate {
+		// Allocating the baseline changes only its results, which
+		// comparisons read; redrawing it would change the current plan.
+		if err := sc.ReadOnlyError("its territories (an " + req.Kind + " run)"); err != nil {
+			s.writeError(c, err)
+			return
+		}
+	}
 	if req.Seed < 0 {
 		s.writeError(c, terrane.Errorf(terrane.EINVALID, "seed must be ≥ 0"))
 		return

@@ -202,6 +202,13 @@ func (s *Server) updateScenario(c *gin.Context) {
 		s.writeError(c, terrane.Errorf(terrane.EINVALID, "from cannot be changed"))
 		return
 	}
+	if req.Budget != nil || req.Resources != nil || req.Settings != nil {
+		// The current plan is protected: a rename is all it takes.
+		if err := sc.ReadOnlyError("its budget, resources and settings"); err != nil {
+			s.writeError(c, err)
+			return
+		}
+	}
 	// The scenario as it would be, checked as a planner means it (whole
 	// reps in totals, bounds and change limits).
 	next := *sc

@@ -482,6 +482,10 @@ func (s *Server) moveUnits(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
+	if err := sc.ReadOnlyError("its assignments"); err != nil {
+		s.writeError(c, err)
+		return
+	}
 	// A write reads the inputs afresh: the shared snapshot is read-only.
 	in, err := plan.Load(c.Request.Context(), s.plan(), sc.ID, false)
 	if err != nil {

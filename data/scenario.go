@@ -34,7 +34,7 @@ const scenarioCols = `id, name, layer_id, parent_id, status, budget, resources, 
 	COALESCE((SELECT r.run_id FROM scenario_results r WHERE r.scenario_id = scenarios.id), 0) AS results_run_id`
 
 func (r *scenarioRow) scenario() (*terrane.Scenario, error) {
-	s := &terrane.Scenario{ID: r.ID, Name: r.Name, Layer: r.LayerID, ParentID: r.ParentID, Status: r.Status,
+	s := &terrane.Scenario{ID: r.ID, Name: r.Name, Layer: r.LayerID, ParentID: r.ParentID, Baseline: r.ParentID == 0, Status: r.Status,
 		Budget: r.Budget, Settings: json.RawMessage(r.Settings), CreatedBy: r.CreatedBy,
 		CreatedAt: parseStamp(r.CreatedAt), UpdatedAt: parseStamp(r.UpdatedAt), Version: r.Version, LayerVersion: r.LayerVersion, ResultsRunID: r.ResultsRunID}
 	if err := json.Unmarshal([]byte(r.Resources), &s.Resources); err != nil {
@@ -89,7 +89,7 @@ func (s *Store) CreateScenario(ctx context.Context, sc *terrane.Scenario, territ
 		} else if err != nil {
 			return err
 		}
-		sc.CreatedAt, sc.UpdatedAt, sc.Version = parseStamp(now), parseStamp(now), 1
+		sc.CreatedAt, sc.UpdatedAt, sc.Version, sc.Baseline = parseStamp(now), parseStamp(now), 1, sc.ParentID == 0
 		if err := tx.GetContext(ctx, &sc.LayerVersion, tx.Rebind(`SELECT version FROM layers WHERE id = ?`), sc.Layer); err != nil {
 			return err
 		}

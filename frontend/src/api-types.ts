@@ -1111,6 +1111,8 @@ export interface components {
         };
         /** @description Scenario is a named plan: an alignment of units to territories, resource totals and constraints, market assumptions and solver settings. */
         Scenario: {
+            /** @description Baseline is true for a scenario branched from none (ParentID 0): the current plan, the sample's or one imported, that comparisons use. It is read-only (budget, resources, settings, assignments, redrawing runs); branch it to change it. Computed, never stored. */
+            baseline: boolean;
             /** @description dollars per year over all resources; 0 = no budget limit */
             budget: number;
             /** Format: date-time */
