@@ -33,13 +33,19 @@ type Run struct {
 	InputHash     string          `json:"input_hash"` // SHA-256 hex of Input
 	SolverVersion string          `json:"solver_version"`
 	Seed          int64           `json:"seed"`
+	CreatedBy     string          `json:"created_by"` // user name of the person who started it; empty for runs recorded before it was kept
 	Result        json.RawMessage `json:"result,omitempty"`
-	Error         string          `json:"error,omitempty"`
-	Worker        string          `json:"worker,omitempty"` // which process holds it while running
-	CreatedAt     time.Time       `json:"created_at"`
-	StartedAt     *time.Time      `json:"started_at,omitempty"`
-	FinishedAt    *time.Time      `json:"finished_at,omitempty"`
-	HeartbeatAt   *time.Time      `json:"heartbeat_at,omitempty"`
+	// Problem is the allocation problem the run solved, the allocate.Problem
+	// JSON `terrane solve allocate --in` reads; nil when the run did not
+	// allocate. Read by FindRunByID only; never part of the run's JSON
+	// (GET /api/v1/runs/{id}/problem serves it).
+	Problem     json.RawMessage `json:"-"`
+	Error       string          `json:"error,omitempty"`
+	Worker      string          `json:"worker,omitempty"` // which process holds it while running
+	CreatedAt   time.Time       `json:"created_at"`
+	StartedAt   *time.Time      `json:"started_at,omitempty"`
+	FinishedAt  *time.Time      `json:"finished_at,omitempty"`
+	HeartbeatAt *time.Time      `json:"heartbeat_at,omitempty"`
 }
 
 // RunFilter selects runs; zero fields select everything.
@@ -63,6 +69,8 @@ type RunFinish struct {
 	Status string // RunSucceeded, RunFailed or RunCancelled
 	Error  string // why it failed; empty on success
 	Result json.RawMessage
+	// Problem, when non-nil, is the allocation problem the run solved.
+	Problem json.RawMessage
 	// Territories and Alignment, when Alignment is non-nil, replace the
 	// scenario's (a run that redrew them). The scenario must still be at
 	// Results.ScenarioVersion, the version the run read: a change made

@@ -195,7 +195,9 @@ func TestContract(t *testing.T) {
 			}
 			want(200, "ann", "GET", sp("/api/v1/runs/%d", id(r)), nil)
 			want(200, "ann", "GET", sp("/api/v1/runs/%d/events", id(r)), nil)
+			want(200, "ann", "GET", sp("/api/v1/runs/%d/problem", id(r)), nil)
 		}
+		want(404, "ann", "GET", sp("/api/v1/runs/%d/problem", id(queued)), nil)
 		want(200, "ann", "GET", sp("/api/v1/scenarios/%d/runs", c), nil)
 
 		for _, s := range []int64{b, c} {

@@ -192,6 +192,9 @@ func (f *fixture) scanScenarios(t *testing.T, baseline int64, ids []int64) {
 		}
 		for _, r := range runs.Runs {
 			paths = append(paths, sp("/api/v1/runs/%d", r.ID))
+			if code, raw := f.raw("lee", "GET", sp("/api/v1/runs/%d/problem", r.ID), nil); code == 200 {
+				scanJSON(t, sp("/api/v1/runs/%d/problem", r.ID), raw)
+			}
 		}
 		for _, p := range paths {
 			scanJSON(t, p, f.fetch(t, "lee", p))

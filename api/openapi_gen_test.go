@@ -43,6 +43,10 @@ var update = flag.Bool("update", false, "rewrite api/openapi.json from the Go ty
 // schemaNames renames types whose Go names say too little or collide.
 var schemaNames = map[reflect.Type]string{
 	reflect.TypeFor[allocate.Result]():       "AllocationResult",
+	reflect.TypeFor[allocate.Problem]():      "AllocationProblem",
+	reflect.TypeFor[allocate.Resource]():     "AllocationResource",
+	reflect.TypeFor[allocate.Territory]():    "AllocationTerritory",
+	reflect.TypeFor[allocate.Curve]():        "ResponseCurve",
 	reflect.TypeFor[importer.Result]():       "ImportResult",
 	reflect.TypeFor[importer.Problem]():      "ImportProblem",
 	reflect.TypeFor[plan.ScenarioSettings](): "ScenarioSettings",

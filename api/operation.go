@@ -3,6 +3,7 @@ package api
 import (
 	"github.com/terrane/terrane"
 	"github.com/terrane/terrane/importer"
+	"github.com/terrane/terrane/optimizer/allocate"
 	"github.com/terrane/terrane/plan"
 )
 
@@ -109,6 +110,8 @@ var operations = map[string]operation{
 	"GET /api/v1/runs/:rid": {summary: "A run: status, progress (0–1) and, when done, its result",
 		status: 200, response: jsonBody(terrane.Run{}), errors: byID},
 	"DELETE /api/v1/runs/:rid": {summary: "Cancel a run", status: 200, response: jsonBody(terrane.Run{}), errors: changingID},
+	"GET /api/v1/runs/:rid/problem": {summary: "The allocation problem a run solved, as `terrane solve allocate --in` reads it (404 when the run did not allocate)",
+		status: 200, response: jsonBody(allocate.Problem{}), errors: byID},
 	"GET /api/v1/runs/:rid/events": {summary: "A run's progress as server-sent events: \"progress\" on each change, then one \"done\" carrying the run, and for a succeeded run the scenario, its territories and (when redrawn) its assignments",
 		id: "get_run_events", status: 200, response: []content{{"text/event-stream", eventStream}}, events: RunEvent{}, errors: byID},
 	"GET /api/v1/accounts": {summary: "Accounts, optionally of one territory of a scenario (reps: their own only)",

@@ -53,7 +53,7 @@ func (s *Server) startRun(c *gin.Context) {
 	// identifies a reproducible run.
 	input, _ := json.Marshal(RunInput{Kind: req.Kind, Seed: req.Seed, ScenarioID: sc.ID,
 		ScenarioUpdatedAt: sc.UpdatedAt, Budget: sc.Budget, Resources: sc.Resources, Settings: sc.Settings})
-	run := &terrane.Run{ScenarioID: sc.ID, Kind: req.Kind, Seed: req.Seed, Input: input, SolverVersion: plan.SolverVersion}
+	run := &terrane.Run{ScenarioID: sc.ID, Kind: req.Kind, Seed: req.Seed, Input: input, SolverVersion: plan.SolverVersion, CreatedBy: currentUser(c).Name}
 	if err := s.svc.Runs.CreateRun(c.Request.Context(), run); err != nil {
 		s.writeError(c, err)
 		return
@@ -105,6 +105,29 @@ func (s *Server) getRun(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, r)
+}
+
+// runProblem answers the allocation problem a run solved, as
+// `terrane solve allocate --in` reads it: solving it gives the run's
+// objective.
+func (s *Server) runProblem(c *gin.Context) {
+	r, err := s.run(c)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	if len(r.Problem) == 0 {
+		why := "it did not allocate"
+		switch {
+		case r.Kind == terrane.RunAlign:
+			why = "it only redrew the territories (kind align)"
+		case r.Status != terrane.RunSucceeded:
+			why = "it is " + r.Status
+		}
+		s.writeError(c, terrane.Errorf(terrane.ENOTFOUND, "run %d has no allocation problem: %s", r.ID, why))
+		return
+	}
+	c.Data(http.StatusOK, "application/json; charset=utf-8", r.Problem)
 }
 
 // cancelRun marks a queued or running run cancelled; the worker holding it

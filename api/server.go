@@ -135,6 +135,7 @@ func (s *Server) routeTable() []route {
 		r("GET", "/api/v1/runs/:rid", s.authenticate(), planners, s.getRun),
 		r("DELETE", "/api/v1/runs/:rid", s.authenticate(), planners, s.cancelRun),
 		r("GET", "/api/v1/runs/:rid/events", s.authenticate(), planners, s.runEvents),
+		r("GET", "/api/v1/runs/:rid/problem", s.authenticate(), planners, s.runProblem),
 		r("GET", "/api/v1/accounts", s.authenticate(), s.listAccounts),
 		r("POST", "/api/v1/imports", s.authenticate(), planners, s.importFile),
 		r("GET", "/api/v1/users", s.authenticate(), admins, s.listUsers),

@@ -25,7 +25,9 @@ type runRow struct {
 	InputHash     string  `db:"input_hash"`
 	SolverVersion string  `db:"solver_version"`
 	Seed          int64   `db:"seed"`
+	CreatedBy     string  `db:"created_by"`
 	Result        string  `db:"result"`
+	Problem       string  `db:"problem"`
 	Error         string  `db:"error"`
 	Worker        string  `db:"worker"`
 	CreatedAt     string  `db:"created_at"`
@@ -34,11 +36,11 @@ type runRow struct {
 	HeartbeatAt   string  `db:"heartbeat_at"`
 }
 
-const runCols = `id, scenario_id, kind, status, progress, input, input_hash, solver_version, seed, result, error, worker, created_at, started_at, finished_at, heartbeat_at`
+const runCols = `id, scenario_id, kind, status, progress, input, input_hash, solver_version, seed, created_by, result, problem, error, worker, created_at, started_at, finished_at, heartbeat_at`
 
 func (r *runRow) run() *terrane.Run {
 	out := &terrane.Run{ID: r.ID, ScenarioID: r.ScenarioID, Kind: r.Kind, Status: r.Status, Progress: r.Progress,
-		InputHash: r.InputHash, SolverVersion: r.SolverVersion, Seed: r.Seed, Error: r.Error, Worker: r.Worker,
+		InputHash: r.InputHash, SolverVersion: r.SolverVersion, Seed: r.Seed, CreatedBy: r.CreatedBy, Error: r.Error, Worker: r.Worker,
 		CreatedAt: parseStamp(r.CreatedAt), StartedAt: parseStampPtr(r.StartedAt), FinishedAt: parseStampPtr(r.FinishedAt),
 		HeartbeatAt: parseStampPtr(r.HeartbeatAt)}
 	if r.Input != "" {
@@ -46,6 +48,9 @@ func (r *runRow) run() *terrane.Run {
 	}
 	if r.Result != "" {
 		out.Result = json.RawMessage(r.Result)
+	}
+	if r.Problem != "" {
+		out.Problem = json.RawMessage(r.Problem)
 	}
 	return out
 }
@@ -73,8 +78,8 @@ func (s *Store) CreateRun(ctx context.Context, r *terrane.Run) error {
 		if _, err := findScenario(ctx, tx, r.ScenarioID); err != nil {
 			return err
 		}
-		err := tx.GetContext(ctx, &r.ID, tx.Rebind(`INSERT INTO runs (scenario_id, kind, status, progress, input, input_hash, solver_version, seed, created_at)
-			VALUES (?, ?, ?, 0, ?, ?, ?, ?, ?) RETURNING id`), r.ScenarioID, r.Kind, r.Status, string(r.Input), r.InputHash, r.SolverVersion, r.Seed, now)
+		err := tx.GetContext(ctx, &r.ID, tx.Rebind(`INSERT INTO runs (scenario_id, kind, status, progress, input, input_hash, solver_version, seed, created_by, created_at)
+			VALUES (?, ?, ?, 0, ?, ?, ?, ?, ?, ?) RETURNING id`), r.ScenarioID, r.Kind, r.Status, string(r.Input), r.InputHash, r.SolverVersion, r.Seed, r.CreatedBy, now)
 		r.CreatedAt = parseStamp(now)
 		return err
 	})
@@ -104,7 +109,7 @@ func (s *Store) FindRuns(ctx context.Context, f terrane.RunFilter) ([]*terrane.R
 	if f.Status != "" {
 		where, args = append(where, "status = ?"), append(args, f.Status)
 	}
-	cols := strings.NewReplacer("input, ", "'' AS input, ", "result, ", "'' AS result, ").Replace(runCols)
+	cols := strings.NewReplacer("input, ", "'' AS input, ", "result, ", "'' AS result, ", "problem, ", "'' AS problem, ").Replace(runCols)
 	q := `SELECT ` + cols + ` FROM runs WHERE ` + strings.Join(where, " AND ") + ` ORDER BY id DESC`
 	if f.Limit > 0 {
 		q += fmt.Sprintf(" LIMIT %d OFFSET %d", f.Limit, f.Offset)
@@ -266,11 +271,14 @@ func (s *Store) FinishRun(ctx context.Context, id int64, f terrane.RunFinish) (*
 		if f.Result != nil {
 			r.Result = string(f.Result)
 		}
+		if f.Problem != nil {
+			r.Problem = string(f.Problem)
+		}
 		if f.Status == terrane.RunSucceeded {
 			r.Progress = 1
 		}
-		_, err = tx.ExecContext(ctx, tx.Rebind(`UPDATE runs SET status = ?, progress = ?, result = ?, error = ?, finished_at = ?, heartbeat_at = ? WHERE id = ?`),
-			r.Status, r.Progress, r.Result, r.Error, r.FinishedAt, r.HeartbeatAt, id)
+		_, err = tx.ExecContext(ctx, tx.Rebind(`UPDATE runs SET status = ?, progress = ?, result = ?, problem = ?, error = ?, finished_at = ?, heartbeat_at = ? WHERE id = ?`),
+			r.Status, r.Progress, r.Result, r.Problem, r.Error, r.FinishedAt, r.HeartbeatAt, id)
 		out = r.run()
 		return err
 	})

@@ -28,7 +28,9 @@ const maxPhi = 0.98
 // so today's allocation reproduces today's revenue, and a territory near
 // saturation (φ → 1) gets a flat curve. A resource a territory has none of
 // today is calibrated against the national ratio of that resource to market
-// size. Little (1970), "Models and managers: the concept of a decision
+// size (settings.reference overrides it: units per million dollars of
+// market); with none anywhere and no setting it is an error, never a
+// hidden amount. Little (1970), "Models and managers: the concept of a decision
 // calculus"; Lodish (1971), CALLPLAN.
 func AllocationProblem(in *Inputs) (*allocate.Problem, error) {
 	sc, set := in.Scenario, in.Settings
@@ -65,6 +67,9 @@ func AllocationProblem(in *Inputs) (*allocate.Problem, error) {
 			intensity[r] /= totMarket
 		}
 	}
+	for r, v := range set.Reference {
+		intensity[r] = v / 1e6
+	}
 	mp := &allocate.MarketProblem{Objective: allocate.Revenue, MaxChange: set.MaxChange, Calibration: cal}
 	if set.Objective == "profit" {
 		mp.Objective = allocate.Profit
@@ -99,11 +104,11 @@ func AllocationProblem(in *Inputs) (*allocate.Problem, error) {
 		}
 		for _, r := range sc.Resources {
 			mk.Current[r.Name] = t.Current[r.Name]
-			ref := intensity[r.Name] * m.Market
-			if ref <= 0 {
-				ref = 1
+			if ref := intensity[r.Name] * m.Market; ref > 0 {
+				mk.Reference[r.Name] = ref
+			} else if !(t.Current[r.Name] > 0) && cal.Weights[r.Name] > 0 && mk.Market > 0 && sat > floor {
+				return nil, terrane.Errorf(terrane.EINVALID, "settings.reference.%s: no territory has any %s today to calibrate its curve from; set the amount per million dollars of market that stands in for today's", r.Name, r.Name)
 			}
-			mk.Reference[r.Name] = ref
 		}
 		if b, ok := set.Bounds[t.ID]; ok {
 			mk.Min, mk.Max = b.Min, b.Max

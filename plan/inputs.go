@@ -67,19 +67,46 @@ func Load(ctx context.Context, svc Services, scenarioID int64, withUnits bool) (
 	if err != nil {
 		return nil, err
 	}
-	in := &Inputs{Scenario: sc, Settings: set, Territories: terrs, Assignments: align,
-		Estimates: make(map[string]*terrane.MarketEstimate, len(est)), Accounts: counts}
+	// Units: with geometry for the aligner, else only what the market
+	// assumptions need (regions).
+	units, err := svc.FindUnits(ctx, terrane.UnitFilter{Layer: sc.Layer, WithoutGeometry: !withUnits, WithoutAttributes: !withUnits})
+	if err != nil {
+		return nil, fmt.Errorf("plan: units of %s: %w", sc.Layer, err)
+	}
+	in := newInputs(sc, terrs, align, est, units, counts)
+	in.Settings = set
+	return in, nil
+}
+
+// NewInputs states a scenario's inputs from its parts, as Load reads them
+// from a store: `terrane solve allocate --sample` builds the sample's
+// baseline this way, so that the command and a run of the API solve the
+// same problem. accounts counts accounts per unit id (nil: none). EINVALID
+// when the scenario's settings do not parse.
+func NewInputs(sc *terrane.Scenario, territories []*terrane.Territory, assignments map[string]string,
+	estimates []*terrane.MarketEstimate, units []*terrane.Unit, accounts map[string]int) (*Inputs, error) {
+	set, err := ParseScenarioSettings(sc.Settings)
+	if err != nil {
+		return nil, err
+	}
+	in := newInputs(sc, territories, assignments, estimates, units, accounts)
+	in.Settings = set
+	return in, nil
+}
+
+func newInputs(sc *terrane.Scenario, terrs []*terrane.Territory, align map[string]string, est []*terrane.MarketEstimate,
+	units []*terrane.Unit, counts map[string]int) *Inputs {
+	if counts == nil {
+		counts = map[string]int{}
+	}
+	in := &Inputs{Scenario: sc, Territories: terrs, Assignments: align,
+		Estimates: make(map[string]*terrane.MarketEstimate, len(est)), Accounts: counts, Units: units}
 	for _, m := range est {
 		in.Estimates[m.UnitID] = m
 	}
-	// Units: with geometry for the aligner, else only what the market
-	// assumptions need (regions).
-	if in.Units, err = svc.FindUnits(ctx, terrane.UnitFilter{Layer: sc.Layer, WithoutGeometry: !withUnits, WithoutAttributes: !withUnits}); err != nil {
-		return nil, fmt.Errorf("plan: units of %s: %w", sc.Layer, err)
-	}
 	sort.Slice(in.Units, func(i, j int) bool { return in.Units[i].ID < in.Units[j].ID })
 	in.region("") // built now, so that readers may share the inputs
-	return in, nil
+	return in
 }
 
 // unitsOf lists each territory's unit ids, sorted.

@@ -16,8 +16,14 @@ type ScenarioSettings struct {
 	ResourceWeights map[string]float64 `json:"resource_weights,omitempty"` // w_r, normalised to sum 1; absent = equal weights
 	Shape           float64            `json:"shape,omitempty"`            // Hill exponent c of every curve; 0 = 0.8
 	MaxChange       map[string]float64 `json:"max_change,omitempty"`       // |x − current| limit per resource, its units
-	Locks           []string           `json:"locks,omitempty"`            // territory ids kept as they are
-	Bounds          map[string]Bounds  `json:"bounds,omitempty"`           // per territory id
+	// Reference calibrates the curve of a resource in a territory that has
+	// none of it today: per resource, the amount that stands in for
+	// today's, in the resource's units per million dollars of the
+	// territory's market (e.g. 0.5 reps per $1M). Absent = the national
+	// ratio, Σ today's amount / Σ market over the scenario's territories.
+	Reference map[string]float64 `json:"reference,omitempty"`
+	Locks     []string           `json:"locks,omitempty"`  // territory ids kept as they are
+	Bounds    map[string]Bounds  `json:"bounds,omitempty"` // per territory id
 	// MarketMultipliers scale market size per territory id or region (a
 	// unit's region, e.g. a state); "*" = all. A territory's own factor wins.
 	MarketMultipliers map[string]float64 `json:"market_multipliers,omitempty"`
@@ -70,6 +76,11 @@ func (s *ScenarioSettings) Validate() error {
 	for r, w := range s.ResourceWeights {
 		if bad(w) {
 			return terrane.Errorf(terrane.EINVALID, "settings.resource_weights.%s must be a number ≥ 0", r)
+		}
+	}
+	for r, v := range s.Reference {
+		if bad(v) || v == 0 {
+			return terrane.Errorf(terrane.EINVALID, "settings.reference.%s must be a number > 0 (units of %s per million dollars of market)", r, r)
 		}
 	}
 	for r, v := range s.MaxChange {

@@ -166,6 +166,9 @@ func (w *Worker) execute(ctx context.Context, run *terrane.Run) {
 		}
 	default:
 		fin.Result, _ = json.Marshal(out.result)
+		if out.problem != nil {
+			fin.Problem, _ = json.Marshal(out.problem)
+		}
 		fin.Territories, fin.Assignments, fin.Results = out.territories, out.assignments, out.results
 	}
 	// One transaction: the run's status, the redrawn territories and the
@@ -206,8 +209,9 @@ type outcome struct {
 	territories []*terrane.Territory // the redrawn territories; nil when not redrawn
 	assignments map[string]string    // their units; nil when not redrawn
 	results     *terrane.Results
-	load        time.Duration // reading the inputs, part of the solve
-	in          *Inputs       // what the run read (and redrew)
+	problem     *allocate.Problem // the allocation problem solved; nil when the run did not allocate
+	load        time.Duration     // reading the inputs, part of the solve
+	in          *Inputs           // what the run read (and redrew)
 }
 
 // solve runs the solvers a run asks for. progress gets the fraction done.
@@ -327,6 +331,7 @@ func (w *Worker) solve(ctx context.Context, run *terrane.Run, progress func(floa
 		}
 		out.Allocation = res
 		out.Objective = objectiveKind(p.Objective)
+		done.problem = p
 	}
 	if done.results, err = storedResults(run, in, p, out); err != nil {
 		return nil, err

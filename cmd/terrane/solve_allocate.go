@@ -15,6 +15,7 @@ import (
 
 	"github.com/terrane/terrane/data/sample"
 	"github.com/terrane/terrane/optimizer/allocate"
+	"github.com/terrane/terrane/plan"
 )
 
 func init() {
@@ -96,11 +97,11 @@ func runSolveAllocate(ctx context.Context, env *environment, args []string) erro
 	var r io.Reader = env.stdin
 	name := "stdin"
 	if *useSample {
-		mp, err := sampleMarketProblem()
+		p, err := sampleProblem()
 		if err != nil {
 			return fmt.Errorf("solve allocate: %w", err)
 		}
-		b, err := json.Marshal(mp)
+		b, err := json.Marshal(p)
 		if err != nil {
 			return fmt.Errorf("solve allocate: %w", err)
 		}
@@ -203,68 +204,28 @@ func solveAllocate(ctx context.Context, r io.Reader, opt allocateOptions) ([]byt
 	return append(b, '\n'), summary, nil
 }
 
-// sampleMarketProblem states the baseline scenario of the sample dataset
-// as a market problem: one territory per state whose market, current
-// revenue, saturation and floor add up its counties' estimates (shares
-// weighted by market), the scenario's resources, budget and current
-// allocation, and its calibration settings (resource weights and shape).
-func sampleMarketProblem() (*allocate.MarketProblem, error) {
+// sampleProblem states the baseline scenario of the sample dataset as the
+// API does (plan.AllocationProblem on its inputs: the same territories,
+// market model, calibration and settings), so that `solve allocate
+// --sample` and an allocate run of that scenario solve the same problem.
+func sampleProblem() (*allocate.Problem, error) {
+	in, err := sampleInputs()
+	if err != nil {
+		return nil, err
+	}
+	return plan.AllocationProblem(in)
+}
+
+// sampleInputs are the inputs of the sample dataset's baseline scenario.
+func sampleInputs() (*plan.Inputs, error) {
 	ds, err := sample.Build()
 	if err != nil {
 		return nil, err
 	}
-	type agg struct{ market, revenue, sat, floor float64 }
-	by := map[string]*agg{}
-	for _, e := range ds.Estimates {
-		tid, ok := ds.Alignment[e.UnitID]
-		if !ok {
-			continue
-		}
-		a := by[tid]
-		if a == nil {
-			a = &agg{}
-			by[tid] = a
-		}
-		a.market += e.Market
-		a.revenue += e.Revenue
-		a.sat += e.Market * e.Saturation
-		a.floor += e.Market * e.Floor
+	accounts := map[string]int{}
+	for _, a := range ds.Accounts {
+		accounts[a.UnitID]++
 	}
-	var settings struct {
-		Objective string             `json:"objective"`
-		Weights   map[string]float64 `json:"resource_weights"`
-		Shape     float64            `json:"shape"`
-	}
-	if len(ds.Scenario.Settings) > 0 {
-		if err := json.Unmarshal(ds.Scenario.Settings, &settings); err != nil {
-			return nil, fmt.Errorf("sample scenario settings: %w", err)
-		}
-	}
-	mp := &allocate.MarketProblem{Objective: allocate.Objective(settings.Objective)}
-	if ds.Scenario.Budget > 0 {
-		b := ds.Scenario.Budget
-		mp.Budget = &b
-	}
-	mp.Calibration = allocate.Calibration{Weights: settings.Weights, Shapes: map[string]float64{}}
-	for _, r := range ds.Scenario.Resources {
-		res := allocate.Resource{Name: r.Name, UnitCost: r.UnitCost, Integer: r.Integer}
-		if r.Total != nil {
-			t := *r.Total
-			res.Total = &t
-		}
-		mp.Resources = append(mp.Resources, res)
-		if settings.Shape > 0 && settings.Weights[r.Name] > 0 {
-			mp.Calibration.Shapes[r.Name] = settings.Shape
-		}
-	}
-	for _, t := range ds.Territories {
-		a := by[t.ID]
-		if a == nil || a.market <= 0 {
-			continue
-		}
-		sat, floor := a.sat/a.market, a.floor/a.market
-		mp.Markets = append(mp.Markets, allocate.Market{ID: t.ID, Market: a.market, Share: a.revenue / a.market,
-			Saturation: &sat, Floor: &floor, Current: t.Current, Locked: t.Locked})
-	}
-	return mp, nil
+	sc := ds.Scenario
+	return plan.NewInputs(&sc, ds.Territories, ds.Alignment, ds.Estimates, ds.Units, accounts)
 }

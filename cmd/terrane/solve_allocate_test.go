@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/terrane/terrane/optimizer/allocate"
+	"github.com/terrane/terrane/plan"
 )
 
 const issueProblem = `{
@@ -227,19 +228,26 @@ func TestSolveAllocateInfeasible(t *testing.T) {
 // near saturation for states with headroom, expected revenue rises, and
 // no state gets money whose marginal return is below its shadow price.
 func TestSampleDatasetCalibrated(t *testing.T) {
-	mp, err := sampleMarketProblem()
+	in, err := sampleInputs()
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := mp.Problem()
+	p, err := plan.AllocationProblem(in)
 	if err != nil {
 		t.Fatal(err)
 	}
 	cur := map[string]map[string]float64{}
 	phi := map[string]float64{}
-	for _, m := range mp.Markets {
-		cur[m.ID] = m.Current
-		phi[m.ID] = (m.Share - *m.Floor) / (*m.Saturation - *m.Floor)
+	metrics, _ := plan.Metrics(in, nil)
+	markets := map[string]plan.TerritoryMetrics{}
+	for _, m := range metrics {
+		markets[m.ID] = m
+		if m.Market.Market > 0 && m.Saturation > m.Floor {
+			phi[m.ID] = (m.Share - m.Floor) / (m.Saturation - m.Floor)
+		}
+	}
+	for _, tt := range p.Territories {
+		cur[tt.ID] = tt.Current
 	}
 	if v := allocate.Violations(p, cur, 1e-9); len(v) > 0 {
 		t.Fatalf("the baseline is not feasible: %v", v)
@@ -249,8 +257,8 @@ func TestSampleDatasetCalibrated(t *testing.T) {
 	// By hand: move a tenth of the money of the state nearest saturation
 	// to the funded state with the most headroom.
 	var satID, headID string
-	for _, m := range mp.Markets {
-		if m.Current["money"] <= 0 {
+	for _, m := range metrics {
+		if _, ok := phi[m.ID]; !ok || m.Current["money"] <= 0 {
 			continue
 		}
 		if satID == "" || phi[m.ID] > phi[satID] {
@@ -308,7 +316,7 @@ func TestSampleDatasetCalibrated(t *testing.T) {
 		t.Errorf("money change: %.0f $ to the states with headroom, %.0f $ to those near saturation; want + and −", low, high)
 	}
 	price := res.ShadowPrices["money"] + res.ShadowPrices["budget"]
-	for _, m := range mp.Markets {
+	for _, m := range metrics {
 		x, g := res.Allocation[m.ID]["money"], res.Marginal[m.ID]["money"]
 		if x > 1e-6 && g < price*(1-1e-6) {
 			t.Errorf("%s gets %.2f $ of money at marginal return %v below the shadow price %v", m.ID, x, g, price)

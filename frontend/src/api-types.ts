@@ -209,6 +209,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/runs/{rid}/problem": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The allocation problem a run solved, as `terrane solve allocate --in` reads it (404 when the run did not allocate) */
+        get: operations["get_runs_rid_problem"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/scenarios": {
         parameters: {
             query?: never;
@@ -606,6 +623,32 @@ export interface components {
             /** @description what the plan falls short of, for people */
             warnings: string[] | null;
         };
+        /** @description Problem is an allocation problem in the canonical JSON form read by `terrane solve allocate`. Absent fields impose nothing. */
+        AllocationProblem: {
+            /** @description Budget caps Σ_i Σ_r unit_cost_r · x_ir, dollars per year; nil means no budget. */
+            budget?: number;
+            /** @description MaxChange limits |x_ir − current_ir| per resource name, in that resource's units; a resource not listed may change freely. */
+            max_change?: {
+                [key: string]: number;
+            };
+            /** @description Objective is Revenue (the default when empty) or Profit. */
+            objective?: string;
+            /** @description Resources are the things to allocate, in the order results list them. */
+            resources: components["schemas"]["AllocationResource"][] | null;
+            /** @description Territories receive the resources. */
+            territories: components["schemas"]["AllocationTerritory"][] | null;
+        };
+        /** @description Resource is one thing to allocate: money, headcount, attention. */
+        AllocationResource: {
+            /** @description Integer makes every x_ir an integer (headcount). */
+            integer: boolean;
+            /** @description Name identifies the resource in curves, bounds and results. */
+            name: string;
+            /** @description Total caps Σ_i x_ir, units of the resource; nil means no cap. */
+            total?: number;
+            /** @description UnitCost is the cost of one unit against the budget and in the profit objective, dollars per year per unit; 0 means free. */
+            unit_cost: number;
+        };
         /** @description Result is the answer to a Problem, in the canonical JSON form written by `terrane solve allocate`. */
         AllocationResult: {
             /** @description Allocation maps territory id → resource name → amount, units. */
@@ -653,6 +696,33 @@ export interface components {
             total_revenue: number;
             /** @description Used maps each resource name to Σ_i x_ir, units, and "budget" to the dollars per year spent. */
             used?: {
+                [key: string]: number;
+            };
+        };
+        /** @description Territory is one receiver of resources and its response curves. */
+        AllocationTerritory: {
+            /** @description Base is the revenue with no resources, dollars per year. */
+            base: number;
+            /** @description Current is the present allocation, units per resource; absent is 0. */
+            current?: {
+                [key: string]: number;
+            };
+            /** @description Curves maps a resource name to this territory's response; a resource with no curve contributes nothing here. */
+            curves?: {
+                [key: string]: components["schemas"]["ResponseCurve"];
+            };
+            /** @description ID names the territory; unique within a problem. */
+            id: string;
+            /** @description Locked keeps the territory at Current. */
+            locked?: boolean;
+            /** @description Margin is the fraction of revenue kept as profit, used by the Profit objective; nil means 1. */
+            margin?: number;
+            /** @description Max is the most amount per resource, units; absent is no limit. */
+            max?: {
+                [key: string]: number;
+            };
+            /** @description Min is the least amount per resource, units; absent is 0. */
+            min?: {
                 [key: string]: number;
             };
         };
@@ -1038,10 +1108,21 @@ export interface components {
             /** @description dollars per unit of the resource; 0 = free */
             unit_cost?: number;
         };
+        /** @description Curve is a territory's response to one resource: beta · x^shape / (x^shape + k^shape), the ADBUDG/Hill curve of Little (1970). */
+        ResponseCurve: {
+            /** @description Beta is the revenue at saturation above base, dollars per year. */
+            beta: number;
+            /** @description K is the half-saturation amount (the curve reaches beta/2 at x = K), units of the resource; must be positive. */
+            k: number;
+            /** @description Shape is the Hill exponent c: ≤ 1 concave, > 1 S-shaped; 0 (absent) means 1. */
+            shape?: number;
+        };
         /** @description Run is one solve of a scenario, with everything needed to reproduce it. */
         Run: {
             /** Format: date-time */
             created_at: string;
+            /** @description user name of the person who started it; empty for runs recorded before it was kept */
+            created_by: string;
             error?: string;
             /** Format: date-time */
             finished_at?: string;
@@ -1181,6 +1262,10 @@ export interface components {
              * @enum {string}
              */
             objective?: "revenue" | "profit";
+            /** @description Reference calibrates the curve of a resource in a territory that has none of it today: per resource, the amount that stands in for today's, in the resource's units per million dollars of the territory's market (e.g. 0.5 reps per $1M). Absent = the national ratio, Σ today's amount / Σ market over the scenario's territories. */
+            reference?: {
+                [key: string]: number;
+            } | null;
             /** @description w_r, normalised to sum 1; absent = equal weights */
             resource_weights?: {
                 [key: string]: number;
@@ -1837,6 +1922,32 @@ export interface operations {
                 };
                 content: {
                     "text/event-stream": string;
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+        };
+    };
+    get_runs_rid_problem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                rid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AllocationProblem"];
                 };
             };
             400: components["responses"]["Error"];
