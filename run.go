@@ -33,7 +33,7 @@ type Run struct {
 	InputHash     string          `json:"input_hash"` // SHA-256 hex of Input
 	SolverVersion string          `json:"solver_version"`
 	Seed          int64           `json:"seed"`
-	CreatedBy     string          `json:"created_by"` // user name of the person who started it; empty for runs recorded before it was kept
+	CreatedBy     string          `json:"created_by,omitempty"` // user name of the person who started it; absent for runs recorded before it was kept
 	Result        json.RawMessage `json:"result,omitempty"`
 	// Problem is the allocation problem the run solved, the allocate.Problem
 	// JSON `terrane solve allocate --in` reads; nil when the run did not

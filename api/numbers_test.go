@@ -442,3 +442,121 @@ func TestBaselineIsReadOnly(t *testing.T) {
 		}
 	})
 }
+
+// auditEntry is one entry of GET …/audit with its detail decoded.
+type auditEntry struct {
+	Actor  string
+	Action string
+	Detail map[string]any
+}
+
+func (f *fixture) audit(t *testing.T, id int64) []auditEntry {
+	t.Helper()
+	var list struct {
+		Audit []struct {
+			Actor  string `json:"actor"`
+			Action string `json:"action"`
+			Detail string `json:"detail"`
+		} `json:"audit"`
+	}
+	if err := json.Unmarshal(f.fetch(t, "lee", fmt.Sprintf("/api/v1/scenarios/%d/audit", id)), &list); err != nil {
+		t.Fatal(err)
+	}
+	var out []auditEntry
+	for _, e := range list.Audit {
+		var d map[string]any
+		if err := json.Unmarshal([]byte(e.Detail), &d); err != nil {
+			t.Errorf("audit %s by %s: detail %q is not a JSON object: %v", e.Action, e.Actor, e.Detail, err)
+		}
+		out = append(out, auditEntry{e.Actor, e.Action, d})
+	}
+	return out
+}
+
+// TestAuditSaysWhoAndWhat: a run records who started it; a realignment's
+// audit entry names that person and the run, and lists the units moved by
+// id and name, from and to; every run is logged as started and finished
+// with its status (a failed one too); a settings change lists each
+// setting changed, old → new; a manual move lists the unit moved.
+func TestAuditSaysWhoAndWhat(t *testing.T) {
+	forEachStore(t, func(t *testing.T, f *fixture) {
+		f.startWorker()
+		id := f.branch(t, "Audited", nil)
+		path := fmt.Sprintf("/api/v1/scenarios/%d", id)
+		if code, body := f.do("ann", "PATCH", path, map[string]any{"budget": 350000, "settings": settingsWith(map[string]any{"shape": 0.9})}); code != 200 {
+			t.Fatalf("PATCH: %d %v", code, body)
+		}
+		if code, body := f.do("ann", "PATCH", path+"/assignments", map[string]any{"moves": map[string]string{"c0": "W"}}); code != 200 {
+			t.Fatalf("move: %d %v", code, body)
+		}
+		if code, body := f.do("ann", "PATCH", path, map[string]any{"settings": settingsWith(map[string]any{"shape": 0.9, "align": map[string]any{"time_limit_seconds": 2, "tolerance": 0.05}})}); code != 200 {
+			t.Fatalf("PATCH: %d %v", code, body)
+		}
+		run := f.runOK(t, id, "align")
+		if run["created_by"] != "ann" {
+			t.Errorf("run created_by = %v; want ann", run["created_by"])
+		}
+		rid := run["id"].(float64)
+		// A run that fails is logged too.
+		f.do("ann", "PATCH", path, map[string]any{"resources": []map[string]any{{"name": "headcount", "unit": "reps", "unit_cost": 100000, "integer": true, "total": 0}},
+			"settings": settingsWith(map[string]any{"locks": []string{"E"}})})
+		_, failed := f.do("lee", "POST", path+"/runs", map[string]any{"kind": "allocate"})
+		if r := f.runEnd(t, failed["id"]); r["status"] != "failed" {
+			t.Fatalf("run = %v; want failed", r)
+		}
+
+		var sawSettings, sawMove, sawRealign bool
+		runs := map[string]int{}
+		for _, e := range f.audit(t, id) {
+			d := e.Detail
+			switch e.Action {
+			case "update":
+				if s, ok := d["settings"].(map[string]any); ok {
+					if sh, ok := s["shape"].(map[string]any); ok && sh["old"] == 0.8 && sh["new"] == 0.9 {
+						sawSettings = true
+						if b, _ := d["budget"].(map[string]any); b["old"] != 400000.0 || b["new"] != 350000.0 {
+							t.Errorf("budget change = %v; want old 400000, new 350000", d["budget"])
+						}
+					}
+					if al, _ := s["align"].(map[string]any); al != nil {
+						if nw, _ := al["new"].(map[string]any); nw["tolerance"] == 0.05 && len(s) != 1 {
+							t.Errorf("settings changed = %v; want only align", s)
+						}
+					}
+				}
+			case "assign":
+				moves, _ := d["moves"].([]any)
+				if d["run_id"] == nil {
+					first, _ := moves[0].(map[string]any)
+					if e.Actor != "ann" || len(moves) != 1 || first["unit_id"] != "c0" || first["unit_name"] != "Cell c0" || first["from"] != "E" || first["to"] != "W" {
+						t.Errorf("manual move entry: %s %v", e.Actor, d)
+					}
+					sawMove = true
+					continue
+				}
+				sawRealign = true
+				if e.Actor != "ann" || d["run_id"] != rid || len(moves) == 0 || d["units_moved"] != float64(len(moves)) {
+					t.Errorf("realignment entry: actor %q, detail %v; want ann, run %v, the units moved", e.Actor, d, rid)
+				}
+				for _, m := range moves {
+					mv := m.(map[string]any)
+					if mv["unit_name"] == "" || mv["from"] == mv["to"] {
+						t.Errorf("realignment move %v", mv)
+					}
+				}
+			case "run started", "run finished":
+				runs[fmt.Sprintf("%s %v by %s %v", e.Action, d["run_id"], e.Actor, d["status"])]++
+			}
+		}
+		if !sawSettings || !sawMove || !sawRealign {
+			t.Errorf("settings change %v, manual move %v, realignment %v logged; want all", sawSettings, sawMove, sawRealign)
+		}
+		fid := failed["id"].(float64)
+		for _, w := range []string{fmt.Sprintf("run started %v by ann <nil>", rid), fmt.Sprintf("run finished %v by ann succeeded", rid),
+			fmt.Sprintf("run started %v by lee <nil>", fid), fmt.Sprintf("run finished %v by lee failed", fid)} {
+			if runs[w] != 1 {
+				t.Errorf("audit has %d × %q; want 1 (have %v)", runs[w], w, runs)
+			}
+		}
+	})
+}

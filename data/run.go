@@ -80,8 +80,12 @@ func (s *Store) CreateRun(ctx context.Context, r *terrane.Run) error {
 		}
 		err := tx.GetContext(ctx, &r.ID, tx.Rebind(`INSERT INTO runs (scenario_id, kind, status, progress, input, input_hash, solver_version, seed, created_by, created_at)
 			VALUES (?, ?, ?, 0, ?, ?, ?, ?, ?, ?) RETURNING id`), r.ScenarioID, r.Kind, r.Status, string(r.Input), r.InputHash, r.SolverVersion, r.Seed, r.CreatedBy, now)
+		if err != nil {
+			return err
+		}
 		r.CreatedAt = parseStamp(now)
-		return err
+		return s.audit(ctx, tx, r.ScenarioID, runActor(&runRow{ID: r.ID, CreatedBy: r.CreatedBy}), "run started",
+			map[string]any{"run_id": r.ID, "kind": r.Kind, "seed": r.Seed})
 	})
 }
 
@@ -170,9 +174,31 @@ func (s *Store) UpdateRun(ctx context.Context, id int64, upd terrane.RunUpdate) 
 			r.Status, r.Progress, r.Result, r.Error, r.StartedAt, r.FinishedAt, now, id)
 		r.HeartbeatAt = now
 		out = r.run()
+		if err == nil && finalRun(r.Status) {
+			err = s.auditRunEnd(ctx, tx, &r) // a cancel
+		}
 		return err
 	})
 	return out, err
+}
+
+// runActor is who an audit entry of run r names: the person who started
+// it, or "run N" for a run recorded before that was kept.
+func runActor(r *runRow) string {
+	if r.CreatedBy != "" {
+		return r.CreatedBy
+	}
+	return fmt.Sprintf("run %d", r.ID)
+}
+
+// auditRunEnd records in tx, in the scenario's audit trail, that run r
+// ended and how.
+func (s *Store) auditRunEnd(ctx context.Context, tx *sqlx.Tx, r *runRow) error {
+	detail := map[string]any{"run_id": r.ID, "kind": r.Kind, "status": r.Status}
+	if r.Error != "" {
+		detail["error"] = r.Error
+	}
+	return s.audit(ctx, tx, r.ScenarioID, runActor(r), "run finished", detail)
 }
 
 func finalRun(status string) bool {
@@ -256,7 +282,8 @@ func (s *Store) FinishRun(ctx context.Context, id int64, f terrane.RunFinish) (*
 		if res := f.Results; res != nil {
 			version := res.ScenarioVersion
 			if f.Assignments != nil {
-				v, err := s.replaceTerritories(ctx, tx, r.ScenarioID, res.ScenarioVersion, f.Territories, f.Assignments, fmt.Sprintf("run %d", id))
+				// The person who started the run redrew the territories.
+				v, err := s.replaceTerritories(ctx, tx, r.ScenarioID, res.ScenarioVersion, f.Territories, f.Assignments, runActor(&r), map[string]any{"run_id": id})
 				if err != nil {
 					return err
 				}
@@ -279,8 +306,11 @@ func (s *Store) FinishRun(ctx context.Context, id int64, f terrane.RunFinish) (*
 		}
 		_, err = tx.ExecContext(ctx, tx.Rebind(`UPDATE runs SET status = ?, progress = ?, result = ?, problem = ?, error = ?, finished_at = ?, heartbeat_at = ? WHERE id = ?`),
 			r.Status, r.Progress, r.Result, r.Problem, r.Error, r.FinishedAt, r.HeartbeatAt, id)
+		if err != nil {
+			return err
+		}
 		out = r.run()
-		return err
+		return s.auditRunEnd(ctx, tx, &r)
 	})
 	return out, err
 }

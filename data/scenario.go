@@ -212,6 +212,7 @@ func (s *Store) UpdateScenario(ctx context.Context, id int64, upd terrane.Scenar
 		if err != nil {
 			return err
 		}
+		old := *sc
 		changingStatus := upd.Status != nil && *upd.Status != sc.Status
 		if sc.Status == terrane.StatusPublished && !(changingStatus && upd.Name == nil && upd.Budget == nil && upd.Resources == nil && upd.Settings == nil) {
 			return terrane.Errorf(terrane.ECONFLICT, "scenario %d is published and read-only", id)
@@ -256,21 +257,27 @@ func (s *Store) UpdateScenario(ctx context.Context, id int64, upd terrane.Scenar
 		if changingStatus {
 			action = sc.Status
 		}
+		// Each change as old → new: the name, status and budget, each
+		// resource changed, each top-level setting changed.
 		detail := map[string]any{}
-		if upd.Name != nil {
-			detail["name"] = *upd.Name
+		if upd.Name != nil && *upd.Name != old.Name {
+			detail["name"] = change{old.Name, *upd.Name}
 		}
-		if upd.Status != nil {
-			detail["status"] = *upd.Status
+		if upd.Status != nil && *upd.Status != old.Status {
+			detail["status"] = change{old.Status, *upd.Status}
 		}
-		if upd.Budget != nil {
-			detail["budget"] = *upd.Budget
+		if upd.Budget != nil && *upd.Budget != old.Budget {
+			detail["budget"] = change{old.Budget, *upd.Budget}
 		}
 		if upd.Resources != nil {
-			detail["resources"] = upd.Resources
+			if d := resourceChanges(old.Resources, upd.Resources); len(d) > 0 {
+				detail["resources"] = d
+			}
 		}
 		if upd.Settings != nil {
-			detail["settings"] = upd.Settings
+			if d := settingsChanges(old.Settings, upd.Settings); len(d) > 0 {
+				detail["settings"] = d
+			}
 		}
 		out = sc
 		return s.audit(ctx, tx, id, actor, action, detail)
@@ -342,7 +349,7 @@ func (s *Store) ReplaceTerritories(ctx context.Context, scenarioID int64, territ
 		return err
 	}
 	return s.inTx(ctx, func(tx *sqlx.Tx) error {
-		_, err := s.replaceTerritories(ctx, tx, scenarioID, -1, territories, assignments, actor)
+		_, err := s.replaceTerritories(ctx, tx, scenarioID, -1, territories, assignments, actor, nil)
 		return err
 	})
 }
@@ -350,7 +357,9 @@ func (s *Store) ReplaceTerritories(ctx context.Context, scenarioID int64, territ
 // replaceTerritories writes a scenario's territories and alignment in tx,
 // audited, and returns the scenario's new version. With wantVersion ≥ 0 the
 // scenario must still be at that version (ECONFLICT otherwise).
-func (s *Store) replaceTerritories(ctx context.Context, tx *sqlx.Tx, scenarioID, wantVersion int64, territories []*terrane.Territory, assignments map[string]string, actor string) (int64, error) {
+// The audit entry lists the units moved (id, name, from, to; the first
+// maxListedMoves and a count) with the members of extra (e.g. the run).
+func (s *Store) replaceTerritories(ctx context.Context, tx *sqlx.Tx, scenarioID, wantVersion int64, territories []*terrane.Territory, assignments map[string]string, actor string, extra map[string]any) (int64, error) {
 	// Lock the scenario: two writers of one scenario's territories queue.
 	if _, err := tx.ExecContext(ctx, tx.Rebind(`SELECT id FROM scenarios WHERE id = ?`+s.forUpdate()), scenarioID); err != nil {
 		return 0, err
@@ -376,11 +385,16 @@ func (s *Store) replaceTerritories(ctx context.Context, tx *sqlx.Tx, scenarioID,
 	for _, r := range rows {
 		before[r.U] = r.T
 	}
-	moved := 0
+	var movedIDs []string
 	for u, t := range assignments {
 		if before[u] != t {
-			moved++
+			movedIDs = append(movedIDs, u)
 		}
+	}
+	sort.Strings(movedIDs)
+	moves, err := s.listMoves(ctx, tx, sc.Layer, movedIDs, before, assignments)
+	if err != nil {
+		return 0, err
 	}
 	for _, table := range []string{"assignments", "territories"} {
 		if _, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM `+table+` WHERE scenario_id = ?`), scenarioID); err != nil {
@@ -393,7 +407,56 @@ func (s *Store) replaceTerritories(ctx context.Context, tx *sqlx.Tx, scenarioID,
 	if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE scenarios SET updated_at = ?, version = ? WHERE id = ?`), s.stamp(), sc.Version+1, scenarioID); err != nil {
 		return 0, err
 	}
-	return sc.Version + 1, s.audit(ctx, tx, scenarioID, actor, "assign", map[string]any{"territories": len(territories), "units": len(assignments), "units_moved": moved})
+	detail := map[string]any{"territories": len(territories), "units": len(assignments), "units_moved": len(movedIDs), "moves": moves}
+	if n := len(movedIDs) - len(moves); n > 0 {
+		detail["moves_not_listed"] = n
+	}
+	for k, v := range extra {
+		detail[k] = v
+	}
+	return sc.Version + 1, s.audit(ctx, tx, scenarioID, actor, "assign", detail)
+}
+
+// maxListedMoves caps the units an audit entry lists by name.
+const maxListedMoves = 50
+
+// move is one unit moved, as an audit entry lists it.
+type move struct {
+	UnitID   string `json:"unit_id"`
+	UnitName string `json:"unit_name"`
+	From     string `json:"from"` // territory id; empty when it had none
+	To       string `json:"to"`   // territory id
+}
+
+// listMoves describes the first maxListedMoves of the moved units (sorted
+// ids) with their names.
+func (s *Store) listMoves(ctx context.Context, tx *sqlx.Tx, layer string, ids []string, before, after map[string]string) ([]move, error) {
+	if len(ids) > maxListedMoves {
+		ids = ids[:maxListedMoves]
+	}
+	out := make([]move, 0, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	q, args, err := sqlx.In(`SELECT id, name FROM units WHERE layer_id = ? AND id IN (?)`, layer, ids)
+	if err != nil {
+		return nil, err
+	}
+	var rows []struct {
+		ID   string `db:"id"`
+		Name string `db:"name"`
+	}
+	if err := tx.SelectContext(ctx, &rows, tx.Rebind(q), args...); err != nil {
+		return nil, err
+	}
+	names := make(map[string]string, len(rows))
+	for _, r := range rows {
+		names[r.ID] = r.Name
+	}
+	for _, u := range ids {
+		out = append(out, move{UnitID: u, UnitName: names[u], From: before[u], To: after[u]})
+	}
+	return out, nil
 }
 
 // FindAssignments returns a scenario's unit id → territory id.
@@ -433,4 +496,70 @@ func (s *Store) FindAudit(ctx context.Context, scenarioID int64) ([]*terrane.Aud
 		out[i] = &terrane.AuditEntry{ID: r.ID, ScenarioID: r.ScenarioID, Actor: r.Actor, Action: r.Action, Detail: r.Detail, At: parseStamp(r.At)}
 	}
 	return out, nil
+}
+
+// change is one value's old and new state in an audit entry; a nil side
+// means absent.
+type change struct {
+	Old any `json:"old"`
+	New any `json:"new"`
+}
+
+// resourceChanges are the resources added, removed or changed, by name.
+func resourceChanges(before, after []terrane.Resource) map[string]change {
+	out := map[string]change{}
+	was := map[string]terrane.Resource{}
+	for _, r := range before {
+		was[r.Name] = r
+	}
+	for _, r := range after {
+		if o, ok := was[r.Name]; !ok {
+			out[r.Name] = change{nil, r}
+		} else if a, b := mustJSON(o), mustJSON(r); a != b {
+			out[r.Name] = change{o, r}
+		}
+		delete(was, r.Name)
+	}
+	for name, r := range was {
+		out[name] = change{r, nil}
+	}
+	return out
+}
+
+// settingsChanges are the top-level settings whose JSON differs, old → new
+// (a setting absent on one side is null there).
+func settingsChanges(before, after json.RawMessage) map[string]change {
+	var a, b map[string]json.RawMessage
+	json.Unmarshal(before, &a)
+	json.Unmarshal(after, &b)
+	out := map[string]change{}
+	for k, v := range b {
+		if o, ok := a[k]; !ok || !sameJSON(o, v) {
+			var ov any
+			if ok {
+				ov = o
+			}
+			out[k] = change{ov, v}
+		}
+	}
+	for k, o := range a {
+		if _, ok := b[k]; !ok {
+			out[k] = change{o, nil}
+		}
+	}
+	return out
+}
+
+func mustJSON(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+// sameJSON compares two JSON texts by value (key order and spacing aside).
+func sameJSON(a, b json.RawMessage) bool {
+	var x, y any
+	if json.Unmarshal(a, &x) != nil || json.Unmarshal(b, &y) != nil {
+		return string(a) == string(b)
+	}
+	return mustJSON(x) == mustJSON(y)
 }

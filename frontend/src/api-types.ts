@@ -1121,8 +1121,8 @@ export interface components {
         Run: {
             /** Format: date-time */
             created_at: string;
-            /** @description user name of the person who started it; empty for runs recorded before it was kept */
-            created_by: string;
+            /** @description user name of the person who started it; absent for runs recorded before it was kept */
+            created_by?: string;
             error?: string;
             /** Format: date-time */
             finished_at?: string;
