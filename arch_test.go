@@ -28,6 +28,7 @@ var allowedImports = map[string][]string{
 	"cmd/terrane": {"", "api", "data", "data/sample", "frontend", "geo", "importer",
 		"optimizer/allocate", "optimizer/align", "plan"},
 	"internal/testdb": {"data"},
+	"internal/finite": {},
 	"frontend":        {},
 }
 

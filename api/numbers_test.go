@@ -4,88 +4,29 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
-	"errors"
 	"fmt"
-
-	"math"
-	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/terrane/terrane/internal/finite"
 )
 
-// maxNumber is the largest magnitude a number in an answer may have: the
-// solver's sentinels (math.MaxFloat64 for an unbounded slope) are far above
-// it, every real figure far below.
-const maxNumber = 1e15
-
 // scanJSON fails on any number in a JSON answer that is not finite or whose
-// magnitude is above maxNumber, naming where it is.
+// magnitude is above finite.Max, naming where it is.
 func scanJSON(t *testing.T, what string, raw []byte) {
 	t.Helper()
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		t.Errorf("%s: not JSON: %v", what, err)
-		return
+	for _, p := range finite.JSON(raw) {
+		t.Errorf("%s: %s", what, p)
 	}
-	var walk func(path string, v any)
-	walk = func(path string, v any) {
-		switch x := v.(type) {
-		case map[string]any:
-			for k, e := range x {
-				walk(path+"."+k, e)
-			}
-		case []any:
-			for i, e := range x {
-				walk(fmt.Sprintf("%s[%d]", path, i), e)
-			}
-		case json.Number:
-			f, err := strconv.ParseFloat(string(x), 64)
-			if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || math.Abs(f) > maxNumber {
-				t.Errorf("%s: %s = %s, not a finite number of magnitude ≤ %g", what, path, x, maxNumber)
-			}
-		}
-	}
-	walk("$", v)
 }
 
-// scanCSV fails on any numeric cell of a CSV answer that is not finite, is
-// above maxNumber, is written with an exponent or has more than 4 decimals;
-// money columns (named in money) must have at most 2 and count columns
-// (named in counts) none.
+// scanCSV fails on any numeric cell of a CSV answer that finite.CSV finds
+// wrong, and returns the rows.
 func scanCSV(t *testing.T, what string, raw []byte, money, counts map[string]bool) [][]string {
 	t.Helper()
-	rows, err := csv.NewReader(bytes.NewReader(raw)).ReadAll()
-	if err != nil || len(rows) == 0 {
-		t.Errorf("%s: not CSV: %v", what, err)
-		return nil
-	}
-	head := rows[0]
-	for i, row := range rows[1:] {
-		for j, c := range row {
-			f, err := strconv.ParseFloat(c, 64)
-			if err != nil && !errors.Is(err, strconv.ErrRange) {
-				continue // text
-			}
-			col := head[j]
-			dec := 0
-			if k := strings.IndexByte(c, '.'); k >= 0 {
-				dec = len(c) - k - 1
-			}
-			switch {
-			case err != nil || math.IsNaN(f) || math.IsInf(f, 0) || math.Abs(f) > maxNumber:
-				t.Errorf("%s row %d %s = %s: not a finite number of magnitude ≤ %g", what, i+2, col, c, maxNumber)
-			case strings.ContainsAny(c, "eE"):
-				t.Errorf("%s row %d %s = %s: not a plain decimal", what, i+2, col, c)
-			case money[col] && dec > 2:
-				t.Errorf("%s row %d %s = %s: money has more than 2 decimals", what, i+2, col, c)
-			case counts[col] && dec > 0:
-				t.Errorf("%s row %d %s = %s: a count is not a whole number", what, i+2, col, c)
-			case dec > 4:
-				t.Errorf("%s row %d %s = %s: more than 4 decimals", what, i+2, col, c)
-			}
-		}
+	rows, problems := finite.CSV(raw, money, counts)
+	for _, p := range problems {
+		t.Errorf("%s: %s", what, p)
 	}
 	return rows
 }
