@@ -7,3 +7,7 @@ ALTER TABLE runs ADD COLUMN created_by TEXT NOT NULL DEFAULT '';
 -- `terrane solve allocate --in` reads it; '' when the run did not allocate
 -- or was recorded before this version.
 ALTER TABLE runs ADD COLUMN problem TEXT NOT NULL DEFAULT '';
+-- A resource's total of 0 meant "no limit"; it now means none at all and
+-- "no limit" is an absent total. Stored resources keep their meaning: the
+-- JSON written before this version ends each resource with "total".
+UPDATE scenarios SET resources = REPLACE(resources, ',"total":0}', '}') WHERE resources LIKE '%"total":0}%';
