@@ -84,9 +84,9 @@ func settingsWith(extra map[string]any) map[string]any {
 // held at none of a resource, whose slope is unbounded there), a
 // profit-objective allocate and an align run, every JSON and CSV answer
 // about the scenarios — territories, each territory's detail, the GeoJSON,
-// compare, the frontier, runs and each run's result and problem, the audit,
-// every export — holds only finite numbers of magnitude ≤ 1e15, money in
-// CSV with at most 2 decimals and counts as whole numbers.
+// compare, the frontier, runs and each run's result, problem and event
+// stream, the audit, every export — holds only finite numbers of magnitude
+// ≤ 1e15, money in CSV with at most 2 decimals and counts as whole numbers.
 func TestNoSentinelLeavesTheServer(t *testing.T) {
 	forEachStore(t, func(t *testing.T, f *fixture) {
 		f.startWorker()
@@ -136,11 +136,16 @@ func (f *fixture) scanScenarios(t *testing.T, baseline int64, ids []int64) {
 			if code, raw := f.raw("lee", "GET", sp("/api/v1/runs/%d/problem", r.ID), nil); code == 200 {
 				scanJSON(t, sp("/api/v1/runs/%d/problem", r.ID), raw)
 			}
+			// The event stream's messages, the last with the territories.
+			for _, line := range strings.Split(string(f.fetch(t, "lee", sp("/api/v1/runs/%d/events", r.ID))), "\n") {
+				if data, ok := strings.CutPrefix(line, "data: "); ok {
+					scanJSON(t, sp("/api/v1/runs/%d/events", r.ID), []byte(data))
+				}
+			}
 		}
 		for _, p := range paths {
 			scanJSON(t, p, f.fetch(t, "lee", p))
 		}
-		// The rep's view of the same figures.
 		scanCSV(t, base+"/exports/units.csv", f.fetch(t, "lee", base+"/exports/units.csv"), nil, nil)
 		scanCSV(t, base+"/exports/accounts.csv", f.fetch(t, "lee", base+"/exports/accounts.csv"), map[string]bool{"revenue": true}, nil)
 		rows := scanCSV(t, base+"/exports/allocation.csv", f.fetch(t, "lee", base+"/exports/allocation.csv"),
