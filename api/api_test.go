@@ -3,6 +3,8 @@ package api_test
 import (
 	"fmt"
 	"net/http"
+	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -107,6 +109,18 @@ func TestLoginRateLimit(t *testing.T) {
 		}
 		if codes[0] != 401 || codes[6] != 429 {
 			t.Errorf("login codes = %v; want 401 first and 429 once the burst of 5 is spent", codes)
+		}
+		// The refusal says how long to wait, in the header and in the message.
+		req := httptest.NewRequest("POST", "/api/v1/login", strings.NewReader(`{"name":"lee","password":"wrong-password"}`))
+		req.Header.Set("Content-Type", "application/json")
+		w := httptest.NewRecorder()
+		f.srv.Handler().ServeHTTP(w, req)
+		secs, err := strconv.Atoi(w.Header().Get("Retry-After"))
+		if w.Code != 429 || err != nil || secs < 1 {
+			t.Errorf("login after the burst = %d, Retry-After %q; want 429 with a whole number of seconds ≥ 1", w.Code, w.Header().Get("Retry-After"))
+		}
+		if want := fmt.Sprintf("try again in %d second", secs); !strings.Contains(w.Body.String(), want) {
+			t.Errorf("login after the burst says %s; want it to contain %q", w.Body.String(), want)
 		}
 	})
 }

@@ -4,7 +4,9 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
+	"math"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -55,7 +57,9 @@ type loginLimiter struct {
 	clients map[string]*rate.Limiter
 }
 
-func (l *loginLimiter) allow(addr string) bool {
+// allow tells whether addr may try to sign in now and, when not, how long it
+// has to wait before the next attempt is allowed.
+func (l *loginLimiter) allow(addr string) (bool, time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if len(l.clients) > 10000 { // forget everyone rather than grow without bound
@@ -66,12 +70,23 @@ func (l *loginLimiter) allow(addr string) bool {
 		lim = rate.NewLimiter(rate.Every(l.every), l.burst)
 		l.clients[addr] = lim
 	}
-	return lim.Allow()
+	r := lim.Reserve()
+	if d := r.Delay(); d > 0 {
+		r.Cancel()
+		return false, d
+	}
+	return true, 0
 }
 
 func (s *Server) login(c *gin.Context) {
-	if !s.limiter.allow(c.ClientIP()) {
-		s.writeError(c, terrane.Errorf(terrane.ERATELIMIT, "too many sign-in attempts; wait a few seconds"))
+	if ok, wait := s.limiter.allow(c.ClientIP()); !ok {
+		secs := int(math.Ceil(wait.Seconds()))
+		c.Header("Retry-After", strconv.Itoa(secs))
+		unit := "seconds"
+		if secs == 1 {
+			unit = "second"
+		}
+		s.writeError(c, terrane.Errorf(terrane.ERATELIMIT, "too many sign-in attempts; try again in %d %s", secs, unit))
 		return
 	}
 	var req LoginRequest
