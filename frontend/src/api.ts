@@ -6,10 +6,37 @@ import type {
   RegionCollection, TerritoryCollection, RunEvent, MovesRequest, LoginRequest, RunRequest,
 } from './types';
 
+/**
+ * ApiError is an answer of the API that is not a success: its message is the
+ * server's, written for people (never an HTTP code), and retryAfter the
+ * seconds the server asked to wait (429 with Retry-After), or null.
+ */
 export class ApiError extends Error {
-  constructor(public status: number, public code: string, message: string) {
+  constructor(public status: number, public code: string, message: string, public retryAfter: number | null = null) {
     super(message);
   }
+}
+
+/** statusMessage is what to tell people when an answer carries no message of its own. */
+export function statusMessage(status: number): string {
+  if (status === 0) return 'The server cannot be reached. Check the connection and try again.';
+  if (status === 401) return 'Your session has ended. Sign in again.';
+  if (status === 403) return 'You are not allowed to do this.';
+  if (status === 404) return 'This was not found: it may have been deleted.';
+  if (status === 409) return 'This conflicts with a change made meanwhile. Reload and try again.';
+  if (status === 413) return 'This is too large to send.';
+  if (status === 429) return 'Too many requests. Wait a moment and try again.';
+  if (status >= 500) return 'The server had a problem. Try again; if it persists, tell an administrator.';
+  return 'The request was not accepted.';
+}
+
+/** retryAfterSeconds reads a Retry-After header (seconds or an HTTP date) as seconds, or null. */
+export function retryAfterSeconds(v: string | null | undefined, now = Date.now()): number | null {
+  if (!v) return null;
+  const t = v.trim();
+  if (/^\d+$/.test(t)) return Number(t);
+  const d = Date.parse(t);
+  return Number.isNaN(d) ? null : Math.max(0, Math.ceil((d - now) / 1000));
 }
 
 const TOKEN = 'terrane.token';
@@ -42,12 +69,17 @@ export async function request<T>(method: string, path: string, body?: unknown): 
   const t = token();
   if (t) headers.Authorization = 'Bearer ' + t;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
-  const res = await fetch('/api/v1' + path, {
-    method,
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
-    credentials: 'same-origin',
-  });
+  let res: Response;
+  try {
+    res = await fetch('/api/v1' + path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'same-origin',
+    });
+  } catch {
+    throw new ApiError(0, 'unreachable', statusMessage(0));
+  }
   if (res.status === 204) return undefined as T;
   const text = await res.text();
   let data: unknown = null;
@@ -59,7 +91,7 @@ export async function request<T>(method: string, path: string, body?: unknown): 
   if (!res.ok) {
     const e = (data as Partial<ErrorBody> | null)?.error;
     if (res.status === 401 && !path.startsWith('/login')) onUnauthorized();
-    throw new ApiError(res.status, e?.code ?? 'http_' + res.status, e?.message ?? `${method} ${path}: HTTP ${res.status}`);
+    throw new ApiError(res.status, e?.code ?? 'http_' + res.status, e?.message ?? statusMessage(res.status), retryAfterSeconds(res.headers.get('Retry-After')));
   }
   return data as T;
 }
@@ -79,7 +111,7 @@ export async function runEvents(id: ID, onEvent: (name: string, ev: RunEvent) =>
   if (marks) marks.streamAsked = performance.now();
   const res = await fetch(`/api/v1/runs/${enc(String(id))}/events`, { headers, credentials: 'same-origin' });
   if (marks) marks.streamOpen = performance.now();
-  if (!res.ok || !res.body) throw new ApiError(res.status, 'http_' + res.status, `run ${id} events: HTTP ${res.status}`);
+  if (!res.ok || !res.body) throw new ApiError(res.status, 'http_' + res.status, statusMessage(res.status));
   const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
   let buf = '';
   for (;;) {
@@ -105,7 +137,7 @@ export async function runEvents(id: ID, onEvent: (name: string, ev: RunEvent) =>
       }
     }
   }
-  throw new ApiError(0, 'stream_ended', `run ${id} events ended before the run did`);
+  throw new ApiError(0, 'stream_ended', `The progress of run ${id} stopped arriving before the run ended.`);
 }
 
 export const api = {

@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { sample, viridis, classify, quantileBreaks, categorical } from './color';
+import { sample, viridis, classify, classLabel, quantileBreaks, categorical, zeroColor } from './color';
+import { amount, money } from './format';
 
 describe('sample', () => {
   it('returns the end stops and interpolates between them', () => {
@@ -62,5 +63,31 @@ describe('categorical', () => {
   it('is stable per id', () => {
     expect(categorical('CA')).toBe(categorical('CA'));
     expect(categorical(7)).toMatch(/^#[0-9A-F]{6}$/i);
+  });
+});
+
+describe('legend classes people can read (issue 12, cases 3 and 14)', () => {
+  it('a class of one value shows one value', () => {
+    const c = classify([3_420_000, 3_420_000], 6);
+    expect(c.classes.map((k) => classLabel(k, (v) => money(v)))).toEqual(['$3.42M']);
+  });
+  it('integer resources get whole-unit classes, zero is no change', () => {
+    const fmt = (v: number) => amount(v, 'reps', true);
+    const c = classify([-1.3, -0.7, 0, 1, 2], 6, true, 'viridis', true);
+    const labels = c.classes.map((k) => classLabel(k, fmt));
+    expect(labels).toEqual(['−2 reps', '−1 rep', '+1 rep', '+2 reps']);
+    expect(labels.join(' ')).not.toMatch(/\d\.\d/);
+    expect(c.colorOf(0)).toBe(zeroColor);
+    expect(c.colorOf(-2)).toBe(c.classes[0].color);
+    expect(c.colorOf(1)).toBe(c.classes[2].color);
+    expect(c.colorOf(2)).toBe(c.classes[3].color);
+    const wide = classify([-10, 9], 6, true, 'viridis', true);
+    expect(wide.classes.map((k) => classLabel(k, fmt))).toEqual(['−12 reps – −9 reps', '−8 reps – −5 reps', '−4 reps – −1 rep', '+1 rep – +4 reps', '+5 reps – +8 reps', '+9 reps – +12 reps']);
+    expect(wide.colorOf(9)).toBe(wide.classes[5].color);
+    expect(wide.colorOf(-4)).toBe(wide.classes[2].color);
+  });
+  it('integer sequential classes hold whole numbers', () => {
+    const c = classify([0, 1, 2, 3, 4, 5, 6, 7, 8, 9], 5, false, 'viridis', true);
+    expect(c.classes.map((k) => classLabel(k, (v) => String(v)))).toEqual(['0 – 1', '2 – 3', '4 – 5', '6 – 7', '8 – 9']);
   });
 });

@@ -58,12 +58,33 @@ export function quantileBreaks(values: number[], n: number): number[] {
 /**
  * classify splits values into at most n classes: quantile classes on a sequential
  * ramp, or, when diverging, classes symmetric around zero on a diverging ramp.
+ * integer (a resource counted in whole units, e.g. reps) rounds the values and
+ * gives classes of whole numbers, from..to inclusive.
  */
-export function classify(values: (number | null | undefined)[], n = 6, diverging = false, ramp: RampName = 'viridis'): Classes {
-  const v = values.filter((x): x is number => typeof x === 'number' && Number.isFinite(x));
+export function classify(values: (number | null | undefined)[], n = 6, diverging = false, ramp: RampName = 'viridis', integer = false): Classes {
+  let v = values.filter((x): x is number => typeof x === 'number' && Number.isFinite(x));
+  if (integer) v = v.map(Math.round);
   if (v.length === 0) return { kind: 'empty', classes: [], colorOf: () => null };
   const min = Math.min(...v);
   const max = Math.max(...v);
+  if (diverging && integer) {
+    // Whole units: classes of whole numbers on each side of zero, zero its own
+    // ("no change"); each class holds from..to inclusive.
+    const top = Math.max(Math.abs(min), Math.abs(max)) || 1;
+    const half = Math.min(Math.max(1, Math.floor(n / 2)), top);
+    const step = Math.ceil(top / half);
+    const classes: LegendClass[] = [];
+    for (let j = half; j >= 1; j--) classes.push({ from: -j * step, to: -((j - 1) * step + 1), color: sample(puor, 0.5 - (j - 0.5) / (2 * half)) });
+    for (let j = 1; j <= half; j++) classes.push({ from: (j - 1) * step + 1, to: j * step, color: sample(puor, 0.5 + (j - 0.5) / (2 * half)) });
+    const colorOf = (x: number | null | undefined) => {
+      if (typeof x !== 'number' || !Number.isFinite(x)) return null;
+      const r = Math.round(x);
+      if (r === 0) return zeroColor;
+      const j = Math.min(half, Math.ceil(Math.abs(r) / step));
+      return classes[r < 0 ? half - j : half - 1 + j].color;
+    };
+    return { kind: 'diverging', classes, colorOf };
+  }
   if (diverging) {
     const m = Math.max(Math.abs(min), Math.abs(max)) || 1;
     const half = Math.max(1, Math.floor(n / 2));
@@ -76,7 +97,7 @@ export function classify(values: (number | null | undefined)[], n = 6, diverging
     }
     const colorOf = (x: number | null | undefined) => {
       if (typeof x !== 'number' || !Number.isFinite(x)) return null;
-      if (x === 0) return '#f7f7f7';
+      if (x === 0) return zeroColor;
       const k = Math.min(classes.length - 1, Math.max(0, Math.floor(((x + m) / (2 * m)) * classes.length)));
       return classes[k].color;
     };
@@ -87,7 +108,10 @@ export function classify(values: (number | null | undefined)[], n = 6, diverging
   const classes: LegendClass[] = [];
   const nc = Math.max(1, edges.length - 1);
   for (let k = 0; k < nc; k++) {
-    classes.push({ from: edges[k], to: edges[k + 1] ?? max, color: sample(ramps[ramp], nc === 1 ? 0.5 : k / (nc - 1)) });
+    // Whole units: a class holds the whole numbers from its lower edge up to
+    // the next class's lower edge, excluded (the last one its upper edge).
+    const to = edges[k + 1] ?? max;
+    classes.push({ from: edges[k], to: integer && k < nc - 1 ? Math.max(edges[k], to - 1) : to, color: sample(ramps[ramp], nc === 1 ? 0.5 : k / (nc - 1)) });
   }
   const colorOf = (x: number | null | undefined) => {
     if (typeof x !== 'number' || !Number.isFinite(x)) return null;
@@ -96,6 +120,19 @@ export function classify(values: (number | null | undefined)[], n = 6, diverging
     return classes[Math.min(k, classes.length - 1)].color;
   };
   return { kind: 'sequential', classes, colorOf };
+}
+
+/** zeroColor is the colour of "no change" on a diverging map. */
+export const zeroColor = '#f7f7f7';
+
+/**
+ * classLabel writes a legend class for people: "$1.2M – $3.4M", and one value
+ * when both ends read the same ("$3.42M", never "$3.42M – $3.42M").
+ */
+export function classLabel(c: LegendClass, fmt: (v: number) => string): string {
+  const a = fmt(c.from);
+  const b = fmt(c.to);
+  return a === b ? a : `${a} – ${b}`;
 }
 
 /** categorical returns a stable colour for a territory id (for the "territory" measure). */

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { money, percent, count, ratio, amount, csv, csvCell, dateTime } from './format';
+import { money, moneyRange, percent, count, ratio, amount, change, plural, counted, waitFor, csv, csvCell, dateTime } from './format';
 
 describe('money', () => {
   const cases: [number | null, boolean, string][] = [
@@ -80,5 +80,45 @@ describe('dateTime', () => {
     expect(dateTime('2026-11-22T22:40:05Z')).toBe('2026-11-22 22:40 UTC');
     expect(dateTime(null)).toBe('—');
     expect(dateTime('not a date')).toBe('not a date');
+  });
+});
+
+describe('one money format, plurals, no signed zero (issue 12, case 14)', () => {
+  it('never writes $0.00 or +$0 for what rounds to nothing', () => {
+    expect(money(0.001)).toBe('$0');
+    expect(money(0.004, true)).toBe('$0');
+    expect(money(-0.001, true)).toBe('$0');
+    expect(money(0)).toBe('$0');
+    expect(money(3)).toBe('$3');
+    expect(money(3.0001)).toBe('$3');
+  });
+  it('writes ranges of money with one symbol per end, or one amount', () => {
+    expect(moneyRange(416_439, 460_275)).toBe('$416k–$460k');
+    expect(moneyRange(3_420_000, 3_420_000)).toBe('$3.42M');
+  });
+  it('says 1 rep, not 1 reps', () => {
+    expect(amount(1, 'reps')).toBe('1 rep');
+    expect(amount(-1, 'reps', true)).toBe('−1 rep');
+    expect(amount(1, 'manager hours per year')).toBe('1 manager hour');
+    expect(amount(2, 'reps')).toBe('2 reps');
+    expect(amount(1.3, 'reps', false, true)).toBe('1 rep');
+    expect(plural(1, 'territory', 'territories')).toBe('territory');
+    expect(counted(1, 'unit')).toBe('1 unit');
+    expect(counted(56, 'territory', 'territories')).toBe('56 territories');
+  });
+  it('writes no change rather than +0', () => {
+    expect(count(0.01, true)).toBe('0');
+    expect(amount(0.01, 'manager hours', true)).toBe('0 manager hours');
+    expect(change(0.01, 'manager hours')).toBe('no change');
+    expect(change(0, 'dollars')).toBe('no change');
+    expect(change(0.2, 'reps', true)).toBe('no change');
+    expect(change(2, 'reps', true)).toBe('+2 reps');
+    expect(change(-1500, 'dollars')).toBe('−$1.5k');
+    expect(change(null, 'dollars')).toBe('—');
+  });
+  it('says how long to wait', () => {
+    expect(waitFor(1)).toBe('1 second');
+    expect(waitFor(12.2)).toBe('13 seconds');
+    expect(waitFor(90)).toBe('2 minutes');
   });
 });

@@ -3,12 +3,13 @@ import './style.css';
 import { api, ApiError, setToken, token, setOnUnauthorized } from './api';
 import { h, clear, $ } from './dom';
 import { TerritoryMap, bboxOf } from './map';
-import { classify, type Classes } from './color';
+import { classify, classLabel, zeroColor, type Classes } from './color';
 import {
-  Store, initialState, measures, measureByKey, measureValue, indexTerritories, tabsFor, key, resourceNames,
+  Store, initialState, measuresFor, measureByKey, measureValue, indexTerritories, tabsFor, key, resourceNames,
   compareDelta, type AppState, type Tab, type MeasureKey,
 } from './state';
 import { money, percent, ratio, amount } from './format';
+import { errorText, loginErrorText } from './messages';
 import { renderPanel, type Ctx } from './panels';
 import type { User, Scenario, TerritoriesResponse, Assignments, TerritoryCollection, RunEvent, ID } from './types';
 
@@ -64,7 +65,7 @@ const hook = {
 const root = $('#root');
 
 function showError(e: unknown): void {
-  const msg = e instanceof ApiError ? `${e.message} (${e.status})` : e instanceof Error ? e.message : String(e);
+  const msg = errorText(e);
   store.set({ error: msg });
   const el = document.getElementById('toast');
   if (el) {
@@ -110,7 +111,7 @@ function showLogin(message?: string): void {
         setToken(r.token);
         await startApp(r.user);
       } catch (x) {
-        err.textContent = x instanceof ApiError && x.status === 401 ? 'Wrong name or password.' : x instanceof Error ? x.message : String(x);
+        err.textContent = loginErrorText(x);
       }
     },
   },
@@ -208,7 +209,7 @@ function renderShell(user: User): void {
   } });
   const measureSel = h('select', { id: 'measure-select', 'aria-label': 'Colour by', onchange: (e: Event) => {
     store.set({ measure: (e.target as HTMLSelectElement).value as MeasureKey });
-  } }, measures.map((m) => h('option', { value: m.key }, m.label)));
+  } }, measuresFor(user.role).map((m) => h('option', { value: m.key }, m.label)));
   const resSel = h('select', { id: 'resource-select', 'aria-label': 'Resource', onchange: (e: Event) => {
     store.set({ resource: (e.target as HTMLSelectElement).value });
   } });
@@ -404,7 +405,7 @@ function paint(): void {
       const d = compareDelta(t, s.compareMeasure);
       if (d !== null) delta.set(key(t.id), d);
     }
-    classes = classify([...delta.values()], 6, true);
+    classes = classify([...delta.values()], 6, true, 'puor', s.compareMeasure !== 'revenue' && isInteger(s.compareMeasure));
     tmap.paint((u) => {
       const t = s.assign.get(u);
       if (t === undefined) return undefined;
@@ -414,7 +415,7 @@ function paint(): void {
   } else {
     const values = new Map<string, number | null>();
     for (const t of s.territories) values.set(key(t.id), measureValue(t, m.key, s.resource));
-    classes = classify([...values.values()], 6, m.diverging, 'viridis');
+    classes = classify([...values.values()], 6, m.diverging, 'viridis', (m.key === 'allocation' || m.key === 'change') && isInteger(s.resource));
     tmap.paint((u) => {
       const t = s.assign.get(u);
       if (t === undefined) return s.user?.role === 'rep' ? undefined : null;
@@ -427,11 +428,16 @@ function paint(): void {
   hook.timings.paintMs = performance.now() - t0;
 }
 
+/** isInteger tells whether a resource of the scenario is counted in whole units (reps). */
+function isInteger(resource: string): boolean {
+  return !!store.get().scenario?.resources?.find((r) => r.name === resource)?.integer;
+}
+
 function fmtMeasure(v: number): string {
   const s = store.get();
   if (s.compare) {
     if (s.compareMeasure === 'revenue') return money(v, true);
-    return amount(v, s.scenario?.resources?.find((r) => r.name === s.compareMeasure)?.unit ?? s.compareMeasure, true);
+    return amount(v, s.scenario?.resources?.find((r) => r.name === s.compareMeasure)?.unit ?? s.compareMeasure, true, isInteger(s.compareMeasure));
   }
   const m = measureByKey(s.measure);
   const unit = s.scenario?.resources?.find((r) => r.name === s.resource)?.unit ?? (s.resource === 'money' ? 'dollars' : s.resource);
@@ -439,7 +445,7 @@ function fmtMeasure(v: number): string {
     case 'money': return money(v);
     case 'share': return percent(v);
     case 'ratio': return ratio(v);
-    default: return amount(v, unit, m.diverging);
+    default: return amount(v, unit, m.diverging, isInteger(s.resource));
   }
 }
 
@@ -456,8 +462,9 @@ function renderLegend(): void {
     h('div.legend-title', title),
     cls.length === 0
       ? h('div.muted', m.perResource ? 'No run yet — run the scenario to see this measure.' : 'No data')
-      : h('ul', cls.map((c) => h('li', h('span.sw', { style: { background: c.color } }), `${fmtMeasure(c.from)} – ${fmtMeasure(c.to)}`))),
+      : h('ul', cls.map((c) => h('li', h('span.sw', { style: { background: c.color } }), classLabel(c, fmtMeasure)))),
     h('div.legend-extra',
+      classes?.kind === 'diverging' ? [h('span.sw', { style: { background: zeroColor } }), 'no change '] : null,
       h('span.sw.sw-none'), 'no data ',
       s.compare ? [h('span.sw.sw-moved'), 'moved unit'] : null,
     ),
@@ -543,10 +550,7 @@ store.subscribe((s, prev) => {
   if (s.selectedTerritory !== prev.selectedTerritory) tmap.highlightTerritory(s.selectedTerritory);
   if (s.scenarios !== prev.scenarios || s.scenario !== prev.scenario) renderScenarioSelect();
   if (s.scenario !== prev.scenario || s.territories !== prev.territories || s.measure !== prev.measure) renderResourceSelect();
-  if (s.tab !== prev.tab) {
-    renderTabs();
-    requestAnimationFrame(() => tmap?.map.resize());
-  }
+  if (s.tab !== prev.tab) renderTabs(); // the map refits itself to the width that remains
   if (s.tab !== prev.tab && prev.tab === 'align' && s.selectedUnits.size) store.set({ selectedUnits: new Set() });
   renderPanel(ctx, s, prev);
 });

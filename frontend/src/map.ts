@@ -88,6 +88,9 @@ export class TerritoryMap {
   private state = new Map<string, Record<string, unknown>>();
   private box: HTMLElement | null = null;
   private hoverId: string | null = null;
+  /** view is the bounds kept in view across resizes, until the map is moved otherwise. */
+  private view: { bounds: maplibregl.LngLatBoundsLike; options: maplibregl.FitBoundsOptions } | null = { bounds: [[-125, 24], [-66.5, 49.8]], options: { padding: 20, duration: 0 } };
+  private fitting = false;
 
   constructor(container: HTMLElement, private handlers: MapHandlers, unitTiles: string | null = null) {
     this.sourceLayer = unitTiles ? 'units' : undefined;
@@ -106,6 +109,16 @@ export class TerritoryMap {
       canvasContextAttributes: { preserveDrawingBuffer: true },
     } as maplibregl.MapOptions);
     this.map.touchZoomRotate.disableRotation();
+    // The map keeps its whole view when a panel beside it opens or widens:
+    // until the user moves it (or the app zooms to a territory), every
+    // resize fits the same bounds into the width that remains.
+    this.map.on('movestart', () => {
+      if (!this.fitting) this.view = null;
+    });
+    new ResizeObserver(() => this.own(() => {
+      this.map.resize();
+      if (this.view) this.map.fitBounds(this.view.bounds, this.view.options);
+    })).observe(container);
     this.map.keyboard.enable();
     this.map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-left');
     this.map.getCanvas().setAttribute('aria-label', 'Territory map. Arrow keys pan, plus and minus zoom.');
@@ -213,7 +226,18 @@ export class TerritoryMap {
 
   fitTo(bbox: [number, number, number, number] | null): void {
     if (!bbox) return;
-    this.map.fitBounds([[bbox[0], bbox[1]], [bbox[2], bbox[3]]], { padding: 30, duration: 0, maxZoom: 8 });
+    this.view = { bounds: [[bbox[0], bbox[1]], [bbox[2], bbox[3]]], options: { padding: 30, duration: 0, maxZoom: 8 } };
+    this.own(() => this.map.fitBounds(this.view!.bounds, this.view!.options));
+  }
+
+  /** own runs a move of the app's own (a fit, a resize), which keeps the view it fits. */
+  private own(f: () => void): void {
+    this.fitting = true;
+    try {
+      f();
+    } finally {
+      this.fitting = false;
+    }
   }
 
   /** rendered lists the unit features drawn on screen (not hidden). */

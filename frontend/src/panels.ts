@@ -3,7 +3,7 @@
 import { api, ApiError, runEvents } from './api';
 import { h, clear, download } from './dom';
 import { lineChart } from './chart';
-import { money, percent, ratio, amount, count, csv, dateTime, isMoney, shortUnit } from './format';
+import { money, moneyRange, percent, ratio, amount, change, count, counted, plural, singular, csv, dateTime, isMoney, shortUnit } from './format';
 import {
   sortBy, nextSort, planMoves, movesBody, UndoStack, applyMoves, balance, spread, canPlan, canApprove, key,
   resourceNames, runDone, type AppState, type Store, type Move,
@@ -107,13 +107,15 @@ function territoryPanel(ctx: Ctx, s: AppState): void {
       h('thead', h('tr', h('th', 'Resource'), h('th.num', 'Current'), h('th.num', 'Optimal'), h('th.num', 'Change'), h('th.num', { title: 'Revenue from one more unit of the resource' }, 'Marginal'))),
       h('tbody', names.map((r) => {
         const u = unitOf(s, r);
-        const num = (v: number | null | undefined, signed = false) => (isMoney(u) ? money(v, signed) : count(v, signed));
+        const int = integerOf(s, r);
+        const num = (v: number | null | undefined) => (isMoney(u) ? money(v) : count(int && typeof v === 'number' ? Math.round(v) : v));
         const ch = t.change?.[r];
+        const chText = change(ch, u, int);
         return h('tr',
           h('th', { scope: 'row' }, r, isMoney(u) ? '' : h('span.unit.muted', shortUnit(u))),
           h('td.num', num(t.current?.[r])),
           h('td.num', num(t.allocation?.[r])),
-          h('td.num', h('span', { class: ch == null ? '' : ch > 0 ? 'up' : ch < 0 ? 'down' : '' }, num(ch, true))),
+          h('td.num', h('span', { class: ch == null ? '' : chText === 'no change' ? 'muted' : ch > 0 ? 'up' : 'down' }, isMoney(u) || chText === 'no change' || chText === '—' ? chText : chText.replace(/ [^\d]+$/, ''))),
           h('td.num', isMoney(u) ? ratio(t.marginal?.[r]) : money(t.marginal?.[r])),
         );
       })),
@@ -195,9 +197,14 @@ function drawCurves(el: HTMLElement, d: TerritoryDetail, s: AppState): void {
   });
 }
 
-function changeCell(v: number | null | undefined, unit: string): HTMLElement {
-  const cls = v === null || v === undefined ? '' : v > 0 ? 'up' : v < 0 ? 'down' : '';
-  return h('span', { class: cls }, amount(v, unit, true));
+function changeCell(v: number | null | undefined, unit: string, integer = false): HTMLElement {
+  const text = change(v, unit, integer);
+  const cls = v === null || v === undefined || text === 'no change' ? 'muted' : v > 0 ? 'up' : 'down';
+  return h('span', { class: cls }, text);
+}
+
+function integerOf(s: AppState, r: string): boolean {
+  return !!s.scenario?.resources?.find((x) => x.name === r)?.integer;
 }
 
 function metric(label: string, value: string): HTMLElement[] {
@@ -531,26 +538,57 @@ function columns(s: AppState): Col[] {
   ];
   for (const r of names) {
     const u = unitOf(s, r);
+    const int = integerOf(s, r);
     cols.push(
-      { key: 'current.' + r, label: `Current ${r}`, get: (t) => t.current?.[r], fmt: (v) => amount(v as number, u), numeric: true },
-      { key: 'allocation.' + r, label: `Optimal ${r}`, get: (t) => t.allocation?.[r], fmt: (v) => amount(v as number, u), numeric: true },
-      { key: 'change.' + r, label: `Change ${r}`, get: (t) => t.change?.[r], fmt: (v) => amount(v as number, u, true), numeric: true },
+      { key: 'current.' + r, label: `Current ${r}`, get: (t) => t.current?.[r], fmt: (v) => amount(v as number, u, false, int), numeric: true },
+      { key: 'allocation.' + r, label: `Optimal ${r}`, get: (t) => t.allocation?.[r], fmt: (v) => amount(v as number, u, false, int), numeric: true },
+      { key: 'change.' + r, label: `Change ${r}`, get: (t) => t.change?.[r], fmt: (v) => change(v as number, u, int), numeric: true },
     );
   }
   return cols;
+}
+
+/**
+ * shownColumns are the results table's columns the planner picked; null
+ * means the default: territory, then current, optimal and change of the
+ * resource chosen in the header — what fits beside the map without scrolling.
+ */
+let shownColumns: Set<string> | null = null;
+
+/** defaultColumns are the columns the results table shows until the planner picks others. */
+export function defaultColumns(resource: string): string[] {
+  return ['name', 'current.' + resource, 'allocation.' + resource, 'change.' + resource];
 }
 
 function resultsPanel(ctx: Ctx, s: AppState, redrawFrontier: boolean): void {
   const el = panel();
   const sc = s.scenario;
   if (!sc) return;
-  const cols = columns(s);
-  const col = cols.find((c) => c.key === s.sort.key) ?? cols[3];
+  const all = columns(s);
+  const shown = shownColumns ?? new Set(defaultColumns(s.resource));
+  const cols = all.filter((c) => c.key === 'name' || shown.has(c.key));
+  const col = all.find((c) => c.key === s.sort.key) ?? cols[Math.min(2, cols.length - 1)];
   const rows = sortBy(s.territories, col.get, s.sort.dir);
   const old = document.getElementById('frontier-chart');
   const frontier = old && !redrawFrontier ? old : h('div.chart', { id: 'frontier-chart' }, h('p.muted', 'Loading the frontier…'));
   const exportCSV = () => download(`${sc.name.replace(/[^\w.-]+/g, '_')}-territories.csv`,
-    csv(cols.map((c) => c.label), rows.map((t) => cols.map((c) => c.get(t)))));
+    csv(all.map((c) => c.label), rows.map((t) => all.map((c) => c.get(t)))));
+  const picker = h('details.colpicker', { id: 'column-picker' },
+    h('summary', `Columns (${cols.length} of ${all.length})`),
+    h('div.colpicker-list', all.filter((c) => c.key !== 'name').map((c) => h('label.check',
+      h('input', { type: 'checkbox', value: c.key, checked: shown.has(c.key), onchange: (e: Event) => {
+        const next = new Set(shown);
+        if ((e.target as HTMLInputElement).checked) next.add(c.key);
+        else next.delete(c.key);
+        shownColumns = next;
+        resultsPanel(ctx, ctx.store.get(), false);
+        document.querySelector<HTMLDetailsElement>('#column-picker')?.setAttribute('open', '');
+      } }), ' ', c.label)),
+      h('button.link', { type: 'button', onclick: () => {
+        shownColumns = null;
+        resultsPanel(ctx, ctx.store.get(), false);
+      } }, 'Default columns')),
+  );
   const table = h('table.grid.results', { id: 'results-table' },
     h('thead', h('tr', cols.map((c) => h('th', {
       scope: 'col', class: c.numeric ? 'num' : '',
@@ -563,8 +601,9 @@ function resultsPanel(ctx: Ctx, s: AppState, redrawFrontier: boolean): void {
       onkeydown: (e: KeyboardEvent) => { if (e.key === 'Enter') { ctx.store.set({ selectedTerritory: key(t.id) }); ctx.fitTerritory(key(t.id)); } },
     }, cols.map((c) => {
       const v = c.get(t);
-      const cls = c.numeric ? 'num' + (c.key.startsWith('change.') && typeof v === 'number' ? (v > 0 ? ' up' : v < 0 ? ' down' : '') : '') : '';
-      return h('td', { class: cls }, c.fmt(v));
+      const text = c.fmt(v);
+      const cls = c.numeric ? 'num' + (c.key.startsWith('change.') && typeof v === 'number' ? (text === 'no change' ? ' muted' : v > 0 ? ' up' : ' down') : '') : '';
+      return h('td', { class: cls }, text);
     })))),
   );
   clear(el,
@@ -575,14 +614,15 @@ function resultsPanel(ctx: Ctx, s: AppState, redrawFrontier: boolean): void {
     frontier,
     h('div.row.between',
       h('h3', `Territories (${s.territories.length})`),
-      h('div.row',
+      picker,
+    ),
+    h('div.tablewrap', { id: 'results-wrap' }, table),
+    h('div.row',
         h('button', { id: 'export-csv', onclick: exportCSV }, 'Export table (CSV)'),
         h('a.button', { href: api.exportURL(sc.id, 'allocation.csv'), download: true }, 'allocation.csv'),
         h('a.button', { href: api.exportURL(sc.id, 'units.csv'), download: true }, 'units.csv'),
         h('a.button', { href: api.exportURL(sc.id, 'territories.geojson'), download: true }, 'GeoJSON'),
-      ),
     ),
-    h('div.tablewrap', table),
   );
   if (frontier !== old) drawFrontier(ctx, frontier, s);
   drawCertificate(ctx, s);

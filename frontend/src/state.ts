@@ -23,6 +23,14 @@ export const measures: Measure[] = [
   { key: 'expected_revenue', label: 'Expected revenue', kind: 'money', perResource: false, diverging: false },
 ];
 
+/**
+ * measuresFor lists the measures a role may colour the map by: a rep sees the
+ * published plan, so a change against "the current plan" means nothing to them.
+ */
+export function measuresFor(role: string | undefined): Measure[] {
+  return role === 'rep' ? measures.filter((m) => m.key !== 'change') : measures;
+}
+
 export function measureByKey(key: string): Measure {
   return measures.find((m) => m.key === key) ?? measures[0];
 }
