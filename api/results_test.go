@@ -274,3 +274,58 @@ func TestPrimedReadMatchesStore(t *testing.T) {
 		}
 	})
 }
+
+// TestMoveBalanceWithMultipliers: the balance a move answers is the market
+// the solvers balance (with the scenario's multipliers, as GET territories
+// says), after the move and after its undo; a dry run answers the same
+// figures without saving the move (issue 12, case 5).
+func TestMoveBalanceWithMultipliers(t *testing.T) {
+	forEachStore(t, func(t *testing.T, f *fixture) {
+		code, sc := f.do("ann", "POST", "/api/v1/scenarios", map[string]any{"name": "Mult", "from": f.baseline,
+			"settings": map[string]any{"market_multipliers": map[string]float64{"W": 1.2, "*": 0.9}}})
+		if code != 201 {
+			t.Fatalf("create = %d %v", code, sc)
+		}
+		id := int64(sc["id"].(float64))
+		path := fmt.Sprintf("/api/v1/scenarios/%d/assignments", id)
+		marketOf := func() map[string]float64 {
+			_, ts := f.do("ann", "GET", fmt.Sprintf("/api/v1/scenarios/%d/territories", id), nil)
+			out := map[string]float64{}
+			for _, x := range ts["territories"].([]any) {
+				m := x.(map[string]any)
+				out[m["id"].(string)] = m["market"].(float64)
+			}
+			return out
+		}
+		balanceOf := func(body map[string]any) map[string]float64 {
+			out := map[string]float64{}
+			for _, x := range body["balance"].([]any) {
+				m := x.(map[string]any)
+				out[m["territory"].(string)] = m["market"].(float64)
+			}
+			return out
+		}
+		same := func(name string, got, want map[string]float64) {
+			t.Helper()
+			for k, w := range want {
+				if g := got[k]; g < w-1e-6*(1+w) || g > w+1e-6*(1+w) {
+					t.Errorf("%s: market of %s = %v; want %v (GET territories)", name, k, g, w)
+				}
+			}
+		}
+		_, assign := f.do("ann", "GET", path, nil)
+		from := assign["assignments"].(map[string]any)["c0"].(string)
+		_, dry := f.do("ann", "PATCH", path+"?dry_run=true", map[string]any{"moves": map[string]string{"c0": "W"}})
+		if _, after := f.do("ann", "GET", path, nil); after["assignments"].(map[string]any)["c0"] != from {
+			t.Fatalf("a dry run moved c0 to %v", after["assignments"].(map[string]any)["c0"])
+		}
+		code, moved := f.do("ann", "PATCH", path, map[string]any{"moves": map[string]string{"c0": "W"}})
+		if code != 200 {
+			t.Fatalf("move = %d %v", code, moved)
+		}
+		same("move", balanceOf(moved), marketOf())
+		same("dry run", balanceOf(dry), balanceOf(moved))
+		_, undone := f.do("ann", "PATCH", path, map[string]any{"moves": map[string]string{"c0": from}})
+		same("undo", balanceOf(undone), marketOf())
+	})
+}

@@ -525,25 +525,26 @@ func (s *Server) moveUnits(c *gin.Context) {
 		}
 	}
 	ctx := c.Request.Context()
-	if err := s.svc.Scenarios.ReplaceTerritories(ctx, in.Scenario.ID, in.Territories, in.Assignments, currentUser(c).Name); err != nil {
-		s.writeError(c, err)
-		return
-	}
-	rows := map[string]*BalanceRow{}
-	for _, t := range in.Territories {
-		rows[t.ID] = &BalanceRow{Territory: t.ID}
-	}
-	for u, t := range in.Assignments {
-		r := rows[t]
-		r.Units++
-		if m := in.Estimates[u]; m != nil {
-			r.Market += m.Market
-			r.Revenue += m.Revenue
+	if c.Query("dry_run") != "true" {
+		if err := s.svc.Scenarios.ReplaceTerritories(ctx, in.Scenario.ID, in.Territories, in.Assignments, currentUser(c).Name); err != nil {
+			s.writeError(c, err)
+			return
 		}
 	}
-	balance := make([]BalanceRow, 0, len(rows))
-	for _, r := range rows {
-		balance = append(balance, *r)
+	// The market as the solvers balance it: with the scenario's multipliers,
+	// the same figures GET …/territories answers.
+	counts := map[string]int{}
+	for _, t := range in.Assignments {
+		counts[t]++
+	}
+	markets := in.Markets()
+	balance := make([]BalanceRow, 0, len(in.Territories))
+	for _, t := range in.Territories {
+		r := BalanceRow{Territory: t.ID, Units: counts[t.ID]}
+		if m := markets[t.ID]; m != nil {
+			r.Market, r.Revenue = m.Market, m.Revenue
+		}
+		balance = append(balance, r)
 	}
 	sort.Slice(balance, func(i, j int) bool { return balance[i].Territory < balance[j].Territory })
 	edges, err := s.svc.Geography.FindAdjacency(ctx, in.Scenario.Layer)

@@ -132,6 +132,11 @@ type Market struct {
 	Headroom   float64 `json:"headroom"`   // market·saturation − revenue, dollars per year
 }
 
+// Markets sums each territory's market (scaled by the scenario's market
+// multipliers, as the solvers see it) and revenue over the units the inputs
+// assign to it, by territory id.
+func (in *Inputs) Markets() map[string]*Market { return in.markets() }
+
 // markets sums unit estimates per territory.
 func (in *Inputs) markets() map[string]*Market {
 	out := map[string]*Market{}

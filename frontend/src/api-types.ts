@@ -294,7 +294,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Move units to territories by hand; returns balance figures and non-contiguous territories */
+        /** Move units to territories by hand; returns balance figures (market with the scenario's multipliers, as the solvers see it) and non-contiguous territories */
         patch: operations["patch_scenarios_id_assignments"];
         trace?: never;
     };
@@ -2155,7 +2155,10 @@ export interface operations {
     };
     patch_scenarios_id_assignments: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description true: answer with the balance the moves would give, without saving them */
+                dry_run?: string;
+            };
             header?: never;
             path: {
                 id: string;

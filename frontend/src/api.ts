@@ -3,7 +3,7 @@
 import type {
   User, Scenario, ScenarioRequest, TerritoriesResponse, TerritoryDetail, Run, RunKind, MoveResult, Frontier,
   Comparison, AuditList, AccountList, LayerList, ScenarioList, ID, LoginResponse, Assignments, ErrorBody, UnitCollection,
-  RegionCollection, TerritoryCollection, RunEvent, MovesRequest, LoginRequest, RunRequest,
+  RegionCollection, TerritoryCollection, RunEvent, MovesRequest, LoginRequest, RunRequest, RunList,
 } from './types';
 
 /**
@@ -160,13 +160,14 @@ export const api = {
     request<TerritoryDetail>('GET', `/scenarios/${enc(String(id))}/territories/${enc(String(tid))}`),
   territoriesGeoJSON: (id: ID) => request<TerritoryCollection>('GET', `/scenarios/${enc(String(id))}/territories.geojson`),
   assignments: (id: ID) => request<Assignments>('GET', `/scenarios/${enc(String(id))}/assignments`),
-  move: (id: ID, moves: MovesRequest['moves']) =>
-    request<MoveResult>('PATCH', `/scenarios/${enc(String(id))}/assignments`, { moves } satisfies MovesRequest),
+  move: (id: ID, moves: MovesRequest['moves'], dryRun = false) =>
+    request<MoveResult>('PATCH', `/scenarios/${enc(String(id))}/assignments${dryRun ? '?dry_run=true' : ''}`, { moves } satisfies MovesRequest),
   frontier: (id: ID, resource = 'money', points = 12) =>
     request<Frontier>('GET', `/scenarios/${enc(String(id))}/frontier?resource=${enc(resource)}&points=${points}`),
   compare: (a: ID, b: ID) => request<Comparison>('GET', `/scenarios/${enc(String(a))}/compare/${enc(String(b))}`),
   startRun: (id: ID, kind: RunKind = 'allocate') => request<Run>('POST', `/scenarios/${enc(String(id))}/runs`, { kind } satisfies RunRequest),
   run: (id: ID) => request<Run>('GET', `/runs/${enc(String(id))}`),
+  runs: (scenario: ID) => request<RunList>('GET', `/scenarios/${enc(String(scenario))}/runs`),
   cancelRun: (id: ID) => request<Run>('DELETE', `/runs/${enc(String(id))}`),
   accounts: (scenario: ID, territory?: ID) =>
     request<AccountList>('GET', `/accounts?scenario=${enc(String(scenario))}${territory !== undefined ? '&territory=' + enc(String(territory)) : ''}&limit=10000`),

@@ -6,11 +6,11 @@ import { TerritoryMap, bboxOf } from './map';
 import { classify, classLabel, zeroColor, type Classes } from './color';
 import {
   Store, initialState, measuresFor, measureByKey, measureValue, indexTerritories, tabsFor, key, resourceNames,
-  compareDelta, type AppState, type Tab, type MeasureKey,
+  compareDelta, activeRun, rerunKind, runDone, canPlan, type AppState, type Tab, type MeasureKey,
 } from './state';
 import { money, percent, ratio, amount } from './format';
 import { errorText, loginErrorText } from './messages';
-import { renderPanel, type Ctx } from './panels';
+import { renderPanel, startRun, followRun, type Ctx } from './panels';
 import type { User, Scenario, TerritoriesResponse, Assignments, TerritoryCollection, RunEvent, ID } from './types';
 
 const store = new Store<AppState>(initialState());
@@ -236,6 +236,7 @@ function renderShell(user: User): void {
         h('div.tooltip', { id: 'tooltip', role: 'tooltip', hidden: true }),
       ),
       h('aside.side', { id: 'side', tabindex: '-1' },
+        h('div.stale-banner', { id: 'stale-banner', hidden: true, role: 'status' }),
         tabs.length > 1
           ? h('nav.tabs', { role: 'tablist', 'aria-label': 'Panels' }, tabs.map((t) => h('button.tab', {
               role: 'tab', id: 'tab-' + t, 'data-tab': t, 'aria-controls': 'panel',
@@ -301,6 +302,7 @@ async function applyScenario(sc: Scenario, [ts, asg, tgeo]: ScenarioData): Promi
   store.set({
     scenario: sc,
     runId: ts.run_id === null || ts.run_id === undefined ? null : key(ts.run_id),
+    stale: !!ts.stale,
     territories,
     territoryById: indexTerritories(territories),
     assign,
@@ -315,6 +317,51 @@ async function applyScenario(sc: Scenario, [ts, asg, tgeo]: ScenarioData): Promi
   hook.timings.scenarioLoaded = performance.now();
   await markReady();
   loadAccounts(id);
+  resumeRun(sc);
+}
+
+/**
+ * resumeRun follows a run of the scenario that is still queued or running
+ * (started before a reload, or by someone else): the bar comes back and the
+ * view updates when it ends.
+ */
+async function resumeRun(sc: Scenario): Promise<void> {
+  if (!canPlan(store.get().user?.role)) return;
+  try {
+    const r = await api.runs(sc.id);
+    const run = activeRun(r.runs ?? []);
+    const s = store.get();
+    if (!run || key(s.scenario?.id) !== key(sc.id)) return;
+    if (s.run && key(s.run.id) === key(run.id) && !runDone(s.run)) return; // already followed
+    store.set({ run });
+    await followRun(ctx, run);
+  } catch {
+    /* the run bar is a convenience: the figures are right without it */
+  }
+}
+
+/** renderStale shows, over the panels, that the modelled figures predate the last change, with a Re-run button. */
+function renderStale(): void {
+  const el = document.getElementById('stale-banner');
+  if (!el) return;
+  const s = store.get();
+  const running = !!s.run && !runDone(s.run) && key(s.run.scenario_id) === key(s.scenario?.id);
+  const show = s.stale && !!s.runId && !!s.scenario && s.user?.role !== 'rep';
+  el.hidden = !show;
+  if (!show) return;
+  clear(el,
+    h('span', h('strong', 'Out of date: '), 'the expected revenue and the optimal allocation are from the run before the last change to this plan. Re-run to bring them up to date.'),
+    canPlan(s.user?.role) && s.scenario?.status !== 'published'
+      ? h('button.primary', { id: 'rerun', disabled: running, onclick: async () => {
+          try {
+            const last = s.runId ? await busy(api.run(s.runId)).catch(() => null) : null;
+            await startRun(ctx, rerunKind(last));
+          } catch (e) {
+            showError(e);
+          }
+        } }, running ? 'Running…' : 'Re-run')
+      : null,
+  );
 }
 
 async function loadAccounts(id: Scenario['id']): Promise<void> {
@@ -344,6 +391,7 @@ async function reloadTerritories(withGeometry: boolean): Promise<void> {
   const patch: Partial<AppState> = {
     scenario: fresh,
     runId: ts.run_id === null || ts.run_id === undefined ? null : key(ts.run_id),
+    stale: !!ts.stale,
     territories: ts.territories ?? [],
     territoryById: indexTerritories(ts.territories ?? []),
   };
@@ -369,6 +417,7 @@ async function applyRunResult(ev: RunEvent): Promise<void> {
   const patch: Partial<AppState> = {
     scenario: sc,
     runId: ts.run_id === null || ts.run_id === undefined ? null : key(ts.run_id),
+    stale: !!ts.stale,
     territories: ts.territories ?? [],
     territoryById: indexTerritories(ts.territories ?? []),
   };
@@ -551,6 +600,7 @@ store.subscribe((s, prev) => {
   if (s.scenarios !== prev.scenarios || s.scenario !== prev.scenario) renderScenarioSelect();
   if (s.scenario !== prev.scenario || s.territories !== prev.territories || s.measure !== prev.measure) renderResourceSelect();
   if (s.tab !== prev.tab) renderTabs(); // the map refits itself to the width that remains
+  if (s.stale !== prev.stale || s.runId !== prev.runId || s.scenario !== prev.scenario || s.run !== prev.run) renderStale();
   if (s.tab !== prev.tab && prev.tab === 'align' && s.selectedUnits.size) store.set({ selectedUnits: new Set() });
   renderPanel(ctx, s, prev);
 });

@@ -5,7 +5,7 @@ import { h, clear, download } from './dom';
 import { lineChart } from './chart';
 import { money, moneyRange, percent, ratio, amount, change, count, counted, plural, singular, csv, dateTime, isMoney, shortUnit } from './format';
 import {
-  sortBy, nextSort, planMoves, movesBody, UndoStack, applyMoves, balance, spread, canPlan, canApprove, key,
+  sortBy, nextSort, planMoves, movesBody, UndoStack, applyMoves, spread, canPlan, canApprove, key,
   resourceNames, runDone, type AppState, type Store, type Move,
 } from './state';
 import type {
@@ -443,7 +443,8 @@ export async function startRun(ctx: Ctx, kind: RunKind): Promise<void> {
   }
 }
 
-async function followRun(ctx: Ctx, run: Run): Promise<void> {
+/** followRun shows a run's progress in the bar over the map and, when it succeeds, its figures. */
+export async function followRun(ctx: Ctx, run: Run): Promise<void> {
   if (polling) polling.stop = true;
   const me = { id: run.id, stop: false };
   polling = me;
@@ -726,32 +727,45 @@ function alignPanel(ctx: Ctx, s: AppState): void {
   const target = territorySelect(s, 'move-target');
   target.setAttribute('aria-label', 'Move to territory');
   if (s.selectedTerritory) target.value = s.selectedTerritory;
-  // Live balance: what the move would do to units and population, before it is made.
+  // Live balance: what the move would do to units and market, before it is
+  // made. The server answers the balance of the moves without saving them
+  // (dry run): the market with the scenario's multipliers, as the solver
+  // balances it and as Results shows it.
   const preview = h('div', { id: 'move-preview', 'aria-live': 'polite' });
+  let previewSeq = 0;
   const drawPreview = () => {
     const to = target.value;
-    if (!sel.length || !to) {
+    const seq = ++previewSeq;
+    if (!sel.length || !to || !editable) {
       clear(preview);
       return;
     }
     const moves = planMoves(sel, s.assign, to);
-    const popOf = (u: string) => Number(ctx.unitProps(u).pop_2018) || 0;
-    const before = balance(s.assign, popOf);
-    const after = balance(applyMoves(s.assign, moves), popOf);
-    const ids = [...new Set([...from.keys(), to])].filter((t) => s.territoryById.has(t));
-    const pops = (b: Map<string, { weight: number }>) => [...b.values()].map((x) => x.weight);
-    clear(preview,
-      h('table.grid.compact', { id: 'move-preview-table' },
-        h('caption.muted', `If moved to ${s.territoryById.get(to)?.name ?? to}:`),
-        h('thead', h('tr', h('th', 'Territory'), h('th.num', 'Units'), h('th.num', 'Population'))),
-        h('tbody', ids.map((t) => h('tr',
-          h('td', s.territoryById.get(t)?.name ?? t),
-          h('td.num', `${count(before.get(t)?.units ?? 0)} → ${count(after.get(t)?.units ?? 0)}`),
-          h('td.num', `${count(before.get(t)?.weight ?? 0)} → ${count(after.get(t)?.weight ?? 0)}`),
-        ))),
-      ),
-      h('p.muted', `Population spread (max − min) / mean: ${percent(spread(pops(before)))} → ${percent(spread(pops(after)))}`),
-    );
+    if (!moves.length) {
+      clear(preview, h('p.muted', `Already in ${s.territoryById.get(to)?.name ?? to}.`));
+      return;
+    }
+    clear(preview, h('p.muted', 'Working out the balance…'));
+    ctx.busy(api.move(sc.id, movesBody(moves).moves, true)).then((r) => {
+      if (seq !== previewSeq) return;
+      const after = new Map((r.balance ?? []).map((b) => [key(b.territory), b]));
+      const ids = [...new Set([...from.keys(), to])].filter((t) => s.territoryById.has(t));
+      const before = (t: string) => s.territoryById.get(t);
+      clear(preview,
+        h('table.grid.compact', { id: 'move-preview-table' },
+          h('caption.muted', `If moved to ${s.territoryById.get(to)?.name ?? to}:`),
+          h('thead', h('tr', h('th', 'Territory'), h('th.num', 'Units'), h('th.num', 'Market'))),
+          h('tbody', ids.map((t) => h('tr', { 'data-id': t },
+            h('td', s.territoryById.get(t)?.name ?? t),
+            h('td.num', `${count(before(t)?.units ?? 0)} → ${count(after.get(t)?.units ?? 0)}`),
+            h('td.num', `${money(before(t)?.market ?? 0)} → ${money(after.get(t)?.market ?? 0)}`),
+          ))),
+        ),
+        h('p.muted', `Market spread (max − min) / mean: ${percent(spread(s.territories.map((t) => t.market)))} → ${percent(spread((r.balance ?? []).map((b) => b.market)))}`),
+      );
+    }).catch((e) => {
+      if (seq === previewSeq) clear(preview, h('p.muted', 'The balance cannot be worked out: ' + (e instanceof Error ? e.message : String(e))));
+    });
   };
   target.addEventListener('change', drawPreview);
   const unitInput = h('input', { id: 'unit-id', placeholder: 'unit id, e.g. 06037', 'aria-label': 'Add a unit by id' }) as HTMLInputElement;
@@ -768,9 +782,9 @@ function alignPanel(ctx: Ctx, s: AppState): void {
     }
   };
   const lm = s.lastMove;
-  const bal = lm?.balance ?? [];
-  const liveBal = balance(s.assign, () => 1);
-  const mk = bal.map((b) => b.market);
+  // The balance is the territories' as GET …/territories answers after each
+  // move (market with the scenario's multipliers), the same as Results.
+  const mk = s.territories.map((t) => t.market);
   clear(el,
     h('h2', 'Manual alignment'),
     !editable ? h('p.note', sc.status === 'published' ? 'This scenario is published: branch it (Scenario tab) to move units.' : 'Read-only.') : null,
@@ -805,12 +819,11 @@ function alignPanel(ctx: Ctx, s: AppState): void {
     lm && lm.noncontiguous?.length ? h('p.warn', { id: 'contiguity-warning', role: 'alert' },
       '⚠ Not contiguous: ', lm.noncontiguous.map((t) => s.territoryById.get(key(t))?.name ?? key(t)).join(', '), '.') : null,
     h('h3', 'Balance'),
-    bal.length ? h('p.muted', { id: 'balance-spread' }, `Market spread (max − min) / mean: ${percent(spread(mk))}`) : null,
+    h('p.muted', { id: 'balance-spread' }, `Market spread (max − min) / mean: ${percent(spread(mk))}`),
     h('div.tablewrap.short', h('table.grid.compact', { id: 'balance-table' },
       h('thead', h('tr', h('th', 'Territory'), h('th.num', 'Units'), h('th.num', 'Market'), h('th.num', 'Revenue'))),
-      h('tbody', (bal.length ? sortBy(bal, (b) => b.market, 'desc').map((b) => ({ id: key(b.territory), units: b.units, market: b.market, revenue: b.revenue }))
-        : sortBy(s.territories, (t) => t.market, 'desc').map((t) => ({ id: key(t.id), units: liveBal.get(key(t.id))?.units ?? t.units, market: t.market, revenue: t.revenue })))
-        .map((b) => h('tr', { class: from.has(b.id) || b.id === target.value ? 'sel' : '' },
+      h('tbody', sortBy(s.territories, (t) => t.market, 'desc').map((t) => ({ id: key(t.id), units: t.units, market: t.market, revenue: t.revenue }))
+        .map((b) => h('tr', { 'data-id': b.id, class: from.has(b.id) || b.id === target.value ? 'sel' : '' },
           h('td', s.territoryById.get(b.id)?.name ?? b.id), h('td.num', count(b.units)), h('td.num', money(b.market)), h('td.num', money(b.revenue))))),
     )),
   );

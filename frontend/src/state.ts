@@ -197,6 +197,7 @@ export interface AppState {
   compareWith: string | null;
   compareMeasure: string; // 'revenue', or a resource name for its allocation change
   runId: string | null; // the run whose result the territories show; null = none yet
+  stale: boolean; // the modelled figures were computed before the scenario last changed
   lastMove: MoveResult | null;
   error: string | null;
   sort: { key: string; dir: SortDir };
@@ -220,6 +221,7 @@ export function initialState(): AppState {
     compareWith: null,
     compareMeasure: 'revenue',
     runId: null,
+    stale: false,
     lastMove: null,
     error: null,
     sort: { key: 'market', dir: 'desc' },
@@ -252,6 +254,21 @@ export class Store<S extends object> {
 /** indexTerritories builds the id → territory map (ids as strings). */
 export function indexTerritories(ts: Territory[]): Map<string, Territory> {
   return new Map(ts.map((t) => [String(t.id), t]));
+}
+
+/** activeRun picks the run still to be followed among a scenario's runs: the latest queued or running one. */
+export function activeRun<R extends Pick<Run, 'id' | 'status'>>(runs: R[]): R | null {
+  let best: R | null = null;
+  for (const r of runs) {
+    if (r.status !== 'queued' && r.status !== 'running') continue;
+    if (!best || Number(r.id) > Number(best.id)) best = r;
+  }
+  return best;
+}
+
+/** rerunKind is the kind of run that brings stale results up to date: the last run redrew the territories, so does this one. */
+export function rerunKind(last: Pick<Run, 'kind'> | null): Run['kind'] {
+  return last && last.kind !== 'allocate' ? 'align+allocate' : 'allocate';
 }
 
 /** runDone tells whether a run has finished, well or not. */

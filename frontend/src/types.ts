@@ -37,6 +37,7 @@ export type Run = Schemas['Run'];
 export type RunStatus = Run['status'];
 export type RunKind = Run['kind'];
 export type RunRequest = Schemas['RunRequest'];
+export type RunList = Schemas['RunList'];
 /** RunEvent is the data of one message of GET /runs/{rid}/events. */
 export type RunEvent = Schemas['RunEvent'];
 export type RunResult = Schemas['RunResult'];
