@@ -268,6 +268,7 @@ func (w *Worker) solve(ctx context.Context, run *terrane.Run, progress func(floa
 		// Name the territories after today's before anything reports them.
 		relabel, moved := ap.Relabel(res.Assignment)
 		var warnings []string
+		missed := 0 // balanced territories outside the band
 		if !res.Feasible {
 			// A plan whose territories are whole and contiguous but a few of
 			// which miss the balance band is still a plan a person can
@@ -277,27 +278,38 @@ func (w *Worker) solve(ctx context.Context, run *terrane.Run, progress func(floa
 				return nil, terrane.Errorf(terrane.EINFEASIBLE, "alignment found no plan meeting the constraints (contiguity, max moved, locks) in %.0f s", res.Seconds)
 			}
 			lo, hi := balanceRange(inst)
+			known := territoryNames(in)
 			var out []string
 			for i, t := range sl.Territories {
 				if t.Demand < lo-1e-6 || t.Demand > hi+1e-6 {
-					out = append(out, fmt.Sprintf("%s (%.0f)", ap.IDs[relabel[i]], t.Demand))
+					out = append(out, fmt.Sprintf("%s (%s)", nameOf(known, ap.IDs[relabel[i]]), money(t.Demand)))
 				}
 			}
-			warnings = append(warnings, fmt.Sprintf("%d of %d territories are outside the balance band %.0f–%.0f dollars per year of market: %s; units are indivisible and the search stopped after %.0f s",
-				len(out), len(ap.IDs), lo, hi, strings.Join(out, ", "), res.Seconds))
+			missed = len(out)
+			warnings = append(warnings, bandWarning(len(out), len(ap.IDs), lo, hi, out, res.Seconds))
 		}
 		if n := len(ap.Dissolved); n > 0 {
-			warnings = append(warnings, fmt.Sprintf("%d of today's territories are dissolved to reach %d (unlocked ones, those a county newly alone left first, then the least market: %s); their units, %.1f %% of the market, had to move and count against max_moved",
-				n, len(ap.IDs)+len(ap.Oversize), listIDs(ap.Dissolved), 100*ap.ForcedMoved))
+			known := territoryNames(in)
+			list := make([]string, len(ap.Dissolved))
+			for i, id := range ap.Dissolved {
+				list[i] = nameOf(known, id)
+			}
+			verb := "are"
+			if n == 1 {
+				verb = "is"
+			}
+			warnings = append(warnings, fmt.Sprintf("%d of today's territories %s dissolved to make %d: %s. Their units, %.1f%% of the market, had to move to other territories, and count against the most market that may move.",
+				n, verb, len(ap.IDs)+len(ap.Oversize), names(list), 100*ap.ForcedMoved))
 		}
 		if w := renamedWarning(in, ap); w != "" {
 			warnings = append(warnings, w)
 		}
 		if n := len(ap.Added); n > 0 {
-			warnings = append(warnings, fmt.Sprintf("%d new territories (%s) are cut from today's, each named after its largest unit", n, listIDs(ap.Added)))
+			warnings = append(warnings, fmt.Sprintf("%s cut from today's territories, each named after its largest unit: %s. Name them and give them owners before publishing.",
+				counted(n, "new territory is", "new territories are"), names(ap.Added)))
 		}
 		if n := len(ap.Oversize); n > 0 {
-			warnings = append(warnings, peeledWarning(in, ap))
+			warnings = append(warnings, peeledWarning(in, ap, missed))
 		}
 		fromCurrent := len(in.Territories) > 0
 		ids, full := ap.Territories(res.Assignment)
@@ -349,18 +361,23 @@ func (w *Worker) solve(ctx context.Context, run *terrane.Run, progress func(floa
 	return done, nil
 }
 
-// balanceRange is the [min, max] market a territory may hold.
-// listIDs joins ids for a message, the first ten and a count of the rest.
-func listIDs(ids []string) string {
-	if len(ids) <= 10 {
-		return strings.Join(ids, ", ")
+// bandWarning says, for people, that some territories miss the balance band.
+func bandWarning(missed, of int, lo, hi float64, list []string, seconds float64) string {
+	head := fmt.Sprintf("%d of %d territories hold more or less market than the balance band of %s allows", missed, of, moneyRange(lo, hi))
+	if missed == of {
+		head = fmt.Sprintf("None of the %d territories could be balanced within %s of market", of, moneyRange(lo, hi))
+	} else if missed == 1 {
+		head = fmt.Sprintf("1 of %d territories holds more or less market than the balance band of %s allows", of, moneyRange(lo, hi))
 	}
-	return strings.Join(ids[:10], ", ") + fmt.Sprintf(" and %d more", len(ids)-10)
+	return fmt.Sprintf("%s: counties cannot be split, and the search stopped after %.0f seconds. You can finish the plan by hand or widen the band. Outside the band: %s.",
+		head, seconds, names(list))
 }
 
 // peeledWarning tells people which units became territories of their own
 // and why, so that a territory of one county far off the mean is explained.
-func peeledWarning(in *Inputs, ap *Alignment) string {
+// missed is how many of the balanced territories still miss the band: the
+// others only are said to be balanced.
+func peeledWarning(in *Inputs, ap *Alignment, missed int) string {
 	stranded := map[string]bool{}
 	for _, id := range ap.Stranded {
 		stranded[id] = true
@@ -370,7 +387,7 @@ func peeledWarning(in *Inputs, ap *Alignment) string {
 		u := in.Units[i]
 		name := u.ID
 		if u.Name != "" {
-			name = fmt.Sprintf("%s (%s)", u.Name, u.ID)
+			name = u.Name
 		}
 		if stranded[u.ID] {
 			small = append(small, name)
@@ -378,14 +395,20 @@ func peeledWarning(in *Inputs, ap *Alignment) string {
 			big = append(big, name)
 		}
 	}
-	msg := fmt.Sprintf("%d units are territories of their own, outside the balance band: units are indivisible", len(ap.Oversize))
+	n := len(ap.Oversize)
+	msg := fmt.Sprintf("%s a territory of %s, outside the balance band, because a county cannot be split", counted(n, "county is", "counties are each"), map[bool]string{true: "its own", false: "their own"}[n == 1])
 	if len(big) > 0 {
-		msg += fmt.Sprintf("; %d hold more market than a balanced territory may: %s", len(big), strings.Join(big, ", "))
+		msg += fmt.Sprintf(". %s more market than a balanced territory may: %s", counted(len(big), "holds", "hold"), names(big))
 	}
 	if len(small) > 0 {
-		msg += fmt.Sprintf("; %d are stranded, no connected group of units holding them fits the band: %s", len(small), strings.Join(small, ", "))
+		msg += fmt.Sprintf(". %s stranded, with no connected group of neighbours that fits the band: %s", counted(len(small), "is", "are"), names(small))
 	}
-	return msg + fmt.Sprintf("; the other %d territories are balanced among themselves", len(ap.IDs))
+	if rest := len(ap.IDs) - missed; rest > 0 && missed == 0 {
+		msg += fmt.Sprintf(". The other %s balanced among themselves", counted(rest, "territory is", "territories are"))
+	} else if rest > 0 {
+		msg += fmt.Sprintf(". Of the other %d territories, %d %s within the band", len(ap.IDs), rest, map[bool]string{true: "is", false: "are"}[rest == 1])
+	}
+	return msg + "."
 }
 
 // renamedWarning tells people which of today's territories are not kept
@@ -427,6 +450,7 @@ func renamedWarning(in *Inputs, ap *Alignment) string {
 		n, strings.Join(lost, ", "))
 }
 
+// balanceRange is the [min, max] market a territory may hold.
 func balanceRange(in *align.Problem) (float64, float64) {
 	if in.Balance.Tolerance > 0 {
 		var tot float64

@@ -1,0 +1,91 @@
+package plan
+
+import (
+	"fmt"
+	"math"
+	"strings"
+)
+
+// Words for people: the warnings a run writes are read by sales leaders, so
+// they use names, formatted amounts and correct plurals, as the web app does.
+
+// money formats dollars compactly: $1.2M, $416k, $950.
+func money(v float64) string {
+	sign := ""
+	if v < 0 {
+		sign, v = "−", -v
+	}
+	trim := func(x float64) string {
+		digits := 2
+		if x >= 100 {
+			digits = 0
+		} else if x >= 10 {
+			digits = 1
+		}
+		s := fmt.Sprintf("%.*f", digits, x)
+		if digits > 0 {
+			s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+		}
+		return s
+	}
+	switch {
+	case v >= 1e9:
+		return sign + "$" + trim(v/1e9) + "B"
+	case v >= 1e6:
+		return sign + "$" + trim(v/1e6) + "M"
+	case v >= 1e3:
+		return sign + "$" + trim(v/1e3) + "k"
+	}
+	return sign + "$" + fmt.Sprintf("%.0f", math.Round(v))
+}
+
+// moneyRange formats a band of dollars: "$416k–$460k".
+func moneyRange(lo, hi float64) string {
+	a, b := money(lo), money(hi)
+	if a == b {
+		return a
+	}
+	return a + "–" + b
+}
+
+// counted writes a count with its noun in the right number: "1 unit", "3 units".
+func counted(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+// names joins names for a sentence, the first ten and a count of the rest:
+// "A", "A and B", "A, B and C", "A, B, … and 4 more".
+func names(list []string) string {
+	if len(list) > 10 {
+		return strings.Join(list[:10], ", ") + fmt.Sprintf(" and %d more", len(list)-10)
+	}
+	switch len(list) {
+	case 0:
+		return ""
+	case 1:
+		return list[0]
+	}
+	return strings.Join(list[:len(list)-1], ", ") + " and " + list[len(list)-1]
+}
+
+// territoryNames maps today's territory ids to their names.
+func territoryNames(in *Inputs) map[string]string {
+	out := map[string]string{}
+	for _, t := range in.Territories {
+		if t.Name != "" {
+			out[t.ID] = t.Name
+		}
+	}
+	return out
+}
+
+// nameOf is a territory's name, or its id when it has none yet.
+func nameOf(known map[string]string, id string) string {
+	if n, ok := known[id]; ok {
+		return n
+	}
+	return id
+}
