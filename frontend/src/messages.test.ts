@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { ApiError, statusMessage, retryAfterSeconds } from './api';
-import { errorText, loginErrorText } from './messages';
+import { errorText, loginErrorText, allocationSentence, alignmentSentence } from './messages';
 
 describe('error messages for people (issue 12, case 14)', () => {
   it('shows the server message without the HTTP code', () => {
@@ -17,5 +17,29 @@ describe('error messages for people (issue 12, case 14)', () => {
     expect(retryAfterSeconds('30')).toBe(30);
     expect(retryAfterSeconds(null)).toBeNull();
     expect(retryAfterSeconds(new Date(10_000).toUTCString(), 0)).toBe(10);
+  });
+});
+
+describe('certificates in plain language first (issue 12, cases 2 and 9)', () => {
+  it('says what the plan earns against the best possible', () => {
+    expect(allocationSentence({ status: 'optimal', objective: 566_012, bound: 566_013, gap: 1e-12 }, 'revenue'))
+      .toBe('No other allocation within your limits earns more than $566k; this plan earns $566k.');
+  });
+  it('says profit with the profit objective, never a negative revenue', () => {
+    const t = allocationSentence({ status: 'optimal', objective: 412_000, bound: 412_100, gap: 1e-4, total_revenue: 903_000 }, 'profit');
+    expect(t).toBe('No other allocation within your limits makes more than $412k of profit; this plan makes $412k of profit, from $903k of revenue.');
+    expect(t).not.toMatch(/revenue −|−\$/);
+  });
+  it('explains an infeasible plan', () => {
+    expect(allocationSentence({ status: 'infeasible', objective: 0, bound: 0, gap: 0, conflicts: ['total headcount 0 < locked 4'] }, 'revenue'))
+      .toMatch(/^No allocation meets all your limits at once: total headcount 0 < locked 4\./);
+  });
+  it('describes redrawn territories with formatted amounts and plurals', () => {
+    const t = alignmentSentence({ k: 60, feasible: false, contiguous: true, balance_min: 416_439, balance_max: 460_275, moved: 0.31, from_current: true, oversize: ['06037'] });
+    expect(t).toContain('60 territories redrawn (1 county too large or too isolated to share a territory is a territory of its own)');
+    expect(t).toContain('$416k–$460k');
+    expect(t).not.toMatch(/416439|dollars|1 are/);
+    const ok = alignmentSentence({ k: 8, feasible: true, contiguous: true, balance_min: 1e6, balance_max: 1.1e6, moved: 0.05, from_current: true, oversize: [] });
+    expect(ok).toBe('8 territories redrawn: each holds between $1M and $1.1M of market, each is in one piece; 5% of the market changed territory.');
   });
 });

@@ -1,7 +1,7 @@
 // What the app tells people when something goes wrong, and the plain-language
 // sentences of run certificates and warnings: pure functions, unit tested.
 import { ApiError } from './api';
-import { waitFor } from './format';
+import { waitFor, money, moneyRange, counted, percent } from './format';
 
 /** errorText is an error as a sentence for people: the server's message, never an HTTP code. */
 export function errorText(e: unknown): string {
@@ -20,4 +20,64 @@ export function loginErrorText(e: unknown): string {
       : 'Too many sign-in attempts. Wait a minute and try again.';
   }
   return errorText(e);
+}
+
+/** Objective is what an allocation maximises: revenue, or profit (revenue less what the resources cost). */
+export type Objective = 'revenue' | 'profit';
+
+/** AllocationCertificate is the part of an allocation run's result its certificate speaks of. */
+export interface AllocationCertificate {
+  status: string;
+  objective: number; // dollars per year: revenue, or profit with the profit objective
+  bound: number; // dollars per year: no allocation within the limits does better
+  gap: number;
+  total_revenue?: number; // dollars per year
+  conflicts?: string[];
+}
+
+/**
+ * allocationSentence is the one sentence a sales leader reads first about an
+ * allocation: how good it is, in dollars, against the best any allocation
+ * within the limits could do — in profit when profit is the objective.
+ */
+export function allocationSentence(res: AllocationCertificate, objective: Objective): string {
+  if (res.status === 'infeasible') {
+    const why = res.conflicts?.length ? `: ${res.conflicts.join('; ')}` : '';
+    return `No allocation meets all your limits at once${why}. Loosen one of them and run again.`;
+  }
+  // The bound is never below the plan: rounding in the solver can leave it a hair under.
+  const bound = Math.max(res.bound, res.objective);
+  const profit = objective === 'profit';
+  const best = profit
+    ? `No other allocation within your limits makes more than ${money(bound)} of profit; this plan makes ${money(res.objective)}`
+    : `No other allocation within your limits earns more than ${money(bound)}; this plan earns ${money(res.objective)}`;
+  const rev = profit && typeof res.total_revenue === 'number' ? ` of profit, from ${money(res.total_revenue)} of revenue` : '';
+  return best + rev + '.';
+}
+
+/** AlignmentCertificate is the part of an alignment run's result its certificate speaks of. */
+export interface AlignmentCertificate {
+  k: number;
+  feasible: boolean;
+  contiguous: boolean;
+  balance_min: number; // dollars per year of market
+  balance_max: number;
+  moved: number; // share of market
+  from_current: boolean;
+  oversize: string[] | null;
+}
+
+/** alignmentSentence is the one sentence a sales leader reads first about redrawn territories. */
+export function alignmentSentence(al: AlignmentCertificate): string {
+  const single = al.oversize?.length ?? 0;
+  const band = moneyRange(al.balance_min, al.balance_max);
+  const parts = [`${counted(al.k, 'territory', 'territories')} redrawn`];
+  if (single) parts[0] += ` (${counted(single, 'county', 'counties')} too large or too isolated to share a territory ${single === 1 ? 'is' : 'are'} ${single === 1 ? 'a territory of its own' : 'territories of their own'})`;
+  const rest = al.k - single;
+  parts.push(al.feasible
+    ? `${rest === al.k ? (al.k === 1 ? 'it holds' : 'each holds') : `the other ${counted(rest, 'holds', 'each hold')}`} between ${band.replace('–', ' and ')} of market`
+    : `some miss the balance band of ${band}`);
+  parts.push(al.contiguous ? (al.k === 1 ? 'it is in one piece' : 'each is in one piece') : 'some are in several pieces');
+  const moved = al.from_current ? `; ${percent(al.moved)} of the market changed territory` : '; the territories are new';
+  return `${parts[0]}: ${parts.slice(1).join(', ')}${moved}.`;
 }

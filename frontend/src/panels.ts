@@ -1,6 +1,7 @@
 // The side panels: territory detail, scenario editor with runs, results table
 // and frontier, manual alignment, comparison, approval and audit.
 import { api, ApiError, runEvents } from './api';
+import { allocationSentence, alignmentSentence, type Objective } from './messages';
 import { h, clear, download } from './dom';
 import { lineChart } from './chart';
 import { money, moneyRange, percent, ratio, amount, change, count, counted, plural, singular, csv, dateTime, isMoney, shortUnit } from './format';
@@ -642,45 +643,58 @@ function drawCertificate(ctx: Ctx, s: AppState): void {
     const al = run.result?.alignment;
     if (!res && !al) return;
     const sp = Object.entries(res?.shadow_prices ?? {});
+    const objective = (ctx.store.get().scenario?.settings?.objective ?? 'revenue') as Objective;
+    const what = objective === 'profit' ? 'Profit' : 'Revenue';
     clear(el,
-      h('h3', 'Certificate of the latest run'),
+      h('h3', 'How good is this plan?'),
       al ? alignmentCertificate(al) : null,
-      res && al ? h('h4', 'Allocation') : null,
-      res && h('dl.metrics',
-        metric('Status', res.status ?? run.status),
-        metric('Gap to the bound', typeof res.gap === 'number' ? (res.gap < 1e-9 ? '< 1e-9' : res.gap.toExponential(1)) : '—'),
-        metric('Revenue', money(res.objective)),
-        metric('Upper bound', money(res.bound)),
-      ),
-      res && sp.length ? h('table.grid.compact', { id: 'shadow-prices' },
-        h('caption.muted', 'What one more unit of each limit is worth (shadow price)'),
-        h('thead', h('tr', h('th', 'Limit'), h('th.num', 'Used'), h('th.num', 'Worth of one more'))),
-        h('tbody', sp.map(([k, v]) => {
-          const u = k === 'budget' ? 'dollars' : unitOf(s, k);
-          return h('tr', h('td', k), h('td.num', amount(res?.used?.[k], u)),
-            h('td.num', `${money(v)} per ${isMoney(u) ? 'dollar' : shortUnit(u).replace(/s$/, '').split(' ').pop()}`));
-        })),
+      res ? h('div', { id: 'allocation-certificate' },
+        al ? h('h4', 'Allocation') : null,
+        h('p.lead', { id: 'allocation-sentence' }, allocationSentence(res, objective)),
+        sp.length ? h('table.grid.compact', { id: 'shadow-prices' },
+          h('caption.muted', 'What one more of each limit would be worth'),
+          h('thead', h('tr', h('th', 'Limit'), h('th.num', 'Used'), h('th.num', 'Worth of one more'))),
+          h('tbody', sp.map(([k, v]) => {
+            const u = k === 'budget' ? 'dollars' : unitOf(s, k);
+            return h('tr', h('td', k === 'budget' ? 'Budget' : k), h('td.num', amount(res?.used?.[k], u, false, integerOf(s, k))),
+              h('td.num', v === 0 ? 'nothing (not a limit here)' : `${money(v)} of ${what.toLowerCase()} per ${isMoney(u) ? 'dollar' : singular(shortUnit(u))}`));
+          })),
+        ) : null,
+        h('details.more', { id: 'allocation-details' },
+          h('summary', 'Details'),
+          h('dl.metrics',
+            metric('Solver status', res.status ?? run.status),
+            metric(what, money(res.objective)),
+            metric('Upper bound', money(res.bound)),
+            metric('Gap to the bound', typeof res.gap === 'number' ? (res.gap < 1e-9 ? 'none (proven best)' : percent(res.gap)) : '—'),
+            objective === 'profit' ? metric('Expected revenue', money(res.total_revenue)) : null,
+          ),
+        ),
       ) : null,
     );
   }).catch(() => {});
 }
 
-/** alignmentCertificate shows how the redrawn territories meet their bounds, and why some cannot. */
+/** alignmentCertificate says how the redrawn territories meet the balance band, and why some cannot; figures under Details. */
 function alignmentCertificate(al: AlignmentSummary): HTMLElement {
-  const single = al.oversize?.length ?? 0;
   const km = (m: number | null | undefined) => (typeof m === 'number' ? `${count(m / 1000, false, 0)} km` : '—');
   return h('div', { id: 'align-certificate' },
     h('h4', 'Territories'),
-    h('dl.metrics',
-      metric('Territories redrawn', `${count(al.k)}${single ? `, ${single} of a single unit` : ''}`),
-      metric('Bounds', al.feasible ? 'all held' : 'some missed'),
-      metric('Balance band', `${money(al.balance_min)} – ${money(al.balance_max)} market`),
-      metric('Contiguous', al.contiguous ? 'yes' : 'no'),
-      metric('Market moved', al.from_current === false ? 'new territories' : percent(al.moved)),
-      metric('Distance to centres', km(al.objective)),
-      metric('Lower bound', km(al.lower_bound)),
-    ),
+    h('p.lead', { id: 'align-sentence' }, alignmentSentence(al)),
     (al.warnings ?? []).map((w) => h('p.warn', { role: 'note' }, w)),
+    h('details.more', { id: 'align-details' },
+      h('summary', 'Details'),
+      h('dl.metrics',
+        metric('Territories redrawn', count(al.k)),
+        metric('Balance band', moneyRange(al.balance_min, al.balance_max) + ' of market'),
+        metric('Every band held', al.feasible ? 'yes' : 'no'),
+        metric('Contiguous', al.contiguous ? 'yes' : 'no'),
+        metric('Market moved', al.from_current === false ? 'new territories' : percent(al.moved)),
+        metric('Solver status', al.status),
+        metric('Distance to centres', km(al.objective)),
+        metric('Lower bound on it', km(al.lower_bound)),
+      ),
+    ),
   );
 }
 
