@@ -245,7 +245,31 @@ describe('leader and analyst', () => {
     expect(saved.max_change?.[res[0]]).toBe(5);
     expect(Object.values(saved.market_multipliers ?? {})).toContain(1.25);
     expect(Object.keys(saved.bounds ?? {})).toHaveLength(1);
+    // The header's resource picks the resource the table and the map show.
+    await page.selectOption('#measure-select', 'allocation');
+    await page.selectOption('#resource-select', 'money');
     await openTab(page, 'results');
+    // Issue 12, case 11: territory, current, optimal and change fit beside the
+    // map at 1440 px without scrolling; the other columns are behind a picker;
+    // the map keeps its whole view (the west coast) with the panel open.
+    const fit = await page.evaluate(() => {
+      const wrap = document.getElementById('results-wrap')!;
+      const heads = [...document.querySelectorAll('#results-table thead button.sort')].map((b) => (b as HTMLElement).dataset.key);
+      const canvas = (window.__terrane.map as unknown as { getCanvas: () => HTMLCanvasElement }).getCanvas();
+      const px = (lon: number, lat: number) => window.__terrane.map.project([lon, lat]);
+      return { scroll: wrap.scrollWidth - wrap.clientWidth, heads, width: canvas.clientWidth, west: px(-124.2, 41.8).x, east: px(-67.5, 44.8).x, picker: document.querySelectorAll('#column-picker input').length };
+    });
+    expect(fit.heads).toEqual(['name', 'current.money', 'allocation.money', 'change.money']);
+    expect(fit.scroll).toBeLessThanOrEqual(0);
+    expect(fit.picker).toBeGreaterThan(8);
+    expect(fit.west).toBeGreaterThanOrEqual(0);
+    expect(fit.east).toBeLessThanOrEqual(fit.width);
+    // A column from the picker joins the table; the defaults come back.
+    await page.click('#column-picker summary');
+    await page.check('#column-picker input[value="market"]');
+    await page.waitForSelector('#results-table button[data-key="market"]');
+    await page.click('#column-picker button.link');
+    await page.waitForFunction(() => !document.querySelector('#results-table button[data-key="market"]'));
     const col = await page.$$eval('#results-table thead button.sort', (bs) => bs.findIndex((b) => (b as HTMLElement).dataset.key === 'allocation.money'));
     expect(col).toBeGreaterThan(0);
     const cells = await page.$$eval(`#results-table tbody tr td:nth-child(${col + 1})`, (tds) => tds.map((t) => t.textContent));
@@ -260,6 +284,10 @@ describe('leader and analyst', () => {
     expect(await page.$('#frontier-chart canvas')).not.toBeNull();
     // The run's certificate: its bound and the worth of one more unit of each limit.
     await page.waitForSelector('#shadow-prices tbody tr', { timeout: 15_000 });
+    // Issue 12, case 9: it opens with a sentence a sales leader reads; the solver's figures wait under Details.
+    expect(await page.textContent('#allocation-sentence')).toMatch(/^No other allocation within your limits earns more than \$[\d.]+[kMB]?; this plan earns \$[\d.]+[kMB]?\.$/);
+    expect(await page.$eval('#allocation-details', (d) => (d as HTMLDetailsElement).open)).toBe(false);
+    expect(await page.isVisible('#allocation-details dl')).toBe(false);
     // The export links answer with the file.
     const exp = await page.evaluate(async () => {
       const href = (document.querySelector('a[href$="allocation.csv"]') as HTMLAnchorElement).href;
@@ -268,10 +296,25 @@ describe('leader and analyst', () => {
     });
     expect(exp.status).toBe(200);
     expect(exp.head.length).toBeGreaterThan(0);
-    await page.selectOption('#measure-select', 'allocation');
     await shot(page, 'results-after-run.png');
     const legend = await page.textContent('#legend');
     expect(legend).toContain('Allocation');
+    // Issue 12, case 14: a class of one value shows one value; reps come in whole units, one rep is "1 rep".
+    const items = await page.$$eval('#legend li', (li) => li.map((x) => x.textContent ?? ''));
+    for (const t of items) expect(t).not.toMatch(/^(.+) – \1$/);
+    await page.selectOption('#measure-select', 'change');
+    await page.selectOption('#resource-select', 'headcount');
+    await expect.poll(() => page.textContent('#legend')).toContain('Change vs current plan (headcount)');
+    const reps = await page.$$eval('#legend li', (li) => li.map((x) => x.textContent ?? ''));
+    expect(reps.length).toBeGreaterThan(0);
+    for (const t of reps) {
+      expect(t).not.toMatch(/\d\.\d/);
+      expect(t).not.toMatch(/\b1 reps/);
+      expect(t).not.toMatch(/^(.+) – \1$/);
+    }
+    expect(await page.textContent('#results-table')).not.toMatch(/\+0 |\b1 reps|\$0\.00/);
+    await page.selectOption('#measure-select', 'allocation');
+    await page.selectOption('#resource-select', 'money');
   });
 
   step('what-if: click Run → the map and the table show the new optimum (median of 5)', async () => {
@@ -377,6 +420,12 @@ describe('leader and analyst', () => {
   });
 
   step('move a unit manually, see the balance, and undo', async () => {
+    // Market assumptions the solver balances on (issue 12, case 5): all markets × 1.2.
+    await openTab(page, 'scenario');
+    await page.fill('#mult-all', '1.2');
+    await page.click('#save-scenario');
+    await page.waitForFunction(() => (window.__terrane.state.scenario as unknown as { settings: { market_multipliers?: Record<string, number> } }).settings.market_multipliers?.['*'] === 1.2);
+    await settle(page);
     await openTab(page, 'align');
     // Pick a unit of the largest territory, click it on the map.
     const pick = await page.evaluate(async () => {
@@ -407,14 +456,36 @@ describe('leader and analyst', () => {
     expect(from).not.toBe('');
     const to = from === pick.to ? pick.from : pick.to;
     await page.selectOption('#move-target', to);
-    // Live balance before the move: units and population of both territories.
+    // Live balance before the move: units and market of both territories,
+    // the market with the scenario's multipliers as the solver and Results see it.
     await page.waitForSelector('#move-preview-table');
     expect(await page.$$eval('#move-preview-table tbody tr', (r) => r.length)).toBe(2);
+    expect(await page.$$eval('#move-preview-table thead th', (th) => th.map((x) => x.textContent))).toEqual(['Territory', 'Units', 'Market']);
+    /** marketShown reads the Market cells of a territory: the preview's "before → after" and the balance table's. */
+    const marketShown = (tid: string) => page.evaluate((t) => ({
+      preview: document.querySelector(`#move-preview-table tr[data-id="${t}"] td:nth-child(3)`)?.textContent ?? null,
+      balance: document.querySelector(`#balance-table tr[data-id="${t}"] td:nth-child(3)`)?.textContent ?? null,
+    }), tid);
+    /** marketAPI is what GET …/territories answers for a territory's market, formatted as the app formats money. */
+    const marketAPI = (tid: string) => page.evaluate(async (t) => {
+      const sc = window.__terrane.state.scenario!;
+      const r = await fetch(`/api/v1/scenarios/${sc.id}/territories`, { headers: { Authorization: 'Bearer ' + sessionStorage.getItem('terrane.token') } });
+      const m = ((await r.json()).territories as { id: string; market: number }[]).find((x) => String(x.id) === t)!.market;
+      return { market: m, text: (window.__terrane as unknown as { money: (v: number) => string }).money(m) };
+    }, tid);
+    const apiBefore = await marketAPI(from);
+    expect(apiBefore.market).toBeGreaterThan(1e6);
+    const shownBefore = await marketShown(from);
+    expect(shownBefore.preview?.split(' → ')[0]).toBe(apiBefore.text);
+    expect(shownBefore.balance).toBe(apiBefore.text);
     await page.click('#move-units');
     await page.waitForFunction(([u, t]) => window.__terrane.state.assign.get(u) === t && window.__terrane.state.lastMove !== null, [unit, to]);
     await settle(page);
     expect(await page.evaluate(() => window.__terrane.state.lastMove?.moved)).toBe(1);
     expect(await page.$$eval('#balance-table tbody tr', (r) => r.length)).toBeGreaterThan(1);
+    // After the move the balance keeps the market assumptions: as the API says.
+    expect((await marketShown(from)).balance).toBe((await marketAPI(from)).text);
+    expect((await marketShown(to)).balance).toBe((await marketAPI(to)).text);
     // A unit moved into a territory far away leaves it in pieces: the warning says so.
     const warning = await page.$('#contiguity-warning');
     if (warning) expect(await warning.textContent()).toMatch(/contiguous/i);
@@ -436,6 +507,33 @@ describe('leader and analyst', () => {
     await page.click('#undo-move');
     await page.waitForFunction(([u, t]) => window.__terrane.state.assign.get(u) === t, [unit, from]);
     await settle(page);
+    // And after the undo: the market is back to what it was, multipliers included.
+    expect((await marketShown(from)).balance).toBe(apiBefore.text);
+    expect((await marketAPI(from)).text).toBe(apiBefore.text);
+  });
+
+  step('after a move the figures are marked out of date; Re-run brings them up to date', async () => {
+    // Issue 12, case 4: moves (and the multiplier) changed the plan since its latest run.
+    await openTab(page, 'results');
+    await page.waitForSelector('#stale-banner:not([hidden])');
+    expect(await page.textContent('#stale-banner')).toMatch(/from the run before the last change/i);
+    expect(await page.evaluate(() => (window.__terrane.state as unknown as { stale: boolean }).stale)).toBe(true);
+    await showWholeUS(page);
+    await shot(page, 'stale-results.png');
+    const prev = await page.evaluate(() => (window.__terrane.state as unknown as { runId: string | null }).runId);
+    await page.click('#rerun');
+    await page.waitForFunction((p) => {
+      const s = window.__terrane.state as unknown as { run: { id: unknown; status: string } | null; runId: string | null; stale: boolean };
+      return !!s.run && s.run.status === 'succeeded' && s.runId !== p && s.runId === String(s.run.id) && !s.stale;
+    }, prev, { timeout: 60_000 });
+    await settle(page);
+    expect(await page.isHidden('#stale-banner')).toBe(true);
+    const fresh = await page.evaluate(async () => {
+      const sc = window.__terrane.state.scenario!;
+      const r = await fetch(`/api/v1/scenarios/${sc.id}/territories`, { headers: { Authorization: 'Bearer ' + sessionStorage.getItem('terrane.token') } });
+      return (await r.json()).stale;
+    });
+    expect(fresh).toBe(false);
   });
 
   step('an analyst cannot approve; a leader approves and publishes, and the audit trail records it', async () => {
@@ -497,6 +595,9 @@ describe('rep', () => {
     await shot(page, 'rep-view.png');
     expect(await page.$$('.tab')).toHaveLength(0);
     expect(await page.$('#scenario-form')).toBeNull();
+    // Issue 12, case 14: a rep sees the published plan: no "Change vs current plan"; one rep is "1 rep".
+    expect(await page.$$eval('#measure-select option', (os) => os.map((o) => (o as HTMLOptionElement).value))).not.toContain('change');
+    expect(await page.textContent('#panel')).not.toMatch(/\b1 reps\b|\+0 |\$0\.00/);
     const s = await page.evaluate(() => ({
       role: window.__terrane.state.user?.role,
       status: window.__terrane.state.scenario?.status,
@@ -547,6 +648,14 @@ describe('realignment', () => {
     await page.fill('#align-tolerance', '5');
     await page.fill('#align-time', '6');
     await page.click('#run-align');
+    await page.waitForFunction(() => ['queued', 'running'].includes(window.__terrane.state.run?.status ?? ''), null, { timeout: 30_000 });
+    const runId = await page.evaluate(() => String(window.__terrane.state.run!.id));
+    // Issue 12, case 12: a reload mid-run finds the run again: the bar comes
+    // back, and the view updates when the run ends, with no second reload.
+    await page.reload();
+    await waitReady(page);
+    await page.waitForFunction((id) => String(window.__terrane.state.run?.id) === id, runId, { timeout: 15_000 });
+    await page.waitForSelector('#runbar:not([hidden]) #run-progress');
     await page.waitForFunction(() => ['succeeded', 'failed', 'cancelled'].includes(window.__terrane.state.run?.status ?? ''), null, { timeout: 120_000 });
     expect(await page.textContent('#run-status')).toBe('succeeded');
     const saved = await page.evaluate(() => (window.__terrane.state.scenario as unknown as { settings: { align?: object } }).settings.align);
@@ -557,6 +666,17 @@ describe('realignment', () => {
     await page.waitForSelector('#align-certificate', { timeout: 15_000 });
     const cert = await page.textContent('#align-certificate');
     expect(cert).toContain('Territories redrawn');
+    // Issue 12, case 9: a plain sentence first; names, formatted amounts, plurals; no contradiction; figures under Details.
+    expect(await page.textContent('#align-sentence')).toMatch(/^60 territories redrawn/);
+    const warns = await page.$$eval('#align-certificate p.warn', (ps) => ps.map((p) => p.textContent ?? ''));
+    for (const w of warns) {
+      expect(w).not.toMatch(/\b1 are\b|\d{6}|dollars|\(\d{5}\)/);
+      expect(w).toMatch(/^[A-Z0-9]/);
+    }
+    const all = warns.join(' ');
+    if (/None of the|territor(y|ies) holds? more or less market/.test(all)) expect(all).not.toMatch(/balanced among themselves/);
+    expect(await page.$eval('#align-details', (d) => (d as HTMLDetailsElement).open)).toBe(false);
+    expect(await page.isVisible('#align-details dl')).toBe(false);
     // Los Angeles alone holds more than a sixtieth of the market: a territory of its own, explained.
     expect(cert).toContain('Los Angeles County');
     expect(await page.$$('#align-certificate p.warn')).not.toHaveLength(0);

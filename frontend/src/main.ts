@@ -37,6 +37,7 @@ const hook = {
     return Array.isArray(c) && c.length === 2 ? [Number(c[0]), Number(c[1])] : null;
   },
   timings: {} as Record<string, number>,
+  money, // the app's one money format, for the tests to compare with
   renderedUnits: () => tmap?.renderedUnits().length ?? 0,
   renderedTerritories: () => {
     const s = store.get();

@@ -107,6 +107,8 @@ export class TerritoryMap {
       pitchWithRotate: false,
       fadeDuration: 0,
       canvasContextAttributes: { preserveDrawingBuffer: true },
+      // The map follows its container's size itself (below), keeping its view.
+      trackResize: false,
     } as maplibregl.MapOptions);
     this.map.touchZoomRotate.disableRotation();
     // The map keeps its whole view when a panel beside it opens or widens:

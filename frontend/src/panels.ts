@@ -55,7 +55,7 @@ export function renderPanel(ctx: Ctx, s: AppState, prev: AppState): void {
       else if (changed('territories')) lockList(ctx, s);
       break;
     case 'results':
-      if (tabChanged || changed('territories', 'sort', 'scenario', 'selectedTerritory')) resultsPanel(ctx, s, tabChanged || changed('scenario', 'territories'));
+      if (tabChanged || changed('territories', 'sort', 'scenario', 'selectedTerritory', 'resource')) resultsPanel(ctx, s, tabChanged || changed('scenario', 'territories'));
       break;
     case 'align':
       if (tabChanged || changed('selectedUnits', 'lastMove', 'territories', 'scenario')) alignPanel(ctx, s);
@@ -394,7 +394,12 @@ function scenarioPanel(ctx: Ctx, s: AppState): void {
       h('h3', 'Locked territories'),
       h('div.locklist', { id: 'lock-list', role: 'group', 'aria-label': 'Locked territories' }),
       editable ? h('div.actions',
-        h('button', { type: 'button', id: 'save-scenario', onclick: async () => { if (await save()) ctx.toast('Saved.'); } }, 'Save'),
+        h('button', { type: 'button', id: 'save-scenario', onclick: async () => {
+          if (!(await save())) return;
+          ctx.toast('Saved.');
+          // New market assumptions change the figures, and the results are now out of date.
+          await ctx.reloadTerritories(false).catch(ctx.showError);
+        } }, 'Save'),
         h('button.primary', { type: 'button', id: 'run-scenario', onclick: async () => {
           const ok = await save();
           if (ok) await startRun(ctx, 'allocate');
