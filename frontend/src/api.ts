@@ -2,7 +2,7 @@
 // session cookie as a fallback.
 import type {
   User, Scenario, ScenarioRequest, TerritoriesResponse, TerritoryDetail, Run, RunKind, MoveResult, Frontier,
-  Comparison, AuditList, AccountList, LayerList, ScenarioList, ID, LoginResponse, Assignments, ErrorBody, UnitCollection,
+  Comparison, PublishImpact, AuditList, AccountList, LayerList, ScenarioList, ID, LoginResponse, Assignments, ErrorBody, UnitCollection,
   RegionCollection, TerritoryCollection, RunEvent, MovesRequest, LoginRequest, RunRequest, RunList,
 } from './types';
 
@@ -154,6 +154,7 @@ export const api = {
   patchScenario: (id: ID, body: Omit<ScenarioRequest, 'from'>) => request<Scenario>('PATCH', `/scenarios/${enc(String(id))}`, body),
   approve: (id: ID) => request<Scenario>('POST', `/scenarios/${enc(String(id))}/approve`),
   publish: (id: ID) => request<Scenario>('POST', `/scenarios/${enc(String(id))}/publish`),
+  publishImpact: (id: ID) => request<PublishImpact>('GET', `/scenarios/${enc(String(id))}/publish-impact`),
   audit: (id: ID) => request<AuditList>('GET', `/scenarios/${enc(String(id))}/audit`),
   territories: (id: ID) => request<TerritoriesResponse>('GET', `/scenarios/${enc(String(id))}/territories`),
   territory: (id: ID, tid: ID) =>

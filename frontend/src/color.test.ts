@@ -86,6 +86,12 @@ describe('legend classes people can read (issue 12, cases 3 and 14)', () => {
     expect(wide.colorOf(9)).toBe(wide.classes[5].color);
     expect(wide.colorOf(-4)).toBe(wide.classes[2].color);
   });
+  it('no change anywhere is one "no change", not classes around zero', () => {
+    const c = classify([0, 0, 0], 6, true);
+    expect(c.classes).toEqual([]);
+    expect(c.colorOf(0)).toBe(zeroColor);
+    expect(c.colorOf(null)).toBeNull();
+  });
   it('integer sequential classes hold whole numbers', () => {
     const c = classify([0, 1, 2, 3, 4, 5, 6, 7, 8, 9], 5, false, 'viridis', true);
     expect(c.classes.map((k) => classLabel(k, (v) => String(v)))).toEqual(['0 – 1', '2 – 3', '4 – 5', '6 – 7', '8 – 9']);

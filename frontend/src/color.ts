@@ -67,6 +67,10 @@ export function classify(values: (number | null | undefined)[], n = 6, diverging
   if (v.length === 0) return { kind: 'empty', classes: [], colorOf: () => null };
   const min = Math.min(...v);
   const max = Math.max(...v);
+  if (diverging && min === 0 && max === 0) {
+    // Nothing changed anywhere: no classes, only "no change".
+    return { kind: 'diverging', classes: [], colorOf: (x) => (typeof x === 'number' && Number.isFinite(x) ? zeroColor : null) };
+  }
   if (diverging && integer) {
     // Whole units: classes of whole numbers on each side of zero, zero its own
     // ("no change"); each class holds from..to inclusive.
@@ -124,6 +128,9 @@ export function classify(values: (number | null | undefined)[], n = 6, diverging
 
 /** zeroColor is the colour of "no change" on a diverging map. */
 export const zeroColor = '#f7f7f7';
+
+/** noDataColor is the colour of a unit without a value: grey, so that it never reads as "no change". */
+export const noDataColor = '#c9ced4';
 
 /**
  * classLabel writes a legend class for people: "$1.2M – $3.4M", and one value

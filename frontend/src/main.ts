@@ -38,6 +38,8 @@ const hook = {
   },
   timings: {} as Record<string, number>,
   money, // the app's one money format, for the tests to compare with
+  /** territoryColor is the colour the map paints a territory's units (null: no data). */
+  territoryColor: (tid: string): string | null => territoryColor(tid),
   renderedUnits: () => tmap?.renderedUnits().length ?? 0,
   renderedTerritories: () => {
     const s = store.get();
@@ -356,7 +358,8 @@ function renderStale(): void {
       ? h('button.primary', { id: 'rerun', disabled: running, onclick: async () => {
           try {
             const last = s.runId ? await busy(api.run(s.runId)).catch(() => null) : null;
-            await startRun(ctx, rerunKind(last));
+            // The baseline may be re-run but not redrawn.
+            await startRun(ctx, s.scenario?.baseline ? 'allocate' : rerunKind(last));
           } catch (e) {
             showError(e);
           }
@@ -443,6 +446,9 @@ async function refreshScenarios(select?: Scenario): Promise<void> {
 
 // ---------- map colouring ----------
 
+/** territoryColor is the colour the map gives a territory's units as now painted (null: no data). */
+let territoryColor: (tid: string) => string | null = () => null;
+
 function paint(): void {
   const s = store.get();
   if (!tmap) return;
@@ -456,21 +462,23 @@ function paint(): void {
       if (d !== null) delta.set(key(t.id), d);
     }
     classes = classify([...delta.values()], 6, true, 'puor', s.compareMeasure !== 'revenue' && isInteger(s.compareMeasure));
+    territoryColor = (t) => classes!.colorOf(delta.get(t)) ?? null;
     tmap.paint((u) => {
       const t = s.assign.get(u);
       if (t === undefined) return undefined;
-      return classes!.colorOf(delta.get(t)) ?? null;
+      return territoryColor(t);
     }, s.assign.keys());
     tmap.setMoved(new Set((s.compare.moved_units ?? []).map((x) => String(x.unit_id))));
   } else {
     const values = new Map<string, number | null>();
     for (const t of s.territories) values.set(key(t.id), measureValue(t, m.key, s.resource));
     classes = classify([...values.values()], 6, m.diverging, 'viridis', (m.key === 'allocation' || m.key === 'change') && isInteger(s.resource));
+    territoryColor = (t) => classes!.colorOf(values.get(t)) ?? null;
     tmap.paint((u) => {
       const t = s.assign.get(u);
       if (t === undefined) return s.user?.role === 'rep' ? undefined : null;
       if (!s.territoryById.has(t)) return undefined;
-      return classes!.colorOf(values.get(t)) ?? null;
+      return territoryColor(t);
     }, s.assign.keys());
     tmap.setMoved(new Set());
   }
@@ -505,13 +513,13 @@ function renderLegend(): void {
   const s = store.get();
   const m = measureByKey(s.measure);
   const title = s.compare
-    ? `${s.compareMeasure === 'revenue' ? 'Revenue' : s.compareMeasure + ' allocation'} change, ${scenarioName(s.compareWith)} → ${scenarioName(s.scenario?.id)}`
+    ? `${s.compareMeasure === 'revenue' ? 'Expected revenue' : s.compareMeasure + ' allocation'} change, ${scenarioName(s.compareWith)} → ${scenarioName(s.scenario?.id)}`
     : m.label + (m.perResource ? ` (${s.resource})` : '');
   const cls = classes?.classes ?? [];
   clear(el,
     h('div.legend-title', title),
     cls.length === 0
-      ? h('div.muted', m.perResource ? 'No run yet — run the scenario to see this measure.' : 'No data')
+      ? h('div.muted', classes?.kind === 'diverging' ? 'No change anywhere.' : m.perResource && !s.compare ? 'No run yet — run the scenario to see this measure.' : 'No data')
       : h('ul', cls.map((c) => h('li', h('span.sw', { style: { background: c.color } }), classLabel(c, fmtMeasure)))),
     h('div.legend-extra',
       classes?.kind === 'diverging' ? [h('span.sw', { style: { background: zeroColor } }), 'no change '] : null,

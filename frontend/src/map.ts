@@ -5,6 +5,7 @@ import * as maplibregl from 'maplibre-gl';
 import type { MapGeoJSONFeature, StyleSpecification } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import type { UnitCollection, RegionCollection, TerritoryCollection } from './types';
+import { noDataColor } from './color';
 // The worker ships as its own file; Vite copies it into dist/assets.
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 
@@ -51,7 +52,7 @@ export function mapStyle(unitTiles: string | null): StyleSpecification {
     {
       id: 'units-fill', type: 'fill', source: 'units', ...sl,
       paint: {
-        'fill-color': ['coalesce', ['feature-state', 'c'], '#f4f4f4'],
+        'fill-color': ['coalesce', ['feature-state', 'c'], noDataColor],
         'fill-opacity': ['case', shown, 0.92, 0],
       },
     },

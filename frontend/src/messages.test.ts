@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { ApiError, statusMessage, retryAfterSeconds } from './api';
-import { errorText, loginErrorText, allocationSentence, alignmentSentence } from './messages';
+import { errorText, loginErrorText, allocationSentence, alignmentSentence, gainLoss, headcountChange } from './messages';
+import { money, count } from './format';
 
 describe('error messages for people (issue 12, case 14)', () => {
   it('shows the server message without the HTTP code', () => {
@@ -41,5 +42,20 @@ describe('certificates in plain language first (issue 12, cases 2 and 9)', () =>
     expect(t).not.toMatch(/416439|dollars|1 are/);
     const ok = alignmentSentence({ k: 8, feasible: true, contiguous: true, balance_min: 1e6, balance_max: 1.1e6, moved: 0.05, from_current: true, oversize: [] });
     expect(ok).toBe('8 territories redrawn: each holds between $1M and $1.1M of market, each is in one piece; 5% of the market changed territory.');
+  });
+});
+
+describe('publish impact for people (issue 12, case 8)', () => {
+  it('writes gains and losses', () => {
+    expect(gainLoss(3, 1, (v) => count(v))).toBe('+3 / −1');
+    expect(gainLoss(0, 2_960_000, (v) => money(v))).toBe('−$2.96M');
+    expect(gainLoss(0, 0, (v) => money(v))).toBe('no change');
+  });
+  it('writes headcount before and after, with plurals', () => {
+    expect(headcountChange(4, 0)).toBe('4 → 0 reps');
+    expect(headcountChange(2, 1)).toBe('2 → 1 rep');
+    expect(headcountChange(1, 1)).toBe('1 rep, no change');
+    expect(headcountChange(null, 3)).toBe('none → 3 reps');
+    expect(headcountChange(null, null)).toBe('—');
   });
 });

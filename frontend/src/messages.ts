@@ -1,7 +1,7 @@
 // What the app tells people when something goes wrong, and the plain-language
 // sentences of run certificates and warnings: pure functions, unit tested.
 import { ApiError } from './api';
-import { waitFor, money, moneyRange, counted, percent } from './format';
+import { waitFor, money, moneyRange, counted, count, percent } from './format';
 
 /** errorText is an error as a sentence for people: the server's message, never an HTTP code. */
 export function errorText(e: unknown): string {
@@ -80,4 +80,22 @@ export function alignmentSentence(al: AlignmentCertificate): string {
   parts.push(al.contiguous ? (al.k === 1 ? 'it is in one piece' : 'each is in one piece') : 'some are in several pieces');
   const moved = al.from_current ? `; ${percent(al.moved)} of the market changed territory` : '; the territories are new';
   return `${parts[0]}: ${parts.slice(1).join(', ')}${moved}.`;
+}
+
+/** gainLoss writes what a territory gains and loses: "+3 / −1", "+$120k", "−$30k", or "no change". */
+export function gainLoss(gained: number, lost: number, fmt: (v: number) => string): string {
+  const parts: string[] = [];
+  if (gained) parts.push('+' + fmt(gained));
+  if (lost) parts.push('−' + fmt(lost));
+  return parts.length ? parts.join(' / ') : 'no change';
+}
+
+/** headcountChange writes a territory's reps before and after publishing: "4 → 0 reps", "2 reps", "—". */
+export function headcountChange(before: number | null | undefined, after: number | null | undefined): string {
+  const n = (v: number | null | undefined) => (typeof v === 'number' ? v : null);
+  const b = n(before);
+  const a = n(after);
+  if (b === null && a === null) return '—';
+  if (b === a) return `${counted(a!, 'rep')}, no change`;
+  return `${b === null ? 'none' : count(b)} → ${a === null ? 'none' : counted(a, 'rep')}`;
 }

@@ -1,16 +1,16 @@
 // The side panels: territory detail, scenario editor with runs, results table
 // and frontier, manual alignment, comparison, approval and audit.
 import { api, ApiError, runEvents } from './api';
-import { allocationSentence, alignmentSentence, type Objective } from './messages';
+import { allocationSentence, alignmentSentence, gainLoss, headcountChange, type Objective } from './messages';
 import { h, clear, download } from './dom';
 import { lineChart } from './chart';
 import { money, moneyRange, percent, ratio, amount, change, count, counted, plural, singular, csv, dateTime, isMoney, shortUnit } from './format';
 import {
   sortBy, nextSort, planMoves, movesBody, UndoStack, applyMoves, spread, canPlan, canApprove, key,
-  resourceNames, runDone, type AppState, type Store, type Move,
+  resourceNames, runDone, basisText, type AppState, type Store, type Move,
 } from './state';
 import type {
-  Scenario, Territory, TerritoryDetail, Account, Run, RunKind, RunEvent, ScenarioSettings, PerResource, ID, AlignmentSummary,
+  Scenario, Territory, TerritoryDetail, Account, Run, RunKind, RunEvent, ScenarioSettings, PerResource, ID, AlignmentSummary, PublishImpact, TerritoryImpact,
 } from './types';
 
 export interface Ctx {
@@ -117,11 +117,12 @@ function territoryPanel(ctx: Ctx, s: AppState): void {
           h('td.num', num(t.current?.[r])),
           h('td.num', num(t.allocation?.[r])),
           h('td.num', h('span', { class: ch == null ? '' : chText === 'no change' ? 'muted' : ch > 0 ? 'up' : 'down' }, isMoney(u) || chText === 'no change' || chText === '—' ? chText : chText.replace(/ [^\d]+$/, ''))),
-          h('td.num', isMoney(u) ? ratio(t.marginal?.[r]) : money(t.marginal?.[r])),
+          h('td.num', { title: t.marginal_reasons?.[r] ?? 'Revenue from one more unit of the resource' }, isMoney(u) ? ratio(t.marginal?.[r]) : money(t.marginal?.[r])),
         );
       })),
     )),
     t.allocation ? null : h('p.muted', 'No run yet: run the scenario to see the optimal allocation.'),
+    Object.entries(t.marginal_reasons ?? {}).map(([r, why]) => h('p.muted.marginal-reason', `Marginal ${r} “—”: ${why}`)),
     h('h3', 'Response curve'),
     curves,
     h('h3', 'Accounts'),
@@ -248,7 +249,8 @@ function scenarioPanel(ctx: Ctx, s: AppState): void {
     clear(el, h('p.muted', 'No scenario.'));
     return;
   }
-  const editable = canPlan(s.user?.role) && sc.status !== 'published';
+  // The baseline is the current plan every comparison uses: read-only, branched to change.
+  const editable = canPlan(s.user?.role) && sc.status !== 'published' && !sc.baseline;
   const set: ScenarioSettings = JSON.parse(JSON.stringify(sc.settings ?? {}));
   const resources = JSON.parse(JSON.stringify(sc.resources ?? [])) as NonNullable<Scenario['resources']>;
   const branchName = h('input', { id: 'branch-name', value: `${sc.name} (copy)`, 'aria-label': 'New scenario name' }) as HTMLInputElement;
@@ -355,9 +357,11 @@ function scenarioPanel(ctx: Ctx, s: AppState): void {
         } catch (e) {
           ctx.showError(e);
         }
-      } }, 'Create from this scenario')),
+      } }, sc.baseline ? 'Branch to change this plan' : 'Create from this scenario')),
     ) : null,
-    !editable ? h('p.note', sc.status === 'published' ? 'This scenario is published and read-only. Branch it to plan changes.' : 'Read-only.') : null,
+    sc.baseline && canPlan(s.user?.role) ? h('p.note', { id: 'baseline-note' }, h('strong', 'Branch to change this plan. '),
+      'This is the current plan: every comparison is made against it, so its budget, resources, settings and territories are read-only.') : null,
+    !editable && !sc.baseline ? h('p.note', sc.status === 'published' ? 'This scenario is published and read-only. Branch it to plan changes.' : 'Read-only.') : null,
     h('form.editor', { id: 'scenario-form', onsubmit: (e: Event) => e.preventDefault() },
       h('h3', 'Budget and totals'),
       h('div.formgrid',
@@ -505,7 +509,7 @@ function drawRunBar(ctx: Ctx, r: Run): void {
   const pct = Math.round(Math.max(0, Math.min(1, r.progress ?? 0)) * 100);
   const done = runDone(r);
   clear(el,
-    h('span.runlabel', `Run ${r.id} (${r.kind}): `, h('strong', { id: 'run-status' }, r.status)),
+    h('span.runlabel', `Run ${r.id} (${r.kind}${r.created_by ? `, by ${r.created_by}` : ''}): `, h('strong', { id: 'run-status' }, r.status)),
     h('progress', { id: 'run-progress', max: '100', value: String(r.status === 'succeeded' ? 100 : pct), 'aria-label': 'Run progress' }),
     h('span.runpct', `${r.status === 'succeeded' ? 100 : pct}%`),
     !done ? h('button', { id: 'run-cancel', onclick: async () => {
@@ -617,7 +621,7 @@ function resultsPanel(ctx: Ctx, s: AppState, redrawFrontier: boolean): void {
     h('h2', 'Results'),
     summary(s),
     h('div', { id: 'certificate' }),
-    h('h3', 'Revenue vs money budget (optimal at each total)'),
+    h('h3', `${sc.settings?.objective === 'profit' ? 'Profit' : 'Revenue'} vs money budget (optimal at each total)`),
     frontier,
     h('div.row.between',
       h('h3', `Territories (${s.territories.length})`),
@@ -648,7 +652,7 @@ function drawCertificate(ctx: Ctx, s: AppState): void {
     const al = run.result?.alignment;
     if (!res && !al) return;
     const sp = Object.entries(res?.shadow_prices ?? {});
-    const objective = (ctx.store.get().scenario?.settings?.objective ?? 'revenue') as Objective;
+    const objective = ((run.result?.objective || ctx.store.get().scenario?.settings?.objective) === 'profit' ? 'profit' : 'revenue') as Objective;
     const what = objective === 'profit' ? 'Profit' : 'Revenue';
     clear(el,
       h('h3', 'How good is this plan?'),
@@ -711,8 +715,11 @@ function drawFrontier(ctx: Ctx, el: HTMLElement, s: AppState): void {
       clear(el, h('p.muted', 'No frontier yet.'));
       return;
     }
-    const series = [{ label: 'Optimal revenue', values: pts.map((p) => p.revenue), color: '#21918c', points: true }];
-    if (pts.some((p) => typeof p.bound === 'number')) series.push({ label: 'Upper bound', values: pts.map((p) => p.bound ?? null) as number[], color: '#b35806', points: false });
+    // The optimum and its bound measure the same objective: revenue, or profit.
+    const what = f.objective === 'profit' ? 'profit' : 'revenue';
+    const series = [{ label: `Optimal ${what}`, values: pts.map((p) => p.objective), color: '#21918c', points: true }];
+    if (pts.some((p) => typeof p.bound === 'number')) series.push({ label: `Upper bound on ${what}`, values: pts.map((p) => p.bound ?? null) as number[], color: '#b35806', points: false });
+    if (what === 'profit') series.push({ label: 'Expected revenue', values: pts.map((p) => p.revenue), color: '#3b528b', points: false });
     // The frontier varies one resource (money by default); "current" is that resource's total.
     const cur = f.current;
     requestAnimationFrame(() => lineChart(el, {
@@ -733,7 +740,7 @@ function alignPanel(ctx: Ctx, s: AppState): void {
     undo.clear();
     undoScenario = key(sc.id);
   }
-  const editable = canPlan(s.user?.role) && sc.status !== 'published';
+  const editable = canPlan(s.user?.role) && sc.status !== 'published' && !sc.baseline;
   const sel = [...s.selectedUnits];
   const from = new Map<string, number>();
   let pop = 0;
@@ -806,9 +813,10 @@ function alignPanel(ctx: Ctx, s: AppState): void {
   const mk = s.territories.map((t) => t.market);
   clear(el,
     h('h2', 'Manual alignment'),
-    !editable ? h('p.note', sc.status === 'published' ? 'This scenario is published: branch it (Scenario tab) to move units.' : 'Read-only.') : null,
+    !editable ? h('p.note', { id: 'align-readonly' }, sc.baseline ? 'Branch to change this plan (Scenario tab): the current plan is read-only.'
+      : sc.status === 'published' ? 'This scenario is published: branch it (Scenario tab) to move units.' : 'Read-only.') : null,
     h('p.muted', 'Click units to select them; shift-drag to box-select. Then choose a territory and move them.'),
-    h('div.row', unitInput, h('button', { type: 'button', onclick: () => {
+    h('div.row', unitInput, h('button', { type: 'button', id: 'unit-select', onclick: () => {
       const u = unitInput.value.trim();
       if (s.assign.has(u)) ctx.store.set({ selectedUnits: new Set([...ctx.store.get().selectedUnits, u]) });
       else ctx.showError(new Error(`No unit ${u} in this scenario.`));
@@ -861,7 +869,9 @@ function comparePanel(ctx: Ctx, s: AppState): void {
   const other = h('select', { id: 'compare-with', 'aria-label': 'Compare with' }, others.map((x) => h('option', { value: key(x.id) }, x.name))) as HTMLSelectElement;
   if (s.compareWith) other.value = s.compareWith;
   const c = s.compare;
-  const rows = c ? sortBy(c.territories ?? [], (t) => Math.abs(t.delta ?? 0), 'desc') : [];
+  const rows = c ? sortBy(c.territories ?? [], (t) => Math.abs(t.expected_delta ?? 0), 'desc') : [];
+  const otherName = s.scenarios.find((x) => key(x.id) === s.compareWith)?.name ?? s.compareWith ?? '';
+  const nameOf = (t: NonNullable<AppState['compare']>['territories'][number]) => t.name_b ?? t.name_a ?? s.territoryById.get(key(t.id))?.name ?? key(t.id);
   clear(el,
     h('h2', 'Compare scenarios'),
     h('div.row', h('span', h('strong', sc.name), ' compared with '), other,
@@ -877,27 +887,34 @@ function comparePanel(ctx: Ctx, s: AppState): void {
       c ? h('button', { id: 'compare-clear', onclick: () => ctx.store.set({ compare: null, compareWith: null }) }, 'Back to plan map') : null),
     c ? h('label.row', 'Map shows the change in ', (() => {
       const sel = h('select', { id: 'compare-measure', onchange: (e: Event) => ctx.store.set({ compareMeasure: (e.target as HTMLSelectElement).value }) },
-        h('option', { value: 'revenue' }, 'revenue'),
+        h('option', { value: 'revenue' }, 'expected revenue'),
         resourceNames(s.scenario, s.territories).map((r) => h('option', { value: r }, `${r} allocation`))) as HTMLSelectElement;
       sel.value = s.compareMeasure;
       return sel;
     })()) : null,
     !others.length ? h('p.muted', 'There is only one scenario: branch it in the Scenario tab first.') : null,
     c ? [
-      h('dl.metrics', { id: 'compare-totals' },
-        metric(`Expected revenue, ${s.scenarios.find((x) => key(x.id) === s.compareWith)?.name ?? s.compareWith} (${c.basis_a === 'run' ? 'latest run' : 'current plan'})`, money(c.totals?.expected_a)),
-        metric(`Expected revenue, ${sc.name} (${c.basis_b === 'run' ? 'latest run' : 'current plan'})`, money(c.totals?.expected_b)),
-        metric('Difference, expected', money(c.totals?.expected_delta, true)),
-        metric('Difference, actual revenue', money(c.totals?.actual_delta, true)),
-        metric('Units that moved', count(c.moved_units?.length ?? 0)),
+      // Modelled against modelled, and actual apart: never one against the other.
+      h('table.grid.compact', { id: 'compare-totals' },
+        h('thead', h('tr', h('th', ''), h('th.num', otherName), h('th.num', sc.name), h('th.num', 'Change'))),
+        h('tbody',
+          h('tr', { id: 'compare-expected' }, h('th', { scope: 'row' }, 'Expected revenue', h('span.unit.muted', 'modelled')),
+            h('td.num', money(c.totals?.expected_a), h('span.sub.muted', basisText(c.basis_a, c.stale_a))),
+            h('td.num', money(c.totals?.expected_b), h('span.sub.muted', basisText(c.basis_b, c.stale_b))),
+            h('td.num', changeCell(c.totals?.expected_delta, 'dollars'))),
+          h('tr', { id: 'compare-actual' }, h('th', { scope: 'row' }, 'Actual revenue', h('span.unit.muted', "today's accounts")),
+            h('td.num', money(c.totals?.actual_a)), h('td.num', money(c.totals?.actual_b)), h('td.num', changeCell(c.totals?.actual_delta, 'dollars'))),
+        ),
       ),
-      sideBySide(s, s.scenarios.find((x) => key(x.id) === s.compareWith) ?? null, sc, c),
-      h('p.muted', `The map shows the change per territory from the other scenario to “${sc.name}” (orange up, purple down); moved units have a dashed outline.`),
+      c.stale_a || c.stale_b ? h('p.warn', { id: 'compare-stale' }, `${[c.stale_a ? otherName : null, c.stale_b ? sc.name : null].filter(Boolean).join(' and ')} changed since ${c.stale_a && c.stale_b ? 'their' : 'its'} latest run: run ${c.stale_a && c.stale_b ? 'them' : 'it'} again to compare the plans as they are.`) : null,
+      h('p.muted', `${counted(c.moved_units?.length ?? 0, 'unit')} changed territory.`),
+      sideBySide(s, s.scenarios.find((x) => key(x.id) === s.compareWith) ?? null, sc),
+      h('p.muted', `The map shows the change per territory from “${otherName}” to “${sc.name}” (orange up, purple down, white no change); moved units have a dashed outline.`),
       h('div.tablewrap', h('table.grid.compact', { id: 'compare-table' },
-        h('thead', h('tr', h('th', 'Territory'), h('th.num', { title: 'The other scenario' }, 'Expected, other'), h('th.num', 'Expected, this'), h('th.num', 'Δ expected'), h('th.num', 'Δ money'))),
-        h('tbody', rows.map((t) => h('tr', { tabindex: '0', onclick: () => ctx.store.set({ selectedTerritory: key(t.id) }) },
-          h('td', s.territoryById.get(key(t.id))?.name ?? key(t.id)), h('td.num', money(t.expected_a)), h('td.num', money(t.expected_b)),
-          h('td.num', changeCell(t.delta, 'dollars')), h('td.num', changeCell(t.allocation_delta?.money, 'dollars'))))),
+        h('thead', h('tr', h('th', 'Territory'), h('th.num', { title: otherName }, 'Expected, other'), h('th.num', 'Expected, this'), h('th.num', 'Δ expected'), h('th.num', 'Δ actual'))),
+        h('tbody', rows.map((t) => h('tr', { 'data-id': key(t.id), tabindex: '0', onclick: () => ctx.store.set({ selectedTerritory: key(t.id) }) },
+          h('td', nameOf(t)), h('td.num', money(t.expected_a)), h('td.num', money(t.expected_b)),
+          h('td.num', changeCell(t.expected_delta, 'dollars')), h('td.num', changeCell(t.actual_delta, 'dollars'))))),
       )),
       c.moved_units?.length ? [h('h3', 'Moved units'), h('ul.unitlist', { id: 'moved-list' }, c.moved_units.slice(0, 100).map((m) => h('li',
         `${ctx.unitName(String(m.unit_id))}: ${s.territoryById.get(key(m.from))?.name ?? key(m.from)} → ${s.territoryById.get(key(m.to))?.name ?? key(m.to)}`)))] : null,
@@ -905,8 +922,8 @@ function comparePanel(ctx: Ctx, s: AppState): void {
   );
 }
 
-/** sideBySide sets the two scenarios' plans next to each other: status, budget, totals, revenue. */
-function sideBySide(s: AppState, a: Scenario | null, b: Scenario, c: NonNullable<AppState['compare']>): HTMLElement | null {
+/** sideBySide sets the two scenarios' inputs next to each other: status, budget, totals (the revenue is in the totals above). */
+function sideBySide(s: AppState, a: Scenario | null, b: Scenario): HTMLElement | null {
   if (!a) return null;
   const names = [...new Set([...(a.resources ?? []), ...(b.resources ?? [])].map((r) => r.name))];
   const total = (x: Scenario, n: string) => x.resources?.find((r) => r.name === n)?.total;
@@ -918,8 +935,6 @@ function sideBySide(s: AppState, a: Scenario | null, b: Scenario, c: NonNullable
       row('Status', a.status, b.status),
       row('Budget', money(a.budget), money(b.budget)),
       names.map((n) => row(`Total ${n}`, amount(total(a, n), unitOf(s, n)), amount(total(b, n), unitOf(s, n)))),
-      row('Expected revenue', money(c.totals?.expected_a), money(c.totals?.expected_b)),
-      row('Actual revenue', money(c.totals?.actual_a), money(c.totals?.actual_b)),
     ),
   );
 }
@@ -961,13 +976,17 @@ function auditPanel(ctx: Ctx, s: AppState): void {
       ctx.showError(e);
     }
   };
+  // Publishing changes what reps see: it is offered only once the plan is
+  // approved, and asks for a confirmation that lists its impact on people.
+  const publishHint = sc.status === 'draft' ? 'Approve the plan first: only an approved plan can be published.'
+    : sc.status === 'published' ? 'This plan is the one reps see.' : '';
   clear(el,
     h('h2', 'Approve and publish'),
     h('p', 'Status: ', h('span', { id: 'status-badge', class: 'badge status-' + sc.status }, sc.status)),
-    leader ? h('div.row',
+    leader ? [h('div.row',
       h('button', { id: 'approve', disabled: sc.status !== 'draft', onclick: () => act('approve') }, 'Approve'),
-      h('button.primary', { id: 'publish', disabled: sc.status === 'published', onclick: () => act('publish') }, 'Publish'),
-    ) : h('p.note', 'Only leaders can approve and publish.'),
+      h('button.primary', { id: 'publish', disabled: sc.status !== 'approved', title: publishHint || undefined, onclick: () => confirmPublish(ctx, sc, () => act('publish')) }, 'Publish…'),
+    ), publishHint ? h('p.muted', { id: 'publish-hint' }, publishHint) : null] : h('p.note', 'Only leaders can approve and publish.'),
     h('h3', 'Audit trail'),
     list,
   );
@@ -978,4 +997,57 @@ function auditPanel(ctx: Ctx, s: AppState): void {
       auditDetail(a.detail),
     ))));
   }).catch((e) => clear(list, h('p.muted', 'The audit trail is not available: ' + (e instanceof Error ? e.message : String(e)))));
+}
+
+/**
+ * confirmPublish asks before publishing, listing for each territory that
+ * changes and its owners what it gains and loses (units, accounts, market,
+ * revenue) and its headcount before and after (GET …/publish-impact).
+ */
+async function confirmPublish(ctx: Ctx, sc: Scenario, publish: () => Promise<void>): Promise<void> {
+  let impact: PublishImpact;
+  try {
+    impact = await ctx.busy(api.publishImpact(sc.id));
+  } catch (e) {
+    ctx.showError(e);
+    return;
+  }
+  document.getElementById('publish-dialog')?.remove();
+  const current = ctx.store.get().scenarios.find((x) => key(x.id) === key(impact.published_id ?? impact.against_id));
+  const changes = sortBy(impact.changes ?? [], (c) => c.market_gained + c.market_lost, 'desc');
+  const reps = impact.reps_affected ?? [];
+  const dlg = h('dialog.publish', { id: 'publish-dialog', 'aria-labelledby': 'publish-title' }) as HTMLDialogElement;
+  const close = () => {
+    dlg.close();
+    dlg.remove();
+  };
+  const lead = changes.length === 0
+    ? `Publishing “${sc.name}” changes no territory${current ? ` of “${current.name}”, the plan reps see now` : ''}.`
+    : `Publishing “${sc.name}” replaces ${current ? `“${current.name}”, the plan reps see now` : 'the current plan'}: ${counted(changes.length, 'territory', 'territories')} ${changes.length === 1 ? 'changes' : 'change'}` +
+      (reps.length ? `, and ${counted(reps.length, 'person', 'people')} will see a different territory: ${reps.join(', ')}.` : ', none of them owned by anyone.');
+  clear(dlg,
+    h('h2', { id: 'publish-title' }, `Publish “${sc.name}”?`),
+    h('p', { id: 'publish-lead' }, lead),
+    changes.length ? h('div.tablewrap', h('table.grid.compact', { id: 'publish-impact' },
+      h('thead', h('tr', h('th', 'Territory'), h('th', 'Owners'), h('th.num', 'Units'), h('th.num', 'Accounts'), h('th.num', 'Market'), h('th.num', { title: "actual revenue of today's accounts" }, 'Revenue'), h('th.num', 'Headcount'))),
+      h('tbody', changes.map((c: TerritoryImpact) => h('tr', { 'data-id': c.territory },
+        h('td', c.name, c.status !== 'changed' ? h('span.unit.muted', c.status === 'added' ? 'new territory' : 'removed') : null),
+        h('td', c.owners?.length ? c.owners.join(', ') : h('span.muted', 'nobody')),
+        h('td.num', gainLoss(c.units_gained, c.units_lost, (v) => count(v))),
+        h('td.num', gainLoss(c.accounts_gained, c.accounts_lost, (v) => count(v))),
+        h('td.num', gainLoss(c.market_gained, c.market_lost, (v) => money(v))),
+        h('td.num', gainLoss(c.revenue_gained, c.revenue_lost, (v) => money(v))),
+        h('td.num', headcountChange(c.headcount_before, c.headcount_after)),
+      ))),
+    )) : null,
+    h('div.row.end',
+      h('button', { id: 'publish-cancel', type: 'button', onclick: close }, 'Cancel'),
+      h('button.primary', { id: 'publish-confirm', type: 'button', onclick: async () => {
+        close();
+        await publish();
+      } }, reps.length ? `Publish and change ${counted(reps.length, "person's territory", "people's territories")}` : 'Publish'),
+    ),
+  );
+  document.body.append(dlg);
+  dlg.showModal();
 }

@@ -1,9 +1,9 @@
 import { describe, it, expect, vi } from 'vitest';
 import {
   measureValue, sortBy, nextSort, toggle, planMoves, movesBody, invert, UndoStack, applyMoves, balance, spread,
-  canPlan, canApprove, tabsFor, Store, runDone, resourceNames, indexTerritories, measureByKey, compareDelta,
+  canPlan, canApprove, tabsFor, Store, runDone, resourceNames, indexTerritories, measureByKey, compareDelta, basisText, measuresFor, activeRun, rerunKind,
 } from './state';
-import type { Territory, Scenario, Run } from './types';
+import type { Territory, Scenario, Run, Comparison } from './types';
 
 const terr = (id: string, o: Partial<Territory> = {}): Territory => ({
   id, name: id, owners: [], locked: false, units: 1, accounts: 0, market: 100, revenue: 10, share: 0.1, saturation: 0.3,
@@ -158,5 +158,40 @@ describe('compareDelta', () => {
     expect(compareDelta(row, 'money')).toBe(-5);
     expect(compareDelta(row, 'attention')).toBeNull();
     expect(compareDelta({ ...row, allocation_delta: {} }, 'money')).toBeNull();
+  });
+});
+
+describe('compare like with like (issue 12, case 3)', () => {
+  const row = (o: Partial<Comparison['territories'][number]>): Comparison['territories'][number] => ({
+    id: 'CA', name_a: 'California', name_b: 'California', expected_a: 100, expected_b: 100, expected_delta: 0, delta: 0,
+    actual_a: 90, actual_b: 90, actual_delta: 0, market_a: 1, market_b: 1, allocation_delta: { money: 0 }, ...o,
+  } as Comparison['territories'][number]);
+  it('maps expected against expected; a hair of difference is no change, one side only is no data', () => {
+    expect(compareDelta(row({ expected_delta: 3.2e-10 }), 'revenue')).toBe(0);
+    expect(compareDelta(row({ expected_delta: -1500, actual_delta: 31_200 }), 'revenue')).toBe(-1500);
+    expect(compareDelta(row({ expected_delta: null }), 'revenue')).toBeNull();
+    expect(compareDelta(row({ allocation_delta: { headcount: -2 } }), 'headcount')).toBe(-2);
+  });
+  it('says where each side’s expected revenue comes from', () => {
+    expect(basisText('run', false)).toBe('from its latest run');
+    expect(basisText('solved', false)).toMatch(/solved for this comparison/);
+    expect(basisText('none', false)).toBe('no model');
+  });
+});
+
+describe('runs to follow and to re-run (issue 12, cases 4 and 12)', () => {
+  it('finds the latest queued or running run', () => {
+    expect(activeRun([{ id: 3, status: 'succeeded' }, { id: 5, status: 'running' }, { id: 4, status: 'queued' }])?.id).toBe(5);
+    expect(activeRun([{ id: 3, status: 'succeeded' }, { id: 4, status: 'cancelled' }])).toBeNull();
+  });
+  it('re-runs as the last run did: a redraw redraws', () => {
+    expect(rerunKind(null)).toBe('allocate');
+    expect(rerunKind({ kind: 'allocate' })).toBe('allocate');
+    expect(rerunKind({ kind: 'align' })).toBe('align+allocate');
+    expect(rerunKind({ kind: 'align+allocate' })).toBe('align+allocate');
+  });
+  it('offers a rep no change against the current plan', () => {
+    expect(measuresFor('rep').map((m) => m.key)).not.toContain('change');
+    expect(measuresFor('leader').map((m) => m.key)).toContain('change');
   });
 });

@@ -285,10 +285,23 @@ export function resourceNames(sc: Scenario | null, ts: Territory[]): string[] {
   return [...names];
 }
 
-/** compareDelta reads the change shown on the difference map: revenue, or a resource's allocation. */
+/**
+ * compareDelta reads the change shown on the difference map: expected revenue
+ * (modelled against modelled), or a resource's allocation. Less than half a
+ * dollar of revenue is no change; null is no data (a territory on one side only).
+ */
 export function compareDelta(t: Comparison['territories'][number], measure: string): number | null {
-  const v = measure === 'revenue' ? t.delta : t.allocation_delta?.[measure];
-  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+  const v = measure === 'revenue' ? t.expected_delta : t.allocation_delta?.[measure];
+  if (typeof v !== 'number' || !Number.isFinite(v)) return null;
+  return measure === 'revenue' && Math.abs(v) < 0.5 ? 0 : v;
+}
+
+/** basisText says where one side's expected revenue of a comparison comes from, for people. */
+export function basisText(basis: Comparison['basis_a'], stale: boolean): string {
+  if (basis === 'run') return stale ? 'from its latest run, out of date' : 'from its latest run';
+  if (basis === 'solved') return 'its optimum, solved for this comparison';
+  if (basis === 'current') return 'its current plan (no optimum within its limits)';
+  return 'no model';
 }
 
 /** key is the string form of an id. */
