@@ -410,7 +410,10 @@ describe('leader and analyst', () => {
     expect(await page.evaluate(() => window.__terrane.state.compare !== null)).toBe(true);
     expect(await page.$$eval('#compare-table tbody tr', (r) => r.length)).toBeGreaterThan(0);
     expect(await page.$$eval('#compare-side tbody tr', (r) => r.length)).toBeGreaterThan(3);
-    expect(await page.textContent('#legend')).toContain('Revenue change');
+    expect(await page.textContent('#legend')).toMatch(/expected revenue change/i);
+    // Issue 12, case 3: modelled against modelled, actual apart.
+    expect(await page.textContent('#compare-expected')).toMatch(/Expected revenue/);
+    expect(await page.textContent('#compare-actual')).toMatch(/Actual revenue/);
     await shot(page, 'compare.png');
     // The difference map can show a resource's allocation change instead.
     await page.selectOption('#compare-measure', 'money');
@@ -552,9 +555,12 @@ describe('leader and analyst', () => {
     await page.waitForFunction((i) => String(window.__terrane.state.scenario?.id) === i, id);
     await settle(page);
     await openTab(page, 'audit');
+    expect(await page.isDisabled('#publish')).toBe(true); // a draft cannot be published
     await page.click('#approve');
     await page.waitForFunction(() => window.__terrane.state.scenario?.status === 'approved');
     await page.click('#publish');
+    await page.waitForSelector('#publish-dialog[open]');
+    await page.click('#publish-confirm');
     await page.waitForFunction(() => window.__terrane.state.scenario?.status === 'published');
     await openTab(page, 'territory');
     await openTab(page, 'audit');
@@ -683,4 +689,110 @@ describe('realignment', () => {
     await page.evaluate(() => document.getElementById('align-certificate')?.scrollIntoView());
     await shot(page, 'realign-certificate.png');
   });
+});
+
+describe("a leader's path", () => {
+  step('branch → change budget → run → compare with the baseline → approve → publish with the impact dialog → the rep sees the new territory', async () => {
+    await ctx.close();
+    page = await newPage();
+    await signIn(page, users.leader);
+    // The current plan is read-only: the leader branches it.
+    const baseline = await page.evaluate(() => String((window.__terrane.state.scenarios as unknown as { id: number; baseline: boolean }[]).find((x) => x.baseline)!.id));
+    await page.selectOption('#scenario-select', baseline);
+    await page.waitForFunction((id) => String(window.__terrane.state.scenario?.id) === id, baseline);
+    await settle(page);
+    await openTab(page, 'scenario');
+    expect(await page.textContent('#baseline-note')).toContain('Branch to change this plan');
+    expect(await page.isDisabled('#budget')).toBe(true);
+    expect(await page.$('#save-scenario')).toBeNull();
+    await showWholeUS(page);
+    await shot(page, 'leader-1-baseline-read-only.png');
+    const name = 'E2E leader path';
+    await page.fill('#branch-name', name);
+    await page.click('#branch');
+    await page.waitForFunction((n) => window.__terrane.state.scenario?.name === n, name, { timeout: 30_000 });
+    await settle(page);
+    const branch = await page.evaluate(() => String(window.__terrane.state.scenario!.id));
+    // Before any change, every territory is the same in both: drawn "no change", not "no data".
+    await openTab(page, 'compare');
+    await page.selectOption('#compare-with', baseline);
+    await page.click('#compare-run');
+    await page.waitForSelector('#compare-table');
+    await settle(page);
+    const same = await page.evaluate(() => {
+      const c = window.__terrane.state.compare as { territories: { id: string; expected_delta: number | null }[] };
+      const hook = window.__terrane as unknown as { territoryColor: (t: string) => string | null };
+      // Sums in another order differ by a hair: less than half a dollar is no change.
+      return { n: c.territories.length, zero: c.territories.filter((t) => t.expected_delta !== null && Math.abs(t.expected_delta) < 0.5).length, colours: [...new Set(c.territories.map((t) => hook.territoryColor(String(t.id))))] };
+    });
+    expect(same.n).toBeGreaterThan(40);
+    expect(same.zero).toBe(same.n);
+    expect(same.colours).toEqual(['#f7f7f7']);
+    expect(await page.textContent('#legend')).toContain('no change');
+    await page.click('#compare-clear');
+    await page.waitForFunction(() => window.__terrane.state.compare === null);
+    // A rep's territory changes: Alpine County moves from California to Nevada.
+    await openTab(page, 'align');
+    await page.waitForFunction(() => window.__terrane.unitsLoaded, null, { timeout: 30_000 });
+    await page.fill('#unit-id', '06003');
+    await page.click('#unit-select');
+    await page.waitForFunction(() => window.__terrane.state.selectedUnits.has('06003'));
+    await page.selectOption('#move-target', 'NV');
+    await page.waitForSelector('#move-preview-table');
+    await page.click('#move-units');
+    await page.waitForFunction(() => window.__terrane.state.assign.get('06003') === 'NV');
+    await settle(page);
+    // Change the budget and run.
+    await openTab(page, 'scenario');
+    const budget = await page.evaluate(() => window.__terrane.state.scenario!.budget);
+    await page.fill('#budget', String(Math.round(budget * 0.9)));
+    await page.click('#run-scenario');
+    await page.waitForFunction(() => ['succeeded', 'failed', 'cancelled'].includes(window.__terrane.state.run?.status ?? ''), null, { timeout: 120_000 });
+    expect(await page.textContent('#run-status')).toBe('succeeded');
+    await settle(page);
+    await openTab(page, 'results');
+    await showWholeUS(page);
+    await shot(page, 'leader-2-branch-run.png');
+    // Compare with the baseline: expected against expected, actual apart.
+    await openTab(page, 'compare');
+    await page.selectOption('#compare-with', baseline);
+    await page.click('#compare-run');
+    await page.waitForSelector('#compare-table');
+    await settle(page);
+    const cmp = await page.evaluate(() => window.__terrane.state.compare as { basis_a: string; basis_b: string; totals: { expected_delta: number | null; actual_delta: number } });
+    expect(cmp.basis_b).toBe('run');
+    expect(typeof cmp.totals.expected_delta).toBe('number');
+    expect(await page.textContent('#compare-expected')).toContain('from its latest run');
+    await shot(page, 'leader-3-compare-baseline.png');
+    await page.click('#compare-clear');
+    // Approve, then publish: the dialog lists what changes for whom.
+    await openTab(page, 'audit');
+    expect(await page.isDisabled('#publish')).toBe(true);
+    await page.click('#approve');
+    await page.waitForFunction(() => window.__terrane.state.scenario?.status === 'approved');
+    await page.waitForSelector('#publish:not([disabled])');
+    await page.click('#publish');
+    await page.waitForSelector('#publish-dialog[open]');
+    const ca = await page.$$eval('#publish-impact tr[data-id="CA"] td', (tds) => tds.map((t) => t.textContent ?? ''));
+    const nv = await page.$$eval('#publish-impact tr[data-id="NV"] td', (tds) => tds.map((t) => t.textContent ?? ''));
+    expect(ca[2]).toBe('−1');
+    expect(nv[2]).toBe('+1');
+    expect(ca[4]).toMatch(/^−\$/);
+    expect(await page.textContent('#publish-lead')).toContain(users.rep.name);
+    expect(await page.textContent('#publish-dialog')).not.toMatch(/\b1 reps\b|\$0\.00/);
+    await page.screenshot({ path: path.join(shots, 'leader-4-publish-impact.png') });
+    await page.click('#publish-confirm');
+    await page.waitForFunction(() => window.__terrane.state.scenario?.status === 'published');
+    await settle(page);
+    await shot(page, 'leader-5-published.png');
+    // The rep's view: California without Alpine County.
+    await ctx.close();
+    page = await newPage();
+    await signIn(page, users.rep);
+    const rep = await page.evaluate(() => ({ id: String(window.__terrane.state.scenario?.id), alpine: window.__terrane.state.assign.has('06003'), units: window.__terrane.state.assign.size }));
+    expect(rep.id).toBe(branch);
+    expect(rep.alpine).toBe(false);
+    expect(rep.units).toBeGreaterThan(10);
+    await shot(page, 'leader-6-rep-view.png');
+  }, 180_000);
 });
