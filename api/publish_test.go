@@ -127,7 +127,7 @@ func (f *fixture) realignToThree(t *testing.T) (int64, map[string]string, map[st
 	if al["feasible"] != true {
 		t.Fatalf("realignment into rows of 10 M is feasible; got %v", al)
 	}
-	if w := fmt.Sprint(al["warnings"]); !strings.Contains(w, "are not kept") || !strings.Contains(w, "East (E") {
+	if w := fmt.Sprint(al["warnings"]); !strings.Contains(w, "not kept") || !strings.Contains(w, "East (") {
 		t.Errorf("warnings %s do not say East lost most of its market", w)
 	}
 	_, asg = f.do("ann", "GET", fmt.Sprintf("/api/v1/scenarios/%d/assignments", c), nil)

@@ -31,6 +31,9 @@ func TestMoney(t *testing.T) {
 func TestWarningsForPeople(t *testing.T) {
 	in := &Inputs{Units: []*terrane.Unit{{ID: "06037", Name: "Los Angeles County"}, {ID: "32009", Name: "Esmeralda County"}}}
 	ap := &Alignment{IDs: make([]string, 56), Oversize: []int{0, 1}, Stranded: []string{"32009"}}
+	renamed := &Inputs{Territories: []*terrane.Territory{{ID: "CA", Name: "California"}, {ID: "AK", Name: "Alaska"}},
+		Units: []*terrane.Unit{{ID: "06085", Name: "Santa Clara County"}}}
+	lost := &Alignment{Renamed: []Renamed{{From: "CA", To: "T-06085", Kept: 0.13}, {From: "AK", To: "T-02020"}}}
 	for _, tc := range []struct {
 		name, got string
 		want, not []string
@@ -44,6 +47,8 @@ func TestWarningsForPeople(t *testing.T) {
 			[]string{"06037", "1 are", "1 hold "}},
 		{"peeled, all miss the band", peeledWarning(in, ap, 56),
 			[]string{"2 counties"}, []string{"balanced among themselves", "the other 56"}},
+		{"renamed, by name", renamedWarning(renamed, lost),
+			[]string{"2 of today's territories are not kept", "California (13% of its market is now in Santa Clara County) and Alaska."}, []string{"(CA", "T-06085", "13 %"}},
 		{"peeled, some miss the band", peeledWarning(in, ap, 6),
 			[]string{"Of the other 56 territories, 50 are within the band"}, []string{"balanced among themselves"}},
 	} {

@@ -415,9 +415,9 @@ func peeledWarning(in *Inputs, ap *Alignment, missed int) string {
 // because no territory holds most of their market any more, and where the
 // largest part of each went.
 func renamedWarning(in *Inputs, ap *Alignment) string {
-	names := map[string]string{}
+	tnames := map[string]string{}
 	for _, t := range in.Territories {
-		names[t.ID] = t.Name
+		tnames[t.ID] = t.Name
 	}
 	units := map[string]string{}
 	for _, u := range in.Units {
@@ -425,29 +425,31 @@ func renamedWarning(in *Inputs, ap *Alignment) string {
 	}
 	var lost []string
 	for _, r := range ap.Renamed {
-		n, ok := names[r.From]
+		n, ok := tnames[r.From]
 		if !ok {
 			continue // a new territory: the warning on added ones names it
 		}
+		// Names for people: the new territory is called after its largest unit.
 		to := r.To
 		if u := units[strings.TrimPrefix(r.To, "T-")]; u != "" {
-			to = fmt.Sprintf("%s, %s", u, r.To)
+			to = u
 		}
 		if r.Kept > 0 {
-			lost = append(lost, fmt.Sprintf("%s (%s; %.0f %% of its market is now in %s)", n, r.From, 100*r.Kept, to))
+			lost = append(lost, fmt.Sprintf("%s (%.0f%% of its market is now in %s)", n, 100*r.Kept, to))
 		} else {
-			lost = append(lost, fmt.Sprintf("%s (%s)", n, r.From))
+			lost = append(lost, n)
 		}
 	}
 	n := len(lost)
 	if n == 0 {
 		return ""
 	}
-	if n > 10 {
-		lost = append(lost[:10], fmt.Sprintf("and %d more", len(lost)-10))
+	head := fmt.Sprintf("%d of today's territories are not kept", n)
+	if n == 1 {
+		head = "1 of today's territories is not kept"
 	}
-	return fmt.Sprintf("%d of today's territories are not kept: no territory holds more than half of their market any more, so their units are in territories with new ids, named after their largest unit and without their owners: %s",
-		n, strings.Join(lost, ", "))
+	return fmt.Sprintf("%s: no territory holds more than half of its market any more, so its units are in new territories, named after their largest county and without owners: %s.",
+		head, names(lost))
 }
 
 // balanceRange is the [min, max] market a territory may hold.
