@@ -328,9 +328,10 @@ func (a *Alignment) Territories(territory []int) ([]string, []int) {
 // Renamed says what part of it they hold); the rest the indexes left. Tied to today's plan by max_moved, the
 // indexes are today's. Territories holding locked units keep theirs. It
 // rewrites territory in place and returns the new index of each of the
-// solver's territories, and the share of market that changed territory id
-// (ForcedMoved included; the units of a territory given a new id count as
-// moved). a.IDs and a.Added name the final ids; a.Renamed lists the new ones.
+// solver's territories, and the share of market that changed territory
+// (ForcedMoved included; the units that stayed in a territory given a new
+// id did not move, so the share is the one max_moved bounds). a.IDs and
+// a.Added name the final ids; a.Renamed lists the new ones.
 func (a *Alignment) Relabel(territory []int) ([]int, float64) {
 	in := a.Problem
 	// Territories holding locked units keep their index (the solver kept
@@ -444,7 +445,6 @@ func (a *Alignment) Relabel(territory []int) ([]int, float64) {
 			a.used[x] = true
 		}
 	}
-	renamed := make([]bool, in.K)
 	for i := range in.K {
 		if fixed[i] {
 			continue
@@ -488,12 +488,14 @@ func (a *Alignment) Relabel(territory []int) ([]int, float64) {
 			}
 		}
 		a.IDs[i] = id
-		renamed[i] = true
 	}
 	var moved, total float64
 	for j, u := range in.Units {
 		total += u.Demand
-		if u.Current >= 0 && (territory[j] != u.Current || renamed[u.Current]) {
+		// A unit that stayed with its neighbours in a territory that got a
+		// new id did not move: max_moved bounds what the solver moved, and
+		// Renamed says which territories lost their ids.
+		if u.Current >= 0 && territory[j] != u.Current {
 			moved += u.Demand
 		}
 	}

@@ -187,8 +187,8 @@ func abs(x float64) float64 { return math.Abs(x) }
 
 // A plan drawn free of today's (no max_moved, no locks) names each
 // territory after today's territory whose market it holds most of; a
-// territory that holds most of none gets a new id after its largest unit,
-// and its units count as moved.
+// territory that holds most of none gets a new id after its largest unit;
+// only the units that left a territory count as moved.
 func TestRelabelNamesTerritoriesAfterToday(t *testing.T) {
 	units := []align.Unit{{ID: "u0", Demand: 1, Current: 0}, {ID: "u1", Demand: 1, Current: 0}, {ID: "u2", Demand: 1, Current: 1},
 		{ID: "u3", Demand: 1, Current: 2}, {ID: "u4", Demand: 2, Current: 2}}
@@ -226,8 +226,10 @@ func TestRelabelNamesTerritoriesAfterToday(t *testing.T) {
 	}
 	a = &plan.Alignment{Problem: &align.Problem{K: 3, Units: units, MaxMoved: 0.5}, IDs: []string{"A", "B", "C"}}
 	terr = []int{0, 0, 1, 2, 1}
-	if to, moved := a.Relabel(terr); !slices.Equal(to, []int{0, 1, 2}) || !slices.Equal(a.IDs, []string{"A", "B", "T-u3"}) || moved != 0.5 {
-		t.Errorf("with max_moved, C left with a third: map %v, ids %v, moved %v; want [0 1 2], [A B T-u3], 0.5", to, a.IDs, moved)
+	// C keeps a third of its market: a new id, but only the units that
+	// left moved (what max_moved bounds), not the one that stayed.
+	if to, moved := a.Relabel(terr); !slices.Equal(to, []int{0, 1, 2}) || !slices.Equal(a.IDs, []string{"A", "B", "T-u3"}) || math.Abs(moved-2.0/6) > 1e-12 {
+		t.Errorf("with max_moved, C left with a third: map %v, ids %v, moved %v; want [0 1 2], [A B T-u3], 2/6", to, a.IDs, moved)
 	}
 }
 
@@ -321,8 +323,10 @@ func TestRelabelNewIDWhenMostOfTheMarketLeft(t *testing.T) {
 	for _, u := range units {
 		total += u.Demand
 	}
-	if math.Abs(moved-caMarket/total) > 1e-9 {
-		t.Errorf("moved %v; want all of California's share, %v (what left and what is now a new territory)", moved, caMarket/total)
+	// Only what left California moved: the part that stayed with Los
+	// Angeles is under a new id, and did not move.
+	if math.Abs(moved-(caMarket-kept)/total) > 1e-9 {
+		t.Errorf("moved %v; want the share of California's market that left it, %v", moved, (caMarket-kept)/total)
 	}
 }
 

@@ -568,6 +568,9 @@ describe('leader and analyst', () => {
     const audit = (await page.textContent('#audit-list')) ?? '';
     expect(audit).toMatch(/approve/i);
     expect(audit).toMatch(/publish/i);
+    // Details read as sentences (old → new), not raw JSON cut with "…" (issue 12, case 10).
+    expect(audit).toMatch(/→/);
+    expect(audit).not.toMatch(/\{"|…/);
     await shot(page, 'approve-audit.png');
   });
 

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { ApiError, statusMessage, retryAfterSeconds } from './api';
-import { errorText, loginErrorText, allocationSentence, alignmentSentence, gainLoss, headcountChange } from './messages';
+import { errorText, loginErrorText, allocationSentence, alignmentSentence, auditLines, gainLoss, headcountChange } from './messages';
 import { money, count } from './format';
 
 describe('error messages for people (issue 12, case 14)', () => {
@@ -57,5 +57,37 @@ describe('publish impact for people (issue 12, case 8)', () => {
     expect(headcountChange(1, 1)).toBe('1 rep, no change');
     expect(headcountChange(null, 3)).toBe('none → 3 reps');
     expect(headcountChange(null, null)).toBe('—');
+  });
+});
+
+describe('audit details for people (issue 12, case 10)', () => {
+  it('says which units moved, by name, from and to', () => {
+    const d = JSON.stringify({ territories: 51, units: 3142, units_moved: 1, moves: [{ unit_id: '06003', unit_name: 'Alpine County', from: 'CA', to: 'NV' }] });
+    expect(auditLines(d)).toEqual(['territories: 51', 'units: 3,142', 'units moved: 1', 'Alpine County (06003): CA → NV']);
+  });
+  it('says how many more moved than are listed', () => {
+    const moves = Array.from({ length: 25 }, (_, i) => ({ unit_id: 'u' + i, unit_name: '', from: 'A', to: 'B' }));
+    const lines = auditLines(JSON.stringify({ moves, moves_not_listed: 30 }));
+    expect(lines).toHaveLength(22);
+    expect(lines[0]).toBe('u0: A → B');
+    expect(lines[20]).toBe('and 5 more units');
+    expect(lines[21]).toBe('and 30 more units moved');
+  });
+  it('writes each change as old → new, money as money, settings key by key, never cut mid-value', () => {
+    const d = JSON.stringify({
+      budget: { old: 2441704, new: 2197534 },
+      status: { old: 'draft', new: 'approved' },
+      settings: { old: { shape: 0.8, locks: [] }, new: { shape: 0.8, locks: ['CA'], market_multipliers: { TX: 1.2 } } },
+    });
+    expect(auditLines(d)).toEqual([
+      `budget: ${money(2441704)} → ${money(2197534)}`,
+      'status: draft → approved',
+      'settings.locks: none → CA',
+      'settings.market multipliers.TX: none → 1.2',
+    ]);
+  });
+  it('keeps text that is not JSON as it is', () => {
+    expect(auditLines('run 3 redrew the plan')).toEqual(['run 3 redrew the plan']);
+    expect(auditLines('')).toEqual([]);
   });
 });

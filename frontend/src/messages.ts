@@ -99,3 +99,85 @@ export function headcountChange(before: number | null | undefined, after: number
   if (b === a) return `${counted(a!, 'rep')}, no change`;
   return `${b === null ? 'none' : count(b)} → ${a === null ? 'none' : counted(a, 'rep')}`;
 }
+
+/**
+ * auditLines turns an audit entry's detail (JSON text written by the store)
+ * into lines for people: "budget: $2.44M → $2.2M" for a change, "Alpine
+ * County: CA → NV" for a unit moved, "settings.locks: none → CA" for each
+ * setting that changed. Nothing is cut mid-value: long lists say how many
+ * more there are.
+ */
+export function auditLines(detail: string | null | undefined): string[] {
+  if (!detail) return [];
+  let v: unknown;
+  try {
+    v = JSON.parse(detail);
+  } catch {
+    return [detail];
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return [show(v)];
+  const out: string[] = [];
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+    if (k === 'moves' && Array.isArray(x)) {
+      for (const m of x.slice(0, 20) as { unit_id?: string; unit_name?: string; from?: string; to?: string }[]) {
+        out.push(`${m.unit_name ? `${m.unit_name} (${m.unit_id})` : m.unit_id}: ${m.from || 'none'} → ${m.to}`);
+      }
+      if (x.length > 20) out.push(`and ${counted(x.length - 20, 'more unit')}`);
+      continue;
+    }
+    if (k === 'moves_not_listed') {
+      out.push(`and ${counted(Number(x), 'more unit')} moved`);
+      continue;
+    }
+    if (isChange(x)) {
+      if (isPlain(x.old) && isPlain(x.new)) out.push(`${label(k)}: ${show(x.old, k)} → ${show(x.new, k)}`);
+      else for (const line of diffLines(k, x.old, x.new)) out.push(line);
+      continue;
+    }
+    if (x && typeof x === 'object' && !Array.isArray(x) && Object.values(x).every(isChange)) {
+      // A map of changes, e.g. resources by name.
+      for (const [sub, c] of Object.entries(x as Record<string, { old: unknown; new: unknown }>)) {
+        for (const line of diffLines(`${k}.${sub}`, c.old, c.new)) out.push(line);
+      }
+      continue;
+    }
+    out.push(`${label(k)}: ${show(x, k)}`);
+  }
+  return out;
+}
+
+function isChange(x: unknown): x is { old: unknown; new: unknown } {
+  return !!x && typeof x === 'object' && !Array.isArray(x) && 'old' in x && 'new' in x && Object.keys(x).length === 2;
+}
+
+function isPlain(x: unknown): boolean {
+  return x === null || x === undefined || typeof x !== 'object' || (Array.isArray(x) && x.every((y) => typeof y !== 'object'));
+}
+
+/** diffLines lists what differs between two values, key by key, as "key: old → new". */
+function diffLines(key: string, a: unknown, b: unknown): string[] {
+  if (isPlain(a) && isPlain(b)) return JSON.stringify(a) === JSON.stringify(b) ? [] : [`${label(key)}: ${show(a, key)} → ${show(b, key)}`];
+  const ao = (a && typeof a === 'object' && !Array.isArray(a) ? a : {}) as Record<string, unknown>;
+  const bo = (b && typeof b === 'object' && !Array.isArray(b) ? b : {}) as Record<string, unknown>;
+  const keys = [...new Set([...Object.keys(ao), ...Object.keys(bo)])].sort();
+  const out: string[] = [];
+  for (const k of keys) out.push(...diffLines(`${key}.${k}`, ao[k], bo[k]));
+  if (out.length === 0 && JSON.stringify(a) !== JSON.stringify(b)) out.push(`${label(key)}: ${show(a)} → ${show(b)}`);
+  return out;
+}
+
+function label(k: string): string {
+  return k.replace(/_/g, ' ');
+}
+
+/** show writes one value; key says what it is, so that money reads as money. */
+function show(x: unknown, key = ''): string {
+  if (x === null || x === undefined) return 'none';
+  if (typeof x === 'number' && /(^|\.)(budget|unit_cost|market|revenue)$/.test(key)) return money(x);
+  if (typeof x === 'number') return Number.isInteger(x) ? count(x) : String(Math.round(x * 1000) / 1000);
+  if (typeof x === 'string') return x === '' ? 'none' : x;
+  if (typeof x === 'boolean') return x ? 'yes' : 'no';
+  if (Array.isArray(x)) return x.length === 0 ? 'none' : x.map((y) => show(y)).join(', ');
+  const e = Object.entries(x as Record<string, unknown>);
+  return e.length === 0 ? 'none' : e.map(([k, v]) => `${label(k)} ${show(v)}`).join(', ');
+}

@@ -1,7 +1,7 @@
 // The side panels: territory detail, scenario editor with runs, results table
 // and frontier, manual alignment, comparison, approval and audit.
 import { api, ApiError, runEvents } from './api';
-import { allocationSentence, alignmentSentence, gainLoss, headcountChange, type Objective } from './messages';
+import { allocationSentence, alignmentSentence, auditLines, gainLoss, headcountChange, type Objective } from './messages';
 import { h, clear, download } from './dom';
 import { lineChart } from './chart';
 import { money, moneyRange, percent, ratio, amount, change, count, counted, plural, singular, csv, dateTime, isMoney, shortUnit } from './format';
@@ -942,22 +942,9 @@ function sideBySide(s: AppState, a: Scenario | null, b: Scenario): HTMLElement |
 // ---------- approve, publish, audit ----------
 
 /** auditDetail shows an audit entry's detail (an object, or JSON text) as key: value lines. */
-function auditDetail(d: unknown): HTMLElement | null {
-  if (d === null || d === undefined || d === '') return null;
-  let v = d;
-  if (typeof d === 'string') {
-    try {
-      v = JSON.parse(d);
-    } catch {
-      return h('code.detail', d);
-    }
-  }
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return h('code.detail', JSON.stringify(v));
-  const short = (x: unknown) => {
-    const t = typeof x === 'string' ? x : JSON.stringify(x);
-    return t.length > 90 ? t.slice(0, 87) + '…' : t;
-  };
-  return h('ul.detail', Object.entries(v as Record<string, unknown>).map(([k, x]) => h('li', h('span.muted', k + ': '), short(x))));
+function auditDetail(d: string | null | undefined): HTMLElement | null {
+  const lines = auditLines(d);
+  return lines.length ? h('ul.detail', lines.map((l) => h('li', l))) : null;
 }
 
 function auditPanel(ctx: Ctx, s: AppState): void {
