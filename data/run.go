@@ -135,13 +135,8 @@ func (s *Store) FindRuns(ctx context.Context, f terrane.RunFilter) ([]*terrane.R
 func (s *Store) UpdateRun(ctx context.Context, id int64, upd terrane.RunUpdate) (*terrane.Run, error) {
 	var out *terrane.Run
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
-		var r runRow
-		// Lock the row: the worker's progress reports and its final result
-		// (and a user's cancel) race, and each writes the row it read.
-		err := mapErr(tx.GetContext(ctx, &r, tx.Rebind(`SELECT `+runCols+` FROM runs WHERE id = ?`+s.forUpdate()), id))
-		if terrane.ErrorCode(err) == terrane.ENOTFOUND {
-			return terrane.Errorf(terrane.ENOTFOUND, "run %d not found", id)
-		} else if err != nil {
+		r, err := s.lockRun(ctx, tx, id)
+		if err != nil {
 			return err
 		}
 		if finalRun(r.Status) {
@@ -199,6 +194,18 @@ func (s *Store) auditRunEnd(ctx context.Context, tx *sqlx.Tx, r *runRow) error {
 		detail["error"] = r.Error
 	}
 	return s.audit(ctx, tx, r.ScenarioID, runActor(r), "run finished", detail)
+}
+
+// lockRun reads a run's row in tx and locks it: the worker's progress
+// reports, its final result and a user's cancel race, and each writes the
+// row it read.
+func (s *Store) lockRun(ctx context.Context, tx *sqlx.Tx, id int64) (runRow, error) {
+	var r runRow
+	err := mapErr(tx.GetContext(ctx, &r, tx.Rebind(`SELECT `+runCols+` FROM runs WHERE id = ?`+s.forUpdate()), id))
+	if terrane.ErrorCode(err) == terrane.ENOTFOUND {
+		return r, terrane.Errorf(terrane.ENOTFOUND, "run %d not found", id)
+	}
+	return r, err
 }
 
 func finalRun(status string) bool {
@@ -269,11 +276,8 @@ func (s *Store) FinishRun(ctx context.Context, id int64, f terrane.RunFinish) (*
 	}
 	var out *terrane.Run
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
-		var r runRow
-		err := mapErr(tx.GetContext(ctx, &r, tx.Rebind(`SELECT `+runCols+` FROM runs WHERE id = ?`+s.forUpdate()), id))
-		if terrane.ErrorCode(err) == terrane.ENOTFOUND {
-			return terrane.Errorf(terrane.ENOTFOUND, "run %d not found", id)
-		} else if err != nil {
+		r, err := s.lockRun(ctx, tx, id)
+		if err != nil {
 			return err
 		}
 		if finalRun(r.Status) {
