@@ -12,4 +12,8 @@ type Feature struct {
 	Properties map[string]any
 	// Geometry is the feature's geometry in lon/lat degrees; nil for a null geometry.
 	Geometry orb.Geometry
+	// Repairs lists what Repair changed in the geometry when it was read with
+	// ReadOptions.Repair, e.g. "polygon 9 ring 0: crosses the antimeridian: split at 180° into 2
+	// rings"; nil when nothing was repaired.
+	Repairs []string
 }

@@ -69,7 +69,7 @@ func ReadGeoJSON(data []byte, opts ReadOptions) ([]Feature, error) {
 			bad[i] = true
 		}
 	}
-	checkUnits(fs, bad, p)
+	checkUnits(fs, bad, p, opts.Repair)
 	if err := p.err(); err != nil {
 		return nil, err
 	}
@@ -240,7 +240,7 @@ func ReadTopoJSON(data []byte, opts ReadOptions) ([]Feature, error) {
 			fs[i].ID = id
 		}
 	}
-	checkUnits(fs, bad, p)
+	checkUnits(fs, bad, p, opts.Repair)
 	if err := p.err(); err != nil {
 		return nil, err
 	}

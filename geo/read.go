@@ -24,6 +24,9 @@ type ReadOptions struct {
 	// MaxBytes caps the uncompressed size of a shapefile .zip's members, in bytes; default
 	// 512 MiB. (The caller limits the size of the upload itself.)
 	MaxBytes int64
+	// Repair, when true, repairs invalid polygons with Repair instead of reporting them, and
+	// lists what was done in each Feature's Repairs. False (the default) rejects them.
+	Repair bool
 }
 
 func (o ReadOptions) withDefaults() ReadOptions {
@@ -48,6 +51,8 @@ type ImportError struct {
 	Field string
 	// Message says what is wrong, for people.
 	Message string
+	// Repairable is true for an invalid geometry that ReadOptions.Repair would repair.
+	Repairable bool
 }
 
 // Error renders the problem, e.g. `feature 12 (id "06037"): geometry: polygon 0 ring 0: ring is
@@ -126,8 +131,11 @@ func (p *problems) err() error {
 // checkUnits validates decoded features as units: a polygonal, valid geometry (holes and
 // exteriors are first oriented per RFC 7946, so input winding does not matter), a non-empty id,
 // no duplicate ids. Coordinates outside the lon/lat range are reported as a likely wrong CRS.
-// Features with skip[i] set (already reported) are left out; skip may be nil.
-func checkUnits(fs []Feature, skip []bool, p *problems) {
+// Features with skip[i] set (already reported) are left out; skip may be nil. With repair, an
+// invalid geometry or one crossing the antimeridian is replaced by its Repair and the repairs
+// are noted in the feature; without,
+// the problem says whether Repair would fix it.
+func checkUnits(fs []Feature, skip []bool, p *problems, repair bool) {
 	seen := make(map[string]int, len(fs))
 	for i := range fs {
 		if skip != nil && skip[i] {
@@ -155,13 +163,30 @@ func checkUnits(fs []Feature, skip []bool, p *problems) {
 			p.add(i, f.ID, "geometry", "type %s, want Polygon or MultiPolygon", f.Geometry.GeoJSONType())
 			continue
 		}
+		if repair && CrossesAntimeridian(f.Geometry) {
+			if fixed, repairs, rerr := Repair(f.Geometry); rerr == nil {
+				f.Geometry, f.Repairs = fixed, repairs
+			}
+		}
 		if err := Validate(f.Geometry); err != nil {
+			fixed, repairs, rerr := Repair(f.Geometry)
+			if repair && rerr == nil {
+				f.Geometry, f.Repairs = fixed, repairs
+				continue
+			}
 			msg := err.Error()
+			if repair {
+				msg = fmt.Sprintf("%s (repair failed: %v)", msg, rerr)
+			}
 			var ve *ValidationError
 			if errors.As(err, &ve) && (strings.HasPrefix(ve.Reason, "longitude") || strings.HasPrefix(ve.Reason, "latitude")) {
 				msg += " (is the file in a projected CRS? units must be in lon/lat degrees, WGS84 or NAD83)"
 			}
+			n := len(p.list.Errors)
 			p.add(i, f.ID, "geometry", "%s", msg)
+			if !repair && rerr == nil && len(p.list.Errors) > n {
+				p.list.Errors[len(p.list.Errors)-1].Repairable = true
+			}
 		}
 	}
 }

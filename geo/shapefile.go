@@ -93,7 +93,7 @@ func ReadShapefile(zipData []byte, opts ReadOptions) ([]Feature, error) {
 			}
 		}
 	}
-	checkUnits(fs, bad, p)
+	checkUnits(fs, bad, p, opts.Repair)
 	if err := p.err(); err != nil {
 		return nil, err
 	}

@@ -84,6 +84,9 @@ type Result struct {
 	Islands    int `json:"islands,omitempty"`    // units with no neighbour by geometry
 	Bridges    int `json:"bridges,omitempty"`    // edges added to connect islands (option bridge)
 	Components int `json:"components,omitempty"` // connected parts of the layer by geometry
+	// Repairs lists the features whose geometry was repaired (option repair=true), in file
+	// order; nil when none was.
+	Repairs []UnitRepair `json:"repairs,omitempty"`
 
 	// Assignments import.
 	Scenario           int64 `json:"scenario,omitempty"`
@@ -139,7 +142,7 @@ func Import(ctx context.Context, store Store, r io.Reader, opts Options) (*Resul
 
 // allowed lists the option keys (Options.Fields) of each kind.
 var allowed = map[string][]string{
-	KindUnits:       {"id", "name", "region", "object", "layer_name", "description", "contiguity", "bridge", "tolerance"},
+	KindUnits:       {"id", "name", "region", "object", "layer_name", "description", "contiguity", "bridge", "tolerance", "repair"},
 	KindAssignments: {"unit_id", "territory_id", "territory_name", "mode", "delimiter"},
 	KindAccounts:    {"id", "group", "name", "segment", "revenue", "lon", "lat", "postal_code", "owner", "date", "per_year", "delimiter"},
 	KindMarkets:     {"unit_id", "territory_id", "market", "revenue", "share", "saturation", "floor", "low", "high", "delimiter"},

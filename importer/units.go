@@ -59,15 +59,28 @@ type unitsPlan struct {
 	edges  [][2]string
 	graph  geo.Graph
 	format string
+	// repairs are the features repaired with the option repair=true.
+	repairs []UnitRepair
+}
+
+// UnitRepair says what the option repair=true changed in one feature's geometry.
+type UnitRepair struct {
+	Feature int      `json:"feature"`        // 0-based index of the feature in the file
+	ID      string   `json:"id"`             // the unit id
+	Name    string   `json:"name,omitempty"` // the unit's name, when it has one
+	Repairs []string `json:"repairs"`        // what was repaired, e.g. "polygon 9 ring 0: crosses the antimeridian: split at 180° into 2 rings"
 }
 
 // parseUnits reads and validates a units file without touching a store.
 func parseUnits(data []byte, opts Options) (*unitsPlan, error) {
 	format := detectFormat(data)
 	p := newProblems(KindUnits, format, opts.MaxErrors)
-	ro := geo.ReadOptions{IDProperty: opts.option("id", ""), Object: opts.option("object", ""), MaxErrors: opts.MaxErrors, MaxBytes: 4 * opts.MaxBytes}
+	repair, err := opts.boolOption("repair", false)
+	if err != nil {
+		return nil, err
+	}
+	ro := geo.ReadOptions{IDProperty: opts.option("id", ""), Object: opts.option("object", ""), MaxErrors: opts.MaxErrors, MaxBytes: 4 * opts.MaxBytes, Repair: repair}
 	var fs []geo.Feature
-	var err error
 	switch format {
 	case "shapefile":
 		if ro.IDProperty == "" {
@@ -89,6 +102,9 @@ func parseUnits(data []byte, opts Options) (*unitsPlan, error) {
 				pr := Problem{ID: e.ID, Field: e.Field, Message: e.Message}
 				if e.Field == "objects" && ro.Object == "" {
 					pr.Message += " with the option object=NAME"
+				}
+				if e.Repairable {
+					pr.Message += " (the option repair=true repairs it)"
 				}
 				if e.Feature >= 0 {
 					f := e.Feature
@@ -149,8 +165,12 @@ func parseUnits(data []byte, opts Options) (*unitsPlan, error) {
 	}
 	units := make([]*terrane.Unit, len(fs))
 	geoms := make([]orb.Geometry, len(fs))
+	var repairs []UnitRepair
 	for i, f := range fs {
 		u := &terrane.Unit{Layer: opts.Layer, ID: f.ID, Geometry: f.Geometry, Name: text(f.Properties[nameKey])}
+		if len(f.Repairs) > 0 {
+			repairs = append(repairs, UnitRepair{Feature: i, ID: f.ID, Name: u.Name, Repairs: f.Repairs})
+		}
 		if regionKey != "" {
 			u.Region = text(f.Properties[regionKey])
 		}
@@ -187,7 +207,7 @@ func parseUnits(data []byte, opts Options) (*unitsPlan, error) {
 	}
 	sort.Slice(units, func(i, j int) bool { return units[i].ID < units[j].ID })
 	opts.Progress("adjacency", len(edges))
-	return &unitsPlan{layer: terrane.Layer{ID: opts.Layer, Name: opts.option("layer_name", ""), Description: opts.option("description", "")}, units: units, edges: edges, graph: g, format: format}, nil
+	return &unitsPlan{layer: terrane.Layer{ID: opts.Layer, Name: opts.option("layer_name", ""), Description: opts.option("description", "")}, units: units, edges: edges, graph: g, format: format, repairs: repairs}, nil
 }
 
 // text renders a property as a unit's name or region.
@@ -258,5 +278,6 @@ func importUnits(ctx context.Context, store Store, data []byte, opts Options, re
 	res.Islands = len(plan.graph.Islands)
 	res.Bridges = len(plan.graph.Bridges)
 	res.Components = len(plan.graph.Components)
+	res.Repairs = plan.repairs
 	return nil
 }

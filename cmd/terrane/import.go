@@ -127,6 +127,9 @@ func printImport(w io.Writer, path string, r *importer.Result, took time.Duratio
 		if r.Bridges > 0 {
 			line("bridges added", r.Bridges)
 		}
+		if len(r.Repairs) > 0 {
+			line("features repaired", len(r.Repairs))
+		}
 	case importer.KindAssignments:
 		line("scenario", r.Scenario)
 		line("rows read", r.Rows)
@@ -150,6 +153,13 @@ func printImport(w io.Writer, path string, r *importer.Result, took time.Duratio
 		line("estimates written", r.Estimates)
 	}
 	tw.Flush()
+	for _, rp := range r.Repairs {
+		name := ""
+		if rp.Name != "" && rp.Name != rp.ID {
+			name = " " + rp.Name
+		}
+		fmt.Fprintf(w, "  repaired feature %d (id %q%s): %s\n", rp.Feature, rp.ID, name, strings.Join(rp.Repairs, "; "))
+	}
 }
 
 // parseBytes reads a size such as 52428800, 50MiB, 50MB or 1GiB.
