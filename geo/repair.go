@@ -56,9 +56,9 @@ func Repair(g orb.Geometry) (orb.Geometry, []string, error) {
 	var out orb.MultiPolygon
 	var repairs []string
 	for pi, p := range polys {
-		label := fmt.Sprintf("polygon %d", pi)
+		label := fmt.Sprintf("polygon %d ", pi)
 		if len(polys) == 1 {
-			label = "polygon"
+			label = ""
 		}
 		if len(p) > 0 && validatePolygon(p, -1, 0) == nil && !CrossesAntimeridian(p) {
 			out = append(out, p)
@@ -66,10 +66,13 @@ func Repair(g orb.Geometry) (orb.Geometry, []string, error) {
 		}
 		fixed, notes, err := repairPolygon(p, &budget)
 		if err != nil {
-			return nil, nil, fmt.Errorf("%s: %w", label, err)
+			if label == "" {
+				return nil, nil, err
+			}
+			return nil, nil, fmt.Errorf("polygon %d: %w", pi, err)
 		}
 		for _, n := range notes {
-			repairs = append(repairs, label+" "+n)
+			repairs = append(repairs, label+n)
 		}
 		out = append(out, fixed...)
 	}
@@ -131,21 +134,14 @@ func repairPolygon(p orb.Polygon, budget *int) ([]orb.Polygon, []string, error) 
 			}
 		}
 		label := fmt.Sprintf("ring %d:", k)
-		c, dups, spikes, closed := tidyRing(r)
+		closed := len(r) > 0 && r[0] != r[len(r)-1]
 		if closed {
+			r = append(append(orb.Ring{}, r...), r[0])
 			notes = append(notes, label+" closed it")
 		}
-		if dups > 0 {
-			notes = append(notes, fmt.Sprintf("%s removed %d repeated position%s", label, dups, plural(dups)))
-		}
-		if spikes > 0 {
-			notes = append(notes, fmt.Sprintf("%s removed %d zero-width spike%s", label, spikes, plural(spikes)))
-		}
-		if len(c) < 4 || signedArea(c) == 0 {
-			notes = append(notes, label+" dropped: zero area")
-			continue
-		}
-		parts, split, err := splitAntimeridian(c)
+		// Cut at the antimeridian first: in raw lon/lat a ring's step across it looks like a
+		// spike or a crossing that it is not.
+		parts, split, err := splitAntimeridian(r)
 		if err != nil {
 			return nil, nil, fmt.Errorf("ring %d: %w", k, err)
 		}
@@ -153,14 +149,31 @@ func repairPolygon(p orb.Polygon, budget *int) ([]orb.Polygon, []string, error) 
 			notes = append(notes, fmt.Sprintf("%s crosses the antimeridian: split at 180° into %d ring%s", label, len(parts), plural(len(parts))))
 		}
 		var pieces []orb.Ring
-		crossings := 0
+		crossings, dups, spikes := 0, 0, 0
 		for _, part := range parts {
-			ps, n, err := splitCrossings(part, budget)
+			c, d, sp, _ := tidyRing(part)
+			if !split { // the cut leaves repeated positions of its own
+				dups, spikes = dups+d, spikes+sp
+			}
+			if len(c) < 4 {
+				continue
+			}
+			ps, n, err := splitCrossings(c, budget)
 			if err != nil {
 				return nil, nil, fmt.Errorf("ring %d: %w", k, err)
 			}
 			pieces = append(pieces, ps...)
 			crossings += n
+		}
+		if dups > 0 {
+			notes = append(notes, fmt.Sprintf("%s removed %d repeated position%s", label, dups, plural(dups)))
+		}
+		if spikes > 0 {
+			notes = append(notes, fmt.Sprintf("%s removed %d zero-width spike%s", label, spikes, plural(spikes)))
+		}
+		if len(pieces) == 0 {
+			notes = append(notes, label+" dropped: zero area")
+			continue
 		}
 		if crossings > 0 {
 			notes = append(notes, fmt.Sprintf("%s crossed itself %d time%s: cut at the crossings into %d ring%s", label, crossings, plural(crossings), len(pieces), plural(len(pieces))))
@@ -478,7 +491,9 @@ func splitCrossings(r orb.Ring, budget *int) ([]orb.Ring, int, error) {
 		stack = stack[:len(stack)-1]
 		c, ok := polygonCrossing(orb.Polygon{cur})
 		if !ok {
-			out = append(out, cur)
+			if signedArea(cur) != 0 {
+				out = append(out, cur)
+			}
 			continue
 		}
 		if *budget <= 0 {
@@ -500,8 +515,7 @@ func splitCrossings(r orb.Ring, budget *int) ([]orb.Ring, int, error) {
 		b = append(b, cur[i+1:j+1]...)
 		b = append(b, x)
 		for _, piece := range []orb.Ring{a, b} {
-			p, _, _, _ := tidyRing(piece)
-			if len(p) >= 4 && signedArea(p) != 0 {
+			if p, _, _, _ := tidyRing(piece); len(p) >= 4 {
 				stack = append(stack, p)
 			}
 		}
