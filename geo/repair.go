@@ -10,9 +10,10 @@ import (
 	"github.com/paulmach/orb/planar"
 )
 
-// repairBudget caps the ring splits of one Repair call, so a hostile geometry cannot make it
+// repairBudget caps the work of one Repair call, in positions searched for crossings: 32 per
+// position of the input plus this constant, so a hostile geometry cannot make it
 // run for long: past it Repair gives up with an error.
-const repairBudget = 10000
+const repairBudget = 1 << 20
 
 // Repair returns a valid version of a Polygon or MultiPolygon in lon/lat degrees and a list of
 // what it changed, one sentence per repair, e.g. "polygon 9 ring 0: crosses the antimeridian:
@@ -53,6 +54,11 @@ func Repair(g orb.Geometry) (orb.Geometry, []string, error) {
 		return g, nil, nil
 	}
 	budget := repairBudget
+	for _, p := range polys {
+		for _, r := range p {
+			budget += 32 * len(r)
+		}
+	}
 	var out orb.MultiPolygon
 	var repairs []string
 	for pi, p := range polys {
@@ -294,7 +300,11 @@ func tidyRing(r orb.Ring) (out orb.Ring, dups, spikes int, closed bool) {
 						dups++
 					}
 				}
-				i = -1
+				// Look again at the vertex before, which may have become a spike.
+				i -= 2
+				if i < -1 {
+					i = -1
+				}
 				if len(s) < 3 {
 					break
 				}
@@ -481,7 +491,8 @@ func clipX(r orb.Ring, c float64, left bool, dx float64) []orb.Ring {
 
 // splitCrossings cuts a closed ring at its self-crossings into rings that do not cross
 // themselves, dropping pieces of zero area, and counts the cuts. Each cut spends one unit of
-// budget; when it runs out, or two segments overlap along a line, it is an error.
+// budget per position of the ring searched; when it runs out, or two segments overlap along a
+// line, it is an error.
 func splitCrossings(r orb.Ring, budget *int) ([]orb.Ring, int, error) {
 	stack := []orb.Ring{r}
 	var out []orb.Ring
@@ -499,7 +510,7 @@ func splitCrossings(r orb.Ring, budget *int) ([]orb.Ring, int, error) {
 		if *budget <= 0 {
 			return nil, 0, errors.New("too many self-crossings to repair")
 		}
-		*budget--
+		*budget -= len(cur)
 		i, j := c.i, c.j
 		x, ok := crossing(cur[i], cur[i+1], cur[j], cur[j+1])
 		if !ok {
