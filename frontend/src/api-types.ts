@@ -935,6 +935,8 @@ export interface components {
             located?: number;
             /** @description fraction of data rows whose account is located, in [0,1] */
             located_rows_share?: number;
+            /** @description Repairs lists the features whose geometry was repaired (option repair=true), in file order; nil when none was. */
+            repairs?: components["schemas"]["UnitRepair"][];
             /** @description total revenue written, dollars per year */
             revenue?: number;
             /** @description data rows (CSV) or features read */
@@ -1534,6 +1536,17 @@ export interface components {
             region: string;
         } & {
             [key: string]: number;
+        };
+        /** @description UnitRepair says what the option repair=true changed in one feature's geometry. */
+        UnitRepair: {
+            /** @description 0-based index of the feature in the file */
+            feature: number;
+            /** @description the unit id */
+            id: string;
+            /** @description the unit's name, when it has one */
+            name?: string;
+            /** @description what was repaired, e.g. "polygon 9 ring 0: crosses the antimeridian: split at 180° into 2 rings" */
+            repairs: string[] | null;
         };
         /** @description User is a person who signs in. */
         User: {
