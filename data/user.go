@@ -9,16 +9,23 @@ import (
 )
 
 type userRow struct {
-	ID           int64  `db:"id"`
-	Name         string `db:"name"`
-	Role         string `db:"role"`
-	PasswordHash string `db:"password_hash"`
-	Territories  string `db:"territories"`
-	CreatedAt    string `db:"created_at"`
+	ID           int64   `db:"id"`
+	Name         string  `db:"name"`
+	Role         string  `db:"role"`
+	PasswordHash string  `db:"password_hash"`
+	Territories  string  `db:"territories"`
+	Email        string  `db:"email"`
+	Manager      string  `db:"manager"`
+	Region       string  `db:"region"`
+	Cost         float64 `db:"cost"`
+	Capacity     float64 `db:"capacity"`
+	Quota        float64 `db:"quota"`
+	CreatedAt    string  `db:"created_at"`
 }
 
 func (r *userRow) user() (*terrane.User, error) {
-	u := &terrane.User{ID: r.ID, Name: r.Name, Role: r.Role, PasswordHash: r.PasswordHash, CreatedAt: parseStamp(r.CreatedAt)}
+	u := &terrane.User{ID: r.ID, Name: r.Name, Role: r.Role, PasswordHash: r.PasswordHash, Email: r.Email, Manager: r.Manager, Region: r.Region,
+		Cost: r.Cost, Capacity: r.Capacity, Quota: r.Quota, CreatedAt: parseStamp(r.CreatedAt)}
 	if err := json.Unmarshal([]byte(r.Territories), &u.Territories); err != nil {
 		return nil, fmt.Errorf("data: user %s: territories: %w", r.Name, err)
 	}
@@ -32,9 +39,12 @@ func (s *Store) CreateUser(ctx context.Context, u *terrane.User) error {
 	}
 	terr, _ := json.Marshal(orEmpty(u.Territories))
 	now := s.stamp()
-	err := mapErr(s.db.GetContext(ctx, &u.ID, s.db.Rebind(`INSERT INTO users (name, role, password_hash, territories, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id`),
-		u.Name, u.Role, u.PasswordHash, string(terr), now))
+	err := mapErr(s.db.GetContext(ctx, &u.ID, s.db.Rebind(`INSERT INTO users (name, role, password_hash, territories, email, manager, region, cost, capacity, quota, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+		u.Name, u.Role, u.PasswordHash, string(terr), u.Email, u.Manager, u.Region, u.Cost, u.Capacity, u.Quota, now))
 	if terrane.ErrorCode(err) == terrane.ECONFLICT {
+		if u.Email != "" {
+			return terrane.Errorf(terrane.ECONFLICT, "a user named %s or with email %s already exists", u.Name, u.Email)
+		}
 		return terrane.Errorf(terrane.ECONFLICT, "a user named %s already exists", u.Name)
 	} else if err != nil {
 		return fmt.Errorf("data: create user %s: %w", u.Name, err)
@@ -43,7 +53,7 @@ func (s *Store) CreateUser(ctx context.Context, u *terrane.User) error {
 	return nil
 }
 
-const userCols = `id, name, role, password_hash, territories, created_at`
+const userCols = `id, name, role, password_hash, territories, email, manager, region, cost, capacity, quota, created_at`
 
 func (s *Store) findUser(ctx context.Context, what, where string, arg any) (*terrane.User, error) {
 	var r userRow
@@ -81,6 +91,31 @@ func (s *Store) FindUsers(ctx context.Context) ([]*terrane.User, error) {
 		out = append(out, u)
 	}
 	return out, nil
+}
+
+// UpdateUser changes the fields upd sets; ENOTFOUND, EINVALID or ECONFLICT
+// (the email is taken).
+func (s *Store) UpdateUser(ctx context.Context, id int64, upd terrane.UserUpdate) (*terrane.User, error) {
+	u, err := s.FindUserByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	upd.Apply(u)
+	if err := u.Validate(); err != nil {
+		return nil, err
+	}
+	terr, _ := json.Marshal(orEmpty(u.Territories))
+	res, err := s.db.ExecContext(ctx, s.db.Rebind(`UPDATE users SET role = ?, password_hash = ?, territories = ?, email = ?, manager = ?, region = ?, cost = ?, capacity = ?, quota = ? WHERE id = ?`),
+		u.Role, u.PasswordHash, string(terr), u.Email, u.Manager, u.Region, u.Cost, u.Capacity, u.Quota, id)
+	if err = mapErr(err); terrane.ErrorCode(err) == terrane.ECONFLICT {
+		return nil, terrane.Errorf(terrane.ECONFLICT, "another user has the email %s", u.Email)
+	} else if err != nil {
+		return nil, fmt.Errorf("data: update user %d: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return nil, terrane.Errorf(terrane.ENOTFOUND, "user %d not found", id)
+	}
+	return u, nil
 }
 
 // DeleteUser removes a user and their tokens.
