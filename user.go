@@ -6,6 +6,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/paulmach/orb"
 )
 
 // Roles, from most to least powerful.
@@ -27,18 +29,19 @@ func ValidRole(r string) bool {
 
 // User is a person who signs in.
 type User struct {
-	ID           int64     `json:"id"`
-	Name         string    `json:"name"` // unique sign-in name
-	Role         string    `json:"role"`
-	PasswordHash string    `json:"-"`           // bcrypt; empty = cannot sign in with a password
-	Territories  []string  `json:"territories"` // territory ids a rep owns
-	Email        string    `json:"email"`       // "" = none; unique when set
-	Manager      string    `json:"manager"`     // the manager's name; "" = none
-	Region       string    `json:"region"`      // sales region, free text; "" = none
-	Cost         float64   `json:"cost"`        // fully loaded cost, dollars per year; 0 = not known
-	Capacity     float64   `json:"capacity"`    // selling time, hours per year; 0 = not known
-	Quota        float64   `json:"quota"`       // quota, dollars per year; 0 = none
-	CreatedAt    time.Time `json:"created_at"`
+	ID           int64      `json:"id"`
+	Name         string     `json:"name"` // unique sign-in name
+	Role         string     `json:"role"`
+	PasswordHash string     `json:"-"`           // bcrypt; empty = cannot sign in with a password
+	Territories  []string   `json:"territories"` // territory ids a rep owns
+	Email        string     `json:"email"`       // "" = none; unique when set
+	Manager      string     `json:"manager"`     // the manager's name; "" = none
+	Region       string     `json:"region"`      // sales region, free text; "" = none
+	Cost         float64    `json:"cost"`        // fully loaded cost, dollars per year; 0 = not known
+	Capacity     float64    `json:"capacity"`    // selling time, hours per year; 0 = not known
+	Quota        float64    `json:"quota"`       // quota, dollars per year; 0 = none
+	Home         *orb.Point `json:"home"`        // home location, lon/lat degrees; nil = not known
+	CreatedAt    time.Time  `json:"created_at"`
 }
 
 // MaxUserName is the longest user name, in characters.
@@ -81,6 +84,9 @@ func (u *User) Validate() error {
 		if f.v < 0 || f.v != f.v || f.v > 1e15 {
 			return Errorf(EINVALID, "user %s: %s must be a finite number ≥ 0, not %v", u.Name, f.name, f.v)
 		}
+	}
+	if h := u.Home; h != nil && !(h[0] >= -180 && h[0] <= 180 && h[1] >= -90 && h[1] <= 90) {
+		return Errorf(EINVALID, "user %s: home %v is not a lon/lat in degrees", u.Name, *h)
 	}
 	return nil
 }
@@ -158,6 +164,12 @@ type UserService interface {
 	// ENOTFOUND if there is none; EINVALID if the changed user fails
 	// Validate; ECONFLICT if the email is taken.
 	UpdateUser(ctx context.Context, id int64, upd UserUpdate) (*User, error)
+	// SaveUsers creates the users with ID 0 (setting ID and CreatedAt) and
+	// updates the others (every field but the name and the password hash),
+	// all in one transaction. EINVALID if one fails Validate; ENOTFOUND if
+	// one to update does not exist; ECONFLICT if a name or email is taken.
+	// On any error nothing changes.
+	SaveUsers(ctx context.Context, users []*User) error
 	// DeleteUser removes the user and their tokens. ENOTFOUND if there is
 	// none.
 	DeleteUser(ctx context.Context, id int64) error
