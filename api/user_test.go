@@ -104,3 +104,35 @@ func TestUserNamesWithSpaces(t *testing.T) {
 		}
 	})
 }
+
+// TestImportRepsOverHTTP: POST /api/v1/imports with kind reps runs the same
+// importer: users created with their people fields and made owners in the
+// baseline (the scenario field choosing it); a bad file is 400 naming the
+// line and field, changing nothing.
+func TestImportRepsOverHTTP(t *testing.T) {
+	forEachStore(t, func(t *testing.T, f *fixture) {
+		ctx := context.Background()
+		file := "name,email,territory,manager,region,cost,capacity,quota\nAna María Pérez,ana@example.com,W,lee,West,165000,1650,1400000\n"
+		code, out := f.upload("lee", map[string]string{"kind": "reps", "layer": "grid", "scenario": fmt.Sprint(f.baseline)}, file)
+		if code != 200 || out["users_created"] != 1.0 || out["kind"] != "reps" {
+			t.Fatalf("import = %d %v, want 200 with users_created 1", code, out)
+		}
+		ana, err := f.store.FindUserByName(ctx, "Ana María Pérez")
+		if err != nil || ana.Quota != 1.4e6 || ana.Manager != "lee" {
+			t.Errorf("stored %+v, %v", ana, err)
+		}
+		if o := ownersOf(t, f, f.baseline); !slices.Equal(o["W"], []string{"Ana María Pérez", "rita"}) {
+			t.Errorf("owners %v, want W: [Ana María Pérez rita]", o)
+		}
+		code, out = f.upload("lee", map[string]string{"kind": "reps", "layer": "grid"}, "name,territory\nBo Li,Atlantis\n")
+		if code != 400 || !strings.Contains(errMessage(out), `line 2 (id "Bo Li"): territory: unknown territory "Atlantis"`) {
+			t.Errorf("bad file = %d %v", code, out)
+		}
+		if _, err := f.store.FindUserByName(ctx, "Bo Li"); terrane.ErrorCode(err) != terrane.ENOTFOUND {
+			t.Errorf("a rejected file stored Bo Li: %v", err)
+		}
+		if code, _ := f.upload("rita", map[string]string{"kind": "reps", "layer": "grid"}, file); code != 403 {
+			t.Errorf("a rep's import = %d, want 403", code)
+		}
+	})
+}

@@ -198,3 +198,27 @@ func TestUsersListPasswdDelete(t *testing.T) {
 		t.Errorf("deleting twice: error %v", err)
 	}
 }
+
+// TestImportRepsCommand: terrane import --kind reps runs the reps importer:
+// the people appear in users list and own their territories in the baseline.
+func TestImportRepsCommand(t *testing.T) {
+	ctx := context.Background()
+	db, baseline := usersDB(t)
+	env, out, _ := testEnv("name,email,territory,manager,region,quota\nAna María Pérez,ana@example.com,W;E,Lee Chen,West,1400000\n")
+	if err := run(ctx, env, []string{"import", "--kind", "reps", "--layer", "cells", "--db", db, "-"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := owners(t, db, baseline); !slices.Equal(got["W"], []string{"Ana María Pérez"}) || !slices.Equal(got["E"], []string{"Ana María Pérez", "rick"}) {
+		t.Errorf("owners %v after import (summary %s)", got, out)
+	}
+	if sum := strings.Join(strings.Fields(out.String()), " "); !strings.Contains(sum, "users created 1") || !strings.Contains(sum, "owners set in scenario 1") {
+		t.Errorf("summary:\n%s", out)
+	}
+	env, out, _ = testEnv("")
+	if err := run(ctx, env, []string{"users", "list", "--db", db}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "Ana María Pérez") || !strings.Contains(out.String(), "W;E") || !strings.Contains(out.String(), "Lee Chen") {
+		t.Errorf("users list after the import:\n%s", out)
+	}
+}

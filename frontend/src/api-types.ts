@@ -881,7 +881,7 @@ export interface components {
              */
             file: string;
             /** @enum {string} */
-            kind: "units" | "assignments" | "accounts" | "markets";
+            kind: "units" | "assignments" | "accounts" | "markets" | "reps";
             /** @description layer id; units create it if needed; for assignments the scenario's layer is the default */
             layer?: string;
             /** @description scenario id, required for assignments */
@@ -930,7 +930,7 @@ export interface components {
             /** @description units with no neighbour by geometry */
             islands?: number;
             /** @enum {string} */
-            kind: "units" | "assignments" | "accounts" | "markets";
+            kind: "units" | "assignments" | "accounts" | "markets" | "reps";
             layer: string;
             /** @description accounts in a unit of the layer */
             located?: number;
@@ -954,6 +954,10 @@ export interface components {
             units?: number;
             /** @description accounts outside every unit (stored with no unit) */
             unlocated?: number;
+            /** @description users the file created (no password yet: terrane users passwd) */
+            users_created?: number;
+            /** @description existing users the file updated */
+            users_updated?: number;
             /** @description distinct years in the date column */
             years?: number;
         };
@@ -1546,6 +1550,8 @@ export interface components {
             created_at: string;
             /** @description "" = none; unique when set */
             email: string;
+            /** @description home location, lon/lat degrees; nil = not known */
+            home: number[] | null;
             id: number;
             /** @description the manager's name; "" = none */
             manager: string;
