@@ -365,6 +365,38 @@ func TestUserPeopleFields(t *testing.T) {
 	})
 }
 
+// TestSaveUsers: SaveUsers creates and updates in one transaction — a clash
+// on the last user leaves the first uncreated and the updated one as it was;
+// the home location round-trips and nil stays nil.
+func TestSaveUsers(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, s *data.Store) {
+		ctx := context.Background()
+		rita := &terrane.User{Name: "rita", Role: terrane.RoleRep, PasswordHash: "$2a$10$keep"}
+		if err := s.CreateUser(ctx, rita); err != nil {
+			t.Fatal(err)
+		}
+		upd := *rita
+		upd.Quota, upd.Home = 5e5, &orb.Point{-71.1, 42.35}
+		bad := []*terrane.User{{Name: "Ana María Pérez", Role: terrane.RoleRep}, &upd, {Name: "rita", Role: terrane.RoleRep}}
+		wantCode(t, s.SaveUsers(ctx, bad), terrane.ECONFLICT)
+		wantCode(t, errOf(s.FindUserByName(ctx, "Ana María Pérez")), terrane.ENOTFOUND)
+		if got, _ := s.FindUserByID(ctx, rita.ID); got.Quota != 0 || got.Home != nil {
+			t.Errorf("a failed SaveUsers changed rita: %+v", got)
+		}
+		ana := &terrane.User{Name: "Ana María Pérez", Role: terrane.RoleRep}
+		if err := s.SaveUsers(ctx, []*terrane.User{ana, &upd}); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := s.FindUserByID(ctx, rita.ID)
+		if got.Quota != 5e5 || got.Home == nil || *got.Home != (orb.Point{-71.1, 42.35}) || got.PasswordHash != "$2a$10$keep" {
+			t.Errorf("rita after SaveUsers %+v (home %v), want quota, home and the password kept", got, got.Home)
+		}
+		if a, err := s.FindUserByName(ctx, "Ana María Pérez"); err != nil || a.ID != ana.ID || a.Home != nil {
+			t.Errorf("Ana %+v, %v", a, err)
+		}
+	})
+}
+
 func TestFailedMultiRowWriteLeavesNothing(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, s *data.Store) {
 		ctx := context.Background()
