@@ -44,6 +44,9 @@ func OwnersScenario(ctx context.Context, s terrane.ScenarioService, id int64, la
 		if len(holding) == 1 {
 			return holding[0], nil
 		}
+		if len(holding) == 0 {
+			return nil, terrane.Errorf(terrane.EINVALID, "unknown territory %s: in none of the %d baseline scenarios; give a scenario", quote(want), len(baselines))
+		}
 	}
 	where := "any layer"
 	if layer != "" {

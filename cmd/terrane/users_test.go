@@ -103,6 +103,43 @@ func TestUsersAdd(t *testing.T) {
 	}
 }
 
+// TestUsersAddTwoBaselines: with a baseline on each of two layers, the
+// territory picks the baseline holding it; one in neither is an error naming it.
+func TestUsersAddTwoBaselines(t *testing.T) {
+	ctx := context.Background()
+	db, first := usersDB(t)
+	s, err := data.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CreateLayer(ctx, &terrane.Layer{ID: "other", Name: "Other"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ReplaceUnits(ctx, "other", []*terrane.Unit{{ID: "n", Name: "N", Geometry: orb.Polygon{{{5, 5}, {6, 5}, {6, 6}, {5, 6}, {5, 5}}}, Centroid: orb.Point{5.5, 5.5}}}); err != nil {
+		t.Fatal(err)
+	}
+	second := &terrane.Scenario{Name: "Other baseline", Layer: "other", CreatedBy: "seed"}
+	if err := s.CreateScenario(ctx, second, []*terrane.Territory{{ID: "N", Name: "North"}}, map[string]string{"n": "N"}); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	env, _, _ := testEnv("")
+	if err := run(ctx, env, []string{"users", "add", "--name", "Nora North", "--role", "rep", "--territory", "N", "--db", db}); err != nil {
+		t.Fatal(err)
+	}
+	if got := owners(t, db, second.ID); !slices.Equal(got["N"], []string{"Nora North"}) {
+		t.Errorf("owners of the second baseline %v, want N: [Nora North]", got)
+	}
+	if got := owners(t, db, first); len(got["W"]) != 0 {
+		t.Errorf("owners of the first baseline changed: %v", got)
+	}
+	env, _, _ = testEnv("")
+	err = run(ctx, env, []string{"users", "add", "--name", "Bo Li", "--role", "rep", "--territory", "Atlantis", "--db", db})
+	if err == nil || !strings.Contains(err.Error(), `unknown territory "Atlantis"`) {
+		t.Errorf("a territory in no baseline: error %v", err)
+	}
+}
+
 // TestUsersListPasswdDelete: list shows name, role, territories, manager and
 // region; passwd sets a given password or prints a generated one that then
 // signs in; delete removes the user.
