@@ -523,6 +523,20 @@ type UserRequest struct {
 	Territories []string `json:"territories"` // territory ids a rep owns
 }
 
+// UserPatch is the body of PATCH /api/v1/users/{uid}; an absent member is
+// left as it is.
+type UserPatch struct {
+	Role        *string   `json:"role"`        // admin, leader, analyst or rep
+	Territories *[]string `json:"territories"` // territory ids the user owns in the scenario; replaces the list
+	Scenario    int64     `json:"scenario"`    // scenario whose territories these are; 0 = the baseline holding them
+	Email       *string   `json:"email"`       // "" = none
+	Manager     *string   `json:"manager"`     // the manager's name; "" = none
+	Region      *string   `json:"region"`      // sales region; "" = none
+	Cost        *float64  `json:"cost"`        // fully loaded cost, dollars per year
+	Capacity    *float64  `json:"capacity"`    // selling time, hours per year
+	Quota       *float64  `json:"quota"`       // quota, dollars per year
+}
+
 // TokenRequest is the body of POST /api/v1/tokens.
 type TokenRequest struct {
 	Label string `json:"label"`

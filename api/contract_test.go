@@ -239,6 +239,7 @@ func TestContract(t *testing.T) {
 
 		want(200, "ada", "GET", "/api/v1/users", nil)
 		zed := want(201, "ada", "POST", "/api/v1/users", map[string]any{"name": "zed", "role": "rep", "password": "long-enough", "territories": []string{"W"}})
+		want(200, "ada", "PATCH", sp("/api/v1/users/%d", id(zed)), map[string]any{"manager": "lee", "region": "West", "cost": 150000, "capacity": 1600, "quota": 1e6})
 		want(204, "ada", "DELETE", sp("/api/v1/users/%d", id(zed)), nil)
 		want(403, "ann", "GET", "/api/v1/users", nil)
 		tok := want(201, "ann", "POST", "/api/v1/tokens", map[string]string{"label": "ci"})

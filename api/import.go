@@ -24,6 +24,7 @@ type importStore struct {
 	terrane.GeographyService
 	terrane.ScenarioService
 	terrane.ImportService
+	terrane.UserService // for reps
 }
 
 // importFile handles POST /api/v1/imports: a multipart form with the file in
@@ -114,7 +115,7 @@ func (s *Server) importFile(c *gin.Context) {
 		s.writeError(c, terrane.Errorf(terrane.EINVALID, "field file is required"))
 		return
 	}
-	store := importStore{s.svc.Geography, s.svc.Scenarios, imp}
+	store := importStore{s.svc.Geography, s.svc.Scenarios, imp, s.svc.Users}
 	res, err := importer.Import(c.Request.Context(), store, bytes.NewReader(file), opts)
 	if err != nil {
 		var ie *importer.Errors

@@ -86,7 +86,7 @@ var (
 	runKinds    = []string{terrane.RunAlign, terrane.RunAllocate, terrane.RunAlignAllocate}
 	roles       = []string{terrane.RoleAdmin, terrane.RoleLeader, terrane.RoleAnalyst, terrane.RoleRep}
 	solveStatus = []string{string(allocate.Optimal), string(allocate.Feasible), string(allocate.Infeasible)}
-	importKinds = []string{importer.KindUnits, importer.KindAssignments, importer.KindAccounts, importer.KindMarkets}
+	importKinds = importer.Kinds
 	bases       = []string{string(plan.BasisRun), string(plan.BasisSolved), string(plan.BasisCurrent), string(plan.BasisNone)}
 )
 

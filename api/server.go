@@ -140,6 +140,7 @@ func (s *Server) routeTable() []route {
 		r("POST", "/api/v1/imports", s.authenticate(), planners, s.importFile),
 		r("GET", "/api/v1/users", s.authenticate(), admins, s.listUsers),
 		r("POST", "/api/v1/users", s.authenticate(), admins, s.createUser),
+		r("PATCH", "/api/v1/users/:uid", s.authenticate(), admins, s.updateUser),
 		r("DELETE", "/api/v1/users/:uid", s.authenticate(), admins, s.deleteUser),
 		r("GET", "/api/v1/tokens", s.authenticate(), s.listTokens),
 		r("POST", "/api/v1/tokens", s.authenticate(), s.createToken),

@@ -1,11 +1,13 @@
 package api
 
 import (
+	"crypto/rand"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/terrane/terrane"
+	"github.com/terrane/terrane/importer"
 )
 
 func (s *Server) listUsers(c *gin.Context) {
@@ -41,6 +43,57 @@ func (s *Server) createUser(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusCreated, u)
+}
+
+// updateUser changes a user; new territories make the user their owner in
+// the scenario (the baseline holding them unless one is named).
+func (s *Server) updateUser(c *gin.Context) {
+	id, err := idParam(c, "uid")
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	var req UserPatch
+	if err := bindJSON(c, &req); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	ctx := c.Request.Context()
+	u, err := s.svc.Users.FindUserByID(ctx, id)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	upd := terrane.UserUpdate{Role: req.Role, Territories: req.Territories, Email: req.Email, Manager: req.Manager,
+		Region: req.Region, Cost: req.Cost, Capacity: req.Capacity, Quota: req.Quota}
+	next := *u
+	upd.Apply(&next)
+	if err := next.Validate(); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	if req.Territories != nil {
+		first := ""
+		if len(*req.Territories) > 0 {
+			first = (*req.Territories)[0]
+		}
+		sc, err := importer.OwnersScenario(ctx, s.svc.Scenarios, req.Scenario, "", first)
+		if terrane.ErrorCode(err) == terrane.ENOTFOUND && first == "" && req.Scenario == 0 {
+			err = nil // no baseline, and nothing to own
+		} else if err == nil {
+			err = importer.SetOwners(ctx, s.svc.Scenarios, sc, map[string][]string{u.Name: *req.Territories}, currentUser(c).Name)
+		}
+		if err != nil {
+			s.writeError(c, err)
+			return
+		}
+	}
+	u, err = s.svc.Users.UpdateUser(ctx, id, upd)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, u)
 }
 
 func (s *Server) deleteUser(c *gin.Context) {
@@ -113,4 +166,18 @@ func (s *Server) revokeToken(c *gin.Context) {
 		return
 	}
 	c.Status(http.StatusNoContent)
+}
+
+// NewPassword returns a fresh random password of 16 letters and digits,
+// for a person to sign in with once and change.
+func NewPassword() string {
+	const alphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic("api: no randomness: " + err.Error())
+	}
+	for i := range b {
+		b[i] = alphabet[int(b[i])%len(alphabet)]
+	}
+	return string(b[:])
 }

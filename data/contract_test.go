@@ -321,6 +321,82 @@ func TestUsersAndTokens(t *testing.T) {
 	})
 }
 
+// TestUserPeopleFields: the fields of migration 0005 round-trip through
+// CreateUser and UpdateUser; an email is unique when set (many users have
+// none); a refused update changes nothing.
+func TestUserPeopleFields(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, s *data.Store) {
+		ctx := context.Background()
+		u := &terrane.User{Name: "Ana María Pérez", Role: terrane.RoleRep, Email: "ana@example.com", Manager: "Lee Chen", Region: "West",
+			Cost: 165000, Capacity: 1650, Quota: 1.4e6, Territories: []string{}}
+		if err := s.CreateUser(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+		for _, name := range []string{"no email 1", "no email 2"} {
+			if err := s.CreateUser(ctx, &terrane.User{Name: name, Role: terrane.RoleRep}); err != nil {
+				t.Fatalf("second user without an email: %v", err)
+			}
+		}
+		wantCode(t, s.CreateUser(ctx, &terrane.User{Name: "Other", Role: terrane.RoleRep, Email: "ana@example.com"}), terrane.ECONFLICT)
+		got, err := s.FindUserByName(ctx, "Ana María Pérez")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(u, got); diff != "" {
+			t.Errorf("user round trip (-want +got):\n%s", diff)
+		}
+		quota, region, terr := 2e6, "East", []string{"E"}
+		upd, err := s.UpdateUser(ctx, u.ID, terrane.UserUpdate{Quota: &quota, Region: &region, Territories: &terr})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ = s.FindUserByID(ctx, u.ID)
+		if diff := cmp.Diff(upd, got); diff != "" || got.Quota != 2e6 || got.Region != "East" || got.Cost != 165000 || got.Territories[0] != "E" {
+			t.Errorf("after update %+v (-answer +stored):\n%s", got, diff)
+		}
+		other, _ := s.FindUserByName(ctx, "no email 1")
+		email, bad := "ana@example.com", -1.0
+		wantCode(t, errOf(s.UpdateUser(ctx, other.ID, terrane.UserUpdate{Email: &email})), terrane.ECONFLICT)
+		wantCode(t, errOf(s.UpdateUser(ctx, u.ID, terrane.UserUpdate{Cost: &bad})), terrane.EINVALID)
+		wantCode(t, errOf(s.UpdateUser(ctx, 9999, terrane.UserUpdate{Quota: &quota})), terrane.ENOTFOUND)
+		if after, _ := s.FindUserByID(ctx, u.ID); after.Cost != 165000 {
+			t.Errorf("a refused update changed cost to %v", after.Cost)
+		}
+	})
+}
+
+// TestSaveUsers: SaveUsers creates and updates in one transaction — a clash
+// on the last user leaves the first uncreated and the updated one as it was;
+// the home location round-trips and nil stays nil.
+func TestSaveUsers(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, s *data.Store) {
+		ctx := context.Background()
+		rita := &terrane.User{Name: "rita", Role: terrane.RoleRep, PasswordHash: "$2a$10$keep"}
+		if err := s.CreateUser(ctx, rita); err != nil {
+			t.Fatal(err)
+		}
+		upd := *rita
+		upd.Quota, upd.Home = 5e5, &orb.Point{-71.1, 42.35}
+		bad := []*terrane.User{{Name: "Ana María Pérez", Role: terrane.RoleRep}, &upd, {Name: "rita", Role: terrane.RoleRep}}
+		wantCode(t, s.SaveUsers(ctx, bad), terrane.ECONFLICT)
+		wantCode(t, errOf(s.FindUserByName(ctx, "Ana María Pérez")), terrane.ENOTFOUND)
+		if got, _ := s.FindUserByID(ctx, rita.ID); got.Quota != 0 || got.Home != nil {
+			t.Errorf("a failed SaveUsers changed rita: %+v", got)
+		}
+		ana := &terrane.User{Name: "Ana María Pérez", Role: terrane.RoleRep}
+		if err := s.SaveUsers(ctx, []*terrane.User{ana, &upd}); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := s.FindUserByID(ctx, rita.ID)
+		if got.Quota != 5e5 || got.Home == nil || *got.Home != (orb.Point{-71.1, 42.35}) || got.PasswordHash != "$2a$10$keep" {
+			t.Errorf("rita after SaveUsers %+v (home %v), want quota, home and the password kept", got, got.Home)
+		}
+		if a, err := s.FindUserByName(ctx, "Ana María Pérez"); err != nil || a.ID != ana.ID || a.Home != nil {
+			t.Errorf("Ana %+v, %v", a, err)
+		}
+	})
+}
+
 func TestFailedMultiRowWriteLeavesNothing(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, s *data.Store) {
 		ctx := context.Background()

@@ -24,7 +24,7 @@ const (
 )
 
 // Kinds lists every kind, in the order documented.
-var Kinds = []string{KindUnits, KindAssignments, KindAccounts, KindMarkets}
+var Kinds = []string{KindUnits, KindAssignments, KindAccounts, KindMarkets, KindReps}
 
 // Default size limits of an imported file, in bytes.
 const (
@@ -108,6 +108,10 @@ type Result struct {
 
 	// Markets import.
 	Estimates int `json:"estimates,omitempty"` // market estimates written
+
+	// Reps import (Scenario: where they were made owners).
+	UsersCreated int `json:"users_created,omitempty"` // users the file created (no password yet: terrane users passwd)
+	UsersUpdated int `json:"users_updated,omitempty"` // existing users the file updated
 }
 
 // Import reads a file of opts.Kind from r, validates it completely, and
@@ -133,6 +137,8 @@ func Import(ctx context.Context, store Store, r io.Reader, opts Options) (*Resul
 		err = importAccounts(ctx, store, data, opts, res)
 	case KindMarkets:
 		err = importMarkets(ctx, store, data, opts, res)
+	case KindReps:
+		err = importReps(ctx, store, data, opts, res)
 	}
 	if err != nil {
 		return nil, err

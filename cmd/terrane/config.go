@@ -43,7 +43,7 @@ var settings = []setting{
 	{flag: "addr", env: "TERRANE_ADDR", def: "127.0.0.1:8080", arg: "HOST:PORT",
 		commands: []string{"serve"}, meaning: "listen address"},
 	{flag: "db", env: "DATABASE_URL", def: data.DefaultURL, arg: "URL",
-		commands: []string{"serve", "import", "users add"}, meaning: "database: sqlite:PATH or postgres://USER@HOST:PORT/DB"},
+		commands: []string{"serve", "import", "users add", "users list", "users passwd", "users delete"}, meaning: "database: sqlite:PATH or postgres://USER@HOST:PORT/DB"},
 	{flag: "run-stale", env: "TERRANE_RUN_STALE", def: "30s", kind: kindDuration, arg: "DURATION",
 		commands: []string{"serve"}, meaning: "a running solve whose worker is silent this long is taken over by another worker"},
 	{flag: "max-body-bytes", env: "TERRANE_MAX_BODY_BYTES", def: "10MiB", kind: kindBytes, arg: "SIZE",

@@ -151,6 +151,13 @@ func printImport(w io.Writer, path string, r *importer.Result, took time.Duratio
 	case importer.KindMarkets:
 		line("rows read", r.Rows)
 		line("estimates written", r.Estimates)
+	case importer.KindReps:
+		line("rows read", r.Rows)
+		line("users created", r.UsersCreated)
+		line("users updated", r.UsersUpdated)
+		if r.Scenario != 0 {
+			line("owners set in scenario", r.Scenario)
+		}
 	}
 	tw.Flush()
 	for _, rp := range r.Repairs {

@@ -553,7 +553,8 @@ export interface paths {
         delete: operations["delete_users_uid"];
         options?: never;
         head?: never;
-        patch?: never;
+        /** Change a user's role, territories (making them the territories' owner), manager, region, cost, capacity or quota (admin) */
+        patch: operations["patch_users_uid"];
         trace?: never;
     };
 }
@@ -880,7 +881,7 @@ export interface components {
              */
             file: string;
             /** @enum {string} */
-            kind: "units" | "assignments" | "accounts" | "markets";
+            kind: "units" | "assignments" | "accounts" | "markets" | "reps";
             /** @description layer id; units create it if needed; for assignments the scenario's layer is the default */
             layer?: string;
             /** @description scenario id, required for assignments */
@@ -929,7 +930,7 @@ export interface components {
             /** @description units with no neighbour by geometry */
             islands?: number;
             /** @enum {string} */
-            kind: "units" | "assignments" | "accounts" | "markets";
+            kind: "units" | "assignments" | "accounts" | "markets" | "reps";
             layer: string;
             /** @description accounts in a unit of the layer */
             located?: number;
@@ -955,6 +956,10 @@ export interface components {
             units?: number;
             /** @description accounts outside every unit (stored with no unit) */
             unlocated?: number;
+            /** @description users the file created (no password yet: terrane users passwd) */
+            users_created?: number;
+            /** @description existing users the file updated */
+            users_updated?: number;
             /** @description distinct years in the date column */
             years?: number;
         };
@@ -1550,11 +1555,25 @@ export interface components {
         };
         /** @description User is a person who signs in. */
         User: {
+            /** @description selling time, hours per year; 0 = not known */
+            capacity: number;
+            /** @description fully loaded cost, dollars per year; 0 = not known */
+            cost: number;
             /** Format: date-time */
             created_at: string;
+            /** @description "" = none; unique when set */
+            email: string;
+            /** @description home location, lon/lat degrees; nil = not known */
+            home: number[] | null;
             id: number;
+            /** @description the manager's name; "" = none */
+            manager: string;
             /** @description unique sign-in name */
             name: string;
+            /** @description quota, dollars per year; 0 = none */
+            quota: number;
+            /** @description sales region, free text; "" = none */
+            region: string;
             /** @enum {string} */
             role: "admin" | "leader" | "analyst" | "rep";
             /** @description territory ids a rep owns */
@@ -1563,6 +1582,27 @@ export interface components {
         /** @description UserList is the answer of GET /api/v1/users. */
         UserList: {
             users: components["schemas"]["User"][];
+        };
+        /** @description UserPatch is the body of PATCH /api/v1/users/{uid}; an absent member is left as it is. */
+        UserPatchInput: {
+            /** @description selling time, hours per year */
+            capacity?: number | null;
+            /** @description fully loaded cost, dollars per year */
+            cost?: number | null;
+            /** @description "" = none */
+            email?: string | null;
+            /** @description the manager's name; "" = none */
+            manager?: string | null;
+            /** @description quota, dollars per year */
+            quota?: number | null;
+            /** @description sales region; "" = none */
+            region?: string | null;
+            /** @description admin, leader, analyst or rep */
+            role?: string | null;
+            /** @description scenario whose territories these are; 0 = the baseline holding them */
+            scenario?: number;
+            /** @description territory ids the user owns in the scenario; replaces the list */
+            territories?: string[] | null;
         };
         /** @description UserRequest is the body of POST /api/v1/users. */
         UserRequest: {
@@ -2688,6 +2728,38 @@ export interface operations {
             403: components["responses"]["Error"];
             404: components["responses"]["Error"];
             409: components["responses"]["Error"];
+        };
+    };
+    patch_users_uid: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserPatchInput"];
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+            413: components["responses"]["Error"];
         };
     };
 }
