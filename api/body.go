@@ -51,6 +51,8 @@ type ImportErrorDetail struct {
 	Message string             `json:"message"`
 	Details []importer.Problem `json:"details" openapi:"optional"` // problems, up to a limit; absent when the request itself was wrong
 	More    int                `json:"more" openapi:"optional"`    // problems found but not listed
+	// ProblemsTotal is the number of problems found, listed or not.
+	ProblemsTotal int `json:"problems_total" openapi:"optional"`
 }
 
 // Health is the answer of /healthz.

@@ -121,7 +121,7 @@ func (s *Server) importFile(c *gin.Context) {
 		var ie *importer.Errors
 		if errors.As(err, &ie) {
 			c.AbortWithStatusJSON(http.StatusBadRequest, ImportErrorBody{Error: ImportErrorDetail{
-				Code: terrane.EINVALID, Message: ie.Message(), Details: orEmpty(ie.Problems), More: ie.More}})
+				Code: terrane.EINVALID, Message: ie.Message(), Details: orEmpty(ie.Problems), More: ie.More, ProblemsTotal: ie.Total()}})
 			return
 		}
 		s.writeError(c, err)

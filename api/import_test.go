@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -204,6 +205,38 @@ func TestImportRejects(t *testing.T) {
 		f.srv = saved
 		if after := f.state(); after != before {
 			t.Errorf("rejected imports changed the store:\nbefore %s\nafter %s", before, after)
+		}
+	})
+}
+
+// TestImportOptions posts the shared options over HTTP: a gzipped file,
+// skip_invalid=true with the skipped rows in the answer, and problems_total
+// past the listed problems.
+func TestImportOptions(t *testing.T) {
+	forEachStore(t, func(t *testing.T, f *fixture) {
+		var gz bytes.Buffer
+		zw := gzip.NewWriter(&gz)
+		zw.Write([]byte("unit_id,market\na0,5\n"))
+		zw.Close()
+		code, out := f.upload("ann", map[string]string{"kind": "markets", "layer": "grid"}, gz.String())
+		if code != http.StatusOK || out["estimates"] != 1.0 {
+			t.Fatalf("gzipped markets: %d %v", code, out)
+		}
+		code, out = f.upload("ann", map[string]string{"kind": "markets", "layer": "grid", "skip_invalid": "true"}, "unit_id,market\na0,5\nzz,5\n")
+		skipped, _ := out["skipped"].([]any)
+		if code != http.StatusOK || out["estimates"] != 1.0 || len(skipped) != 1 {
+			t.Fatalf("skip_invalid: %d %v", code, out)
+		}
+		if s := skipped[0].(map[string]any); s["line"] != 3.0 || s["field"] != "unit_id" || !strings.Contains(s["message"].(string), "unknown unit") {
+			t.Errorf("skipped %v", s)
+		}
+		if csv, _ := out["skipped_csv"].(string); !strings.HasPrefix(csv, "line,id,field,message\n3,zz,unit_id,") {
+			t.Errorf("skipped_csv %q", csv)
+		}
+		code, out = f.upload("ann", map[string]string{"kind": "markets", "layer": "grid"}, "unit_id,market\n"+strings.Repeat("zz,1\n", 25))
+		e := out["error"].(map[string]any)
+		if code != http.StatusBadRequest || e["problems_total"] != 25.0 || e["more"] != 5.0 {
+			t.Errorf("problems_total: %d %v", code, e)
 		}
 	})
 }

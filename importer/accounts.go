@@ -146,7 +146,7 @@ func postalCode(s string) string {
 // parseAccounts reads and validates a CSV of accounts and locates each in a
 // unit of the layer.
 func parseAccounts(data []byte, opts Options, loc *locator, zipsFn func() (*zipTables, error)) (*accountsPlan, error) {
-	p := newProblems(KindAccounts, "csv", opts.MaxErrors)
+	p := opts.newProblems(KindAccounts, "csv")
 	t, err := newTable(data, opts.option("delimiter", ""), p)
 	if err != nil || t == nil {
 		return nil, firstErr(err, p.err())
@@ -207,9 +207,6 @@ func parseAccounts(data []byte, opts Options, loc *locator, zipsFn func() (*zipT
 		if t.rows%100000 == 0 {
 			opts.Progress("read rows", t.rows)
 		}
-		if p.many() {
-			break
-		}
 		var id string
 		zip := postalCode(get(rec, iZIP))
 		if group != nil {
@@ -254,6 +251,9 @@ func parseAccounts(data []byte, opts Options, loc *locator, zipsFn func() (*zipT
 				}
 			}
 		}
+		if p.bad(t.row) {
+			continue // skip_invalid: the row is left out
+		}
 		ar, seen := byID[id]
 		if seen && group == nil {
 			p.add(t.row, id, t.header[iID], "duplicate account id %s (also line %d); to add up rows per account use the option group", quote(id), ar.line)
@@ -280,6 +280,9 @@ func parseAccounts(data []byte, opts Options, loc *locator, zipsFn func() (*zipT
 			} else if zip == "" {
 				p.add(t.row, id, "location", "no location: lon/lat and postal code are all empty")
 			}
+			if p.bad(t.row) {
+				continue
+			}
 			byID[id] = row
 			order = append(order, row)
 			ar = row
@@ -289,6 +292,8 @@ func parseAccounts(data []byte, opts Options, loc *locator, zipsFn func() (*zipT
 	}
 	if t.rows == 0 {
 		p.add(0, "", "", "the file has a header but no rows")
+	} else if len(order) == 0 && len(p.skipped) > 0 {
+		p.add(0, "", "", "every row is invalid (%d skipped); nothing to import", len(p.skipped))
 	}
 	if err := p.err(); err != nil {
 		return nil, err
@@ -336,6 +341,9 @@ func parseAccounts(data []byte, opts Options, loc *locator, zipsFn func() (*zipT
 		a.Revenue = math.Round(a.Revenue*100) / 100
 		plan.revenue += a.Revenue
 		plan.accounts = append(plan.accounts, a)
+	}
+	if len(plan.accounts) == 0 && len(p.skipped) > 0 {
+		p.add(0, "", "", "every row is invalid (%d skipped); nothing to import", len(p.skipped))
 	}
 	if err := p.err(); err != nil {
 		return nil, err

@@ -19,7 +19,7 @@ type assignPlan struct {
 // parseAssignments reads and validates a CSV of unit → territory against the
 // layer's unit ids and the scenario's current territories and alignment.
 func parseAssignments(data []byte, opts Options, unitIDs map[string]bool, existing []*terrane.Territory, current map[string]string) (*assignPlan, error) {
-	p := newProblems(KindAssignments, "csv", opts.MaxErrors)
+	p := opts.newProblems(KindAssignments, "csv")
 	merge := false
 	switch m := strings.ToLower(opts.option("mode", "replace")); m {
 	case "replace":
@@ -66,6 +66,9 @@ func parseAssignments(data []byte, opts Options, unitIDs map[string]bool, existi
 		if terr == "" {
 			p.add(t.row, unit, t.header[iTerr], "empty territory id")
 		}
+		if p.bad(t.row) {
+			continue // skip_invalid: the row is left out
+		}
 		if unit != "" && lineOf[unit] == 0 {
 			lineOf[unit] = t.row
 		}
@@ -81,14 +84,13 @@ func parseAssignments(data []byte, opts Options, unitIDs map[string]bool, existi
 				plan.created++
 			}
 		}
-		if p.many() {
-			break
-		}
 	}
 	plan.rows = t.rows
 	plan.assigned = len(lineOf)
 	if t.rows == 0 {
 		p.add(0, "", "", "the file has a header but no rows")
+	} else if plan.assigned == 0 && len(p.skipped) > 0 {
+		p.add(0, "", "", "every row is invalid (%d skipped); nothing to import", len(p.skipped))
 	}
 	if err := p.err(); err != nil {
 		return nil, err

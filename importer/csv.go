@@ -148,9 +148,6 @@ func (t *table) next() []string {
 				}
 			}
 			t.p.add(line, "", "", "%v", csvMessage(err))
-			if t.p.many() {
-				return nil
-			}
 			continue
 		}
 		t.row, _ = t.r.FieldPos(0)

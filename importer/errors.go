@@ -68,6 +68,9 @@ type Errors struct {
 	Problems []Problem `json:"problems"`
 	// More is the number of further problems found but not listed.
 	More int `json:"more"`
+	// ProblemsTotal is the number of problems found, listed or not: every
+	// row of the file is checked however many problems there are.
+	ProblemsTotal int `json:"problems_total"`
 }
 
 // Total is the number of problems found, listed or not.
@@ -98,10 +101,27 @@ func (e *Errors) Error() string { return "importer: " + e.Message() }
 // Unwrap returns the *terrane.Error (EINVALID) equivalent of e.
 func (e *Errors) Unwrap() error { return &terrane.Error{Code: terrane.EINVALID, Message: e.Message()} }
 
-// problems collects Problems up to a cap.
+// Skipped is a row left out of an import made with skip_invalid=true, and why.
+type Skipped struct {
+	// Line is the CSV line of the row, 1-based, the header being line 1.
+	Line int `json:"line"`
+	// ID is the id of the unit, account or territory of the row, when known.
+	ID string `json:"id,omitempty"`
+	// Field names the column that is wrong; empty for the whole row.
+	Field string `json:"field"`
+	// Message says what is wrong, for people.
+	Message string `json:"message"`
+}
+
+// problems collects Problems up to a cap. With skip set, problems of one
+// data row (line > 1) do not fail the file: they are kept, all of them, in
+// skipped, and the parsers leave the row out (bad reports it).
 type problems struct {
-	errs *Errors
-	max  int
+	errs    *Errors
+	max     int
+	skip    bool
+	skipped []Skipped
+	badRows map[int]bool
 }
 
 func newProblems(kind, format string, max int) *problems {
@@ -117,6 +137,15 @@ func (p *problems) add(row int, id, field, format string, args ...any) {
 }
 
 func (p *problems) addProblem(pr Problem) {
+	if p.skip && pr.Row > 1 {
+		if p.badRows == nil {
+			p.badRows = map[int]bool{}
+		}
+		p.badRows[pr.Row] = true
+		p.skipped = append(p.skipped, Skipped{Line: pr.Row, ID: pr.ID, Field: pr.Field, Message: pr.Message})
+		return
+	}
+	p.errs.ProblemsTotal++
 	if len(p.errs.Problems) >= p.max {
 		p.errs.More++
 		return
@@ -124,11 +153,12 @@ func (p *problems) addProblem(pr Problem) {
 	p.errs.Problems = append(p.errs.Problems, pr)
 }
 
-// many reports whether so many problems were found that reading on is
-// pointless (the cap plus a margin for counting "more").
-func (p *problems) many() bool { return p.errs.Total() >= 100*p.max }
+// bad reports whether the data row on CSV line row had a problem and is to
+// be left out (only with skip).
+func (p *problems) bad(row int) bool { return p.badRows[row] }
 
 func (p *problems) err() error {
+	p.errs.ProblemsTotal = p.errs.Total()
 	if p.errs.Total() == 0 {
 		return nil
 	}

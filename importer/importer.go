@@ -2,7 +2,9 @@ package importer
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
+	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -65,6 +67,13 @@ type Options struct {
 	// Actor is the user recorded in the audit trail of a scenario; default
 	// "import".
 	Actor string
+	// SkipInvalid, from the option skip_invalid=true of a CSV kind, imports
+	// the valid rows and reports the rows left out in Result.Skipped instead
+	// of rejecting the file. Problems of the header or of the whole file
+	// still reject it.
+	SkipInvalid bool
+	// sink, set by Import, receives the problems of the parse.
+	sink *sink
 	// Progress, when not nil, is called now and then with what is being
 	// done and how many rows or features are done so far.
 	Progress func(stage string, done int)
@@ -112,6 +121,27 @@ type Result struct {
 	// Reps import (Scenario: where they were made owners).
 	UsersCreated int `json:"users_created,omitempty"` // users the file created (no password yet: terrane users passwd)
 	UsersUpdated int `json:"users_updated,omitempty"` // existing users the file updated
+
+	// Skipped lists every row left out with skip_invalid=true, in file
+	// order, with its reason; SkippedCSV is the same as a CSV file
+	// (line,id,field,message) to download. Both are absent when no row was
+	// skipped.
+	Skipped    []Skipped `json:"skipped,omitempty"`
+	SkippedCSV string    `json:"skipped_csv,omitempty"`
+}
+
+// sink keeps the problems of the last parse of an import.
+type sink struct{ p *problems }
+
+// newProblems starts the problems of a parse of kind with the options' cap
+// and skip_invalid, and hands them to the import's sink.
+func (o Options) newProblems(kind, format string) *problems {
+	p := newProblems(kind, format, o.MaxErrors)
+	p.skip = o.SkipInvalid
+	if o.sink != nil {
+		o.sink.p = p
+	}
+	return p
 }
 
 // Import reads a file of opts.Kind from r, validates it completely, and
@@ -127,6 +157,10 @@ func Import(ctx context.Context, store Store, r io.Reader, opts Options) (*Resul
 	if err != nil {
 		return nil, err
 	}
+	if data, err = gunzip(data, opts.MaxBytes); err != nil {
+		return nil, err
+	}
+	opts.sink = &sink{}
 	res := &Result{Kind: opts.Kind, Layer: opts.Layer, Bytes: int64(len(data))}
 	switch opts.Kind {
 	case KindUnits:
@@ -143,15 +177,31 @@ func Import(ctx context.Context, store Store, r io.Reader, opts Options) (*Resul
 	if err != nil {
 		return nil, err
 	}
+	if p := opts.sink.p; p != nil && len(p.skipped) > 0 {
+		res.Skipped, res.SkippedCSV = p.skipped, skippedCSV(p.skipped)
+	}
 	return res, nil
+}
+
+// skippedCSV renders skipped rows as a CSV file with the header
+// line,id,field,message.
+func skippedCSV(rows []Skipped) string {
+	var b strings.Builder
+	w := csv.NewWriter(&b)
+	_ = w.Write([]string{"line", "id", "field", "message"})
+	for _, r := range rows {
+		_ = w.Write([]string{strconv.Itoa(r.Line), r.ID, r.Field, r.Message})
+	}
+	w.Flush()
+	return b.String()
 }
 
 // allowed lists the option keys (Options.Fields) of each kind.
 var allowed = map[string][]string{
 	KindUnits:       {"id", "name", "region", "object", "layer_name", "description", "contiguity", "bridge", "tolerance", "repair"},
-	KindAssignments: {"unit_id", "territory_id", "territory_name", "mode", "delimiter"},
-	KindAccounts:    {"id", "group", "name", "segment", "revenue", "lon", "lat", "postal_code", "owner", "date", "per_year", "delimiter"},
-	KindMarkets:     {"unit_id", "territory_id", "market", "revenue", "share", "saturation", "floor", "low", "high", "delimiter"},
+	KindAssignments: {"unit_id", "territory_id", "territory_name", "mode", "delimiter", "skip_invalid"},
+	KindAccounts:    {"id", "group", "name", "segment", "revenue", "lon", "lat", "postal_code", "owner", "date", "per_year", "delimiter", "skip_invalid"},
+	KindMarkets:     {"unit_id", "territory_id", "market", "revenue", "share", "saturation", "floor", "low", "high", "delimiter", "skip_invalid"},
 }
 
 // checkOptions validates opts and fills defaults.
@@ -182,6 +232,11 @@ func checkOptions(o *Options) error {
 		sort.Strings(unknown)
 		return terrane.Errorf(terrane.EINVALID, "unknown option %s for kind %s; the options are %s", strings.Join(unknown, ", "), o.Kind, strings.Join(keys, ", "))
 	}
+	skip, err := o.boolOption("skip_invalid", false)
+	if err != nil {
+		return err
+	}
+	o.SkipInvalid = o.SkipInvalid || skip
 	if o.MaxBytes <= 0 {
 		o.MaxBytes = DefaultMaxBytes
 	}
@@ -228,6 +283,33 @@ func readLimited(r io.Reader, max int64) ([]byte, error) {
 	}
 	if n == 0 {
 		return nil, terrane.Errorf(terrane.EINVALID, "the file is empty")
+	}
+	return buf.Bytes(), nil
+}
+
+// gunzip returns the content of a gzip file (recognized by its magic bytes
+// 1f 8b, whatever the file is called), or data itself when it is not gzip.
+// The content may be at most 4 × max bytes (ETOOLARGE), like the members of
+// a shapefile .zip.
+func gunzip(data []byte, max int64) ([]byte, error) {
+	if len(data) < 2 || data[0] != 0x1f || data[1] != 0x8b {
+		return data, nil
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(data))
+	if err != nil {
+		return nil, terrane.Errorf(terrane.EINVALID, "gzip: %v", err)
+	}
+	zr.Multistream(true)
+	var buf bytes.Buffer
+	n, err := io.Copy(&buf, io.LimitReader(zr, 4*max+1))
+	if err != nil {
+		return nil, terrane.Errorf(terrane.EINVALID, "gzip: the file is damaged or truncated: %v", err)
+	}
+	if n > 4*max {
+		return nil, terrane.Errorf(terrane.ETOOLARGE, "gzip: the file unzips to more than %s (4 × the limit)", humanBytes(4*max))
+	}
+	if n == 0 {
+		return nil, terrane.Errorf(terrane.EINVALID, "gzip: the file is empty once unzipped")
 	}
 	return buf.Bytes(), nil
 }

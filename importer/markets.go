@@ -22,7 +22,7 @@ const (
 // parseMarkets reads and validates a CSV of market estimates per unit, or,
 // when where is "territory", per territory (ids in unitIDs either way).
 func parseMarkets(data []byte, opts Options, unitIDs map[string]bool, where string) ([]*terrane.MarketEstimate, int, error) {
-	p := newProblems(KindMarkets, "csv", opts.MaxErrors)
+	p := opts.newProblems(KindMarkets, "csv")
 	t, err := newTable(data, opts.option("delimiter", ""), p)
 	if err != nil || t == nil {
 		return nil, 0, firstErr(err, p.err())
@@ -46,9 +46,6 @@ func parseMarkets(data []byte, opts Options, unitIDs map[string]bool, where stri
 	for rec := t.next(); rec != nil; rec = t.next() {
 		if t.rows%100000 == 0 {
 			opts.Progress("read rows", t.rows)
-		}
-		if p.many() {
-			break
 		}
 		unit := get(rec, iUnit)
 		switch {
@@ -127,6 +124,8 @@ func parseMarkets(data []byte, opts Options, unitIDs map[string]bool, where stri
 	}
 	if t.rows == 0 {
 		p.add(0, "", "", "the file has a header but no rows")
+	} else if len(out) == 0 && len(p.skipped) > 0 {
+		p.add(0, "", "", "every row is invalid (%d skipped); nothing to import", len(p.skipped))
 	}
 	if err := p.err(); err != nil {
 		return nil, 0, err

@@ -182,9 +182,6 @@ func parseReps(data []byte, opts Options, existing []*terrane.User, territories 
 	lineOfName, lineOfEmail := map[string]int{}, map[string]int{}
 	var z *zipTables
 	for rec := t.next(); rec != nil; rec = t.next() {
-		if p.many() {
-			break
-		}
 		line := t.row
 		name := get(rec, iName)
 		before := p.errs.Total()

@@ -34,6 +34,7 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 	id := fs.String("id", "", "column or property holding the id: of the unit for units, assignments and markets (--map id= or unit_id=), of the account for accounts")
 	maxErrors := fs.Int("max-errors", importer.DefaultMaxErrors, "problems listed when a file is rejected")
 	actor := fs.String("actor", "cli", "name recorded in the scenario's audit trail")
+	skippedPath := fs.String("skipped-csv", "", "with --map skip_invalid=true, write the skipped rows (line,id,field,message) to this CSV file")
 	var maps stringList
 	fs.Var(&maps, "map", "an option of the kind, OPTION=VALUE, e.g. revenue=Sales or group=Customer ID,Postal Code (repeatable)")
 	if err := cfg.parseFlags(env, args); err != nil {
@@ -109,6 +110,11 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 		return fmt.Errorf("%s: %s", path, terrane.ErrorMessage(err))
 	}
 	printImport(env.stdout, path, res, time.Since(start))
+	if *skippedPath != "" && res.SkippedCSV != "" {
+		if err := os.WriteFile(*skippedPath, []byte(res.SkippedCSV), 0o644); err != nil {
+			return fmt.Errorf("write the skipped rows: %w", err)
+		}
+	}
 	return nil
 }
 
@@ -166,6 +172,16 @@ func printImport(w io.Writer, path string, r *importer.Result, took time.Duratio
 			name = " " + rp.Name
 		}
 		fmt.Fprintf(w, "  repaired feature %d (id %q%s): %s\n", rp.Feature, rp.ID, name, strings.Join(rp.Repairs, "; "))
+	}
+	if len(r.Skipped) > 0 {
+		fmt.Fprintf(w, "skipped %d invalid rows (skip_invalid=true):\n", len(r.Skipped))
+		for i, s := range r.Skipped {
+			if i == importer.DefaultMaxErrors {
+				fmt.Fprintf(w, "  … and %d more (--skipped-csv FILE writes them all)\n", len(r.Skipped)-i)
+				break
+			}
+			fmt.Fprintf(w, "  %s\n", importer.Problem{Row: s.Line, ID: s.ID, Field: s.Field, Message: s.Message})
+		}
 	}
 }
 

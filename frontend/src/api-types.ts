@@ -872,6 +872,8 @@ export interface components {
             message: string;
             /** @description problems found but not listed */
             more?: number;
+            /** @description ProblemsTotal is the number of problems found, listed or not. */
+            problems_total?: number;
         };
         /** @description ImportForm is the multipart form of POST /api/v1/imports. */
         ImportForm: {
@@ -946,6 +948,9 @@ export interface components {
             rows_per_account?: number;
             /** @description Assignments import. */
             scenario?: number;
+            /** @description Skipped lists every row left out with skip_invalid=true, in file order, with its reason; SkippedCSV is the same as a CSV file (line,id,field,message) to download. Both are absent when no row was skipped. */
+            skipped?: components["schemas"]["Skipped"][];
+            skipped_csv?: string;
             /** @description territories of the scenario after the import */
             territories?: number;
             /** @description territories the file created */
@@ -1283,6 +1288,17 @@ export interface components {
             } | null;
             /** @description Hill exponent c of every curve; 0 = 0.8 */
             shape?: number;
+        };
+        /** @description Skipped is a row left out of an import made with skip_invalid=true, and why. */
+        Skipped: {
+            /** @description Field names the column that is wrong; empty for the whole row. */
+            field: string;
+            /** @description ID is the id of the unit, account or territory of the row, when known. */
+            id?: string;
+            /** @description Line is the CSV line of the row, 1-based, the header being line 1. */
+            line: number;
+            /** @description Message says what is wrong, for people. */
+            message: string;
         };
         /** @description TerritoryCollection is a scenario's territories dissolved into outlines, as a GeoJSON FeatureCollection. */
         TerritoryCollection: {
