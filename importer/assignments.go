@@ -2,9 +2,13 @@ package importer
 
 import (
 	"context"
+	"fmt"
+	"math"
+	"slices"
 	"strings"
 
 	"github.com/terrane/terrane"
+	"github.com/terrane/terrane/data/sample"
 )
 
 // assignPlan is a validated assignments file, ready to write.
@@ -35,9 +39,13 @@ func parseAssignments(data []byte, opts Options, unitIDs map[string]bool, existi
 	iUnit := t.column(opts, "unit_id", true, "unit", "zip", "fips", "geoid")
 	iTerr := t.column(opts, "territory_id", true, "territory")
 	iName := t.column(opts, "territory_name", false)
+	iParent := t.column(opts, "parent", false, "region")
+	iOwner := t.column(opts, "owner", false, "owners", "territory_owner")
 	if err := p.err(); err != nil {
 		return nil, err
 	}
+	created := map[string]*terrane.Territory{}
+	parentLine := map[string]int{} // territory id → line that gave its parent
 	plan := &assignPlan{assignments: map[string]string{}}
 	if merge {
 		for u, tid := range current {
@@ -66,6 +74,12 @@ func parseAssignments(data []byte, opts Options, unitIDs map[string]bool, existi
 		if terr == "" {
 			p.add(t.row, unit, t.header[iTerr], "empty territory id")
 		}
+		chain := parentChain(get(rec, iParent))
+		if terr != "" && (!known[terr] || created[terr] != nil) {
+			if msg := chainConflict(created, terr, chain, parentLine); msg != "" {
+				p.add(t.row, unit, t.header[iParent], "%s", msg)
+			}
+		}
 		if p.bad(t.row) {
 			continue // skip_invalid: the row is left out
 		}
@@ -80,8 +94,38 @@ func parseAssignments(data []byte, opts Options, unitIDs map[string]bool, existi
 				if name == "" {
 					name = terr
 				}
-				plan.territories = append(plan.territories, &terrane.Territory{ID: terr, Name: name})
+				tr := &terrane.Territory{ID: terr, Name: name}
+				plan.territories = append(plan.territories, tr)
+				created[terr] = tr
 				plan.created++
+			}
+			if tr := created[terr]; tr != nil {
+				for _, o := range strings.Split(get(rec, iOwner), ";") {
+					if o = strings.TrimSpace(o); o != "" && !slices.Contains(tr.Owners, o) {
+						tr.Owners = append(tr.Owners, o)
+					}
+				}
+				// The parent chain: territory → region → area; regions the
+				// file names only as parents are created without units.
+				child := tr
+				for _, id := range chain {
+					if child.Parent == "" {
+						child.Parent = id
+						parentLine[child.ID] = t.row
+					}
+					next := created[id]
+					if next == nil {
+						if known[id] {
+							break // an existing territory keeps its parent
+						}
+						known[id] = true
+						next = &terrane.Territory{ID: id, Name: id}
+						plan.territories = append(plan.territories, next)
+						created[id] = next
+						plan.created++
+					}
+					child = next
+				}
 			}
 		}
 	}
@@ -96,6 +140,37 @@ func parseAssignments(data []byte, opts Options, unitIDs map[string]bool, existi
 		return nil, err
 	}
 	return plan, nil
+}
+
+// chainConflict says what is wrong with giving territory terr the parent
+// chain (nearest first), given the territories created so far: a territory
+// that would be its own ancestor, or one given another parent on an earlier
+// line. It returns "" when the chain fits.
+func chainConflict(created map[string]*terrane.Territory, terr string, chain []string, parentLine map[string]int) string {
+	full := append([]string{terr}, chain...)
+	for k, id := range full {
+		if slices.Contains(full[:k], id) {
+			return "territory " + quote(id) + " would be its own parent (" + strings.Join(full, " > ") + ")"
+		}
+	}
+	for k := 0; k+1 < len(full); k++ {
+		if tr := created[full[k]]; tr != nil && tr.Parent != "" && tr.Parent != full[k+1] {
+			return fmt.Sprintf("territory %s has parent %s here but %s on line %d", quote(full[k]), quote(full[k+1]), quote(tr.Parent), parentLine[full[k]])
+		}
+	}
+	return ""
+}
+
+// parentChain splits a parent field, "region" or "region > area" (nearest
+// first), into territory ids.
+func parentChain(s string) []string {
+	var out []string
+	for _, id := range strings.Split(s, ">") {
+		if id = strings.TrimSpace(id); id != "" {
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 func firstErr(errs ...error) error {
@@ -115,7 +190,83 @@ func layerUnits(ctx context.Context, store Store, layer string) ([]*terrane.Unit
 	return store.FindUnits(ctx, terrane.UnitFilter{Layer: layer})
 }
 
+// Default resources of a scenario made by create_scenario, as in the
+// sample's baseline (data/sample): current amounts per territory from its
+// units' revenue in the layer's market estimates.
+const (
+	defaultRevenuePerRep  = sample.RevenuePerRep  // dollars per year of revenue per rep
+	defaultProgramRate    = sample.ProgramRate    // program dollars per dollar of revenue
+	defaultRevenuePerHour = sample.RevenuePerHour // dollars of revenue per manager hour
+	defaultRepCost        = sample.RepCost        // dollars per year per rep, fully loaded
+)
+
+// createScenario makes a baseline scenario (parent 0) named name on the
+// layer from an assignments file: its territories, their parents and
+// owners, and the sample's three resources with current amounts from the
+// revenue of each territory's units.
+func createScenario(ctx context.Context, store Store, data []byte, opts Options, name string, res *Result) error {
+	if opts.Layer == "" {
+		return terrane.Errorf(terrane.EINVALID, "layer is required with create_scenario: the scenario is drawn on it")
+	}
+	units, err := layerUnits(ctx, store, opts.Layer)
+	if err != nil {
+		return err
+	}
+	ids := make(map[string]bool, len(units))
+	for _, u := range units {
+		ids[u.ID] = true
+	}
+	plan, err := parseAssignments(data, opts, ids, nil, nil)
+	if err != nil {
+		return err
+	}
+	est, err := store.FindMarketEstimates(ctx, opts.Layer)
+	if err != nil {
+		return err
+	}
+	revenue := map[string]float64{} // dollars per year by territory
+	for _, e := range est {
+		if tid, ok := plan.assignments[e.UnitID]; ok {
+			revenue[tid] += e.Revenue
+		}
+	}
+	var reps, money, hours float64
+	for _, tr := range plan.territories {
+		rev, ok := revenue[tr.ID]
+		if !ok {
+			continue
+		}
+		tr.Current = map[string]float64{
+			"headcount": math.Round(rev / defaultRevenuePerRep),
+			"money":     math.Round(rev * defaultProgramRate),
+			"attention": math.Round(rev / defaultRevenuePerHour),
+		}
+		reps, money, hours = reps+tr.Current["headcount"], money+tr.Current["money"], hours+tr.Current["attention"]
+	}
+	sc := &terrane.Scenario{Name: name, Layer: opts.Layer, Status: terrane.StatusDraft, CreatedBy: opts.Actor,
+		Resources: []terrane.Resource{
+			{Name: "headcount", Unit: "reps", UnitCost: defaultRepCost, Integer: true},
+			{Name: "money", Unit: "dollars per year", UnitCost: 1},
+			{Name: "attention", Unit: "manager hours per year"},
+		}}
+	if len(revenue) > 0 {
+		sc.Resources[0].Total, sc.Resources[1].Total, sc.Resources[2].Total = &reps, &money, &hours
+		sc.Budget = reps*defaultRepCost + money
+	}
+	if err := store.CreateScenario(ctx, sc, plan.territories, plan.assignments); err != nil {
+		return err
+	}
+	res.Format, res.Scenario, res.ScenarioCreated = "csv", sc.ID, true
+	res.Rows, res.Assigned = plan.rows, plan.assigned
+	res.Territories, res.TerritoriesCreated = len(plan.territories), plan.created
+	res.Unassigned = len(units) - len(plan.assignments)
+	return nil
+}
+
 func importAssignments(ctx context.Context, store Store, data []byte, opts Options, res *Result) error {
+	if name := opts.option("create_scenario", ""); name != "" {
+		return createScenario(ctx, store, data, opts, name, res)
+	}
 	sc, err := store.FindScenarioByID(ctx, opts.Scenario)
 	if err != nil {
 		return err

@@ -99,6 +99,7 @@ type Result struct {
 
 	// Assignments import.
 	Scenario           int64 `json:"scenario,omitempty"`
+	ScenarioCreated    bool  `json:"scenario_created,omitempty"`    // the scenario was made by create_scenario
 	Assigned           int   `json:"assigned,omitempty"`            // units assigned by the file
 	Territories        int   `json:"territories,omitempty"`         // territories of the scenario after the import
 	TerritoriesCreated int   `json:"territories_created,omitempty"` // territories the file created
@@ -199,7 +200,7 @@ func skippedCSV(rows []Skipped) string {
 // allowed lists the option keys (Options.Fields) of each kind.
 var allowed = map[string][]string{
 	KindUnits:       {"id", "name", "region", "object", "layer_name", "description", "contiguity", "bridge", "tolerance", "repair"},
-	KindAssignments: {"unit_id", "territory_id", "territory_name", "mode", "delimiter", "skip_invalid"},
+	KindAssignments: {"unit_id", "territory_id", "territory_name", "parent", "owner", "mode", "create_scenario", "delimiter", "skip_invalid"},
 	KindAccounts:    {"id", "group", "name", "segment", "revenue", "lon", "lat", "postal_code", "owner", "date", "per_year", "delimiter", "skip_invalid"},
 	KindMarkets:     {"unit_id", "territory_id", "market", "revenue", "share", "saturation", "floor", "low", "high", "delimiter", "skip_invalid"},
 }
@@ -210,8 +211,16 @@ func checkOptions(o *Options) error {
 	if !ok {
 		return terrane.Errorf(terrane.EINVALID, "kind %q: must be one of %s", o.Kind, strings.Join(Kinds, ", "))
 	}
-	if o.Kind == KindAssignments && o.Scenario <= 0 {
-		return terrane.Errorf(terrane.EINVALID, "scenario is required for an assignments import")
+	create := o.Kind == KindAssignments && o.option("create_scenario", "") != ""
+	switch {
+	case create && o.Scenario > 0:
+		return terrane.Errorf(terrane.EINVALID, "give scenario or create_scenario, not both: create_scenario makes a new baseline scenario from the file")
+	case create && o.Layer == "":
+		return terrane.Errorf(terrane.EINVALID, "layer is required with create_scenario: the new scenario is drawn on it")
+	case create && o.option("mode", "replace") != "replace":
+		return terrane.Errorf(terrane.EINVALID, "option mode: a scenario made by create_scenario has only the file's assignments; leave mode out")
+	case o.Kind == KindAssignments && !create && o.Scenario <= 0:
+		return terrane.Errorf(terrane.EINVALID, "scenario is required for an assignments import (or create_scenario=NAME to make a baseline scenario from the file)")
 	}
 	if o.Layer == "" && o.Kind != KindAssignments {
 		return terrane.Errorf(terrane.EINVALID, "layer is required")

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -173,5 +174,106 @@ func testSkipInvalid(t *testing.T, s *data.Store) {
 	}
 	if after := snapshot(t, s, sc); after != before {
 		t.Errorf("a rejected file changed the store:\n%s", cmp.Diff(before, after))
+	}
+}
+
+// TestCreateScenario makes a baseline scenario on a layer from an
+// assignments file with names, a parent chain and owners; default resources
+// follow the sample's baseline from the layer's revenue. Bad files name the
+// line and field and create nothing.
+func TestCreateScenario(t *testing.T) {
+	forEachBackend(t, testCreateScenario)
+}
+
+func testCreateScenario(t *testing.T, s *data.Store) {
+	ctx := context.Background()
+	seedGrid(t, s) // market revenue: c0r0 10, c1r1 20 dollars per year
+	file := "unit,territory,territory_name,parent,owner\n" +
+		"c0r0,T1,North One,R1 > A1,Ann Lee;Bo Chen\n" +
+		"c0r1,T1,,R1,\n" +
+		"c1r1,T2,South Two,R2>A1,Cy Díaz\n"
+	res, err := Import(ctx, s, strings.NewReader(file), Options{Kind: KindAssignments, Layer: "grid", Actor: "ada",
+		Fields: map[string]string{"create_scenario": "Imported baseline"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.ScenarioCreated || res.Assigned != 3 || res.Territories != 5 || res.TerritoriesCreated != 5 || res.Unassigned != 9 {
+		t.Errorf("result %+v", res)
+	}
+	sc, err := s.FindScenarioByID(ctx, res.Scenario)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sc.ParentID != 0 || !sc.Baseline || sc.Layer != "grid" || sc.Name != "Imported baseline" || sc.CreatedBy != "ada" {
+		t.Errorf("scenario %+v", sc)
+	}
+	if len(sc.Resources) != 3 || sc.Resources[0].Name != "headcount" || sc.Resources[0].UnitCost != 150000 || sc.Resources[1].Total == nil || *sc.Resources[1].Total != 3 {
+		t.Errorf("resources %+v", sc.Resources)
+	}
+	terrs, err := s.FindTerritories(ctx, sc.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, tr := range terrs {
+		got[tr.ID] = fmt.Sprintf("%s|%s|%v|%v", tr.Name, tr.Parent, tr.Owners, tr.Current["money"])
+	}
+	want := map[string]string{
+		"T1": "North One|R1|[Ann Lee Bo Chen]|1", "T2": "South Two|R2|[Cy Díaz]|2",
+		"R1": "R1|A1|[]|0", "R2": "R2|A1|[]|0", "A1": "A1||[]|0",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("territories (-want +got):\n%s", diff)
+	}
+	if al, _ := s.FindAssignments(ctx, sc.ID); al["c0r1"] != "T1" || al["c1r1"] != "T2" || len(al) != 3 {
+		t.Errorf("alignment %v", al)
+	}
+
+	before := snapshot(t, s, sc.ID)
+	for _, tc := range []struct {
+		name   string
+		fields map[string]string
+		opts   Options
+		file   string
+		want   Problem
+		code   string
+	}{
+		{name: "unknown unit", file: "unit,territory\nzz,T\n", want: Problem{Row: 2, ID: "zz", Field: "unit", Message: `unknown unit "zz"`}},
+		{name: "own parent", file: "unit,territory,parent\nc0r0,T,R>T\n", want: Problem{Row: 2, ID: "c0r0", Field: "parent", Message: `territory "T" would be its own parent (T > R > T)`}},
+		{name: "two parents", file: "unit,territory,parent\nc0r0,T,R\nc0r1,T,Q\n", want: Problem{Row: 3, ID: "c0r1", Field: "parent", Message: `territory "T" has parent "Q" here but "R" on line 2`}},
+		{name: "empty territory", file: "unit,territory\nc0r0,\n", want: Problem{Row: 2, ID: "c0r0", Field: "territory", Message: "empty territory id"}},
+		{name: "name taken", file: "unit,territory\nc0r0,T\n", fields: map[string]string{"create_scenario": "Imported baseline"}, code: terrane.ECONFLICT},
+		{name: "with a scenario", file: "unit,territory\nc0r0,T\n", opts: Options{Scenario: sc.ID}, code: terrane.EINVALID},
+		{name: "with merge", file: "unit,territory\nc0r0,T\n", fields: map[string]string{"create_scenario": "X", "mode": "merge"}, code: terrane.EINVALID},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			opts := tc.opts
+			opts.Kind, opts.Layer, opts.Fields = KindAssignments, "grid", tc.fields
+			if opts.Fields == nil {
+				opts.Fields = map[string]string{"create_scenario": "Bad"}
+			}
+			_, err := Import(ctx, s, strings.NewReader(tc.file), opts)
+			if tc.code != "" {
+				if terrane.ErrorCode(err) != tc.code {
+					t.Errorf("error %v, want %s", err, tc.code)
+				}
+				return
+			}
+			ie := importErrs(t, err)
+			got := ie.Problems[0]
+			if !strings.Contains(got.Message, tc.want.Message) {
+				t.Errorf("message %q, want %q", got.Message, tc.want.Message)
+			}
+			got.Message = tc.want.Message
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("problem (-want +got):\n%s", diff)
+			}
+		})
+	}
+	if after := snapshot(t, s, sc.ID); after != before {
+		t.Errorf("a rejected file changed the store:\n%s", cmp.Diff(before, after))
+	}
+	if list, _ := s.FindScenarios(ctx, terrane.ScenarioFilter{}); len(list) != 2 {
+		t.Errorf("%d scenarios, want the seeded one and the imported one", len(list))
 	}
 }

@@ -27,13 +27,14 @@ const progressBytes = 8 << 20
 func runImport(ctx context.Context, env *environment, args []string) error {
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
 	fs.SetOutput(env.stderr)
-	cfg := addSettings(fs, "import", "import --kind units|assignments|accounts|markets --layer LAYER [--scenario ID] [--id COLUMN] [--map OPTION=VALUE]… [--db URL] FILE\n\nFILE may be - for standard input. See docs/import.md for the options of each kind.")
+	cfg := addSettings(fs, "import", "import --kind units|assignments|accounts|markets --layer LAYER [--scenario ID | --create-scenario NAME] [--id COLUMN] [--map OPTION=VALUE]… [--db URL] FILE\n\nFILE may be - for standard input. See docs/import.md for the options of each kind.")
 	kind := fs.String("kind", "", "what the file holds: units, assignments, accounts or markets (required)")
 	layer := fs.String("layer", "", "layer id, e.g. us-counties (required, except for assignments, where the scenario's layer is the default)")
 	scenario := fs.Int64("scenario", 0, "scenario id (required for assignments)")
 	id := fs.String("id", "", "column or property holding the id: of the unit for units, assignments and markets (--map id= or unit_id=), of the account for accounts")
 	maxErrors := fs.Int("max-errors", importer.DefaultMaxErrors, "problems listed when a file is rejected")
 	actor := fs.String("actor", "cli", "name recorded in the scenario's audit trail")
+	createScenario := fs.String("create-scenario", "", "for assignments: create a baseline scenario of this name on --layer from the file (instead of --scenario)")
 	skippedPath := fs.String("skipped-csv", "", "with --map skip_invalid=true, write the skipped rows (line,id,field,message) to this CSV file")
 	var maps stringList
 	fs.Var(&maps, "map", "an option of the kind, OPTION=VALUE, e.g. revenue=Sales or group=Customer ID,Postal Code (repeatable)")
@@ -55,6 +56,9 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 			return fmt.Errorf("%w: --map %q: want OPTION=VALUE", errUsage, m)
 		}
 		fields[strings.TrimSpace(k)] = v
+	}
+	if *createScenario != "" {
+		fields["create_scenario"] = *createScenario
 	}
 	if *id != "" {
 		// The id of what each row is about: the unit for assignments and markets.
@@ -137,7 +141,11 @@ func printImport(w io.Writer, path string, r *importer.Result, took time.Duratio
 			line("features repaired", len(r.Repairs))
 		}
 	case importer.KindAssignments:
-		line("scenario", r.Scenario)
+		if r.ScenarioCreated {
+			line("scenario created", r.Scenario)
+		} else {
+			line("scenario", r.Scenario)
+		}
 		line("rows read", r.Rows)
 		line("units assigned", r.Assigned)
 		line("territories", r.Territories)

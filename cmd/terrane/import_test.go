@@ -116,3 +116,41 @@ func TestParseBytes(t *testing.T) {
 		}
 	}
 }
+
+// TestImportCreateScenario makes a baseline scenario on an imported layer
+// with --create-scenario.
+func TestImportCreateScenario(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db := "sqlite:" + filepath.Join(dir, "t.db")
+	units := filepath.Join(dir, "cells.geojson")
+	if err := os.WriteFile(units, []byte(`{"type":"FeatureCollection","features":[
+		{"type":"Feature","properties":{"GEOID":"a"},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,1],[0,0]]]}},
+		{"type":"Feature","properties":{"GEOID":"b"},"geometry":{"type":"Polygon","coordinates":[[[1,0],[2,0],[2,1],[1,1],[1,0]]]}}]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env, _, _ := testEnv("")
+	if err := run(ctx, env, []string{"import", "--kind", "units", "--layer", "cells", "--id", "GEOID", "--db", db, units}); err != nil {
+		t.Fatal(err)
+	}
+	env, out, _ := testEnv("unit,territory,territory_name,owner\na,N,North,Ann Lee\nb,S,South,\n")
+	if err := run(ctx, env, []string{"import", "--kind", "assignments", "--layer", "cells", "--create-scenario", "Cells baseline", "--db", db, "-"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(strings.Fields(out.String()), " "); !strings.Contains(got, "scenario created") || !strings.Contains(got, "territories created 2") {
+		t.Errorf("summary:\n%s", out)
+	}
+	s, err := data.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	list, _ := s.FindScenarios(ctx, terrane.ScenarioFilter{Layer: "cells"})
+	if len(list) != 1 || list[0].Name != "Cells baseline" || list[0].ParentID != 0 || list[0].Layer != "cells" {
+		t.Fatalf("scenarios %+v", list)
+	}
+	terrs, _ := s.FindTerritories(ctx, list[0].ID)
+	if len(terrs) != 2 || terrs[0].ID != "N" || terrs[0].Name != "North" || len(terrs[0].Owners) != 1 {
+		t.Errorf("territories %+v", terrs)
+	}
+}

@@ -948,6 +948,8 @@ export interface components {
             rows_per_account?: number;
             /** @description Assignments import. */
             scenario?: number;
+            /** @description the scenario was made by create_scenario */
+            scenario_created?: boolean;
             /** @description Skipped lists every row left out with skip_invalid=true, in file order, with its reason; SkippedCSV is the same as a CSV file (line,id,field,message) to download. Both are absent when no row was skipped. */
             skipped?: components["schemas"]["Skipped"][];
             skipped_csv?: string;
