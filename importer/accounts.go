@@ -2,6 +2,7 @@ package importer
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"sort"
 	"strings"
@@ -96,7 +97,38 @@ type accountRow struct {
 	line      int // first line of the account
 	rows      int
 	havePoint bool
+	unit      string    // unit named by the unit column, when that locates it
+	locs      []*rowLoc // the distinct locations of its rows, in file order
 }
+
+// rowLoc is where one or more rows of an account say it is.
+type rowLoc struct {
+	point     orb.Point
+	havePoint bool
+	zip       string
+	unit      string
+	line      int       // first line with this location
+	revenue   float64   // dollars, summed over its rows
+	latest    time.Time // latest date of its rows
+}
+
+func (l *rowLoc) key() string {
+	switch {
+	case l.havePoint:
+		return fmt.Sprintf("p:%v,%v", l.point[0], l.point[1])
+	case l.zip != "":
+		return "z:" + l.zip
+	}
+	return "u:" + l.unit
+}
+
+// Ways to pick the location of an account made of several rows (option
+// location, with group).
+const (
+	locationFirst       = "first"
+	locationMostRevenue = "most_revenue"
+	locationLatest      = "latest"
+)
 
 // accountsPlan is a validated accounts file, ready to write.
 type accountsPlan struct {
@@ -106,6 +138,7 @@ type accountsPlan struct {
 	unlocated int
 	byPostal  int
 	byCross   int
+	byUnit    int
 	years     int
 	rowsIn    int // data rows whose account is located
 	revenue   float64
@@ -114,14 +147,14 @@ type accountsPlan struct {
 // dateLayouts are the date formats accepted in a date column.
 var dateLayouts = []string{"2006-01-02", "1/2/2006", "01/02/2006", "2006/01/02", "2006-01-02 15:04:05", time.RFC3339, "2006-01-02T15:04:05", "02.01.2006", "2006"}
 
-// year returns the calendar year of a date field.
-func year(s string) (int, bool) {
+// parseDate reads a date field in one of dateLayouts.
+func parseDate(s string) (time.Time, bool) {
 	for _, l := range dateLayouts {
 		if t, err := time.Parse(l, s); err == nil {
-			return t.Year(), true
+			return t, true
 		}
 	}
-	return 0, false
+	return time.Time{}, false
 }
 
 // postalCode normalizes a US ZIP: ZIP+4 loses its suffix, and the leading
@@ -146,6 +179,23 @@ func postalCode(s string) string {
 // parseAccounts reads and validates a CSV of accounts and locates each in a
 // unit of the layer.
 func parseAccounts(data []byte, opts Options, loc *locator, zipsFn func() (*zipTables, error)) (*accountsPlan, error) {
+	aliases, err := parseAliases(opts.option("aliases", ""))
+	if err != nil {
+		return nil, err
+	}
+	units, err := newUnitMatcher(loc.units, aliases)
+	if err != nil {
+		return nil, err
+	}
+	where := opts.option("location", locationFirst)
+	switch where {
+	case locationFirst, locationMostRevenue, locationLatest:
+	default:
+		return nil, terrane.Errorf(terrane.EINVALID, "option location: %q must be first, most_revenue or latest", where)
+	}
+	if _, ok := opts.Fields["location"]; ok && opts.option("group", "") == "" {
+		return nil, terrane.Errorf(terrane.EINVALID, "option location picks among the rows of a group: give group=COLUMN too")
+	}
 	p := opts.newProblems(KindAccounts, "csv")
 	t, err := newTable(data, opts.option("delimiter", ""), p)
 	if err != nil || t == nil {
@@ -183,13 +233,17 @@ func parseAccounts(data []byte, opts Options, loc *locator, zipsFn func() (*zipT
 	iLon := t.column(opts, "lon", false, "lng", "longitude")
 	iLat := t.column(opts, "lat", false, "latitude")
 	iZIP := t.column(opts, "postal_code", false, "zip", "zip_code", "zipcode", "postcode")
+	iUnit := t.column(opts, "unit", false, "unit_id", "unit_name")
+	if where == locationLatest && iDate < 0 {
+		p.add(1, "", "date", "location=latest needs a date column: choose it with the option date=COLUMN; the columns are %s", t.list())
+	}
 	_, lonChosen := opts.Fields["lon"]
 	_, latChosen := opts.Fields["lat"]
 	if (iLon >= 0) != (iLat >= 0) && (lonChosen || latChosen) {
 		p.add(1, "", "lon/lat", "choose both a lon and a lat column, or neither")
 	}
-	if (iLon < 0 || iLat < 0) && iZIP < 0 {
-		p.add(1, "", "location", "missing columns: need lon and lat, or postal_code (choose them with lon=, lat=, postal_code=); the columns are %s", t.list())
+	if (iLon < 0 || iLat < 0) && iZIP < 0 && iUnit < 0 {
+		p.add(1, "", "location", "missing columns: need lon and lat, postal_code, or unit (choose them with lon=, lat=, postal_code=, unit=); the columns are %s", t.list())
 	}
 	if err := p.err(); err != nil {
 		return nil, err
@@ -242,10 +296,12 @@ func parseAccounts(data []byte, opts Options, loc *locator, zipsFn func() (*zipT
 				rev = v
 			}
 		}
+		var date time.Time
 		if iDate >= 0 {
 			if s := get(rec, iDate); s != "" {
-				if y, ok := year(s); ok {
-					years[y] = true
+				if d, ok := parseDate(s); ok {
+					years[d.Year()] = true
+					date = d
 				} else {
 					p.add(t.row, id, t.header[iDate], "%s is not a date (use YYYY-MM-DD or M/D/YYYY)", quote(s))
 				}
@@ -259,33 +315,58 @@ func parseAccounts(data []byte, opts Options, loc *locator, zipsFn func() (*zipT
 			p.add(t.row, id, t.header[iID], "duplicate account id %s (also line %d); to add up rows per account use the option group", quote(id), ar.line)
 			continue
 		}
-		if !seen {
-			a := &terrane.Account{ID: id, Name: get(rec, iName), Segment: get(rec, iSeg), Owner: get(rec, iOwner), PostalCode: zip, Layer: opts.Layer}
-			row := &accountRow{a: a, line: t.row}
-			if lon, lat := get(rec, iLon), get(rec, iLat); lon != "" || lat != "" {
-				x, okx, mx := number(lon)
-				y, oky, my := number(lat)
-				switch {
-				case !okx:
-					p.add(t.row, id, t.header[iLon], "longitude %s %s", quote(lon), orEmpty(mx))
-				case !oky:
-					p.add(t.row, id, t.header[iLat], "latitude %s %s", quote(lat), orEmpty(my))
-				case math.Abs(x) > 180:
-					p.add(t.row, id, t.header[iLon], "longitude %g is outside [-180, 180] (lon/lat degrees, WGS84, are expected)", x)
-				case math.Abs(y) > 90:
-					p.add(t.row, id, t.header[iLat], "latitude %g is outside [-90, 90] (lon/lat degrees, WGS84, are expected)", y)
-				default:
-					a.Location, row.havePoint = orb.Point{x, y}, true
+		rl := &rowLoc{zip: zip, line: t.row}
+		if lon, lat := get(rec, iLon), get(rec, iLat); lon != "" || lat != "" {
+			x, okx, mx := number(lon)
+			y, oky, my := number(lat)
+			switch {
+			case !okx:
+				p.add(t.row, id, t.header[iLon], "longitude %s %s", quote(lon), orEmpty(mx))
+			case !oky:
+				p.add(t.row, id, t.header[iLat], "latitude %s %s", quote(lat), orEmpty(my))
+			case math.Abs(x) > 180:
+				p.add(t.row, id, t.header[iLon], "longitude %g is outside [-180, 180] (lon/lat degrees, WGS84, are expected)", x)
+			case math.Abs(y) > 90:
+				p.add(t.row, id, t.header[iLat], "latitude %g is outside [-90, 90] (lon/lat degrees, WGS84, are expected)", y)
+			default:
+				rl.point, rl.havePoint = orb.Point{x, y}, true
+			}
+		} else if zip == "" {
+			if u := get(rec, iUnit); u != "" {
+				if uid, why := units.match(u); uid != "" {
+					rl.unit = uid
+				} else {
+					p.add(t.row, id, t.header[iUnit], "%s %s", quote(u), why)
 				}
-			} else if zip == "" {
-				p.add(t.row, id, "location", "no location: lon/lat and postal code are all empty")
+			} else {
+				p.add(t.row, id, "location", "no location: lon/lat, postal code and unit are all empty")
 			}
-			if p.bad(t.row) {
-				continue
+		}
+		if p.bad(t.row) {
+			continue
+		}
+		if !seen {
+			a := &terrane.Account{ID: id, Name: get(rec, iName), Segment: get(rec, iSeg), Owner: get(rec, iOwner), Layer: opts.Layer}
+			ar = &accountRow{a: a, line: t.row}
+			byID[id] = ar
+			order = append(order, ar)
+		} else if ar.a.Owner == "" {
+			ar.a.Owner = get(rec, iOwner)
+		}
+		k := rl.key()
+		var have *rowLoc
+		for _, l := range ar.locs {
+			if l.key() == k {
+				have = l
 			}
-			byID[id] = row
-			order = append(order, row)
-			ar = row
+		}
+		if have == nil {
+			ar.locs = append(ar.locs, rl)
+			have = rl
+		}
+		have.revenue += rev
+		if date.After(have.latest) {
+			have.latest = date
 		}
 		ar.a.Revenue += rev
 		ar.rows++
@@ -299,6 +380,18 @@ func parseAccounts(data []byte, opts Options, loc *locator, zipsFn func() (*zipT
 		return nil, err
 	}
 	plan := &accountsPlan{rows: t.rows, years: len(years)}
+	for _, row := range order {
+		best := row.locs[0]
+		for _, l := range row.locs[1:] {
+			switch {
+			case where == locationMostRevenue && l.revenue > best.revenue,
+				where == locationLatest && l.latest.After(best.latest):
+				best = l
+			}
+		}
+		row.a.Location, row.havePoint, row.a.PostalCode, row.unit = best.point, best.havePoint, best.zip, best.unit
+		row.line = best.line
+	}
 	for n, row := range order {
 		if n%100000 == 0 {
 			opts.Progress("locate accounts", n)
@@ -310,6 +403,10 @@ func parseAccounts(data []byte, opts Options, loc *locator, zipsFn func() (*zipT
 			if a.UnitID == "" && a.PostalCode != "" && z != nil {
 				a.UnitID, _ = loc.crosswalk(a.Location, true, z.counties[a.PostalCode])
 			}
+		case a.PostalCode == "" && row.unit != "":
+			a.UnitID = row.unit
+			a.Location = loc.units[loc.ids[row.unit]].Centroid
+			plan.byUnit++
 		case a.PostalCode != "":
 			c, ok := z.centroids[a.PostalCode]
 			if ok {
@@ -374,6 +471,7 @@ func importAccounts(ctx context.Context, store Store, data []byte, opts Options,
 	res.Format, res.Rows = "csv", plan.rows
 	res.Accounts, res.Located, res.Unlocated = len(plan.accounts), plan.located, plan.unlocated
 	res.ByPostalCode, res.ByCrosswalk, res.Years = plan.byPostal, plan.byCross, plan.years
+	res.ByUnit = plan.byUnit
 	res.Revenue = math.Round(plan.revenue*100) / 100
 	if len(plan.accounts) > 0 {
 		res.RowsPerAccount = float64(plan.rows) / float64(len(plan.accounts))

@@ -111,6 +111,7 @@ type Result struct {
 	Unlocated        int     `json:"unlocated,omitempty"`          // accounts outside every unit (stored with no unit)
 	ByPostalCode     int     `json:"by_postal_code,omitempty"`     // accounts placed by their postal code
 	ByCrosswalk      int     `json:"by_crosswalk,omitempty"`       // of those, placed by the ZIP→county crosswalk
+	ByUnit           int     `json:"by_unit,omitempty"`            // accounts placed by the unit column (a unit id or name, a country), at the unit's centroid
 	Years            int     `json:"years,omitempty"`              // distinct years in the date column
 	Revenue          float64 `json:"revenue,omitempty"`            // total revenue written, dollars per year
 	RowsPerAccount   float64 `json:"rows_per_account,omitempty"`   // rows aggregated into one account, on average
@@ -201,7 +202,7 @@ func skippedCSV(rows []Skipped) string {
 var allowed = map[string][]string{
 	KindUnits:       {"id", "name", "region", "object", "layer_name", "description", "contiguity", "bridge", "tolerance", "repair"},
 	KindAssignments: {"unit_id", "territory_id", "territory_name", "parent", "owner", "mode", "create_scenario", "delimiter", "skip_invalid"},
-	KindAccounts:    {"id", "group", "name", "segment", "revenue", "lon", "lat", "postal_code", "owner", "date", "per_year", "delimiter", "skip_invalid"},
+	KindAccounts:    {"id", "group", "location", "name", "segment", "revenue", "lon", "lat", "postal_code", "unit", "aliases", "owner", "date", "per_year", "delimiter", "skip_invalid"},
 	KindMarkets:     {"unit_id", "territory_id", "market", "revenue", "share", "saturation", "floor", "low", "high", "delimiter", "skip_invalid"},
 }
 

@@ -96,7 +96,7 @@ func testImportMalformed(t *testing.T, s *data.Store) {
 		{name: "accounts: unknown postal code", kind: KindAccounts, file: "id,postal_code\na,99999\n",
 			want: Problem{Row: 2, ID: "a", Field: "postal_code", Message: `unknown postal code "99999"`}},
 		{name: "accounts: no location columns", kind: KindAccounts, file: "id,revenue\na,5\n",
-			want: Problem{Row: 1, Field: "location", Message: "need lon and lat, or postal_code"}},
+			want: Problem{Row: 1, Field: "location", Message: "need lon and lat, postal_code, or unit"}},
 		{name: "accounts: no location", kind: KindAccounts, file: "id,lon,lat,zip\na,,,\n",
 			want: Problem{Row: 2, ID: "a", Field: "location", Message: "no location"}},
 		{name: "accounts: missing id column", kind: KindAccounts, file: "name,lon,lat\na,-99.5,40.5\n",
