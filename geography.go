@@ -70,6 +70,9 @@ type Account struct {
 	UnitID     string    `json:"unit_id"`     // the unit containing the account
 	Revenue    float64   `json:"revenue"`     // dollars per year, mean over the history loaded
 	Owner      string    `json:"owner"`       // rep name; empty = unowned
+	// Attributes are the other columns of the imported row, by column name
+	// (empty values left out); nil or empty when there were none.
+	Attributes map[string]string `json:"attributes,omitempty"`
 }
 
 // Validate reports the first problem with the account's fields.

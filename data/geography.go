@@ -265,7 +265,16 @@ func (s *Store) FindAdjacency(ctx context.Context, layer string) ([][2]string, e
 	return edges, nil
 }
 
-var accountCols = []string{"id", "name", "segment", "postal_code", "lon", "lat", "layer_id", "unit_id", "revenue", "owner"}
+var accountCols = []string{"id", "name", "segment", "postal_code", "lon", "lat", "layer_id", "unit_id", "revenue", "owner", "attributes"}
+
+// accountAttributes encodes an account's attributes as a JSON object.
+func accountAttributes(m map[string]string) string {
+	if len(m) == 0 {
+		return "{}"
+	}
+	b, _ := json.Marshal(m) // a map of strings always encodes
+	return string(b)
+}
 
 // CreateAccounts stores accounts in one transaction; ECONFLICT names the
 // first duplicate id, and nothing is stored on any error.
@@ -292,7 +301,7 @@ func (s *Store) CreateAccounts(ctx context.Context, accounts []*terrane.Account)
 		}
 		return insertBatches(ctx, tx, "accounts", accountCols, len(accounts), func(i int) []any {
 			a := accounts[i]
-			return []any{a.ID, a.Name, a.Segment, a.PostalCode, a.Location[0], a.Location[1], a.Layer, a.UnitID, a.Revenue, a.Owner}
+			return []any{a.ID, a.Name, a.Segment, a.PostalCode, a.Location[0], a.Location[1], a.Layer, a.UnitID, a.Revenue, a.Owner, accountAttributes(a.Attributes)}
 		})
 	})
 }
@@ -308,6 +317,7 @@ type accountRow struct {
 	UnitID     string  `db:"unit_id"`
 	Revenue    float64 `db:"revenue"`
 	Owner      string  `db:"owner"`
+	Attributes string  `db:"attributes"`
 }
 
 // CountAccounts returns the number of accounts per unit of a layer.
@@ -359,6 +369,11 @@ func (s *Store) FindAccounts(ctx context.Context, f terrane.AccountFilter) ([]*t
 	for i, r := range rows {
 		out[i] = &terrane.Account{ID: r.ID, Name: r.Name, Segment: r.Segment, PostalCode: r.PostalCode,
 			Location: orb.Point{r.Lon, r.Lat}, Layer: r.LayerID, UnitID: r.UnitID, Revenue: r.Revenue, Owner: r.Owner}
+		if r.Attributes != "" && r.Attributes != "{}" {
+			if err := json.Unmarshal([]byte(r.Attributes), &out[i].Attributes); err != nil {
+				return nil, fmt.Errorf("data: account %s: attributes: %w", r.ID, err)
+			}
+		}
 	}
 	return out, nil
 }

@@ -115,7 +115,7 @@ func (s *Store) ReplaceAccounts(ctx context.Context, layer string, accounts []*t
 		}
 		return insertBatches(ctx, tx, "accounts", accountCols, len(accounts), func(i int) []any {
 			a := accounts[i]
-			return []any{a.ID, a.Name, a.Segment, a.PostalCode, a.Location[0], a.Location[1], a.Layer, a.UnitID, a.Revenue, a.Owner}
+			return []any{a.ID, a.Name, a.Segment, a.PostalCode, a.Location[0], a.Location[1], a.Layer, a.UnitID, a.Revenue, a.Owner, accountAttributes(a.Attributes)}
 		})
 	})
 	switch terrane.ErrorCode(err) {

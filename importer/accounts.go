@@ -248,6 +248,17 @@ func parseAccounts(data []byte, opts Options, loc *locator, zipsFn func() (*zipT
 	if err := p.err(); err != nil {
 		return nil, err
 	}
+	// Every other column is kept as an attribute of the account.
+	used := map[int]bool{iID: true, iName: true, iSeg: true, iRev: true, iOwner: true, iDate: true, iLon: true, iLat: true, iZIP: true, iUnit: true}
+	for _, i := range group {
+		used[i] = true
+	}
+	var extra []int
+	for i, h := range t.header {
+		if !used[i] && h != "" {
+			extra = append(extra, i)
+		}
+	}
 	var z *zipTables
 	if iZIP >= 0 {
 		if z, err = zipsFn(); err != nil {
@@ -352,6 +363,16 @@ func parseAccounts(data []byte, opts Options, loc *locator, zipsFn func() (*zipT
 			order = append(order, ar)
 		} else if ar.a.Owner == "" {
 			ar.a.Owner = get(rec, iOwner)
+		}
+		for _, i := range extra {
+			if v := get(rec, i); v != "" {
+				if ar.a.Attributes == nil {
+					ar.a.Attributes = map[string]string{}
+				}
+				if _, ok := ar.a.Attributes[t.header[i]]; !ok {
+					ar.a.Attributes[t.header[i]] = v
+				}
+			}
 		}
 		k := rl.key()
 		var have *rowLoc

@@ -84,6 +84,9 @@ func TestAccountsByUnit(t *testing.T) {
 		if diff := cmp.Diff(map[string]string{"0011": "FRA Ann Lee", "0012": "FRA ", "0013": "CIV ", "0014": "CIV ", "0015": "USA ", "0017": "USA "}, got); diff != "" {
 			t.Errorf("accounts: id kept as given (leading zeros), unit and owner (-want +got):\n%s", diff)
 		}
+		if diff := cmp.Diff(map[string]string{"Tier": "gold"}, accts[0].Attributes); diff != "" || accts[1].Attributes != nil {
+			t.Errorf("attributes: extra columns kept (-want +got):\n%s; and none when empty: %v", diff, accts[1].Attributes)
+		}
 		if accts[0].Location != (cells[0].poly.Bound().Center()) {
 			t.Errorf("located at %v, want the unit's centroid", accts[0].Location)
 		}

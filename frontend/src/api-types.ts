@@ -563,6 +563,10 @@ export interface components {
     schemas: {
         /** @description Account is a customer or prospect with a location, revenue and an owner. */
         Account: {
+            /** @description Attributes are the other columns of the imported row, by column name (empty values left out); nil or empty when there were none. */
+            attributes?: {
+                [key: string]: string;
+            };
             /** @description unique, e.g. "CG-12520@42420" */
             id: string;
             /** @description the layer UnitID refers to */
@@ -916,6 +920,8 @@ export interface components {
             by_crosswalk?: number;
             /** @description accounts placed by their postal code */
             by_postal_code?: number;
+            /** @description accounts placed by the unit column (a unit id or name, a country), at the unit's centroid */
+            by_unit?: number;
             /** @description size of the file read */
             bytes: number;
             /** @description connected parts of the layer by geometry */
