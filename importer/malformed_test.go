@@ -108,6 +108,16 @@ func testImportMalformed(t *testing.T, s *data.Store) {
 		{name: "accounts: duplicate column", kind: KindAccounts, file: "id,lon,lat,Lat\na,-99.5,40.5,1\n",
 			want: Problem{Row: 1, Field: "Lat", Message: "column appears twice"}},
 
+		// Accounts: the shared options and the unit column.
+		{name: "gzipped accounts: negative revenue", kind: KindAccounts, file: string(gzipped(t, "id,lon,lat,revenue\na1,-99.5,40.5,-3\n")),
+			want: Problem{Row: 2, ID: "a1", Field: "revenue", Message: "negative revenue"}},
+		{name: "accounts: unknown unit", kind: KindAccounts, file: "id,unit\na1,Atlantis\n",
+			want: Problem{Row: 2, ID: "a1", Field: "unit", Message: `"Atlantis" is neither the id nor the name of a unit`}},
+		{name: "accounts: latest without a date", kind: KindAccounts, fields: map[string]string{"group": "Customer", "location": "latest"},
+			file: "Customer,lon,lat\nC1,-99.5,40.5\n", want: Problem{Row: 1, Field: "date", Message: "location=latest needs a date column"}},
+		{name: "accounts: no location at all", kind: KindAccounts, file: "id,lon,lat,unit\na1,,,\n",
+			want: Problem{Row: 2, ID: "a1", Field: "location", Message: "lon/lat, postal code and unit are all empty"}},
+
 		// Markets.
 		{name: "markets: unknown unit", kind: KindMarkets, file: "unit_id,market\nnowhere,5\n",
 			want: Problem{Row: 2, ID: "nowhere", Field: "unit_id", Message: "unknown unit"}},
