@@ -148,9 +148,13 @@ func parseAssignments(data []byte, opts Options, unitIDs map[string]bool, existi
 // line. It returns "" when the chain fits.
 func chainConflict(created map[string]*terrane.Territory, terr string, chain []string, parentLine map[string]int) string {
 	full := append([]string{terr}, chain...)
+	// The ancestors the file already gave the last of the chain.
+	for tr := created[full[len(full)-1]]; tr != nil && tr.Parent != "" && len(full) <= len(created)+len(chain)+1; tr = created[tr.Parent] {
+		full = append(full, tr.Parent)
+	}
 	for k, id := range full {
 		if slices.Contains(full[:k], id) {
-			return "territory " + quote(id) + " would be its own parent (" + strings.Join(full, " > ") + ")"
+			return "territory " + quote(id) + " would be its own parent (" + strings.Join(full[:k+1], " > ") + ")"
 		}
 	}
 	for k := 0; k+1 < len(full); k++ {

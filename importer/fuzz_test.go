@@ -29,19 +29,23 @@ func checkRejection(t *testing.T, err error) {
 }
 
 func FuzzImportCSVAccounts(f *testing.F) {
-	f.Add([]byte("id,name,lon,lat,revenue\na,A,-99.5,40.5,10\nb,B,-98.5,41.5,$1,000\n"), "")
-	f.Add([]byte("Customer ID,Postal Code,Sales,Order Date\nc1,2134,5,2016-01-02\nc1,2134,7,1/3/2015\nc2,99999,1,2014\n"), "Customer ID,Postal Code")
-	f.Add([]byte("id;zip;revenue\nx;00501;NaN\n\"y;00601;-1\n"), "")
-	f.Add([]byte("id,lon,lat\n"), "")
+	f.Add([]byte("id,name,lon,lat,revenue\na,A,-99.5,40.5,10\nb,B,-98.5,41.5,$1,000\n"), "", false)
+	f.Add([]byte("Customer ID,Postal Code,Sales,Order Date\nc1,2134,5,2016-01-02\nc1,2134,7,1/3/2015\nc2,99999,1,2014\n"), "Customer ID,Postal Code", false)
+	f.Add([]byte("id;zip;revenue\nx;00501;NaN\n\"y;00601;-1\n"), "", true)
+	f.Add([]byte("id,lon,lat\n"), "", false)
+	f.Add([]byte("Customer,unit,revenue,Order Date,Tier\nc1,c0r0,5,2016-01-02,gold\nc1,Cell 1,1,7,1/3/2015,\nc2,FRANCE,1,2014,x\n"), "Customer", true)
 	tables := &zipTables{centroids: map[string]orb.Point{"02134": {-99.5, 40.5}, "00501": {-50, 10}}, counties: map[string][]string{"00601": {"c1r1"}, "00501": {"c2r0"}}}
 	units, _ := fuzzLayer()
 	loc := newLocator(units)
-	f.Fuzz(func(t *testing.T, file []byte, group string) {
+	f.Fuzz(func(t *testing.T, file []byte, group string, skip bool) {
 		fields := map[string]string{"revenue": "revenue", "date": "Order Date"}
 		if group != "" {
 			fields = map[string]string{"group": group, "date": "Order Date"}
+			if skip {
+				fields["location"] = "most_revenue"
+			}
 		}
-		plan, err := parseAccounts(file, Options{Kind: KindAccounts, Layer: "grid", Fields: fields, MaxErrors: 5, Progress: func(string, int) {}}, loc, func() (*zipTables, error) { return tables, nil })
+		plan, err := parseAccounts(file, Options{Kind: KindAccounts, Layer: "grid", Fields: fields, MaxErrors: 5, SkipInvalid: skip, Progress: func(string, int) {}}, loc, func() (*zipTables, error) { return tables, nil })
 		if err != nil {
 			checkRejection(t, err)
 			return
@@ -69,6 +73,7 @@ func FuzzImportCSVAssignments(f *testing.F) {
 	f.Add([]byte("unit_id,territory_id\nc0r0,W\nc1r1,N\n"), false)
 	f.Add([]byte("unit_id,territory_id\nc0r0,W\nc0r0,E\nzz,\n"), true)
 	f.Add([]byte("\xef\xbb\xbfUnit ID;Territory\n"), false)
+	f.Add([]byte("unit,territory,parent,owner\nc0r0,T,R>A,x;y\nc0r1,T,R,\nc1r1,R,A,\nc2r0,A,T\n"), false)
 	_, ids := fuzzLayer()
 	existing := []*terrane.Territory{{ID: "W", Name: "West"}, {ID: "E", Name: "East"}}
 	current := map[string]string{"c0r0": "W", "c2r1": "E"}
@@ -88,6 +93,19 @@ func FuzzImportCSVAssignments(f *testing.F) {
 				t.Fatalf("territory %q invalid or twice: %v", tr.ID, err)
 			}
 			terrs[tr.ID] = true
+		}
+		parent := map[string]string{}
+		for _, tr := range plan.territories {
+			parent[tr.ID] = tr.Parent
+		}
+		for _, tr := range plan.territories {
+			seen := map[string]bool{}
+			for id := tr.ID; id != ""; id = parent[id] {
+				if seen[id] {
+					t.Fatalf("territory %s is its own ancestor", tr.ID)
+				}
+				seen[id] = true
+			}
 		}
 		for u, tr := range plan.assignments {
 			if !ids[u] || !terrs[tr] {

@@ -240,6 +240,7 @@ func testCreateScenario(t *testing.T, s *data.Store) {
 	}{
 		{name: "unknown unit", file: "unit,territory\nzz,T\n", want: Problem{Row: 2, ID: "zz", Field: "unit", Message: `unknown unit "zz"`}},
 		{name: "own parent", file: "unit,territory,parent\nc0r0,T,R>T\n", want: Problem{Row: 2, ID: "c0r0", Field: "parent", Message: `territory "T" would be its own parent (T > R > T)`}},
+		{name: "a cycle over two rows", file: "unit,territory,parent\nc0r0,T,R\nc0r1,R,T\n", want: Problem{Row: 3, ID: "c0r1", Field: "parent", Message: `territory "R" would be its own parent (R > T > R)`}},
 		{name: "two parents", file: "unit,territory,parent\nc0r0,T,R\nc0r1,T,Q\n", want: Problem{Row: 3, ID: "c0r1", Field: "parent", Message: `territory "T" has parent "Q" here but "R" on line 2`}},
 		{name: "empty territory", file: "unit,territory\nc0r0,\n", want: Problem{Row: 2, ID: "c0r0", Field: "territory", Message: "empty territory id"}},
 		{name: "name taken", file: "unit,territory\nc0r0,T\n", fields: map[string]string{"create_scenario": "Imported baseline"}, code: terrane.ECONFLICT},
