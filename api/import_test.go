@@ -233,6 +233,13 @@ func TestImportOptions(t *testing.T) {
 		if csv, _ := out["skipped_csv"].(string); !strings.HasPrefix(csv, "line,id,field,message\n3,zz,unit_id,") {
 			t.Errorf("skipped_csv %q", csv)
 		}
+		code, out = f.upload("ann", map[string]string{"kind": "assignments", "layer": "grid", "create_scenario": "Grid baseline"}, "unit,territory,owner\na0,N,Ann Lee\nb0,S,\n")
+		if code != http.StatusOK || out["scenario_created"] != true || out["territories_created"] != 2.0 {
+			t.Fatalf("create_scenario: %d %v", code, out)
+		}
+		if sc, err := f.store.FindScenarioByID(context.Background(), int64(out["scenario"].(float64))); err != nil || sc.ParentID != 0 || sc.Name != "Grid baseline" || sc.CreatedBy != "ann" {
+			t.Errorf("created scenario %+v, %v", sc, err)
+		}
 		code, out = f.upload("ann", map[string]string{"kind": "markets", "layer": "grid"}, "unit_id,market\n"+strings.Repeat("zz,1\n", 25))
 		e := out["error"].(map[string]any)
 		if code != http.StatusBadRequest || e["problems_total"] != 25.0 || e["more"] != 5.0 {
