@@ -33,6 +33,21 @@ func usersStore(ctx context.Context, env *environment, cfg *config) (*data.Store
 	return openStore(ctx, env, cfg.string("db"), logger)
 }
 
+// namedUser opens the store and finds the user by name; the caller closes
+// the store.
+func namedUser(ctx context.Context, env *environment, cfg *config, name string) (*data.Store, *terrane.User, error) {
+	store, err := usersStore(ctx, env, cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	u, err := store.FindUserByName(ctx, name)
+	if err != nil {
+		store.Close()
+		return nil, nil, fmt.Errorf("%s", terrane.ErrorMessage(err))
+	}
+	return store, u, nil
+}
+
 func runUsersAdd(ctx context.Context, env *environment, args []string) error {
 	fs := flag.NewFlagSet("users add", flag.ContinueOnError)
 	fs.SetOutput(env.stderr)
@@ -173,15 +188,11 @@ func runUsersPasswd(ctx context.Context, env *environment, args []string) error 
 	if err != nil {
 		return fmt.Errorf("%s", terrane.ErrorMessage(err))
 	}
-	store, err := usersStore(ctx, env, cfg)
+	store, u, err := namedUser(ctx, env, cfg, *name)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	u, err := store.FindUserByName(ctx, *name)
-	if err != nil {
-		return fmt.Errorf("%s", terrane.ErrorMessage(err))
-	}
 	if _, err := store.UpdateUser(ctx, u.ID, terrane.UserUpdate{PasswordHash: &h}); err != nil {
 		return fmt.Errorf("%s", terrane.ErrorMessage(err))
 	}
@@ -202,15 +213,11 @@ func runUsersDelete(ctx context.Context, env *environment, args []string) error 
 	if *name == "" {
 		return fmt.Errorf("%w: --name is required", errUsage)
 	}
-	store, err := usersStore(ctx, env, cfg)
+	store, u, err := namedUser(ctx, env, cfg, *name)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	u, err := store.FindUserByName(ctx, *name)
-	if err != nil {
-		return fmt.Errorf("%s", terrane.ErrorMessage(err))
-	}
 	if err := store.DeleteUser(ctx, u.ID); err != nil {
 		return fmt.Errorf("%s", terrane.ErrorMessage(err))
 	}
