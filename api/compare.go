@@ -128,40 +128,57 @@ func (s *Server) compare(c *gin.Context) {
 		return num(*y - *x)
 	}
 	tot := ComparisonTotals{AllocationDelta: map[string]float64{}, UnitsMoved: len(moved)}
+	// figures are one side's numbers of one territory; nil when that side
+	// has no such territory.
+	type figures struct {
+		name                     *string
+		actual, market, expected *float64
+		alloc                    map[string]float64
+	}
+	read := func(sd side, ms map[string]plan.TerritoryMetrics, id string) *figures {
+		m, ok := ms[id]
+		if !ok {
+			return nil
+		}
+		f := &figures{name: &m.Name, actual: num(m.Revenue), market: num(m.Market.Market), alloc: sd.alloc(m)}
+		if sd.expected != nil {
+			f.expected = num(sd.expected[id])
+		}
+		return f
+	}
 	var expA, expB float64
 	deltas := []TerritoryDelta{}
 	for id := range ids {
 		d := TerritoryDelta{ID: id}
-		if m, ok := ma[id]; ok {
-			d.NameA, d.ActualA, d.MarketA = &m.Name, num(m.Revenue), num(m.Market.Market)
-			if sa.expected != nil {
-				d.ExpectedA = num(sa.expected[id])
-				expA += sa.expected[id]
+		fa, fb := read(sa, ma, id), read(sb, mb, id)
+		if fa != nil {
+			d.NameA, d.ActualA, d.MarketA, d.ExpectedA = fa.name, fa.actual, fa.market, fa.expected
+			if fa.expected != nil {
+				expA += *fa.expected
 			}
-			tot.ActualA += m.Revenue
-			for r, v := range sa.alloc(m) {
+			tot.ActualA += *fa.actual
+			for r, v := range fa.alloc {
 				tot.AllocationDelta[r] -= v
 			}
 		}
-		if m, ok := mb[id]; ok {
-			d.NameB, d.ActualB, d.MarketB = &m.Name, num(m.Revenue), num(m.Market.Market)
-			if sb.expected != nil {
-				d.ExpectedB = num(sb.expected[id])
-				expB += sb.expected[id]
+		if fb != nil {
+			d.NameB, d.ActualB, d.MarketB, d.ExpectedB = fb.name, fb.actual, fb.market, fb.expected
+			if fb.expected != nil {
+				expB += *fb.expected
 			}
-			tot.ActualB += m.Revenue
-			for r, v := range sb.alloc(m) {
+			tot.ActualB += *fb.actual
+			for r, v := range fb.alloc {
 				tot.AllocationDelta[r] += v
 			}
 		}
 		d.ExpectedDelta, d.ActualDelta = diff(d.ExpectedA, d.ExpectedB), diff(d.ActualA, d.ActualB)
 		d.Delta = d.ExpectedDelta
-		if d.NameA != nil && d.NameB != nil {
+		if fa != nil && fb != nil {
 			d.AllocationDelta = map[string]float64{}
-			for r, v := range sb.alloc(mb[id]) {
+			for r, v := range fb.alloc {
 				d.AllocationDelta[r] += v
 			}
-			for r, v := range sa.alloc(ma[id]) {
+			for r, v := range fa.alloc {
 				d.AllocationDelta[r] -= v
 			}
 			round(d.AllocationDelta)
