@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"math"
 	"net/http"
 	"sort"
@@ -25,11 +24,11 @@ type side struct {
 
 // compareSide reads a scenario's expected revenue at its optimum: its
 // latest run's stored figures when they hold every territory and are not
-// stale; else its optimum solved now (fast: the allocation solver, on the
-// calibration the snapshot keeps); else its model at the current
+// stale; else its optimum solved once per snapshot (the allocation solver,
+// on the calibration the snapshot keeps); else its model at the current
 // allocation. Either way both sides of a comparison are optima unless one
 // cannot be solved.
-func compareSide(ctx context.Context, v *scenarioView) side {
+func compareSide(v *scenarioView) side {
 	sd := side{v: v}
 	if exp, ok := plan.RunExpected(v.in, v.results); ok && !v.stale {
 		id := v.results.RunID
@@ -48,7 +47,7 @@ func compareSide(ctx context.Context, v *scenarioView) side {
 		sd.basis = plan.BasisNone
 		return sd
 	}
-	if res, err := allocate.Solve(ctx, p, nil); err == nil && res.Status != allocate.Infeasible && res.Status != allocate.Canceled {
+	if res, err := v.solvedOptimum(); err == nil && res.Status != allocate.Infeasible && res.Status != allocate.Canceled {
 		sd.basis, sd.expected = plan.BasisSolved, res.Revenue
 		sd.alloc = func(m plan.TerritoryMetrics) map[string]float64 {
 			if a, ok := res.Allocation[m.ID]; ok {
@@ -91,7 +90,7 @@ func (s *Server) compare(c *gin.Context) {
 		}
 	}
 	sort.Slice(moved, func(i, j int) bool { return moved[i].UnitID < moved[j].UnitID })
-	sa, sb := compareSide(c.Request.Context(), a), compareSide(c.Request.Context(), b)
+	sa, sb := compareSide(a), compareSide(b)
 	integer := map[string]bool{}
 	for _, sc := range []*terrane.Scenario{a.in.Scenario, b.in.Scenario} {
 		for _, r := range sc.Resources {

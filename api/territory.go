@@ -72,6 +72,25 @@ type snapshot struct {
 	problemOnce sync.Once
 	problem     *allocate.Problem // calibrated on demand, when no run stored curves
 	problemErr  error
+
+	optimumOnce sync.Once
+	optimum     *allocate.Result // solved on demand, for compare when no current run stored one
+	optimumErr  error
+}
+
+// solvedOptimum is the scenario's optimal allocation on its inputs as they
+// are now, solved once per snapshot (compare reads it on every request).
+func (sn *snapshot) solvedOptimum() (*allocate.Result, error) {
+	sn.optimumOnce.Do(func() {
+		p, err := sn.allocationProblem()
+		if err != nil {
+			sn.optimumErr = err
+			return
+		}
+		// Not the request's context: the result is shared by every request.
+		sn.optimum, sn.optimumErr = allocate.Solve(context.Background(), p, nil)
+	})
+	return sn.optimum, sn.optimumErr
 }
 
 // allocationProblem is the scenario's calibrated allocation problem,
