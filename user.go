@@ -32,15 +32,16 @@ type User struct {
 	ID           int64      `json:"id"`
 	Name         string     `json:"name"` // unique sign-in name
 	Role         string     `json:"role"`
-	PasswordHash string     `json:"-"`           // bcrypt; empty = cannot sign in with a password
-	Territories  []string   `json:"territories"` // territory ids a rep owns
-	Email        string     `json:"email"`       // "" = none; unique when set
-	Manager      string     `json:"manager"`     // the manager's name; "" = none
-	Region       string     `json:"region"`      // sales region, free text; "" = none
-	Cost         float64    `json:"cost"`        // fully loaded cost, dollars per year; 0 = not known
-	Capacity     float64    `json:"capacity"`    // selling time, hours per year; 0 = not known
-	Quota        float64    `json:"quota"`       // quota, dollars per year; 0 = none
-	Home         *orb.Point `json:"home"`        // home location, lon/lat degrees; nil = not known
+	PasswordHash string     `json:"-"`            // bcrypt; empty = cannot sign in with a password
+	HasPassword  bool       `json:"has_password"` // a password is set (PasswordHash is not empty): the user can sign in
+	Territories  []string   `json:"territories"`  // territory ids a rep owns
+	Email        string     `json:"email"`        // "" = none; unique when set
+	Manager      string     `json:"manager"`      // the manager's name; "" = none
+	Region       string     `json:"region"`       // sales region, free text; "" = none
+	Cost         float64    `json:"cost"`         // fully loaded cost, dollars per year; 0 = not known
+	Capacity     float64    `json:"capacity"`     // selling time, hours per year; 0 = not known
+	Quota        float64    `json:"quota"`        // quota, dollars per year; 0 = none
+	Home         *orb.Point `json:"home"`         // home location, lon/lat degrees; nil = not known
 	CreatedAt    time.Time  `json:"created_at"`
 }
 
@@ -111,6 +112,7 @@ func (upd UserUpdate) Apply(u *User) {
 	}
 	if upd.PasswordHash != nil {
 		u.PasswordHash = *upd.PasswordHash
+		u.HasPassword = u.PasswordHash != ""
 	}
 	if upd.Territories != nil {
 		u.Territories = *upd.Territories

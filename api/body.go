@@ -537,6 +537,9 @@ type UserPatch struct {
 	Cost        *float64  `json:"cost"`        // fully loaded cost, dollars per year
 	Capacity    *float64  `json:"capacity"`    // selling time, hours per year
 	Quota       *float64  `json:"quota"`       // quota, dollars per year
+	// Password sets a new password (at least 8 characters), e.g. a new
+	// rep's first one; their API tokens stay valid. Absent = unchanged.
+	Password *string `json:"password"`
 }
 
 // TokenRequest is the body of POST /api/v1/tokens.

@@ -125,7 +125,7 @@ var operations = map[string]operation{
 	"GET /api/v1/users": {summary: "List users (admin)", status: 200, response: jsonBody(UserList{}), errors: signedIn},
 	"POST /api/v1/users": {summary: "Create a user (admin)", request: UserRequest{}, status: 201,
 		response: jsonBody(terrane.User{}), errors: []int{400, 401, 403, 409}},
-	"PATCH /api/v1/users/:uid": {summary: "Change a user's role, territories (making them the territories' owner), manager, region, cost, capacity or quota (admin)",
+	"PATCH /api/v1/users/:uid": {summary: "Change a user's role, territories (making them the territories' owner), manager, region, cost, capacity, quota or password (admin)",
 		request: UserPatch{}, status: 200, response: jsonBody(terrane.User{}), errors: changingID},
 	"DELETE /api/v1/users/:uid": {summary: "Delete a user (admin)", status: 204, errors: changingID},
 	"GET /api/v1/tokens":        {summary: "The caller's API tokens", status: 200, response: jsonBody(TokenList{}), errors: signedIn},

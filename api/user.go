@@ -66,6 +66,14 @@ func (s *Server) updateUser(c *gin.Context) {
 	}
 	upd := terrane.UserUpdate{Role: req.Role, Territories: req.Territories, Email: req.Email, Manager: req.Manager,
 		Region: req.Region, Cost: req.Cost, Capacity: req.Capacity, Quota: req.Quota}
+	if req.Password != nil {
+		h, err := HashPassword(*req.Password)
+		if err != nil {
+			s.writeError(c, err)
+			return
+		}
+		upd.PasswordHash = &h
+	}
 	next := *u
 	upd.Apply(&next)
 	if err := next.Validate(); err != nil {

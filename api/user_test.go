@@ -80,6 +80,16 @@ func TestUserPatch(t *testing.T) {
 				}
 			})
 		}
+		// An admin sets a first password: the user can then sign in with it.
+		if code, body := f.do("ada", "PATCH", path, map[string]any{"password": "short"}); code != 400 || !strings.Contains(fmt.Sprint(body), "at least 8") {
+			t.Errorf("PATCH short password = %d %v, want 400 saying at least 8", code, body)
+		}
+		if code, body := f.do("ada", "PATCH", path, map[string]any{"password": "rita-first-password"}); code != 200 || body["has_password"] != true {
+			t.Errorf("PATCH password = %d %v, want 200 with has_password true", code, body)
+		}
+		if code, body := f.do("", "POST", "/api/v1/login", map[string]any{"name": "rita", "password": "rita-first-password"}); code != 200 {
+			t.Errorf("sign-in with the password an admin set = %d %v, want 200", code, body)
+		}
 		if code, _ := f.do("rick", "PATCH", path, map[string]any{"quota": 1}); code != 403 {
 			t.Errorf("a rep's PATCH = %d, want 403", code)
 		}

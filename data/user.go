@@ -30,7 +30,7 @@ type userRow struct {
 }
 
 func (r *userRow) user() (*terrane.User, error) {
-	u := &terrane.User{ID: r.ID, Name: r.Name, Role: r.Role, PasswordHash: r.PasswordHash, Email: r.Email, Manager: r.Manager, Region: r.Region,
+	u := &terrane.User{ID: r.ID, Name: r.Name, Role: r.Role, PasswordHash: r.PasswordHash, HasPassword: r.PasswordHash != "", Email: r.Email, Manager: r.Manager, Region: r.Region,
 		Cost: r.Cost, Capacity: r.Capacity, Quota: r.Quota, CreatedAt: parseStamp(r.CreatedAt)}
 	if r.HomeLon != nil && r.HomeLat != nil {
 		u.Home = &orb.Point{*r.HomeLon, *r.HomeLat}
@@ -77,7 +77,7 @@ func (s *Store) insertUser(ctx context.Context, db execer, u *terrane.User) erro
 	} else if err != nil {
 		return fmt.Errorf("data: create user %s: %w", u.Name, err)
 	}
-	u.CreatedAt = parseStamp(now)
+	u.CreatedAt, u.HasPassword = parseStamp(now), u.PasswordHash != ""
 	return nil
 }
 

@@ -553,7 +553,7 @@ export interface paths {
         delete: operations["delete_users_uid"];
         options?: never;
         head?: never;
-        /** Change a user's role, territories (making them the territories' owner), manager, region, cost, capacity or quota (admin) */
+        /** Change a user's role, territories (making them the territories' owner), manager, region, cost, capacity, quota or password (admin) */
         patch: operations["patch_users_uid"];
         trace?: never;
     };
@@ -1587,6 +1587,8 @@ export interface components {
             created_at: string;
             /** @description "" = none; unique when set */
             email: string;
+            /** @description a password is set (PasswordHash is not empty): the user can sign in */
+            has_password: boolean;
             /** @description home location, lon/lat degrees; nil = not known */
             home: number[] | null;
             id: number;
@@ -1617,6 +1619,8 @@ export interface components {
             email?: string | null;
             /** @description the manager's name; "" = none */
             manager?: string | null;
+            /** @description Password sets a new password (at least 8 characters), e.g. a new rep's first one; their API tokens stay valid. Absent = unchanged. */
+            password?: string | null;
             /** @description quota, dollars per year */
             quota?: number | null;
             /** @description sales region; "" = none */
