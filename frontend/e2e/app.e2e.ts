@@ -799,3 +799,50 @@ describe("a leader's path", () => {
     await shot(page, 'leader-6-rep-view.png');
   }, 180_000);
 });
+
+describe('people', () => {
+  step('an admin imports reps, gives a new rep a first password, and the rep signs in to their territories', async () => {
+    await ctx.close();
+    page = await newPage();
+    await signIn(page, users.admin);
+    expect(await page.$$eval('.tab', (els) => els.map((e) => (e as HTMLElement).dataset.tab))).toContain('people');
+    await openTab(page, 'people');
+    await page.waitForSelector('#people-table');
+    expect(await page.textContent('#people-summary')).toMatch(/people: .*admin/);
+    // A reps file as a CRM writes it: names with spaces and accents, two
+    // territories, a manager and a region; one row names a territory that
+    // does not exist and is skipped with its reason.
+    const csv = 'name,email,role,territory,manager,region,postal_code,cost,capacity,quota\n' +
+      'Zoë Van der Berg,zoe.vdb@example.com,rep,NV;AZ,lee,West,89501,165000,1500,1400000\n' +
+      'Nobody Anywhere,nobody@example.com,rep,ZZ,lee,West,,150000,1500,1000000\n';
+    await page.click('#reps-import summary');
+    await page.setInputFiles('#reps-file', { name: 'reps.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.check('#reps-skip');
+    await page.click('#reps-import-go');
+    await page.waitForSelector('#reps-import-summary');
+    expect(await page.textContent('#reps-import-summary')).toBe('Imported 2 rows: 1 person added, 0 updated; 1 row skipped.');
+    expect(await page.textContent('#reps-import-result')).toContain('"ZZ"');
+    const row = 'tr[data-user="Zoë Van der Berg"]';
+    await page.waitForSelector(row);
+    expect(await page.textContent(row)).toMatch(/NV, AZ.*lee.*West.*\$1\.4M.*no password/);
+    await shot(page, 'people.png');
+    // A first password, set on the screen.
+    await page.click(row);
+    await page.waitForSelector('#person-dialog[open]');
+    await page.fill('#person-password', 'short');
+    await page.click('#person-save');
+    await expect.poll(() => page.textContent('#person-error')).toContain('at least 8');
+    await page.fill('#person-password', 'zoe-first-password');
+    await page.screenshot({ path: path.join(shots, 'people-edit.png') });
+    await page.click('#person-save');
+    await page.waitForSelector('#person-dialog', { state: 'detached' });
+    await expect.poll(() => page.textContent(row)).toContain('yes');
+    // The new rep signs in and sees only their territories of the published plan.
+    await ctx.close();
+    page = await newPage();
+    await signIn(page, { name: 'Zoë Van der Berg', password: 'zoe-first-password' });
+    const seen = await page.evaluate(() => ({ role: window.__terrane.state.user?.role, ids: window.__terrane.state.territories.map((t) => String(t.id)).sort() }));
+    expect(seen.role).toBe('rep');
+    expect(seen.ids).toEqual(['AZ', 'NV']);
+  }, 120_000);
+});

@@ -17,6 +17,7 @@ export const frontendDir = path.resolve(here, '..');
 const repo = path.resolve(frontendDir, '..');
 
 export const users = {
+  admin: { name: 'ada', password: 'ada-e2e-password', role: 'admin' },
   leader: { name: 'lee', password: 'lee-e2e-password', role: 'leader' },
   analyst: { name: 'ana', password: 'ana-e2e-password', role: 'analyst' },
   rep: { name: 'rita', password: 'rita-e2e-password', role: 'rep', territory: 'CA' },

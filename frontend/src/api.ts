@@ -4,6 +4,7 @@ import type {
   User, Scenario, ScenarioRequest, TerritoriesResponse, TerritoryDetail, Run, RunKind, MoveResult, Frontier,
   Comparison, PublishImpact, AuditList, AccountList, LayerList, ScenarioList, ID, LoginResponse, Assignments, ErrorBody, UnitCollection,
   RegionCollection, TerritoryCollection, RunEvent, MovesRequest, LoginRequest, RunRequest, RunList,
+  UserList, UserRequest, UserPatch, ImportResult,
 } from './types';
 
 /**
@@ -68,13 +69,14 @@ export async function request<T>(method: string, path: string, body?: unknown): 
   const headers: Record<string, string> = { Accept: 'application/json' };
   const t = token();
   if (t) headers.Authorization = 'Bearer ' + t;
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const form = body instanceof FormData;
+  if (body !== undefined && !form) headers['Content-Type'] = 'application/json';
   let res: Response;
   try {
     res = await fetch('/api/v1' + path, {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined ? undefined : form ? body : JSON.stringify(body),
       credentials: 'same-origin',
     });
   } catch {
@@ -172,5 +174,10 @@ export const api = {
   cancelRun: (id: ID) => request<Run>('DELETE', `/runs/${enc(String(id))}`),
   accounts: (scenario: ID, territory?: ID) =>
     request<AccountList>('GET', `/accounts?scenario=${enc(String(scenario))}${territory !== undefined ? '&territory=' + enc(String(territory)) : ''}&limit=10000`),
+  users: () => request<UserList>('GET', '/users'),
+  createUser: (body: UserRequest) => request<User>('POST', '/users', body),
+  patchUser: (id: ID, body: UserPatch) => request<User>('PATCH', `/users/${enc(String(id))}`, body),
+  deleteUser: (id: ID) => request<void>('DELETE', `/users/${enc(String(id))}`),
+  importFile: (form: FormData) => request<ImportResult>('POST', '/imports', form),
   exportURL: (id: ID, file: string) => `/api/v1/scenarios/${enc(String(id))}/exports/${file}`,
 };

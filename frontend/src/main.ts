@@ -217,7 +217,7 @@ function renderShell(user: User): void {
     store.set({ resource: (e.target as HTMLSelectElement).value });
   } });
   const tabs = tabsFor(user.role);
-  const tabLabels: Record<Tab, string> = { territory: 'Territory', scenario: 'Scenario', results: 'Results', align: 'Align', compare: 'Compare', audit: 'Approve & audit' };
+  const tabLabels: Record<Tab, string> = { territory: 'Territory', scenario: 'Scenario', results: 'Results', align: 'Align', compare: 'Compare', audit: 'Approve & audit', people: 'People' };
   clear(root,
     h('a.skip', { href: '#side' }, 'Skip to panel'),
     h('header.top',

@@ -3,6 +3,7 @@
 import { api, ApiError, runEvents } from './api';
 import { allocationSentence, alignmentSentence, auditLines, gainLoss, headcountChange, type Objective } from './messages';
 import { h, clear, download } from './dom';
+import { peoplePanel } from './people';
 import { lineChart } from './chart';
 import { money, moneyRange, percent, ratio, amount, change, count, counted, plural, singular, csv, dateTime, isMoney, shortUnit } from './format';
 import {
@@ -65,6 +66,9 @@ export function renderPanel(ctx: Ctx, s: AppState, prev: AppState): void {
       break;
     case 'audit':
       if (tabChanged || changed('scenario')) auditPanel(ctx, s);
+      break;
+    case 'people':
+      if (tabChanged) peoplePanel({ scenario: s.scenario, me: s.user, showError: ctx.showError, toast: ctx.toast, busy: ctx.busy }, panel());
       break;
   }
 }

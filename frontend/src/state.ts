@@ -172,12 +172,13 @@ export function canApprove(role: string | undefined): boolean {
   return role === 'admin' || role === 'leader';
 }
 
-export type Tab = 'territory' | 'scenario' | 'results' | 'align' | 'compare' | 'audit';
+export type Tab = 'territory' | 'scenario' | 'results' | 'align' | 'compare' | 'audit' | 'people';
 
 /** tabsFor lists the side-panel tabs a role sees. */
 export function tabsFor(role: string | undefined): Tab[] {
   if (role === 'rep') return ['territory'];
-  return ['territory', 'scenario', 'results', 'align', 'compare', 'audit'];
+  const tabs: Tab[] = ['territory', 'scenario', 'results', 'align', 'compare', 'audit'];
+  return role === 'admin' ? [...tabs, 'people'] : tabs;
 }
 
 export interface AppState {

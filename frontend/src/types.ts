@@ -51,6 +51,10 @@ export type UnitCollection = Schemas['UnitCollection'];
 export type RegionCollection = Schemas['RegionCollection'];
 export type TerritoryCollection = Schemas['TerritoryCollection'];
 export type ErrorBody = Schemas['ErrorBody'];
+export type UserList = Schemas['UserList'];
+export type UserRequest = Schemas['UserRequest'];
+export type UserPatch = Schemas['UserPatchInput'];
+export type ImportResult = Schemas['ImportResult'];
 
 /** PerResource is an amount per resource name, in the resource's unit. */
 export type PerResource = NonNullable<Territory['current']>;
