@@ -231,6 +231,7 @@ type TerritoryProperties struct {
 	Floor           float64  `json:"floor"`      // market-weighted share kept with no effort
 	Headroom        float64  `json:"headroom"`   // dollars per year
 	Locked          bool     `json:"locked"`
+	Assumed         []string `json:"assumed" openapi:"nonnull"`  // resources whose current_<r> was derived from revenue, not supplied
 	ExpectedRevenue *float64 `json:"expected_revenue,omitempty"` // dollars per year at the allocation; absent before a run
 	RevenueChange   *float64 `json:"revenue_change,omitempty"`   // expected − current revenue, dollars per year; absent before a run
 	// Resources holds the per-resource members, e.g. "allocation_money".
@@ -288,7 +289,7 @@ func appendMembers(obj []byte, members map[string]float64) ([]byte, error) {
 func territoryProperties(m plan.TerritoryMetrics) TerritoryProperties {
 	p := TerritoryProperties{ID: m.ID, Name: m.Name, Units: m.Units, Accounts: m.Accounts, Market: m.Market.Market,
 		Revenue: m.Revenue, Share: m.Share, Saturation: m.Saturation, Floor: m.Floor, Headroom: m.Headroom, Locked: m.Locked,
-		Resources: map[string]float64{}}
+		Assumed: orEmpty(m.Assumed), Resources: map[string]float64{}}
 	for prefix, mm := range map[string]map[string]float64{"current": m.Current, "allocation": m.Allocation, "change": m.Change} {
 		for r, v := range mm {
 			p.Resources[prefix+"_"+r] = v
