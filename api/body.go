@@ -306,6 +306,26 @@ func territoryProperties(m plan.TerritoryMetrics) TerritoryProperties {
 	return p
 }
 
+// TerritoryPatch is the body of PATCH /api/v1/scenarios/{id}/territories/{tid}.
+type TerritoryPatch struct {
+	// Current sets current amounts of the territory, resource name →
+	// amount in the resource's unit (a finite number ≥ 0, whole for an
+	// integer resource). Each one given replaces the amount there was and
+	// is no longer assumed; resources left out stay as they are.
+	Current map[string]*float64 `json:"current" openapi:"required"`
+}
+
+// TerritoryPatchResult is the answer of PATCH
+// /api/v1/scenarios/{id}/territories/{tid}.
+type TerritoryPatchResult struct {
+	Territory       *terrane.Territory `json:"territory" openapi:"nonnull"` // as stored, with current and assumed
+	ScenarioVersion int64              `json:"scenario_version"`            // the scenario's version after the change (stored results are stale)
+	// Warnings are things to look at that did not stop the change, e.g.
+	// current amounts adding up to more than a resource's total (totals
+	// are never changed to fit).
+	Warnings []string `json:"warnings" openapi:"nonnull"`
+}
+
 // AssignmentList is the answer of GET /api/v1/scenarios/{id}/assignments.
 type AssignmentList struct {
 	Assignments map[string]string `json:"assignments" openapi:"nonnull"` // unit id → territory id
@@ -506,7 +526,7 @@ type ImportForm struct {
 	File     []byte `json:"file" openapi:"required,binary"` // the file; its format is detected from its content
 	Kind     string `json:"kind" openapi:"required"`
 	Layer    string `json:"layer"`    // layer id; units create it if needed; for assignments the scenario's layer is the default
-	Scenario int64  `json:"scenario"` // scenario id, required for assignments
+	Scenario int64  `json:"scenario"` // scenario id, required for assignments and resources
 	// Options are the kind's options (docs/import.md), e.g. id, name,
 	// region, revenue, lon, lat, postal_code, group, date, unit_id,
 	// territory_id, market.

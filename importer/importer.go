@@ -124,6 +124,14 @@ type Result struct {
 	UsersCreated int `json:"users_created,omitempty"` // users the file created (no password yet: terrane users passwd)
 	UsersUpdated int `json:"users_updated,omitempty"` // existing users the file updated
 
+	// Resources import (Scenario: where; Territories: the territories the
+	// file gave amounts of).
+	Resources int `json:"resources,omitempty"` // current amounts written
+	Assumed   int `json:"assumed,omitempty"`   // current amounts of the scenario still assumed (derived from revenue) after the import
+	// Warnings are things to look at that did not stop the import, e.g.
+	// current amounts adding up to more than a resource's total.
+	Warnings []string `json:"warnings,omitempty"`
+
 	// Skipped lists every row left out with skip_invalid=true, in file
 	// order, with its reason; SkippedCSV is the same as a CSV file
 	// (line,id,field,message) to download. Both are absent when no row was
@@ -175,6 +183,8 @@ func Import(ctx context.Context, store Store, r io.Reader, opts Options) (*Resul
 		err = importMarkets(ctx, store, data, opts, res)
 	case KindReps:
 		err = importReps(ctx, store, data, opts, res)
+	case KindResources:
+		err = importResources(ctx, store, data, opts, res)
 	}
 	if err != nil {
 		return nil, err
@@ -223,7 +233,7 @@ func checkOptions(o *Options) error {
 	case o.Kind == KindAssignments && !create && o.Scenario <= 0:
 		return terrane.Errorf(terrane.EINVALID, "scenario is required for an assignments import (or create_scenario=NAME to make a baseline scenario from the file)")
 	}
-	if o.Layer == "" && o.Kind != KindAssignments {
+	if o.Layer == "" && o.Kind != KindAssignments && o.Kind != KindResources {
 		return terrane.Errorf(terrane.EINVALID, "layer is required")
 	}
 	if o.Layer != "" {
