@@ -50,8 +50,9 @@ type Options struct {
 	// units it is created if it does not exist. For assignments it may be
 	// empty (the scenario's layer) but must otherwise match the scenario's.
 	Layer string
-	// Scenario is the id of the scenario assignments are for; required for
-	// assignments, ignored otherwise.
+	// Scenario is the id of the scenario the file is for; required for
+	// assignments and resources; for markets and reps it selects per
+	// territory estimates and the owners' scenario.
 	Scenario int64
 	// Fields holds the options of the kind: column or property names such as
 	// "id" → "GEOID" or "revenue" → "Sales", and settings such as

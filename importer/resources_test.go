@@ -135,6 +135,9 @@ func testImportResources(t *testing.T, s *data.Store) {
 			}
 		})
 	}
+	if after := snapshot(t, s, id); after != snap {
+		t.Errorf("a refused import changed the store:\n%s", cmp.Diff(snap, after))
+	}
 	approved := terrane.StatusApproved
 	if _, err := s.UpdateScenario(ctx, id, terrane.ScenarioUpdate{Status: &approved}, "lee"); err != nil {
 		t.Fatal(err)
