@@ -3,7 +3,11 @@ package terrane
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"math"
+	"sort"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -44,7 +48,14 @@ type Territory struct {
 	Parent     string             `json:"parent"`  // id of the enclosing region territory; empty = top level
 	Owners     []string           `json:"owners"`  // rep names
 	Current    map[string]float64 `json:"current"` // current amount per resource name, in the resource's unit
-	Locked     bool               `json:"locked"`  // keep its units and its allocation as they are
+	// Assumed lists, sorted, the resources whose current amount was
+	// derived (from revenue: the sample's baseline, create_scenario, a
+	// redrawn territory's share of assumed amounts) rather than supplied
+	// (a resources import, PATCH …/territories/{tid}); each has a
+	// Current entry. Empty (never null in JSON) when every amount was
+	// supplied or there are none.
+	Assumed []string `json:"assumed" openapi:"nonnull"`
+	Locked  bool     `json:"locked"` // keep its units and its allocation as they are
 }
 
 // Validate reports the first problem with the territory's fields.
@@ -57,7 +68,79 @@ func (t *Territory) Validate() error {
 			return Errorf(EINVALID, "territory %s: current %s must be a finite number ≥ 0", t.ID, r)
 		}
 	}
+	for i, r := range t.Assumed {
+		if _, ok := t.Current[r]; !ok {
+			return Errorf(EINVALID, "territory %s: assumed %s has no current amount", t.ID, r)
+		}
+		if i > 0 && t.Assumed[i-1] >= r {
+			return Errorf(EINVALID, "territory %s: assumed must be sorted resource names, each once", t.ID)
+		}
+	}
 	return nil
+}
+
+// AssumedAll returns the names of every current amount of t, sorted: what
+// Assumed is for amounts that were all derived.
+func (t *Territory) AssumedAll() []string {
+	out := make([]string, 0, len(t.Current))
+	for r := range t.Current {
+		out = append(out, r)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// CheckCurrent says what is wrong with amount as the current amount of
+// resource in scenario s — not one of its resources, not a finite number
+// ≥ 0, not a whole number of an integer resource — or "" when nothing is.
+// The resources import, PATCH …/territories/{tid} and the store all check
+// with it.
+func (s *Scenario) CheckCurrent(resource string, amount float64) string {
+	var r *Resource
+	names := make([]string, 0, len(s.Resources))
+	for i := range s.Resources {
+		names = append(names, s.Resources[i].Name)
+		if s.Resources[i].Name == resource {
+			r = &s.Resources[i]
+		}
+	}
+	switch {
+	case r == nil && len(names) == 0:
+		return fmt.Sprintf("unknown resource %q: scenario %d has no resources", resource, s.ID)
+	case r == nil:
+		return fmt.Sprintf("unknown resource %q: the resources of scenario %d are %s", resource, s.ID, strings.Join(names, ", "))
+	case !finite(amount):
+		return fmt.Sprintf("%s must be a finite number", resource)
+	case amount < 0:
+		return fmt.Sprintf("negative %s %v", resource, amount)
+	case amount > 1e15:
+		return fmt.Sprintf("%s %v is too large", resource, amount)
+	case r.Integer && amount != math.Trunc(amount):
+		return fmt.Sprintf("%s is allocated in whole %s: %v is not a whole number", resource, r.unitName(), amount)
+	}
+	return ""
+}
+
+// CurrentOverTotals returns a warning, one per resource, where the current
+// amounts of territories add up to more than the resource's total in s.
+// Totals are never changed to fit: the planner decides (raise the total,
+// or let the allocation take the difference back).
+func (s *Scenario) CurrentOverTotals(territories []*Territory) []string {
+	var out []string
+	for _, r := range s.Resources {
+		if r.Total == nil {
+			continue
+		}
+		var sum float64
+		for _, t := range territories {
+			sum += t.Current[r.Name]
+		}
+		if sum > *r.Total*(1+1e-9)+1e-9 {
+			out = append(out, fmt.Sprintf("%s: the current amounts add up to %s %s, more than the scenario's total of %s; the total is left as it is (raise it with PATCH /api/v1/scenarios/%d, or the allocation takes the difference back)",
+				r.Name, strconv.FormatFloat(sum, 'f', -1, 64), r.unitName(), strconv.FormatFloat(*r.Total, 'f', -1, 64), s.ID))
+		}
+	}
+	return out
 }
 
 // Scenario is a named plan: an alignment of units to territories, resource
@@ -98,6 +181,17 @@ func (s *Scenario) ReadOnlyError(what string) error {
 		return nil
 	}
 	return Errorf(ECONFLICT, "scenario %d %q is the baseline, the current plan every comparison uses, and is read-only: %s cannot be changed; branch it (POST /api/v1/scenarios with \"from\": %d) and change the branch", s.ID, s.Name, what, s.ID)
+}
+
+// DraftOnlyError is the ECONFLICT answered for a change that only a draft
+// takes (what names it, e.g. "its current resources"), or nil when s is a
+// draft: an approved or published plan keeps the inputs it was approved
+// on.
+func (s *Scenario) DraftOnlyError(what string) error {
+	if s.Status == StatusDraft {
+		return nil
+	}
+	return Errorf(ECONFLICT, "scenario %d %q is %s: %s change in drafts only, so the inputs it was approved on stay as they were; branch it (POST /api/v1/scenarios with \"from\": %d) and change the branch", s.ID, s.Name, s.Status, what, s.ID)
 }
 
 // Validate reports the first problem with the scenario's fields.
@@ -209,6 +303,18 @@ type ScenarioService interface {
 	// appears twice or a unit is assigned to a territory not in territories;
 	// ENOTFOUND if the scenario does not exist; ECONFLICT if it is published.
 	ReplaceTerritories(ctx context.Context, scenarioID int64, territories []*Territory, assignments map[string]string, actor string) error
+	// SetCurrent sets current amounts of territories of the scenario
+	// (territory id → resource name → amount, in the resource's unit) in
+	// one transaction: each amount given replaces the territory's current
+	// amount of that resource and is no longer assumed; amounts not given
+	// stay as they are, assumed or not. It is audited as "current" by
+	// actor (each amount old → new), counts one change to the scenario's
+	// Version and returns the scenario as stored. ENOTFOUND if the
+	// scenario or a territory does not exist; ECONFLICT if the scenario is
+	// not a draft (an approved or published plan keeps the inputs it was
+	// approved on); EINVALID if current is empty or an amount fails
+	// Scenario.CheckCurrent.
+	SetCurrent(ctx context.Context, scenarioID int64, current map[string]map[string]float64, actor string) (*Scenario, error)
 	// FindAssignments returns the scenario's assignments, unit id → territory
 	// id. ENOTFOUND if the scenario does not exist.
 	FindAssignments(ctx context.Context, scenarioID int64) (map[string]string, error)

@@ -231,6 +231,7 @@ type TerritoryProperties struct {
 	Floor           float64  `json:"floor"`      // market-weighted share kept with no effort
 	Headroom        float64  `json:"headroom"`   // dollars per year
 	Locked          bool     `json:"locked"`
+	Assumed         []string `json:"assumed" openapi:"nonnull"`  // resources whose current_<r> was derived from revenue, not supplied
 	ExpectedRevenue *float64 `json:"expected_revenue,omitempty"` // dollars per year at the allocation; absent before a run
 	RevenueChange   *float64 `json:"revenue_change,omitempty"`   // expected − current revenue, dollars per year; absent before a run
 	// Resources holds the per-resource members, e.g. "allocation_money".
@@ -288,7 +289,7 @@ func appendMembers(obj []byte, members map[string]float64) ([]byte, error) {
 func territoryProperties(m plan.TerritoryMetrics) TerritoryProperties {
 	p := TerritoryProperties{ID: m.ID, Name: m.Name, Units: m.Units, Accounts: m.Accounts, Market: m.Market.Market,
 		Revenue: m.Revenue, Share: m.Share, Saturation: m.Saturation, Floor: m.Floor, Headroom: m.Headroom, Locked: m.Locked,
-		Resources: map[string]float64{}}
+		Assumed: orEmpty(m.Assumed), Resources: map[string]float64{}}
 	for prefix, mm := range map[string]map[string]float64{"current": m.Current, "allocation": m.Allocation, "change": m.Change} {
 		for r, v := range mm {
 			p.Resources[prefix+"_"+r] = v
@@ -303,6 +304,26 @@ func territoryProperties(m plan.TerritoryMetrics) TerritoryProperties {
 		p.ExpectedRevenue, p.RevenueChange = m.ExpectedRevenue, m.RevenueChange
 	}
 	return p
+}
+
+// TerritoryPatch is the body of PATCH /api/v1/scenarios/{id}/territories/{tid}.
+type TerritoryPatch struct {
+	// Current sets current amounts of the territory, resource name →
+	// amount in the resource's unit (a finite number ≥ 0, whole for an
+	// integer resource). Each one given replaces the amount there was and
+	// is no longer assumed; resources left out stay as they are.
+	Current map[string]*float64 `json:"current" openapi:"required"`
+}
+
+// TerritoryPatchResult is the answer of PATCH
+// /api/v1/scenarios/{id}/territories/{tid}.
+type TerritoryPatchResult struct {
+	Territory       *terrane.Territory `json:"territory" openapi:"nonnull"` // as stored, with current and assumed
+	ScenarioVersion int64              `json:"scenario_version"`            // the scenario's version after the change (stored results are stale)
+	// Warnings are things to look at that did not stop the change, e.g.
+	// current amounts adding up to more than a resource's total (totals
+	// are never changed to fit).
+	Warnings []string `json:"warnings" openapi:"nonnull"`
 }
 
 // AssignmentList is the answer of GET /api/v1/scenarios/{id}/assignments.
@@ -505,7 +526,7 @@ type ImportForm struct {
 	File     []byte `json:"file" openapi:"required,binary"` // the file; its format is detected from its content
 	Kind     string `json:"kind" openapi:"required"`
 	Layer    string `json:"layer"`    // layer id; units create it if needed; for assignments the scenario's layer is the default
-	Scenario int64  `json:"scenario"` // scenario id, required for assignments
+	Scenario int64  `json:"scenario"` // scenario id, required for assignments and resources
 	// Options are the kind's options (docs/import.md), e.g. id, name,
 	// region, revenue, lon, lat, postal_code, group, date, unit_id,
 	// territory_id, market.

@@ -214,6 +214,9 @@ func TestContract(t *testing.T) {
 		want(200, "ann", "GET", sp("/api/v1/scenarios/%d/frontier?points=3", b), nil)
 		want(200, "ann", "GET", sp("/api/v1/scenarios/%d/compare/%d", b, c), nil)
 		want(200, "ann", "PATCH", sp("/api/v1/scenarios/%d/assignments", c), map[string]any{"moves": map[string]string{"d2": "W"}})
+		want(200, "ann", "PATCH", sp("/api/v1/scenarios/%d/territories/W", c), map[string]any{"current": map[string]any{"headcount": 1, "money": 25000}})
+		want(400, "ann", "PATCH", sp("/api/v1/scenarios/%d/territories/W", c), map[string]any{"current": map[string]any{"headcount": 0.5}})
+		want(404, "ann", "PATCH", sp("/api/v1/scenarios/%d/territories/Q", c), map[string]any{"current": map[string]any{"headcount": 1}})
 		want(200, "ann", "GET", sp("/api/v1/accounts?scenario=%d&territory=W", c), nil)
 		want(200, "ann", "GET", "/api/v1/accounts?layer=grid&limit=5", nil)
 

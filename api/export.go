@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -101,7 +102,9 @@ func (s *Server) export(c *gin.Context) {
 			w.Write([]string{a.ID, a.Name, a.PostalCode, a.UnitID, t, owners[t], cents(a.Revenue)})
 		}
 	case "allocation.csv":
-		w.Write([]string{"territory_id", "resource", "current", "allocation", "change", "marginal_revenue_per_unit"})
+		// current_assumed: the current amount was derived from revenue, not
+		// supplied (import resources to replace it).
+		w.Write([]string{"territory_id", "resource", "current", "allocation", "change", "marginal_revenue_per_unit", "current_assumed"})
 		integer, dollars := map[string]bool{}, map[string]bool{}
 		for _, r := range v.in.Scenario.Resources {
 			integer[r.Name], dollars[r.Name] = r.Integer, strings.HasPrefix(r.Unit, "dollar")
@@ -118,7 +121,7 @@ func (s *Server) export(c *gin.Context) {
 			}
 			sort.Strings(rs)
 			for _, r := range rs {
-				row := []string{m.ID, r, amountOf(m.Current[r], integer[r]), "", "", ""}
+				row := []string{m.ID, r, amountOf(m.Current[r], integer[r]), "", "", "", strconv.FormatBool(slices.Contains(m.Assumed, r))}
 				if m.Allocation != nil {
 					row[3], row[4] = amountOf(m.Allocation[r], integer[r]), amountOf(m.Change[r], integer[r])
 					// An unbounded marginal return (none of r yet) is an empty cell.

@@ -125,6 +125,7 @@ func (s *Server) routeTable() []route {
 		r("GET", "/api/v1/scenarios/:id/territories", s.authenticate(), s.listTerritories),
 		r("GET", "/api/v1/scenarios/:id/territories.geojson", s.authenticate(), s.territoriesGeoJSON),
 		r("GET", "/api/v1/scenarios/:id/territories/:tid", s.authenticate(), s.getTerritory),
+		r("PATCH", "/api/v1/scenarios/:id/territories/:tid", s.authenticate(), planners, s.patchTerritory),
 		r("GET", "/api/v1/scenarios/:id/assignments", s.authenticate(), s.getAssignments),
 		r("PATCH", "/api/v1/scenarios/:id/assignments", s.authenticate(), planners, s.moveUnits),
 		r("GET", "/api/v1/scenarios/:id/frontier", s.authenticate(), planners, s.frontier),

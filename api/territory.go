@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"sync"
@@ -572,6 +573,80 @@ func (s *Server) moveUnits(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, MoveResult{Moved: moved, Balance: balance, Noncontiguous: noncontiguous(in.Assignments, edges, check)})
+}
+
+// patchTerritory sets current amounts of one territory of a draft (PATCH
+// …/territories/{tid} {"current": {"headcount": 3}}), with the rules of a
+// resources import: the same checks (terrane.Scenario.CheckCurrent) and the
+// same store method (SetCurrent).
+func (s *Server) patchTerritory(c *gin.Context) {
+	var req TerritoryPatch
+	if err := bindJSON(c, &req); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	if len(req.Current) == 0 {
+		s.writeError(c, terrane.Errorf(terrane.EINVALID, "current must map at least one resource name to an amount, e.g. {\"current\": {\"headcount\": 3}}"))
+		return
+	}
+	sc, err := s.scenario(c, "id")
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	ctx := c.Request.Context()
+	ts, err := s.svc.Scenarios.FindTerritories(ctx, sc.ID)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	tid := c.Param("tid")
+	var t *terrane.Territory
+	for _, x := range ts {
+		if x.ID == tid {
+			t = x
+		}
+	}
+	if t == nil {
+		s.writeError(c, terrane.Errorf(terrane.ENOTFOUND, "territory %s not found in scenario %d", tid, sc.ID))
+		return
+	}
+	if err := sc.DraftOnlyError("its current resources"); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	names := make([]string, 0, len(req.Current))
+	for r := range req.Current {
+		names = append(names, r)
+	}
+	sort.Strings(names)
+	amounts := make(map[string]float64, len(names))
+	for _, r := range names {
+		v := req.Current[r]
+		if v == nil {
+			s.writeError(c, terrane.Errorf(terrane.EINVALID, "current.%s: null; give an amount ≥ 0 (leave the resource out to keep its amount)", r))
+			return
+		}
+		if msg := sc.CheckCurrent(r, *v); msg != "" {
+			s.writeError(c, terrane.Errorf(terrane.EINVALID, "current.%s: %s", r, msg))
+			return
+		}
+		amounts[r] = *v
+	}
+	stored, err := s.svc.Scenarios.SetCurrent(ctx, sc.ID, map[string]map[string]float64{tid: amounts}, currentUser(c).Name)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	if t.Current == nil {
+		t.Current = map[string]float64{}
+	}
+	for r, v := range amounts {
+		t.Current[r] = v
+		t.Assumed = slices.DeleteFunc(t.Assumed, func(a string) bool { return a == r })
+	}
+	t.Assumed = orEmpty(t.Assumed)
+	c.JSON(http.StatusOK, TerritoryPatchResult{Territory: t, ScenarioVersion: stored.Version, Warnings: orEmpty(stored.CurrentOverTotals(ts))})
 }
 
 // noncontiguous lists the territories among check whose units do not form

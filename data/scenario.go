@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -128,15 +129,23 @@ func checkAssignments(territories []*terrane.Territory, assignments map[string]s
 	return nil
 }
 
+// currentJSON encodes a territory's current amounts and the names of those
+// assumed as stored.
+func currentJSON(t *terrane.Territory) (current, assumed string) {
+	cur := []byte("{}")
+	if t.Current != nil {
+		cur, _ = json.Marshal(t.Current)
+	}
+	as, _ := json.Marshal(orEmpty(t.Assumed))
+	return string(cur), string(as)
+}
+
 func (s *Store) writeTerritories(ctx context.Context, tx *sqlx.Tx, scenarioID int64, territories []*terrane.Territory, assignments map[string]string) error {
-	err := insertBatches(ctx, tx, "territories", []string{"scenario_id", "id", "name", "parent", "owners", "current", "locked"}, len(territories), func(i int) []any {
+	err := insertBatches(ctx, tx, "territories", []string{"scenario_id", "id", "name", "parent", "owners", "current", "assumed", "locked"}, len(territories), func(i int) []any {
 		t := territories[i]
 		owners, _ := json.Marshal(orEmpty(t.Owners))
-		cur := []byte("{}")
-		if t.Current != nil {
-			cur, _ = json.Marshal(t.Current)
-		}
-		return []any{scenarioID, t.ID, t.Name, t.Parent, string(owners), string(cur), t.Locked}
+		cur, assumed := currentJSON(t)
+		return []any{scenarioID, t.ID, t.Name, t.Parent, string(owners), cur, assumed, t.Locked}
 	})
 	if err != nil {
 		return err
@@ -315,6 +324,7 @@ type territoryRow struct {
 	Parent     string `db:"parent"`
 	Owners     string `db:"owners"`
 	Current    string `db:"current"`
+	Assumed    string `db:"assumed"`
 	Locked     bool   `db:"locked"`
 }
 
@@ -324,8 +334,13 @@ func (s *Store) FindTerritories(ctx context.Context, scenarioID int64) ([]*terra
 	if _, err := s.FindScenarioByID(ctx, scenarioID); err != nil {
 		return nil, err
 	}
+	return loadTerritories(ctx, s.db, s.db.Rebind, scenarioID)
+}
+
+// loadTerritories reads a scenario's territories ordered by id with q.
+func loadTerritories(ctx context.Context, q sqlx.QueryerContext, rebind func(string) string, scenarioID int64) ([]*terrane.Territory, error) {
 	var rows []territoryRow
-	if err := s.db.SelectContext(ctx, &rows, s.db.Rebind(`SELECT scenario_id, id, name, parent, owners, current, locked FROM territories WHERE scenario_id = ? ORDER BY id`), scenarioID); err != nil {
+	if err := sqlx.SelectContext(ctx, q, &rows, rebind(`SELECT scenario_id, id, name, parent, owners, current, assumed, locked FROM territories WHERE scenario_id = ? ORDER BY id`), scenarioID); err != nil {
 		return nil, fmt.Errorf("data: find territories of scenario %d: %w", scenarioID, err)
 	}
 	out := make([]*terrane.Territory, len(rows))
@@ -337,7 +352,116 @@ func (s *Store) FindTerritories(ctx context.Context, scenarioID int64) ([]*terra
 		if err := json.Unmarshal([]byte(r.Current), &t.Current); err != nil {
 			return nil, fmt.Errorf("data: territory %s: current: %w", r.ID, err)
 		}
+		if err := json.Unmarshal([]byte(r.Assumed), &t.Assumed); err != nil {
+			return nil, fmt.Errorf("data: territory %s: assumed: %w", r.ID, err)
+		}
+		t.Assumed = orEmpty(t.Assumed)
+		slices.Sort(t.Assumed) // by byte, whatever the database's collation sorted by
 		out[i] = t
+	}
+	return out, nil
+}
+
+// maxListedCurrent caps the territories a "current" audit entry lists.
+const maxListedCurrent = 50
+
+// amountChange is one current amount changed, as a "current" audit entry
+// lists it; Old is nil when the territory had none.
+type amountChange struct {
+	Old        *float64 `json:"old"`
+	New        float64  `json:"new"`
+	WasAssumed bool     `json:"was_assumed,omitempty"` // the old amount was derived, not supplied
+}
+
+// SetCurrent sets supplied current amounts of a scenario's territories in
+// one transaction; each one given is no longer assumed.
+func (s *Store) SetCurrent(ctx context.Context, scenarioID int64, current map[string]map[string]float64, actor string) (*terrane.Scenario, error) {
+	n := 0
+	for _, m := range current {
+		n += len(m)
+	}
+	if n == 0 {
+		return nil, terrane.Errorf(terrane.EINVALID, "no current amounts given")
+	}
+	var out *terrane.Scenario
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		if _, err := tx.ExecContext(ctx, tx.Rebind(`SELECT id FROM scenarios WHERE id = ?`+s.forUpdate()), scenarioID); err != nil {
+			return err
+		}
+		sc, err := findScenario(ctx, tx, scenarioID)
+		if err != nil {
+			return err
+		}
+		if err := sc.DraftOnlyError("current resources"); err != nil {
+			return err
+		}
+		terrs, err := loadTerritories(ctx, tx, tx.Rebind, scenarioID)
+		if err != nil {
+			return err
+		}
+		byID := make(map[string]*terrane.Territory, len(terrs))
+		for _, t := range terrs {
+			byID[t.ID] = t
+		}
+		ids := make([]string, 0, len(current))
+		for id := range current {
+			ids = append(ids, id)
+		}
+		sort.Strings(ids)
+		changes := map[string]map[string]amountChange{}
+		for _, id := range ids {
+			t := byID[id]
+			if t == nil {
+				return terrane.Errorf(terrane.ENOTFOUND, "territory %s not found in scenario %d", id, scenarioID)
+			}
+			names := make([]string, 0, len(current[id]))
+			for r := range current[id] {
+				names = append(names, r)
+			}
+			sort.Strings(names)
+			if t.Current == nil {
+				t.Current = map[string]float64{}
+			}
+			ch := map[string]amountChange{}
+			for _, r := range names {
+				v := current[id][r]
+				if msg := sc.CheckCurrent(r, v); msg != "" {
+					return terrane.Errorf(terrane.EINVALID, "territory %s: current.%s: %s", id, r, msg)
+				}
+				c := amountChange{New: v, WasAssumed: slices.Contains(t.Assumed, r)}
+				if old, ok := t.Current[r]; ok {
+					c.Old = &old
+				}
+				ch[r] = c
+				t.Current[r] = v
+				t.Assumed = slices.DeleteFunc(t.Assumed, func(a string) bool { return a == r })
+			}
+			if err := t.Validate(); err != nil {
+				return err
+			}
+			cur, assumed := currentJSON(t)
+			if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE territories SET current = ?, assumed = ? WHERE scenario_id = ? AND id = ?`), cur, assumed, scenarioID, id); err != nil {
+				return err
+			}
+			if len(changes) < maxListedCurrent {
+				changes[id] = ch
+			}
+		}
+		now := s.stamp()
+		sc.Version++ // the inputs changed: results computed before are stale
+		if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE scenarios SET updated_at = ?, version = ? WHERE id = ?`), now, sc.Version, scenarioID); err != nil {
+			return err
+		}
+		sc.UpdatedAt = parseStamp(now)
+		detail := map[string]any{"territories": len(ids), "amounts": n, "changes": changes}
+		if k := len(ids) - len(changes); k > 0 {
+			detail["territories_not_listed"] = k
+		}
+		out = sc
+		return s.audit(ctx, tx, scenarioID, actor, "current", detail)
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -202,8 +203,19 @@ func (s *Store) dialectSQL(body string) string {
 	if s.dialect == Postgres {
 		serial = "BIGSERIAL PRIMARY KEY"
 	}
-	return strings.ReplaceAll(body, "{{serial}}", serial)
+	body = strings.ReplaceAll(body, "{{serial}}", serial)
+	// {{json_keys COLUMN}}: the keys of the JSON object in COLUMN as a
+	// JSON array of strings, sorted ('[]' for none).
+	return jsonKeys.ReplaceAllStringFunc(body, func(m string) string {
+		col := jsonKeys.FindStringSubmatch(m)[1]
+		if s.dialect == Postgres {
+			return "(SELECT COALESCE(json_agg(k ORDER BY k)::text, '[]') FROM json_object_keys(" + col + "::json) AS k)"
+		}
+		return "(SELECT COALESCE(json_group_array(key), '[]') FROM (SELECT key FROM json_each(" + col + ") ORDER BY key))"
+	})
 }
+
+var jsonKeys = regexp.MustCompile(`\{\{json_keys ([a-z_.]+)\}\}`)
 
 // splitSQL splits a migration into statements on ';' at line ends, dropping comments.
 func splitSQL(body string) []string {

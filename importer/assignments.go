@@ -245,6 +245,7 @@ func createScenario(ctx context.Context, store Store, data []byte, opts Options,
 			"money":     math.Round(rev * defaultProgramRate),
 			"attention": math.Round(rev / defaultRevenuePerHour),
 		}
+		tr.Assumed = tr.AssumedAll() // derived from revenue, until a resources import supplies them
 		reps, money, hours = reps+tr.Current["headcount"], money+tr.Current["money"], hours+tr.Current["attention"]
 	}
 	sc := &terrane.Scenario{Name: name, Layer: opts.Layer, Status: terrane.StatusDraft, CreatedBy: opts.Actor,

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"slices"
 	"testing"
 
 	"github.com/terrane/terrane"
@@ -32,6 +33,7 @@ func TestDocExamples(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	imported := map[string]bool{"accounts.csv": true} // the example files this test imports
 	if res.Accounts != 5 || res.ByUnit != 5 || len(res.Skipped) != 1 || res.Skipped[0].Line != 8 {
 		t.Errorf("accounts example: %+v", res)
 	}
@@ -49,5 +51,61 @@ func TestDocExamples(t *testing.T) {
 	}
 	if res.Assigned != 7 || res.TerritoriesCreated != 7 || res.Unassigned != 1 { // 4 territories, EMEA, AMER, WORLD; NLD unassigned
 		t.Errorf("assignments example: %+v", res)
+	}
+	baseline := res.Scenario
+	imported["assignments.csv"] = true
+
+	// The baseline's current resources, as docs/import.md imports them.
+	resources, err := os.ReadFile("../docs/examples/resources.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err = Import(ctx, s, bytes.NewReader(resources), Options{Kind: KindResources, Scenario: baseline})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Rows != 9 || res.Resources != 9 || res.Territories != 4 || res.Assumed != 0 || len(res.Warnings) != 0 {
+		t.Errorf("resources example: %+v", res)
+	}
+	ts, err := s.FindTerritories(ctx, baseline)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tr := range ts {
+		if tr.ID == "NA" && (tr.Current["headcount"] != 9 || tr.Current["money"] != 750000 || tr.Current["attention"] != 1200 || len(tr.Assumed) != 0) {
+			t.Errorf("NA after the resources example: %+v", tr)
+		}
+	}
+	imported["resources.csv"] = true
+
+	// The people: users, and the owners of the baseline's territories.
+	reps, err := os.ReadFile("../docs/examples/reps.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err = Import(ctx, s, bytes.NewReader(reps), Options{Kind: KindReps, Layer: "world"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Rows != 7 || res.UsersCreated != 7 || res.Scenario != baseline {
+		t.Errorf("reps example: %+v", res)
+	}
+	if o := ownersIn(t, s, baseline); !slices.Equal(o["EU-C"], []string{"Bo Chen", "Cy Díaz"}) || !slices.Equal(o["AMER"], []string{"Sam Ortiz"}) {
+		t.Errorf("owners after the reps example: %v", o)
+	}
+	if u, err := s.FindUserByName(ctx, "Dee Okafor"); err != nil || u.Quota != 2e6 || u.Cost != 170000 || u.Manager != "Sam Ortiz" {
+		t.Errorf("Dee Okafor: %+v %v", u, err)
+	}
+	imported["reps.csv"] = true
+
+	// Every example file is imported above.
+	files, err := os.ReadDir("../docs/examples")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		if !imported[f.Name()] {
+			t.Errorf("docs/examples/%s is not imported by this test: import it as docs/import.md shows", f.Name())
+		}
 	}
 }

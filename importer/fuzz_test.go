@@ -161,3 +161,40 @@ func FuzzImportUnits(f *testing.F) {
 		}
 	})
 }
+
+func FuzzImportCSVResources(f *testing.F) {
+	f.Add([]byte("territory,resource,amount\nW,headcount,2\nW,money,\"$1,500\"\nE,attention,40\n"), false)
+	f.Add([]byte("territory,resource,amount\nW,headcount,2.5\nQ,money,1\nE,money,-1\nE,money,NaN\nW,headcount,3\nW,headcount,4\n"), true)
+	f.Add([]byte("\xef\xbb\xbfTerritory ID;Resource;Current\nW;hours;1e400\n;;\n"), false)
+	f.Add([]byte("territory,resource\nW,money\n"), true)
+	reps, money := 3.0, 2000.0
+	sc := &terrane.Scenario{ID: 1, Name: "Plan", Layer: "grid", Resources: []terrane.Resource{
+		{Name: "headcount", Unit: "reps", Integer: true, Total: &reps}, {Name: "money", Total: &money}, {Name: "attention"}}}
+	territories := map[string]bool{"W": true, "E": true}
+	f.Fuzz(func(t *testing.T, file []byte, skip bool) {
+		plan, err := parseResources(file, Options{Kind: KindResources, Scenario: 1, MaxErrors: 5, SkipInvalid: skip, Progress: func(string, int) {}}, sc, territories)
+		if err != nil {
+			checkRejection(t, err)
+			return
+		}
+		n := 0
+		for tid, amounts := range plan.current {
+			if !territories[tid] {
+				t.Fatalf("amounts for unknown territory %q", tid)
+			}
+			for r, v := range amounts {
+				if msg := sc.CheckCurrent(r, v); msg != "" {
+					t.Fatalf("accepted %s %s = %v: %s", tid, r, v, msg)
+				}
+				n++
+			}
+			tr := &terrane.Territory{ID: tid, Current: amounts}
+			if err := tr.Validate(); err != nil {
+				t.Fatalf("accepted an invalid territory: %v", err)
+			}
+		}
+		if n != plan.amounts || n == 0 || n > plan.rows {
+			t.Fatalf("%d amounts counted %d, from %d rows", n, plan.amounts, plan.rows)
+		}
+	})
+}

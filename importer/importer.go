@@ -50,8 +50,9 @@ type Options struct {
 	// units it is created if it does not exist. For assignments it may be
 	// empty (the scenario's layer) but must otherwise match the scenario's.
 	Layer string
-	// Scenario is the id of the scenario assignments are for; required for
-	// assignments, ignored otherwise.
+	// Scenario is the id of the scenario the file is for; required for
+	// assignments and resources; for markets and reps it selects per
+	// territory estimates and the owners' scenario.
 	Scenario int64
 	// Fields holds the options of the kind: column or property names such as
 	// "id" → "GEOID" or "revenue" → "Sales", and settings such as
@@ -124,6 +125,14 @@ type Result struct {
 	UsersCreated int `json:"users_created,omitempty"` // users the file created (no password yet: terrane users passwd)
 	UsersUpdated int `json:"users_updated,omitempty"` // existing users the file updated
 
+	// Resources import (Scenario: where; Territories: the territories the
+	// file gave amounts of).
+	Resources int `json:"resources,omitempty"` // current amounts written
+	Assumed   int `json:"assumed,omitempty"`   // current amounts of the scenario still assumed (derived from revenue) after the import
+	// Warnings are things to look at that did not stop the import, e.g.
+	// current amounts adding up to more than a resource's total.
+	Warnings []string `json:"warnings,omitempty"`
+
 	// Skipped lists every row left out with skip_invalid=true, in file
 	// order, with its reason; SkippedCSV is the same as a CSV file
 	// (line,id,field,message) to download. Both are absent when no row was
@@ -175,6 +184,8 @@ func Import(ctx context.Context, store Store, r io.Reader, opts Options) (*Resul
 		err = importMarkets(ctx, store, data, opts, res)
 	case KindReps:
 		err = importReps(ctx, store, data, opts, res)
+	case KindResources:
+		err = importResources(ctx, store, data, opts, res)
 	}
 	if err != nil {
 		return nil, err
@@ -223,7 +234,7 @@ func checkOptions(o *Options) error {
 	case o.Kind == KindAssignments && !create && o.Scenario <= 0:
 		return terrane.Errorf(terrane.EINVALID, "scenario is required for an assignments import (or create_scenario=NAME to make a baseline scenario from the file)")
 	}
-	if o.Layer == "" && o.Kind != KindAssignments {
+	if o.Layer == "" && o.Kind != KindAssignments && o.Kind != KindResources {
 		return terrane.Errorf(terrane.EINVALID, "layer is required")
 	}
 	if o.Layer != "" {

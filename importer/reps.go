@@ -125,7 +125,7 @@ func orNone(v []string) []string {
 const KindReps = "reps"
 
 func init() {
-	allowed[KindReps] = []string{"name", "email", "role", "territory", "manager", "region", "postal_code", "lon", "lat", "cost", "capacity", "quota", "delimiter"}
+	allowed[KindReps] = []string{"name", "email", "role", "territory", "manager", "region", "postal_code", "lon", "lat", "cost", "capacity", "quota", "delimiter", "skip_invalid"}
 }
 
 // repsPlan is a validated reps file: the users to save (new ones with ID 0)
@@ -141,7 +141,7 @@ type repsPlan struct {
 // parseReps reads and validates a reps CSV against the stored users and the
 // territory ids of the owners' scenario (nil when there is none).
 func parseReps(data []byte, opts Options, existing []*terrane.User, territories map[string]bool, scenario string, zipsFn func() (*zipTables, error)) (*repsPlan, error) {
-	p := newProblems(KindReps, "csv", opts.MaxErrors)
+	p := opts.newProblems(KindReps, "csv")
 	t, err := newTable(data, opts.option("delimiter", ""), p)
 	if err != nil || t == nil {
 		return nil, firstErr(err, p.err())
@@ -184,7 +184,7 @@ func parseReps(data []byte, opts Options, existing []*terrane.User, territories 
 	for rec := t.next(); rec != nil; rec = t.next() {
 		line := t.row
 		name := get(rec, iName)
-		before := p.errs.Total()
+		before := p.errs.Total() + len(p.skipped)
 		bad := func(field, format string, args ...any) { p.add(line, name, field, format, args...) }
 		if why := terrane.ValidUserName(name); why != "" {
 			bad(t.header[iName], "name %s %s", quote(name), why)
@@ -298,14 +298,16 @@ func parseReps(data []byte, opts Options, existing []*terrane.User, territories 
 				}
 			}
 			next.Territories = orNone(ids)
-			plan.owners[name] = ids
 		}
-		if p.errs.Total() > before {
-			continue
+		if p.errs.Total()+len(p.skipped) > before {
+			continue // left out (skip_invalid), or the file is rejected
 		}
 		if err := next.Validate(); err != nil {
 			bad("", "%s", terrane.ErrorMessage(err))
 			continue
+		}
+		if iTerr >= 0 {
+			plan.owners[name] = next.Territories
 		}
 		if next.ID == 0 {
 			plan.created++
@@ -320,6 +322,10 @@ func parseReps(data []byte, opts Options, existing []*terrane.User, territories 
 	}
 	if plan.rows == 0 {
 		return nil, terrane.Errorf(terrane.EINVALID, "reps file has no data rows")
+	}
+	if len(plan.users) == 0 && len(p.skipped) > 0 {
+		p.add(0, "", "", "every row is invalid (%d skipped); nothing to import", len(p.skipped))
+		return nil, p.err()
 	}
 	return plan, nil
 }

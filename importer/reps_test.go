@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/paulmach/orb"
 
 	"github.com/terrane/terrane"
@@ -163,15 +164,16 @@ func TestImportRepsMalformed(t *testing.T) {
 }
 
 func FuzzImportCSVReps(f *testing.F) {
-	f.Add([]byte("name,email,role,territory,manager,region,postal_code,cost,capacity,quota\nAna María Pérez,ana@example.com,,W;E,Lee,West,2134,\"$165,000\",1650,1400000\n"))
-	f.Add([]byte("Name,lon,lat\nrita,-98.5,41.5\nrita,1,2\n,3,4\n"))
-	f.Add([]byte("name,role,territory\nada,admin,Atlantis\n\"Bo\tLi\",boss,\n"))
-	f.Add([]byte("\xef\xbb\xbfname;email\nx;RITA@example.com\n"))
+	f.Add([]byte("name,email,role,territory,manager,region,postal_code,cost,capacity,quota\nAna María Pérez,ana@example.com,,W;E,Lee,West,2134,\"$165,000\",1650,1400000\n"), false)
+	f.Add([]byte("Name,lon,lat\nrita,-98.5,41.5\nrita,1,2\n,3,4\n"), true)
+	f.Add([]byte("name,role,territory\nada,admin,Atlantis\n\"Bo\tLi\",boss,\n"), false)
+	f.Add([]byte("\xef\xbb\xbfname;email\nx;RITA@example.com\n"), false)
+	f.Add([]byte("name,territory,cost\nBo,W;Atlantis,1\nCy,E,-1\nDi,E,2\n"), true)
 	existing := []*terrane.User{{ID: 1, Name: "ada", Role: terrane.RoleAdmin}, {ID: 2, Name: "rita", Role: terrane.RoleRep, Email: "rita@example.com"}}
 	territories := map[string]bool{"W": true, "E": true}
 	tables := &zipTables{centroids: map[string]orb.Point{"02134": {-71.1, 42.35}}}
-	f.Fuzz(func(t *testing.T, file []byte) {
-		plan, err := parseReps(file, Options{Kind: KindReps, Layer: "grid", MaxErrors: 5, Progress: func(string, int) {}}, existing, territories, "1", func() (*zipTables, error) { return tables, nil })
+	f.Fuzz(func(t *testing.T, file []byte, skip bool) {
+		plan, err := parseReps(file, Options{Kind: KindReps, Layer: "grid", MaxErrors: 5, SkipInvalid: skip, Progress: func(string, int) {}}, existing, territories, "1", func() (*zipTables, error) { return tables, nil })
 		if err != nil {
 			checkRejection(t, err)
 			return
@@ -196,6 +198,57 @@ func FuzzImportCSVReps(f *testing.F) {
 		}
 		if plan.created+plan.updated != len(plan.users) {
 			t.Fatalf("created %d + updated %d ≠ %d users", plan.created, plan.updated, len(plan.users))
+		}
+		for name := range plan.owners {
+			if !names[name] {
+				t.Fatalf("owners set for %q, a row left out", name)
+			}
+		}
+	})
+}
+
+// TestImportRepsSkipInvalid: with skip_invalid=true the valid rows make
+// users and owners; each row left out is listed with its line, field and
+// reason, and gives its person no territory; a file of bad rows only is
+// rejected and changes nothing.
+func TestImportRepsSkipInvalid(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, s *data.Store) {
+		ctx := context.Background()
+		sc := seedGrid(t, s)
+		file := "name,email,territory,cost\n" +
+			"Ana Ruiz,ana@example.com,W,150000\n" +
+			"Bo Li,,W;Atlantis,1\n" +
+			"Cy Díaz,,E,-3\n" +
+			"Ana Ruiz,,E,\n" +
+			"Dee Okafor,dee@example.com,E,\n"
+		res, err := Import(ctx, s, strings.NewReader(file), Options{Kind: KindReps, Layer: "grid", Fields: map[string]string{"skip_invalid": "true"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []Skipped{
+			{Line: 3, ID: "Bo Li", Field: "territory", Message: fmt.Sprintf(`unknown territory "Atlantis": not in scenario %d (Plan)`, sc)},
+			{Line: 4, ID: "Cy Díaz", Field: "cost", Message: `negative cost "-3"`},
+			{Line: 5, ID: "Ana Ruiz", Field: "name", Message: `"Ana Ruiz" appears twice (also line 2)`},
+		}
+		if diff := cmp.Diff(want, res.Skipped); diff != "" {
+			t.Errorf("skipped (-want +got):\n%s", diff)
+		}
+		if res.UsersCreated != 2 || res.Rows != 5 || !strings.HasPrefix(res.SkippedCSV, "line,id,field,message\n3,Bo Li,territory,") {
+			t.Errorf("result %+v", res)
+		}
+		if _, err := s.FindUserByName(ctx, "Bo Li"); terrane.ErrorCode(err) != terrane.ENOTFOUND {
+			t.Errorf("Bo Li, skipped, was saved: %v", err)
+		}
+		if o := ownersIn(t, s, sc); !slices.Equal(o["W"], []string{"Ana Ruiz", "rita"}) || !slices.Equal(o["E"], []string{"Dee Okafor"}) {
+			t.Errorf("owners %v, want W: Ana Ruiz and rita (not in the file), E: Dee Okafor", o)
+		}
+		before, beforeOwners := usersSnapshot(t, s), ownersIn(t, s, sc)
+		_, err = Import(ctx, s, strings.NewReader("name,cost\nBo Li,-1\n"), Options{Kind: KindReps, Layer: "grid", Fields: map[string]string{"skip_invalid": "true"}})
+		if terrane.ErrorCode(err) != terrane.EINVALID || !strings.Contains(terrane.ErrorMessage(err), "every row is invalid (1 skipped)") {
+			t.Errorf("no valid row: %v", err)
+		}
+		if usersSnapshot(t, s) != before || fmt.Sprint(ownersIn(t, s, sc)) != fmt.Sprint(beforeOwners) {
+			t.Error("a rejected file changed users or owners")
 		}
 	})
 }

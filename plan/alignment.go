@@ -534,8 +534,9 @@ func ApplyAlignment(in *Inputs, ids []string, territory []int) ([]*terrane.Terri
 	}
 	assignments := make(map[string]string, len(territory))
 	current := make([]map[string]float64, len(ids))
+	assumed := make([]map[string]bool, len(ids))
 	for i := range current {
-		current[i] = map[string]float64{}
+		current[i], assumed[i] = map[string]float64{}, map[string]bool{}
 	}
 	for ui, ti := range territory {
 		u := in.Units[ui].ID
@@ -551,6 +552,9 @@ func ApplyAlignment(in *Inputs, ids []string, territory []int) ([]*terrane.Terri
 		}
 		for r, v := range ot.Current {
 			current[ti][r] += v * w / oldWeight[ot.ID]
+		}
+		for _, r := range ot.Assumed {
+			assumed[ti][r] = true // a share of an assumed amount is assumed
 		}
 	}
 	integer := map[string]bool{}
@@ -575,6 +579,12 @@ func ApplyAlignment(in *Inputs, ids []string, territory []int) ([]*terrane.Terri
 				t.Current[r] = math.Round(v)
 			} else {
 				t.Current[r] = math.Round(v*100) / 100
+			}
+		}
+		t.Assumed = []string{}
+		for _, r := range t.AssumedAll() {
+			if assumed[i][r] {
+				t.Assumed = append(t.Assumed, r)
 			}
 		}
 		out[i] = t

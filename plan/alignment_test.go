@@ -300,10 +300,26 @@ func TestRelabelNewIDWhenMostOfTheMarketLeft(t *testing.T) {
 	largest := units[ca[0]].ID
 	_, moved := a.Relabel(terr)
 	ids, full := a.Territories(terr)
+	// California's headcount was supplied (a resources import); its money
+	// and attention, like every other state's amounts, are assumed.
+	for _, tr := range in.Territories {
+		if tr.ID == "CA" {
+			tr.Assumed = []string{"attention", "money"}
+		}
+	}
 	terrs, assignments := plan.ApplyAlignment(in, ids, full)
 	byID := map[string]string{}
 	for _, tr := range terrs {
 		byID[tr.ID] = tr.Name
+		// A share of an assumed amount is assumed; Los Angeles' territory
+		// has California's amounts only, so its headcount is not.
+		want := []string{"attention", "headcount", "money"}
+		if tr.ID == "T-"+units[ca[0]].ID {
+			want = []string{"attention", "money"}
+		}
+		if err := tr.Validate(); err != nil || !slices.Equal(tr.Assumed, want) {
+			t.Errorf("territory %s: assumed %v (%v), want %v", tr.ID, tr.Assumed, err, want)
+		}
 	}
 	if name, ok := byID["CA"]; ok {
 		t.Errorf("a territory is still called CA (%q) though none holds most of California's market", name)

@@ -45,11 +45,12 @@ type TerritoryMetrics struct {
 	Units    int      `json:"units"`
 	Accounts int      `json:"accounts"`
 	Market
-	Current         map[string]float64 `json:"current"`          // resource units
-	Allocation      map[string]float64 `json:"allocation"`       // resource units; nil before a run
-	Change          map[string]float64 `json:"change"`           // allocation − current
-	ExpectedRevenue *float64           `json:"expected_revenue"` // dollars per year at the allocation
-	RevenueChange   *float64           `json:"revenue_change"`   // expected − current revenue, dollars per year
+	Current         map[string]float64 `json:"current"`                   // resource units
+	Assumed         []string           `json:"assumed" openapi:"nonnull"` // sorted names whose current amount was derived from revenue, not supplied; [] when none
+	Allocation      map[string]float64 `json:"allocation"`                // resource units; nil before a run
+	Change          map[string]float64 `json:"change"`                    // allocation − current
+	ExpectedRevenue *float64           `json:"expected_revenue"`          // dollars per year at the allocation
+	RevenueChange   *float64           `json:"revenue_change"`            // expected − current revenue, dollars per year
 	// Marginal is d revenue / d amount at the allocation per resource,
 	// dollars per year per unit of resource; null for a resource whose
 	// slope is unbounded there (the territory has none of it and its
@@ -103,9 +104,12 @@ func Metrics(in *Inputs, res *Results) ([]TerritoryMetrics, Totals) {
 	}
 	for _, t := range in.Territories {
 		m := TerritoryMetrics{ID: t.ID, Name: t.Name, Owners: t.Owners, Locked: t.Locked || in.Settings.locked(t.ID),
-			Units: len(units[t.ID]), Market: *markets[t.ID], Current: t.Current}
+			Units: len(units[t.ID]), Market: *markets[t.ID], Current: t.Current, Assumed: t.Assumed}
 		if m.Owners == nil {
 			m.Owners = []string{}
+		}
+		if m.Assumed == nil {
+			m.Assumed = []string{}
 		}
 		for _, u := range units[t.ID] {
 			m.Accounts += in.Accounts[u]

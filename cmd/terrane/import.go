@@ -18,7 +18,7 @@ import (
 )
 
 func init() {
-	register(command{path: "import", summary: "import units, assignments, accounts or market estimates from a file", run: runImport})
+	register(command{path: "import", summary: "import units, assignments, accounts, market estimates, reps or current resources from a file", run: runImport})
 }
 
 // progressBytes is the file size from which import prints progress on stderr.
@@ -27,11 +27,11 @@ const progressBytes = 8 << 20
 func runImport(ctx context.Context, env *environment, args []string) error {
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
 	fs.SetOutput(env.stderr)
-	cfg := addSettings(fs, "import", "import --kind units|assignments|accounts|markets --layer LAYER [--scenario ID | --create-scenario NAME] [--id COLUMN] [--map OPTION=VALUE]… [--db URL] FILE\n\nFILE may be - for standard input. See docs/import.md for the options of each kind.")
-	kind := fs.String("kind", "", "what the file holds: units, assignments, accounts or markets (required)")
-	layer := fs.String("layer", "", "layer id, e.g. us-counties (required, except for assignments, where the scenario's layer is the default)")
-	scenario := fs.Int64("scenario", 0, "scenario id (required for assignments)")
-	id := fs.String("id", "", "column or property holding the id: of the unit for units, assignments and markets (--map id= or unit_id=), of the account for accounts")
+	cfg := addSettings(fs, "import", "import --kind units|assignments|accounts|markets|reps|resources --layer LAYER [--scenario ID | --create-scenario NAME] [--id COLUMN] [--map OPTION=VALUE]… [--db URL] FILE\n\nFILE may be - for standard input. See docs/import.md for the options of each kind.")
+	kind := fs.String("kind", "", "what the file holds: units, assignments, accounts, markets, reps or resources (required)")
+	layer := fs.String("layer", "", "layer id, e.g. us-counties (required, except for assignments and resources, where the scenario's layer is the default)")
+	scenario := fs.Int64("scenario", 0, "scenario id (required for assignments and resources)")
+	id := fs.String("id", "", "column or property holding the id: of the unit for units, assignments and markets (--map id= or unit_id=), of the account for accounts, of the territory for resources (--map territory=)")
 	maxErrors := fs.Int("max-errors", importer.DefaultMaxErrors, "problems listed when a file is rejected")
 	actor := fs.String("actor", "cli", "name recorded in the scenario's audit trail")
 	createScenario := fs.String("create-scenario", "", "for assignments: create a baseline scenario of this name on --layer from the file (instead of --scenario)")
@@ -46,7 +46,7 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 		return fmt.Errorf("%w: give exactly one FILE (or - for standard input)", errUsage)
 	}
 	if *kind == "" {
-		return fmt.Errorf("%w: --kind is required (units, assignments, accounts or markets)", errUsage)
+		return fmt.Errorf("%w: --kind is required (units, assignments, accounts, markets, reps or resources)", errUsage)
 	}
 	limit := cfg.bytes("max-size")
 	fields := map[string]string{}
@@ -63,8 +63,11 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 	if *id != "" {
 		// The id of what each row is about: the unit for assignments and markets.
 		key := "id"
-		if *kind == importer.KindAssignments || *kind == importer.KindMarkets {
+		switch *kind {
+		case importer.KindAssignments, importer.KindMarkets:
 			key = "unit_id"
+		case importer.KindResources:
+			key = "territory"
 		}
 		fields[key] = *id
 	}
@@ -172,8 +175,17 @@ func printImport(w io.Writer, path string, r *importer.Result, took time.Duratio
 		if r.Scenario != 0 {
 			line("owners set in scenario", r.Scenario)
 		}
+	case importer.KindResources:
+		line("scenario", r.Scenario)
+		line("rows read", r.Rows)
+		line("amounts written", r.Resources)
+		line("territories", r.Territories)
+		line("amounts still assumed", r.Assumed)
 	}
 	tw.Flush()
+	for _, warning := range r.Warnings {
+		fmt.Fprintf(w, "warning: %s\n", warning)
+	}
 	for _, rp := range r.Repairs {
 		name := ""
 		if rp.Name != "" && rp.Name != rp.ID {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -152,5 +153,25 @@ func TestImportCreateScenario(t *testing.T) {
 	terrs, _ := s.FindTerritories(ctx, list[0].ID)
 	if len(terrs) != 2 || terrs[0].ID != "N" || terrs[0].Name != "North" || len(terrs[0].Owners) != 1 {
 		t.Errorf("territories %+v", terrs)
+	}
+
+	// The baseline's current resources: --kind resources --scenario ID,
+	// --id naming the territory column.
+	id := strconv.FormatInt(list[0].ID, 10)
+	env, out, _ = testEnv("Region,resource,amount\nN,headcount,2\nS,money,500\n")
+	if err := run(ctx, env, []string{"import", "--kind", "resources", "--scenario", id, "--id", "Region", "--db", db, "-"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(strings.Fields(out.String()), " "); !strings.Contains(got, "imported resources into layer cells") || !strings.Contains(got, "amounts written 2") || !strings.Contains(got, "territories 2") {
+		t.Errorf("resources summary:\n%s", out)
+	}
+	terrs, _ = s.FindTerritories(ctx, list[0].ID)
+	if terrs[0].Current["headcount"] != 2 || terrs[1].Current["money"] != 500 || len(terrs[0].Assumed)+len(terrs[1].Assumed) != 0 {
+		t.Errorf("territories after the resources import %+v %+v", terrs[0], terrs[1])
+	}
+	env, _, _ = testEnv("territory,resource,amount\nN,headcount,2.5\n")
+	err = run(ctx, env, []string{"import", "--kind", "resources", "--scenario", id, "--db", db, "-"})
+	if msg := oneLine(err); !strings.Contains(msg, `line 2 (id "N"): amount: headcount is allocated in whole reps: 2.5 is not a whole number`) {
+		t.Errorf("bad resources file: %v", msg)
 	}
 }

@@ -511,7 +511,8 @@ func (ds *Dataset) baseline() {
 			"attention": math.Round(rev / RevenuePerHour),
 		}
 		reps, money, hours = reps+cur["headcount"], money+cur["money"], hours+cur["attention"]
-		ds.Territories = append(ds.Territories, &terrane.Territory{ID: st[0], Name: st[1], Current: cur})
+		// Derived from revenue, not known: labelled assumed until imported.
+		ds.Territories = append(ds.Territories, &terrane.Territory{ID: st[0], Name: st[1], Current: cur, Assumed: []string{"attention", "headcount", "money"}})
 	}
 	sort.Slice(ds.Territories, func(i, j int) bool { return ds.Territories[i].ID < ds.Territories[j].ID })
 	ds.Scenario = terrane.Scenario{

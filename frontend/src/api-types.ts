@@ -30,7 +30,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Import a file: units (GeoJSON, TopoJSON, zipped Shapefile), assignments, accounts or market estimates (CSV); validated whole, written in one transaction (leader, analyst, admin) */
+        /** Import a file: units (GeoJSON, TopoJSON, zipped Shapefile), assignments, accounts, market estimates, reps or current resources (CSV); validated whole, written in one transaction (leader, analyst, admin) */
         post: operations["post_imports"];
         delete?: never;
         options?: never;
@@ -466,7 +466,8 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /** Set current amounts of a territory of a draft, {"current": {"headcount": 3}}: each replaces the amount there was and is no longer assumed (as a resources import does); 409 unless the scenario is a draft */
+        patch: operations["patch_scenarios_id_territories_tid"];
         trace?: never;
     };
     "/api/v1/tiles/{layer}/{z}/{x}/{y}": {
@@ -887,10 +888,10 @@ export interface components {
              */
             file: string;
             /** @enum {string} */
-            kind: "units" | "assignments" | "accounts" | "markets" | "reps";
+            kind: "units" | "assignments" | "accounts" | "markets" | "reps" | "resources";
             /** @description layer id; units create it if needed; for assignments the scenario's layer is the default */
             layer?: string;
-            /** @description scenario id, required for assignments */
+            /** @description scenario id, required for assignments and resources */
             scenario?: number;
         } & {
             [key: string]: string;
@@ -914,6 +915,8 @@ export interface components {
             accounts?: number;
             /** @description units assigned by the file */
             assigned?: number;
+            /** @description current amounts of the scenario still assumed (derived from revenue) after the import */
+            assumed?: number;
             /** @description edges added to connect islands (option bridge) */
             bridges?: number;
             /** @description of those, placed by the ZIP→county crosswalk */
@@ -938,7 +941,7 @@ export interface components {
             /** @description units with no neighbour by geometry */
             islands?: number;
             /** @enum {string} */
-            kind: "units" | "assignments" | "accounts" | "markets" | "reps";
+            kind: "units" | "assignments" | "accounts" | "markets" | "reps" | "resources";
             layer: string;
             /** @description accounts in a unit of the layer */
             located?: number;
@@ -946,6 +949,8 @@ export interface components {
             located_rows_share?: number;
             /** @description Repairs lists the features whose geometry was repaired (option repair=true), in file order; nil when none was. */
             repairs?: components["schemas"]["UnitRepair"][];
+            /** @description current amounts written */
+            resources?: number;
             /** @description total revenue written, dollars per year */
             revenue?: number;
             /** @description data rows (CSV) or features read */
@@ -973,6 +978,8 @@ export interface components {
             users_created?: number;
             /** @description existing users the file updated */
             users_updated?: number;
+            /** @description Warnings are things to look at that did not stop the import, e.g. current amounts adding up to more than a resource's total. */
+            warnings?: string[];
             /** @description distinct years in the date column */
             years?: number;
         };
@@ -1308,6 +1315,26 @@ export interface components {
             /** @description Message says what is wrong, for people. */
             message: string;
         };
+        /** @description Territory is a named set of units in a scenario, owned by zero or more reps. */
+        Territory: {
+            /** @description Assumed lists, sorted, the resources whose current amount was derived (from revenue: the sample's baseline, create_scenario, a redrawn territory's share of assumed amounts) rather than supplied (a resources import, PATCH …/territories/{tid}); each has a Current entry. Empty (never null in JSON) when every amount was supplied or there are none. */
+            assumed: string[];
+            /** @description current amount per resource name, in the resource's unit */
+            current: {
+                [key: string]: number;
+            } | null;
+            /** @description unique within the scenario, e.g. "CA" */
+            id: string;
+            /** @description keep its units and its allocation as they are */
+            locked: boolean;
+            /** @description for people */
+            name: string;
+            /** @description rep names */
+            owners: string[] | null;
+            /** @description id of the enclosing region territory; empty = top level */
+            parent: string;
+            scenario_id: number;
+        };
         /** @description TerritoryCollection is a scenario's territories dissolved into outlines, as a GeoJSON FeatureCollection. */
         TerritoryCollection: {
             features: components["schemas"]["TerritoryFeature"][];
@@ -1427,6 +1454,8 @@ export interface components {
             allocation: {
                 [key: string]: number;
             } | null;
+            /** @description sorted names whose current amount was derived from revenue, not supplied; [] when none */
+            assumed: string[];
             /** @description allocation − current */
             change: {
                 [key: string]: number;
@@ -1465,9 +1494,27 @@ export interface components {
             share: number;
             units: number;
         };
+        /** @description TerritoryPatch is the body of PATCH /api/v1/scenarios/{id}/territories/{tid}. */
+        TerritoryPatchInput: {
+            /** @description Current sets current amounts of the territory, resource name → amount in the resource's unit (a finite number ≥ 0, whole for an integer resource). Each one given replaces the amount there was and is no longer assumed; resources left out stay as they are. */
+            current: {
+                [key: string]: number | null;
+            };
+        };
+        /** @description TerritoryPatchResult is the answer of PATCH /api/v1/scenarios/{id}/territories/{tid}. */
+        TerritoryPatchResult: {
+            /** @description the scenario's version after the change (stored results are stale) */
+            scenario_version: number;
+            /** @description as stored, with current and assumed */
+            territory: components["schemas"]["Territory"];
+            /** @description Warnings are things to look at that did not stop the change, e.g. current amounts adding up to more than a resource's total (totals are never changed to fit). */
+            warnings: string[];
+        };
         /** @description TerritoryProperties are a territory's metrics flattened into GeoJSON properties; per resource r, the members current_r, allocation_r, change_r and marginal_r (resource units; marginal in dollars per year per unit) follow the fixed ones. */
         TerritoryProperties: {
             accounts: number;
+            /** @description resources whose current_<r> was derived from revenue, not supplied */
+            assumed: string[];
             /** @description dollars per year at the allocation; absent before a run */
             expected_revenue?: number;
             /** @description market-weighted share kept with no effort */
@@ -2575,6 +2622,39 @@ export interface operations {
             401: components["responses"]["Error"];
             403: components["responses"]["Error"];
             404: components["responses"]["Error"];
+        };
+    };
+    patch_scenarios_id_territories_tid: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                tid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TerritoryPatchInput"];
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TerritoryPatchResult"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+            413: components["responses"]["Error"];
         };
     };
     get_tiles: {

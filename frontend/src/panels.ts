@@ -118,7 +118,7 @@ function territoryPanel(ctx: Ctx, s: AppState): void {
         const chText = change(ch, u, int);
         return h('tr',
           h('th', { scope: 'row' }, r, isMoney(u) ? '' : h('span.unit.muted', shortUnit(u))),
-          h('td.num', num(t.current?.[r])),
+          h('td.num', num(t.current?.[r]), assumedMark(t, r)),
           h('td.num', num(t.allocation?.[r])),
           h('td.num', h('span', { class: ch == null ? '' : chText === 'no change' ? 'muted' : ch > 0 ? 'up' : 'down' }, isMoney(u) || chText === 'no change' || chText === '—' ? chText : chText.replace(/ [^\d]+$/, ''))),
           h('td.num', { title: t.marginal_reasons?.[r] ?? 'Revenue from one more unit of the resource' }, isMoney(u) ? ratio(t.marginal?.[r]) : money(t.marginal?.[r])),
@@ -537,6 +537,13 @@ interface Col {
   get: (t: Territory) => number | string | null | undefined;
   fmt: (v: unknown) => string;
   numeric: boolean;
+  note?: (t: Territory) => HTMLElement | null; // shown after the value, e.g. "assumed"
+}
+
+/** assumedMark labels a current amount derived from revenue rather than supplied; null when it was supplied. */
+export function assumedMark(t: Pick<Territory, 'assumed'>, r: string): HTMLElement | null {
+  if (!t.assumed?.includes(r)) return null;
+  return h('small.assumed.muted', { title: 'derived from revenue — import resources to replace' }, ' assumed');
 }
 
 function columns(s: AppState): Col[] {
@@ -555,7 +562,7 @@ function columns(s: AppState): Col[] {
     const u = unitOf(s, r);
     const int = integerOf(s, r);
     cols.push(
-      { key: 'current.' + r, label: `Current ${r}`, get: (t) => t.current?.[r], fmt: (v) => amount(v as number, u, false, int), numeric: true },
+      { key: 'current.' + r, label: `Current ${r}`, get: (t) => t.current?.[r], fmt: (v) => amount(v as number, u, false, int), numeric: true, note: (t) => assumedMark(t, r) },
       { key: 'allocation.' + r, label: `Optimal ${r}`, get: (t) => t.allocation?.[r], fmt: (v) => amount(v as number, u, false, int), numeric: true },
       { key: 'change.' + r, label: `Change ${r}`, get: (t) => t.change?.[r], fmt: (v) => change(v as number, u, int), numeric: true },
     );
@@ -618,7 +625,7 @@ function resultsPanel(ctx: Ctx, s: AppState, redrawFrontier: boolean): void {
       const v = c.get(t);
       const text = c.fmt(v);
       const cls = c.numeric ? 'num' + (c.key.startsWith('change.') && typeof v === 'number' ? (text === 'no change' ? ' muted' : v > 0 ? ' up' : ' down') : '') : '';
-      return h('td', { class: cls }, text);
+      return h('td', { class: cls }, text, c.note?.(t));
     })))),
   );
   clear(el,
