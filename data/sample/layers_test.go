@@ -88,6 +88,10 @@ func TestBuildStates(t *testing.T) {
 	if !nb["DC"]["MD"] || !nb["DC"]["VA"] || len(nb["DC"]) != 2 || !nb["CA"]["NV"] || nb["CA"]["TX"] {
 		t.Errorf("neighbours: DC %v, CA %v", nb["DC"], nb["CA"])
 	}
+	t.Logf("%d states, %d rook pairs, %d repaired", len(l.Units), len(l.Edges), len(l.Repairs))
+	if len(l.Repairs) != 0 {
+		t.Errorf("state repairs %q: data/README.md says none is needed", l.Repairs)
+	}
 	if strings.Join(l.Islands, " ") != "AK HI" {
 		t.Errorf("islands %v, want AK HI", l.Islands)
 	}
