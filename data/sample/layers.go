@@ -4,6 +4,7 @@ import (
 	"context"
 	"embed"
 	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -301,16 +302,26 @@ func BuildWorld() (*Layer, error) {
 }
 
 // worldNumericIDs maps each feature name of the countries object to its
-// numeric id ("" for the five with none).
+// numeric id ("" for the five with none), reading only those two members.
 func worldNumericIDs(topo []byte) (map[string]string, error) {
-	fs, err := geo.DecodeTopoJSON(topo, "countries")
-	if err != nil {
+	var t struct {
+		Objects struct {
+			Countries struct {
+				Geometries []struct {
+					ID         string `json:"id"`
+					Properties struct {
+						Name string `json:"name"`
+					} `json:"properties"`
+				} `json:"geometries"`
+			} `json:"countries"`
+		} `json:"objects"`
+	}
+	if err := json.Unmarshal(topo, &t); err != nil {
 		return nil, fmt.Errorf("sample: world: %w", err)
 	}
-	out := make(map[string]string, len(fs))
-	for _, f := range fs {
-		name, _ := f.Properties["name"].(string)
-		out[name] = f.ID
+	out := make(map[string]string, len(t.Objects.Countries.Geometries))
+	for _, g := range t.Objects.Countries.Geometries {
+		out[g.Properties.Name] = g.ID
 	}
 	return out, nil
 }
