@@ -16,6 +16,7 @@ import (
 	"github.com/terrane/terrane/data"
 	"github.com/terrane/terrane/data/sample"
 	"github.com/terrane/terrane/geo"
+	"github.com/terrane/terrane/internal/testdb"
 )
 
 // TestBuildStates checks us-states against the counties it is made of: 51
@@ -247,8 +248,22 @@ func TestBuildWorld(t *testing.T) {
 // deleted built-in layer stays deleted, and that an existing database that
 // had only the sample gets them on its next start.
 func TestLoadLayers(t *testing.T) {
+	for _, b := range testdb.Backends(t, "layers") {
+		t.Run(b.Name, func(t *testing.T) {
+			for _, o := range testdb.Backends(t, "layers2") {
+				if o.Name == b.Name {
+					testLoadLayers(t, b.URL, o.URL)
+				}
+			}
+		})
+	}
+}
+
+// testLoadLayers loads into the database at url; other is a second, empty
+// database of the same kind.
+func testLoadLayers(t *testing.T, url, other string) {
 	ctx := context.Background()
-	s, err := data.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "t.db"))
+	s, err := data.Open(ctx, url)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -281,7 +296,7 @@ func TestLoadLayers(t *testing.T) {
 	// On a database without the marks: a layer cut off before its mark (the
 	// built-in description) is done again; someone's own layer of a built-in
 	// id is left alone.
-	s2, err := data.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "u.db"))
+	s2, err := data.Open(ctx, other)
 	if err != nil {
 		t.Fatal(err)
 	}
