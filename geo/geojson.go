@@ -36,7 +36,8 @@ type geojsonGeometry struct {
 // *ImportErrors naming each bad feature and field, for: JSON syntax, a wrong type, a missing,
 // non-polygonal or invalid geometry (see Validate: unclosed ring, self-intersection, lon/lat
 // out of range), a missing or duplicate id, or a "crs" member other than lon/lat WGS84 or
-// NAD83.
+// NAD83. With opts.Skip, the problems of single features are passed to it and those features
+// left out instead.
 func ReadGeoJSON(data []byte, opts ReadOptions) ([]Feature, error) {
 	opts = opts.withDefaults()
 	p := newProblems("geojson", opts)

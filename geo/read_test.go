@@ -424,13 +424,30 @@ func FuzzReadGeoJSON(f *testing.F) {
 	f.Add([]byte(`{"type":"Feature","id":1,"properties":null,"geometry":{"type":"MultiPolygon","coordinates":[[[[0,0],[1,0],[1,1],[0,0]]]]}}`), "")
 	f.Add([]byte(`{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"GEOID":"a"},"geometry":{"type":"Polygon","coordinates":[[[0,0],[4,0],[4,4],[0,4],[2,-1],[0,0]]]}}]}`), "GEOID")
 	f.Fuzz(func(t *testing.T, data []byte, id string) {
-		fs, err := ReadGeoJSON(data, ReadOptions{IDProperty: id})
-		if err == nil {
+		fs, whole := ReadGeoJSON(data, ReadOptions{IDProperty: id})
+		if whole == nil {
 			for _, ft := range fs {
 				if err := Validate(ft.Geometry); err != nil {
 					t.Fatalf("accepted feature %q is invalid: %v", ft.ID, err)
 				}
 			}
+		}
+		// With Skip: the kept features are valid, with distinct ids, in file order, and
+		// none of them was also skipped.
+		skipped := map[int]bool{}
+		kept, err := ReadGeoJSON(data, ReadOptions{IDProperty: id, Skip: func(e ImportError) { skipped[e.Feature] = true }})
+		if err != nil {
+			return
+		}
+		ids := map[string]bool{}
+		for i, ft := range kept {
+			if err := Validate(ft.Geometry); err != nil || ft.ID == "" || ids[ft.ID] || skipped[ft.Index] || i > 0 && ft.Index <= kept[i-1].Index {
+				t.Fatalf("kept feature %d (%q, index %d): %v; ids %v, skipped %v", i, ft.ID, ft.Index, err, ids, skipped)
+			}
+			ids[ft.ID] = true
+		}
+		if whole == nil && len(fs) != len(kept) {
+			t.Fatalf("a file accepted whole kept %d of %d features with Skip", len(kept), len(fs))
 		}
 	})
 }
