@@ -509,6 +509,14 @@ func TestReadSkip(t *testing.T) {
 	if fs, err = ReadGeoJSON([]byte(file), opts); err != nil || len(fs) != 2 || fs[1].Index != 2 || len(skipped) != 4 {
 		t.Errorf("with repair: %d features (%v), skipped %q", len(fs), err, skipped)
 	}
+	// TopoJSON: a feature without the id property is skipped.
+	skipped = nil
+	topo := `{"type":"Topology","arcs":[[[0,0],[1,0],[1,1],[0,1],[0,0]],[[2,0],[3,0],[3,1],[2,1],[2,0]]],"objects":{"u":{"type":"GeometryCollection",` +
+		`"geometries":[{"type":"Polygon","arcs":[[0]]},{"type":"Polygon","arcs":[[1]],"properties":{"K":"b"}}]}}}`
+	fs, err = ReadTopoJSON([]byte(topo), ReadOptions{IDProperty: "K", Skip: opts.Skip})
+	if err != nil || len(fs) != 1 || fs[0].ID != "b" || fs[0].Index != 1 || strings.Join(skipped, ";") != `feature 0: K: missing id property "K"` {
+		t.Errorf("topojson: %+v %v, skipped %q", fs, err, skipped)
+	}
 	skipped = nil
 	if _, err := ReadTopoJSON([]byte(`{"type":"Topology","objects":{}}`), opts); err == nil || len(skipped) != 0 {
 		t.Errorf("a file problem: %v, skipped %q; want the file rejected", err, skipped)
