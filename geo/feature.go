@@ -16,4 +16,7 @@ type Feature struct {
 	// ReadOptions.Repair, e.g. "polygon 9 ring 0: crosses the antimeridian: split at 180° into 2
 	// rings"; nil when nothing was repaired.
 	Repairs []string
+	// Index is the 0-based place of the feature (GeoJSON, TopoJSON) or record (shapefile) in
+	// the file, kept when ReadOptions.Skip leaves features out.
+	Index int
 }

@@ -36,10 +36,11 @@ type geojsonGeometry struct {
 // *ImportErrors naming each bad feature and field, for: JSON syntax, a wrong type, a missing,
 // non-polygonal or invalid geometry (see Validate: unclosed ring, self-intersection, lon/lat
 // out of range), a missing or duplicate id, or a "crs" member other than lon/lat WGS84 or
-// NAD83.
+// NAD83. With opts.Skip, the problems of single features are passed to it and those features
+// left out instead.
 func ReadGeoJSON(data []byte, opts ReadOptions) ([]Feature, error) {
 	opts = opts.withDefaults()
-	p := newProblems("geojson", opts.MaxErrors)
+	p := newProblems("geojson", opts)
 	var root geojsonObject
 	if err := json.Unmarshal(data, &root); err != nil {
 		p.add(-1, "", "", "not valid JSON: %v", err)
@@ -70,10 +71,7 @@ func ReadGeoJSON(data []byte, opts ReadOptions) ([]Feature, error) {
 		}
 	}
 	checkUnits(fs, bad, p, opts.Repair)
-	if err := p.err(); err != nil {
-		return nil, err
-	}
-	return fs, nil
+	return p.result(fs)
 }
 
 // geographicCRSName reports whether a GeoJSON 2008 crs name is lon/lat WGS84 or NAD83.
@@ -200,7 +198,7 @@ func toPolygon(c [][][]float64, poly int) (orb.Polygon, error) {
 // ReadGeoJSON.
 func ReadTopoJSON(data []byte, opts ReadOptions) ([]Feature, error) {
 	opts = opts.withDefaults()
-	p := newProblems("topojson", opts.MaxErrors)
+	p := newProblems("topojson", opts)
 	object := opts.Object
 	if object == "" {
 		var topo struct {
@@ -241,8 +239,5 @@ func ReadTopoJSON(data []byte, opts ReadOptions) ([]Feature, error) {
 		}
 	}
 	checkUnits(fs, bad, p, opts.Repair)
-	if err := p.err(); err != nil {
-		return nil, err
-	}
-	return fs, nil
+	return p.result(fs)
 }

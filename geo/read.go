@@ -27,6 +27,12 @@ type ReadOptions struct {
 	// Repair, when true, repairs invalid polygons with Repair instead of reporting them, and
 	// lists what was done in each Feature's Repairs. False (the default) rejects them.
 	Repair bool
+	// Skip, when not nil, makes a problem of one feature (a bad geometry that repair is off
+	// for or cannot fix, a missing or duplicate id, a feature that does not decode) not reject
+	// the file: the problem is passed to Skip, in file order, and the feature is left out of
+	// the result (Feature.Index keeps its place in the file). Of features sharing an id, the
+	// first valid one is kept. Problems of the whole file still reject it.
+	Skip func(ImportError)
 }
 
 func (o ReadOptions) withDefaults() ReadOptions {
@@ -103,22 +109,53 @@ func (e *ImportErrors) Error() string {
 	return b.String()
 }
 
-// problems collects ImportErrors up to a cap.
+// problems collects ImportErrors up to a cap. With skip set, problems of one feature go to
+// skip instead, and the feature is marked bad.
 type problems struct {
 	list *ImportErrors
 	max  int
+	skip func(ImportError)
+	bad  map[int]bool
 }
 
-func newProblems(format string, max int) *problems {
-	return &problems{list: &ImportErrors{Format: format}, max: max}
+func newProblems(format string, opts ReadOptions) *problems {
+	return &problems{list: &ImportErrors{Format: format}, max: opts.MaxErrors, skip: opts.Skip}
 }
 
 func (p *problems) add(feature int, id, field, format string, args ...any) {
+	p.addError(ImportError{Feature: feature, ID: id, Field: field, Message: fmt.Sprintf(format, args...)})
+}
+
+func (p *problems) addError(e ImportError) {
+	if p.skip != nil && e.Feature >= 0 {
+		if p.bad == nil {
+			p.bad = map[int]bool{}
+		}
+		p.bad[e.Feature] = true
+		p.skip(e)
+		return
+	}
 	if len(p.list.Errors) >= p.max {
 		p.list.More++
 		return
 	}
-	p.list.Errors = append(p.list.Errors, ImportError{Feature: feature, ID: id, Field: field, Message: fmt.Sprintf(format, args...)})
+	p.list.Errors = append(p.list.Errors, e)
+}
+
+// result numbers the features by their place in the file and, with skip, leaves out the bad
+// ones; it returns the error of the file when a problem rejects it.
+func (p *problems) result(fs []Feature) ([]Feature, error) {
+	if err := p.err(); err != nil {
+		return nil, err
+	}
+	out := fs[:0]
+	for i := range fs {
+		fs[i].Index = i
+		if !p.bad[i] {
+			out = append(out, fs[i])
+		}
+	}
+	return out, nil
 }
 
 func (p *problems) err() error {
@@ -142,53 +179,66 @@ func checkUnits(fs []Feature, skip []bool, p *problems, repair bool) {
 			continue
 		}
 		f := &fs[i]
+		ok := true
 		if f.ID == "" {
 			p.add(i, "", "id", "missing id")
+			ok = false
 		} else if j, dup := seen[f.ID]; dup {
 			p.add(i, f.ID, "id", "duplicate id (also feature %d)", j)
-		} else {
+			ok = false
+		} else if p.skip == nil {
 			seen[f.ID] = i
 		}
-		switch g := f.Geometry.(type) {
-		case nil:
-			p.add(i, f.ID, "geometry", "missing (null) geometry")
-			continue
-		case orb.Polygon:
-			orientPolygon(g)
-		case orb.MultiPolygon:
-			for _, poly := range g {
-				orientPolygon(poly)
-			}
-		default:
-			p.add(i, f.ID, "geometry", "type %s, want Polygon or MultiPolygon", f.Geometry.GeoJSONType())
-			continue
+		if !checkGeometry(i, f, p, repair) {
+			ok = false
 		}
-		if repair && CrossesAntimeridian(f.Geometry) {
-			if fixed, repairs, rerr := Repair(f.Geometry); rerr == nil {
-				f.Geometry, f.Repairs = fixed, repairs
-			}
-		}
-		if err := Validate(f.Geometry); err != nil {
-			fixed, repairs, rerr := Repair(f.Geometry)
-			if repair && rerr == nil {
-				f.Geometry, f.Repairs = fixed, repairs
-				continue
-			}
-			msg := err.Error()
-			if repair {
-				msg = fmt.Sprintf("%s (repair failed: %v)", msg, rerr)
-			}
-			var ve *ValidationError
-			if errors.As(err, &ve) && (strings.HasPrefix(ve.Reason, "longitude") || strings.HasPrefix(ve.Reason, "latitude")) {
-				msg += " (is the file in a projected CRS? units must be in lon/lat degrees, WGS84 or NAD83)"
-			}
-			n := len(p.list.Errors)
-			p.add(i, f.ID, "geometry", "%s", msg)
-			if !repair && rerr == nil && len(p.list.Errors) > n {
-				p.list.Errors[len(p.list.Errors)-1].Repairable = true
-			}
+		if ok && p.skip != nil {
+			seen[f.ID] = i // with skip, the first valid feature of an id is the one kept
 		}
 	}
+}
+
+// checkGeometry orients, validates and, with repair, repairs one feature's geometry; it
+// reports whether the geometry is fine.
+func checkGeometry(i int, f *Feature, p *problems, repair bool) bool {
+	switch g := f.Geometry.(type) {
+	case nil:
+		p.add(i, f.ID, "geometry", "missing (null) geometry")
+		return false
+	case orb.Polygon:
+		orientPolygon(g)
+	case orb.MultiPolygon:
+		for _, poly := range g {
+			orientPolygon(poly)
+		}
+	default:
+		p.add(i, f.ID, "geometry", "type %s, want Polygon or MultiPolygon", f.Geometry.GeoJSONType())
+		return false
+	}
+	if repair && CrossesAntimeridian(f.Geometry) {
+		if fixed, repairs, rerr := Repair(f.Geometry); rerr == nil {
+			f.Geometry, f.Repairs = fixed, repairs
+		}
+	}
+	err := Validate(f.Geometry)
+	if err == nil {
+		return true
+	}
+	fixed, repairs, rerr := Repair(f.Geometry)
+	if repair && rerr == nil {
+		f.Geometry, f.Repairs = fixed, repairs
+		return true
+	}
+	msg := err.Error()
+	if repair {
+		msg = fmt.Sprintf("%s (repair failed: %v)", msg, rerr)
+	}
+	var ve *ValidationError
+	if errors.As(err, &ve) && (strings.HasPrefix(ve.Reason, "longitude") || strings.HasPrefix(ve.Reason, "latitude")) {
+		msg += " (is the file in a projected CRS? units must be in lon/lat degrees, WGS84 or NAD83)"
+	}
+	p.addError(ImportError{Feature: i, ID: f.ID, Field: "geometry", Message: msg, Repairable: !repair && rerr == nil})
+	return false
 }
 
 // idString renders an id property value (string or number) as a string; ok is false for other

@@ -424,13 +424,30 @@ func FuzzReadGeoJSON(f *testing.F) {
 	f.Add([]byte(`{"type":"Feature","id":1,"properties":null,"geometry":{"type":"MultiPolygon","coordinates":[[[[0,0],[1,0],[1,1],[0,0]]]]}}`), "")
 	f.Add([]byte(`{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"GEOID":"a"},"geometry":{"type":"Polygon","coordinates":[[[0,0],[4,0],[4,4],[0,4],[2,-1],[0,0]]]}}]}`), "GEOID")
 	f.Fuzz(func(t *testing.T, data []byte, id string) {
-		fs, err := ReadGeoJSON(data, ReadOptions{IDProperty: id})
-		if err == nil {
+		fs, whole := ReadGeoJSON(data, ReadOptions{IDProperty: id})
+		if whole == nil {
 			for _, ft := range fs {
 				if err := Validate(ft.Geometry); err != nil {
 					t.Fatalf("accepted feature %q is invalid: %v", ft.ID, err)
 				}
 			}
+		}
+		// With Skip: the kept features are valid, with distinct ids, in file order, and
+		// none of them was also skipped.
+		skipped := map[int]bool{}
+		kept, err := ReadGeoJSON(data, ReadOptions{IDProperty: id, Skip: func(e ImportError) { skipped[e.Feature] = true }})
+		if err != nil {
+			return
+		}
+		ids := map[string]bool{}
+		for i, ft := range kept {
+			if err := Validate(ft.Geometry); err != nil || ft.ID == "" || ids[ft.ID] || skipped[ft.Index] || i > 0 && ft.Index <= kept[i-1].Index {
+				t.Fatalf("kept feature %d (%q, index %d): %v; ids %v, skipped %v", i, ft.ID, ft.Index, err, ids, skipped)
+			}
+			ids[ft.ID] = true
+		}
+		if whole == nil && len(fs) != len(kept) {
+			t.Fatalf("a file accepted whole kept %d of %d features with Skip", len(kept), len(fs))
 		}
 	})
 }
@@ -451,4 +468,57 @@ func FuzzReadShapefile(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestReadSkip reads files with bad features under ReadOptions.Skip: the good features come
+// back with their place in the file, each bad one is passed to Skip, and a problem of the
+// whole file still rejects it.
+func TestReadSkip(t *testing.T) {
+	sq := func(x int) string {
+		return fmt.Sprintf(`{"type":"Polygon","coordinates":[[[%d,0],[%d,0],[%d,1],[%d,1],[%d,0]]]}`, x, x+1, x+1, x, x)
+	}
+	file := `{"type":"FeatureCollection","features":[` +
+		`{"type":"Feature","id":"a","geometry":` + sq(0) + `},` +
+		`{"type":"Feature","geometry":` + sq(1) + `},` +
+		`{"type":"Feature","id":"b","geometry":{"type":"Polygon","coordinates":[[[0,0],[2,2],[2,0],[0,3],[0,0]]]}},` +
+		`{"type":"Feature","id":"b","geometry":` + sq(2) + `},` +
+		`{"type":"Feature","id":"a","geometry":` + sq(3) + `},` +
+		`{"type":"Feature","id":"c","geometry":null}]}`
+	var skipped []string
+	opts := ReadOptions{Skip: func(e ImportError) { skipped = append(skipped, e.Error()) }}
+	fs, err := ReadGeoJSON([]byte(file), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kept []string
+	for _, f := range fs {
+		kept = append(kept, fmt.Sprintf("%s@%d", f.ID, f.Index))
+	}
+	// The invalid b (feature 2) is skipped, so the later b (feature 3) is the one kept.
+	if got := strings.Join(kept, " "); got != "a@0 b@3" {
+		t.Errorf("kept %s, want a@0 b@3", got)
+	}
+	want := []string{"feature 1: id: missing id", `feature 2 (id "b"): geometry: polygon 0 ring 0 point 0: self-intersection: segment 0 crosses segment 2`,
+		`feature 4 (id "a"): id: duplicate id (also feature 0)`, `feature 5 (id "c"): geometry: missing (null) geometry`}
+	if strings.Join(skipped, "\n") != strings.Join(want, "\n") {
+		t.Errorf("skipped:\n%s\nwant:\n%s", strings.Join(skipped, "\n"), strings.Join(want, "\n"))
+	}
+	// With repair, feature 2 is repaired and kept, and feature 3 is then the duplicate.
+	skipped = nil
+	opts.Repair = true
+	if fs, err = ReadGeoJSON([]byte(file), opts); err != nil || len(fs) != 2 || fs[1].Index != 2 || len(skipped) != 4 {
+		t.Errorf("with repair: %d features (%v), skipped %q", len(fs), err, skipped)
+	}
+	// TopoJSON: a feature without the id property is skipped.
+	skipped = nil
+	topo := `{"type":"Topology","arcs":[[[0,0],[1,0],[1,1],[0,1],[0,0]],[[2,0],[3,0],[3,1],[2,1],[2,0]]],"objects":{"u":{"type":"GeometryCollection",` +
+		`"geometries":[{"type":"Polygon","arcs":[[0]]},{"type":"Polygon","arcs":[[1]],"properties":{"K":"b"}}]}}}`
+	fs, err = ReadTopoJSON([]byte(topo), ReadOptions{IDProperty: "K", Skip: opts.Skip})
+	if err != nil || len(fs) != 1 || fs[0].ID != "b" || fs[0].Index != 1 || strings.Join(skipped, ";") != `feature 0: K: missing id property "K"` {
+		t.Errorf("topojson: %+v %v, skipped %q", fs, err, skipped)
+	}
+	skipped = nil
+	if _, err := ReadTopoJSON([]byte(`{"type":"Topology","objects":{}}`), opts); err == nil || len(skipped) != 0 {
+		t.Errorf("a file problem: %v, skipped %q; want the file rejected", err, skipped)
+	}
 }

@@ -40,7 +40,7 @@ const (
 // not geographic WGS84 or NAD83, or coordinates outside the lon/lat range (wrong CRS).
 func ReadShapefile(zipData []byte, opts ReadOptions) ([]Feature, error) {
 	opts = opts.withDefaults()
-	p := newProblems("shapefile", opts.MaxErrors)
+	p := newProblems("shapefile", opts)
 	files, err := unzipShapefile(zipData, opts.MaxBytes)
 	if err != nil {
 		p.add(-1, "", ".zip", "%v", err)
@@ -94,10 +94,7 @@ func ReadShapefile(zipData []byte, opts ReadOptions) ([]Feature, error) {
 		}
 	}
 	checkUnits(fs, bad, p, opts.Repair)
-	if err := p.err(); err != nil {
-		return nil, err
-	}
-	return fs, nil
+	return p.result(fs)
 }
 
 // unzipShapefile returns the members of the one shapefile in a zip, keyed by lower-case

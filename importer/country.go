@@ -104,18 +104,26 @@ func newUnitMatcher(units []*terrane.Unit, aliases map[string]string) (*unitMatc
 		}
 	}
 	// Country aliases, for units whose id or name is a country: weaker than
-	// the layer's own ids and names.
-	for _, u := range units {
-		c, ok := countryOf[fold(u.ID)]
-		if !ok {
-			c, ok = countryOf[fold(u.Name)]
-		}
-		if !ok {
-			continue
-		}
-		for _, k := range countryKeys[c] {
-			if _, taken := m.byKey[k]; !taken && k != "" {
-				m.byKey[k] = u.ID
+	// the layer's own ids and names. Units whose id is the country's code
+	// come first, so a territory that the table names under its country
+	// (Ashmore and Cartier Is. under Australia) does not take the
+	// country's other codes from the country's own unit.
+	for _, byID := range []bool{true, false} {
+		for _, u := range units {
+			c, ok := countryOf[fold(u.ID)]
+			if !byID {
+				if ok {
+					continue
+				}
+				c, ok = countryOf[fold(u.Name)]
+			}
+			if !ok {
+				continue
+			}
+			for _, k := range countryKeys[c] {
+				if _, taken := m.byKey[k]; !taken && k != "" {
+					m.byKey[k] = u.ID
+				}
 			}
 		}
 	}

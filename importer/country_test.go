@@ -155,3 +155,18 @@ func TestAccountsGroupLocation(t *testing.T) {
 		}
 	}
 }
+
+// TestCountryCodesGoToTheCountrysOwnUnit: the alias table lists "Ashmore and Cartier Is." among
+// Australia's names (Natural Earth), and world-countries has it as a unit of its own (ATC), sorted
+// before AUS; Australia's other codes ("AU") still name AUS, and the territory's name names ATC.
+func TestCountryCodesGoToTheCountrysOwnUnit(t *testing.T) {
+	m, err := newUnitMatcher([]*terrane.Unit{{ID: "ATC", Name: "Ashmore and Cartier Is."}, {ID: "AUS", Name: "Australia"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for in, want := range map[string]string{"AU": "AUS", "036": "AUS", "Australia": "AUS", "ashmore and cartier is": "ATC"} {
+		if got, why := m.match(in); got != want {
+			t.Errorf("match(%q) = %q (%s), want %s", in, got, why, want)
+		}
+	}
+}

@@ -103,7 +103,9 @@ func (e *Errors) Unwrap() error { return &terrane.Error{Code: terrane.EINVALID, 
 
 // Skipped is a row left out of an import made with skip_invalid=true, and why.
 type Skipped struct {
-	// Line is the CSV line of the row, 1-based, the header being line 1.
+	// Line is the CSV line of the row, 1-based, the header being line 1;
+	// for a units file, the 0-based index of the feature (or shapefile
+	// record), as in the repairs list.
 	Line int `json:"line"`
 	// ID is the id of the unit, account or territory of the row, when known.
 	ID string `json:"id,omitempty"`
@@ -151,6 +153,12 @@ func (p *problems) addProblem(pr Problem) {
 		return
 	}
 	p.errs.Problems = append(p.errs.Problems, pr)
+}
+
+// skipFeature records a feature of a units file left out with skip_invalid;
+// its Skipped.Line is the 0-based feature index.
+func (p *problems) skipFeature(feature int, id, field, msg string) {
+	p.skipped = append(p.skipped, Skipped{Line: feature, ID: id, Field: field, Message: msg})
 }
 
 // bad reports whether the data row on CSV line row had a problem and is to

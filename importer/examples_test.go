@@ -98,6 +98,26 @@ func TestDocExamples(t *testing.T) {
 	}
 	imported["reps.csv"] = true
 
+	// docs/import.md, ## units: four units, three in a column and an island of two parts,
+	// bridged to the nearest.
+	unitsFile, err := os.ReadFile("../docs/examples/units.geojson")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err = Import(ctx, s, bytes.NewReader(unitsFile), Options{Kind: KindUnits, Layer: "areas", Fields: map[string]string{
+		"id": "GEOID", "name": "NAME", "region": "REGION", "bridge": "true", "skip_invalid": "true"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Units != 4 || res.Edges != 3 || res.Islands != 1 || res.Bridges != 1 || res.Components != 2 || len(res.Skipped) != 0 {
+		t.Errorf("units example: %+v", res)
+	}
+	units, err := s.FindUnits(ctx, terrane.UnitFilter{Layer: "areas"})
+	if err != nil || len(units) != 4 || units[0].ID != "T-CENTRAL" || units[0].Name != "Central" || units[0].Region != "East" || units[0].Attributes["population"] != 340000 {
+		t.Errorf("units example stored: %+v %v", units, err)
+	}
+	imported["units.geojson"] = true
+
 	// Every example file is imported above.
 	files, err := os.ReadDir("../docs/examples")
 	if err != nil {

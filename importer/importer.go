@@ -68,10 +68,10 @@ type Options struct {
 	// Actor is the user recorded in the audit trail of a scenario; default
 	// "import".
 	Actor string
-	// SkipInvalid, from the option skip_invalid=true of a CSV kind, imports
-	// the valid rows and reports the rows left out in Result.Skipped instead
-	// of rejecting the file. Problems of the header or of the whole file
-	// still reject it.
+	// SkipInvalid, from the option skip_invalid=true, imports the valid rows
+	// (features, for units) and reports the ones left out in Result.Skipped
+	// instead of rejecting the file. Problems of the header or of the whole
+	// file still reject it.
 	SkipInvalid bool
 	// sink, set by Import, receives the problems of the parse.
 	sink *sink
@@ -133,9 +133,10 @@ type Result struct {
 	// current amounts adding up to more than a resource's total.
 	Warnings []string `json:"warnings,omitempty"`
 
-	// Skipped lists every row left out with skip_invalid=true, in file
-	// order, with its reason; SkippedCSV is the same as a CSV file
-	// (line,id,field,message) to download. Both are absent when no row was
+	// Skipped lists every row (units: feature) left out with
+	// skip_invalid=true, in file order, with its reason; SkippedCSV is the
+	// same as a CSV file (line,id,field,message; for units, line is the
+	// 0-based feature index) to download. Both are absent when none was
 	// skipped.
 	Skipped    []Skipped `json:"skipped,omitempty"`
 	SkippedCSV string    `json:"skipped_csv,omitempty"`
@@ -211,7 +212,7 @@ func skippedCSV(rows []Skipped) string {
 
 // allowed lists the option keys (Options.Fields) of each kind.
 var allowed = map[string][]string{
-	KindUnits:       {"id", "name", "region", "object", "layer_name", "description", "contiguity", "bridge", "tolerance", "repair"},
+	KindUnits:       {"id", "name", "region", "object", "layer_name", "description", "contiguity", "bridge", "tolerance", "repair", "skip_invalid"},
 	KindAssignments: {"unit_id", "territory_id", "territory_name", "parent", "owner", "mode", "create_scenario", "delimiter", "skip_invalid"},
 	KindAccounts:    {"id", "group", "location", "name", "segment", "revenue", "lon", "lat", "postal_code", "unit", "aliases", "owner", "date", "per_year", "delimiter", "skip_invalid"},
 	KindMarkets:     {"unit_id", "territory_id", "market", "revenue", "share", "saturation", "floor", "low", "high", "delimiter", "skip_invalid"},

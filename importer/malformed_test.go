@@ -63,6 +63,14 @@ func testImportMalformed(t *testing.T, s *data.Store) {
 		{name: "no features", kind: KindUnits, file: `{"type":"FeatureCollection","features":[]}`, want: Problem{Message: "no features"}},
 		{name: "missing name property", kind: KindUnits, fields: map[string]string{"id": "GEOID", "name": "NAME"}, file: unitsWith(square),
 			want: Problem{Field: "NAME", Message: "no feature has the property chosen for name"}},
+		{name: "skip_invalid: wrong crs member still rejects", kind: KindUnits, fields: map[string]string{"id": "GEOID", "skip_invalid": "true"},
+			file: `{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::3857"}},"features":[{"type":"Feature","properties":{"GEOID":"x"},"geometry":` + square + `}]}`,
+			want: Problem{Field: "crs", Message: "3857"}},
+		{name: "skip_invalid: topology without object still rejects", kind: KindUnits, fields: map[string]string{"skip_invalid": "true"},
+			file: `{"type":"Topology","arcs":[],"objects":{"a":{"type":"GeometryCollection","geometries":[]},"b":{"type":"GeometryCollection","geometries":[]}}}`,
+			want: Problem{Field: "objects", Message: "with the option object=NAME"}},
+		{name: "skip_invalid: every feature bad", kind: KindUnits, fields: map[string]string{"id": "GEOID", "skip_invalid": "true"},
+			file: unitsWith(`{"type":"Point","coordinates":[1,2]}`), want: Problem{Message: "every feature is invalid (1 skipped); nothing to import"}},
 		{name: "broken zip", kind: KindUnits, fields: map[string]string{"id": "GEOID"}, file: "PK\x03\x04garbage", want: Problem{Field: ".zip", Message: "not a zip archive"}},
 
 		// Assignments.

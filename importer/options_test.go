@@ -136,6 +136,24 @@ func testSkipInvalid(t *testing.T, s *data.Store) {
 				{Line: 3, ID: "c1r0", Field: "market", Message: `"abc" is not a number`},
 				{Line: 4, ID: "nowhere", Field: "unit_id", Message: `unknown unit "nowhere": not in layer grid`},
 			}},
+		// Units: Line is the 0-based feature index.
+		{name: "units", opts: Options{Kind: KindUnits, Layer: "shapes", Fields: skip("id", "GEOID")},
+			file: `{"type":"FeatureCollection","features":[` +
+				`{"type":"Feature","properties":{"GEOID":"a"},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,1],[0,0]]]}},` +
+				`{"type":"Feature","properties":{"GEOID":"b"},"geometry":{"type":"Polygon","coordinates":[[[0,0],[2,2],[2,0],[0,3],[0,0]]]}},` +
+				`{"type":"Feature","properties":{"NAME":"no id"},"geometry":{"type":"Polygon","coordinates":[[[1,0],[2,0],[2,1],[1,1],[1,0]]]}},` +
+				`{"type":"Feature","properties":{"GEOID":"a"},"geometry":{"type":"Polygon","coordinates":[[[1,0],[2,0],[2,1],[1,1],[1,0]]]}},` +
+				`{"type":"Feature","properties":{"GEOID":"c"},"geometry":{"type":"Polygon","coordinates":[[[1,0],[2,0],[2,1],[1,1],[1,0]]]}},` +
+				`{"type":"Feature","properties":{"GEOID":"d"},"geometry":{"type":"Point","coordinates":[1,2]}},` +
+				`{"type":"Feature","properties":{"GEOID":"e"},"geometry":{"type":"Polygon","coordinates":[[[5,5],[6,5],[6,6],[5,6],[5,5.5]]]}}]}`,
+			written: func(r *Result) int { return r.Units }, n: 2,
+			skipped: []Skipped{
+				{Line: 1, ID: "b", Field: "geometry", Message: "polygon 0 ring 0 point 0: self-intersection: segment 0 crosses segment 2 (the option repair=true repairs it)"},
+				{Line: 2, Field: "GEOID", Message: `missing id property "GEOID"`},
+				{Line: 3, ID: "a", Field: "id", Message: "duplicate id (also feature 0)"},
+				{Line: 5, ID: "d", Field: "geometry", Message: "type Point, want Polygon or MultiPolygon"},
+				{Line: 6, ID: "e", Field: "geometry", Message: "polygon 0 ring 0 point 4: ring is not closed (last position differs from the first) (the option repair=true repairs it)"},
+			}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			res, err := Import(ctx, s, strings.NewReader(tc.file), tc.opts)
@@ -163,6 +181,9 @@ func testSkipInvalid(t *testing.T, s *data.Store) {
 	}{
 		{"header problem still rejects", Options{Kind: KindMarkets, Layer: "grid", Fields: skip()}, "unit_id,revenue\nc0r0,5\n", "missing column"},
 		{"no good row", Options{Kind: KindAccounts, Layer: "grid", Fields: skip()}, "id,lon,lat\na1,-99.5,99\n", "every row is invalid (1 skipped)"},
+		{"units: no good feature", Options{Kind: KindUnits, Layer: "grid", Fields: skip()},
+			`{"type":"FeatureCollection","features":[{"type":"Feature","id":"x","geometry":{"type":"Point","coordinates":[1,2]}}]}`, "every feature is invalid (1 skipped)"},
+		{"units: a file problem still rejects", Options{Kind: KindUnits, Layer: "grid", Fields: skip()}, `{"type":"FeatureCollection","features":[oops]}`, "not valid JSON"},
 		{"not true or false", Options{Kind: KindMarkets, Layer: "grid", Fields: map[string]string{"skip_invalid": "yes please"}}, "unit_id,market\nc0r0,5\n", "skip_invalid"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -74,12 +74,18 @@ type UnitRepair struct {
 // parseUnits reads and validates a units file without touching a store.
 func parseUnits(data []byte, opts Options) (*unitsPlan, error) {
 	format := detectFormat(data)
-	p := newProblems(KindUnits, format, opts.MaxErrors)
+	p := opts.newProblems(KindUnits, format)
 	repair, err := opts.boolOption("repair", false)
 	if err != nil {
 		return nil, err
 	}
 	ro := geo.ReadOptions{IDProperty: opts.option("id", ""), Object: opts.option("object", ""), MaxErrors: opts.MaxErrors, MaxBytes: 4 * opts.MaxBytes, Repair: repair}
+	if opts.SkipInvalid {
+		// A feature's problem skips it; Skipped.Line is the 0-based feature index.
+		ro.Skip = func(e geo.ImportError) {
+			p.skipFeature(e.Feature, e.ID, e.Field, unitMessage(e, ro))
+		}
+	}
 	var fs []geo.Feature
 	switch format {
 	case "shapefile":
@@ -99,13 +105,7 @@ func parseUnits(data []byte, opts Options) (*unitsPlan, error) {
 		var ie *geo.ImportErrors
 		if errors.As(err, &ie) {
 			for _, e := range ie.Errors {
-				pr := Problem{ID: e.ID, Field: e.Field, Message: e.Message}
-				if e.Field == "objects" && ro.Object == "" {
-					pr.Message += " with the option object=NAME"
-				}
-				if e.Repairable {
-					pr.Message += " (the option repair=true repairs it)"
-				}
+				pr := Problem{ID: e.ID, Field: e.Field, Message: unitMessage(e, ro)}
 				if e.Feature >= 0 {
 					f := e.Feature
 					pr.Feature = &f
@@ -118,7 +118,10 @@ func parseUnits(data []byte, opts Options) (*unitsPlan, error) {
 		return nil, err
 	}
 	opts.Progress("read features", len(fs))
-	if len(fs) == 0 {
+	if len(fs) == 0 && len(p.skipped) > 0 {
+		p.add(0, "", "", "every feature is invalid (%d skipped); nothing to import", len(p.skipped))
+		return nil, p.err()
+	} else if len(fs) == 0 {
 		p.add(0, "", "", "the file has no features")
 		return nil, p.err()
 	}
@@ -163,14 +166,11 @@ func parseUnits(data []byte, opts Options) (*unitsPlan, error) {
 	if nameKey == "" {
 		nameKey = "name"
 	}
-	units := make([]*terrane.Unit, len(fs))
-	geoms := make([]orb.Geometry, len(fs))
+	units := make([]*terrane.Unit, 0, len(fs))
+	geoms := make([]orb.Geometry, 0, len(fs))
 	var repairs []UnitRepair
-	for i, f := range fs {
+	for _, f := range fs {
 		u := &terrane.Unit{Layer: opts.Layer, ID: f.ID, Geometry: f.Geometry, Name: text(f.Properties[nameKey])}
-		if len(f.Repairs) > 0 {
-			repairs = append(repairs, UnitRepair{Feature: i, ID: f.ID, Name: u.Name, Repairs: f.Repairs})
-		}
 		if regionKey != "" {
 			u.Region = text(f.Properties[regionKey])
 		}
@@ -187,15 +187,27 @@ func parseUnits(data []byte, opts Options) (*unitsPlan, error) {
 		}
 		c, ok := geo.Centroid(f.Geometry)
 		if !ok {
-			fi := i
-			p.addProblem(Problem{Feature: &fi, ID: f.ID, Field: "geometry", Message: "has no centroid (empty or degenerate)"})
+			const msg = "has no centroid (empty or degenerate)"
+			if opts.SkipInvalid {
+				p.skipFeature(f.Index, f.ID, "geometry", msg)
+				continue
+			}
+			fi := f.Index
+			p.addProblem(Problem{Feature: &fi, ID: f.ID, Field: "geometry", Message: msg})
+		}
+		if len(f.Repairs) > 0 {
+			repairs = append(repairs, UnitRepair{Feature: f.Index, ID: f.ID, Name: u.Name, Repairs: f.Repairs})
 		}
 		u.Centroid = c
-		units[i], geoms[i] = u, f.Geometry
+		units, geoms = append(units, u), append(geoms, f.Geometry)
+	}
+	if len(units) == 0 && len(p.skipped) > 0 {
+		p.add(0, "", "", "every feature is invalid (%d skipped); nothing to import", len(p.skipped))
 	}
 	if err := p.err(); err != nil {
 		return nil, err
 	}
+	sort.SliceStable(p.skipped, func(i, j int) bool { return p.skipped[i].Line < p.skipped[j].Line })
 	g := geo.Adjacency(geoms, geo.AdjacencyOptions{Contiguity: contiguity, Tolerance: tolerance, Bridge: bridge})
 	var edges [][2]string
 	for i, nb := range g.Neighbors {
@@ -208,6 +220,19 @@ func parseUnits(data []byte, opts Options) (*unitsPlan, error) {
 	sort.Slice(units, func(i, j int) bool { return units[i].ID < units[j].ID })
 	opts.Progress("adjacency", len(edges))
 	return &unitsPlan{layer: terrane.Layer{ID: opts.Layer, Name: opts.option("layer_name", ""), Description: opts.option("description", "")}, units: units, edges: edges, graph: g, format: format, repairs: repairs}, nil
+}
+
+// unitMessage is the message of a reader's problem, with what the options
+// of the units import can do about it.
+func unitMessage(e geo.ImportError, ro geo.ReadOptions) string {
+	msg := e.Message
+	if e.Field == "objects" && ro.Object == "" {
+		msg += " with the option object=NAME"
+	}
+	if e.Repairable {
+		msg += " (the option repair=true repairs it)"
+	}
+	return msg
 }
 
 // text renders a property as a unit's name or region.

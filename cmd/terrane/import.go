@@ -194,13 +194,22 @@ func printImport(w io.Writer, path string, r *importer.Result, took time.Duratio
 		fmt.Fprintf(w, "  repaired feature %d (id %q%s): %s\n", rp.Feature, rp.ID, name, strings.Join(rp.Repairs, "; "))
 	}
 	if len(r.Skipped) > 0 {
-		fmt.Fprintf(w, "skipped %d invalid rows (skip_invalid=true):\n", len(r.Skipped))
+		what := "rows"
+		if r.Kind == importer.KindUnits {
+			what = "features"
+		}
+		fmt.Fprintf(w, "skipped %d invalid %s (skip_invalid=true):\n", len(r.Skipped), what)
 		for i, s := range r.Skipped {
 			if i == importer.DefaultMaxErrors {
 				fmt.Fprintf(w, "  … and %d more (--skipped-csv FILE writes them all)\n", len(r.Skipped)-i)
 				break
 			}
-			fmt.Fprintf(w, "  %s\n", importer.Problem{Row: s.Line, ID: s.ID, Field: s.Field, Message: s.Message})
+			p := importer.Problem{Row: s.Line, ID: s.ID, Field: s.Field, Message: s.Message}
+			if r.Kind == importer.KindUnits { // Line is the 0-based feature index
+				feature := s.Line
+				p.Row, p.Feature = 0, &feature
+			}
+			fmt.Fprintf(w, "  %s\n", p)
 		}
 	}
 }

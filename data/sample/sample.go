@@ -535,11 +535,13 @@ type Store interface {
 }
 
 // Load puts the sample into an empty store, once. A load that was cut off
-// earlier (layer present, marker absent) is removed and done again. It
-// reports whether it loaded anything.
+// earlier (layer present, marker absent) is removed and done again. Then it
+// loads the built-in layers not loaded yet (LoadLayers). It reports whether
+// it loaded anything.
 func Load(ctx context.Context, s Store) (bool, error) {
 	if _, err := s.Meta(ctx, metaKey); err == nil {
-		return false, nil
+		layers, err := LoadLayers(ctx, s)
+		return len(layers) > 0, err
 	} else if terrane.ErrorCode(err) != terrane.ENOTFOUND {
 		return false, err
 	}
@@ -570,5 +572,9 @@ func Load(ctx context.Context, s Store) (bool, error) {
 	if err := s.CreateScenario(ctx, &ds.Scenario, ds.Territories, ds.Alignment); err != nil {
 		return false, err
 	}
-	return true, s.SetMeta(ctx, metaKey, terrane.Version)
+	if err := s.SetMeta(ctx, metaKey, terrane.Version); err != nil {
+		return false, err
+	}
+	_, err = LoadLayers(ctx, s)
+	return true, err
 }

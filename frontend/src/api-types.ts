@@ -961,7 +961,7 @@ export interface components {
             scenario?: number;
             /** @description the scenario was made by create_scenario */
             scenario_created?: boolean;
-            /** @description Skipped lists every row left out with skip_invalid=true, in file order, with its reason; SkippedCSV is the same as a CSV file (line,id,field,message) to download. Both are absent when no row was skipped. */
+            /** @description Skipped lists every row (units: feature) left out with skip_invalid=true, in file order, with its reason; SkippedCSV is the same as a CSV file (line,id,field,message; for units, line is the 0-based feature index) to download. Both are absent when none was skipped. */
             skipped?: components["schemas"]["Skipped"][];
             skipped_csv?: string;
             /** @description territories of the scenario after the import */
@@ -1310,7 +1310,7 @@ export interface components {
             field: string;
             /** @description ID is the id of the unit, account or territory of the row, when known. */
             id?: string;
-            /** @description Line is the CSV line of the row, 1-based, the header being line 1. */
+            /** @description Line is the CSV line of the row, 1-based, the header being line 1; for a units file, the 0-based index of the feature (or shapefile record), as in the repairs list. */
             line: number;
             /** @description Message says what is wrong, for people. */
             message: string;
