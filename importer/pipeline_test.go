@@ -24,7 +24,13 @@ func pipelineSnapshot(t testing.TB, s *data.Store, layer string) string {
 		t.Fatal(err)
 	}
 	for _, o := range opps {
-		fmt.Fprintf(&b, "opportunity %+v amount %v close %v\n", *o, deref(o.Amount), o.CloseDate)
+		c := *o
+		c.Amount, c.CloseDate = nil, nil // printed by value below
+		var closeDate any
+		if o.CloseDate != nil {
+			closeDate = o.CloseDate.Format(time.DateOnly)
+		}
+		fmt.Fprintf(&b, "opportunity %+v amount %v close %v\n", c, deref(o.Amount), closeDate)
 	}
 	hist, err := s.FindHistory(ctx, layer)
 	if err != nil {
