@@ -44,11 +44,21 @@ var crmLayouts = []string{time.DateOnly, "1/2/2006", time.RFC3339, "2006-01-02T1
 // crmDateHelp says which dates are accepted.
 const crmDateHelp = "use YYYY-MM-DD, M/D/YYYY or YYYY-MM-DDTHH:MM:SSZ"
 
+// Years a date of an opportunity or a history period may be in.
+const (
+	minYear = 1900
+	maxYear = 2999
+)
+
 // crmDate reads a date in one of crmLayouts: the calendar date as written
-// (a timestamp's time and zone are dropped), at UTC midnight.
+// (a timestamp's time and zone are dropped), at UTC midnight, in a year
+// from minYear to maxYear.
 func crmDate(s string) (time.Time, bool) {
 	for _, l := range crmLayouts {
 		if t, err := time.Parse(l, s); err == nil {
+			if t.Year() < minYear || t.Year() > maxYear {
+				return time.Time{}, false
+			}
 			return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC), true
 		}
 	}

@@ -28,9 +28,17 @@ var (
 const periodHelp = "use a date (YYYY-MM-DD), YYYY-MM, YYYY-Qn or YYYY"
 
 // parsePeriod reads a period: a date (as crmDate reads it), a month
-// YYYY-MM, a quarter YYYY-Qn (or Qn YYYY, 2017Q1) or a year YYYY.
+// YYYY-MM, a quarter YYYY-Qn (or Qn YYYY, 2017Q1) or a year YYYY, in a
+// year from minYear to maxYear.
 func parsePeriod(s string) (period, bool) {
-	s = strings.TrimSpace(s)
+	p, ok := readPeriod(strings.TrimSpace(s))
+	if !ok || p.start.Year() < minYear || p.start.Year() > maxYear {
+		return period{}, false
+	}
+	return p, true
+}
+
+func readPeriod(s string) (period, bool) {
 	if m := yearPattern.FindStringSubmatch(s); m != nil {
 		y, _ := strconv.Atoi(m[1])
 		start := time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC)
