@@ -224,12 +224,13 @@ type TerritoryProperties struct {
 	Name            string   `json:"name"`
 	Units           int      `json:"units"`
 	Accounts        int      `json:"accounts"`
-	Market          float64  `json:"market"`     // dollars per year
-	Revenue         float64  `json:"revenue"`    // dollars per year
-	Share           float64  `json:"share"`      // revenue / market
-	Saturation      float64  `json:"saturation"` // market-weighted share at saturation
-	Floor           float64  `json:"floor"`      // market-weighted share kept with no effort
-	Headroom        float64  `json:"headroom"`   // dollars per year
+	Market          float64  `json:"market"`         // dollars per year
+	Revenue         float64  `json:"revenue"`        // dollars per year
+	Share           float64  `json:"share"`          // revenue / market
+	Saturation      float64  `json:"saturation"`     // market-weighted share at saturation
+	Floor           float64  `json:"floor"`          // market-weighted share kept with no effort
+	Headroom        float64  `json:"headroom"`       // dollars per year
+	RevenuePeriod   string   `json:"revenue_period"` // the period revenue is the actual of, e.g. "2017" or "2017-Q4 ×4"; "" = not known
 	Locked          bool     `json:"locked"`
 	ExpectedRevenue *float64 `json:"expected_revenue,omitempty"` // dollars per year at the allocation; absent before a run
 	RevenueChange   *float64 `json:"revenue_change,omitempty"`   // expected − current revenue, dollars per year; absent before a run
@@ -287,7 +288,7 @@ func appendMembers(obj []byte, members map[string]float64) ([]byte, error) {
 // territoryProperties flattens metrics into GeoJSON properties.
 func territoryProperties(m plan.TerritoryMetrics) TerritoryProperties {
 	p := TerritoryProperties{ID: m.ID, Name: m.Name, Units: m.Units, Accounts: m.Accounts, Market: m.Market.Market,
-		Revenue: m.Revenue, Share: m.Share, Saturation: m.Saturation, Floor: m.Floor, Headroom: m.Headroom, Locked: m.Locked,
+		Revenue: m.Revenue, Share: m.Share, Saturation: m.Saturation, Floor: m.Floor, Headroom: m.Headroom, RevenuePeriod: m.RevenuePeriod, Locked: m.Locked,
 		Resources: map[string]float64{}}
 	for prefix, mm := range map[string]map[string]float64{"current": m.Current, "allocation": m.Allocation, "change": m.Change} {
 		for r, v := range mm {

@@ -119,7 +119,7 @@ var operations = map[string]operation{
 		query: append([]queryParam{{"scenario", "integer", "scenario id; required with territory and for reps"},
 			{"territory", "string", "territory id in the scenario"}, {"layer", "string", "layer id"}}, pageParams...),
 		status: 200, response: jsonBody(AccountList{}), errors: byID},
-	"POST /api/v1/imports": {summary: "Import a file: units (GeoJSON, TopoJSON, zipped Shapefile), assignments, accounts or market estimates (CSV); validated whole, written in one transaction (leader, analyst, admin)",
+	"POST /api/v1/imports": {summary: "Import a file: units (GeoJSON, TopoJSON, zipped Shapefile), assignments, accounts, market estimates, reps, opportunities or history (CSV); validated whole, written in one transaction (leader, analyst, admin)",
 		form: ImportForm{}, status: 200, response: jsonBody(importer.Result{}), errors: []int{401, 403, 404, 409, 413, 501},
 		errorBody: map[int]any{400: ImportErrorBody{}}},
 	"GET /api/v1/users": {summary: "List users (admin)", status: 200, response: jsonBody(UserList{}), errors: signedIn},

@@ -128,8 +128,8 @@ type Result struct {
 	// Opportunities import (Unassigned: opportunities with no account).
 	Opportunities          int      `json:"opportunities,omitempty"`           // opportunities written
 	Won                    int      `json:"won,omitempty"`                     // of those, won
-	Lost                   int      `json:"lost,omitempty"`                    // lost
-	Open                   int      `json:"open,omitempty"`                    // open (every other stage)
+	Lost                   int      `json:"lost,omitempty"`                    // of those, lost
+	Open                   int      `json:"open,omitempty"`                    // of those, open (every other stage)
 	UnmatchedAccounts      int      `json:"unmatched_accounts,omitempty"`      // distinct account ids not among the layer's accounts (kept)
 	UnmatchedAccountIDs    []string `json:"unmatched_account_ids,omitempty"`   // the first 10 of them, in file order
 	UnmatchedOpportunities int      `json:"unmatched_opportunities,omitempty"` // opportunities of those accounts
@@ -143,15 +143,11 @@ type Result struct {
 	// ImportID is the id of the recorded import (opportunities, history).
 	ImportID int64 `json:"import_id,omitempty"`
 
-	// New actuals (accounts with a date column, history): the market
-	// estimates whose revenue, share and headroom the file updated, the
-	// period their revenue now comes from (e.g. "2017", "2017-Q4 ×4"), and
-	// those left alone because they hold actuals of a later period, with a
-	// sentence saying so.
-	MarketsUpdated int    `json:"markets_updated,omitempty"`
-	RevenuePeriod  string `json:"revenue_period,omitempty"`
-	MarketsNewer   int    `json:"markets_newer,omitempty"`
-	MarketsNote    string `json:"markets_note,omitempty"`
+	// New actuals (accounts with a date column, history; see docs/import.md).
+	MarketsUpdated int    `json:"markets_updated,omitempty"` // market estimates whose revenue, share and headroom the file updated
+	RevenuePeriod  string `json:"revenue_period,omitempty"`  // the period their revenue now comes from, e.g. "2017", "2017-Q4 ×4" (a quarter annualised)
+	MarketsNewer   int    `json:"markets_newer,omitempty"`   // estimates left alone: they hold actuals of a later period
+	MarketsNote    string `json:"markets_note,omitempty"`    // says so, and what else was left out, for people
 
 	// Skipped lists every row left out with skip_invalid=true, in file
 	// order, with its reason; SkippedCSV is the same as a CSV file

@@ -30,7 +30,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Import a file: units (GeoJSON, TopoJSON, zipped Shapefile), assignments, accounts or market estimates (CSV); validated whole, written in one transaction (leader, analyst, admin) */
+        /** Import a file: units (GeoJSON, TopoJSON, zipped Shapefile), assignments, accounts, market estimates, reps, opportunities or history (CSV); validated whole, written in one transaction (leader, analyst, admin) */
         post: operations["post_imports"];
         delete?: never;
         options?: never;
@@ -887,7 +887,7 @@ export interface components {
              */
             file: string;
             /** @enum {string} */
-            kind: "units" | "assignments" | "accounts" | "markets" | "reps";
+            kind: "units" | "assignments" | "accounts" | "markets" | "reps" | "opportunities" | "history";
             /** @description layer id; units create it if needed; for assignments the scenario's layer is the default */
             layer?: string;
             /** @description scenario id, required for assignments */
@@ -935,19 +935,43 @@ export interface components {
              * @enum {string}
              */
             format: "csv" | "geojson" | "topojson" | "shapefile";
+            /** @description day, month, quarter or year */
+            granularity?: string;
+            /** @description rows written */
+            history_rows?: number;
+            /** @description ImportID is the id of the recorded import (opportunities, history). */
+            import_id?: number;
             /** @description units with no neighbour by geometry */
             islands?: number;
             /** @enum {string} */
-            kind: "units" | "assignments" | "accounts" | "markets" | "reps";
+            kind: "units" | "assignments" | "accounts" | "markets" | "reps" | "opportunities" | "history";
             layer: string;
             /** @description accounts in a unit of the layer */
             located?: number;
             /** @description fraction of data rows whose account is located, in [0,1] */
             located_rows_share?: number;
+            /** @description of those, lost */
+            lost?: number;
+            /** @description estimates left alone: they hold actuals of a later period */
+            markets_newer?: number;
+            /** @description says so, and what else was left out, for people */
+            markets_note?: string;
+            /** @description market estimates whose revenue, share and headroom the file updated */
+            markets_updated?: number;
+            /** @description of those, open (every other stage) */
+            open?: number;
+            /** @description opportunities written */
+            opportunities?: number;
+            /** @description distinct periods */
+            periods?: number;
             /** @description Repairs lists the features whose geometry was repaired (option repair=true), in file order; nil when none was. */
             repairs?: components["schemas"]["UnitRepair"][];
+            /** @description the columns read as resource amounts */
+            resource_columns?: string[];
             /** @description total revenue written, dollars per year */
             revenue?: number;
+            /** @description the period their revenue now comes from, e.g. "2017", "2017-Q4 ×4" (a quarter annualised) */
+            revenue_period?: string;
             /** @description data rows (CSV) or features read */
             rows: number;
             /** @description rows aggregated into one account, on average */
@@ -963,16 +987,24 @@ export interface components {
             territories?: number;
             /** @description territories the file created */
             territories_created?: number;
-            /** @description units of the layer left without a territory */
+            /** @description units of the layer left without a territory; for opportunities, those with no account */
             unassigned?: number;
             /** @description units written */
             units?: number;
             /** @description accounts outside every unit (stored with no unit) */
             unlocated?: number;
+            /** @description the first 10 of them, in file order */
+            unmatched_account_ids?: string[];
+            /** @description distinct account ids not among the layer's accounts (kept) */
+            unmatched_accounts?: number;
+            /** @description opportunities of those accounts */
+            unmatched_opportunities?: number;
             /** @description users the file created (no password yet: terrane users passwd) */
             users_created?: number;
             /** @description existing users the file updated */
             users_updated?: number;
+            /** @description of those, won */
+            won?: number;
             /** @description distinct years in the date column */
             years?: number;
         };
@@ -1459,6 +1491,8 @@ export interface components {
             revenue: number;
             /** @description expected − current revenue, dollars per year */
             revenue_change: number | null;
+            /** @description RevenuePeriod says which period Revenue is the actual of: the revenue periods of the units' estimates (MarketEstimate.RevenuePeriod), distinct, sorted and joined by ", ", e.g. "2017" or "2017-Q4 ×4"; "" when none is known. */
+            revenue_period: string;
             /** @description market-weighted share at saturation */
             saturation: number;
             /** @description revenue / market */
@@ -1483,6 +1517,8 @@ export interface components {
             revenue: number;
             /** @description expected − current revenue, dollars per year; absent before a run */
             revenue_change?: number;
+            /** @description the period revenue is the actual of, e.g. "2017" or "2017-Q4 ×4"; "" = not known */
+            revenue_period: string;
             /** @description market-weighted share at saturation */
             saturation: number;
             /** @description revenue / market */
