@@ -145,8 +145,8 @@ func testImportOpportunities(t *testing.T, s *data.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, _ = s.FindOpportunities(ctx, "grid"); len(got) != 4 {
-		t.Errorf("append: %d opportunities, want 4", len(got))
+	if got, _ = s.FindOpportunities(ctx, "grid"); len(got) != 4 || got[3].ID != "p4" || got[3].ImportID != res.ImportID || got[0].ImportID == res.ImportID {
+		t.Errorf("append: %d opportunities, want 4 of two imports", len(got))
 	}
 	before := snapshot(t, s, 0)
 	_, err = Import(ctx, s, strings.NewReader("id,account,stage,created\np5,a2,Qualify,2018-03-01\np1,a2,Qualify,2018-03-01\n"), Options{Kind: KindOpportunities, Layer: "grid", Fields: map[string]string{"mode": "append"}})
