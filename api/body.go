@@ -501,6 +501,18 @@ type AccountList struct {
 	Accounts []*terrane.Account `json:"accounts" openapi:"nonnull"`
 }
 
+// OpportunityList is the answer of GET /api/v1/layers/{layer}/opportunities:
+// the layer's current opportunities, ordered by id.
+type OpportunityList struct {
+	Opportunities []*terrane.Opportunity `json:"opportunities" openapi:"nonnull"`
+}
+
+// HistoryList is the answer of GET /api/v1/layers/{layer}/history: the
+// layer's current history, ordered by period start, territory and unit.
+type HistoryList struct {
+	History []*terrane.HistoryRow `json:"history" openapi:"nonnull"`
+}
+
 // ImportForm is the multipart form of POST /api/v1/imports.
 type ImportForm struct {
 	File     []byte `json:"file" openapi:"required,binary"` // the file; its format is detected from its content

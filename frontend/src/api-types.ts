@@ -72,6 +72,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/layers/{layer}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A layer's current history as imported: revenue and resources per period and territory or unit (leader, analyst, admin) */
+        get: operations["get_layers_layer_history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/layers/{layer}/opportunities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A layer's current opportunities (CRM deals) as imported: status won, lost or open, amount null when unknown (leader, analyst, admin) */
+        get: operations["get_layers_layer_opportunities"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/layers/{layer}/regions": {
         parameters: {
             query?: never;
@@ -863,6 +897,41 @@ export interface components {
             /** @enum {string} */
             type: "Point" | "MultiPoint" | "LineString" | "MultiLineString" | "Polygon" | "MultiPolygon" | "GeometryCollection";
         };
+        /** @description HistoryList is the answer of GET /api/v1/layers/{layer}/history: the layer's current history, ordered by period start, territory and unit. */
+        HistoryList: {
+            history: components["schemas"]["HistoryRow"][];
+        };
+        /** @description HistoryRow is what one territory or unit sold in one past period, and the resources it had then: the data response curves are fitted to. Exactly one of Territory (with Scenario) and UnitID is set. */
+        HistoryRow: {
+            /**
+             * Format: date-time
+             * @description last day of the period, UTC
+             */
+            end: string;
+            /** @description day, month, quarter or year */
+            granularity: string;
+            /** @description ImportID is the id of the import that wrote the row. */
+            import_id: number;
+            layer: string;
+            /** @description canonical label: "2017-03-05", "2017-03", "2017-Q1" or "2017" */
+            period: string;
+            /** @description Resources holds the amount of each resource in the period, by column name, in that resource's units (e.g. calls, dollars); a resource the row does not record is absent. Never nil when read. */
+            resources: {
+                [key: string]: number;
+            } | null;
+            /** @description dollars in the period */
+            revenue: number;
+            scenario?: number;
+            /**
+             * Format: date-time
+             * @description first day of the period, UTC
+             */
+            start: string;
+            /** @description a territory of Scenario */
+            territory?: string;
+            /** @description a unit of Layer */
+            unit_id?: string;
+        };
         /** @description ImportErrorBody is the error shape of a rejected import: the standard error with the list of problems in details. */
         ImportErrorBody: {
             error: components["schemas"]["ImportErrorDetail"];
@@ -1088,6 +1157,43 @@ export interface components {
         /** @description OpenAPIServer is one server the API is served from. */
         OpenAPIServer: {
             url: string;
+        };
+        /** @description Opportunity is one deal of a CRM's pipeline, as imported: it belongs to a territory through its account (account → unit → the scenario's territory) and to a rep through its owner. */
+        Opportunity: {
+            /** @description the account's id as given; "" = unassigned pipeline */
+            account: string;
+            /** @description Amount is the deal's value in dollars; nil when the file left it blank (unknown, not 0). */
+            amount: number | null;
+            /** @description Attributes holds the file's other columns, name → value; nil when there are none. */
+            attributes?: {
+                [key: string]: string;
+            };
+            /**
+             * Format: date-time
+             * @description date it closed or is expected to; nil = not given (open deals only)
+             */
+            close_date: string | null;
+            /**
+             * Format: date-time
+             * @description date the deal was created (engaged), UTC midnight
+             */
+            created: string;
+            /** @description the CRM's id, as given */
+            id: string;
+            /** @description ImportID is the id of the import that wrote the row. */
+            import_id: number;
+            layer: string;
+            /** @description the owner as given, a user name or not; "" = none */
+            owner: string;
+            product: string;
+            /** @description as given, e.g. "Closed Won" */
+            stage: string;
+            /** @description won, lost or open */
+            status: string;
+        };
+        /** @description OpportunityList is the answer of GET /api/v1/layers/{layer}/opportunities: the layer's current opportunities, ordered by id. */
+        OpportunityList: {
+            opportunities: components["schemas"]["Opportunity"][];
         };
         /** @description PublishImpact is the answer of GET /api/v1/scenarios/{id}/publish-impact: what publishing the scenario changes for the people who own territories, against the plan published now (or, when none is, the scenario's parent). */
         PublishImpact: {
@@ -1814,6 +1920,60 @@ export interface operations {
             401: components["responses"]["Error"];
             403: components["responses"]["Error"];
             404: components["responses"]["Error"];
+        };
+    };
+    get_layers_layer_history: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                layer: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HistoryList"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            501: components["responses"]["Error"];
+        };
+    };
+    get_layers_layer_opportunities: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                layer: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpportunityList"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            501: components["responses"]["Error"];
         };
     };
     get_layers_layer_regions: {
