@@ -100,6 +100,12 @@ type MarketEstimate struct {
 	Floor      float64 `json:"floor"`      // share kept with zero effort
 	Low        float64 `json:"low"`        // low end of the market size range, dollars per year
 	High       float64 `json:"high"`       // high end of the market size range, dollars per year
+	// RevenuePeriod says which period Revenue is the actual of, e.g.
+	// "2017" or "2017-Q4 ×4" (a quarter annualised); "" when not known.
+	RevenuePeriod string `json:"revenue_period"`
+	// RevenueSource is the import Revenue comes from: markets, accounts or
+	// history; "" when not known (e.g. the sample dataset).
+	RevenueSource string `json:"revenue_source"`
 }
 
 // Validate checks ranges: non-negative money, shares in [0,1] with

@@ -19,4 +19,31 @@ type ImportService interface {
 	// layer; ECONFLICT if an id appears twice in accounts or belongs to an
 	// account of another layer; ENOTFOUND if the layer does not exist.
 	ReplaceAccounts(ctx context.Context, layer string, accounts []*Account) error
+	// ReplaceOpportunities records imp (setting its ID and CreatedAt) and
+	// writes opps with its id, in one transaction. Unless imp.Append, the
+	// layer's current opportunities are replaced: their imports are marked
+	// ReplacedBy imp and their rows deleted. With imp.Append an id already
+	// among the layer's current opportunities is ECONFLICT. EINVALID if an
+	// opportunity fails Validate or its Layer is not imp.Layer; ECONFLICT if
+	// an id appears twice; ENOTFOUND if the layer does not exist.
+	ReplaceOpportunities(ctx context.Context, imp *Import, opps []*Opportunity) error
+	// FindOpportunities returns the layer's current opportunities ordered by
+	// id; an unknown layer gives an empty list. It returns no error code of
+	// its own.
+	FindOpportunities(ctx context.Context, layer string) ([]*Opportunity, error)
+	// ReplaceHistory records imp and writes rows with its id, replacing the
+	// layer's current history unless imp.Append (like ReplaceOpportunities),
+	// and stores estimates (new actuals; may be empty) as
+	// UpsertMarketEstimates does, all in one transaction. EINVALID if a row
+	// or an estimate fails Validate or a row's Layer is not imp.Layer;
+	// ECONFLICT if one period and territory or unit appears twice, or, with
+	// imp.Append, is already current; ENOTFOUND if the layer does not exist.
+	ReplaceHistory(ctx context.Context, imp *Import, rows []*HistoryRow, estimates []*MarketEstimate) error
+	// FindHistory returns the layer's current history ordered by period
+	// start, territory and unit; an unknown layer gives an empty list. It
+	// returns no error code of its own.
+	FindHistory(ctx context.Context, layer string) ([]*HistoryRow, error)
+	// FindImports returns the layer's recorded imports, newest first. It
+	// returns no error code of its own.
+	FindImports(ctx context.Context, layer string) ([]*Import, error)
 }

@@ -224,12 +224,13 @@ type TerritoryProperties struct {
 	Name            string   `json:"name"`
 	Units           int      `json:"units"`
 	Accounts        int      `json:"accounts"`
-	Market          float64  `json:"market"`     // dollars per year
-	Revenue         float64  `json:"revenue"`    // dollars per year
-	Share           float64  `json:"share"`      // revenue / market
-	Saturation      float64  `json:"saturation"` // market-weighted share at saturation
-	Floor           float64  `json:"floor"`      // market-weighted share kept with no effort
-	Headroom        float64  `json:"headroom"`   // dollars per year
+	Market          float64  `json:"market"`         // dollars per year
+	Revenue         float64  `json:"revenue"`        // dollars per year
+	Share           float64  `json:"share"`          // revenue / market
+	Saturation      float64  `json:"saturation"`     // market-weighted share at saturation
+	Floor           float64  `json:"floor"`          // market-weighted share kept with no effort
+	Headroom        float64  `json:"headroom"`       // dollars per year
+	RevenuePeriod   string   `json:"revenue_period"` // the period revenue is the actual of, e.g. "2017" or "2017-Q4 ×4"; "" = not known
 	Locked          bool     `json:"locked"`
 	Assumed         []string `json:"assumed" openapi:"nonnull"`  // resources whose current_<r> was derived from revenue, not supplied
 	ExpectedRevenue *float64 `json:"expected_revenue,omitempty"` // dollars per year at the allocation; absent before a run
@@ -288,7 +289,7 @@ func appendMembers(obj []byte, members map[string]float64) ([]byte, error) {
 // territoryProperties flattens metrics into GeoJSON properties.
 func territoryProperties(m plan.TerritoryMetrics) TerritoryProperties {
 	p := TerritoryProperties{ID: m.ID, Name: m.Name, Units: m.Units, Accounts: m.Accounts, Market: m.Market.Market,
-		Revenue: m.Revenue, Share: m.Share, Saturation: m.Saturation, Floor: m.Floor, Headroom: m.Headroom, Locked: m.Locked,
+		Revenue: m.Revenue, Share: m.Share, Saturation: m.Saturation, Floor: m.Floor, Headroom: m.Headroom, RevenuePeriod: m.RevenuePeriod, Locked: m.Locked,
 		Assumed: orEmpty(m.Assumed), Resources: map[string]float64{}}
 	for prefix, mm := range map[string]map[string]float64{"current": m.Current, "allocation": m.Allocation, "change": m.Change} {
 		for r, v := range mm {
@@ -519,6 +520,18 @@ type RunEvent struct {
 // AccountList is the answer of GET /api/v1/accounts.
 type AccountList struct {
 	Accounts []*terrane.Account `json:"accounts" openapi:"nonnull"`
+}
+
+// OpportunityList is the answer of GET /api/v1/layers/{layer}/opportunities:
+// the layer's current opportunities, ordered by id.
+type OpportunityList struct {
+	Opportunities []*terrane.Opportunity `json:"opportunities" openapi:"nonnull"`
+}
+
+// HistoryList is the answer of GET /api/v1/layers/{layer}/history: the
+// layer's current history, ordered by period start, territory and unit.
+type HistoryList struct {
+	History []*terrane.HistoryRow `json:"history" openapi:"nonnull"`
 }
 
 // ImportForm is the multipart form of POST /api/v1/imports.

@@ -226,6 +226,17 @@ func TestContract(t *testing.T) {
 		if code, out := f.upload("ann", map[string]string{"kind": "markets", "layer": "grid"}, "unit_id,market\na0,-1\n"); code != 400 {
 			t.Fatalf("bad import: %d %v", code, out)
 		}
+		if code, out := f.upload("ann", map[string]string{"kind": "opportunities", "layer": "grid"},
+			"id,account,stage,amount,created,close_date,Source\no1,,Closed Won,5,2017-01-01,2017-02-01,Web\no2,zz,Open,,2017-01-01,\n"); code != 200 || out["opportunities"] != 2.0 {
+			t.Fatalf("opportunities import: %d %v", code, out)
+		}
+		if code, out := f.upload("ann", map[string]string{"kind": "history", "layer": "grid"}, "period,unit,revenue,Calls\n2017-Q4,a0,5,3\n2017-Q3,a0,4,\n"); code != 200 || out["revenue_period"] != "2017-Q4 ×4" {
+			t.Fatalf("history import: %d %v", code, out)
+		}
+		want(200, "ann", "GET", "/api/v1/layers/grid/opportunities", nil)
+		want(200, "ann", "GET", "/api/v1/layers/grid/history", nil)
+		want(403, "rita", "GET", "/api/v1/layers/grid/opportunities", nil)
+		want(404, "ann", "GET", "/api/v1/layers/nowhere/history", nil)
 
 		want(200, "lee", "POST", sp("/api/v1/scenarios/%d/approve", c), nil)
 		want(200, "lee", "GET", sp("/api/v1/scenarios/%d/publish-impact", c), nil)

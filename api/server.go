@@ -112,6 +112,8 @@ func (s *Server) routeTable() []route {
 		r("GET", "/api/v1/layers/:layer", s.authenticate(), s.getLayer),
 		r("GET", "/api/v1/layers/:layer/units", s.layerUnits),
 		r("GET", "/api/v1/layers/:layer/regions", s.regions),
+		r("GET", "/api/v1/layers/:layer/opportunities", s.authenticate(), planners, s.layerOpportunities),
+		r("GET", "/api/v1/layers/:layer/history", s.authenticate(), planners, s.layerHistory),
 		r("GET", "/api/v1/tiles/:layer/:z/:x/:y", s.tile),
 		r("GET", "/api/v1/scenarios", s.authenticate(), s.listScenarios),
 		r("POST", "/api/v1/scenarios", s.authenticate(), planners, s.createScenario),

@@ -378,7 +378,7 @@ func (s *Store) FindAccounts(ctx context.Context, f terrane.AccountFilter) ([]*t
 	return out, nil
 }
 
-var marketCols = []string{"layer_id", "unit_id", "market", "revenue", "share", "saturation", "floor", "low", "high"}
+var marketCols = []string{"layer_id", "unit_id", "market", "revenue", "share", "saturation", "floor", "low", "high", "revenue_period", "revenue_source"}
 
 // UpsertMarketEstimates stores estimates in one transaction, replacing
 // existing ones for the same unit.
@@ -388,33 +388,37 @@ func (s *Store) UpsertMarketEstimates(ctx context.Context, estimates []*terrane.
 			return err
 		}
 	}
-	return s.inTx(ctx, func(tx *sqlx.Tx) error {
-		for _, m := range estimates {
-			if _, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM market_estimates WHERE layer_id = ? AND unit_id = ?`), m.Layer, m.UnitID); err != nil {
-				return err
-			}
+	return s.inTx(ctx, func(tx *sqlx.Tx) error { return upsertEstimates(ctx, tx, estimates) })
+}
+
+// upsertEstimates writes estimates in tx, replacing those of the same layer
+// and unit, and counts one change to each of their layers.
+func upsertEstimates(ctx context.Context, tx *sqlx.Tx, estimates []*terrane.MarketEstimate) error {
+	for _, m := range estimates {
+		if _, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM market_estimates WHERE layer_id = ? AND unit_id = ?`), m.Layer, m.UnitID); err != nil {
+			return err
 		}
-		layers := map[string]bool{}
-		for _, m := range estimates {
-			layers[m.Layer] = true
+	}
+	layers := map[string]bool{}
+	for _, m := range estimates {
+		layers[m.Layer] = true
+	}
+	for l := range layers {
+		if err := bumpLayer(ctx, tx, l); err != nil {
+			return err
 		}
-		for l := range layers {
-			if err := bumpLayer(ctx, tx, l); err != nil {
-				return err
-			}
-		}
-		return insertBatches(ctx, tx, "market_estimates", marketCols, len(estimates), func(i int) []any {
-			m := estimates[i]
-			return []any{m.Layer, m.UnitID, m.Market, m.Revenue, m.Share, m.Saturation, m.Floor, m.Low, m.High}
-		})
+	}
+	return insertBatches(ctx, tx, "market_estimates", marketCols, len(estimates), func(i int) []any {
+		m := estimates[i]
+		return []any{m.Layer, m.UnitID, m.Market, m.Revenue, m.Share, m.Saturation, m.Floor, m.Low, m.High, m.RevenuePeriod, m.RevenueSource}
 	})
 }
 
 // FindMarketEstimates returns a layer's estimates ordered by unit id.
 func (s *Store) FindMarketEstimates(ctx context.Context, layer string) ([]*terrane.MarketEstimate, error) {
 	var out []*terrane.MarketEstimate
-	err := s.db.SelectContext(ctx, &out, s.db.Rebind(`SELECT layer_id AS "layer", unit_id AS "unitid", market, revenue, share, saturation, floor, low, high
-		FROM market_estimates WHERE layer_id = ? ORDER BY unit_id`), layer)
+	err := s.db.SelectContext(ctx, &out, s.db.Rebind(`SELECT layer_id AS "layer", unit_id AS "unitid", market, revenue, share, saturation, floor, low, high,
+		revenue_period AS "revenueperiod", revenue_source AS "revenuesource" FROM market_estimates WHERE layer_id = ? ORDER BY unit_id`), layer)
 	if err != nil {
 		return nil, fmt.Errorf("data: find market estimates of %s: %w", layer, err)
 	}
@@ -446,6 +450,9 @@ func (s *Store) DeleteLayer(ctx context.Context, id string) error {
 			`DELETE FROM scenarios WHERE layer_id = ?`,
 			`DELETE FROM accounts WHERE layer_id = ?`,
 			`DELETE FROM market_estimates WHERE layer_id = ?`,
+			`DELETE FROM opportunities WHERE layer_id = ?`,
+			`DELETE FROM history WHERE layer_id = ?`,
+			`DELETE FROM imports WHERE layer_id = ?`,
 			`DELETE FROM units WHERE layer_id = ?`,
 			`DELETE FROM layers WHERE id = ?`,
 		} {

@@ -97,8 +97,9 @@ type accountRow struct {
 	line      int // first line of the account
 	rows      int
 	havePoint bool
-	unit      string    // unit named by the unit column, when that locates it
-	locs      []*rowLoc // the distinct locations of its rows, in file order
+	unit      string          // unit named by the unit column, when that locates it
+	locs      []*rowLoc       // the distinct locations of its rows, in file order
+	byYear    map[int]float64 // revenue of its dated rows by year, dollars
 }
 
 // rowLoc is where one or more rows of an account say it is.
@@ -142,6 +143,10 @@ type accountsPlan struct {
 	years     int
 	rowsIn    int // data rows whose account is located
 	revenue   float64
+	// latestYear is the latest year of the date column (0 without dates);
+	// yearRevenue the revenue of that year per unit, dollars.
+	latestYear  int
+	yearRevenue map[string]float64
 }
 
 // dateLayouts are the date formats accepted in a date column.
@@ -390,6 +395,12 @@ func parseAccounts(data []byte, opts Options, loc *locator, zipsFn func() (*zipT
 			have.latest = date
 		}
 		ar.a.Revenue += rev
+		if !date.IsZero() {
+			if ar.byYear == nil {
+				ar.byYear = map[int]float64{}
+			}
+			ar.byYear[date.Year()] += rev
+		}
 		ar.rows++
 	}
 	if t.rows == 0 {
@@ -400,7 +411,10 @@ func parseAccounts(data []byte, opts Options, loc *locator, zipsFn func() (*zipT
 	if err := p.err(); err != nil {
 		return nil, err
 	}
-	plan := &accountsPlan{rows: t.rows, years: len(years)}
+	plan := &accountsPlan{rows: t.rows, years: len(years), yearRevenue: map[string]float64{}}
+	for y := range years {
+		plan.latestYear = max(plan.latestYear, y)
+	}
 	for _, row := range order {
 		best := row.locs[0]
 		for _, l := range row.locs[1:] {
@@ -450,6 +464,9 @@ func parseAccounts(data []byte, opts Options, loc *locator, zipsFn func() (*zipT
 		if a.UnitID != "" {
 			plan.located++
 			plan.rowsIn += row.rows
+			if rev := row.byYear[plan.latestYear]; rev > 0 {
+				plan.yearRevenue[a.UnitID] += rev
+			}
 		} else {
 			plan.unlocated++
 		}
@@ -486,8 +503,33 @@ func importAccounts(ctx context.Context, store Store, data []byte, opts Options,
 	if err != nil {
 		return err
 	}
+	update, err := opts.boolOption("update_markets", true)
+	if err != nil {
+		return err
+	}
+	// New actuals: the revenue of the latest year per unit, validated before
+	// anything is written.
+	var na *newActuals
+	if update && plan.latestYear > 0 {
+		current, err := store.FindMarketEstimates(ctx, opts.Layer)
+		if err != nil {
+			return err
+		}
+		na = applyActuals(current, actuals{revenue: plan.yearRevenue, period: yearPeriod(plan.latestYear), source: terrane.RevenueFromAccounts, everyUnit: true})
+		for _, m := range na.estimates {
+			if err := m.Validate(); err != nil {
+				return err
+			}
+		}
+	}
 	if err := store.ReplaceAccounts(ctx, opts.Layer, plan.accounts); err != nil {
 		return err
+	}
+	if na != nil {
+		if err := store.UpsertMarketEstimates(ctx, na.estimates); err != nil {
+			return err
+		}
+		na.report(res)
 	}
 	res.Format, res.Rows = "csv", plan.rows
 	res.Accounts, res.Located, res.Unlocated = len(plan.accounts), plan.located, plan.unlocated

@@ -60,7 +60,7 @@ func (p Problem) String() string {
 // *terrane.Error with code EINVALID whose message lists the problems, so
 // terrane.ErrorCode and terrane.ErrorMessage work on it.
 type Errors struct {
-	// Kind is what was imported: units, assignments, accounts or markets.
+	// Kind is what was imported: one of Kinds.
 	Kind string `json:"kind"`
 	// Format is the file format: csv, geojson, topojson or shapefile.
 	Format string `json:"format"`

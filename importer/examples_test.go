@@ -3,9 +3,11 @@ package importer
 import (
 	"bytes"
 	"context"
+	"math"
 	"os"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/terrane/terrane"
 )
@@ -24,12 +26,39 @@ func TestDocExamples(t *testing.T) {
 	if _, err := Import(ctx, s, bytes.NewReader(gridGeoJSON(t, cells)), Options{Kind: KindUnits, Layer: "world", Fields: map[string]string{"id": "GEOID", "name": "NAME"}}); err != nil {
 		t.Fatal(err)
 	}
+	markets, err := os.ReadFile("../docs/examples/markets.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Import(ctx, s, bytes.NewReader(markets), Options{Kind: KindMarkets, Layer: "world"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Estimates != 8 {
+		t.Errorf("markets example: %+v", res)
+	}
+	est := func(unit string) *terrane.MarketEstimate {
+		all, err := s.FindMarketEstimates(ctx, "world")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range all {
+			if m.UnitID == unit {
+				return m
+			}
+		}
+		t.Fatalf("no estimate for %s", unit)
+		return nil
+	}
+	if m := est("DEU"); m.Revenue != 100000 || m.Share != 0.04 || m.Floor != 0.02 || m.RevenueSource != "markets" {
+		t.Errorf("DEU estimate %+v", *m)
+	}
 	accounts, err := os.ReadFile("../docs/examples/accounts.csv")
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := Import(ctx, s, bytes.NewReader(gzipped(t, string(accounts))), Options{Kind: KindAccounts, Layer: "world", Fields: map[string]string{
-		"unit": "Country", "group": "Account ID", "location": "most_revenue", "aliases": "Brasil:BRA", "skip_invalid": "true"}})
+	res, err = Import(ctx, s, bytes.NewReader(gzipped(t, string(accounts))), Options{Kind: KindAccounts, Layer: "world", Fields: map[string]string{
+		"unit": "Country", "group": "Account ID", "location": "most_revenue", "aliases": "Brasil:BRA", "date": "Close Date", "skip_invalid": "true"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +93,10 @@ func TestDocExamples(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Rows != 9 || res.Resources != 9 || res.Territories != 4 || res.Assumed != 0 || len(res.Warnings) != 0 {
+	// The baseline's totals were derived from markets.csv's revenue; the
+	// file's amounts exceed them (a warning each), and the attention of the
+	// three territories the file leaves it out of stays assumed.
+	if res.Rows != 9 || res.Resources != 9 || res.Territories != 4 || res.Assumed != 3 || len(res.Warnings) != 3 {
 		t.Errorf("resources example: %+v", res)
 	}
 	ts, err := s.FindTerritories(ctx, baseline)
@@ -117,6 +149,48 @@ func TestDocExamples(t *testing.T) {
 		t.Errorf("units example stored: %+v %v", units, err)
 	}
 	imported["units.geojson"] = true
+
+	// New actuals from the accounts' dates (2025): DEU's revenue is its one
+	// account's, its floor kept in proportion; USA's only account was skipped.
+	if m := est("DEU"); m.Revenue != 85000 || m.Share != 0.034 || math.Abs(m.Floor-0.017) > 1e-12 || m.RevenuePeriod != "2025" || m.RevenueSource != "accounts" {
+		t.Errorf("DEU after accounts %+v", *m)
+	}
+	if m := est("USA"); m.Revenue != 0 || m.Share != 0 || m.RevenuePeriod != "2025" {
+		t.Errorf("USA after accounts %+v", *m)
+	}
+	opportunities, err := os.ReadFile("../docs/examples/opportunities.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err = Import(ctx, s, bytes.NewReader(opportunities), Options{Kind: KindOpportunities, Layer: "world", Fields: map[string]string{"skip_invalid": "true"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Opportunities != 6 || res.Won != 2 || res.Lost != 1 || res.Open != 3 || res.Unassigned != 1 || res.UnmatchedAccounts != 1 ||
+		res.UnmatchedAccountIDs[0] != "0099" || len(res.Skipped) != 1 || res.Skipped[0].Line != 8 || res.Skipped[0].Field != "Close Date" {
+		t.Errorf("opportunities example: %+v", res)
+	}
+	opps, err := s.FindOpportunities(ctx, "world")
+	if err != nil || len(opps) != 6 || *opps[0].Amount != 48000 || opps[0].Attributes["Lead Source"] != "Web" || opps[3].Amount != nil || opps[3].Created.Format(time.DateOnly) != "2025-10-05" {
+		t.Errorf("opportunities %+v, %v", opps, err)
+	}
+	history, err := os.ReadFile("../docs/examples/history.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err = Import(ctx, s, bytes.NewReader(history), Options{Kind: KindHistory, Layer: "world"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.HistoryRows != 8 || res.Periods != 2 || res.Granularity != "quarter" || res.RevenuePeriod != "2025-Q4 ×4" || res.MarketsUpdated != 7 ||
+		len(res.ResourceColumns) != 2 || res.ResourceColumns[1] != "Program" {
+		t.Errorf("history example: %+v", res)
+	}
+	// EU-C's 23,000 × 4 goes to DEU, the one of its units with revenue.
+	if m := est("DEU"); m.Revenue != 92000 || m.RevenuePeriod != "2025-Q4 ×4" || m.RevenueSource != "history" {
+		t.Errorf("DEU after history %+v", *m)
+	}
+	imported["markets.csv"], imported["opportunities.csv"], imported["history.csv"] = true, true, true
 
 	// Every example file is imported above.
 	files, err := os.ReadDir("../docs/examples")

@@ -239,6 +239,7 @@ func snapshot(t testing.TB, s *data.Store, scenario int64) string {
 		for _, e := range est {
 			fmt.Fprintf(&b, "estimate %+v\n", *e)
 		}
+		fmt.Fprint(&b, pipelineSnapshot(t, s, l.ID))
 	}
 	accts, err := s.FindAccounts(ctx, terrane.AccountFilter{})
 	if err != nil {

@@ -26,7 +26,7 @@ const (
 )
 
 // Kinds lists every kind, in the order documented.
-var Kinds = []string{KindUnits, KindAssignments, KindAccounts, KindMarkets, KindReps}
+var Kinds = []string{KindUnits, KindAssignments, KindAccounts, KindMarkets, KindReps, KindOpportunities, KindHistory}
 
 // Default size limits of an imported file, in bytes.
 const (
@@ -44,15 +44,15 @@ type Store interface {
 // Options says what a file is and how to read it. Only Kind and Layer (or
 // Scenario, for assignments) are required.
 type Options struct {
-	// Kind is units, assignments, accounts or markets.
+	// Kind is one of Kinds.
 	Kind string
 	// Layer is the id of the layer the file is for, e.g. "us-counties". For
 	// units it is created if it does not exist. For assignments it may be
 	// empty (the scenario's layer) but must otherwise match the scenario's.
 	Layer string
 	// Scenario is the id of the scenario the file is for; required for
-	// assignments and resources; for markets and reps it selects per
-	// territory estimates and the owners' scenario.
+	// assignments and resources. For markets, reps and history by territory
+	// it names the scenario whose territories the rows are; ignored otherwise.
 	Scenario int64
 	// Fields holds the options of the kind: column or property names such as
 	// "id" → "GEOID" or "revenue" → "Sales", and settings such as
@@ -104,7 +104,7 @@ type Result struct {
 	Assigned           int   `json:"assigned,omitempty"`            // units assigned by the file
 	Territories        int   `json:"territories,omitempty"`         // territories of the scenario after the import
 	TerritoriesCreated int   `json:"territories_created,omitempty"` // territories the file created
-	Unassigned         int   `json:"unassigned,omitempty"`          // units of the layer left without a territory
+	Unassigned         int   `json:"unassigned,omitempty"`          // units of the layer left without a territory; for opportunities, those with no account
 
 	// Accounts import.
 	Accounts         int     `json:"accounts,omitempty"`           // accounts written
@@ -132,6 +132,30 @@ type Result struct {
 	// Warnings are things to look at that did not stop the import, e.g.
 	// current amounts adding up to more than a resource's total.
 	Warnings []string `json:"warnings,omitempty"`
+
+	// Opportunities import (Unassigned: opportunities with no account).
+	Opportunities          int      `json:"opportunities,omitempty"`           // opportunities written
+	Won                    int      `json:"won,omitempty"`                     // of those, won
+	Lost                   int      `json:"lost,omitempty"`                    // of those, lost
+	Open                   int      `json:"open,omitempty"`                    // of those, open (every other stage)
+	UnmatchedAccounts      int      `json:"unmatched_accounts,omitempty"`      // distinct account ids not among the layer's accounts (kept)
+	UnmatchedAccountIDs    []string `json:"unmatched_account_ids,omitempty"`   // the first 10 of them, in file order
+	UnmatchedOpportunities int      `json:"unmatched_opportunities,omitempty"` // opportunities of those accounts
+
+	// History import (Scenario: whose territories the rows are).
+	HistoryRows     int      `json:"history_rows,omitempty"`     // rows written
+	Periods         int      `json:"periods,omitempty"`          // distinct periods
+	Granularity     string   `json:"granularity,omitempty"`      // day, month, quarter or year
+	ResourceColumns []string `json:"resource_columns,omitempty"` // the columns read as resource amounts
+
+	// ImportID is the id of the recorded import (opportunities, history).
+	ImportID int64 `json:"import_id,omitempty"`
+
+	// New actuals (accounts with a date column, history; see docs/import.md).
+	MarketsUpdated int    `json:"markets_updated,omitempty"` // market estimates whose revenue, share and headroom the file updated
+	RevenuePeriod  string `json:"revenue_period,omitempty"`  // the period their revenue now comes from, e.g. "2017", "2017-Q4 ×4" (a quarter annualised)
+	MarketsNewer   int    `json:"markets_newer,omitempty"`   // estimates left alone: they hold actuals of a later period
+	MarketsNote    string `json:"markets_note,omitempty"`    // says so, and what else was left out, for people
 
 	// Skipped lists every row (units: feature) left out with
 	// skip_invalid=true, in file order, with its reason; SkippedCSV is the
@@ -187,6 +211,10 @@ func Import(ctx context.Context, store Store, r io.Reader, opts Options) (*Resul
 		err = importReps(ctx, store, data, opts, res)
 	case KindResources:
 		err = importResources(ctx, store, data, opts, res)
+	case KindOpportunities:
+		err = importOpportunities(ctx, store, data, opts, res)
+	case KindHistory:
+		err = importHistory(ctx, store, data, opts, res)
 	}
 	if err != nil {
 		return nil, err

@@ -150,10 +150,10 @@ func TestImportMarkets(t *testing.T) {
 		got[e.UnitID] = *e
 	}
 	want := map[string]terrane.MarketEstimate{
-		"c0r0": {Layer: "grid", UnitID: "c0r0", Market: 1000, Revenue: 100, Share: 0.1, Saturation: 0.2, Floor: 0.05},
-		"c0r1": {Layer: "grid", UnitID: "c0r1", Market: 2000, Revenue: 100, Share: 0.05, Saturation: 0.5, Floor: 0.01, Low: 1500, High: 2500},
-		"c0r2": {Layer: "grid", UnitID: "c0r2", Market: 500, Saturation: DefaultMinSaturation, Low: 400, High: 500},
-		"c1r1": {Layer: "grid", UnitID: "c1r1", Market: 2000, Revenue: 20, Share: 0.01, Saturation: 0.05, Floor: 0.005}, // from gridStore, kept
+		"c0r0": {Layer: "grid", UnitID: "c0r0", Market: 1000, Revenue: 100, Share: 0.1, Saturation: 0.2, Floor: 0.05, RevenueSource: "markets"},
+		"c0r1": {Layer: "grid", UnitID: "c0r1", Market: 2000, Revenue: 100, Share: 0.05, Saturation: 0.5, Floor: 0.01, Low: 1500, High: 2500, RevenueSource: "markets"},
+		"c0r2": {Layer: "grid", UnitID: "c0r2", Market: 500, Saturation: DefaultMinSaturation, Low: 400, High: 500, RevenueSource: "markets"},
+		"c1r1": {Layer: "grid", UnitID: "c1r1", Market: 2000, Revenue: 20, Share: 0.01, Saturation: 0.05, Floor: 0.005, RevenueSource: "markets"}, // from gridStore, kept
 	}
 	if diff := cmp.Diff(want, got, cmp.Comparer(func(a, b float64) bool { return a-b < 1e-9 && b-a < 1e-9 })); diff != "" {
 		t.Errorf("estimates (-want +got):\n%s", diff)

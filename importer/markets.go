@@ -92,7 +92,7 @@ func parseMarkets(data []byte, opts Options, unitIDs map[string]bool, where stri
 			continue
 		}
 		m := &terrane.MarketEstimate{Layer: opts.Layer, UnitID: unit, Market: v["market"], Revenue: v["revenue"], Share: v["share"],
-			Saturation: v["saturation"], Floor: v["floor"], Low: v["low"], High: v["high"]}
+			Saturation: v["saturation"], Floor: v["floor"], Low: v["low"], High: v["high"], RevenueSource: terrane.RevenueFromMarkets}
 		switch {
 		case !has["share"] && has["revenue"]:
 			if m.Market == 0 && m.Revenue > 0 {
@@ -212,7 +212,7 @@ func importTerritoryMarkets(ctx context.Context, store Store, data []byte, opts 
 				w = weight[u] / total
 			}
 			out = append(out, &terrane.MarketEstimate{Layer: opts.Layer, UnitID: u, Market: te.Market * w, Revenue: te.Revenue * w,
-				Share: te.Share, Saturation: te.Saturation, Floor: te.Floor, Low: te.Low * w, High: te.High * w})
+				Share: te.Share, Saturation: te.Saturation, Floor: te.Floor, Low: te.Low * w, High: te.High * w, RevenueSource: terrane.RevenueFromMarkets})
 		}
 	}
 	if err := store.UpsertMarketEstimates(ctx, out); err != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 
 	"github.com/terrane/terrane"
 )
@@ -130,6 +131,11 @@ type Market struct {
 	Saturation float64 `json:"saturation"` // market-weighted share at saturation
 	Floor      float64 `json:"floor"`      // market-weighted share kept with no effort
 	Headroom   float64 `json:"headroom"`   // market·saturation − revenue, dollars per year
+	// RevenuePeriod says which period Revenue is the actual of: the
+	// revenue periods of the units' estimates (MarketEstimate.RevenuePeriod),
+	// distinct, sorted and joined by ", ", e.g. "2017" or "2017-Q4 ×4"; ""
+	// when none is known.
+	RevenuePeriod string `json:"revenue_period"`
 }
 
 // Markets sums each territory's market (scaled by the scenario's market
@@ -155,6 +161,23 @@ func (in *Inputs) markets() map[string]*Market {
 		agg.Revenue += m.Revenue
 		agg.Saturation += sat * m.Market * mult
 		agg.Floor += m.Floor * m.Market * mult
+	}
+	periods := map[string]map[string]bool{}
+	for u, t := range in.Assignments {
+		if m, ok := in.Estimates[u]; ok && out[t] != nil && m.RevenuePeriod != "" {
+			if periods[t] == nil {
+				periods[t] = map[string]bool{}
+			}
+			periods[t][m.RevenuePeriod] = true
+		}
+	}
+	for t, ps := range periods {
+		list := make([]string, 0, len(ps))
+		for p := range ps {
+			list = append(list, p)
+		}
+		sort.Strings(list)
+		out[t].RevenuePeriod = strings.Join(list, ", ")
 	}
 	for _, agg := range out {
 		if agg.Market > 0 {

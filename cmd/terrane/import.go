@@ -18,7 +18,7 @@ import (
 )
 
 func init() {
-	register(command{path: "import", summary: "import units, assignments, accounts, market estimates, reps or current resources from a file", run: runImport})
+	register(command{path: "import", summary: "import units, assignments, accounts, market estimates, reps, current resources, opportunities or history from a file", run: runImport})
 }
 
 // progressBytes is the file size from which import prints progress on stderr.
@@ -27,10 +27,10 @@ const progressBytes = 8 << 20
 func runImport(ctx context.Context, env *environment, args []string) error {
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
 	fs.SetOutput(env.stderr)
-	cfg := addSettings(fs, "import", "import --kind units|assignments|accounts|markets|reps|resources --layer LAYER [--scenario ID | --create-scenario NAME] [--id COLUMN] [--map OPTION=VALUE]… [--db URL] FILE\n\nFILE may be - for standard input. See docs/import.md for the options of each kind.")
-	kind := fs.String("kind", "", "what the file holds: units, assignments, accounts, markets, reps or resources (required)")
+	cfg := addSettings(fs, "import", "import --kind units|assignments|accounts|markets|reps|resources|opportunities|history --layer LAYER [--scenario ID | --create-scenario NAME] [--id COLUMN] [--map OPTION=VALUE]… [--db URL] FILE\n\nFILE may be - for standard input. See docs/import.md for the options of each kind.")
+	kind := fs.String("kind", "", "what the file holds: units, assignments, accounts, markets, reps, resources, opportunities or history (required)")
 	layer := fs.String("layer", "", "layer id, e.g. us-counties (required, except for assignments and resources, where the scenario's layer is the default)")
-	scenario := fs.Int64("scenario", 0, "scenario id (required for assignments and resources)")
+	scenario := fs.Int64("scenario", 0, "scenario id (required for assignments and resources; for history by territory, default the layer's baseline)")
 	id := fs.String("id", "", "column or property holding the id: of the unit for units, assignments and markets (--map id= or unit_id=), of the account for accounts, of the territory for resources (--map territory=)")
 	maxErrors := fs.Int("max-errors", importer.DefaultMaxErrors, "problems listed when a file is rejected")
 	actor := fs.String("actor", "cli", "name recorded in the scenario's audit trail")
@@ -46,7 +46,7 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 		return fmt.Errorf("%w: give exactly one FILE (or - for standard input)", errUsage)
 	}
 	if *kind == "" {
-		return fmt.Errorf("%w: --kind is required (units, assignments, accounts, markets, reps or resources)", errUsage)
+		return fmt.Errorf("%w: --kind is required (%s)", errUsage, strings.Join(importer.Kinds, ", "))
 	}
 	limit := cfg.bytes("max-size")
 	fields := map[string]string{}
@@ -181,6 +181,33 @@ func printImport(w io.Writer, path string, r *importer.Result, took time.Duratio
 		line("amounts written", r.Resources)
 		line("territories", r.Territories)
 		line("amounts still assumed", r.Assumed)
+	case importer.KindOpportunities:
+		line("rows read", r.Rows)
+		line("opportunities written", r.Opportunities)
+		line("won / lost / open", fmt.Sprintf("%d / %d / %d", r.Won, r.Lost, r.Open))
+		line("unassigned (no account)", r.Unassigned)
+		line("unmatched accounts", r.UnmatchedAccounts)
+		if len(r.UnmatchedAccountIDs) > 0 {
+			line("  first unmatched", strings.Join(r.UnmatchedAccountIDs, ", "))
+		}
+		line("import id", r.ImportID)
+	case importer.KindHistory:
+		line("rows read", r.Rows)
+		line("history rows written", r.HistoryRows)
+		line("periods", fmt.Sprintf("%d (%s)", r.Periods, r.Granularity))
+		if r.Scenario != 0 {
+			line("territories of scenario", r.Scenario)
+		}
+		if len(r.ResourceColumns) > 0 {
+			line("resource columns", strings.Join(r.ResourceColumns, ", "))
+		}
+		line("import id", r.ImportID)
+	}
+	if r.RevenuePeriod != "" {
+		line("market estimates updated", fmt.Sprintf("%d (revenue of %s)", r.MarketsUpdated, r.RevenuePeriod))
+	}
+	if r.MarketsNote != "" {
+		line("markets", r.MarketsNote)
 	}
 	tw.Flush()
 	for _, warning := range r.Warnings {

@@ -30,7 +30,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Import a file: units (GeoJSON, TopoJSON, zipped Shapefile), assignments, accounts, market estimates, reps or current resources (CSV); validated whole, written in one transaction (leader, analyst, admin) */
+        /** Import a file: units (GeoJSON, TopoJSON, zipped Shapefile), assignments, accounts, market estimates, reps, current resources, opportunities or history (CSV); validated whole, written in one transaction (leader, analyst, admin) */
         post: operations["post_imports"];
         delete?: never;
         options?: never;
@@ -64,6 +64,40 @@ export interface paths {
         };
         /** One layer */
         get: operations["get_layers_layer"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/layers/{layer}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A layer's current history as imported: revenue and resources per period and territory or unit (leader, analyst, admin) */
+        get: operations["get_layers_layer_history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/layers/{layer}/opportunities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A layer's current opportunities (CRM deals) as imported: status won, lost or open, amount null when unknown (leader, analyst, admin) */
+        get: operations["get_layers_layer_opportunities"];
         put?: never;
         post?: never;
         delete?: never;
@@ -864,6 +898,41 @@ export interface components {
             /** @enum {string} */
             type: "Point" | "MultiPoint" | "LineString" | "MultiLineString" | "Polygon" | "MultiPolygon" | "GeometryCollection";
         };
+        /** @description HistoryList is the answer of GET /api/v1/layers/{layer}/history: the layer's current history, ordered by period start, territory and unit. */
+        HistoryList: {
+            history: components["schemas"]["HistoryRow"][];
+        };
+        /** @description HistoryRow is what one territory or unit sold in one past period, and the resources it had then: the data response curves are fitted to. Exactly one of Territory (with Scenario) and UnitID is set. */
+        HistoryRow: {
+            /**
+             * Format: date-time
+             * @description last day of the period, UTC
+             */
+            end: string;
+            /** @description day, month, quarter or year */
+            granularity: string;
+            /** @description ImportID is the id of the import that wrote the row. */
+            import_id: number;
+            layer: string;
+            /** @description canonical label: "2017-03-05", "2017-03", "2017-Q1" or "2017" */
+            period: string;
+            /** @description Resources holds the amount of each resource in the period, by column name, in that resource's units (e.g. calls, dollars); a resource the row does not record is absent. Never nil when read. */
+            resources: {
+                [key: string]: number;
+            } | null;
+            /** @description dollars in the period */
+            revenue: number;
+            scenario?: number;
+            /**
+             * Format: date-time
+             * @description first day of the period, UTC
+             */
+            start: string;
+            /** @description a territory of Scenario */
+            territory?: string;
+            /** @description a unit of Layer */
+            unit_id?: string;
+        };
         /** @description ImportErrorBody is the error shape of a rejected import: the standard error with the list of problems in details. */
         ImportErrorBody: {
             error: components["schemas"]["ImportErrorDetail"];
@@ -888,7 +957,7 @@ export interface components {
              */
             file: string;
             /** @enum {string} */
-            kind: "units" | "assignments" | "accounts" | "markets" | "reps" | "resources";
+            kind: "units" | "assignments" | "accounts" | "markets" | "reps" | "opportunities" | "history" | "resources";
             /** @description layer id; units create it if needed; for assignments the scenario's layer is the default */
             layer?: string;
             /** @description scenario id, required for assignments and resources */
@@ -938,21 +1007,45 @@ export interface components {
              * @enum {string}
              */
             format: "csv" | "geojson" | "topojson" | "shapefile";
+            /** @description day, month, quarter or year */
+            granularity?: string;
+            /** @description rows written */
+            history_rows?: number;
+            /** @description ImportID is the id of the recorded import (opportunities, history). */
+            import_id?: number;
             /** @description units with no neighbour by geometry */
             islands?: number;
             /** @enum {string} */
-            kind: "units" | "assignments" | "accounts" | "markets" | "reps" | "resources";
+            kind: "units" | "assignments" | "accounts" | "markets" | "reps" | "opportunities" | "history" | "resources";
             layer: string;
             /** @description accounts in a unit of the layer */
             located?: number;
             /** @description fraction of data rows whose account is located, in [0,1] */
             located_rows_share?: number;
+            /** @description of those, lost */
+            lost?: number;
+            /** @description estimates left alone: they hold actuals of a later period */
+            markets_newer?: number;
+            /** @description says so, and what else was left out, for people */
+            markets_note?: string;
+            /** @description market estimates whose revenue, share and headroom the file updated */
+            markets_updated?: number;
+            /** @description of those, open (every other stage) */
+            open?: number;
+            /** @description opportunities written */
+            opportunities?: number;
+            /** @description distinct periods */
+            periods?: number;
             /** @description Repairs lists the features whose geometry was repaired (option repair=true), in file order; nil when none was. */
             repairs?: components["schemas"]["UnitRepair"][];
+            /** @description the columns read as resource amounts */
+            resource_columns?: string[];
             /** @description current amounts written */
             resources?: number;
             /** @description total revenue written, dollars per year */
             revenue?: number;
+            /** @description the period their revenue now comes from, e.g. "2017", "2017-Q4 ×4" (a quarter annualised) */
+            revenue_period?: string;
             /** @description data rows (CSV) or features read */
             rows: number;
             /** @description rows aggregated into one account, on average */
@@ -968,18 +1061,26 @@ export interface components {
             territories?: number;
             /** @description territories the file created */
             territories_created?: number;
-            /** @description units of the layer left without a territory */
+            /** @description units of the layer left without a territory; for opportunities, those with no account */
             unassigned?: number;
             /** @description units written */
             units?: number;
             /** @description accounts outside every unit (stored with no unit) */
             unlocated?: number;
+            /** @description the first 10 of them, in file order */
+            unmatched_account_ids?: string[];
+            /** @description distinct account ids not among the layer's accounts (kept) */
+            unmatched_accounts?: number;
+            /** @description opportunities of those accounts */
+            unmatched_opportunities?: number;
             /** @description users the file created (no password yet: terrane users passwd) */
             users_created?: number;
             /** @description existing users the file updated */
             users_updated?: number;
             /** @description Warnings are things to look at that did not stop the import, e.g. current amounts adding up to more than a resource's total. */
             warnings?: string[];
+            /** @description of those, won */
+            won?: number;
             /** @description distinct years in the date column */
             years?: number;
         };
@@ -1063,6 +1164,43 @@ export interface components {
         /** @description OpenAPIServer is one server the API is served from. */
         OpenAPIServer: {
             url: string;
+        };
+        /** @description Opportunity is one deal of a CRM's pipeline, as imported: it belongs to a territory through its account (account → unit → the scenario's territory) and to a rep through its owner. */
+        Opportunity: {
+            /** @description the account's id as given; "" = unassigned pipeline */
+            account: string;
+            /** @description Amount is the deal's value in dollars; nil when the file left it blank (unknown, not 0). */
+            amount: number | null;
+            /** @description Attributes holds the file's other columns, name → value; nil when there are none. */
+            attributes?: {
+                [key: string]: string;
+            };
+            /**
+             * Format: date-time
+             * @description date it closed or is expected to; nil = not given (open deals only)
+             */
+            close_date: string | null;
+            /**
+             * Format: date-time
+             * @description date the deal was created (engaged), UTC midnight
+             */
+            created: string;
+            /** @description the CRM's id, as given */
+            id: string;
+            /** @description ImportID is the id of the import that wrote the row. */
+            import_id: number;
+            layer: string;
+            /** @description the owner as given, a user name or not; "" = none */
+            owner: string;
+            product: string;
+            /** @description as given, e.g. "Closed Won" */
+            stage: string;
+            /** @description won, lost or open */
+            status: string;
+        };
+        /** @description OpportunityList is the answer of GET /api/v1/layers/{layer}/opportunities: the layer's current opportunities, ordered by id. */
+        OpportunityList: {
+            opportunities: components["schemas"]["Opportunity"][];
         };
         /** @description PublishImpact is the answer of GET /api/v1/scenarios/{id}/publish-impact: what publishing the scenario changes for the people who own territories, against the plan published now (or, when none is, the scenario's parent). */
         PublishImpact: {
@@ -1488,6 +1626,8 @@ export interface components {
             revenue: number;
             /** @description expected − current revenue, dollars per year */
             revenue_change: number | null;
+            /** @description RevenuePeriod says which period Revenue is the actual of: the revenue periods of the units' estimates (MarketEstimate.RevenuePeriod), distinct, sorted and joined by ", ", e.g. "2017" or "2017-Q4 ×4"; "" when none is known. */
+            revenue_period: string;
             /** @description market-weighted share at saturation */
             saturation: number;
             /** @description revenue / market */
@@ -1530,6 +1670,8 @@ export interface components {
             revenue: number;
             /** @description expected − current revenue, dollars per year; absent before a run */
             revenue_change?: number;
+            /** @description the period revenue is the actual of, e.g. "2017" or "2017-Q4 ×4"; "" = not known */
+            revenue_period: string;
             /** @description market-weighted share at saturation */
             saturation: number;
             /** @description revenue / market */
@@ -1829,6 +1971,60 @@ export interface operations {
             401: components["responses"]["Error"];
             403: components["responses"]["Error"];
             404: components["responses"]["Error"];
+        };
+    };
+    get_layers_layer_history: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                layer: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HistoryList"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            501: components["responses"]["Error"];
+        };
+    };
+    get_layers_layer_opportunities: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                layer: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpportunityList"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            501: components["responses"]["Error"];
         };
     };
     get_layers_layer_regions: {

@@ -7,7 +7,7 @@ import type { Territory, Scenario, Run, Comparison } from './types';
 
 const terr = (id: string, o: Partial<Territory> = {}): Territory => ({
   id, name: id, owners: [], locked: false, units: 1, accounts: 0, market: 100, revenue: 10, share: 0.1, saturation: 0.3,
-  floor: 0.05, headroom: 20, current: { money: 5 }, assumed: [], allocation: null, change: null, expected_revenue: null, revenue_change: null,
+  floor: 0.05, headroom: 20, revenue_period: '2017', current: { money: 5 }, assumed: [], allocation: null, change: null, expected_revenue: null, revenue_change: null,
   marginal: null, ...o,
 });
 
