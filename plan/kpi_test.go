@@ -94,7 +94,7 @@ func checkGroup(t *testing.T, label string, g *KPIGroup, w want) {
 	near("attainment", g.Attainment, w.attainment, 1e-9)
 	near("coverage", g.Coverage, w.coverage, 1e-9)
 	if (g.StaleOpen == nil) != (w.stale == nil) || g.StaleOpen != nil && *g.StaleOpen != *w.stale {
-		t.Errorf("%s: stale_open = %v, want %v", label, g.StaleOpen, w.stale)
+		t.Errorf("%s: stale_open = %v, want %v", label, derefInt(g.StaleOpen), derefInt(w.stale))
 	}
 	if w.bookings == nil {
 		w.bookings = map[string]float64{}
@@ -248,4 +248,11 @@ func TestComputeKPIs(t *testing.T) {
 			t.Errorf("empty pipeline: %s", b)
 		}
 	})
+}
+
+func derefInt(p *int) any {
+	if p == nil {
+		return nil
+	}
+	return *p
 }
