@@ -243,6 +243,8 @@ func TestContract(t *testing.T) {
 		want(200, "lee", "POST", sp("/api/v1/scenarios/%d/publish", c), nil)
 		want(409, "lee", "POST", sp("/api/v1/scenarios/%d/publish", c), nil)
 		want(200, "ann", "GET", sp("/api/v1/scenarios/%d/audit", c), nil)
+		want(200, "ann", "GET", sp("/api/v1/scenarios/%d/kpis?by=manager", c), nil)
+		want(400, "ann", "GET", sp("/api/v1/scenarios/%d/kpis?by=team", c), nil)
 		// A rep's view of the published plan.
 		want(200, "rita", "GET", "/api/v1/scenarios", nil)
 		want(200, "rita", "GET", sp("/api/v1/scenarios/%d/territories", c), nil)

@@ -400,6 +400,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/scenarios/{id}/kpis": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Pipeline KPIs (win rate, deal size, cycle, open pipeline, velocity, stale deals, attainment, coverage, bookings) by territory, rep, region or manager; reps: their own, by territory or rep */
+        get: operations["get_scenarios_id_kpis"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/scenarios/{id}/publish": {
         parameters: {
             query?: never;
@@ -1093,6 +1110,61 @@ export interface components {
             /** @description the bearer secret */
             token: string;
         };
+        /** @description KPIGroup holds the pipeline KPIs of one territory, rep, region or manager (docs/api.md states each definition). A ratio without a denominator is nil (null), never a sentinel. */
+        KPIGroup: {
+            /** @description won_value / quota */
+            attainment: number | null;
+            /** @description won_value / won, dollars */
+            avg_won_deal: number | null;
+            /** @description Bookings is the won value per calendar month of close date, "YYYY-MM" → dollars. */
+            bookings: {
+                [key: string]: number;
+            };
+            /** @description open_value / (quota − won_value), when that is > 0 */
+            coverage: number | null;
+            /** @description Sales cycle of won deals, close date − created date, in days. */
+            cycle_days_mean: number | null;
+            cycle_days_median: number | null;
+            /** @description territory id, rep name, region or manager name; "" = none (e.g. deals with no account) */
+            key: string;
+            lost: number;
+            /** @description for people */
+            name: string;
+            open: number;
+            open_by_stage: {
+                [key: string]: components["schemas"]["StageTally"];
+            };
+            /** @description OpenValue is Σ amount of open deals, dollars (a blank amount counts 0 and is counted in OpenWithoutAmount). */
+            open_value: number;
+            open_without_amount: number;
+            /** @description Counts of the opportunities selected. */
+            opportunities: number;
+            /** @description Quota is Σ quota of the group's people, dollars per year as entered (not prorated to the period); nil = no quota. */
+            quota: number | null;
+            /** @description StaleOpen counts open deals older at as_of than 2 × the group's cycle_days_median (the total's when the group has no won deal); nil when there is no median at all. */
+            stale_open: number | null;
+            /** @description VelocityPerDay = open × win_rate × avg_won_deal / cycle_days_mean, dollars per day. */
+            velocity_per_day: number | null;
+            /** @description WinRate = won / (won + lost), by count. */
+            win_rate: number | null;
+            /** @description WinRateValue = won value / (won value + lost value), over deals with an amount. */
+            win_rate_value: number | null;
+            won: number;
+            /** @description Σ amount of won deals, dollars */
+            won_value: number;
+        };
+        /** @description KPIs is the answer of GET /scenarios/{id}/kpis. */
+        KPIs: {
+            /** @description YYYY-MM-DD; null when there is no opportunity at all */
+            as_of: string | null;
+            by: string;
+            /** @description YYYY-MM-DD; null = unbounded */
+            from: string | null;
+            groups: components["schemas"]["KPIGroup"][];
+            /** @description YYYY-MM-DD; null = unbounded */
+            to: string | null;
+            total: components["schemas"]["KPIGroup"] | null;
+        };
         /** @description Layer is a named set of units of one kind of geography, e.g. "us-counties". */
         Layer: {
             /** @description source and vintage */
@@ -1452,6 +1524,12 @@ export interface components {
             line: number;
             /** @description Message says what is wrong, for people. */
             message: string;
+        };
+        /** @description StageTally counts the open deals of one stage and their value. */
+        StageTally: {
+            count: number;
+            /** @description dollars; a blank amount counts 0 */
+            value: number;
         };
         /** @description Territory is a named set of units in a scenario, owned by zero or more reps. */
         Territory: {
@@ -2616,6 +2694,41 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Frontier"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+        };
+    };
+    get_scenarios_id_kpis: {
+        parameters: {
+            query?: {
+                /** @description territory (default), rep, region or manager */
+                by?: string;
+                /** @description YYYY-MM-DD: won and lost deals closed, open deals created, on or after it */
+                from?: string;
+                /** @description YYYY-MM-DD: … on or before it */
+                to?: string;
+                /** @description YYYY-MM-DD the open deals are aged at; default the latest date in the data */
+                as_of?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KPIs"];
                 };
             };
             400: components["responses"]["Error"];
