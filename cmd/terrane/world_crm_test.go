@@ -473,10 +473,39 @@ func testWorldCRM(t *testing.T, url string) {
 	if noAccount == 0 || strings.Count(opp.String(), "\n") != 6001 {
 		t.Fatalf("opportunities file: %d rows without account", noAccount)
 	}
-	// opportunities: imported once kind "opportunities" lands
+	won, lost := strings.Count(opp.String(), ",Closed Won,"), strings.Count(opp.String(), ",Closed Lost,")
+	res = a.importFile(t, opp.String(), map[string]string{"kind": "opportunities", "layer": sample.WorldLayerID})
+	if res["opportunities"].(float64) != 6000 || res["unassigned"].(float64) != float64(noAccount) ||
+		res["won"].(float64) != float64(won) || res["lost"].(float64) != float64(lost) || res["open"].(float64) != float64(6000-won-lost) {
+		t.Errorf("opportunities import: %v, want 6000 (%d won, %d lost, %d without account)", res, won, lost, noAccount)
+	}
+	// Their KPIs by rep add up to the whole pipeline; win rate by count.
+	code, raw := a.call("GET", fmt.Sprintf("/api/v1/scenarios/%d/kpis?by=rep", scID), "", nil)
+	var kpis struct {
+		Groups []struct {
+			Key           string   `json:"key"`
+			Opportunities int      `json:"opportunities"`
+			WinRate       *float64 `json:"win_rate"`
+		} `json:"groups"`
+		Total struct {
+			Opportunities int      `json:"opportunities"`
+			WinRate       *float64 `json:"win_rate"`
+		} `json:"total"`
+	}
+	if err := json.Unmarshal(raw, &kpis); code != 200 || err != nil {
+		t.Fatalf("kpis: %d %s", code, raw)
+	}
+	sum := 0
+	for _, g := range kpis.Groups {
+		sum += g.Opportunities
+	}
+	if sum != 6000 || kpis.Total.Opportunities != 6000 || len(kpis.Groups) < len(reps) || kpis.Total.WinRate == nil ||
+		math.Abs(*kpis.Total.WinRate-float64(won)/float64(won+lost)) > 1e-9 {
+		t.Errorf("kpis by rep: %d groups holding %d deals, total %d, win rate %v; want ≥ %d groups, 6000, %d/%d", len(kpis.Groups), sum, kpis.Total.Opportunities, kpis.Total.WinRate, len(reps), won, won+lost)
+	}
 
 	// An allocation of the baseline.
-	code, raw := a.call("POST", fmt.Sprintf("/api/v1/scenarios/%d/runs", scID), "application/json", strings.NewReader(`{"kind":"allocate"}`))
+	code, raw = a.call("POST", fmt.Sprintf("/api/v1/scenarios/%d/runs", scID), "application/json", strings.NewReader(`{"kind":"allocate"}`))
 	if code != 202 {
 		t.Fatalf("start allocate: %d %s", code, raw)
 	}
