@@ -51,7 +51,7 @@ func spec() (routers.Router, error) {
 // request matches no operation (an unknown path, /healthz). A request the
 // server accepted (2xx) must match the spec's request body too, so the spec
 // never demands more than the server does. req.Body must hold what was sent.
-func checkContract(t *testing.T, req *http.Request, status int, header http.Header, body []byte) string {
+func checkContract(t testing.TB, req *http.Request, status int, header http.Header, body []byte) string {
 	t.Helper()
 	router, err := spec()
 	if err != nil {
@@ -92,7 +92,7 @@ func checkContract(t *testing.T, req *http.Request, status int, header http.Head
 
 // checkEvents validates the data of each message of a server-sent event
 // stream against the schema its media type names in x-event-data.
-func checkEvents(t *testing.T, key string, route *routers.Route, status int, header http.Header, body []byte) {
+func checkEvents(t testing.TB, key string, route *routers.Route, status int, header http.Header, body []byte) {
 	t.Helper()
 	if !strings.HasPrefix(header.Get("Content-Type"), "text/event-stream") {
 		return

@@ -24,7 +24,7 @@ import (
 // fixture is a server over a real store holding a 4×3 grid layer: columns
 // 0–1 are territory "W", 2–3 territory "E"; users of every role.
 type fixture struct {
-	t        *testing.T
+	t        testing.TB
 	store    *data.Store
 	srv      *api.Server
 	tokens   map[string]string // user name → bearer token
@@ -46,7 +46,7 @@ func cell(col, row int) orb.Polygon {
 	return orb.Polygon{{{x, y}, {x + 1, y}, {x + 1, y + 1}, {x, y + 1}, {x, y}}}
 }
 
-func newFixture(t *testing.T, dbURL string) *fixture {
+func newFixture(t testing.TB, dbURL string) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	s, err := data.Open(ctx, dbURL)

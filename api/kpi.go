@@ -1,7 +1,10 @@
 package api
 
 import (
+	"context"
+	"fmt"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -45,12 +48,12 @@ func (s *Server) kpis(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	opps, err := s.svc.Imports.FindOpportunities(ctx, sc.Layer)
+	opps, err := s.opps.current(ctx, s.svc.Imports, sc.Layer)
 	if err != nil {
 		s.writeError(c, err)
 		return
 	}
-	accounts, err := s.svc.Geography.FindAccounts(ctx, terrane.AccountFilter{Layer: sc.Layer})
+	accountTerritory, err := v.accountTerritory(ctx, s.svc.Geography)
 	if err != nil {
 		s.writeError(c, err)
 		return
@@ -60,12 +63,7 @@ func (s *Server) kpis(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	in := plan.KPIInput{Opportunities: opps, AccountTerritory: make(map[string]string, len(accounts)), Territories: v.in.Territories, Users: users}
-	for _, a := range accounts {
-		if t, ok := v.in.Assignments[a.UnitID]; ok && a.UnitID != "" {
-			in.AccountTerritory[a.ID] = t
-		}
-	}
+	in := plan.KPIInput{Opportunities: opps, AccountTerritory: accountTerritory, Territories: v.in.Territories, Users: users}
 	if rep {
 		// Their own deals (owned, or in their territories), territories and quota.
 		me := currentUser(c)
@@ -100,4 +98,70 @@ func (s *Server) kpis(c *gin.Context) {
 		out.Groups = own
 	}
 	c.JSON(http.StatusOK, out)
+}
+
+// oppCache keeps each layer's current opportunities, read once per set of
+// current imports: KPIs over 100,000 deals would otherwise spend most of
+// their time reading them.
+type oppCache struct {
+	mu      sync.Mutex
+	entries map[string]oppEntry // by layer
+}
+
+type oppEntry struct {
+	key  string // the ids of the layer's current opportunities imports
+	opps []*terrane.Opportunity
+}
+
+// current returns the layer's current opportunities (shared: callers must
+// not change them).
+func (oc *oppCache) current(ctx context.Context, store terrane.ImportService, layer string) ([]*terrane.Opportunity, error) {
+	imps, err := store.FindImports(ctx, layer)
+	if err != nil {
+		return nil, err
+	}
+	key := ""
+	for _, imp := range imps {
+		if imp.Kind == "opportunities" && imp.ReplacedBy == 0 {
+			key += fmt.Sprintf("%d,", imp.ID)
+		}
+	}
+	oc.mu.Lock()
+	e, ok := oc.entries[layer]
+	oc.mu.Unlock()
+	if ok && e.key == key {
+		return e.opps, nil
+	}
+	opps, err := store.FindOpportunities(ctx, layer)
+	if err != nil {
+		return nil, err
+	}
+	oc.mu.Lock()
+	defer oc.mu.Unlock()
+	if oc.entries == nil || len(oc.entries) >= 16 {
+		oc.entries = map[string]oppEntry{}
+	}
+	oc.entries[layer] = oppEntry{key: key, opps: opps}
+	return opps, nil
+}
+
+// accountTerritory maps each account of the layer in a unit of one of the
+// scenario's territories to that territory, once per snapshot (a new
+// accounts import changes the layer's version, and so the snapshot).
+func (sn *snapshot) accountTerritory(ctx context.Context, geo terrane.GeographyService) (map[string]string, error) {
+	sn.accountsOnce.Do(func() {
+		accounts, err := geo.FindAccounts(ctx, terrane.AccountFilter{Layer: sn.in.Scenario.Layer})
+		if err != nil {
+			sn.accountsErr = err
+			return
+		}
+		m := make(map[string]string, len(accounts))
+		for _, a := range accounts {
+			if t, ok := sn.in.Assignments[a.UnitID]; ok && a.UnitID != "" {
+				m[a.ID] = t
+			}
+		}
+		sn.accounts = m
+	})
+	return sn.accounts, sn.accountsErr
 }

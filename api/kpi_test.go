@@ -90,6 +90,13 @@ func TestKPIs(t *testing.T) {
 			t.Errorf("a rep's groups = %v, want rita's only", gs)
 		}
 		near("rita's total opportunities", body["total"].(map[string]any)["opportunities"], 4)
+		// A new import replaces the deals the KPIs read (the cache of the
+		// layer's opportunities follows the imports).
+		if code, out := f.upload("ann", map[string]string{"kind": "opportunities", "layer": "grid"}, "id,account,owner,stage,amount,created,close_date\nn1,acct-a0,rita,Closed Won,500,2026-06-01,2026-06-11\n"); code != 200 {
+			t.Fatalf("second import: %d %v", code, out)
+		}
+		_, body = f.do("ann", "GET", path, nil)
+		near("total after the second import", body["total"].(map[string]any)["won_value"], 500)
 		for _, tc := range []struct{ user, query, say string }{
 			{"rita", "?by=manager", "by"},
 			{"ann", "?by=team", "by"},

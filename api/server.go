@@ -56,6 +56,7 @@ type Server struct {
 	limiter  *loginLimiter
 	geoms    geometryCache
 	snaps    snapshots
+	opps     oppCache
 }
 
 // NewServer builds the Gin engine with every route. frontend is the built

@@ -77,6 +77,10 @@ type snapshot struct {
 	optimumOnce sync.Once
 	optimum     *allocate.Result // solved on demand, for compare when no current run stored one
 	optimumErr  error
+
+	accountsOnce sync.Once
+	accounts     map[string]string // account id → territory id, for KPIs
+	accountsErr  error
 }
 
 // solvedOptimum is the scenario's optimal allocation on its inputs as they
