@@ -9,7 +9,7 @@ import (
 
 	"github.com/terrane/terrane"
 	"github.com/terrane/terrane/data"
-	"github.com/terrane/terrane/data/sample"
+	"github.com/terrane/terrane/data/sample/loader"
 	"github.com/terrane/terrane/optimizer/allocate"
 	"github.com/terrane/terrane/plan"
 )
@@ -23,7 +23,7 @@ func sampleStore(t *testing.T) *data.Store {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	if _, err := sample.Load(ctx, s); err != nil {
+	if _, err := loader.Load(ctx, s); err != nil {
 		t.Fatal(err)
 	}
 	return s
