@@ -58,7 +58,8 @@ const (
 	CoachingShare    = 0.55 // share of a manager's hours spent in their territories
 	ProgramMoney     = 6.2e6
 	ProgramSpread    = 0.3  // σ of the log of a state's program money around its market's share
-	QuotaUplift      = 1.12 // quota = uplift × the territory's revenue per rep, × noise
+	QuotaUplift      = 1.1  // quota = uplift × bookings share × the territory's revenue per rep, × noise
+	BookingsShare    = 0.5  // share of a territory's revenue that is new and expansion bookings (the rest renews)
 	WinRate          = 0.27 // chance a closed opportunity was won
 	OpportunityCount = 6000
 	BlankAmountShare = 0.3 // share of Prospecting opportunities with no amount yet
@@ -425,11 +426,12 @@ func Generate(ds *Dataset, seed uint64) (*Company, error) {
 			Low: round2(m * (1 - MarketRange)), High: round2(m * (1 + MarketRange))})
 	}
 
-	// Quotas: the territory's revenue per rep with an uplift and noise.
+	// Quotas: bookings (new and expansion) of the territory's revenue per
+	// rep, with an uplift and noise.
 	for _, id := range ids {
 		s := states[id]
 		for _, i := range s.reps {
-			q := QuotaUplift * s.revenue / float64(len(s.reps)) * lognorm(0.1)
+			q := QuotaUplift * BookingsShare * s.revenue / float64(len(s.reps)) * lognorm(0.1)
 			co.Reps[i].Quota = math.Round(q/10000) * 10000
 		}
 	}
