@@ -92,20 +92,21 @@ func importFile(ctx context.Context, s Store, name string, opts importer.Options
 
 // loadPending loads the company's current resources, opportunities and
 // history (files resources.csv, opportunities.csv.gz and history.csv, in
-// the formats of the kinds resources, opportunities and history).
+// the formats of the kinds resources, opportunities and history). Once
+// those kinds are on main it is the three imports
 //
-// wired after kinds resources, opportunities and history land on main:
-// then it is the three imports
-//
-//	importFile(ctx, s, sample.FileResources, importer.Options{Kind: "resources", Layer: sample.LayerID, Fields: {"scenario": id}})
+//	importFile(ctx, s, sample.FileResources, importer.Options{Kind: "resources", Layer: sample.LayerID,
+//		Fields: map[string]string{"scenario": id}})
 //	importFile(ctx, s, sample.FileOpportunities, importer.Options{Kind: "opportunities", Layer: sample.LayerID,
-//		Fields: {"won": sample.WonStage, "lost": sample.LostStage}})
-//	importFile(ctx, s, sample.FileHistory, importer.Options{Kind: "history", Layer: sample.LayerID, Fields: {"scenario": id}})
+//		Fields: map[string]string{"won": sample.WonStage, "lost": sample.LostStage}})
+//	importFile(ctx, s, sample.FileHistory, importer.Options{Kind: "history", Layer: sample.LayerID,
+//		Fields: map[string]string{"scenario": id}})
 //
-// Until then it sets the territories' current amounts from resources.csv
-// directly through the store, and the opportunities and history stay in
-// their files (no store holds them yet).
+// (id = the baseline's id in decimal). Until then it sets the territories'
+// current amounts from resources.csv directly through the store, and the
+// opportunities and history stay in their files (no store holds them yet).
 func loadPending(ctx context.Context, s Store, scenario int64) error {
+	// wired after kinds resources, opportunities and history land on main
 	b, err := sample.CompanyFile(sample.FileResources)
 	if err != nil {
 		return err
