@@ -667,10 +667,7 @@ func (co *Company) Files() (map[string][]byte, error) {
 
 	rows = [][]string{append([]string{"period", "territory", "revenue"}, resourceNames...)}
 	for _, h := range co.History {
-		row := []string{h.Period, h.Territory, c2(h.Revenue)}
-		for _, r := range resourceNames {
-			row = append(row, f(h.Amounts[r]))
-		}
+		row := []string{h.Period, h.Territory, c2(h.Revenue), f(h.Amounts["headcount"]), c2(h.Amounts["money"]), f(h.Amounts["attention"])}
 		rows = append(rows, row)
 	}
 	out[FileHistory] = rows2csv(rows)
