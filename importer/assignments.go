@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/terrane/terrane"
-	"github.com/terrane/terrane/data/sample"
 )
 
 // assignPlan is a validated assignments file, ready to write.
@@ -194,14 +193,14 @@ func layerUnits(ctx context.Context, store Store, layer string) ([]*terrane.Unit
 	return store.FindUnits(ctx, terrane.UnitFilter{Layer: layer})
 }
 
-// Default resources of a scenario made by create_scenario, as in the
-// sample's baseline (data/sample): current amounts per territory from its
-// units' revenue in the layer's market estimates.
+// Default resources of a scenario made by create_scenario: current amounts
+// per territory from its units' revenue in the layer's market estimates
+// (docs/import.md). The sample's loader sets its own afterwards.
 const (
-	defaultRevenuePerRep  = sample.RevenuePerRep  // dollars per year of revenue per rep
-	defaultProgramRate    = sample.ProgramRate    // program dollars per dollar of revenue
-	defaultRevenuePerHour = sample.RevenuePerHour // dollars of revenue per manager hour
-	defaultRepCost        = sample.RepCost        // dollars per year per rep, fully loaded
+	defaultRevenuePerRep  = 25000  // dollars per year of revenue per rep
+	defaultProgramRate    = 0.08   // program dollars per dollar of revenue
+	defaultRevenuePerHour = 250    // dollars of revenue per manager hour
+	defaultRepCost        = 150000 // dollars per year per rep, fully loaded
 )
 
 // createScenario makes a baseline scenario (parent 0) named name on the

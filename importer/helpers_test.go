@@ -43,7 +43,7 @@ var (
 // adjacency) and nothing else.
 func countyStore(t testing.TB) *data.Store {
 	t.Helper()
-	sampleOnce.Do(func() { sampleDS, sampleErr = sample.Build() })
+	sampleOnce.Do(func() { sampleDS, sampleErr = sample.Geography() })
 	if sampleErr != nil {
 		t.Fatal(sampleErr)
 	}

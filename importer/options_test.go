@@ -200,7 +200,7 @@ func testSkipInvalid(t *testing.T, s *data.Store) {
 
 // TestCreateScenario makes a baseline scenario on a layer from an
 // assignments file with names, a parent chain and owners; default resources
-// follow the sample's baseline from the layer's revenue. Bad files name the
+// follow from the layer's revenue. Bad files name the
 // line and field and create nothing.
 func TestCreateScenario(t *testing.T) {
 	forEachBackend(t, testCreateScenario)

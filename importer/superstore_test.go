@@ -12,6 +12,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/terrane/terrane"
+	"github.com/terrane/terrane/data/sample"
 )
 
 // superstoreOptions load the Superstore order lines as accounts: one per
@@ -49,7 +50,11 @@ func TestImportSuperstore(t *testing.T) {
 	}
 	// The same accounts as the sample loader, which reads the file its own way.
 	want := map[string]*terrane.Account{}
-	for _, a := range sampleDS.Accounts {
+	superstore, err := sample.SuperstoreAccounts(sampleDS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range superstore {
 		want[a.ID] = a
 	}
 	if len(want) != len(got) {

@@ -303,6 +303,7 @@ func TestRelabelNewIDWhenMostOfTheMarketLeft(t *testing.T) {
 	// California's headcount was supplied (a resources import); its money
 	// and attention, like every other state's amounts, are assumed.
 	for _, tr := range in.Territories {
+		tr.Assumed = []string{"attention", "headcount", "money"}
 		if tr.ID == "CA" {
 			tr.Assumed = []string{"attention", "money"}
 		}
@@ -373,15 +374,17 @@ func TestAlignProblemNewlyPeeledCountyDissolvesItsTerritory(t *testing.T) {
 	}
 	ids, full := first.Territories(terr)
 	in.Territories, in.Assignments = plan.ApplyAlignment(in, ids, full)
-	// Dallas County's territory grows by 15 %: Dallas (0.96 of a mean
+	// Dallas County's territory grows by 15 %: Dallas (0.98 of a mean
 	// territory) passes the ceiling
 	in.Settings.MarketMultipliers = map[string]float64{in.Assignments["48113"]: 1.15}
 	again, err := plan.AlignProblem(in, edges)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(again.Oversize) <= len(first.Oversize) {
-		t.Fatalf("peeled %d counties after the change, %d before; the test wants more", len(again.Oversize), len(first.Oversize))
+	// (Whether a stranded county such as Miami-Dade stays alone depends on
+	// its neighbours' new territories; Dallas must become alone.)
+	if !slices.Contains(again.OversizeIDs, "T-48113") || slices.Contains(first.OversizeIDs, "T-48113") {
+		t.Fatalf("Dallas County alone before the change: %v, after: %v; the test wants it alone only after", first.OversizeIDs, again.OversizeIDs)
 	}
 	left := map[string]bool{}
 	for _, i := range again.Oversize {

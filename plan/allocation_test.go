@@ -4,12 +4,14 @@ import (
 	"context"
 	"math"
 	"path/filepath"
+	"slices"
+	"sort"
 	"strings"
 	"testing"
 
 	"github.com/terrane/terrane"
 	"github.com/terrane/terrane/data"
-	"github.com/terrane/terrane/data/sample"
+	"github.com/terrane/terrane/data/sample/loader"
 	"github.com/terrane/terrane/optimizer/allocate"
 	"github.com/terrane/terrane/plan"
 )
@@ -23,7 +25,7 @@ func sampleStore(t *testing.T) *data.Store {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	if _, err := sample.Load(ctx, s); err != nil {
+	if _, err := loader.Load(ctx, s); err != nil {
 		t.Fatal(err)
 	}
 	return s
@@ -174,5 +176,72 @@ func TestMarketAssumptions(t *testing.T) {
 	}
 	if res.Allocation["a"]["money"] <= res.Allocation["b"]["money"] {
 		t.Errorf("allocation %v: want more money where the ceiling was raised", res.Allocation)
+	}
+}
+
+// TestSamplePlanKeepsRepsInTheLargestMarkets: the optimum on the sample's
+// baseline does not leave a territory among the 10 largest markets
+// without a rep while one among the 10 smallest keeps one (no lock or
+// bound forces it on the sample), and one more rep is worth about a rep's
+// cost or more at the margin.
+func TestSamplePlanKeepsRepsInTheLargestMarkets(t *testing.T) {
+	in := sampleInputs(t)
+	p, err := plan.AllocationProblem(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := allocate.Solve(context.Background(), p, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	metrics, _ := plan.Metrics(in, nil)
+	sort.Slice(metrics, func(i, j int) bool { return metrics[i].Market.Market > metrics[j].Market.Market })
+	forced := func(id string) bool {
+		b, bounded := in.Settings.Bounds[id]
+		return slices.Contains(in.Settings.Locks, id) || (bounded && (b.Max["headcount"] > 0 || b.Min["headcount"] > 0))
+	}
+	for _, m := range metrics {
+		if m.Locked {
+			t.Errorf("territory %s is locked on the sample", m.ID)
+		}
+	}
+	var bare, kept []string
+	for k, m := range metrics {
+		reps := res.Allocation[m.ID]["headcount"]
+		switch {
+		case k < 10 && reps < 1 && !forced(m.ID):
+			bare = append(bare, m.ID)
+		case k >= len(metrics)-10 && reps >= 1 && !forced(m.ID):
+			kept = append(kept, m.ID)
+		}
+		t.Logf("%2d %s market %.0f: reps %v → %v", k+1, m.ID, m.Market.Market, m.Current["headcount"], reps)
+	}
+	if len(bare) > 0 && len(kept) > 0 {
+		t.Errorf("the plan leaves top-10 markets %v without a rep while bottom-10 markets %v keep one", bare, kept)
+	}
+
+	// The value of one more rep: the revenue one more gives each territory
+	// at the optimum, against the fully loaded cost of a rep.
+	repCost := in.Scenario.Resources[0].UnitCost
+	var gains []float64
+	for _, tt := range p.Territories {
+		x := map[string]map[string]float64{}
+		for id, a := range res.Allocation {
+			x[id] = map[string]float64{}
+			for r, v := range a {
+				x[id][r] = v
+			}
+		}
+		_, before := allocate.Evaluate(p, x)
+		x[tt.ID]["headcount"]++
+		_, after := allocate.Evaluate(p, x)
+		gains = append(gains, after[tt.ID]-before[tt.ID])
+	}
+	sort.Float64s(gains)
+	median := gains[len(gains)/2]
+	t.Logf("one more rep at the optimum: median %.0f, range %.0f–%.0f dollars per year of revenue (a rep costs %.0f); shadow price of headcount %.0f, of budget %.3f",
+		median, gains[0], gains[len(gains)-1], repCost, res.ShadowPrices["headcount"], res.ShadowPrices["budget"])
+	if median < 0.5*repCost || median > 20*repCost {
+		t.Errorf("one more rep is worth %.0f dollars a year at the median; want the order of a rep's cost (%.0f) or above", median, repCost)
 	}
 }

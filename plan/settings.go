@@ -11,6 +11,9 @@ import (
 // ScenarioSettings are a scenario's solver settings and market assumptions, stored as
 // the scenario's settings JSON. Zero values mean the defaults noted.
 type ScenarioSettings struct {
+	// Note says what the scenario's data is, shown next to its name, e.g.
+	// "sample company, simulated" on the sample's scenarios; branches keep it.
+	Note            string             `json:"note,omitempty"`
 	Objective       string             `json:"objective,omitempty"`        // "revenue" (default) or "profit"
 	Margin          float64            `json:"margin,omitempty"`           // profit per revenue dollar for "profit"; 0 = 0.3
 	ResourceWeights map[string]float64 `json:"resource_weights,omitempty"` // w_r, normalised to sum 1; absent = equal weights
@@ -62,6 +65,9 @@ func ParseScenarioSettings(raw json.RawMessage) (*ScenarioSettings, error) {
 // Validate names the first setting out of range.
 func (s *ScenarioSettings) Validate() error {
 	bad := func(v float64) bool { return math.IsNaN(v) || math.IsInf(v, 0) || v < 0 }
+	if n := len([]rune(s.Note)); n > 200 {
+		return terrane.Errorf(terrane.EINVALID, "settings.note is %d characters; at most 200", n)
+	}
 	switch s.Objective {
 	case "", "revenue", "profit":
 	default:

@@ -18,7 +18,7 @@ import (
 	"github.com/terrane/terrane"
 	"github.com/terrane/terrane/api"
 	"github.com/terrane/terrane/data"
-	"github.com/terrane/terrane/data/sample"
+	"github.com/terrane/terrane/data/sample/loader"
 	"github.com/terrane/terrane/internal/finite"
 	"github.com/terrane/terrane/plan"
 )
@@ -39,7 +39,7 @@ func newSampleAPI(t *testing.T) *sampleAPI {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	if _, err := sample.Load(ctx, s); err != nil {
+	if _, err := loader.Load(ctx, s); err != nil {
 		t.Fatal(err)
 	}
 	usr := &terrane.User{Name: "ana", Role: terrane.RoleAnalyst}

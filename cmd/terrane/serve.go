@@ -15,6 +15,7 @@ import (
 	"github.com/terrane/terrane/api"
 	"github.com/terrane/terrane/data"
 	"github.com/terrane/terrane/data/sample"
+	"github.com/terrane/terrane/data/sample/loader"
 	"github.com/terrane/terrane/plan"
 )
 
@@ -29,7 +30,7 @@ func openStore(ctx context.Context, env *environment, url string, logger *slog.L
 		return nil, err
 	}
 	start := time.Now()
-	loaded, err := sample.Load(ctx, store)
+	loaded, err := loader.Load(ctx, store)
 	if err != nil {
 		store.Close()
 		return nil, fmt.Errorf("load sample dataset: %w", err)

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
@@ -224,9 +225,12 @@ func TestSolveAllocateInfeasible(t *testing.T) {
 
 // TestSampleDatasetCalibrated solves the baseline scenario of the sample
 // dataset (US states over county market estimates, calibrated by the
-// market model) and checks the intended behaviour: money leaves states
-// near saturation for states with headroom, expected revenue rises, and
-// no state gets money whose marginal return is below its shadow price.
+// market model) and checks the intended behaviour: money leaves the states
+// where one more dollar returns least for those where it returns most,
+// expected revenue rises, and no state gets money whose marginal return is
+// below its shadow price. (On the simulated company the return of a dollar
+// is not ranked by φ alone: a state without reps has a low φ and a flat
+// money curve.)
 func TestSampleDatasetCalibrated(t *testing.T) {
 	in, err := sampleInputs()
 	if err != nil {
@@ -239,9 +243,7 @@ func TestSampleDatasetCalibrated(t *testing.T) {
 	cur := map[string]map[string]float64{}
 	phi := map[string]float64{}
 	metrics, _ := plan.Metrics(in, nil)
-	markets := map[string]plan.TerritoryMetrics{}
 	for _, m := range metrics {
-		markets[m.ID] = m
 		if m.Market.Market > 0 && m.Saturation > m.Floor {
 			phi[m.ID] = (m.Share - m.Floor) / (m.Saturation - m.Floor)
 		}
@@ -254,33 +256,42 @@ func TestSampleDatasetCalibrated(t *testing.T) {
 	}
 	before, _ := allocate.Evaluate(p, cur)
 
-	// By hand: move a tenth of the money of the state nearest saturation
-	// to the funded state with the most headroom.
-	var satID, headID string
+	// The return of one more dollar of money in each funded state, today.
+	slope := map[string]float64{}
 	for _, m := range metrics {
 		if _, ok := phi[m.ID]; !ok || m.Current["money"] <= 0 {
 			continue
 		}
-		if satID == "" || phi[m.ID] > phi[satID] {
-			satID = m.ID
+		x := map[string]map[string]float64{}
+		for id, a := range cur {
+			x[id] = maps.Clone(a)
 		}
-		if headID == "" || phi[m.ID] < phi[headID] {
-			headID = m.ID
+		x[m.ID]["money"] += 1000
+		r, _ := allocate.Evaluate(p, x)
+		slope[m.ID] = (r - before) / 1000
+	}
+	// By hand: move a tenth of the money of the state where a dollar
+	// returns least to the one where it returns most.
+	var satID, headID string
+	for id := range slope {
+		if satID == "" || slope[id] < slope[satID] || (slope[id] == slope[satID] && id < satID) {
+			satID = id
+		}
+		if headID == "" || slope[id] > slope[headID] || (slope[id] == slope[headID] && id < headID) {
+			headID = id
 		}
 	}
 	moved := map[string]map[string]float64{}
 	for id, a := range cur {
-		moved[id] = map[string]float64{}
-		for k, v := range a {
-			moved[id][k] = v
-		}
+		moved[id] = maps.Clone(a)
 	}
 	d := 0.1 * moved[satID]["money"]
 	moved[satID]["money"] -= d
 	moved[headID]["money"] += d
 	after, _ := allocate.Evaluate(p, moved)
 	if !(after > before) {
-		t.Errorf("moving %.0f $ from %s (φ %.2f) to %s (φ %.2f): revenue %.2f → %.2f, want a rise", d, satID, phi[satID], headID, phi[headID], before, after)
+		t.Errorf("moving %.0f $ from %s (%.3f $ per $, φ %.2f) to %s (%.3f $ per $, φ %.2f): revenue %.2f → %.2f, want a rise",
+			d, satID, slope[satID], phi[satID], headID, slope[headID], phi[headID], before, after)
 	}
 
 	res, err := allocate.Solve(context.Background(), p, nil)
@@ -296,13 +307,14 @@ func TestSampleDatasetCalibrated(t *testing.T) {
 	if !(res.Objective > after) {
 		t.Errorf("optimum %.2f not above the hand-made move %.2f (baseline %.2f)", res.Objective, after, before)
 	}
-	// Money flows down the φ ranking: the half of states nearest
-	// saturation loses money in aggregate, the other half gains.
-	ids := make([]string, 0, len(phi))
-	for id := range phi {
+	// Money flows up the ranking of its return today: the half of funded
+	// states where a dollar returns least loses money in aggregate, the
+	// other half gains.
+	ids := make([]string, 0, len(slope))
+	for id := range slope {
 		ids = append(ids, id)
 	}
-	slices.SortFunc(ids, func(a, b string) int { return cmp.Compare(phi[a], phi[b]) })
+	slices.SortFunc(ids, func(a, b string) int { return cmp.Or(cmp.Compare(slope[b], slope[a]), cmp.Compare(a, b)) })
 	var low, high float64
 	for k, id := range ids {
 		delta := res.Allocation[id]["money"] - cur[id]["money"]
@@ -313,7 +325,7 @@ func TestSampleDatasetCalibrated(t *testing.T) {
 		}
 	}
 	if !(high < 0 && low > 0) {
-		t.Errorf("money change: %.0f $ to the states with headroom, %.0f $ to those near saturation; want + and −", low, high)
+		t.Errorf("money change: %.0f $ to the states where a dollar returns most, %.0f $ to those where it returns least; want + and −", low, high)
 	}
 	price := res.ShadowPrices["money"] + res.ShadowPrices["budget"]
 	for _, m := range metrics {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/terrane/terrane"
 	"github.com/terrane/terrane/data"
+	"github.com/terrane/terrane/data/sample"
 	"golang.org/x/crypto/bcrypt"
 )
 
@@ -31,6 +32,9 @@ func usersDB(t *testing.T) (string, int64) {
 			t.Fatal(err)
 		}
 	}
+	// A database of its own: the commands do not load the sample (and its
+	// reps) into it.
+	must(s.SetMeta(ctx, sample.MetaKey, "test"))
 	must(s.CreateLayer(ctx, &terrane.Layer{ID: "cells", Name: "Cells"}))
 	sq := func(x float64) orb.Polygon { return orb.Polygon{{{x, 0}, {x + 1, 0}, {x + 1, 1}, {x, 1}, {x, 0}}} }
 	must(s.ReplaceUnits(ctx, "cells", []*terrane.Unit{{ID: "a", Name: "A", Geometry: sq(0), Centroid: orb.Point{0.5, 0.5}}, {ID: "b", Name: "B", Geometry: sq(1), Centroid: orb.Point{1.5, 0.5}}}))

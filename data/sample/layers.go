@@ -417,6 +417,13 @@ func (l *Layer) adjacency(bridge bool) {
 	}
 }
 
+// Store is what LoadLayers needs of a store.
+type Store interface {
+	terrane.GeographyService
+	terrane.ScenarioService
+	terrane.MetaService
+}
+
 // LoadLayers loads each built-in layer (us-states, world-countries) that was
 // never loaded into the store, once: a completed load is marked in the meta
 // table (layer_loaded:ID), so a layer deleted later is not loaded again. A

@@ -15,6 +15,7 @@ import (
 	"github.com/terrane/terrane"
 	"github.com/terrane/terrane/data"
 	"github.com/terrane/terrane/data/sample"
+	"github.com/terrane/terrane/data/sample/loader"
 	"github.com/terrane/terrane/geo"
 	"github.com/terrane/terrane/internal/testdb"
 )
@@ -268,7 +269,7 @@ func testLoadLayers(t *testing.T, url, other string) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	if loaded, err := sample.Load(ctx, s); err != nil || !loaded {
+	if loaded, err := loader.Load(ctx, s); err != nil || !loaded {
 		t.Fatalf("first load: %v %v", loaded, err)
 	}
 	for id, n := range map[string]int{sample.LayerID: 3142, sample.StatesLayerID: 51, sample.WorldLayerID: 241} {
@@ -281,13 +282,13 @@ func testLoadLayers(t *testing.T, url, other string) {
 	if err != nil || len(est) != 51 {
 		t.Fatalf("us-states estimates: %d %v", len(est), err)
 	}
-	if loaded, err := sample.Load(ctx, s); err != nil || loaded {
+	if loaded, err := loader.Load(ctx, s); err != nil || loaded {
 		t.Fatalf("second load: %v %v, want nothing loaded", loaded, err)
 	}
 	if err := s.DeleteLayer(ctx, sample.WorldLayerID); err != nil {
 		t.Fatal(err)
 	}
-	if loaded, err := sample.Load(ctx, s); err != nil || loaded {
+	if loaded, err := loader.Load(ctx, s); err != nil || loaded {
 		t.Fatalf("after delete: %v %v, want nothing loaded", loaded, err)
 	}
 	if _, err := s.FindLayerByID(ctx, sample.WorldLayerID); terrane.ErrorCode(err) != terrane.ENOTFOUND {

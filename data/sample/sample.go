@@ -1,20 +1,24 @@
 // Package sample builds Terrane's sample dataset from the public files
-// embedded next to this file (see ../README.md for sources and licenses) and
-// loads it into a store through the root service interfaces:
+// embedded next to this file (see ../README.md for sources and licenses):
 //
 //   - layer "us-counties": the 3,142 counties of the 50 states and DC, decoded
-//     from the us-atlas TopoJSON and joined by FIPS to the market proxies;
-//   - a market estimate per county derived from those proxies;
-//   - Superstore accounts (2014–2016) located by ZIP centroid and the
-//     ZIP→county crosswalk, with mean annual revenue;
-//   - a baseline scenario: one territory per state with current resources in
-//     proportion to current revenue.
+//     from the us-atlas TopoJSON and joined by FIPS to the market proxies
+//     (Geography);
+//   - the sample company, simulated on that geography by a seeded generator
+//     (Generate, company.go): reps, accounts, market estimates, a baseline
+//     scenario with one territory per state, opportunities and 12 quarters
+//     of history, committed as CSV files in company/ (go run ./data/sample/gen
+//     writes them) and embedded (CompanyFile);
+//   - the ZIP tables (ZIPCentroids, ZIPCounties) and the Superstore order
+//     lines (SuperstoreAccounts), kept as an import example.
+//
+// Package data/sample/loader loads the company into a store through the
+// importers.
 package sample
 
 import (
 	"bytes"
 	"compress/gzip"
-	"context"
 	"embed"
 	"encoding/csv"
 	"encoding/json"
@@ -35,25 +39,25 @@ import (
 //go:embed counties-10m.json county_market_summary.csv census_zcta_centroids.csv zip_county_fips_crosswalk.csv.gz superstore_orders_2014_2016.csv
 var files embed.FS
 
+//go:embed company
+var companyFS embed.FS
+
+// CompanyFile returns one of the committed company files (FileReps, …) as
+// stored, gzipped when its name ends in .gz.
+func CompanyFile(name string) ([]byte, error) {
+	return companyFS.ReadFile("company/" + name)
+}
+
+// CompanyFiles lists the names of the company files, sorted.
+func CompanyFiles() []string {
+	return []string{FileAccounts, FileAssignments, FileHistory, FileMarkets, FileOpportunities, FileReps, FileResources}
+}
+
 // Names of what the sample creates.
 const (
 	LayerID      = "us-counties"
-	BaselineName = "Baseline 2017 (territories by state)"
-	metaKey      = "sample_loaded"
-)
-
-// Model constants, documented in data/README.md.
-const (
-	NationalMarket    = 26e6   // addressable revenue of the 50 states + DC, dollars per year
-	MetroSaturation   = 0.08   // share attainable at saturation in metro counties (RUCC 1–3)
-	RuralSaturation   = 0.05   // share attainable at saturation in other counties
-	SaturationHeadway = 0.8    // share may be at most this fraction of saturation; above, saturation is raised
-	FloorFraction     = 0.5    // share kept with no effort, as a fraction of current share
-	MarketRange       = 0.25   // low/high market = market × (1 ∓ this)
-	RevenuePerRep     = 25000  // current revenue per rep in the baseline, dollars per year
-	ProgramRate       = 0.08   // program money per dollar of current revenue in the baseline
-	RevenuePerHour    = 250    // current revenue per manager hour in the baseline, dollars per hour
-	RepCost           = 150000 // fully loaded cost of one rep, dollars per year
+	BaselineName = "Baseline 2025 (territories by state)"
+	MetaKey      = "sample_loaded" // set once the sample is loaded
 )
 
 // Dataset is the sample, built in memory.
@@ -66,6 +70,7 @@ type Dataset struct {
 	Scenario    terrane.Scenario
 	Territories []*terrane.Territory
 	Alignment   map[string]string // unit id → territory id
+	Company     *Company          // the simulated company the rest comes from
 }
 
 // stateFIPS maps the 2-digit state FIPS of the 50 states and DC to postal
@@ -86,8 +91,26 @@ var stateFIPS = map[string][2]string{
 	"54": {"WV", "West Virginia"}, "55": {"WI", "Wisconsin"}, "56": {"WY", "Wyoming"},
 }
 
-// Build decodes and joins the embedded files into a Dataset.
+// Build is the whole sample in memory: the geography and the company
+// Generate(ds, Seed) simulates on it, as the loader stores them.
 func Build() (*Dataset, error) {
+	ds, err := Geography()
+	if err != nil {
+		return nil, err
+	}
+	co, err := Generate(ds, Seed)
+	if err != nil {
+		return nil, err
+	}
+	ds.Company = co
+	ds.Estimates, ds.Accounts, ds.Territories, ds.Alignment = co.Estimates, co.Accounts, co.Territories, co.Alignment
+	ds.Scenario = co.Scenario
+	return ds, nil
+}
+
+// Geography decodes and joins the embedded files into the layer, its units
+// and their rook adjacency (the rest of the Dataset empty).
+func Geography() (*Dataset, error) {
 	ds := &Dataset{Layer: terrane.Layer{ID: LayerID, Name: "US counties",
 		Description: "Census 2017 cartographic boundaries (us-atlas 3.0.1), 50 states + DC; market proxies: ERS/Census 2018, CBP 2020"}}
 	topo, err := files.ReadFile("counties-10m.json")
@@ -149,11 +172,6 @@ func Build() (*Dataset, error) {
 		}
 	}
 
-	if ds.Accounts, err = readAccounts(byID); err != nil {
-		return nil, err
-	}
-	ds.Estimates = estimate(ds.Units, ds.Accounts)
-	ds.baseline()
 	return ds, nil
 }
 
@@ -371,10 +389,16 @@ func locateZIP(p orb.Point, candidates []string, units map[string]*terrane.Unit)
 	return best
 }
 
-// readAccounts turns Superstore order lines into accounts: one per
-// (Customer ID, ZIP), revenue = its sales divided by the number of calendar
-// years in the file (dollars per year).
-func readAccounts(units map[string]*terrane.Unit) ([]*terrane.Account, error) {
+// SuperstoreAccounts turns the embedded Superstore order lines into accounts
+// of the geography ds: one per (Customer ID, ZIP), revenue = its sales
+// divided by the number of calendar years in the file (dollars per year).
+// The file is an import example (docs/import.md); the importer's tests
+// compare their import of it with this reading.
+func SuperstoreAccounts(ds *Dataset) ([]*terrane.Account, error) {
+	units := map[string]*terrane.Unit{}
+	for _, u := range ds.Units {
+		units[u.ID] = u
+	}
 	header, recs, err := readCSV("superstore_orders_2014_2016.csv")
 	if err != nil {
 		return nil, err
@@ -436,145 +460,4 @@ func readAccounts(units map[string]*terrane.Unit) ([]*terrane.Account, error) {
 	return out, nil
 }
 
-// estimate derives each county's market from its proxies: a national market
-// split by a weighted index of payroll (40 %), establishments (30 %) and
-// population (30 %); current revenue from the accounts located there.
-func estimate(units []*terrane.Unit, accounts []*terrane.Account) []*terrane.MarketEstimate {
-	var totPay, totEst, totPop float64
-	for _, u := range units {
-		totPay += u.Attributes["cbp_annual_payroll_2020_k"]
-		totEst += u.Attributes["cbp_establishments_2020"]
-		totPop += u.Attributes["pop_2018"]
-	}
-	revenue := map[string]float64{}
-	for _, a := range accounts {
-		revenue[a.UnitID] += a.Revenue
-	}
-	out := make([]*terrane.MarketEstimate, len(units))
-	for i, u := range units {
-		popShare := u.Attributes["pop_2018"] / totPop
-		pay, okPay := u.Attributes["cbp_annual_payroll_2020_k"]
-		est, okEst := u.Attributes["cbp_establishments_2020"]
-		payShare, estShare := popShare, popShare // counties CBP does not cover fall back to population
-		if okPay {
-			payShare = pay / totPay
-		}
-		if okEst {
-			estShare = est / totEst
-		}
-		m := NationalMarket * (0.4*payShare + 0.3*estShare + 0.3*popShare)
-		m = math.Max(m, 1000) // every county is worth something; avoids division by zero
-		rev := revenue[u.ID]
-		share := rev / m
-		sat := RuralSaturation
-		if r := u.Attributes["rucc_2013"]; r >= 1 && r <= 3 {
-			sat = MetroSaturation
-		}
-		if share > SaturationHeadway*sat {
-			sat = share / SaturationHeadway
-		}
-		if sat > 1 {
-			// Revenue beyond the whole estimated market: the market estimate
-			// is too low; raise it so the share is at most SaturationHeadway.
-			m = rev / SaturationHeadway
-			share, sat = SaturationHeadway, 1
-		}
-		out[i] = &terrane.MarketEstimate{Layer: LayerID, UnitID: u.ID, Market: round2(m), Revenue: rev,
-			Share: share, Saturation: sat, Floor: FloorFraction * share,
-			Low: round2(m * (1 - MarketRange)), High: round2(m * (1 + MarketRange))}
-		if out[i].Low > out[i].Market || out[i].High < out[i].Market {
-			out[i].Low, out[i].High = out[i].Market, out[i].Market
-		}
-	}
-	return out
-}
-
 func round2(v float64) float64 { return math.Round(v*100) / 100 }
-
-// baseline groups counties into one territory per state with current
-// resources in proportion to the state's current revenue.
-func (ds *Dataset) baseline() {
-	revenue := map[string]float64{}
-	for _, m := range ds.Estimates {
-		revenue[m.UnitID[:2]] += m.Revenue
-	}
-	ds.Alignment = map[string]string{}
-	for _, u := range ds.Units {
-		ds.Alignment[u.ID] = u.Region
-	}
-	var reps, money, hours float64
-	for fips, st := range stateFIPS {
-		rev := revenue[fips]
-		cur := map[string]float64{
-			"headcount": math.Round(rev / RevenuePerRep),
-			"money":     math.Round(rev * ProgramRate),
-			"attention": math.Round(rev / RevenuePerHour),
-		}
-		reps, money, hours = reps+cur["headcount"], money+cur["money"], hours+cur["attention"]
-		// Derived from revenue, not known: labelled assumed until imported.
-		ds.Territories = append(ds.Territories, &terrane.Territory{ID: st[0], Name: st[1], Current: cur, Assumed: []string{"attention", "headcount", "money"}})
-	}
-	sort.Slice(ds.Territories, func(i, j int) bool { return ds.Territories[i].ID < ds.Territories[j].ID })
-	ds.Scenario = terrane.Scenario{
-		Name: BaselineName, Layer: LayerID, Status: terrane.StatusDraft, CreatedBy: "sample",
-		Budget: reps*RepCost + money,
-		Resources: []terrane.Resource{
-			{Name: "headcount", Unit: "reps", UnitCost: RepCost, Integer: true, Total: &reps},
-			{Name: "money", Unit: "dollars per year", UnitCost: 1, Total: &money},
-			{Name: "attention", Unit: "manager hours per year", UnitCost: 0, Total: &hours},
-		},
-		Settings: []byte(`{"objective":"revenue","resource_weights":{"headcount":0.5,"money":0.3,"attention":0.2},"shape":0.8}`),
-	}
-}
-
-// Store is what Load needs of a store.
-type Store interface {
-	terrane.GeographyService
-	terrane.ScenarioService
-	terrane.MetaService
-}
-
-// Load puts the sample into an empty store, once. A load that was cut off
-// earlier (layer present, marker absent) is removed and done again. Then it
-// loads the built-in layers not loaded yet (LoadLayers). It reports whether
-// it loaded anything.
-func Load(ctx context.Context, s Store) (bool, error) {
-	if _, err := s.Meta(ctx, metaKey); err == nil {
-		layers, err := LoadLayers(ctx, s)
-		return len(layers) > 0, err
-	} else if terrane.ErrorCode(err) != terrane.ENOTFOUND {
-		return false, err
-	}
-	if _, err := s.FindLayerByID(ctx, LayerID); err == nil {
-		if err := s.DeleteLayer(ctx, LayerID); err != nil {
-			return false, fmt.Errorf("sample: remove a partial load: %w", err)
-		}
-	}
-	ds, err := Build()
-	if err != nil {
-		return false, err
-	}
-	if err := s.CreateLayer(ctx, &ds.Layer); err != nil {
-		return false, err
-	}
-	if err := s.ReplaceUnits(ctx, LayerID, ds.Units); err != nil {
-		return false, err
-	}
-	if err := s.SetAdjacency(ctx, LayerID, ds.Edges); err != nil {
-		return false, err
-	}
-	if err := s.UpsertMarketEstimates(ctx, ds.Estimates); err != nil {
-		return false, err
-	}
-	if err := s.CreateAccounts(ctx, ds.Accounts); err != nil {
-		return false, err
-	}
-	if err := s.CreateScenario(ctx, &ds.Scenario, ds.Territories, ds.Alignment); err != nil {
-		return false, err
-	}
-	if err := s.SetMeta(ctx, metaKey, terrane.Version); err != nil {
-		return false, err
-	}
-	_, err = LoadLayers(ctx, s)
-	return true, err
-}

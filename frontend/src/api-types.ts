@@ -1494,6 +1494,8 @@ export interface components {
             max_change?: {
                 [key: string]: number;
             } | null;
+            /** @description Note says what the scenario's data is, shown next to its name, e.g. "sample company, simulated" on the sample's scenarios; branches keep it. */
+            note?: string;
             /**
              * @description "revenue" (default) or "profit"
              * @enum {string}

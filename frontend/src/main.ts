@@ -222,7 +222,9 @@ function renderShell(user: User): void {
     h('a.skip', { href: '#side' }, 'Skip to panel'),
     h('header.top',
       h('div.brand', h('span.logo', '◆'), ' Terrane'),
-      h('label.field', h('span', planner ? 'Scenario' : 'Plan'), scenSel, h('span.badge', { id: 'scenario-status' }, '')),
+      h('label.field', h('span', planner ? 'Scenario' : 'Plan'), scenSel, h('span.badge', { id: 'scenario-status' }, ''),
+        // What the scenario's data is, from its settings (the sample's: "sample company, simulated").
+        h('span.scenario-note', { id: 'scenario-note' }, '')),
       h('label.field', h('span', 'Colour by'), measureSel),
       h('label.field', { id: 'resource-field' }, h('span', 'Resource'), resSel),
       h('div.spacer'),
@@ -625,6 +627,8 @@ function renderScenarioSelect(): void {
     badge.textContent = s.scenario?.status ?? '';
     badge.className = 'badge status-' + (s.scenario?.status ?? 'none');
   }
+  const note = document.getElementById('scenario-note');
+  if (note) note.textContent = s.scenario?.settings?.note ?? '';
 }
 
 function renderResourceSelect(): void {
