@@ -39,7 +39,7 @@ func (s *Server) kpis(c *gin.Context) {
 		return
 	}
 	if s.svc.Imports == nil {
-		s.writeError(c, terrane.Errorf(terrane.ENOTIMPL, "this server has no opportunities"))
+		s.writeError(c, terrane.Errorf(terrane.ENOTIMPL, "this server keeps no opportunities"))
 		return
 	}
 	v, err := s.viewOf(c, sc)

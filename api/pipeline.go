@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -11,41 +12,36 @@ import (
 // layerOpportunities handles GET /api/v1/layers/{layer}/opportunities: the
 // layer's current opportunities, as imported.
 func (s *Server) layerOpportunities(c *gin.Context) {
-	if s.svc.Imports == nil {
-		s.writeError(c, terrane.Errorf(terrane.ENOTIMPL, "opportunities are not available on this server"))
-		return
+	if opps, ok := layerRows(s, c, "opportunities", terrane.ImportService.FindOpportunities); ok {
+		c.JSON(http.StatusOK, OpportunityList{Opportunities: orEmpty(opps)})
 	}
-	ctx := c.Request.Context()
-	layer := c.Param("layer")
-	if _, err := s.svc.Geography.FindLayerByID(ctx, layer); err != nil {
-		s.writeError(c, err)
-		return
-	}
-	opps, err := s.svc.Imports.FindOpportunities(ctx, layer)
-	if err != nil {
-		s.writeError(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, OpportunityList{Opportunities: orEmpty(opps)})
 }
 
 // layerHistory handles GET /api/v1/layers/{layer}/history: the layer's
 // current history rows, as imported.
 func (s *Server) layerHistory(c *gin.Context) {
+	if rows, ok := layerRows(s, c, "history", terrane.ImportService.FindHistory); ok {
+		c.JSON(http.StatusOK, HistoryList{History: orEmpty(rows)})
+	}
+}
+
+// layerRows reads the :layer layer's current rows of one imported kind with
+// find, writing the error answer (and reporting false) when it cannot.
+func layerRows[T any](s *Server, c *gin.Context, what string, find func(terrane.ImportService, context.Context, string) ([]T, error)) ([]T, bool) {
 	if s.svc.Imports == nil {
-		s.writeError(c, terrane.Errorf(terrane.ENOTIMPL, "history is not available on this server"))
-		return
+		s.writeError(c, terrane.Errorf(terrane.ENOTIMPL, "this server keeps no %s", what))
+		return nil, false
 	}
 	ctx := c.Request.Context()
 	layer := c.Param("layer")
 	if _, err := s.svc.Geography.FindLayerByID(ctx, layer); err != nil {
 		s.writeError(c, err)
-		return
+		return nil, false
 	}
-	rows, err := s.svc.Imports.FindHistory(ctx, layer)
+	rows, err := find(s.svc.Imports, ctx, layer)
 	if err != nil {
 		s.writeError(c, err)
-		return
+		return nil, false
 	}
-	c.JSON(http.StatusOK, HistoryList{History: orEmpty(rows)})
+	return rows, true
 }
