@@ -101,7 +101,8 @@ function territoryPanel(ctx: Ctx, s: AppState): void {
     h('p.muted', `${count(t.units)} units · ${count(t.accounts)} accounts` + (t.owners?.length ? ` · owner ${t.owners.join(', ')}` : '') + (t.locked ? ' · locked' : '')),
     h('dl.metrics',
       metric('Market size', money(t.market)),
-      metric('Revenue', money(t.revenue)),
+      // The period the actual revenue is of (new actuals from accounts or history), when known.
+      metric(t.revenue_period ? `Revenue (${t.revenue_period})` : 'Revenue', money(t.revenue)),
       metric('Share', percent(t.share)),
       metric('Saturation share', percent(t.saturation)),
       metric('Headroom', money(t.headroom)),
