@@ -159,7 +159,9 @@ function addPerson(ctx: PeopleCtx, reload: () => Promise<void>): HTMLElement {
 /** editPerson opens a dialog to change a person's fields, set a password or delete them. */
 function editPerson(ctx: PeopleCtx, u: User, reload: () => Promise<void>): void {
   document.getElementById('person-dialog')?.remove();
-  const dlg = h('dialog.publish', { id: 'person-dialog', 'aria-labelledby': 'person-title' }) as HTMLDialogElement;
+  const msg = h('p.error', { id: 'person-error', role: 'alert' });
+  const dlg = h('dialog.publish', { id: 'person-dialog', 'aria-labelledby': 'person-title',
+    oninput: () => { msg.textContent = ''; } }) as HTMLDialogElement; // a message answers the last Save only
   const close = () => {
     dlg.close();
     dlg.remove();
@@ -177,7 +179,6 @@ function editPerson(ctx: PeopleCtx, u: User, reload: () => Promise<void>): void 
   const [lCost, cost] = field('person-cost', 'Fully loaded cost ($ per year)', u.cost ? String(u.cost) : '', { inputmode: 'decimal' });
   const [lCap, cap] = field('person-capacity', 'Capacity (hours per year)', u.capacity ? String(u.capacity) : '', { inputmode: 'decimal' });
   const [lPw, pw] = field('person-password', u.has_password ? 'New password (leave blank to keep)' : 'First password (8+ characters)', '', { type: 'password', autocomplete: 'new-password' });
-  const msg = h('p.error', { id: 'person-error', role: 'alert' });
   const save = async () => {
     const nums = [optionalNumber('Quota', quota.value), optionalNumber('Cost', cost.value), optionalNumber('Capacity', cap.value)];
     const bad = nums.find((v) => typeof v === 'string');
