@@ -25,15 +25,6 @@ func readCSV(t *testing.T, name string, raw []byte) [][]string {
 	return rows
 }
 
-// columns maps a header to column indexes.
-func columns(header []string) map[string]int {
-	out := map[string]int{}
-	for i, h := range header {
-		out[h] = i
-	}
-	return out
-}
-
 // validDeveloperName says why s is not a Salesforce DeveloperName, or "".
 func validDeveloperName(s string) string {
 	switch {
