@@ -399,6 +399,57 @@ type Comparison struct {
 	MovedUnits  []MovedUnit      `json:"moved_units" openapi:"nonnull"`
 	Territories []TerritoryDelta `json:"territories" openapi:"nonnull"`
 	Totals      ComparisonTotals `json:"totals"`
+	// People is the plan impact on people: every person who owns a
+	// territory in a or b, by name, with what they have in each and what
+	// they gain and lose (docs/api.md defines each figure).
+	People []PersonImpact `json:"people" openapi:"nonnull"`
+	// BookingsFrom and BookingsTo bound the bookings_* figures, inclusive
+	// dates YYYY-MM-DD: the 12 months up to the latest created or close
+	// date of the layer's opportunities; null when it has none.
+	BookingsFrom *string `json:"bookings_from"`
+	BookingsTo   *string `json:"bookings_to"`
+}
+
+// PersonImpact is what a change from scenario a to scenario b means for one
+// person who owns a territory in either. They "have" the units of the
+// territories they own (and of those territories' descendants) and the
+// accounts located in them; gains are what they have in b and not in a
+// (b's figures), losses what they have in a and not in b (a's figures).
+type PersonImpact struct {
+	Name           string   `json:"name"`                            // owner name as the territories spell it
+	Email          string   `json:"email"`                           // the user's email; "" when no user has that name or none is set
+	TerritoriesA   []string `json:"territories_a" openapi:"nonnull"` // territory ids they own in a, sorted
+	TerritoriesB   []string `json:"territories_b" openapi:"nonnull"` // territory ids they own in b, sorted
+	UnitsA         int      `json:"units_a"`                         // units they have in a
+	UnitsB         int      `json:"units_b"`                         // units they have in b
+	UnitsGained    int      `json:"units_gained"`                    // units they have in b and not in a
+	UnitsLost      int      `json:"units_lost"`                      // units they have in a and not in b
+	AccountsA      int      `json:"accounts_a"`                      // accounts located in their units of a
+	AccountsB      int      `json:"accounts_b"`                      // accounts located in their units of b
+	AccountsGained int      `json:"accounts_gained"`                 // accounts of the units gained
+	AccountsLost   int      `json:"accounts_lost"`                   // accounts of the units lost
+	MarketA        float64  `json:"market_a"`                        // dollars per year, a's market assumptions
+	MarketB        float64  `json:"market_b"`                        // dollars per year, b's market assumptions
+	MarketGained   float64  `json:"market_gained"`                   // market of the units gained (b's), dollars per year
+	MarketLost     float64  `json:"market_lost"`                     // market of the units lost (a's), dollars per year
+	// Open pipeline: Σ amount of the open deals of their accounts, dollars
+	// (a blank amount counts 0).
+	OpenPipelineA      float64 `json:"open_pipeline_a"`
+	OpenPipelineB      float64 `json:"open_pipeline_b"`
+	OpenPipelineGained float64 `json:"open_pipeline_gained"` // of the accounts gained, dollars
+	OpenPipelineLost   float64 `json:"open_pipeline_lost"`   // of the accounts lost, dollars
+	// Bookings: Σ amount of the won deals of their accounts closed from
+	// bookings_from to bookings_to, dollars.
+	BookingsA      float64 `json:"bookings_a"`
+	BookingsB      float64 `json:"bookings_b"`
+	BookingsGained float64 `json:"bookings_gained"` // of the accounts gained, dollars
+	BookingsLost   float64 `json:"bookings_lost"`   // of the accounts lost, dollars
+	Quota          float64 `json:"quota"`           // the user's quota, dollars per year; 0 = none (or no user)
+	QuotaGained    float64 `json:"quota_gained"`    // quota when they own nothing in a and something in b, else 0
+	QuotaLost      float64 `json:"quota_lost"`      // quota when they own something in a and nothing in b, else 0
+	// Changed: they gain or lose a unit, or own territories in only one
+	// of the two scenarios.
+	Changed bool `json:"changed"`
 }
 
 // MovedUnit is a unit whose territory differs between two scenarios.

@@ -4,6 +4,7 @@ import (
 	"math"
 	"net/http"
 	"sort"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -194,6 +195,53 @@ func (s *Server) compare(c *gin.Context) {
 	}
 	tot.ExpectedDelta, tot.ActualDelta = diff(tot.ExpectedA, tot.ExpectedB), tot.ActualB-tot.ActualA
 	tot.Delta = tot.ExpectedDelta
-	c.JSON(http.StatusOK, Comparison{A: a.in.Scenario.ID, B: b.in.Scenario.ID, BasisA: string(sa.basis), BasisB: string(sb.basis),
-		RunA: sa.run, RunB: sb.run, StaleA: a.stale, StaleB: b.stale, MovedUnits: moved, Territories: deltas, Totals: tot})
+	out := Comparison{A: a.in.Scenario.ID, B: b.in.Scenario.ID, BasisA: string(sa.basis), BasisB: string(sb.basis),
+		RunA: sa.run, RunB: sb.run, StaleA: a.stale, StaleB: b.stale, MovedUnits: moved, Territories: deltas, Totals: tot}
+	if err := s.comparePeople(c, a, b, &out); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+// comparePeople fills out's people section: per person who owns a
+// territory in a or b, their accounts, market, open pipeline, bookings and
+// quota in each and gained and lost (plan.People).
+func (s *Server) comparePeople(c *gin.Context, a, b *scenarioView, out *Comparison) error {
+	ctx := c.Request.Context()
+	layer := a.in.Scenario.Layer
+	accts, err := s.svc.Geography.FindAccounts(ctx, terrane.AccountFilter{Layer: layer})
+	if err != nil {
+		return err
+	}
+	in := plan.PeopleInput{A: a.in, B: b.in, AccountUnit: make(map[string]string, len(accts))}
+	for _, ac := range accts {
+		if ac.UnitID != "" {
+			in.AccountUnit[ac.ID] = ac.UnitID
+		}
+	}
+	if s.svc.Imports != nil {
+		if in.Opportunities, err = s.opps.current(ctx, s.svc.Imports, layer); err != nil {
+			return err
+		}
+	}
+	if in.Users, err = s.svc.Users.FindUsers(ctx); err != nil {
+		return err
+	}
+	people, from, to := plan.People(in)
+	if from != nil {
+		f, t := from.Format(time.DateOnly), to.Format(time.DateOnly)
+		out.BookingsFrom, out.BookingsTo = &f, &t
+	}
+	out.People = make([]PersonImpact, 0, len(people))
+	for _, p := range people {
+		out.People = append(out.People, PersonImpact{Name: p.Name, Email: p.Email, TerritoriesA: p.TerritoriesA, TerritoriesB: p.TerritoriesB,
+			UnitsA: p.UnitsA, UnitsB: p.UnitsB, UnitsGained: p.UnitsGained, UnitsLost: p.UnitsLost,
+			AccountsA: p.AccountsA, AccountsB: p.AccountsB, AccountsGained: p.AccountsGained, AccountsLost: p.AccountsLost,
+			MarketA: p.MarketA, MarketB: p.MarketB, MarketGained: p.MarketGained, MarketLost: p.MarketLost,
+			OpenPipelineA: p.OpenPipelineA, OpenPipelineB: p.OpenPipelineB, OpenPipelineGained: p.OpenPipelineGained, OpenPipelineLost: p.OpenPipelineLost,
+			BookingsA: p.BookingsA, BookingsB: p.BookingsB, BookingsGained: p.BookingsGained, BookingsLost: p.BookingsLost,
+			Quota: p.Quota, QuotaGained: p.QuotaGained, QuotaLost: p.QuotaLost, Changed: p.Changed})
+	}
+	return nil
 }

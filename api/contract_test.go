@@ -205,7 +205,8 @@ func TestContract(t *testing.T) {
 			want(200, "ann", "GET", sp("/api/v1/scenarios/%d/territories.geojson", s), nil)
 			want(200, "ann", "GET", sp("/api/v1/scenarios/%d/territories/W", s), nil)
 			want(200, "ann", "GET", sp("/api/v1/scenarios/%d/assignments", s), nil)
-			for _, file := range []string{"units.csv", "accounts.csv", "allocation.csv", "territories.geojson"} {
+			for _, file := range []string{"units.csv", "accounts.csv", "allocation.csv", "territories.geojson",
+				"salesforce-territory2.csv", "salesforce-object-territory2-association.csv", "salesforce-user-territory2-association.csv", "hubspot-companies.csv"} {
 				want(200, "ann", "GET", sp("/api/v1/scenarios/%d/exports/%s", s, file), nil)
 			}
 		}

@@ -44,6 +44,84 @@ func amountOf(v float64, integer bool) string {
 	return cents(v)
 }
 
+// exportFiles are the files GET …/exports/{file} writes.
+var exportFiles = []string{"territories.geojson", "units.csv", "accounts.csv", "allocation.csv",
+	"salesforce-territory2.csv", "salesforce-object-territory2-association.csv", "salesforce-user-territory2-association.csv",
+	"hubspot-companies.csv"}
+
+// csvAnswer starts a 200 CSV answer (RFC 4180 quoting) named after the
+// scenario and file.
+func csvAnswer(c *gin.Context, id int64, name string) *csv.Writer {
+	c.Header("Content-Type", "text/csv; charset=utf-8")
+	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="scenario-%d-%s"`, id, name))
+	c.Status(http.StatusOK)
+	return csv.NewWriter(c.Writer)
+}
+
+// exportCRM writes accounts.csv or a Salesforce or HubSpot file: it reads
+// the accounts and users first, so that an error is an error answer, not a
+// cut file.
+func (s *Server) exportCRM(c *gin.Context, v *scenarioView, name string) {
+	ctx := c.Request.Context()
+	accts, err := s.svc.Geography.FindAccounts(ctx, terrane.AccountFilter{Layer: v.in.Scenario.Layer})
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	users, err := s.svc.Users.FindUsers(ctx)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	ids := make([]string, 0, len(v.in.Territories))
+	byID := map[string]*terrane.Territory{}
+	e := &crmExport{visible: map[string]bool{}, territoryOf: map[string]string{}, emails: map[string]string{}}
+	for _, t := range v.in.Territories {
+		ids = append(ids, t.ID)
+		byID[t.ID] = t
+		if v.sees(t.ID) {
+			e.territories = append(e.territories, t)
+			e.visible[t.ID] = true
+		}
+	}
+	e.territories = hierarchyOrder(e.territories)
+	if strings.HasPrefix(name, "salesforce-") {
+		if e.names, err = developerNames(ids); err != nil {
+			s.writeError(c, err)
+			return
+		}
+	}
+	for _, u := range users {
+		if u.Email != "" {
+			e.emails[u.Name] = u.Email
+		}
+	}
+	for _, a := range accts {
+		if t, ok := v.in.Assignments[a.UnitID]; ok && a.UnitID != "" && e.visible[t] {
+			e.accounts = append(e.accounts, a)
+			e.territoryOf[a.ID] = t
+		}
+	}
+	sort.Slice(e.accounts, func(i, j int) bool { return e.accounts[i].ID < e.accounts[j].ID })
+	w := csvAnswer(c, v.in.Scenario.ID, name)
+	defer w.Flush()
+	switch name {
+	case "accounts.csv":
+		// The first seven columns are those of earlier versions; owner is
+		// the territory's first owner (the plan's, not the import's).
+		w.Write([]string{"account_id", "name", "postal_code", "unit_id", "territory_id", "owner", "revenue", "territory_name", "owner_email"})
+		for _, a := range e.accounts {
+			t := byID[e.territoryOf[a.ID]]
+			o := firstOwner(t)
+			w.Write([]string{a.ID, a.Name, a.PostalCode, a.UnitID, t.ID, o, cents(a.Revenue), territoryName(t), e.emails[o]})
+		}
+	case "hubspot-companies.csv":
+		e.writeHubSpot(w, byID)
+	default:
+		e.writeSalesforce(w, name)
+	}
+}
+
 // export writes one of the scenario's exports: what a CRM import needs.
 func (s *Server) export(c *gin.Context) {
 	v, err := s.view(c, "id")
@@ -58,22 +136,17 @@ func (s *Server) export(c *gin.Context) {
 		c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="scenario-%d-territories.geojson"`, id))
 		s.territoriesGeoJSON(c)
 		return
-	case "units.csv", "accounts.csv", "allocation.csv":
+	case "units.csv", "allocation.csv":
+	case "accounts.csv", "hubspot-companies.csv", "salesforce-territory2.csv",
+		"salesforce-object-territory2-association.csv", "salesforce-user-territory2-association.csv":
+		s.exportCRM(c, v, name)
+		return
 	default:
-		s.writeError(c, terrane.Errorf(terrane.ENOTFOUND, "no export %q; try units.csv, accounts.csv, allocation.csv or territories.geojson", name))
+		s.writeError(c, terrane.Errorf(terrane.ENOTFOUND, "no export %q; try %s", name, strings.Join(exportFiles, ", ")))
 		return
 	}
-	c.Header("Content-Type", "text/csv; charset=utf-8")
-	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="scenario-%d-%s"`, id, name))
-	c.Status(http.StatusOK)
-	w := csv.NewWriter(c.Writer)
+	w := csvAnswer(c, id, name)
 	defer w.Flush()
-	owners := map[string]string{}
-	for _, t := range v.in.Territories {
-		if len(t.Owners) > 0 {
-			owners[t.ID] = t.Owners[0]
-		}
-	}
 	switch name {
 	case "units.csv":
 		w.Write([]string{"unit_id", "territory_id"})
@@ -86,20 +159,6 @@ func (s *Server) export(c *gin.Context) {
 		sort.Strings(units)
 		for _, u := range units {
 			w.Write([]string{u, v.in.Assignments[u]})
-		}
-	case "accounts.csv":
-		accts, err := s.svc.Geography.FindAccounts(c.Request.Context(), terrane.AccountFilter{Layer: v.in.Scenario.Layer})
-		if err != nil {
-			s.logger.Error("export accounts", "err", err)
-			return
-		}
-		w.Write([]string{"account_id", "name", "postal_code", "unit_id", "territory_id", "owner", "revenue"})
-		for _, a := range accts {
-			t := v.in.Assignments[a.UnitID]
-			if !v.sees(t) {
-				continue
-			}
-			w.Write([]string{a.ID, a.Name, a.PostalCode, a.UnitID, t, owners[t], cents(a.Revenue)})
 		}
 	case "allocation.csv":
 		// current_assumed: the current amount was derived from revenue, not

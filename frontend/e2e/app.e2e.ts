@@ -782,6 +782,9 @@ describe("a leader's path", () => {
     expect(nv[2]).toBe('+1');
     expect(ca[4]).toMatch(/^−\$/);
     expect(await page.textContent('#publish-lead')).toContain(users.rep.name);
+    // The plan impact on people (compare's people section): the rep's territory gains or loses market.
+    const person = await page.$$eval(`#publish-people tr[data-name="${users.rep.name}"] td`, (tds) => tds.map((t) => t.textContent ?? ''));
+    expect(person[4]).toMatch(/^[+−]\$/);
     expect(await page.textContent('#publish-dialog')).not.toMatch(/\b1 reps\b|\$0\.00/);
     await page.screenshot({ path: path.join(shots, 'leader-4-publish-impact.png') });
     await page.click('#publish-confirm');

@@ -356,7 +356,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Differences from scenario id to scenario b: moved units, revenue and allocation deltas */
+        /** Differences from scenario id to scenario b: moved units, revenue and allocation deltas, and the impact on people (accounts, market, open pipeline, bookings and quota per owner) */
         get: operations["get_scenarios_id_compare_b"];
         put?: never;
         post?: never;
@@ -373,7 +373,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Export: units.csv, accounts.csv, allocation.csv or territories.geojson */
+        /** Export: territories.geojson, units.csv, accounts.csv, allocation.csv, salesforce-territory2.csv, salesforce-object-territory2-association.csv, salesforce-user-territory2-association.csv or hubspot-companies.csv (docs/export.md) */
         get: operations["get_scenarios_id_exports_file"];
         put?: never;
         post?: never;
@@ -829,7 +829,12 @@ export interface components {
             basis_a: "run" | "solved" | "current" | "none";
             /** @enum {string} */
             basis_b: "run" | "solved" | "current" | "none";
+            /** @description BookingsFrom and BookingsTo bound the bookings_* figures, inclusive dates YYYY-MM-DD: the 12 months up to the latest created or close date of the layer's opportunities; null when it has none. */
+            bookings_from: string | null;
+            bookings_to: string | null;
             moved_units: components["schemas"]["MovedUnit"][];
+            /** @description People is the plan impact on people: every person who owns a territory in a or b, by name, with what they have in each and what they gain and lose (docs/api.md defines each figure). */
+            people: components["schemas"]["PersonImpact"][];
             /** @description the run whose results are expected_a; null unless basis_a is "run" */
             run_a: number | null;
             /** @description the run whose results are expected_b; null unless basis_b is "run" */
@@ -1273,6 +1278,63 @@ export interface components {
         /** @description OpportunityList is the answer of GET /api/v1/layers/{layer}/opportunities: the layer's current opportunities, ordered by id. */
         OpportunityList: {
             opportunities: components["schemas"]["Opportunity"][];
+        };
+        /** @description PersonImpact is what a change from scenario a to scenario b means for one person who owns a territory in either. They "have" the units of the territories they own (and of those territories' descendants) and the accounts located in them; gains are what they have in b and not in a (b's figures), losses what they have in a and not in b (a's figures). */
+        PersonImpact: {
+            /** @description accounts located in their units of a */
+            accounts_a: number;
+            /** @description accounts located in their units of b */
+            accounts_b: number;
+            /** @description accounts of the units gained */
+            accounts_gained: number;
+            /** @description accounts of the units lost */
+            accounts_lost: number;
+            /** @description Bookings: Σ amount of the won deals of their accounts closed from bookings_from to bookings_to, dollars. */
+            bookings_a: number;
+            bookings_b: number;
+            /** @description of the accounts gained, dollars */
+            bookings_gained: number;
+            /** @description of the accounts lost, dollars */
+            bookings_lost: number;
+            /** @description Changed: they gain or lose a unit, or own territories in only one of the two scenarios. */
+            changed: boolean;
+            /** @description the user's email; "" when no user has that name or none is set */
+            email: string;
+            /** @description dollars per year, a's market assumptions */
+            market_a: number;
+            /** @description dollars per year, b's market assumptions */
+            market_b: number;
+            /** @description market of the units gained (b's), dollars per year */
+            market_gained: number;
+            /** @description market of the units lost (a's), dollars per year */
+            market_lost: number;
+            /** @description owner name as the territories spell it */
+            name: string;
+            /** @description Open pipeline: Σ amount of the open deals of their accounts, dollars (a blank amount counts 0). */
+            open_pipeline_a: number;
+            open_pipeline_b: number;
+            /** @description of the accounts gained, dollars */
+            open_pipeline_gained: number;
+            /** @description of the accounts lost, dollars */
+            open_pipeline_lost: number;
+            /** @description the user's quota, dollars per year; 0 = none (or no user) */
+            quota: number;
+            /** @description quota when they own nothing in a and something in b, else 0 */
+            quota_gained: number;
+            /** @description quota when they own something in a and nothing in b, else 0 */
+            quota_lost: number;
+            /** @description territory ids they own in a, sorted */
+            territories_a: string[];
+            /** @description territory ids they own in b, sorted */
+            territories_b: string[];
+            /** @description units they have in a */
+            units_a: number;
+            /** @description units they have in b */
+            units_b: number;
+            /** @description units they have in b and not in a */
+            units_gained: number;
+            /** @description units they have in a and not in b */
+            units_lost: number;
         };
         /** @description PublishImpact is the answer of GET /api/v1/scenarios/{id}/publish-impact: what publishing the scenario changes for the people who own territories, against the plan published now (or, when none is, the scenario's parent). */
         PublishImpact: {

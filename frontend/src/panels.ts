@@ -1011,6 +1011,19 @@ async function confirmPublish(ctx: Ctx, sc: Scenario, publish: () => Promise<voi
     ctx.showError(e);
     return;
   }
+  // The plan impact on people (GET …/compare/{against}/{sc}): what each
+  // owner gains and loses; without it the dialog still lists territories.
+  type PersonImpact = Awaited<ReturnType<typeof api.compare>>['people'][number];
+  let people: PersonImpact[] = [];
+  let peopleError = '';
+  if (impact.against_id != null) {
+    try {
+      people = (await ctx.busy(api.compare(impact.against_id, sc.id))).people.filter((p) => p.changed);
+    } catch (e) {
+      peopleError = 'The impact on people is not available: ' + (e instanceof Error ? e.message : String(e));
+    }
+  }
+  people = sortBy(people, (p) => p.market_gained + p.market_lost, 'desc');
   document.getElementById('publish-dialog')?.remove();
   const current = ctx.store.get().scenarios.find((x) => key(x.id) === key(impact.published_id ?? impact.against_id));
   const changes = sortBy(impact.changes ?? [], (c) => c.market_gained + c.market_lost, 'desc');
@@ -1039,6 +1052,19 @@ async function confirmPublish(ctx: Ctx, sc: Scenario, publish: () => Promise<voi
         h('td.num', headcountChange(c.headcount_before, c.headcount_after)),
       ))),
     )) : null,
+    people.length ? h('div.tablewrap', h('table.grid.compact', { id: 'publish-people' },
+      h('thead', h('tr', h('th', 'Person'), h('th.num', 'Accounts'), h('th.num', { title: 'open deals of their accounts' }, 'Open pipeline'),
+        h('th.num', { title: 'won deals of their accounts closed in the 12 months to the latest deal date' }, 'Bookings 12 mo'), h('th.num', 'Market'), h('th.num', 'Quota'))),
+      h('tbody', people.map((p) => h('tr', { 'data-name': p.name },
+        h('td', p.name, p.territories_b.length === 0 ? h('span.unit.muted', 'no territory after') : p.territories_a.length === 0 ? h('span.unit.muted', 'new owner') : null),
+        h('td.num', gainLoss(p.accounts_gained, p.accounts_lost, (v) => count(v))),
+        h('td.num', gainLoss(p.open_pipeline_gained, p.open_pipeline_lost, (v) => money(v))),
+        h('td.num', gainLoss(p.bookings_gained, p.bookings_lost, (v) => money(v))),
+        h('td.num', gainLoss(p.market_gained, p.market_lost, (v) => money(v))),
+        h('td.num', gainLoss(p.quota_gained, p.quota_lost, (v) => money(v))),
+      ))),
+    )) : null,
+    peopleError ? h('p.muted', { id: 'publish-people-error' }, peopleError) : null,
     h('div.row.end',
       h('button', { id: 'publish-cancel', type: 'button', onclick: close }, 'Cancel'),
       h('button.primary', { id: 'publish-confirm', type: 'button', onclick: async () => {
