@@ -24,11 +24,6 @@ const (
 var ConflictKinds = []string{ConflictOwnerMismatch, ConflictCrossTerritoryDeal, ConflictUnassignedAccount,
 	ConflictSplitCustomer, ConflictUnownedTerritory, ConflictRepWithoutTerritory}
 
-// CustomerAttribute is the account attribute that names the customer an
-// account belongs to (the accounts import option customer writes it);
-// accounts with the same value are one customer.
-const CustomerAttribute = "customer"
-
 // Resolving actions of POST …/conflicts/resolve.
 const (
 	ResolveGiveAccountsToOwner = "give_accounts_to_owner" // the CRM owner becomes an owner of the account's territory
@@ -215,7 +210,7 @@ func FindConflicts(in ConflictInput) *Conflicts {
 		if t != "" {
 			accountTerritory[a.ID] = t
 		}
-		if c := a.Attributes[CustomerAttribute]; c != "" {
+		if c := a.Attributes[terrane.CustomerAttribute]; c != "" {
 			customerValue[c] += st.byAccount[a.ID]
 			if t != "" {
 				if customers[c] == nil {

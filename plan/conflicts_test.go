@@ -28,7 +28,7 @@ func conflictFixture() ConflictInput {
 	opp := func(id, account, owner, status string, amount *float64, created string, closed *time.Time) *terrane.Opportunity {
 		return &terrane.Opportunity{ID: id, AccountID: account, Owner: owner, Status: status, Amount: amount, Created: d(created), CloseDate: closed}
 	}
-	acme := map[string]string{CustomerAttribute: "Acme"}
+	acme := map[string]string{terrane.CustomerAttribute: "Acme"}
 	return ConflictInput{
 		Accounts: []*terrane.Account{
 			{ID: "a1", UnitID: "u1", Owner: "ann", Attributes: acme},
