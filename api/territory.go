@@ -80,6 +80,7 @@ type snapshot struct {
 
 	accountsOnce sync.Once
 	accounts     map[string]string // account id → territory id, for KPIs
+	accountList  []*terrane.Account // the layer's accounts, for conflicts
 	accountsErr  error
 }
 
