@@ -3,6 +3,7 @@ package api_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -119,6 +120,19 @@ func TestConflicts(t *testing.T) {
 		if code, _ := f.do("rita", "POST", resolve, map[string]string{"action": "give_accounts_to_owner"}); code != 403 {
 			t.Errorf("a rep resolving: %d, want 403", code)
 		}
+		exported := func() string {
+			_, raw := f.raw("ann", "GET", fmt.Sprintf("/api/v1/scenarios/%d/exports/accounts.csv", id), nil)
+			for _, line := range strings.Split(string(raw), "\n") {
+				if strings.HasPrefix(line, "acct-a1,") {
+					return line
+				}
+			}
+			return ""
+		}
+		// Exported, a mismatched account goes to its territory's first owner …
+		if got := exported(); !strings.HasSuffix(got, ",W,rita,0") {
+			t.Errorf("accounts.csv before resolving: %q, want acct-a1 in W owned by rita", got)
+		}
 		_, sc := f.do("ann", "GET", fmt.Sprintf("/api/v1/scenarios/%d", id), nil)
 		code, res := f.do("ann", "POST", resolve, map[string]string{"action": "give_accounts_to_owner"})
 		if code != 200 {
@@ -141,6 +155,10 @@ func TestConflicts(t *testing.T) {
 		}
 		if res["scenario_version"] != sc["version"].(float64)+1 {
 			t.Errorf("version %v, want %v + 1", res["scenario_version"], sc["version"])
+		}
+		// … and, once its CRM owner owns the territory too, stays theirs.
+		if got := exported(); !strings.HasSuffix(got, ",W,rick,0") {
+			t.Errorf("accounts.csv after resolving: %q, want acct-a1 in W owned by rick", got)
 		}
 		_, out = f.do("ann", "GET", path, nil)
 		if diff := cmp.Diff(after, counts(out["counts"].(map[string]any))); diff != "" {

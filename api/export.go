@@ -69,7 +69,9 @@ func (s *Server) export(c *gin.Context) {
 	w := csv.NewWriter(c.Writer)
 	defer w.Flush()
 	owners := map[string]string{}
+	byID := map[string]*terrane.Territory{}
 	for _, t := range v.in.Territories {
+		byID[t.ID] = t
 		if len(t.Owners) > 0 {
 			owners[t.ID] = t.Owners[0]
 		}
@@ -99,7 +101,13 @@ func (s *Server) export(c *gin.Context) {
 			if !v.sees(t) {
 				continue
 			}
-			w.Write([]string{a.ID, a.Name, a.PostalCode, a.UnitID, t, owners[t], cents(a.Revenue)})
+			// The plan's owner: the CRM owner when they own the account's
+			// territory, else the territory's first owner.
+			owner := owners[t]
+			if tt := byID[t]; tt != nil && a.Owner != "" && slices.Contains(tt.Owners, a.Owner) {
+				owner = a.Owner
+			}
+			w.Write([]string{a.ID, a.Name, a.PostalCode, a.UnitID, t, owner, cents(a.Revenue)})
 		}
 	case "allocation.csv":
 		// current_assumed: the current amount was derived from revenue, not
