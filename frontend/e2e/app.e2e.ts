@@ -878,6 +878,7 @@ describe('conflicts', () => {
     expect(coloured).toBeGreaterThan(1);
     await showWholeUS(page);
     await page.evaluate(() => document.querySelector('#conflicts')?.scrollIntoView());
+    await page.waitForSelector('#toast', { state: 'hidden', timeout: 10_000 });
     await shot(page, 'conflicts.png');
     // Resolve: each mismatched account's CRM owner becomes an owner of its territory.
     const version = await page.evaluate(() => (window.__terrane.state.scenario as unknown as { version: number }).version);
@@ -899,6 +900,7 @@ describe('conflicts', () => {
     expect(row[1]).toBe('0');
     expect(row[2]).toBe('−' + before.owner_mismatch);
     await page.evaluate(() => document.querySelector('#compare-conflicts')?.scrollIntoView());
+    await page.waitForSelector('#toast', { state: 'hidden', timeout: 10_000 });
     await shot(page, 'compare-conflicts.png');
     const audit = await page.evaluate(async (id) => {
       const r = await fetch(`/api/v1/scenarios/${id}/audit`, { credentials: 'same-origin' });

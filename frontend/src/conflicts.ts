@@ -86,7 +86,7 @@ function conflictRow(c: Conflict, nameOf: NameOf, select: (tid: string) => void)
   const label = conflictKinds.find((k) => k.kind === c.kind)?.label ?? c.kind;
   const where = c.territories.map(nameOf).join(', ');
   return h('tr', { 'data-kind': c.kind, tabindex: '0', onclick: () => { if (c.territories.length) select(key(c.territories[0])); } },
-    h('td', label), h('td', c.detail), h('td', where || '—'), h('td.num', money(c.value)));
+    h('td', label), h('td.detail', c.detail), h('td', where || '—'), h('td.num', money(c.value)));
 }
 
 export interface ConflictsCtx {
@@ -176,15 +176,14 @@ export function conflictsSection(cx: ConflictsCtx): HTMLElement {
 export function compareConflicts(a: Scenario, b: Scenario, showError: (e: unknown) => void): HTMLElement {
   const el = h('div', { id: 'compare-conflicts' }, h('p.muted', 'Loading conflicts…'));
   Promise.all([loadConflicts(a), loadConflicts(b)]).then(([ca, cb]) => {
-    clear(el, h('table.grid.compact',
-      h('caption.muted', 'Conflicts'),
+    clear(el, h('h3', 'Conflicts, before and after'), h('table.grid.compact',
       h('thead', h('tr', h('th', ''), h('th.num', a.name), h('th.num', b.name), h('th.num', 'Change'))),
       h('tbody', conflictKinds.map((k) => {
         const na = ca.counts[k.kind] ?? 0;
         const nb = cb.counts[k.kind] ?? 0;
         const d = nb - na;
         return h('tr', { 'data-kind': k.kind }, h('th', { scope: 'row' }, k.label), h('td.num', String(na)), h('td.num', String(nb)),
-          h('td.num', { class: d === 0 ? 'muted' : d < 0 ? 'up' : 'down' }, d === 0 ? 'no change' : (d > 0 ? '+' : '−') + Math.abs(d)));
+          h('td.num', { class: d === 0 ? 'muted' : d > 0 ? 'up' : 'down' }, d === 0 ? 'no change' : (d > 0 ? '+' : '−') + Math.abs(d)));
       }))));
   }, (e) => {
     clear(el, h('p.muted', 'Conflicts could not be read.'));
