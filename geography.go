@@ -75,6 +75,12 @@ type Account struct {
 	Attributes map[string]string `json:"attributes,omitempty"`
 }
 
+// CustomerAttribute is the account attribute that names the customer an
+// account belongs to (written by the accounts import option customer):
+// accounts with one value are one customer, which should lie in one
+// territory.
+const CustomerAttribute = "customer"
+
 // Validate reports the first problem with the account's fields.
 func (a *Account) Validate() error {
 	switch {

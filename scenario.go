@@ -303,6 +303,15 @@ type ScenarioService interface {
 	// appears twice or a unit is assigned to a territory not in territories;
 	// ENOTFOUND if the scenario does not exist; ECONFLICT if it is published.
 	ReplaceTerritories(ctx context.Context, scenarioID int64, territories []*Territory, assignments map[string]string, actor string) error
+	// ResolveConflicts replaces the territories (their owners) and
+	// alignment of a draft scenario still at version in one transaction,
+	// as POST …/conflicts/resolve does: audited as "resolve_conflicts" by
+	// actor, the entry holding detail (what changed) with the units moved
+	// as ReplaceTerritories lists them; it counts one change to the
+	// scenario's Version and returns the scenario as stored. ECONFLICT if
+	// the scenario is not a draft or is no longer at version; ENOTFOUND if
+	// it does not exist; EINVALID as ReplaceTerritories.
+	ResolveConflicts(ctx context.Context, scenarioID, version int64, territories []*Territory, assignments map[string]string, detail map[string]any, actor string) (*Scenario, error)
 	// SetCurrent sets current amounts of territories of the scenario
 	// (territory id → resource name → amount, in the resource's unit) in
 	// one transaction: each amount given replaces the territory's current

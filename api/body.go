@@ -644,3 +644,32 @@ type IssuedToken struct {
 	Token     string    `json:"token"` // the bearer secret
 	CreatedAt time.Time `json:"created_at"`
 }
+
+// ConflictResolveRequest is the body of POST
+// /scenarios/{id}/conflicts/resolve.
+type ConflictResolveRequest struct {
+	// Action is give_accounts_to_owner (each mismatched account's CRM
+	// owner, and each cross-territory deal's owner, becomes an owner of the
+	// account's territory) or move_accounts_to_owner (the unit of each
+	// mismatched account moves to its CRM owner's territory, where
+	// possible).
+	Action string `json:"action" openapi:"required"`
+}
+
+// ConflictResolution is the answer of POST
+// /scenarios/{id}/conflicts/resolve: what changed, what could not be
+// resolved, and each kind's count before and after.
+type ConflictResolution struct {
+	Action string `json:"action"`
+	// Changed is false when there was nothing the action could change:
+	// nothing was written, audited or counted in the version.
+	Changed       bool              `json:"changed"`
+	OwnersAdded   []plan.OwnerAdded `json:"owners_added" openapi:"nonnull"`   // give_accounts_to_owner
+	Moves         []plan.UnitMove   `json:"moves" openapi:"nonnull"`          // move_accounts_to_owner
+	NotResolvable []plan.Unresolved `json:"not_resolvable" openapi:"nonnull"` // with the reason of each
+	Before        map[string]int    `json:"before" openapi:"nonnull"`         // conflicts of each kind before
+	After         map[string]int    `json:"after" openapi:"nonnull"`          // … and after the action
+	// ScenarioVersion is the scenario's version after the change (stored
+	// results are stale when it changed).
+	ScenarioVersion int64 `json:"scenario_version"`
+}

@@ -252,6 +252,11 @@ func TestContract(t *testing.T) {
 		want(200, "rita", "GET", sp("/api/v1/accounts?scenario=%d", c), nil)
 
 		draft := want(201, "ann", "POST", "/api/v1/scenarios", map[string]any{"name": "Scratch", "from": b})
+		want(200, "ann", "GET", sp("/api/v1/scenarios/%d/conflicts", id(draft)), nil)
+		want(200, "rita", "GET", sp("/api/v1/scenarios/%d/conflicts", c), nil)
+		want(200, "ann", "POST", sp("/api/v1/scenarios/%d/conflicts/resolve", id(draft)), map[string]any{"action": "give_accounts_to_owner"})
+		want(400, "ann", "POST", sp("/api/v1/scenarios/%d/conflicts/resolve", id(draft)), map[string]any{"action": "shuffle"})
+		want(409, "ann", "POST", sp("/api/v1/scenarios/%d/conflicts/resolve", c), map[string]any{"action": "give_accounts_to_owner"})
 		want(204, "ann", "DELETE", sp("/api/v1/scenarios/%d", id(draft)), nil)
 
 		want(200, "ada", "GET", "/api/v1/users", nil)

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/hex"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -150,7 +151,7 @@ func (e *crmExport) writeHubSpot(w *csv.Writer, byID map[string]*terrane.Territo
 	w.Write([]string{"Record ID", "Company name", "Owner email", "Territory", "Territory ID"})
 	for _, a := range e.accounts {
 		t := byID[e.territoryOf[a.ID]]
-		w.Write([]string{a.ID, a.Name, e.emails[firstOwner(t)], territoryName(t), t.ID})
+		w.Write([]string{a.ID, a.Name, e.emails[accountOwner(a, t)], territoryName(t), t.ID})
 	}
 }
 
@@ -162,9 +163,13 @@ func territoryName(t *terrane.Territory) string {
 	return t.ID
 }
 
-// firstOwner is the territory's first owner, the owner accounts.csv
-// writes; "" when it has none.
-func firstOwner(t *terrane.Territory) string {
+// accountOwner is the owner the plan gives account a of territory t: its
+// CRM owner when they own t (so a resolved conflict stays resolved in the
+// CRM), else t's first owner; "" when t has none.
+func accountOwner(a *terrane.Account, t *terrane.Territory) string {
+	if a.Owner != "" && slices.Contains(t.Owners, a.Owner) {
+		return a.Owner
+	}
 	if len(t.Owners) == 0 {
 		return ""
 	}

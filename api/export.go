@@ -108,11 +108,11 @@ func (s *Server) exportCRM(c *gin.Context, v *scenarioView, name string) {
 	switch name {
 	case "accounts.csv":
 		// The first seven columns are those of earlier versions; owner is
-		// the territory's first owner (the plan's, not the import's).
+		// the plan's (accountOwner), not the import's.
 		w.Write([]string{"account_id", "name", "postal_code", "unit_id", "territory_id", "owner", "revenue", "territory_name", "owner_email"})
 		for _, a := range e.accounts {
 			t := byID[e.territoryOf[a.ID]]
-			o := firstOwner(t)
+			o := accountOwner(a, t)
 			w.Write([]string{a.ID, a.Name, a.PostalCode, a.UnitID, t.ID, o, cents(a.Revenue), territoryName(t), e.emails[o]})
 		}
 	case "hubspot-companies.csv":

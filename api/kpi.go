@@ -155,6 +155,7 @@ func (sn *snapshot) accountTerritory(ctx context.Context, geo terrane.GeographyS
 			sn.accountsErr = err
 			return
 		}
+		sn.accountList = accounts
 		m := make(map[string]string, len(accounts))
 		for _, a := range accounts {
 			if t, ok := sn.in.Assignments[a.UnitID]; ok && a.UnitID != "" {
@@ -164,4 +165,13 @@ func (sn *snapshot) accountTerritory(ctx context.Context, geo terrane.GeographyS
 		sn.accounts = m
 	})
 	return sn.accounts, sn.accountsErr
+}
+
+// layerAccounts is the layer's accounts as the snapshot read them (shared:
+// callers must not change them).
+func (sn *snapshot) layerAccounts(ctx context.Context, geo terrane.GeographyService) ([]*terrane.Account, error) {
+	if _, err := sn.accountTerritory(ctx, geo); err != nil {
+		return nil, err
+	}
+	return sn.accountList, nil
 }

@@ -125,6 +125,8 @@ func (s *Server) routeTable() []route {
 		r("POST", "/api/v1/scenarios/:id/publish", s.authenticate(), leaders, s.transition(terrane.StatusPublished)),
 		r("GET", "/api/v1/scenarios/:id/publish-impact", s.authenticate(), leaders, s.publishImpact),
 		r("GET", "/api/v1/scenarios/:id/kpis", s.authenticate(), s.kpis),
+		r("GET", "/api/v1/scenarios/:id/conflicts", s.authenticate(), s.conflicts),
+		r("POST", "/api/v1/scenarios/:id/conflicts/resolve", s.authenticate(), planners, s.resolveConflicts),
 		r("GET", "/api/v1/scenarios/:id/audit", s.authenticate(), planners, s.scenarioAudit),
 		r("GET", "/api/v1/scenarios/:id/territories", s.authenticate(), s.listTerritories),
 		r("GET", "/api/v1/scenarios/:id/territories.geojson", s.authenticate(), s.territoriesGeoJSON),

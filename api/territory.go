@@ -79,7 +79,8 @@ type snapshot struct {
 	optimumErr  error
 
 	accountsOnce sync.Once
-	accounts     map[string]string // account id → territory id, for KPIs
+	accounts     map[string]string  // account id → territory id, for KPIs
+	accountList  []*terrane.Account // the layer's accounts, for conflicts
 	accountsErr  error
 }
 

@@ -434,3 +434,48 @@ func TestFailedMultiRowWriteLeavesNothing(t *testing.T) {
 		}
 	})
 }
+
+func TestResolveConflicts(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, s *data.Store) {
+		ctx := context.Background()
+		seedLayer(t, s)
+		sc := &terrane.Scenario{Name: "Plan", Layer: "grid", CreatedBy: "ana"}
+		terrs := []*terrane.Territory{{ID: "T1", Name: "West", Owners: []string{"rep1"}}, {ID: "T2", Name: "East"}}
+		align := map[string]string{"a": "T1", "b": "T1", "c": "T2"}
+		if err := s.CreateScenario(ctx, sc, terrs, align); err != nil {
+			t.Fatal(err)
+		}
+		terrs[1].Owners = []string{"rep2"}
+		align["b"] = "T2"
+		detail := map[string]any{"action": "give_accounts_to_owner", "owners_added": []map[string]string{{"territory_id": "T2", "owner": "rep2"}}}
+		wantCode(t, errOf(s.ResolveConflicts(ctx, sc.ID, sc.Version+1, terrs, align, detail, "ana")), terrane.ECONFLICT)
+		wantCode(t, errOf(s.ResolveConflicts(ctx, sc.ID, sc.Version, terrs, map[string]string{"a": "T9"}, detail, "ana")), terrane.EINVALID)
+		wantCode(t, errOf(s.ResolveConflicts(ctx, 999999, 1, terrs, align, detail, "ana")), terrane.ENOTFOUND)
+		got, err := s.ResolveConflicts(ctx, sc.ID, sc.Version, terrs, align, detail, "ana")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Version != sc.Version+1 {
+			t.Errorf("version %d, want %d", got.Version, sc.Version+1)
+		}
+		if ts, _ := s.FindTerritories(ctx, sc.ID); len(ts) != 2 || !cmp.Equal(ts[1].Owners, []string{"rep2"}) {
+			t.Errorf("territories %+v; want T2 owned by rep2", ts)
+		}
+		if a, _ := s.FindAssignments(ctx, sc.ID); a["b"] != "T2" {
+			t.Errorf("b in %s, want T2", a["b"])
+		}
+		trail, err := s.FindAudit(ctx, sc.ID)
+		if err != nil || len(trail) != 2 || trail[1].Action != "resolve_conflicts" || trail[1].Actor != "ana" {
+			t.Fatalf("audit %v, %v; want create then resolve_conflicts", trail, err)
+		}
+		var d map[string]any
+		if err := json.Unmarshal([]byte(trail[1].Detail), &d); err != nil || d["action"] != "give_accounts_to_owner" || d["units_moved"] != 1.0 || d["owners_added"] == nil {
+			t.Errorf("audit detail %s (%v); want the action, owners added and one unit moved", trail[1].Detail, err)
+		}
+		approved := terrane.StatusApproved
+		if _, err := s.UpdateScenario(ctx, sc.ID, terrane.ScenarioUpdate{Status: &approved}, "lee"); err != nil {
+			t.Fatal(err)
+		}
+		wantCode(t, errOf(s.ResolveConflicts(ctx, sc.ID, got.Version, terrs, align, detail, "ana")), terrane.ECONFLICT)
+	})
+}

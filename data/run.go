@@ -287,7 +287,7 @@ func (s *Store) FinishRun(ctx context.Context, id int64, f terrane.RunFinish) (*
 			version := res.ScenarioVersion
 			if f.Assignments != nil {
 				// The person who started the run redrew the territories.
-				v, err := s.replaceTerritories(ctx, tx, r.ScenarioID, res.ScenarioVersion, f.Territories, f.Assignments, runActor(&r), map[string]any{"run_id": id})
+				v, err := s.replaceTerritories(ctx, tx, r.ScenarioID, res.ScenarioVersion, f.Territories, f.Assignments, runActor(&r), "assign", map[string]any{"run_id": id})
 				if err != nil {
 					return err
 				}

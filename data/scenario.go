@@ -473,17 +473,17 @@ func (s *Store) ReplaceTerritories(ctx context.Context, scenarioID int64, territ
 		return err
 	}
 	return s.inTx(ctx, func(tx *sqlx.Tx) error {
-		_, err := s.replaceTerritories(ctx, tx, scenarioID, -1, territories, assignments, actor, nil)
+		_, err := s.replaceTerritories(ctx, tx, scenarioID, -1, territories, assignments, actor, "assign", nil)
 		return err
 	})
 }
 
 // replaceTerritories writes a scenario's territories and alignment in tx,
-// audited, and returns the scenario's new version. With wantVersion ≥ 0 the
+// audited as action, and returns the scenario's new version. With wantVersion ≥ 0 the
 // scenario must still be at that version (ECONFLICT otherwise).
 // The audit entry lists the units moved (id, name, from, to; the first
 // maxListedMoves and a count) with the members of extra (e.g. the run).
-func (s *Store) replaceTerritories(ctx context.Context, tx *sqlx.Tx, scenarioID, wantVersion int64, territories []*terrane.Territory, assignments map[string]string, actor string, extra map[string]any) (int64, error) {
+func (s *Store) replaceTerritories(ctx context.Context, tx *sqlx.Tx, scenarioID, wantVersion int64, territories []*terrane.Territory, assignments map[string]string, actor, action string, extra map[string]any) (int64, error) {
 	// Lock the scenario: two writers of one scenario's territories queue.
 	if _, err := tx.ExecContext(ctx, tx.Rebind(`SELECT id FROM scenarios WHERE id = ?`+s.forUpdate()), scenarioID); err != nil {
 		return 0, err
@@ -538,7 +538,41 @@ func (s *Store) replaceTerritories(ctx context.Context, tx *sqlx.Tx, scenarioID,
 	for k, v := range extra {
 		detail[k] = v
 	}
-	return sc.Version + 1, s.audit(ctx, tx, scenarioID, actor, "assign", detail)
+	return sc.Version + 1, s.audit(ctx, tx, scenarioID, actor, action, detail)
+}
+
+// ResolveConflicts replaces a draft scenario's territories and alignment
+// in one transaction as a conflict resolution, audited as
+// "resolve_conflicts" with detail and the units moved.
+func (s *Store) ResolveConflicts(ctx context.Context, scenarioID, version int64, territories []*terrane.Territory, assignments map[string]string, detail map[string]any, actor string) (*terrane.Scenario, error) {
+	if err := checkAssignments(territories, assignments); err != nil {
+		return nil, err
+	}
+	var out *terrane.Scenario
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		if _, err := tx.ExecContext(ctx, tx.Rebind(`SELECT id FROM scenarios WHERE id = ?`+s.forUpdate()), scenarioID); err != nil {
+			return err
+		}
+		sc, err := findScenario(ctx, tx, scenarioID)
+		if err != nil {
+			return err
+		}
+		if err := sc.DraftOnlyError("its territories' owners and units"); err != nil {
+			return err
+		}
+		if sc.Version != version {
+			return terrane.Errorf(terrane.ECONFLICT, "scenario %d changed (version %d) since its conflicts were read at version %d; nothing was resolved — resolve them again", scenarioID, sc.Version, version)
+		}
+		if _, err := s.replaceTerritories(ctx, tx, scenarioID, version, territories, assignments, actor, "resolve_conflicts", detail); err != nil {
+			return err
+		}
+		out, err = findScenario(ctx, tx, scenarioID)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("data: resolve conflicts of scenario %d: %w", scenarioID, err)
+	}
+	return out, nil
 }
 
 // maxListedMoves caps the units an audit entry lists by name.

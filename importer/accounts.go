@@ -239,6 +239,9 @@ func parseAccounts(data []byte, opts Options, loc *locator, zipsFn func() (*zipT
 	iLat := t.column(opts, "lat", false, "latitude")
 	iZIP := t.column(opts, "postal_code", false, "zip", "zip_code", "zipcode", "postcode")
 	iUnit := t.column(opts, "unit", false, "unit_id", "unit_name")
+	// The customer an account belongs to, kept as its attribute "customer"
+	// (terrane.CustomerAttribute): accounts with one value are one customer.
+	iCustomer := t.column(opts, "customer", false)
 	if where == locationLatest && iDate < 0 {
 		p.add(1, "", "date", "location=latest needs a date column: choose it with the option date=COLUMN; the columns are %s", t.list())
 	}
@@ -254,7 +257,7 @@ func parseAccounts(data []byte, opts Options, loc *locator, zipsFn func() (*zipT
 		return nil, err
 	}
 	// Every other column is kept as an attribute of the account.
-	used := map[int]bool{iID: true, iName: true, iSeg: true, iRev: true, iOwner: true, iDate: true, iLon: true, iLat: true, iZIP: true, iUnit: true}
+	used := map[int]bool{iID: true, iName: true, iSeg: true, iRev: true, iOwner: true, iDate: true, iLon: true, iLat: true, iZIP: true, iUnit: true, iCustomer: true}
 	for _, i := range group {
 		used[i] = true
 	}
@@ -368,6 +371,14 @@ func parseAccounts(data []byte, opts Options, loc *locator, zipsFn func() (*zipT
 			order = append(order, ar)
 		} else if ar.a.Owner == "" {
 			ar.a.Owner = get(rec, iOwner)
+		}
+		if v := get(rec, iCustomer); v != "" {
+			if ar.a.Attributes == nil {
+				ar.a.Attributes = map[string]string{}
+			}
+			if _, ok := ar.a.Attributes[terrane.CustomerAttribute]; !ok {
+				ar.a.Attributes[terrane.CustomerAttribute] = v
+			}
 		}
 		for _, i := range extra {
 			if v := get(rec, i); v != "" {

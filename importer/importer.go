@@ -242,7 +242,7 @@ func skippedCSV(rows []Skipped) string {
 var allowed = map[string][]string{
 	KindUnits:       {"id", "name", "region", "object", "layer_name", "description", "contiguity", "bridge", "tolerance", "repair", "skip_invalid"},
 	KindAssignments: {"unit_id", "territory_id", "territory_name", "parent", "owner", "mode", "create_scenario", "delimiter", "skip_invalid"},
-	KindAccounts:    {"id", "group", "location", "name", "segment", "revenue", "lon", "lat", "postal_code", "unit", "aliases", "owner", "date", "per_year", "delimiter", "skip_invalid"},
+	KindAccounts:    {"id", "group", "location", "name", "segment", "revenue", "lon", "lat", "postal_code", "unit", "aliases", "owner", "customer", "date", "per_year", "delimiter", "skip_invalid"},
 	KindMarkets:     {"unit_id", "territory_id", "market", "revenue", "share", "saturation", "floor", "low", "high", "delimiter", "skip_invalid"},
 }
 

@@ -299,3 +299,31 @@ func TestImportTerritoryMarkets(t *testing.T) {
 		t.Errorf("failed imports changed the store")
 	}
 }
+
+func TestImportAccountsCustomer(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name, file string
+		fields     map[string]string
+	}{
+		{"option customer", "Account,Parent Company,Site,Longitude,Latitude\nx1,Acme,HQ,-99.5,40.5\nx2,,,-97.5,41.5\n", map[string]string{"id": "Account", "customer": "Parent Company"}},
+		{"a column named customer", "id,Customer,Site,lon,lat\nx1,Acme,HQ,-99.5,40.5\nx2,,,-97.5,41.5\n", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, _ := gridStore(t)
+			if _, err := Import(ctx, s, strings.NewReader(tc.file), Options{Kind: KindAccounts, Layer: "grid", Fields: tc.fields}); err != nil {
+				t.Fatal(err)
+			}
+			got, _ := s.FindAccounts(ctx, terrane.AccountFilter{Layer: "grid"})
+			want := map[string]string{terrane.CustomerAttribute: "Acme", "Site": "HQ"}
+			if len(got) != 2 || !cmp.Equal(got[0].Attributes, want) || len(got[1].Attributes) != 0 {
+				t.Errorf("attributes %v and %v, want %v and none", got[0].Attributes, got[1].Attributes, want)
+			}
+		})
+	}
+	s, _ := gridStore(t)
+	_, err := Import(ctx, s, strings.NewReader("id,lon,lat\nx1,-99.5,40.5\n"), Options{Kind: KindAccounts, Layer: "grid", Fields: map[string]string{"customer": "Parent"}})
+	if ie := importErrs(t, err); len(ie.Problems) != 1 || ie.Problems[0].Field != "Parent" {
+		t.Errorf("problems %+v, want one naming the missing column Parent", ie.Problems)
+	}
+}

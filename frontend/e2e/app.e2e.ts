@@ -849,3 +849,66 @@ describe('people', () => {
     expect(seen.ids).toEqual(['AZ', 'NV']);
   }, 120_000);
 });
+
+describe('conflicts', () => {
+  step('a leader colours the map by conflicts, gives the accounts to their territories’ owners, and compares the counts with the baseline', async () => {
+    await ctx.close();
+    page = await newPage();
+    await signIn(page, users.leader);
+    const baseline = await page.evaluate(() => String((window.__terrane.state.scenarios as unknown as { id: number; baseline: boolean }[]).find((x) => x.baseline)!.id));
+    await page.selectOption('#scenario-select', baseline);
+    await page.waitForFunction((id) => String(window.__terrane.state.scenario?.id) === id, baseline);
+    await settle(page);
+    await openTab(page, 'scenario');
+    const name = 'E2E conflicts';
+    await page.fill('#branch-name', name);
+    await page.click('#branch');
+    await page.waitForFunction((n) => window.__terrane.state.scenario?.name === n, name, { timeout: 30_000 });
+    await settle(page);
+    // The Results tab lists them by kind; the map colours territories by their number.
+    await openTab(page, 'results');
+    await page.waitForSelector('#conflict-counts');
+    const before = await page.$$eval('#conflict-counts tbody tr', (trs) => Object.fromEntries(trs.map((tr) => [(tr as HTMLElement).dataset.kind, Number(tr.querySelectorAll('td')[0].textContent)])));
+    expect(Object.keys(before)).toEqual(['owner_mismatch', 'cross_territory_deal', 'unassigned_account', 'split_customer', 'unowned_territory', 'rep_without_territory']);
+    expect(before.owner_mismatch).toBeGreaterThan(0);
+    expect(await page.$$eval('#conflict-list tbody tr', (trs) => trs.length)).toBeGreaterThan(0);
+    await page.selectOption('#measure-select', 'conflicts');
+    await page.waitForFunction(() => (document.querySelector('#legend')?.textContent ?? '').startsWith('Conflicts') && document.querySelectorAll('#legend li').length > 0);
+    const coloured = await page.evaluate(() => {
+      const hook = window.__terrane as unknown as { territoryColor: (t: string) => string | null };
+      return new Set(window.__terrane.state.territories.map((t) => hook.territoryColor(String(t.id)))).size;
+    });
+    expect(coloured).toBeGreaterThan(1);
+    await showWholeUS(page);
+    await page.evaluate(() => document.querySelector('#conflicts')?.scrollIntoView());
+    await page.waitForSelector('#toast', { state: 'hidden', timeout: 10_000 });
+    await shot(page, 'conflicts.png');
+    // Resolve: each mismatched account's CRM owner becomes an owner of its territory.
+    const version = await page.evaluate(() => (window.__terrane.state.scenario as unknown as { version: number }).version);
+    await page.click('#conflict-actions button[data-action="give_accounts_to_owner"]');
+    await page.waitForFunction((v) => (window.__terrane.state.scenario as unknown as { version: number }).version === v + 1, version, { timeout: 30_000 });
+    await settle(page);
+    await page.waitForSelector('#conflict-counts');
+    await expect.poll(() => page.textContent('#conflict-counts tr[data-kind="owner_mismatch"] td')).toBe('0');
+    expect(await page.textContent('#conflict-counts tr[data-kind="cross_territory_deal"] td')).toBe('0');
+    // Compare: each kind's count in the baseline (before) and the branch (after).
+    await page.selectOption('#measure-select', 'market');
+    await openTab(page, 'compare');
+    await page.selectOption('#compare-with', baseline);
+    await page.click('#compare-run');
+    await page.waitForSelector('#compare-conflicts table');
+    await settle(page);
+    const row = await page.$$eval('#compare-conflicts tr[data-kind="owner_mismatch"] td', (tds) => tds.map((t) => t.textContent ?? ''));
+    expect(row[0]).toBe(String(before.owner_mismatch));
+    expect(row[1]).toBe('0');
+    expect(row[2]).toBe('−' + before.owner_mismatch);
+    await page.evaluate(() => document.querySelector('#compare-conflicts')?.scrollIntoView());
+    await page.waitForSelector('#toast', { state: 'hidden', timeout: 10_000 });
+    await shot(page, 'compare-conflicts.png');
+    const audit = await page.evaluate(async (id) => {
+      const r = await fetch(`/api/v1/scenarios/${id}/audit`, { credentials: 'same-origin' });
+      return ((await r.json()) as { audit: { action: string }[] }).audit.map((e) => e.action);
+    }, await page.evaluate(() => String(window.__terrane.state.scenario!.id)));
+    expect(audit).toContain('resolve_conflicts');
+  }, 120_000);
+});

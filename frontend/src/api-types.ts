@@ -366,6 +366,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/scenarios/{id}/conflicts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Territory conflicts — owner_mismatch, cross_territory_deal, unassigned_account, split_customer, unowned_territory, rep_without_territory — with each kind's count and the open pipeline plus last 12 months' bookings at stake; reps: those touching their own territories */
+        get: operations["get_scenarios_id_conflicts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scenarios/{id}/conflicts/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resolve a draft's owner mismatches and cross-territory deals, {"action": "give_accounts_to_owner"} (the CRM owner becomes an owner of the account's territory) or "move_accounts_to_owner" (the account's unit moves to its owner's territory, where possible); one transaction, audited as resolve_conflicts; 409 unless a draft (leader, analyst, admin) */
+        post: operations["post_scenarios_id_conflicts_resolve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/scenarios/{id}/exports/{file}": {
         parameters: {
             query?: never;
@@ -867,6 +901,66 @@ export interface components {
             expected_delta: number | null;
             units_moved: number;
         };
+        /** @description Conflict is one territory conflict. Exactly the ids that name what is at stake are set: account_id (owner_mismatch, cross_territory_deal, unassigned_account), unit_id (unassigned_account, when it has a unit), rep (owner_mismatch: the CRM owner; cross_territory_deal: the deal's owner; rep_without_territory), opportunity_id (cross_territory_deal), customer (split_customer). */
+        Conflict: {
+            account_id?: string;
+            customer?: string;
+            /** @description for people */
+            detail: string;
+            kind: string;
+            opportunity_id?: string;
+            rep?: string;
+            /** @description Territories lists, sorted, every territory the conflict touches (the map highlights them): [territory_id], or a split customer's territories; empty when none. */
+            territories: string[];
+            /** @description TerritoryID is the territory at stake: the account's (owner_mismatch, cross_territory_deal), the unowned one; "" for unassigned_account, split_customer (see Territories) and rep_without_territory. */
+            territory_id: string;
+            unit_id?: string;
+            /** @description Value is the open pipeline plus the last 12 months' bookings at stake, dollars (docs/api.md). */
+            value: number;
+        };
+        /** @description ConflictResolution is the answer of POST /scenarios/{id}/conflicts/resolve: what changed, what could not be resolved, and each kind's count before and after. */
+        ConflictResolution: {
+            action: string;
+            /** @description … and after the action */
+            after: {
+                [key: string]: number;
+            };
+            /** @description conflicts of each kind before */
+            before: {
+                [key: string]: number;
+            };
+            /** @description Changed is false when there was nothing the action could change: nothing was written, audited or counted in the version. */
+            changed: boolean;
+            /** @description move_accounts_to_owner */
+            moves: components["schemas"]["UnitMove"][];
+            /** @description with the reason of each */
+            not_resolvable: components["schemas"]["Unresolved"][];
+            /** @description give_accounts_to_owner */
+            owners_added: components["schemas"]["OwnerAdded"][];
+            /** @description ScenarioVersion is the scenario's version after the change (stored results are stale when it changed). */
+            scenario_version: number;
+        };
+        /** @description ConflictResolveRequest is the body of POST /scenarios/{id}/conflicts/resolve. */
+        ConflictResolveRequest: {
+            /** @description Action is give_accounts_to_owner (each mismatched account's CRM owner, and each cross-territory deal's owner, becomes an owner of the account's territory) or move_accounts_to_owner (the unit of each mismatched account moves to its CRM owner's territory, where possible). */
+            action: string;
+        };
+        /** @description Conflicts is the answer of GET /scenarios/{id}/conflicts. */
+        Conflicts: {
+            /** @description BookingsFrom and BookingsTo (YYYY-MM-DD) bound the bookings counted in values: won deals closed after from, on or before to (the latest date in the opportunities); null when there is no opportunity. */
+            bookings_from: string | null;
+            bookings_to: string | null;
+            /** @description Conflicts lists them by kind (in the documented order), then by id. */
+            conflicts: components["schemas"]["Conflict"][];
+            /** @description Counts is the number of conflicts of each kind; every kind is present. */
+            counts: {
+                [key: string]: number;
+            };
+            /** @description Value is Σ value of the conflicts of each kind, dollars; every kind is present. */
+            value: {
+                [key: string]: number;
+            };
+        };
         /** @description CurvePoint is one point of a response curve. */
         CurvePoint: {
             /** @description dollars per year */
@@ -1278,6 +1372,16 @@ export interface components {
         /** @description OpportunityList is the answer of GET /api/v1/layers/{layer}/opportunities: the layer's current opportunities, ordered by id. */
         OpportunityList: {
             opportunities: components["schemas"]["Opportunity"][];
+        };
+        /** @description OwnerAdded is an owner a resolution adds to a territory, with the conflicts that gave the reason. */
+        OwnerAdded: {
+            /** @description owner_mismatch accounts of the owner there */
+            accounts: number;
+            /** @description cross_territory_deal deals of the owner there */
+            opportunities: number;
+            /** @description rep name */
+            owner: string;
+            territory_id: string;
         };
         /** @description PersonImpact is what a change from scenario a to scenario b means for one person who owns a territory in either. They "have" the units of the territories they own (and of those territories' descendants) and the accounts located in them; gains are what they have in b and not in a (b's figures), losses what they have in a and not in b (a's figures). */
         PersonImpact: {
@@ -1886,6 +1990,18 @@ export interface components {
              */
             type: "Feature";
         };
+        /** @description UnitMove is a unit a resolution moves to its accounts' owner's territory. */
+        UnitMove: {
+            /** @description the owner_mismatch accounts it resolves, sorted */
+            accounts: string[] | null;
+            /** @description territory id */
+            from: string;
+            /** @description the CRM owner of its accounts, an owner of To */
+            owner: string;
+            /** @description territory id */
+            to: string;
+            unit_id: string;
+        };
         /** @description UnitProperties are a unit's GeoJSON properties: its fields and, as members of their own, its attributes (e.g. pop_2018, people). */
         UnitProperties: {
             /** @description [lon, lat] degrees */
@@ -1907,6 +2023,13 @@ export interface components {
             name?: string;
             /** @description what was repaired, e.g. "polygon 9 ring 0: crosses the antimeridian: split at 180° into 2 rings" */
             repairs: string[] | null;
+        };
+        /** @description Unresolved is a conflict an action could not resolve, and why. */
+        Unresolved: {
+            account_id: string;
+            kind: string;
+            opportunity_id?: string;
+            reason: string;
         };
         /** @description User is a person who signs in. */
         User: {
@@ -2705,6 +2828,66 @@ export interface operations {
             401: components["responses"]["Error"];
             403: components["responses"]["Error"];
             404: components["responses"]["Error"];
+        };
+    };
+    get_scenarios_id_conflicts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Conflicts"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            501: components["responses"]["Error"];
+        };
+    };
+    post_scenarios_id_conflicts_resolve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConflictResolveRequest"];
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConflictResolution"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+            413: components["responses"]["Error"];
+            501: components["responses"]["Error"];
         };
     };
     get_scenarios_id_exports_file: {

@@ -11,7 +11,8 @@ import {
 import { money, percent, ratio, amount } from './format';
 import { errorText, loginErrorText } from './messages';
 import { renderPanel, startRun, followRun, type Ctx } from './panels';
-import type { User, Scenario, TerritoriesResponse, Assignments, TerritoryCollection, RunEvent, ID } from './types';
+import { territoryConflicts } from './conflicts';
+import type { User, Scenario, Territory, TerritoriesResponse, Assignments, TerritoryCollection, RunEvent, ID } from './types';
 
 const store = new Store<AppState>(initialState());
 let tmap: TerritoryMap | null = null;
@@ -473,8 +474,8 @@ function paint(): void {
     tmap.setMoved(new Set((s.compare.moved_units ?? []).map((x) => String(x.unit_id))));
   } else {
     const values = new Map<string, number | null>();
-    for (const t of s.territories) values.set(key(t.id), measureValue(t, m.key, s.resource));
-    classes = classify([...values.values()], 6, m.diverging, 'viridis', (m.key === 'allocation' || m.key === 'change') && isInteger(s.resource));
+    for (const t of s.territories) values.set(key(t.id), territoryValue(t, m.key));
+    classes = classify([...values.values()], 6, m.diverging, 'viridis', (m.key === 'allocation' || m.key === 'change') && isInteger(s.resource) || m.kind === 'count');
     territoryColor = (t) => classes!.colorOf(values.get(t)) ?? null;
     tmap.paint((u) => {
       const t = s.assign.get(u);
@@ -486,6 +487,15 @@ function paint(): void {
   }
   renderLegend();
   hook.timings.paintMs = performance.now() - t0;
+}
+
+/** territoryValue is the value of the measure the map is coloured by: a field of the territory, or its number of conflicts. */
+function territoryValue(t: Territory, m: MeasureKey): number | null {
+  const s = store.get();
+  if (m !== 'conflicts') return measureValue(t, m, s.resource);
+  if (!s.scenario) return null;
+  const counts = territoryConflicts(s.scenario, () => { if (store.get().measure === 'conflicts') paint(); }, showError);
+  return counts ? counts.get(key(t.id)) ?? 0 : null;
 }
 
 /** isInteger tells whether a resource of the scenario is counted in whole units (reps). */
@@ -505,6 +515,7 @@ function fmtMeasure(v: number): string {
     case 'money': return money(v);
     case 'share': return percent(v);
     case 'ratio': return ratio(v);
+    case 'count': return String(Math.round(v));
     default: return amount(v, unit, m.diverging, isInteger(s.resource));
   }
 }
@@ -548,7 +559,7 @@ function onHover(unit: string | null, p: { x: number; y: number }, account?: Rec
   const tid = s.assign.get(unit)!;
   const t = s.territoryById.get(tid);
   const m = measureByKey(s.measure);
-  const v = t ? measureValue(t, m.key, s.resource) : null;
+  const v = t ? territoryValue(t, m.key) : null;
   const ct = s.compare?.territories?.find((x) => key(x.id) === tid);
   const delta = ct ? compareDelta(ct, s.compareMeasure) : null;
   clear(tip,

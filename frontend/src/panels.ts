@@ -4,6 +4,7 @@ import { api, ApiError, runEvents } from './api';
 import { allocationSentence, alignmentSentence, auditLines, gainLoss, headcountChange, type Objective } from './messages';
 import { h, clear, download } from './dom';
 import { peoplePanel } from './people';
+import { conflictsSection, compareConflicts } from './conflicts';
 import { lineChart } from './chart';
 import { money, moneyRange, percent, ratio, amount, change, count, counted, plural, singular, csv, dateTime, isMoney, shortUnit } from './format';
 import {
@@ -646,9 +647,23 @@ function resultsPanel(ctx: Ctx, s: AppState, redrawFrontier: boolean): void {
         h('a.button', { href: api.exportURL(sc.id, 'units.csv'), download: true }, 'units.csv'),
         h('a.button', { href: api.exportURL(sc.id, 'territories.geojson'), download: true }, 'GeoJSON'),
     ),
+    resultsConflicts(ctx, s, sc),
   );
   if (frontier !== old) drawFrontier(ctx, frontier, s);
   drawCertificate(ctx, s);
+}
+
+/** resultsConflicts is the Conflicts section of the Results tab (conflicts.ts). */
+function resultsConflicts(ctx: Ctx, s: AppState, sc: Scenario): HTMLElement {
+  return conflictsSection({
+    scenario: sc, role: s.user?.role, busy: ctx.busy, showError: ctx.showError, toast: ctx.toast,
+    nameOf: (tid) => s.territoryById.get(tid)?.name ?? tid,
+    select: (tid) => { ctx.store.set({ selectedTerritory: tid }); ctx.fitTerritory(tid); },
+    reload: async () => {
+      const fresh = await api.scenario(sc.id);
+      await ctx.refreshScenarios(fresh);
+    },
+  });
 }
 
 /** drawCertificate shows how good the latest run's answer is: bound, gap and shadow prices. */
@@ -921,6 +936,7 @@ function comparePanel(ctx: Ctx, s: AppState): void {
       c.stale_a || c.stale_b ? h('p.warn', { id: 'compare-stale' }, `${[c.stale_a ? otherName : null, c.stale_b ? sc.name : null].filter(Boolean).join(' and ')} changed since ${c.stale_a && c.stale_b ? 'their' : 'its'} latest run: run ${c.stale_a && c.stale_b ? 'them' : 'it'} again to compare the plans as they are.`) : null,
       h('p.muted', `${counted(c.moved_units?.length ?? 0, 'unit')} changed territory.`),
       sideBySide(s, s.scenarios.find((x) => key(x.id) === s.compareWith) ?? null, sc),
+      otherScenario(s) ? compareConflicts(otherScenario(s)!, sc, ctx.showError) : null,
       h('p.muted', `The map shows the change per territory from “${otherName}” to “${sc.name}” (orange up, purple down, white no change); moved units have a dashed outline.`),
       h('div.tablewrap', h('table.grid.compact', { id: 'compare-table' },
         h('thead', h('tr', h('th', 'Territory'), h('th.num', { title: otherName }, 'Expected, other'), h('th.num', 'Expected, this'), h('th.num', 'Δ expected'), h('th.num', 'Δ actual'))),
@@ -932,6 +948,11 @@ function comparePanel(ctx: Ctx, s: AppState): void {
         `${ctx.unitName(String(m.unit_id))}: ${s.territoryById.get(key(m.from))?.name ?? key(m.from)} → ${s.territoryById.get(key(m.to))?.name ?? key(m.to)}`)))] : null,
     ] : null,
   );
+}
+
+/** otherScenario is the scenario the Compare tab compares with. */
+function otherScenario(s: AppState): Scenario | null {
+  return s.scenarios.find((x) => key(x.id) === s.compareWith) ?? null;
 }
 
 /** sideBySide sets the two scenarios' inputs next to each other: status, budget, totals (the revenue is in the totals above). */

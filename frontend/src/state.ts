@@ -2,12 +2,12 @@
 // use (measures, sorting, selection, undo of manual moves).
 import type { ID, Territory, Scenario, User, Comparison, Run, MoveResult, MovesRequest } from './types';
 
-export type MeasureKey = 'market' | 'share' | 'headroom' | 'marginal' | 'allocation' | 'change' | 'revenue' | 'expected_revenue';
+export type MeasureKey = 'market' | 'share' | 'headroom' | 'marginal' | 'allocation' | 'change' | 'revenue' | 'expected_revenue' | 'conflicts';
 
 export interface Measure {
   key: MeasureKey;
   label: string;
-  kind: 'money' | 'share' | 'ratio' | 'amount';
+  kind: 'money' | 'share' | 'ratio' | 'amount' | 'count';
   perResource: boolean;
   diverging: boolean;
 }
@@ -21,6 +21,8 @@ export const measures: Measure[] = [
   { key: 'change', label: 'Change vs current plan', kind: 'amount', perResource: true, diverging: true },
   { key: 'revenue', label: 'Revenue (current)', kind: 'money', perResource: false, diverging: false },
   { key: 'expected_revenue', label: 'Expected revenue', kind: 'money', perResource: false, diverging: false },
+  // Not a field of the territory: the number of conflicts touching it (conflicts.ts).
+  { key: 'conflicts', label: 'Conflicts', kind: 'count', perResource: false, diverging: false },
 ];
 
 /**
@@ -45,6 +47,8 @@ export function measureValue(t: Territory, key: MeasureKey, r: string): number |
       const v = m ? m[r] : undefined;
       return typeof v === 'number' && Number.isFinite(v) ? v : null;
     }
+    case 'conflicts':
+      return null; // not a field: main.ts reads the conflicts (conflicts.ts)
     default: {
       const v = t[key];
       return typeof v === 'number' && Number.isFinite(v) ? v : null;
