@@ -28,13 +28,17 @@ export function periodField(store: Store<AppState>): HTMLElement {
     periodPresets.map((x) => h('option', { value: x.key }, x.label))) as HTMLSelectElement;
   const from = h('input', { id: 'period-from', type: 'date', 'aria-label': 'From (close date)', value: p.from ?? '' }) as HTMLInputElement;
   const to = h('input', { id: 'period-to', type: 'date', 'aria-label': 'To (close date)', value: p.to ?? '' }) as HTMLInputElement;
+  // The dates show for custom dates only: a quick choice's dates are in the legend and the panels.
+  const dates = h('span.period-dates', { hidden: p.preset !== 'custom' }, from, h('span.muted', '–'), to);
   preset.value = p.preset;
   preset.addEventListener('change', () => {
     const next = presetPeriod(preset.value as PeriodPreset, new Date(), store.get().period);
     from.value = next.from ?? '';
     to.value = next.to ?? '';
     from.setCustomValidity('');
+    dates.hidden = next.preset !== 'custom';
     store.set({ period: next });
+    if (next.preset === 'custom') from.focus();
   });
   const onDate = () => {
     const next: Period = { preset: 'custom', from: from.value || null, to: to.value || null };
@@ -45,12 +49,13 @@ export function periodField(store: Store<AppState>): HTMLElement {
       return;
     }
     preset.value = next.from || next.to ? 'custom' : 'all';
+    dates.hidden = preset.value !== 'custom';
     store.set({ period: { ...next, preset: next.from || next.to ? 'custom' : 'all' } });
   };
   from.addEventListener('change', onDate);
   to.addEventListener('change', onDate);
   return h('div.field.period', { id: 'period-field', role: 'group', 'aria-label': 'Period of the pipeline KPIs', title: 'Won and lost deals by close date, open deals by created date' },
-    h('span', 'Period'), preset, from, h('span.muted', '–'), to);
+    h('span', 'Period'), preset, dates);
 }
 
 // ---------- the by-territory KPIs (map and panel) ----------
@@ -153,6 +158,9 @@ function fillSection(c: PipelineCtx, el: HTMLElement, s: AppState, t: Territory)
 // ---------- the KPI table (Pipeline tab) ----------
 
 let tableBy: KpiBy = 'territory';
+/** The table's columns until people pick others: what fits beside the map. */
+export const defaultKpiColumns: KpiField[] = ['opportunities', 'won', 'win_rate', 'won_value', 'avg_won_deal', 'cycle_days_median', 'open_value', 'attainment'];
+let shownColumns: Set<KpiField> | null = null;
 let tableSort: { key: string; dir: SortDir } = { key: 'opportunities', dir: 'desc' };
 let tableSeq = 0;
 let tableAnswer: { by: KpiBy; period: Period; scenario: string; territories: Territory[]; kpis: KPIs } | null = null;
@@ -195,10 +203,11 @@ function drawTable(c: PipelineCtx, el: HTMLElement, s: AppState, k: KPIs | null)
       },
     }, kpiByLabel[b])),
   );
+  const byRow = h('div.row.between', bySel);
   const head = [
     h('h2', 'Pipeline'),
     h('p.muted', { id: 'kpi-period' }, `Pipeline KPIs by ${kpiByLabel[tableBy].toLowerCase()}, ${periodLabel(k ?? s.period)}` + (k?.as_of ? `; open deals aged at ${k.as_of}.` : '.')),
-    bySel,
+    byRow,
   ];
   if (!k) {
     clear(el, head, h('div', { id: 'kpi-table-wrap' }, h('p.muted', 'Loading the pipeline KPIs…')));
@@ -214,13 +223,32 @@ function drawTable(c: PipelineCtx, el: HTMLElement, s: AppState, k: KPIs | null)
     tableSort = nextSort(tableSort, col, numeric);
     drawTable(c, el, c.store.get(), k);
   };
-  const cells = (g: KPIGroup) => kpiDefs.map((d) => h('td.num', { 'data-kpi': d.field }, fmtKpi(d.kind, kpiValue(g, d.field), false)));
+  const shown = shownColumns ?? new Set(defaultKpiColumns);
+  const defs = kpiDefs.filter((d) => shown.has(d.field));
+  const picker = h('details.colpicker', { id: 'kpi-columns' },
+    h('summary', `Columns (${defs.length} of ${kpiDefs.length})`),
+    h('div.colpicker-list', kpiDefs.map((d) => h('label.check',
+      h('input', { type: 'checkbox', value: d.field, checked: shown.has(d.field), onchange: (e: Event) => {
+        const next = new Set(shown);
+        if ((e.target as HTMLInputElement).checked) next.add(d.field);
+        else next.delete(d.field);
+        shownColumns = next;
+        drawTable(c, el, c.store.get(), k);
+        document.querySelector<HTMLDetailsElement>('#kpi-columns')?.setAttribute('open', '');
+      } }), ' ', d.label)),
+      h('button.link', { type: 'button', onclick: () => {
+        shownColumns = null;
+        drawTable(c, el, c.store.get(), k);
+      } }, 'Default columns')),
+  );
+  byRow.append(picker);
+  const cells = (g: KPIGroup) => defs.map((d) => h('td.num', { 'data-kpi': d.field }, fmtKpi(d.kind, kpiValue(g, d.field), false)));
   const table = h('table.grid.kpi-table', { id: 'kpi-table', 'data-by': tableBy },
     h('thead', h('tr',
       h('th', { scope: 'col', 'aria-sort': ariaSort('name') }, h('button.sort', { 'data-key': 'name', onclick: () => sortTo('name', false) }, kpiByLabel[tableBy], arrow('name'))),
-      kpiDefs.map((d) => h('th.num', { scope: 'col', 'aria-sort': ariaSort(d.field) },
+      defs.map((d) => h('th.num', { scope: 'col', 'aria-sort': ariaSort(d.field) },
         h('button.sort', { 'data-key': d.field, onclick: () => sortTo(d.field, true) },
-          d.label, kpiUnit(d.kind) ? h('span.unit.muted', ` (${kpiUnit(d.kind)})`) : '', arrow(d.field)))),
+          d.label + arrow(d.field), kpiUnit(d.kind) ? h('span.unit.muted', kpiUnit(d.kind)) : ''))),
     )),
     h('tbody', rows.map((g) => h('tr', {
       'data-key': g.key,
@@ -236,7 +264,7 @@ function drawTable(c: PipelineCtx, el: HTMLElement, s: AppState, k: KPIs | null)
   clear(el, head,
     h('div.tablewrap.kpi-wrap', { id: 'kpi-table-wrap' }, table),
     h('div.row',
-      h('button', { id: 'kpi-csv', onclick: () => download(kpiFileName(sc.name, tableBy, k), kpiCSV(tableBy, rows, k.total)) }, 'Download CSV'),
+      h('button', { id: 'kpi-csv', onclick: () => download(kpiFileName(sc.name, tableBy, k), kpiCSV(tableBy, rows, k.total, defs)) }, 'Download CSV'),
       h('span.muted', `${rows.length} ${rows.length === 1 ? 'row' : 'rows'} and the total`)),
     h('p.muted.kpi-note', 'Win rate by count; win rate by value over deals with an amount. Cycle days of won deals. Velocity = open × win rate × average won deal ÷ mean cycle days. Stale: open longer than twice the median cycle. Quota per year as entered; attainment = won value ÷ quota; coverage = open pipeline ÷ (quota − won value).'),
   );
