@@ -999,5 +999,14 @@ describe('pipeline KPIs', () => {
     await settle(page);
     expect(await page.evaluate(() => window.__terrane.renderedTerritoryIds())).toEqual([users.rep.territory]);
     await shot(page, 'rep-kpis.png');
+    // Custom dates: the dates show; from after to is refused and changes nothing.
+    await page.selectOption('#period-preset', 'custom');
+    await page.waitForSelector('#period-from', { state: 'visible' });
+    await page.fill('#period-to', '2026-03-31');
+    await page.fill('#period-from', '2026-01-01');
+    await expect.poll(() => page.textContent('#legend .legend-title')).toBe('Win rate, 2026-01-01 – 2026-03-31');
+    await page.fill('#period-from', '2026-06-01');
+    expect(await page.evaluate(() => (window.__terrane.state as unknown as { period: { from: string } }).period.from)).toBe('2026-01-01');
+    expect(await page.$eval('#period-from', (e) => (e as HTMLInputElement).validationMessage)).toContain('after');
   }, 120_000);
 });

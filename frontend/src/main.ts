@@ -229,7 +229,6 @@ function renderShell(user: User): void {
         h('span.scenario-note', { id: 'scenario-note' }, '')),
       h('label.field', h('span', 'Colour by'), measureSel),
       h('label.field', { id: 'resource-field' }, h('span', 'Resource'), resSel),
-      periodField(store),
       h('div.spacer'),
       h('div.user', { id: 'user-badge' }, h('strong', user.name), ' ', h('span.role', user.role)),
       h('button', { id: 'logout', onclick: logout }, 'Sign out'),
@@ -241,6 +240,8 @@ function renderShell(user: User): void {
         // map (a resize redraws every unit).
         h('div.runbar', { id: 'runbar', hidden: true, role: 'status', 'aria-live': 'polite' }),
         h('div.legend', { id: 'legend', 'aria-live': 'polite' }),
+        // The period of the pipeline KPIs (map, territory panel and KPI table), over the map like the legend.
+        periodField(store),
         h('div.tooltip', { id: 'tooltip', role: 'tooltip', hidden: true }),
       ),
       h('aside.side', { id: 'side', tabindex: '-1' },

@@ -5,6 +5,7 @@
 import { api } from './api';
 import { h, clear, download } from './dom';
 import { errorText } from './messages';
+import { counted } from './format';
 import { sortBy, nextSort, key, type AppState, type Store, type SortDir } from './state';
 import {
   kpiDefs, kpiDef, kpiBys, kpiByLabel, kpiUnit, kpiValue, fmtKpi, groupName, periodPresets, presetPeriod, periodProblem,
@@ -136,7 +137,7 @@ function fillSection(c: PipelineCtx, el: HTMLElement, s: AppState, t: Territory)
   );
   const notes = h('p.muted.kpi-note',
     `As of ${s.kpis.as_of ?? '—'}. Won and lost deals by close date, open deals by created date; quota per year as entered.`,
-    g && g.open_without_amount > 0 ? ` ${g.open_without_amount} open deals have no amount.` : '');
+    g && g.open_without_amount > 0 ? ` ${counted(g.open_without_amount, 'open deal')} of the territory ${g.open_without_amount === 1 ? 'has' : 'have'} no amount.` : '');
   if (!rep) {
     clear(el, head, g && g.opportunities === 0 ? h('p.muted', 'No opportunities of this territory in the period.') : null, table(s.kpis.total ?? null, 'All territories'), notes);
     return;
