@@ -1,4 +1,4 @@
-// Pipeline KPIs in the app: the period chooser of the header (shared by the
+// Pipeline KPIs in the app: the period chooser over the map (shared by the
 // map, the territory panel and the KPI table), the by-territory KPIs that
 // colour the map, the "Pipeline" section of the territory panel (the rep's
 // view too) and the KPI table of the Pipeline tab. Pure parts are in kpi.ts.
@@ -22,7 +22,7 @@ export interface PipelineCtx {
 
 // ---------- the period chooser ----------
 
-/** periodField is the header's period chooser: a quick choice and the from/to dates it stands for. */
+/** periodField is the period chooser over the map: a quick choice and the from/to dates it stands for. */
 export function periodField(store: Store<AppState>): HTMLElement {
   const p = store.get().period;
   const preset = h('select', { id: 'period-preset', 'aria-label': 'Period' },
