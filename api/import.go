@@ -130,6 +130,13 @@ func (s *Server) importFile(c *gin.Context) {
 	if res.Kind == importer.KindUnits || res.Kind == importer.KindAssignments {
 		s.forgetLayer(res.Layer)
 	}
+	if res.Kind == importer.KindOpportunities && s.svc.Imports != nil {
+		// Read the layer's new set of opportunities now, so that the first
+		// KPI request after the import answers as fast as the next ones.
+		if _, err := s.opps.current(c.Request.Context(), s.svc.Imports, res.Layer); err != nil {
+			s.logger.Warn("import: reading the opportunities for the KPIs", slog.String("layer", res.Layer), slog.String("error", err.Error()))
+		}
+	}
 	s.logger.Info("import", slog.String("kind", res.Kind), slog.String("layer", res.Layer), slog.Int("rows", res.Rows),
 		slog.Int64("bytes", res.Bytes), slog.String("user", currentUser(c).Name))
 	c.JSON(http.StatusOK, res)

@@ -1,10 +1,16 @@
 package api_test
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
+
+	"github.com/terrane/terrane"
+	"github.com/terrane/terrane/api"
 )
 
 // TestKPIs: opportunities imported over HTTP onto the grid layer give each
@@ -106,6 +112,54 @@ func TestKPIs(t *testing.T) {
 			code, body := f.do(tc.user, "GET", path+tc.query, nil)
 			if code != 400 || !strings.Contains(fmt.Sprint(body), tc.say) {
 				t.Errorf("%s GET kpis%s = %d %v, want 400 naming %s", tc.user, tc.query, code, body, tc.say)
+			}
+		}
+	})
+}
+
+// countingImports counts the reads of a layer's opportunities.
+type countingImports struct {
+	terrane.ImportService
+	reads atomic.Int64
+}
+
+func (c *countingImports) FindOpportunities(ctx context.Context, layer string) ([]*terrane.Opportunity, error) {
+	c.reads.Add(1)
+	return c.ImportService.FindOpportunities(ctx, layer)
+}
+
+// TestKPIsReadAtImport: an opportunities import reads the layer's new set of
+// opportunities once, for the KPIs, so that the KPI requests after it read
+// none; the next import reads the new set again and the KPIs count it.
+func TestKPIsReadAtImport(t *testing.T) {
+	forEachStore(t, func(t *testing.T, f *fixture) {
+		counter := &countingImports{ImportService: f.services.Imports}
+		f.services.Imports = counter
+		f.srv = api.NewServer(api.Config{Version: "test", LoginEvery: time.Hour, LoginBurst: 5}, f.services, nil, nil)
+		path := fmt.Sprintf("/api/v1/scenarios/%d/kpis?by=territory", f.baseline)
+		for i, rows := range []string{
+			"w1,acct-a0,rita,Closed Won,10000,2026-01-01,2026-01-31,Core\n",
+			"w1,acct-a0,rita,Closed Won,10000,2026-01-01,2026-01-31,Core\ne1,acct-c0,rick,Closed Lost,3000,2026-01-05,2026-04-05,Core\n",
+		} {
+			before := counter.reads.Load()
+			csv := "id,account,owner,stage,amount,created,close_date,product\n" + rows
+			if code, out := f.upload("ann", map[string]string{"kind": "opportunities", "layer": "grid"}, csv); code != 200 {
+				t.Fatalf("import %d: %d %v", i, code, out)
+			}
+			if n := counter.reads.Load() - before; n != 1 {
+				t.Errorf("import %d read the opportunities %d times, want once", i, n)
+			}
+			for range 2 {
+				code, body := f.do("ann", "GET", path, nil)
+				if code != 200 {
+					t.Fatalf("GET kpis = %d %v", code, body)
+				}
+				if got := body["total"].(map[string]any)["opportunities"]; got != float64(i+1) {
+					t.Errorf("after import %d: total opportunities %v, want %d", i, got, i+1)
+				}
+			}
+			if n := counter.reads.Load() - before; n != 1 {
+				t.Errorf("after import %d the KPI requests read the opportunities %d more times, want none", i, n-1)
 			}
 		}
 	})

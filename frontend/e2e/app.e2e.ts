@@ -128,7 +128,7 @@ describe('leader and analyst', () => {
     await signIn(page, users.leader);
     expect(await page.textContent('#user-badge')).toContain(users.leader.name);
     expect(await page.evaluate(() => window.__terrane.state.user?.role)).toBe('leader');
-    expect(await page.$$eval('.tab', (els) => els.map((e) => (e as HTMLElement).dataset.tab))).toEqual(['territory', 'scenario', 'results', 'align', 'compare', 'audit']);
+    expect(await page.$$eval('.tab', (els) => els.map((e) => (e as HTMLElement).dataset.tab))).toEqual(['territory', 'scenario', 'results', 'pipeline', 'align', 'compare', 'audit']);
   });
 
   step('the map draws every territory of the scenario', async () => {
@@ -910,5 +910,169 @@ describe('conflicts', () => {
       return ((await r.json()) as { audit: { action: string }[] }).audit.map((e) => e.action);
     }, await page.evaluate(() => String(window.__terrane.state.scenario!.id)));
     expect(audit).toContain('resolve_conflicts');
+  }, 120_000);
+});
+
+describe('pipeline KPIs', () => {
+  type Group = { key: string; name: string; opportunities: number; won: number; win_rate: number | null; won_value: number; open_value: number };
+  type Answer = { by: string; from: string | null; to: string | null; as_of: string | null; groups: Group[]; total: Group };
+  /** kpis asks the API as the signed-in user. */
+  const kpis = (p: Page, query: string) => p.evaluate(async (q) => {
+    const sc = window.__terrane.state.scenario!;
+    const r = await fetch(`/api/v1/scenarios/${sc.id}/kpis?${q}`, { headers: { Authorization: 'Bearer ' + sessionStorage.getItem('terrane.token') } });
+    return { status: r.status, body: (await r.json()) as Answer };
+  }, query);
+  const stateKpis = (p: Page) => p.evaluate(() => (window.__terrane.state as unknown as { kpis: Answer | null }).kpis);
+  const pct = (v: number | null) => (v === null ? '—' : (v * 100 >= 10 ? (v * 100).toFixed(1) : (v * 100).toFixed(2)).replace(/\.0+$|(\.\d*?)0+$/, '$1') + '%');
+
+  step('a leader colours the map by win rate for a period, opens the KPI table by rep and downloads it', async () => {
+    await ctx.close();
+    page = await newPage();
+    await signIn(page, users.leader);
+    await showWholeUS(page);
+    expect(await page.$$eval('#measure-select optgroup option', (os) => os.map((o) => (o as HTMLOptionElement).value))).toEqual([
+      'kpi.win_rate', 'kpi.win_rate_value', 'kpi.won_value', 'kpi.avg_won_deal', 'kpi.cycle_days_median', 'kpi.open_value',
+      'kpi.velocity_per_day', 'kpi.stale_open', 'kpi.attainment', 'kpi.coverage', 'kpi.opportunities']);
+    await page.selectOption('#measure-select', 'kpi.win_rate');
+    await settle(page);
+    await expect.poll(() => page.textContent('#legend .legend-title')).toBe('Win rate, all dates');
+    // The period: last year, as dates.
+    await page.selectOption('#period-preset', 'last_year');
+    const year = new Date().getFullYear() - 1;
+    expect(await page.inputValue('#period-from')).toBe(`${year}-01-01`);
+    expect(await page.inputValue('#period-to')).toBe(`${year}-12-31`);
+    await expect.poll(() => page.textContent('#legend .legend-title')).toBe(`Win rate, ${year}-01-01 – ${year}-12-31`);
+    await settle(page);
+    const api = await kpis(page, `by=territory&from=${year}-01-01&to=${year}-12-31`);
+    expect(api.status).toBe(200);
+    const shown = await stateKpis(page);
+    expect(shown?.from).toBe(`${year}-01-01`);
+    expect(shown?.groups.map((g) => [g.key, g.win_rate])).toEqual(api.body.groups.map((g) => [g.key, g.win_rate]));
+    const withDeals = api.body.groups.filter((g) => g.key !== '' && g.win_rate !== null);
+    expect(withDeals.length).toBeGreaterThan(1);
+    // Every territory with a win rate is painted, and the legend's classes are percentages.
+    const colours = await page.evaluate((ids) => ids.map((id) => (window.__terrane as unknown as { territoryColor: (t: string) => string | null }).territoryColor(id)), withDeals.map((g) => g.key));
+    expect(colours.every((c) => typeof c === 'string')).toBe(true);
+    expect(new Set(colours).size).toBeGreaterThan(1);
+    const classes = await page.$$eval('#legend li', (li) => li.map((x) => x.textContent ?? ''));
+    expect(classes.length).toBeGreaterThan(1);
+    for (const c of classes) expect(c).toMatch(/^\d+(\.\d+)?% – \d+(\.\d+)?%$|^\d+(\.\d+)?%$/);
+    expect(await page.textContent('#legend .legend-extra')).toContain('no data');
+    // The tooltip says a territory's win rate as the API does (hovering a unit of the largest territory with deals).
+    await page.waitForFunction(() => window.__terrane.unitsLoaded, null, { timeout: 30_000 });
+    const big = [...withDeals].sort((x, y) => y.opportunities - x.opportunities)[0];
+    const at = await page.evaluate((tid) => {
+      const s = window.__terrane.state;
+      for (const [u, t] of s.assign) {
+        const c = t === tid ? window.__terrane.unitCentroid(u) : null;
+        if (c) return window.__terrane.map.project(c);
+      }
+      return null;
+    }, big.key);
+    expect(at).not.toBeNull();
+    const b = (await (await page.$('#map'))!.boundingBox())!;
+    await page.mouse.move(b.x + at!.x, b.y + at!.y);
+    await page.waitForSelector('#tooltip:not([hidden])');
+    await expect.poll(() => page.textContent('#tooltip')).toContain(`Territory ${big.name}Win rate ${pct(big.win_rate)}`);
+    await page.mouse.move(b.x + 2, b.y + 2);
+    await shot(page, 'kpi-map.png');
+
+    // The KPI table by rep, for the same period.
+    await openTab(page, 'pipeline');
+    await page.waitForSelector('#kpi-table[data-by="territory"]');
+    await page.click('#kpi-by button[data-by="rep"]');
+    await page.waitForSelector('#kpi-table[data-by="rep"]');
+    await settle(page);
+    const reps = await kpis(page, `by=rep&from=${year}-01-01&to=${year}-12-31`);
+    expect(reps.status).toBe(200);
+    expect(await page.textContent('#kpi-period')).toContain(`${year}-01-01 – ${year}-12-31`);
+    const rows = await page.$$eval('#kpi-table tbody tr', (trs) => trs.map((tr) => ({
+      key: (tr as HTMLElement).dataset.key ?? '',
+      winRate: tr.querySelector('td[data-kpi="win_rate"]')?.textContent ?? '',
+      opps: tr.querySelector('td[data-kpi="opportunities"]')?.textContent ?? '',
+    })));
+    expect(rows.length).toBe(reps.body.groups.length);
+    for (const r of rows) {
+      const g = reps.body.groups.find((x) => x.key === r.key)!;
+      expect(g, r.key).toBeTruthy();
+      expect(r.winRate).toBe(pct(g.win_rate));
+      expect(r.opps).toBe(g.opportunities.toLocaleString('en-US'));
+    }
+    // Sorted by opportunities, most first; the total row last.
+    const opps = rows.filter((r) => r.key !== '').map((r) => Number(r.opps.replace(/,/g, '')));
+    expect(opps).toEqual([...opps].sort((x, y) => y - x));
+    expect(await page.textContent('#kpi-table tfoot tr.total td[data-kpi="opportunities"]')).toBe(reps.body.total.opportunities.toLocaleString('en-US'));
+    expect(await page.textContent('#kpi-table tfoot tr.total td[data-kpi="won_value"]')).toBe(await page.evaluate((v) => (window.__terrane as unknown as { money: (x: number) => string }).money(v), reps.body.total.won_value));
+    // Sorting by win rate: highest first, reps without a decided deal ("—") last.
+    await page.click('#kpi-table button.sort[data-key="win_rate"]');
+    expect(await page.getAttribute('#kpi-table th:has(button[data-key="win_rate"])', 'aria-sort')).toBe('descending');
+    const rates = await page.$$eval('#kpi-table tbody tr:not([data-key=""]) td[data-kpi="win_rate"]', (tds) => tds.map((t) => t.textContent ?? ''));
+    const nums = rates.filter((r) => r !== '—').map((r) => parseFloat(r));
+    expect(nums).toEqual([...nums].sort((x, y) => y - x));
+    expect(rates.slice(nums.length).every((r) => r === '—')).toBe(true);
+    await shot(page, 'kpi-table.png');
+    // The CSV is what is shown: the rows in this order, then the total.
+    const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#kpi-csv')]);
+    expect(dl.suggestedFilename()).toMatch(new RegExp(`-kpis-by-rep-${year}-01-01-${year}-12-31\\.csv$`));
+    const file = await dl.path();
+    const { readFileSync } = await import('node:fs');
+    const lines = readFileSync(file, 'utf8').trimEnd().split('\r\n');
+    expect(lines[0]).toBe('Rep,Opportunities,Won,Win rate (%),Won value ($),Average won deal ($),Cycle days (median) (days),Open pipeline ($),Attainment (%)');
+    expect(lines.length).toBe(rows.length + 2);
+    expect(lines[lines.length - 1].startsWith(`Total,${reps.body.total.opportunities},`)).toBe(true);
+    const shownNames = await page.$$eval('#kpi-table tbody th', (ths) => ths.map((t) => t.textContent ?? ''));
+    expect(lines.slice(1, -1).map((l) => l.split(',')[0].replace(/^"|"$/g, ''))).toEqual(shownNames);
+    // More columns, from the column picker: the CSV follows.
+    await page.click('#kpi-columns summary');
+    await page.check('#kpi-columns input[value="velocity_per_day"]');
+    await page.waitForSelector('#kpi-table td[data-kpi="velocity_per_day"]');
+    const [dl2] = await Promise.all([page.waitForEvent('download'), page.click('#kpi-csv')]);
+    expect(readFileSync(await dl2.path(), 'utf8').split('\r\n')[0]).toContain('Open pipeline ($),Velocity ($/day),Attainment (%)');
+  }, 120_000);
+
+  step('a rep sees their own KPIs only, for the period chosen', async () => {
+    await ctx.close();
+    page = await newPage();
+    await signIn(page, users.rep);
+    await page.waitForSelector('#territory-kpis #territory-kpi-table');
+    await settle(page);
+    const mine = await kpis(page, 'by=territory');
+    expect(mine.status).toBe(200);
+    // Their territory only (and deals of theirs in none, if any).
+    expect(mine.body.groups.filter((g) => g.key !== '').map((g) => g.key)).toEqual([users.rep.territory]);
+    const g = mine.body.groups.find((x) => x.key === users.rep.territory)!;
+    const cell = (kpi: string, col: string) => page.textContent(`#territory-kpi-table tr[data-kpi="${kpi}"] td[data-col="${col}"]`);
+    expect(await cell('opportunities', 'territory')).toBe(g.opportunities.toLocaleString('en-US'));
+    expect(await cell('win_rate', 'territory')).toBe(pct(g.win_rate));
+    expect(await cell('open_value', 'territory')).toBe(await page.evaluate((v) => (window.__terrane as unknown as { money: (x: number) => string }).money(v), g.open_value));
+    // Their own deals, by rep: their group only.
+    const own = await kpis(page, 'by=rep');
+    expect(own.body.groups.map((x) => x.key)).toEqual([users.rep.name]);
+    expect(await cell('opportunities', 'mine')).toBe(own.body.groups[0].opportunities.toLocaleString('en-US'));
+    // Nobody else's figures: other groupings are refused.
+    expect((await kpis(page, 'by=region')).status).toBe(400);
+    expect((await kpis(page, 'by=manager')).status).toBe(400);
+    // The period applies to the panel and the map.
+    await page.selectOption('#period-preset', 'last12');
+    const from = await page.inputValue('#period-from');
+    const to = await page.inputValue('#period-to');
+    await expect.poll(() => page.textContent('#territory-kpis h3')).toContain(`${from} – ${to}`);
+    await settle(page);
+    const recent = (await kpis(page, `by=territory&from=${from}&to=${to}`)).body.groups.find((x) => x.key === users.rep.territory)!;
+    await expect.poll(() => cell('opportunities', 'territory')).toBe(recent.opportunities.toLocaleString('en-US'));
+    await page.selectOption('#measure-select', 'kpi.win_rate');
+    await expect.poll(() => page.textContent('#legend .legend-title')).toBe(`Win rate, ${from} – ${to}`);
+    await settle(page);
+    expect(await page.evaluate(() => window.__terrane.renderedTerritoryIds())).toEqual([users.rep.territory]);
+    await shot(page, 'rep-kpis.png');
+    // Custom dates: the dates show; from after to is refused and changes nothing.
+    await page.selectOption('#period-preset', 'custom');
+    await page.waitForSelector('#period-from', { state: 'visible' });
+    await page.fill('#period-to', '2026-03-31');
+    await page.fill('#period-from', '2026-01-01');
+    await expect.poll(() => page.textContent('#legend .legend-title')).toBe('Win rate, 2026-01-01 – 2026-03-31');
+    await page.fill('#period-from', '2026-06-01');
+    expect(await page.evaluate(() => (window.__terrane.state as unknown as { period: { from: string } }).period.from)).toBe('2026-01-01');
+    expect(await page.$eval('#period-from', (e) => (e as HTMLInputElement).validationMessage)).toContain('after');
   }, 120_000);
 });

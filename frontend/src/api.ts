@@ -4,7 +4,7 @@ import type {
   User, Scenario, ScenarioRequest, TerritoriesResponse, TerritoryDetail, Run, RunKind, MoveResult, Frontier,
   Comparison, PublishImpact, AuditList, AccountList, LayerList, ScenarioList, ID, LoginResponse, Assignments, ErrorBody, UnitCollection,
   RegionCollection, TerritoryCollection, RunEvent, MovesRequest, LoginRequest, RunRequest, RunList,
-  UserList, UserRequest, UserPatch, ImportResult,
+  UserList, UserRequest, UserPatch, ImportResult, KPIs,
 } from './types';
 
 /**
@@ -179,5 +179,8 @@ export const api = {
   patchUser: (id: ID, body: UserPatch) => request<User>('PATCH', `/users/${enc(String(id))}`, body),
   deleteUser: (id: ID) => request<void>('DELETE', `/users/${enc(String(id))}`),
   importFile: (form: FormData) => request<ImportResult>('POST', '/imports', form),
+  /** kpis asks for the pipeline KPIs grouped by territory, rep, region or manager; from/to are YYYY-MM-DD or null. */
+  kpis: (id: ID, by: string, from: string | null = null, to: string | null = null) =>
+    request<KPIs>('GET', `/scenarios/${enc(String(id))}/kpis?by=${enc(by)}${from ? '&from=' + enc(from) : ''}${to ? '&to=' + enc(to) : ''}`),
   exportURL: (id: ID, file: string) => `/api/v1/scenarios/${enc(String(id))}/exports/${file}`,
 };

@@ -12,6 +12,8 @@ import { money, percent, ratio, amount } from './format';
 import { errorText, loginErrorText } from './messages';
 import { renderPanel, startRun, followRun, type Ctx } from './panels';
 import { territoryConflicts } from './conflicts';
+import { periodField, loadTerritoryKpis } from './pipeline';
+import { fmtKpi, kpiDef, kpiLegendTitle } from './kpi';
 import type { User, Scenario, Territory, TerritoriesResponse, Assignments, TerritoryCollection, RunEvent, ID } from './types';
 
 const store = new Store<AppState>(initialState());
@@ -213,12 +215,12 @@ function renderShell(user: User): void {
   } });
   const measureSel = h('select', { id: 'measure-select', 'aria-label': 'Colour by', onchange: (e: Event) => {
     store.set({ measure: (e.target as HTMLSelectElement).value as MeasureKey });
-  } }, measuresFor(user.role).map((m) => h('option', { value: m.key }, m.label)));
+  } }, measureOptions(user.role));
   const resSel = h('select', { id: 'resource-select', 'aria-label': 'Resource', onchange: (e: Event) => {
     store.set({ resource: (e.target as HTMLSelectElement).value });
   } });
   const tabs = tabsFor(user.role);
-  const tabLabels: Record<Tab, string> = { territory: 'Territory', scenario: 'Scenario', results: 'Results', align: 'Align', compare: 'Compare', audit: 'Approve & audit', people: 'People' };
+  const tabLabels: Record<Tab, string> = { territory: 'Territory', scenario: 'Scenario', results: 'Results', pipeline: 'Pipeline', align: 'Align', compare: 'Compare', audit: 'Approve & audit', people: 'People' };
   clear(root,
     h('a.skip', { href: '#side' }, 'Skip to panel'),
     h('header.top',
@@ -239,6 +241,8 @@ function renderShell(user: User): void {
         // map (a resize redraws every unit).
         h('div.runbar', { id: 'runbar', hidden: true, role: 'status', 'aria-live': 'polite' }),
         h('div.legend', { id: 'legend', 'aria-live': 'polite' }),
+        // The period of the pipeline KPIs (map, territory panel and KPI table), over the map like the legend.
+        periodField(store),
         h('div.tooltip', { id: 'tooltip', role: 'tooltip', hidden: true }),
       ),
       h('aside.side', { id: 'side', tabindex: '-1' },
@@ -475,7 +479,8 @@ function paint(): void {
   } else {
     const values = new Map<string, number | null>();
     for (const t of s.territories) values.set(key(t.id), territoryValue(t, m.key));
-    classes = classify([...values.values()], 6, m.diverging, 'viridis', (m.key === 'allocation' || m.key === 'change') && isInteger(s.resource) || m.kind === 'count');
+    const counted = m.kpi ? kpiDef(m.kpi).kind === 'count' : (m.key === 'allocation' || m.key === 'change') && isInteger(s.resource) || m.kind === 'count';
+    classes = classify([...values.values()], 6, m.diverging, 'viridis', counted);
     territoryColor = (t) => classes!.colorOf(values.get(t)) ?? null;
     tmap.paint((u) => {
       const t = s.assign.get(u);
@@ -492,7 +497,7 @@ function paint(): void {
 /** territoryValue is the value of the measure the map is coloured by: a field of the territory, or its number of conflicts. */
 function territoryValue(t: Territory, m: MeasureKey): number | null {
   const s = store.get();
-  if (m !== 'conflicts') return measureValue(t, m, s.resource);
+  if (m !== 'conflicts') return measureValue(t, m, s.resource, s.kpis);
   if (!s.scenario) return null;
   const counts = territoryConflicts(s.scenario, () => { if (store.get().measure === 'conflicts') paint(); }, showError);
   return counts ? counts.get(key(t.id)) ?? 0 : null;
@@ -510,6 +515,7 @@ function fmtMeasure(v: number): string {
     return amount(v, s.scenario?.resources?.find((r) => r.name === s.compareMeasure)?.unit ?? s.compareMeasure, true, isInteger(s.compareMeasure));
   }
   const m = measureByKey(s.measure);
+  if (m.kpi) return fmtKpi(kpiDef(m.kpi).kind, v);
   const unit = s.scenario?.resources?.find((r) => r.name === s.resource)?.unit ?? (s.resource === 'money' ? 'dollars' : s.resource);
   switch (m.kind) {
     case 'money': return money(v);
@@ -527,12 +533,14 @@ function renderLegend(): void {
   const m = measureByKey(s.measure);
   const title = s.compare
     ? `${s.compareMeasure === 'revenue' ? 'Expected revenue' : s.compareMeasure + ' allocation'} change, ${scenarioName(s.compareWith)} → ${scenarioName(s.scenario?.id)}`
+    : m.kpi ? kpiLegendTitle(m.kpi, s.kpis ?? s.period)
     : m.label + (m.perResource ? ` (${s.resource})` : '');
   const cls = classes?.classes ?? [];
   clear(el,
     h('div.legend-title', title),
     cls.length === 0
-      ? h('div.muted', classes?.kind === 'diverging' ? 'No change anywhere.' : m.perResource && !s.compare ? 'No run yet — run the scenario to see this measure.' : 'No data')
+      ? h('div.muted', classes?.kind === 'diverging' ? 'No change anywhere.' : m.perResource && !s.compare ? 'No run yet — run the scenario to see this measure.'
+        : m.kpi && !s.compare && !s.kpis ? (s.kpiError ? 'Pipeline KPIs are not available: ' + s.kpiError : 'Loading the pipeline KPIs…') : 'No data')
       : h('ul', cls.map((c) => h('li', h('span.sw', { style: { background: c.color } }), classLabel(c, fmtMeasure)))),
     h('div.legend-extra',
       classes?.kind === 'diverging' ? [h('span.sw', { style: { background: zeroColor } }), 'no change '] : null,
@@ -540,6 +548,15 @@ function renderLegend(): void {
       s.compare ? [h('span.sw.sw-moved'), 'moved unit'] : null,
     ),
   );
+}
+
+/** measureOptions lists the measures of the "Colour by" list, the pipeline KPIs in a group of their own. */
+function measureOptions(role: string | undefined): HTMLElement[] {
+  const ms = measuresFor(role);
+  return [
+    ...ms.filter((m) => !m.kpi).map((m) => h('option', { value: m.key }, m.label)),
+    h('optgroup', { label: 'Pipeline (for the period)' }, ms.filter((m) => m.kpi).map((m) => h('option', { value: m.key }, m.label))),
+  ];
 }
 
 function scenarioName(id: unknown): string {
@@ -617,6 +634,9 @@ store.subscribe((s, prev) => {
   if (s.territories !== prev.territories || s.assign !== prev.assign || s.measure !== prev.measure || s.resource !== prev.resource || s.compare !== prev.compare || s.compareMeasure !== prev.compareMeasure) {
     paint();
   }
+  if (s.kpis !== prev.kpis && measureByKey(s.measure).kpi && !s.compare) paint();
+  // The by-territory KPIs follow the scenario, its territories and the period.
+  if (s.scenario?.id !== prev.scenario?.id || s.territories !== prev.territories || s.period !== prev.period) loadTerritoryKpis(ctx);
   if (s.selectedUnits !== prev.selectedUnits) tmap.setSelected(s.selectedUnits);
   if (s.selectedTerritory !== prev.selectedTerritory) tmap.highlightTerritory(s.selectedTerritory);
   if (s.scenarios !== prev.scenarios || s.scenario !== prev.scenario) renderScenarioSelect();

@@ -5,6 +5,7 @@ import { allocationSentence, alignmentSentence, auditLines, gainLoss, headcountC
 import { h, clear, download } from './dom';
 import { peoplePanel } from './people';
 import { conflictsSection, compareConflicts } from './conflicts';
+import { pipelinePanel, pipelineSection, updatePipelineSection } from './pipeline';
 import { lineChart } from './chart';
 import { money, moneyRange, percent, ratio, amount, change, count, counted, plural, singular, csv, dateTime, isMoney, shortUnit } from './format';
 import {
@@ -51,6 +52,10 @@ export function renderPanel(ctx: Ctx, s: AppState, prev: AppState): void {
   switch (s.tab) {
     case 'territory':
       if (tabChanged || changed('selectedTerritory', 'territories', 'scenario', 'resource')) territoryPanel(ctx, s);
+      else if (changed('kpis', 'kpiError')) updatePipelineSection(ctx, s);
+      break;
+    case 'pipeline':
+      if (tabChanged || changed('scenario', 'period', 'territories')) pipelinePanel(ctx, panel(), s);
       break;
     case 'scenario':
       if (tabChanged || changed('scenario')) scenarioPanel(ctx, s);
@@ -109,6 +114,7 @@ function territoryPanel(ctx: Ctx, s: AppState): void {
       metric('Headroom', money(t.headroom)),
       metric('Expected revenue', money(t.expected_revenue)),
     ),
+    pipelineSection(ctx, s, t),
     h('h3', 'Allocation'),
     h('div.tablewrap', h('table.grid.compact', { id: 'allocation-table' },
       h('thead', h('tr', h('th', 'Resource'), h('th.num', 'Current'), h('th.num', 'Optimal'), h('th.num', 'Change'), h('th.num', { title: 'Revenue from one more unit of the resource' }, 'Marginal'))),

@@ -1,15 +1,18 @@
 // Application state: a small observable store and the pure functions the views
 // use (measures, sorting, selection, undo of manual moves).
-import type { ID, Territory, Scenario, User, Comparison, Run, MoveResult, MovesRequest } from './types';
+import type { ID, Territory, Scenario, User, Comparison, Run, MoveResult, MovesRequest, KPIs } from './types';
+import { kpiDef, kpiMapFields, allDates, type KpiField, type Period } from './kpi';
 
-export type MeasureKey = 'market' | 'share' | 'headroom' | 'marginal' | 'allocation' | 'change' | 'revenue' | 'expected_revenue' | 'conflicts';
+export type MeasureKey = 'market' | 'share' | 'headroom' | 'marginal' | 'allocation' | 'change' | 'revenue' | 'expected_revenue' | 'conflicts' | `kpi.${KpiField}`;
 
 export interface Measure {
   key: MeasureKey;
   label: string;
-  kind: 'money' | 'share' | 'ratio' | 'amount' | 'count';
+  kind: 'money' | 'share' | 'ratio' | 'amount' | 'count' | 'kpi';
   perResource: boolean;
   diverging: boolean;
+  /** kpi is the pipeline KPI (by territory, for the period) a measure of kind 'kpi' shows. */
+  kpi?: KpiField;
 }
 
 export const measures: Measure[] = [
@@ -23,6 +26,8 @@ export const measures: Measure[] = [
   { key: 'expected_revenue', label: 'Expected revenue', kind: 'money', perResource: false, diverging: false },
   // Not a field of the territory: the number of conflicts touching it (conflicts.ts).
   { key: 'conflicts', label: 'Conflicts', kind: 'count', perResource: false, diverging: false },
+  // The pipeline KPIs, coloured from GET …/kpis?by=territory for the period.
+  ...kpiMapFields.map((f): Measure => ({ key: `kpi.${f}`, label: kpiDef(f).label, kind: 'kpi', perResource: false, diverging: false, kpi: f })),
 ];
 
 /**
@@ -37,8 +42,21 @@ export function measureByKey(key: string): Measure {
   return measures.find((m) => m.key === key) ?? measures[0];
 }
 
-/** measureValue reads a measure of a territory; per-resource measures use resource r. */
-export function measureValue(t: Territory, key: MeasureKey, r: string): number | null {
+/** isKpiMeasure tells whether a measure is a pipeline KPI. */
+export function isKpiMeasure(key: MeasureKey): key is `kpi.${KpiField}` {
+  return key.startsWith('kpi.');
+}
+
+/**
+ * measureValue reads a measure of a territory; per-resource measures use
+ * resource r, KPI measures the territory's group of the by-territory KPIs.
+ */
+export function measureValue(t: Territory, key: MeasureKey, r: string, kpis: KPIs | null = null): number | null {
+  if (isKpiMeasure(key)) {
+    const g = kpis?.groups.find((x) => x.key === String(t.id));
+    const v = g?.[key.slice(4) as KpiField];
+    return typeof v === 'number' && Number.isFinite(v) ? v : null;
+  }
   switch (key) {
     case 'marginal':
     case 'allocation':
@@ -176,12 +194,12 @@ export function canApprove(role: string | undefined): boolean {
   return role === 'admin' || role === 'leader';
 }
 
-export type Tab = 'territory' | 'scenario' | 'results' | 'align' | 'compare' | 'audit' | 'people';
+export type Tab = 'territory' | 'scenario' | 'results' | 'pipeline' | 'align' | 'compare' | 'audit' | 'people';
 
 /** tabsFor lists the side-panel tabs a role sees. */
 export function tabsFor(role: string | undefined): Tab[] {
   if (role === 'rep') return ['territory'];
-  const tabs: Tab[] = ['territory', 'scenario', 'results', 'align', 'compare', 'audit'];
+  const tabs: Tab[] = ['territory', 'scenario', 'results', 'pipeline', 'align', 'compare', 'audit'];
   return role === 'admin' ? [...tabs, 'people'] : tabs;
 }
 
@@ -206,6 +224,9 @@ export interface AppState {
   lastMove: MoveResult | null;
   error: string | null;
   sort: { key: string; dir: SortDir };
+  period: Period; // of the pipeline KPIs: the map, the territory panel and the KPI table share it
+  kpis: KPIs | null; // the scenario's KPIs by territory for the period; null until they arrive
+  kpiError: string | null; // why they could not be had
 }
 
 export function initialState(): AppState {
@@ -230,6 +251,9 @@ export function initialState(): AppState {
     lastMove: null,
     error: null,
     sort: { key: 'market', dir: 'desc' },
+    period: allDates,
+    kpis: null,
+    kpiError: null,
   };
 }
 

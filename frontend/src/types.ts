@@ -55,6 +55,8 @@ export type UserList = Schemas['UserList'];
 export type UserRequest = Schemas['UserRequest'];
 export type UserPatch = Schemas['UserPatchInput'];
 export type ImportResult = Schemas['ImportResult'];
+export type KPIs = Schemas['KPIs'];
+export type KPIGroup = Schemas['KPIGroup'];
 
 /** PerResource is an amount per resource name, in the resource's unit. */
 export type PerResource = NonNullable<Territory['current']>;
