@@ -64,6 +64,11 @@ func (s *Server) kpis(c *gin.Context) {
 		return
 	}
 	in := plan.KPIInput{Opportunities: opps, AccountTerritory: accountTerritory, Territories: v.in.Territories, Users: users}
+	if q.AsOf == nil {
+		// The latest date in the layer's data, a rep's view included: their
+		// open deals age at the same date as everyone's.
+		q.AsOf = plan.LatestOpportunityDate(opps)
+	}
 	if rep {
 		// Their own deals (owned, or in their territories), territories and quota.
 		me := currentUser(c)

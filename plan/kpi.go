@@ -247,6 +247,10 @@ func selected(q KPIQuery, o *terrane.Opportunity) bool {
 	return (q.From == nil || !at.Before(*q.From)) && (q.To == nil || !at.After(*q.To))
 }
 
+// LatestOpportunityDate is the latest created or close date of any of
+// opps, the default as_of of the KPIs; nil when there is none.
+func LatestOpportunityDate(opps []*terrane.Opportunity) *time.Time { return latestDate(opps) }
+
 // latestDate is the latest created or close date of any opportunity; nil
 // when there is none.
 func latestDate(opps []*terrane.Opportunity) *time.Time {
