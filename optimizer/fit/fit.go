@@ -1,0 +1,455 @@
+package fit
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sort"
+	"time"
+
+	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/optimize"
+	"gonum.org/v1/gonum/stat"
+)
+
+// Options say how to fit. The zero value fits on every period with
+// carry-over, 400 posterior draws and seed 1.
+type Options struct {
+	// Holdout is how many of the latest periods to hold out: they are not
+	// fitted but forecast, and scored against the actuals.
+	Holdout int
+	// NoCarryover turns the adstock off (decay 0 for every resource).
+	// Carry-over is always off for yearly periods.
+	NoCarryover bool
+	// Draws is the number of draws from the Laplace approximation used for
+	// every interval (0: 400).
+	Draws int
+	// Seed seeds the draws (0: 1), so a fit is reproducible.
+	Seed uint64
+	// MaxIterations caps the optimiser's iterations (0: 5,000).
+	MaxIterations int
+}
+
+// Interval is a posterior (or predictive) distribution's 10th, 50th and
+// 90th percentiles.
+type Interval struct {
+	P10 float64 `json:"p10"`
+	P50 float64 `json:"p50"`
+	P90 float64 `json:"p90"`
+}
+
+// Contains reports whether v lies in [P10, P90].
+func (iv Interval) Contains(v float64) bool { return v >= iv.P10 && v <= iv.P90 }
+
+// ResourceFit is a territory's curve for one resource, in its own units:
+// revenue per period = base + Σ beta · zⁿ/(zⁿ + kⁿ), z the (carried-over)
+// amount.
+type ResourceFit struct {
+	Resource string    `json:"resource"`
+	Beta     Interval  `json:"beta"`            // revenue per period the resource adds at saturation
+	K        Interval  `json:"k"`               // amount (per period) at half the saturation
+	Shape    Interval  `json:"shape"`           // n, shared across territories
+	Decay    *Interval `json:"decay,omitempty"` // carry-over to the next period, shared; absent without carry-over
+}
+
+// CurvePoint is the territory's revenue in its latest fitted period had it
+// had, steadily, Multiplier × that period's resources.
+type CurvePoint struct {
+	Multiplier float64  `json:"multiplier"`
+	Revenue    Interval `json:"revenue"`
+}
+
+// TerritoryFit is one territory's fitted curve.
+type TerritoryFit struct {
+	Territory     string        `json:"territory"`
+	FittedPeriods int           `json:"fitted_periods"`
+	MeanRevenue   float64       `json:"mean_revenue"` // per period, over the fitted periods
+	Base          Interval      `json:"base"`         // revenue per period without any resource, before season, trend and controls
+	Resources     []ResourceFit `json:"resources"`
+	Curve         []CurvePoint  `json:"curve"` // at 0.5×, 1× and 2× the latest fitted period's resources
+	Holdout       *Metrics      `json:"holdout,omitempty"`
+	Baselines     []Scored      `json:"baselines,omitempty"`
+}
+
+// Effect is a named shared effect on log revenue.
+type Effect struct {
+	Name   string   `json:"name"`
+	Effect Interval `json:"effect"`
+}
+
+// Shared are the parameters common to every territory.
+type Shared struct {
+	Season   []Effect  `json:"season,omitempty"`   // log effect against the first period of the year
+	Trend    *Interval `json:"trend,omitempty"`    // log growth per year
+	Controls []Effect  `json:"controls,omitempty"` // log effect of one standard deviation
+	Sigma    Interval  `json:"sigma"`              // residual noise, log scale
+}
+
+// Skipped is a territory left out of the fit, and why.
+type Skipped struct {
+	Territory string `json:"territory"`
+	Reason    string `json:"reason"`
+}
+
+// Prediction is a held-out period's forecast.
+type Prediction struct {
+	Period    string  `json:"period"`
+	Territory string  `json:"territory"`
+	Actual    float64 `json:"actual"`
+	Forecast  float64 `json:"forecast"`
+	P10       float64 `json:"p10"`
+	P90       float64 `json:"p90"`
+}
+
+// Result is a fit.
+type Result struct {
+	Granularity    string         `json:"granularity"`
+	Periods        int            `json:"periods"`
+	FittedPeriods  int            `json:"fitted_periods"`
+	HoldoutPeriods int            `json:"holdout_periods"`
+	Resources      []string       `json:"resources"`
+	Controls       []string       `json:"controls,omitempty"`
+	Carryover      bool           `json:"carryover"`
+	Shared         Shared         `json:"shared"`
+	Territories    []TerritoryFit `json:"territories"`
+	Skipped        []Skipped      `json:"skipped,omitempty"`
+	// Holdout scores the model and each naive baseline over every held-out
+	// row (absent without a holdout).
+	Holdout     *Backtest    `json:"holdout,omitempty"`
+	Predictions []Prediction `json:"-"`
+	Iterations  int          `json:"iterations"`
+	Converged   bool         `json:"converged"`
+	Draws       int          `json:"draws"`
+	Seconds     float64      `json:"seconds"`
+}
+
+// Backtest is the holdout's totals.
+type Backtest struct {
+	Model     Metrics  `json:"model"`
+	Baselines []Scored `json:"baselines"`
+}
+
+// Fit fits the model to ds by maximum a posteriori and a Laplace
+// approximation, holding out the latest opts.Holdout periods.
+func Fit(ds *Dataset, opts Options) (*Result, error) {
+	began := time.Now()
+	if opts.Draws <= 0 {
+		opts.Draws = 400
+	}
+	if opts.Seed == 0 {
+		opts.Seed = 1
+	}
+	if opts.MaxIterations <= 0 {
+		opts.MaxIterations = 5000
+	}
+	P := len(ds.Periods)
+	if opts.Holdout < 0 || opts.Holdout >= P {
+		return nil, fmt.Errorf("holdout periods: %d must be at least 0 and less than the %d periods of the history", opts.Holdout, P)
+	}
+	p, skipped, err := prepare(ds, opts)
+	if err != nil {
+		return nil, err
+	}
+	priors := p.priors()
+	prob := optimize.Problem{
+		Func: func(x []float64) float64 { return p.objective(x, nil, priors) },
+		Grad: func(g, x []float64) { p.objective(x, g, priors) },
+	}
+	settings := &optimize.Settings{
+		MajorIterations:   opts.MaxIterations,
+		GradientThreshold: 1e-6 * math.Max(1, float64(p.nFit)),
+		Converger:         &optimize.FunctionConverge{Absolute: 1e-9 * math.Max(1, float64(p.nFit)), Relative: 1e-12, Iterations: 30},
+	}
+	res, err := optimize.Minimize(prob, p.start(), settings, &optimize.LBFGS{Store: 20})
+	if res == nil {
+		return nil, fmt.Errorf("fit: the optimiser failed: %v", err)
+	}
+	if err != nil && !errors.Is(err, optimize.ErrLinesearcherFailure) {
+		if res.Status != optimize.IterationLimit {
+			return nil, fmt.Errorf("fit: the optimiser failed: %v", err)
+		}
+	}
+	theta := res.X
+	for _, v := range theta {
+		if !finite(v) {
+			return nil, fmt.Errorf("fit: the optimiser reached a non-finite parameter")
+		}
+	}
+	lap, err := p.laplace(theta, priors)
+	if err != nil {
+		return nil, err
+	}
+	rng := rand.New(rand.NewPCG(opts.Seed, 0x5eed))
+	draws := lap.draw(theta, opts.Draws, rng)
+	out := p.report(theta, draws, rng)
+	out.Skipped = skipped
+	out.Iterations = res.Stats.MajorIterations
+	out.Converged = res.Status == optimize.GradientThreshold || res.Status == optimize.FunctionConvergence
+	out.Draws = opts.Draws
+	if opts.Holdout > 0 {
+		out.Holdout = p.backtest(out, opts.Holdout)
+	}
+	out.Seconds = time.Since(began).Seconds()
+	return out, nil
+}
+
+// prepare normalises the dataset and lays the parameters out.
+func prepare(ds *Dataset, opts Options) (*problem, []Skipped, error) {
+	P := len(ds.Periods)
+	cut := P - opts.Holdout // periods [0, cut) are fitted
+	p := &problem{ds: ds, R: len(ds.Resources), C: len(ds.Controls),
+		carryover: !opts.NoCarryover && ds.Granularity != Year}
+	p.fitted = make([]bool, len(ds.Rows))
+	for n := range ds.Rows {
+		p.fitted[n] = ds.PeriodOf[n] < cut
+	}
+	var skipped []Skipped
+	for t, rows := range ds.Series {
+		sum, k := 0.0, 0
+		for _, n := range rows {
+			if p.fitted[n] {
+				sum += ds.Rows[n].Revenue
+				k++
+			}
+		}
+		switch {
+		case k == 0:
+			skipped = append(skipped, Skipped{ds.Territories[t], "no fitted period"})
+			continue
+		case sum <= 0:
+			skipped = append(skipped, Skipped{ds.Territories[t], "no revenue in the fitted periods"})
+			continue
+		}
+		p.terr = append(p.terr, t)
+		p.ybar = append(p.ybar, sum/float64(k))
+		xb := make([]float64, p.R)
+		for _, n := range rows {
+			if p.fitted[n] {
+				for r, v := range ds.Rows[n].Resources {
+					xb[r] += v / float64(k)
+				}
+			}
+		}
+		p.xbar = append(p.xbar, xb)
+	}
+	p.T = len(p.terr)
+	if p.T == 0 {
+		return nil, nil, fmt.Errorf("history: no territory has revenue in the fitted periods")
+	}
+	p.ly = make([]float64, len(ds.Rows))
+	for t, i := range p.terr {
+		for _, n := range ds.Series[i] {
+			p.ly[n] = math.Log(ds.Rows[n].Revenue/p.ybar[t] + delta)
+			if p.fitted[n] {
+				p.nFit++
+			}
+		}
+	}
+	// Season and trend: only when the fitted periods span more than a year
+	// (season) or at least four periods (trend).
+	ppy := periodsPerYear(ds.Granularity)
+	span := ds.Starts[cut-1].Sub(ds.Starts[0]).Hours() / 24 / 365.25
+	p.season = make([][]float64, P)
+	if ds.Granularity != Year && cut > ppy {
+		for per, s := range ds.Starts {
+			p.season[per] = seasonFeatures(ds.Granularity, s)
+		}
+		p.S = len(p.season[0])
+	}
+	p.trend = cut >= 4 && span > 0
+	p.tau = make([]float64, P)
+	mean := 0.0
+	for per := 0; per < cut; per++ {
+		mean += ds.Starts[per].Sub(ds.Starts[0]).Hours() / 24 / 365.25 / float64(cut)
+	}
+	for per, s := range ds.Starts {
+		p.tau[per] = s.Sub(ds.Starts[0]).Hours()/24/365.25 - mean
+	}
+	// Controls, standardised over the fitted rows.
+	p.ctrl = make([][]float64, len(ds.Rows))
+	mu, sd := make([]float64, p.C), make([]float64, p.C)
+	for c := 0; c < p.C; c++ {
+		var xs []float64
+		for n, r := range ds.Rows {
+			if p.fitted[n] {
+				xs = append(xs, r.Controls[c])
+			}
+		}
+		mu[c], sd[c] = stat.MeanStdDev(xs, nil)
+		if !(sd[c] > 0) {
+			sd[c] = 1
+		}
+	}
+	for n, r := range ds.Rows {
+		p.ctrl[n] = make([]float64, p.C)
+		for c, v := range r.Controls {
+			p.ctrl[n][c] = (v - mu[c]) / sd[c]
+		}
+	}
+	p.sh = p.T * p.nLoc()
+	p.nPar = p.sh + 4*p.R + p.S + p.C + 1
+	if p.trend {
+		p.nPar++
+	}
+	_ = ppy
+	return p, skipped, nil
+}
+
+// laplaceFit is the Gaussian approximation of the posterior at the MAP:
+// precision H = [A B; Bᵀ C] with A block-diagonal (one block per
+// territory), sampled through the Schur complement of A.
+type laplaceFit struct {
+	p     *problem
+	ainvB []*mat.Dense // per territory: A_i⁻¹ B_i
+	la    []*mat.TriDense
+	ls    *mat.TriDense // Cholesky factor of the Schur complement S = C − Σ Bᵢᵀ Aᵢ⁻¹ Bᵢ
+}
+
+// laplace builds the Gauss–Newton (Fisher) precision at theta and
+// factorises it.
+func (p *problem) laplace(theta []float64, priors []prior) (*laplaceFit, error) {
+	sig := math.Exp(theta[p.iSig()])
+	iv := 1 / (sig * sig)
+	nl, ns := p.nLoc(), p.nPar-p.sh
+	A := make([]*mat.SymDense, p.T)
+	B := make([]*mat.Dense, p.T)
+	for t := range A {
+		A[t] = mat.NewSymDense(nl, nil)
+		B[t] = mat.NewDense(nl, ns, nil)
+	}
+	C := mat.NewSymDense(ns, nil)
+	cd := make([]float64, ns*ns)
+	p.eachRow(theta, true, func(t, n int, m float64, dloc, dsh []float64) {
+		if !p.fitted[n] {
+			return
+		}
+		a, b := A[t], B[t]
+		for i, di := range dloc {
+			for j := i; j < nl; j++ {
+				a.SetSym(i, j, a.At(i, j)+iv*di*dloc[j])
+			}
+			row := b.RawRowView(i)
+			for j, dj := range dsh {
+				row[j] += iv * di * dj
+			}
+		}
+		for i, di := range dsh {
+			if di == 0 {
+				continue
+			}
+			w := iv * di
+			row := cd[i*ns : (i+1)*ns]
+			for j := i; j < ns; j++ {
+				row[j] += w * dsh[j]
+			}
+		}
+	})
+	for i := 0; i < ns; i++ {
+		for j := i; j < ns; j++ {
+			C.SetSym(i, j, cd[i*ns+j])
+		}
+	}
+	is := p.iSig() - p.sh
+	C.SetSym(is, is, C.At(is, is)+2*float64(p.nFit))
+	for j, pr := range priors {
+		prec := 1 / (pr.sd * pr.sd)
+		if j < p.sh {
+			t, i := j/nl, j%nl
+			A[t].SetSym(i, i, A[t].At(i, i)+prec)
+		} else {
+			C.SetSym(j-p.sh, j-p.sh, C.At(j-p.sh, j-p.sh)+prec)
+		}
+	}
+	lf := &laplaceFit{p: p, ainvB: make([]*mat.Dense, p.T), la: make([]*mat.TriDense, p.T)}
+	S := mat.NewSymDense(ns, nil)
+	S.CopySym(C)
+	var chol mat.Cholesky
+	var btab mat.Dense
+	for t := range A {
+		if !chol.Factorize(A[t]) {
+			return nil, fmt.Errorf("fit: the posterior of territory %s is not proper at its mode", p.ds.Territories[p.terr[t]])
+		}
+		lf.la[t] = mat.NewTriDense(nl, mat.Lower, nil)
+		chol.LTo(lf.la[t])
+		ab := mat.NewDense(nl, ns, nil)
+		if err := chol.SolveTo(ab, B[t]); err != nil {
+			return nil, fmt.Errorf("fit: territory %s: %v", p.ds.Territories[p.terr[t]], err)
+		}
+		lf.ainvB[t] = ab
+		btab.Mul(B[t].T(), ab)
+		for i := 0; i < ns; i++ {
+			for j := i; j < ns; j++ {
+				S.SetSym(i, j, S.At(i, j)-btab.At(i, j))
+			}
+		}
+	}
+	if !chol.Factorize(S) {
+		// Rounding can leave the complement barely indefinite: fall back
+		// to C alone for the shared parameters (wider, not narrower).
+		if !chol.Factorize(C) {
+			return nil, fmt.Errorf("fit: the posterior of the shared parameters is not proper at its mode")
+		}
+	}
+	lf.ls = mat.NewTriDense(ns, mat.Lower, nil)
+	chol.LTo(lf.ls)
+	return lf, nil
+}
+
+// solveLT solves Lᵀ x = z in place (L lower triangular).
+func solveLT(L *mat.TriDense, z []float64) {
+	n := len(z)
+	for i := n - 1; i >= 0; i-- {
+		s := z[i]
+		for j := i + 1; j < n; j++ {
+			s -= L.At(j, i) * z[j]
+		}
+		z[i] = s / L.At(i, i)
+	}
+}
+
+// draw returns k parameter vectors from the Gaussian N(theta, H⁻¹).
+func (lf *laplaceFit) draw(theta []float64, k int, rng *rand.Rand) [][]float64 {
+	p := lf.p
+	nl, ns := p.nLoc(), p.nPar-p.sh
+	out := make([][]float64, k)
+	ds := make([]float64, ns)
+	zl := make([]float64, nl)
+	for d := range out {
+		x := append([]float64(nil), theta...)
+		for i := range ds {
+			ds[i] = rng.NormFloat64()
+		}
+		solveLT(lf.ls, ds)
+		for i, v := range ds {
+			x[p.sh+i] += v
+		}
+		for t := 0; t < p.T; t++ {
+			for i := range zl {
+				zl[i] = rng.NormFloat64()
+			}
+			solveLT(lf.la[t], zl)
+			o := t * nl
+			for i := 0; i < nl; i++ {
+				v := zl[i]
+				row := lf.ainvB[t].RawRowView(i)
+				for j, dj := range ds {
+					v -= row[j] * dj
+				}
+				x[o+i] += v
+			}
+		}
+		out[d] = x
+	}
+	return out
+}
+
+// interval is the 10th, 50th and 90th percentiles of xs (sorted in place).
+func interval(xs []float64) Interval {
+	sort.Float64s(xs)
+	return Interval{
+		P10: stat.Quantile(0.1, stat.LinInterp, xs, nil),
+		P50: stat.Quantile(0.5, stat.LinInterp, xs, nil),
+		P90: stat.Quantile(0.9, stat.LinInterp, xs, nil),
+	}
+}

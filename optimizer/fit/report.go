@@ -1,0 +1,208 @@
+package fit
+
+import (
+	"math"
+	"math/rand/v2"
+)
+
+// Multipliers are the resource levels, relative to the latest fitted
+// period's, at which every territory's curve is reported.
+var Multipliers = []float64{0.5, 1, 2}
+
+// eta is the log multiplier exp(η) of row n: season, trend and controls.
+func (p *problem) eta(theta []float64, n int) float64 {
+	per := p.ds.PeriodOf[n]
+	e := 0.0
+	for s, f := range p.season[per] {
+		e += theta[p.iSeason()+s] * f
+	}
+	if p.trend {
+		e += theta[p.iTrend()] * p.tau[per]
+	}
+	for c, v := range p.ctrl[n] {
+		e += theta[p.iCtrl()+c] * v
+	}
+	return e
+}
+
+// lastFitted is territory t's latest fitted row.
+func (p *problem) lastFitted(t int) int {
+	last := -1
+	for _, n := range p.ds.Series[p.terr[t]] {
+		if p.fitted[n] {
+			last = n
+		}
+	}
+	return last
+}
+
+// curveValue is territory t's revenue in its latest fitted period (row
+// last) at a steady mult × that period's resources.
+func (p *problem) curveValue(theta []float64, cp curveParams, t, last int, mult float64) float64 {
+	o := t * p.nLoc()
+	inner := math.Exp(theta[o])
+	for r := 0; r < p.R; r++ {
+		if p.xbar[t][r] <= 0 {
+			continue
+		}
+		z := mult * p.ds.Rows[last].Resources[r] / p.xbar[t][r]
+		h, _, _, _ := hill(z, cp.k[r], cp.n[r])
+		inner += cp.beta[r] * math.Exp(theta[o+1+r]) * h
+	}
+	return p.ybar[t] * math.Exp(p.eta(theta, last)) * inner
+}
+
+// report summarises the draws: every parameter's and every curve point's
+// interval, and the held-out forecasts (point at the mode, interval from
+// the draws with the residual noise added).
+func (p *problem) report(theta []float64, draws [][]float64, rng *rand.Rand) *Result {
+	ds := p.ds
+	K := len(draws)
+	out := &Result{Granularity: ds.Granularity, Periods: len(ds.Periods), Resources: ds.Resources,
+		Controls: ds.Controls, Carryover: p.carryover}
+	cut := 0
+	for n, f := range p.fitted {
+		if f {
+			cut = max(cut, ds.PeriodOf[n]+1)
+		}
+	}
+	out.FittedPeriods, out.HoldoutPeriods = cut, len(ds.Periods)-cut
+	col := func() []float64 { return make([]float64, K) }
+	// per territory: base, then per resource beta, k; then curve points
+	nq := 1 + 2*p.R + len(Multipliers)
+	terr := make([][][]float64, p.T)
+	for t := range terr {
+		terr[t] = make([][]float64, nq)
+		for q := range terr[t] {
+			terr[t][q] = col()
+		}
+	}
+	shape, decay := make([][]float64, p.R), make([][]float64, p.R)
+	for r := range shape {
+		shape[r], decay[r] = col(), col()
+	}
+	season := make([][]float64, p.S)
+	for s := range season {
+		season[s] = col()
+	}
+	ctrl := make([][]float64, p.C)
+	for c := range ctrl {
+		ctrl[c] = col()
+	}
+	trend, sigma := col(), col()
+	lasts := make([]int, p.T)
+	for t := range lasts {
+		lasts[t] = p.lastFitted(t)
+	}
+	// held-out rows: predictive draws
+	var held []int
+	heldIdx := map[int]int{}
+	for _, i := range p.terr {
+		for _, n := range ds.Series[i] {
+			if !p.fitted[n] {
+				heldIdx[n] = len(held)
+				held = append(held, n)
+			}
+		}
+	}
+	pred := make([][]float64, len(held))
+	for h := range pred {
+		pred[h] = col()
+	}
+	tOf := make([]int, len(ds.Territories))
+	for t, i := range p.terr {
+		tOf[i] = t
+	}
+	for d, x := range draws {
+		cp := p.curves(x)
+		for t := 0; t < p.T; t++ {
+			o := t * p.nLoc()
+			terr[t][0][d] = p.ybar[t] * math.Exp(x[o])
+			for r := 0; r < p.R; r++ {
+				terr[t][1+2*r][d] = p.ybar[t] * cp.beta[r] * math.Exp(x[o+1+r])
+				terr[t][2+2*r][d] = p.xbar[t][r] * cp.k[r]
+			}
+			for j, m := range Multipliers {
+				terr[t][1+2*p.R+j][d] = p.curveValue(x, cp, t, lasts[t], m)
+			}
+		}
+		for r := 0; r < p.R; r++ {
+			shape[r][d], decay[r][d] = cp.n[r], cp.lam[r]
+		}
+		for s := range season {
+			season[s][d] = x[p.iSeason()+s]
+		}
+		if p.trend {
+			trend[d] = x[p.iTrend()]
+		}
+		for c := range ctrl {
+			ctrl[c][d] = x[p.iCtrl()+c]
+		}
+		sig := math.Exp(x[p.iSig()])
+		sigma[d] = sig
+		if len(held) > 0 {
+			p.eachRow(x, false, func(t, n int, m float64, _, _ []float64) {
+				h, ok := heldIdx[n]
+				if !ok {
+					return
+				}
+				v := math.Exp(math.Log(m+delta)+sig*rng.NormFloat64()) - delta
+				pred[h][d] = p.ybar[t] * math.Max(0, v)
+			})
+		}
+	}
+	names := seasonNames(ds.Granularity)
+	for s := range season {
+		out.Shared.Season = append(out.Shared.Season, Effect{names[s], interval(season[s])})
+	}
+	if p.trend {
+		iv := interval(trend)
+		out.Shared.Trend = &iv
+	}
+	for c := range ctrl {
+		out.Shared.Controls = append(out.Shared.Controls, Effect{ds.Controls[c], interval(ctrl[c])})
+	}
+	out.Shared.Sigma = interval(sigma)
+	shapes := make([]Interval, p.R)
+	decays := make([]*Interval, p.R)
+	for r := range shapes {
+		shapes[r] = interval(shape[r])
+		if p.carryover {
+			iv := interval(decay[r])
+			decays[r] = &iv
+		}
+	}
+	for t, i := range p.terr {
+		tf := TerritoryFit{Territory: ds.Territories[i], MeanRevenue: p.ybar[t], Base: interval(terr[t][0])}
+		for _, n := range ds.Series[i] {
+			if p.fitted[n] {
+				tf.FittedPeriods++
+			}
+		}
+		for r := 0; r < p.R; r++ {
+			tf.Resources = append(tf.Resources, ResourceFit{Resource: ds.Resources[r],
+				Beta: interval(terr[t][1+2*r]), K: interval(terr[t][2+2*r]), Shape: shapes[r], Decay: decays[r]})
+		}
+		for j, m := range Multipliers {
+			tf.Curve = append(tf.Curve, CurvePoint{m, interval(terr[t][1+2*p.R+j])})
+		}
+		out.Territories = append(out.Territories, tf)
+	}
+	// point forecasts at the mode
+	if len(held) > 0 {
+		point := make([]float64, len(held))
+		p.eachRow(theta, false, func(t, n int, m float64, _, _ []float64) {
+			if h, ok := heldIdx[n]; ok {
+				point[h] = p.ybar[t] * math.Max(0, m)
+			}
+		})
+		for h, n := range held {
+			iv := interval(pred[h])
+			row := ds.Rows[n]
+			out.Predictions = append(out.Predictions, Prediction{Period: row.Period, Territory: row.Territory,
+				Actual: row.Revenue, Forecast: point[h], P10: iv.P10, P90: iv.P90})
+		}
+	}
+	_ = tOf
+	return out
+}
