@@ -152,6 +152,10 @@ func Fit(ds *Dataset, opts Options) (*Result, error) {
 		return nil, err
 	}
 	priors := p.priors()
+	// Damped Gauss–Newton on the arrow precision does the work; gonum's
+	// LBFGS then polishes from there (and, should the first stall, takes
+	// over).
+	theta, iters, _ := p.levenberg(p.start(), priors, 200)
 	prob := optimize.Problem{
 		Func: func(x []float64) float64 { return p.objective(x, nil, priors) },
 		Grad: func(g, x []float64) { p.objective(x, g, priors) },
@@ -161,30 +165,30 @@ func Fit(ds *Dataset, opts Options) (*Result, error) {
 		GradientThreshold: 1e-6 * math.Max(1, float64(p.nFit)),
 		Converger:         &optimize.FunctionConverge{Absolute: 1e-9 * math.Max(1, float64(p.nFit)), Relative: 1e-12, Iterations: 30},
 	}
-	res, err := optimize.Minimize(prob, p.start(), settings, &optimize.LBFGS{Store: 20})
+	res, err := optimize.Minimize(prob, theta, settings, &optimize.LBFGS{Store: 20})
 	if res == nil {
 		return nil, fmt.Errorf("fit: the optimiser failed: %v", err)
 	}
-	if err != nil && !errors.Is(err, optimize.ErrLinesearcherFailure) {
-		if res.Status != optimize.IterationLimit {
-			return nil, fmt.Errorf("fit: the optimiser failed: %v", err)
-		}
+	if err != nil && !errors.Is(err, optimize.ErrLinesearcherFailure) && res.Status != optimize.IterationLimit {
+		return nil, fmt.Errorf("fit: the optimiser failed: %v", err)
 	}
-	theta := res.X
+	if res.F <= p.objective(theta, nil, priors) {
+		theta = res.X
+	}
 	for _, v := range theta {
 		if !finite(v) {
 			return nil, fmt.Errorf("fit: the optimiser reached a non-finite parameter")
 		}
 	}
-	lap, err := p.laplace(theta, priors)
+	lap, err := p.factor(p.precision(theta, priors), 0)
 	if err != nil {
 		return nil, err
 	}
 	rng := rand.New(rand.NewPCG(opts.Seed, 0x5eed))
 	draws := lap.draw(theta, opts.Draws, rng)
-	out := p.report(theta, draws, rng)
+	out := p.report(theta, lap, draws)
 	out.Skipped = skipped
-	out.Iterations = res.Stats.MajorIterations
+	out.Iterations = iters + res.Stats.MajorIterations
 	out.Converged = res.Status == optimize.GradientThreshold || res.Status == optimize.FunctionConvergence
 	out.Draws = opts.Draws
 	if opts.Holdout > 0 {
@@ -294,106 +298,6 @@ func prepare(ds *Dataset, opts Options) (*problem, []Skipped, error) {
 	}
 	_ = ppy
 	return p, skipped, nil
-}
-
-// laplaceFit is the Gaussian approximation of the posterior at the MAP:
-// precision H = [A B; Bᵀ C] with A block-diagonal (one block per
-// territory), sampled through the Schur complement of A.
-type laplaceFit struct {
-	p     *problem
-	ainvB []*mat.Dense // per territory: A_i⁻¹ B_i
-	la    []*mat.TriDense
-	ls    *mat.TriDense // Cholesky factor of the Schur complement S = C − Σ Bᵢᵀ Aᵢ⁻¹ Bᵢ
-}
-
-// laplace builds the Gauss–Newton (Fisher) precision at theta and
-// factorises it.
-func (p *problem) laplace(theta []float64, priors []prior) (*laplaceFit, error) {
-	sig := math.Exp(theta[p.iSig()])
-	iv := 1 / (sig * sig)
-	nl, ns := p.nLoc(), p.nPar-p.sh
-	A := make([]*mat.SymDense, p.T)
-	B := make([]*mat.Dense, p.T)
-	for t := range A {
-		A[t] = mat.NewSymDense(nl, nil)
-		B[t] = mat.NewDense(nl, ns, nil)
-	}
-	C := mat.NewSymDense(ns, nil)
-	cd := make([]float64, ns*ns)
-	p.eachRow(theta, true, func(t, n int, m float64, dloc, dsh []float64) {
-		if !p.fitted[n] {
-			return
-		}
-		a, b := A[t], B[t]
-		for i, di := range dloc {
-			for j := i; j < nl; j++ {
-				a.SetSym(i, j, a.At(i, j)+iv*di*dloc[j])
-			}
-			row := b.RawRowView(i)
-			for j, dj := range dsh {
-				row[j] += iv * di * dj
-			}
-		}
-		for i, di := range dsh {
-			if di == 0 {
-				continue
-			}
-			w := iv * di
-			row := cd[i*ns : (i+1)*ns]
-			for j := i; j < ns; j++ {
-				row[j] += w * dsh[j]
-			}
-		}
-	})
-	for i := 0; i < ns; i++ {
-		for j := i; j < ns; j++ {
-			C.SetSym(i, j, cd[i*ns+j])
-		}
-	}
-	is := p.iSig() - p.sh
-	C.SetSym(is, is, C.At(is, is)+2*float64(p.nFit))
-	for j, pr := range priors {
-		prec := 1 / (pr.sd * pr.sd)
-		if j < p.sh {
-			t, i := j/nl, j%nl
-			A[t].SetSym(i, i, A[t].At(i, i)+prec)
-		} else {
-			C.SetSym(j-p.sh, j-p.sh, C.At(j-p.sh, j-p.sh)+prec)
-		}
-	}
-	lf := &laplaceFit{p: p, ainvB: make([]*mat.Dense, p.T), la: make([]*mat.TriDense, p.T)}
-	S := mat.NewSymDense(ns, nil)
-	S.CopySym(C)
-	var chol mat.Cholesky
-	var btab mat.Dense
-	for t := range A {
-		if !chol.Factorize(A[t]) {
-			return nil, fmt.Errorf("fit: the posterior of territory %s is not proper at its mode", p.ds.Territories[p.terr[t]])
-		}
-		lf.la[t] = mat.NewTriDense(nl, mat.Lower, nil)
-		chol.LTo(lf.la[t])
-		ab := mat.NewDense(nl, ns, nil)
-		if err := chol.SolveTo(ab, B[t]); err != nil {
-			return nil, fmt.Errorf("fit: territory %s: %v", p.ds.Territories[p.terr[t]], err)
-		}
-		lf.ainvB[t] = ab
-		btab.Mul(B[t].T(), ab)
-		for i := 0; i < ns; i++ {
-			for j := i; j < ns; j++ {
-				S.SetSym(i, j, S.At(i, j)-btab.At(i, j))
-			}
-		}
-	}
-	if !chol.Factorize(S) {
-		// Rounding can leave the complement barely indefinite: fall back
-		// to C alone for the shared parameters (wider, not narrower).
-		if !chol.Factorize(C) {
-			return nil, fmt.Errorf("fit: the posterior of the shared parameters is not proper at its mode")
-		}
-	}
-	lf.ls = mat.NewTriDense(ns, mat.Lower, nil)
-	chol.LTo(lf.ls)
-	return lf, nil
 }
 
 // solveLT solves Lᵀ x = z in place (L lower triangular).

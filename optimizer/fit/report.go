@@ -2,8 +2,7 @@ package fit
 
 import (
 	"math"
-	"math/rand/v2"
-)
+	)
 
 // Multipliers are the resource levels, relative to the latest fitted
 // period's, at which every territory's curve is reported.
@@ -52,10 +51,17 @@ func (p *problem) curveValue(theta []float64, cp curveParams, t, last int, mult 
 	return p.ybar[t] * math.Exp(p.eta(theta, last)) * inner
 }
 
-// report summarises the draws: every parameter's and every curve point's
-// interval, and the held-out forecasts (point at the mode, interval from
-// the draws with the residual noise added).
-func (p *problem) report(theta []float64, draws [][]float64, rng *rand.Rand) *Result {
+// report summarises the fit. A parameter's interval is the quantiles of
+// its draws from the Laplace Gaussian (every reported parameter is a
+// monotone function of one linear combination of the unconstrained ones,
+// so these are the Gaussian's own quantiles, mapped). A curve point or a
+// forecast is a non-linear function of many parameters that trade off
+// along ridges (base against curve height, k against shape); drawn
+// through the Gaussian it comes out skewed and off-centre, although the
+// data pin it down. Those are linearised at the mode (the delta method on
+// the same Laplace Gaussian): log q ~ N(log q̂, ∇ᵀH⁻¹∇), and for a
+// forecast the residual noise σ² is added on the log scale.
+func (p *problem) report(theta []float64, lf *laplaceFit, draws [][]float64) *Result {
 	ds := p.ds
 	K := len(draws)
 	out := &Result{Granularity: ds.Granularity, Periods: len(ds.Periods), Resources: ds.Resources,
@@ -69,7 +75,7 @@ func (p *problem) report(theta []float64, draws [][]float64, rng *rand.Rand) *Re
 	out.FittedPeriods, out.HoldoutPeriods = cut, len(ds.Periods)-cut
 	col := func() []float64 { return make([]float64, K) }
 	// per territory: base, then per resource beta, k; then curve points
-	nq := 1 + 2*p.R + len(Multipliers)
+	nq := 1 + 2*p.R
 	terr := make([][][]float64, p.T)
 	for t := range terr {
 		terr[t] = make([][]float64, nq)
@@ -105,14 +111,6 @@ func (p *problem) report(theta []float64, draws [][]float64, rng *rand.Rand) *Re
 			}
 		}
 	}
-	pred := make([][]float64, len(held))
-	for h := range pred {
-		pred[h] = col()
-	}
-	tOf := make([]int, len(ds.Territories))
-	for t, i := range p.terr {
-		tOf[i] = t
-	}
 	for d, x := range draws {
 		cp := p.curves(x)
 		for t := 0; t < p.T; t++ {
@@ -121,9 +119,6 @@ func (p *problem) report(theta []float64, draws [][]float64, rng *rand.Rand) *Re
 			for r := 0; r < p.R; r++ {
 				terr[t][1+2*r][d] = p.ybar[t] * cp.beta[r] * math.Exp(x[o+1+r])
 				terr[t][2+2*r][d] = p.xbar[t][r] * cp.k[r]
-			}
-			for j, m := range Multipliers {
-				terr[t][1+2*p.R+j][d] = p.curveValue(x, cp, t, lasts[t], m)
 			}
 		}
 		for r := 0; r < p.R; r++ {
@@ -138,18 +133,7 @@ func (p *problem) report(theta []float64, draws [][]float64, rng *rand.Rand) *Re
 		for c := range ctrl {
 			ctrl[c][d] = x[p.iCtrl()+c]
 		}
-		sig := math.Exp(x[p.iSig()])
-		sigma[d] = sig
-		if len(held) > 0 {
-			p.eachRow(x, false, func(t, n int, m float64, _, _ []float64) {
-				h, ok := heldIdx[n]
-				if !ok {
-					return
-				}
-				v := math.Exp(math.Log(m+delta)+sig*rng.NormFloat64()) - delta
-				pred[h][d] = p.ybar[t] * math.Max(0, v)
-			})
-		}
+		sigma[d] = math.Exp(x[p.iSig()])
 	}
 	names := seasonNames(ds.Granularity)
 	for s := range season {
@@ -183,26 +167,57 @@ func (p *problem) report(theta []float64, draws [][]float64, rng *rand.Rand) *Re
 			tf.Resources = append(tf.Resources, ResourceFit{Resource: ds.Resources[r],
 				Beta: interval(terr[t][1+2*r]), K: interval(terr[t][2+2*r]), Shape: shapes[r], Decay: decays[r]})
 		}
-		for j, m := range Multipliers {
-			tf.Curve = append(tf.Curve, CurvePoint{m, interval(terr[t][1+2*p.R+j])})
+		for _, m := range Multipliers {
+			tf.Curve = append(tf.Curve, CurvePoint{m, p.curveInterval(theta, lf, t, lasts[t], m)})
 		}
 		out.Territories = append(out.Territories, tf)
 	}
-	// point forecasts at the mode
+	// forecasts: the mode, and the linearised predictive interval
 	if len(held) > 0 {
-		point := make([]float64, len(held))
-		p.eachRow(theta, false, func(t, n int, m float64, _, _ []float64) {
-			if h, ok := heldIdx[n]; ok {
-				point[h] = p.ybar[t] * math.Max(0, m)
+		sig := math.Exp(theta[p.iSig()])
+		p.eachRow(theta, true, func(t, n int, m float64, dloc, dsh []float64) {
+			if _, ok := heldIdx[n]; !ok {
+				return
 			}
-		})
-		for h, n := range held {
-			iv := interval(pred[h])
+			L := math.Log(m + delta)
+			sd := math.Sqrt(lf.variance(t, dloc, dsh) + sig*sig)
+			at := func(z float64) float64 { return p.ybar[t] * math.Max(0, math.Exp(L+z*sd)-delta) }
 			row := ds.Rows[n]
 			out.Predictions = append(out.Predictions, Prediction{Period: row.Period, Territory: row.Territory,
-				Actual: row.Revenue, Forecast: point[h], P10: iv.P10, P90: iv.P90})
+				Actual: row.Revenue, Forecast: p.ybar[t] * math.Max(0, m), P10: at(-z90), P90: at(z90)})
+		})
+	}
+	return out
+}
+
+// z90 is the standard normal's 90th percentile.
+const z90 = 1.2815515655446004
+
+// curveInterval is the interval of territory t's curve value at mult
+// (curveValue), by the delta method: the gradient of its log by central
+// differences over the territory's local and the shared parameters.
+func (p *problem) curveInterval(theta []float64, lf *laplaceFit, t, last int, mult float64) Interval {
+	q := p.curveValue(theta, p.curves(theta), t, last, mult)
+	x := append([]float64(nil), theta...)
+	nl, ns := p.nLoc(), p.nPar-p.sh
+	grad := func(j int) float64 {
+		const h = 1e-5
+		x[j] = theta[j] + h
+		up := p.curveValue(x, p.curves(x), t, last, mult)
+		x[j] = theta[j] - h
+		down := p.curveValue(x, p.curves(x), t, last, mult)
+		x[j] = theta[j]
+		return (math.Log(up) - math.Log(down)) / (2 * h)
+	}
+	gl, gs := make([]float64, nl), make([]float64, ns)
+	for i := range gl {
+		gl[i] = grad(t*nl + i)
+	}
+	for i := range gs {
+		if p.sh+i != p.iSig() {
+			gs[i] = grad(p.sh + i)
 		}
 	}
-	_ = tOf
-	return out
+	sd := math.Sqrt(lf.variance(t, gl, gs))
+	return Interval{P10: q * math.Exp(-z90*sd), P50: q, P90: q * math.Exp(z90*sd)}
 }
