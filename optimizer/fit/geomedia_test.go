@@ -1,9 +1,9 @@
 package fit
 
 import (
+	"encoding/csv"
 	"fmt"
 	"math"
-	"encoding/csv"
 	"os"
 	"strconv"
 	"testing"

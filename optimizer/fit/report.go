@@ -2,7 +2,7 @@ package fit
 
 import (
 	"math"
-	)
+)
 
 // Multipliers are the resource levels, relative to the latest fitted
 // period's, at which every territory's curve is reported.
