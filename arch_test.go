@@ -20,6 +20,7 @@ var allowedImports = map[string][]string{
 	"optimizer":          {}, // the shared solver contract, documentation only
 	"optimizer/allocate": {},
 	"optimizer/align":    {},
+	"optimizer/fit":      {},
 	"data":               {""},
 	"data/sample":        {"", "geo"},
 	"data/sample/loader": {"", "data/sample", "importer"},
@@ -28,7 +29,7 @@ var allowedImports = map[string][]string{
 	"importer":           {"", "geo", "data/sample"},
 	"api":                {"", "plan", "importer", "geo", "optimizer/allocate", "optimizer/align"},
 	"cmd/terrane": {"", "api", "data", "data/sample", "data/sample/loader", "frontend", "geo", "importer",
-		"optimizer/allocate", "optimizer/align", "plan"},
+		"optimizer/allocate", "optimizer/align", "optimizer/fit", "plan"},
 	"internal/testdb": {"data"},
 	"internal/finite": {},
 	"frontend":        {},

@@ -184,6 +184,16 @@ func Fit(ds *Dataset, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The mode's σ is SS/N, biased low by the parameters the fit spent;
+	// divide by the residual degrees of freedom N − p_eff instead (as
+	// REML would) and take the Laplace approximation at that σ.
+	out0 := p.nFit
+	if df := float64(out0) - lap.effectiveParameters(priors); df >= 1 {
+		theta[p.iSig()] = 0.5 * math.Log(p.sumSquares(theta)/df)
+		if lap, err = p.factor(p.precision(theta, priors), 0); err != nil {
+			return nil, err
+		}
+	}
 	rng := rand.New(rand.NewPCG(opts.Seed, 0x5eed))
 	draws := lap.draw(theta, opts.Draws, rng)
 	out := p.report(theta, lap, draws)

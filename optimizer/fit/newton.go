@@ -264,3 +264,46 @@ func (lf *laplaceFit) variance(t int, gl, gs []float64) float64 {
 	}
 	return v + mat.Dot(r, w)
 }
+
+// effectiveParameters is the fit's effective number of mean parameters,
+// trace(H⁻¹F) = Σ_j (1 − prec_j (H⁻¹)_jj) over every parameter but log σ,
+// F the data's information and prec_j the prior's: each parameter counts
+// as fully as the data rather than its prior determine it.
+func (lf *laplaceFit) effectiveParameters(priors []prior) float64 {
+	p := lf.p
+	nl, ns := p.nLoc(), p.nPar-p.sh
+	sum := 0.0
+	gl, gs := make([]float64, nl), make([]float64, ns)
+	for j, pr := range priors {
+		if j == p.iSig() {
+			continue
+		}
+		prec := 1 / (pr.sd * pr.sd)
+		var v float64
+		if j < p.sh {
+			t, i := j/nl, j%nl
+			gl[i] = 1
+			v = lf.variance(t, gl, gs)
+			gl[i] = 0
+		} else {
+			gs[j-p.sh] = 1
+			v = lf.variance(0, gl, gs)
+			gs[j-p.sh] = 0
+		}
+		sum += 1 - prec*v
+	}
+	return sum
+}
+
+// sumSquares is the residuals' sum of squares at theta over the fitted
+// rows.
+func (p *problem) sumSquares(theta []float64) float64 {
+	ss := 0.0
+	p.eachRow(theta, false, func(t, n int, m float64, _, _ []float64) {
+		if p.fitted[n] {
+			r := p.ly[n] - math.Log(m+delta)
+			ss += r * r
+		}
+	})
+	return ss
+}
