@@ -16,5 +16,6 @@ func BenchmarkFit1000(b *testing.B) {
 		}
 		b.ReportMetric(float64(res.Iterations), "iterations")
 		b.ReportMetric(*res.Holdout.Model.WAPE, "wape")
+		b.ReportMetric(*res.Holdout.Model.Coverage, "coverage")
 	}
 }

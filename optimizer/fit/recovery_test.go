@@ -14,9 +14,8 @@ func TestRecovery(t *testing.T) {
 		{Territories: 20, Periods: 12, Granularity: Quarter, Resources: 2},
 		{Territories: 50, Periods: 36, Granularity: Month, Resources: 3, Carryover: true},
 		{Territories: 100, Periods: 156, Granularity: Week, Resources: 3, Carryover: true},
-	}
-	if testing.Short() {
-		cases = cases[:2]
+		{Territories: 100, Periods: 12, Granularity: Quarter, Resources: 3},
+		{Territories: 20, Periods: 156, Granularity: Week, Resources: 2, Carryover: true},
 	}
 	for _, c := range cases {
 		in, n := 0, 0

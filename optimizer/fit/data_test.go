@@ -1,0 +1,46 @@
+package fit
+
+import (
+	"math"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestNewDataset(t *testing.T) {
+	day := func(d int) time.Time { return time.Date(2024, 1, 1+d, 0, 0, 0, 0, time.UTC) }
+	row := func(terr string, d int, rev float64, x ...float64) Row {
+		return Row{Territory: terr, Period: day(d).Format(time.DateOnly), Start: day(d), Revenue: rev, Resources: x}
+	}
+	ds, err := NewDataset([]Row{row("B", 7, 2, 1), row("A", 0, 1, 1), row("A", 7, 3, 2), row("B", 0, 4, 1)}, []string{"x"}, nil, Day)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ds.Granularity != Week || strings.Join(ds.Territories, ",") != "A,B" || len(ds.Periods) != 2 || ds.Rows[ds.Series[1][1]].Revenue != 2 {
+		t.Fatalf("%+v", ds)
+	}
+	if ds, _ := NewDataset([]Row{row("A", 0, 1, 1), row("A", 3, 1, 1)}, []string{"x"}, nil, Day); ds.Granularity != Day {
+		t.Errorf("days 3 apart read as %s", ds.Granularity)
+	}
+	for _, c := range []struct {
+		rows []Row
+		want string
+	}{
+		{nil, "no rows"},
+		{[]Row{row("", 0, 1, 1)}, "empty territory"},
+		{[]Row{row("A", 0, math.NaN(), 1)}, "revenue must be a finite number ≥ 0"},
+		{[]Row{row("A", 0, 1, -1)}, "resource x must be a finite number ≥ 0"},
+		{[]Row{row("A", 0, 1)}, "0 resource amounts for 1 resources"},
+		{[]Row{row("A", 0, 1, 1), row("A", 0, 2, 1)}, "has period 2024-01-01 twice"},
+	} {
+		if _, err := NewDataset(c.rows, []string{"x"}, nil, Day); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v: %v, want %q", c.rows, err, c.want)
+		}
+	}
+	ds, _, _ = Simulate(Simulation{Territories: 3, Periods: 8, Granularity: Quarter, Resources: 1, Seed: 1})
+	for _, h := range []int{-1, 8} {
+		if _, err := Fit(ds, Options{Holdout: h}); err == nil || !strings.Contains(err.Error(), "holdout periods") {
+			t.Errorf("holdout %d: %v", h, err)
+		}
+	}
+}
