@@ -44,3 +44,29 @@ func TestNewDataset(t *testing.T) {
 		}
 	}
 }
+
+// TestSkipped: a territory without revenue in the fitted periods, or
+// with no fitted period at all, is left out and named, and the others fit.
+func TestSkipped(t *testing.T) {
+	ds, _, _ := Simulate(Simulation{Territories: 5, Periods: 12, Granularity: Quarter, Resources: 1, Seed: 2})
+	rows := append([]Row(nil), ds.Rows...)
+	for p := 0; p < 12; p++ {
+		rows = append(rows, Row{Territory: "Zero", Period: ds.Periods[p], Start: ds.Starts[p], Revenue: 0, Resources: []float64{1}})
+	}
+	rows = append(rows, Row{Territory: "New", Period: ds.Periods[11], Start: ds.Starts[11], Revenue: 5, Resources: []float64{1}})
+	ds, err := NewDataset(rows, ds.Resources, nil, Quarter)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Fit(ds, Options{Holdout: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Skipped{{"New", "no fitted period"}, {"Zero", "no revenue in the fitted periods"}}
+	if len(res.Territories) != 5 || len(res.Skipped) != 2 || res.Skipped[0] != want[0] || res.Skipped[1] != want[1] {
+		t.Fatalf("%d territories, skipped %v; want 5 and %v", len(res.Territories), res.Skipped, want)
+	}
+	if res.Holdout.Model.N != 10 || res.FittedPeriods != 10 || !res.Converged {
+		t.Fatalf("holdout n %d, fitted periods %d, converged %v", res.Holdout.Model.N, res.FittedPeriods, res.Converged)
+	}
+}

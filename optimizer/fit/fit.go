@@ -155,7 +155,7 @@ func Fit(ds *Dataset, opts Options) (*Result, error) {
 	// Damped Gauss–Newton on the arrow precision does the work; gonum's
 	// LBFGS then polishes from there (and, should the first stall, takes
 	// over).
-	theta, iters, _ := p.levenberg(p.start(), priors, 200)
+	theta, iters, lmDone := p.levenberg(p.start(), priors, 200)
 	prob := optimize.Problem{
 		Func: func(x []float64) float64 { return p.objective(x, nil, priors) },
 		Grad: func(g, x []float64) { p.objective(x, g, priors) },
@@ -187,8 +187,7 @@ func Fit(ds *Dataset, opts Options) (*Result, error) {
 	// The mode's σ is SS/N, biased low by the parameters the fit spent;
 	// divide by the residual degrees of freedom N − p_eff instead (as
 	// REML would) and take the Laplace approximation at that σ.
-	out0 := p.nFit
-	if df := float64(out0) - lap.effectiveParameters(priors); df >= 1 {
+	if df := float64(p.nFit) - lap.effectiveParameters(priors); df >= 1 {
 		theta[p.iSig()] = 0.5 * math.Log(p.sumSquares(theta)/df)
 		if lap, err = p.factor(p.precision(theta, priors), 0); err != nil {
 			return nil, err
@@ -199,7 +198,8 @@ func Fit(ds *Dataset, opts Options) (*Result, error) {
 	out := p.report(theta, lap, draws)
 	out.Skipped = skipped
 	out.Iterations = iters + res.Stats.MajorIterations
-	out.Converged = res.Status == optimize.GradientThreshold || res.Status == optimize.FunctionConvergence
+	out.Converged = lmDone || res.Status == optimize.GradientThreshold || res.Status == optimize.FunctionConvergence
+	out.FittedPeriods, out.HoldoutPeriods = P-opts.Holdout, opts.Holdout
 	out.Draws = opts.Draws
 	if opts.Holdout > 0 {
 		out.Holdout = p.backtest(out, opts.Holdout)
@@ -262,10 +262,9 @@ func prepare(ds *Dataset, opts Options) (*problem, []Skipped, error) {
 	}
 	// Season and trend: only when the fitted periods span more than a year
 	// (season) or at least four periods (trend).
-	ppy := periodsPerYear(ds.Granularity)
 	span := ds.Starts[cut-1].Sub(ds.Starts[0]).Hours() / 24 / 365.25
 	p.season = make([][]float64, P)
-	if ds.Granularity != Year && cut > ppy {
+	if ds.Granularity != Year && cut > periodsPerYear(ds.Granularity) {
 		for per, s := range ds.Starts {
 			p.season[per] = seasonFeatures(ds.Granularity, s)
 		}
@@ -306,7 +305,6 @@ func prepare(ds *Dataset, opts Options) (*problem, []Skipped, error) {
 	if p.trend {
 		p.nPar++
 	}
-	_ = ppy
 	return p, skipped, nil
 }
 

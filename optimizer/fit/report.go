@@ -66,13 +66,6 @@ func (p *problem) report(theta []float64, lf *laplaceFit, draws [][]float64) *Re
 	K := len(draws)
 	out := &Result{Granularity: ds.Granularity, Periods: len(ds.Periods), Resources: ds.Resources,
 		Controls: ds.Controls, Carryover: p.carryover}
-	cut := 0
-	for n, f := range p.fitted {
-		if f {
-			cut = max(cut, ds.PeriodOf[n]+1)
-		}
-	}
-	out.FittedPeriods, out.HoldoutPeriods = cut, len(ds.Periods)-cut
 	col := func() []float64 { return make([]float64, K) }
 	// per territory: base, then per resource beta, k; then curve points
 	nq := 1 + 2*p.R
