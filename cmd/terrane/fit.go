@@ -21,7 +21,12 @@ func init() {
 	register(command{
 		path:    "fit",
 		summary: "fit response curves to a history CSV, with intervals and a back-test against naive baselines (JSON out)",
-		run:     runFit,
+		run:     func(ctx context.Context, env *environment, args []string) error { return runFit(ctx, env, args, false) },
+	})
+	register(command{
+		path:    "backtest",
+		summary: "fit on all but the last N periods of a history CSV, forecast them, and score the model next to naive baselines (JSON out)",
+		run:     func(ctx context.Context, env *environment, args []string) error { return runFit(ctx, env, args, true) },
 	})
 }
 
@@ -31,8 +36,15 @@ func init() {
 // columns) and writes the fit as JSON; with a holdout it forecasts the
 // held-out periods, scores them and the naive baselines, and with
 // --predictions writes period,territory,actual,forecast,p10,p90.
-func runFit(ctx context.Context, env *environment, args []string) error {
-	fs := flag.NewFlagSet("fit", flag.ContinueOnError)
+//
+// `terrane backtest` takes the same flags, needs --holdout-periods, and
+// writes only the back-test (backtestReport).
+func runFit(ctx context.Context, env *environment, args []string, backtest bool) error {
+	name := "fit"
+	if backtest {
+		name = "backtest"
+	}
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(env.stderr)
 	history := fs.String("history", "", "history CSV: period, territory (or unit), revenue, one column per resource (required)")
 	controls := fs.String("controls", "", "comma-separated control columns (covariates, not resources)")
@@ -52,9 +64,11 @@ func runFit(ctx context.Context, env *environment, args []string) error {
 	}
 	switch {
 	case fs.NArg() > 0:
-		return fmt.Errorf("%w: fit takes no arguments, got %q", errUsage, fs.Args())
+		return fmt.Errorf("%w: %s takes no arguments, got %q", errUsage, name, fs.Args())
 	case *history == "":
-		return fmt.Errorf("%w: fit needs --history FILE", errUsage)
+		return fmt.Errorf("%w: %s needs --history FILE", errUsage, name)
+	case backtest && *holdout == 0:
+		return fmt.Errorf("%w: backtest needs --holdout-periods N > 0 (the latest N periods are held out)", errUsage)
 	case *holdout < 0:
 		return fmt.Errorf("%w: --holdout-periods must be ≥ 0", errUsage)
 	case *predictions != "" && *holdout == 0:
@@ -64,11 +78,11 @@ func runFit(ctx context.Context, env *environment, args []string) error {
 	}
 	raw, err := os.ReadFile(*history)
 	if err != nil {
-		return fmt.Errorf("fit: %w", err)
+		return fmt.Errorf("%s: %w", name, err)
 	}
 	ds, err := readFitHistory(raw, list(*resources), list(*controls))
 	if err != nil {
-		return fmt.Errorf("fit: %s: %w", *history, err)
+		return fmt.Errorf("%s: %s: %w", name, *history, err)
 	}
 	if *holdout >= len(ds.Periods) {
 		return fmt.Errorf("%w: --holdout-periods %d must be less than the history's %d periods", errUsage, *holdout, len(ds.Periods))
@@ -78,24 +92,28 @@ func runFit(ctx context.Context, env *environment, args []string) error {
 	}
 	res, err := fit.Fit(ds, fit.Options{Holdout: *holdout, NoCarryover: *noCarry, Draws: *draws, Seed: *seed})
 	if err != nil {
-		return fmt.Errorf("fit: %s: %w", *history, err)
+		return fmt.Errorf("%s: %s: %w", name, *history, err)
 	}
-	out, err := json.MarshalIndent(res, "", "  ")
+	var doc any = res
+	if backtest {
+		doc = backtestReport(res)
+	}
+	out, err := json.MarshalIndent(doc, "", "  ")
 	if err != nil {
-		return fmt.Errorf("fit: %w", err)
+		return fmt.Errorf("%s: %w", name, err)
 	}
 	out = append(out, '\n')
 	if *predictions != "" {
 		if err := writeFile(*predictions, predictionsCSV(res.Predictions)); err != nil {
-			return fmt.Errorf("fit: %w", err)
+			return fmt.Errorf("%s: %w", name, err)
 		}
 	}
 	if !*quiet {
-		fmt.Fprintln(env.stderr, "fit:", fitSummary(res))
+		fmt.Fprintf(env.stderr, "%s: %s\n", name, fitSummary(res))
 	}
 	if *outPath != "" && *outPath != "-" {
 		if err := writeFile(*outPath, out); err != nil {
-			return fmt.Errorf("fit: %w", err)
+			return fmt.Errorf("%s: %w", name, err)
 		}
 		return nil
 	}
@@ -327,4 +345,43 @@ func figure(p *float64) string {
 		return "–"
 	}
 	return strconv.FormatFloat(*p, 'f', 3, 64)
+}
+
+// backtestDoc is what `terrane backtest` writes: the holdout's scores,
+// in total and per territory, without the parameters.
+type backtestDoc struct {
+	Granularity    string           `json:"granularity"`
+	FittedPeriods  int              `json:"fitted_periods"`
+	HoldoutPeriods int              `json:"holdout_periods"`
+	Model          fit.Metrics      `json:"model"`
+	Baselines      []fit.Scored     `json:"baselines"`
+	BestBaseline   string           `json:"best_baseline,omitempty"` // the baseline of the lowest WAPE
+	Improvement    *float64         `json:"improvement,omitempty"`   // 1 − the model's WAPE / the best baseline's
+	Territories    []backtestRegion `json:"territories"`
+	Skipped        []fit.Skipped    `json:"skipped,omitempty"`
+}
+
+type backtestRegion struct {
+	Territory string       `json:"territory"`
+	Model     *fit.Metrics `json:"model,omitempty"` // absent for a territory without held-out rows
+	Baselines []fit.Scored `json:"baselines,omitempty"`
+}
+
+func backtestReport(r *fit.Result) backtestDoc {
+	d := backtestDoc{Granularity: r.Granularity, FittedPeriods: r.FittedPeriods, HoldoutPeriods: r.HoldoutPeriods,
+		Model: r.Holdout.Model, Baselines: r.Holdout.Baselines, Skipped: r.Skipped}
+	var best *float64
+	for _, b := range r.Holdout.Baselines {
+		if b.Metrics.WAPE != nil && (best == nil || *b.Metrics.WAPE < *best) {
+			best, d.BestBaseline = b.Metrics.WAPE, b.Name
+		}
+	}
+	if best != nil && *best > 0 && d.Model.WAPE != nil {
+		v := 1 - *d.Model.WAPE / *best
+		d.Improvement = &v
+	}
+	for _, t := range r.Territories {
+		d.Territories = append(d.Territories, backtestRegion{Territory: t.Territory, Model: t.Holdout, Baselines: t.Baselines})
+	}
+	return d
 }

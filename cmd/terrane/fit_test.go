@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"errors"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -127,5 +128,43 @@ func TestFitErrors(t *testing.T) {
 	var res fit.Result
 	if err := json.Unmarshal(stdout.Bytes(), &res); err != nil || len(res.Territories) != 1 || res.Holdout != nil {
 		t.Fatalf("%v: %+v", err, res)
+	}
+}
+
+// TestBacktest: `terrane backtest` writes the holdout's scores only, with
+// the best baseline and the model's improvement over it, and needs a
+// holdout.
+func TestBacktest(t *testing.T) {
+	env, stdout, stderr := testEnv("")
+	if err := run(context.Background(), env, []string{"backtest", "--history", "../../data/sample/company/history.csv", "--holdout-periods", "4"}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(stderr.String(), "backtest: 51 territories") {
+		t.Errorf("stderr %q", stderr)
+	}
+	var doc struct {
+		backtestDoc
+		Resources any `json:"resources"`
+	}
+	if err := json.Unmarshal(stdout.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Resources != nil || doc.HoldoutPeriods != 4 || doc.Model.N != 204 || len(doc.Baselines) != 4 || len(doc.Territories) != 51 {
+		t.Fatalf("%s", stdout.Bytes()[:min(stdout.Len(), 400)])
+	}
+	best := doc.Baselines[0]
+	for _, b := range doc.Baselines {
+		if *b.Metrics.WAPE < *best.Metrics.WAPE {
+			best = b
+		}
+	}
+	if doc.BestBaseline != best.Name || doc.Improvement == nil || math.Abs(*doc.Improvement-(1 - *doc.Model.WAPE / *best.Metrics.WAPE)) > 1e-12 {
+		t.Errorf("best %q improvement %v; want %s and 1 − %.4f/%.4f", doc.BestBaseline, doc.Improvement, best.Name, *doc.Model.WAPE, *best.Metrics.WAPE)
+	}
+	t.Logf("beats %s by %.0f %%", doc.BestBaseline, 100**doc.Improvement)
+	env, _, _ = testEnv("")
+	err := run(context.Background(), env, []string{"backtest", "--history", "../../data/sample/company/history.csv"})
+	if !errors.Is(err, errUsage) || !strings.Contains(err.Error(), "backtest needs --holdout-periods") {
+		t.Errorf("without a holdout: %v", err)
 	}
 }
