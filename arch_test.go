@@ -25,7 +25,7 @@ var allowedImports = map[string][]string{
 	"data/sample":        {"", "geo"},
 	"data/sample/loader": {"", "data/sample", "importer"},
 	"data/sample/gen":    {"data/sample"},
-	"plan":               {"", "geo", "optimizer/allocate", "optimizer/align"},
+	"plan":               {"", "geo", "optimizer/allocate", "optimizer/align", "optimizer/fit"},
 	"importer":           {"", "geo", "data/sample"},
 	"api":                {"", "plan", "importer", "geo", "optimizer/allocate", "optimizer/align"},
 	"cmd/terrane": {"", "api", "data", "data/sample", "data/sample/loader", "frontend", "geo", "importer",
