@@ -30,7 +30,7 @@ func TestFitStoredSampleHistory(t *testing.T) {
 	if len(ds.Territories) != 51 || len(ds.Periods) != 12 || len(dropped) != 0 || len(ds.Resources) != 3 {
 		t.Fatalf("%d territories × %d periods, resources %v, dropped %v", len(ds.Territories), len(ds.Periods), ds.Resources, dropped)
 	}
-	res, err := fit.Fit(ds, fit.Options{Holdout: 4})
+	res, err := fit.Fit(ctx, ds, fit.Options{Holdout: 4})
 	if err != nil {
 		t.Fatal(err)
 	}

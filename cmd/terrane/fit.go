@@ -90,7 +90,7 @@ func runFit(ctx context.Context, env *environment, args []string, backtest bool)
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	res, err := fit.Fit(ds, fit.Options{Holdout: *holdout, NoCarryover: *noCarry, Draws: *draws, Seed: *seed})
+	res, err := fit.Fit(ctx, ds, fit.Options{Holdout: *holdout, NoCarryover: *noCarry, Draws: *draws, Seed: *seed})
 	if err != nil {
 		return fmt.Errorf("%s: %s: %w", name, *history, err)
 	}

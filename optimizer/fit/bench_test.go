@@ -1,6 +1,9 @@
 package fit
 
-import "testing"
+import (
+	"context"
+	"testing"
+)
 
 // BenchmarkFit1000 fits 1,000 territories × 36 months × 3 resources (the
 // issue's scale target: under 60 s).
@@ -10,7 +13,7 @@ func BenchmarkFit1000(b *testing.B) {
 		b.Fatal(err)
 	}
 	for b.Loop() {
-		res, err := Fit(ds, Options{Holdout: 6})
+		res, err := Fit(context.Background(), ds, Options{Holdout: 6})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -1,6 +1,8 @@
 package fit
 
 import (
+	"context"
+	"errors"
 	"math"
 	"strings"
 	"testing"
@@ -39,7 +41,7 @@ func TestNewDataset(t *testing.T) {
 	}
 	ds, _, _ = Simulate(Simulation{Territories: 3, Periods: 8, Granularity: Quarter, Resources: 1, Seed: 1})
 	for _, h := range []int{-1, 8} {
-		if _, err := Fit(ds, Options{Holdout: h}); err == nil || !strings.Contains(err.Error(), "holdout periods") {
+		if _, err := Fit(context.Background(), ds, Options{Holdout: h}); err == nil || !strings.Contains(err.Error(), "holdout periods") {
 			t.Errorf("holdout %d: %v", h, err)
 		}
 	}
@@ -58,7 +60,7 @@ func TestSkipped(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := Fit(ds, Options{Holdout: 2})
+	res, err := Fit(context.Background(), ds, Options{Holdout: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,4 +71,53 @@ func TestSkipped(t *testing.T) {
 	if res.Holdout.Model.N != 10 || res.FittedPeriods != 10 || !res.Converged {
 		t.Fatalf("holdout n %d, fitted periods %d, converged %v", res.Holdout.Model.N, res.FittedPeriods, res.Converged)
 	}
+}
+
+// TestCancelAndProgress: a canceled context stops the fit with an error
+// wrapping it; progress rises to 1.
+func TestCancelAndProgress(t *testing.T) {
+	ds, _, _ := Simulate(Simulation{Territories: 10, Periods: 12, Granularity: Quarter, Resources: 2, Seed: 4})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Fit(ctx, ds, Options{}); !errors.Is(err, context.Canceled) {
+		t.Errorf("canceled: %v", err)
+	}
+	var seen []float64
+	if _, err := Fit(context.Background(), ds, Options{Progress: func(f float64) { seen = append(seen, f) }}); err != nil {
+		t.Fatal(err)
+	}
+	if len(seen) < 3 || seen[len(seen)-1] != 1 {
+		t.Fatalf("progress %v", seen)
+	}
+	for i := 1; i < len(seen); i++ {
+		if seen[i] <= seen[i-1] {
+			t.Fatalf("progress went back: %v", seen)
+		}
+	}
+}
+
+// TestUninformative: a resource that never varies, and one never used,
+// leave the curve to the priors — the fit still succeeds, with wide
+// intervals where the data say nothing.
+func TestUninformative(t *testing.T) {
+	ds, _, _ := Simulate(Simulation{Territories: 8, Periods: 12, Granularity: Quarter, Resources: 1, Seed: 5})
+	rows := append([]Row(nil), ds.Rows...)
+	for i := range rows {
+		rows[i].Resources = append([]float64{rows[i].Resources[0]}, 7, 0)
+	}
+	ds, err := NewDataset(rows, []string{"varied", "constant", "unused"}, nil, Quarter)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Fit(context.Background(), ds, Options{Holdout: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tf := range res.Territories {
+		c := tf.Resources[1].Beta
+		if !(c.P90/c.P10 > 5) {
+			t.Errorf("%s: the constant resource's height %+v is narrower than the data allow", tf.Territory, c)
+		}
+	}
+	t.Logf("%s", describe(res.Holdout.Model))
 }

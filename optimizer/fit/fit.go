@@ -1,6 +1,8 @@
 package fit
 
 import (
+	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -29,6 +31,9 @@ type Options struct {
 	Seed uint64
 	// MaxIterations caps the optimiser's iterations (0: 5,000).
 	MaxIterations int
+	// Progress, if not nil, is called with the fraction of the work done
+	// (0..1, never decreasing), and with 1 when Fit returns a result.
+	Progress func(float64)
 }
 
 // Interval is a posterior (or predictive) distribution's 10th, 50th and
@@ -131,9 +136,20 @@ type Backtest struct {
 }
 
 // Fit fits the model to ds by maximum a posteriori and a Laplace
-// approximation, holding out the latest opts.Holdout periods.
-func Fit(ds *Dataset, opts Options) (*Result, error) {
+// approximation, holding out the latest opts.Holdout periods. A canceled
+// ctx stops it between iterations with an error wrapping ctx.Err().
+func Fit(ctx context.Context, ds *Dataset, opts Options) (*Result, error) {
 	began := time.Now()
+	progress := func(float64) {}
+	if opts.Progress != nil {
+		last := 0.0
+		progress = func(f float64) {
+			if f > last {
+				last = f
+				opts.Progress(f)
+			}
+		}
+	}
 	if opts.Draws <= 0 {
 		opts.Draws = 400
 	}
@@ -155,7 +171,10 @@ func Fit(ds *Dataset, opts Options) (*Result, error) {
 	// Damped Gauss–Newton on the arrow precision does the work; gonum's
 	// LBFGS then polishes from there (and, should the first stall, takes
 	// over).
-	theta, iters, lmDone := p.levenberg(p.start(), priors, 200)
+	theta, iters, lmDone, err := p.levenberg(ctx, p.start(), priors, 200, func(it int) { progress(0.8 * float64(it) / (float64(it) + 10)) })
+	if err != nil {
+		return nil, err
+	}
 	prob := optimize.Problem{
 		Func: func(x []float64) float64 { return p.objective(x, nil, priors) },
 		Grad: func(g, x []float64) { p.objective(x, g, priors) },
@@ -179,6 +198,10 @@ func Fit(ds *Dataset, opts Options) (*Result, error) {
 		if !finite(v) {
 			return nil, fmt.Errorf("fit: the optimiser reached a non-finite parameter")
 		}
+	}
+	progress(0.85)
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("fit: %w", err)
 	}
 	lap, err := p.factor(p.precision(theta, priors), 0)
 	if err != nil {
@@ -205,6 +228,11 @@ func Fit(ds *Dataset, opts Options) (*Result, error) {
 		out.Holdout = p.backtest(out, opts.Holdout)
 	}
 	out.Seconds = time.Since(began).Seconds()
+	if _, err := json.Marshal(out); err != nil {
+		// never a NaN or an infinity in a result
+		return nil, fmt.Errorf("fit: a figure of the result is not finite: %v", err)
+	}
+	progress(1)
 	return out, nil
 }
 

@@ -1,6 +1,7 @@
 package fit
 
 import (
+	"context"
 	"encoding/csv"
 	"fmt"
 	"math"
@@ -71,7 +72,7 @@ func loadGeoMedia(tb testing.TB, controls bool) *Dataset {
 // them (0.22 and 0.29).
 func TestGeoMedia(t *testing.T) {
 	ds := loadGeoMedia(t, true)
-	res, err := Fit(ds, Options{Holdout: 13})
+	res, err := Fit(context.Background(), ds, Options{Holdout: 13})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,7 +113,7 @@ func TestGeoMedia(t *testing.T) {
 func BenchmarkGeoMedia(b *testing.B) {
 	ds := loadGeoMedia(b, true)
 	for b.Loop() {
-		if _, err := Fit(ds, Options{Holdout: 13}); err != nil {
+		if _, err := Fit(context.Background(), ds, Options{Holdout: 13}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -1,6 +1,7 @@
 package fit
 
 import (
+	"context"
 	"fmt"
 	"math"
 
@@ -193,13 +194,18 @@ func (lf *laplaceFit) solve(g []float64) ([]float64, error) {
 // levenberg minimises the negative log posterior from x by damped
 // Gauss–Newton (Levenberg–Marquardt) steps on the arrow precision. It
 // returns the point, the iterations and whether it converged (relative
-// decrease below 1e-10 or a negligible step).
-func (p *problem) levenberg(x []float64, priors []prior, maxIter int) ([]float64, int, bool) {
+// decrease below 1e-10 or a negligible step); done is told each
+// iteration's number; an error only when ctx is canceled.
+func (p *problem) levenberg(ctx context.Context, x []float64, priors []prior, maxIter int, done func(int)) ([]float64, int, bool, error) {
 	g := make([]float64, len(x))
 	f := p.objective(x, g, priors)
 	mu := 1e-3
 	try := make([]float64, len(x))
 	for it := 1; it <= maxIter; it++ {
+		if err := ctx.Err(); err != nil {
+			return x, it, false, fmt.Errorf("fit: %w", err)
+		}
+		done(it)
 		ar := p.precision(x, priors)
 		improved := false
 		for attempt := 0; attempt < 30; attempt++ {
@@ -226,17 +232,17 @@ func (p *problem) levenberg(x []float64, priors []prior, maxIter int) ([]float64
 				mu = math.Max(mu/3, 1e-9)
 				improved = true
 				if dec <= 1e-10*math.Max(1, math.Abs(f)) || big < 1e-8 {
-					return x, it, true
+					return x, it, true, nil
 				}
 				break
 			}
 			mu *= 4
 		}
 		if !improved {
-			return x, it, false
+			return x, it, false, nil
 		}
 	}
-	return x, maxIter, false
+	return x, maxIter, false, nil
 }
 
 // variance is gᵀ H⁻¹ g for a gradient g that is zero outside territory t's

@@ -1,6 +1,7 @@
 package fit
 
 import (
+	"context"
 	"math"
 	"testing"
 )
@@ -26,7 +27,7 @@ func TestRecovery(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			res, err := Fit(ds, Options{Draws: 300})
+			res, err := Fit(context.Background(), ds, Options{Draws: 300})
 			if err != nil {
 				t.Fatal(err)
 			}
