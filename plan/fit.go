@@ -1,6 +1,8 @@
 package plan
 
 import (
+	"context"
+	"encoding/json"
 	"sort"
 	"strings"
 	"time"
@@ -125,4 +127,95 @@ func HistoryDataset(rows []*terrane.HistoryRow, scenario int64, assignments map[
 		return nil, dropped, terrane.Errorf(terrane.EINVALID, "%v", err)
 	}
 	return ds, dropped, nil
+}
+
+// FitRequest says how a run of kind fit fits (RunRequest.Fit).
+type FitRequest struct {
+	// HoldoutPeriods is how many of the latest periods to hold out,
+	// forecast and score against the naive baselines (0: fit every period).
+	HoldoutPeriods int `json:"holdout_periods"`
+	// Controls are history columns (stored among the resources) that are
+	// covariates rather than resources.
+	Controls []string `json:"controls,omitempty"`
+}
+
+// Validate reports the first malformed field.
+func (f *FitRequest) Validate() error {
+	if f.HoldoutPeriods < 0 {
+		return terrane.Errorf(terrane.EINVALID, "fit.holdout_periods must be ≥ 0")
+	}
+	seen := map[string]bool{}
+	for _, c := range f.Controls {
+		if strings.TrimSpace(c) == "" {
+			return terrane.Errorf(terrane.EINVALID, "fit.controls: empty name")
+		}
+		if seen[c] {
+			return terrane.Errorf(terrane.EINVALID, "fit.controls: %q twice", c)
+		}
+		seen[c] = true
+	}
+	return nil
+}
+
+// FitOutcome is what a fit run keeps (RunResult.Fit): the fit, the
+// held-out forecasts, and the resources some history row lacked.
+type FitOutcome struct {
+	fit.Result
+	Predictions      []fit.Prediction `json:"predictions,omitempty"`
+	DroppedResources []string         `json:"dropped_resources,omitempty"`
+}
+
+// historyFinder is the part of the store a fit run reads history from.
+type historyFinder interface {
+	FindHistory(ctx context.Context, layer string) ([]*terrane.HistoryRow, error)
+}
+
+// solveFit fits the scenario's stored history (HistoryDataset) with the
+// run's FitRequest (recorded in its input under "fit").
+func (w *Worker) solveFit(ctx context.Context, run *terrane.Run, progress func(float64)) (*outcome, error) {
+	t0 := time.Now()
+	var input struct {
+		Fit *FitRequest `json:"fit"`
+	}
+	if len(run.Input) > 0 {
+		if err := json.Unmarshal(run.Input, &input); err != nil {
+			return nil, terrane.Errorf(terrane.EINTERNAL, "fit run %d: input: %v", run.ID, err)
+		}
+	}
+	req := input.Fit
+	if req == nil {
+		req = &FitRequest{}
+	}
+	if err := req.Validate(); err != nil {
+		return nil, err
+	}
+	hf, ok := w.Services.(historyFinder)
+	if !ok {
+		return nil, terrane.Errorf(terrane.EINTERNAL, "fit run %d: the store cannot read history", run.ID)
+	}
+	in, err := Load(ctx, w.Services, run.ScenarioID, false)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := hf.FindHistory(ctx, in.Scenario.Layer)
+	if err != nil {
+		return nil, err
+	}
+	load := time.Since(t0)
+	ds, dropped, err := HistoryDataset(rows, in.Scenario.ID, in.Assignments, req.Controls)
+	if err != nil {
+		return nil, err
+	}
+	if req.HoldoutPeriods >= len(ds.Periods) {
+		return nil, terrane.Errorf(terrane.EINVALID, "fit.holdout_periods: %d must be less than the history's %d periods", req.HoldoutPeriods, len(ds.Periods))
+	}
+	res, err := fit.Fit(ctx, ds, fit.Options{Holdout: req.HoldoutPeriods, Seed: uint64(run.Seed), Progress: progress})
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, terrane.Errorf(terrane.EINVALID, "%v", err)
+	}
+	out := &RunResult{Fit: &FitOutcome{Result: *res, Predictions: res.Predictions, DroppedResources: dropped}}
+	return &outcome{result: out, load: load, in: in}, nil
 }
