@@ -20,6 +20,10 @@ const (
 	RunAlign         = "align"
 	RunAllocate      = "allocate"
 	RunAlignAllocate = "align+allocate"
+	// RunFit fits response curves to the scenario's stored history and
+	// back-tests them (optimizer/fit); it changes neither territories nor
+	// results.
+	RunFit = "fit"
 )
 
 // Run is one solve of a scenario, with everything needed to reproduce it.
@@ -99,7 +103,7 @@ type Results struct {
 type RunService interface {
 	// CreateRun queues a run of r.Kind on r.ScenarioID and sets r.ID,
 	// Status (queued), InputHash and CreatedAt; an empty Input becomes {}.
-	// EINVALID if the kind is not align, allocate or align+allocate, or
+	// EINVALID if the kind is not align, allocate, align+allocate or fit, or
 	// Input is not valid JSON; ENOTFOUND if the scenario does not exist.
 	CreateRun(ctx context.Context, r *Run) error
 	// FindRunByID returns the run with its input and result. ENOTFOUND if

@@ -551,6 +551,8 @@ type RunInput struct {
 	ScenarioUpdatedAt time.Time          `json:"scenario_updated_at"`
 	Seed              int64              `json:"seed"`
 	Settings          json.RawMessage    `json:"settings"`
+	// Fit is a fit run's options, as requested; absent for other kinds.
+	Fit *plan.FitRequest `json:"fit,omitempty"`
 }
 
 // RunEvent is the data of one message of a run's event stream

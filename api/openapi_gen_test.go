@@ -27,6 +27,7 @@ import (
 	"github.com/terrane/terrane"
 	"github.com/terrane/terrane/importer"
 	"github.com/terrane/terrane/optimizer/allocate"
+	"github.com/terrane/terrane/optimizer/fit"
 	"github.com/terrane/terrane/plan"
 )
 
@@ -54,6 +55,16 @@ var schemaNames = map[reflect.Type]string{
 	reflect.TypeFor[plan.RunResult]():        "RunResult",
 	reflect.TypeFor[geojson.Geometry]():      "Geometry",
 	reflect.TypeFor[plan.AlignSettings]():    "AlignSettings",
+	reflect.TypeFor[fit.Result]():            "FitResult",
+	reflect.TypeFor[fit.CurvePoint]():        "FitCurvePoint",
+	reflect.TypeFor[fit.Interval]():          "FitInterval",
+	reflect.TypeFor[fit.Metrics]():           "FitMetrics",
+	reflect.TypeFor[fit.Scored]():            "FitScored",
+	reflect.TypeFor[fit.Effect]():            "FitEffect",
+	reflect.TypeFor[fit.Shared]():            "FitShared",
+	reflect.TypeFor[fit.Skipped]():           "FitSkipped",
+	reflect.TypeFor[fit.Prediction]():        "FitPrediction",
+	reflect.TypeFor[fit.Backtest]():          "FitBacktest",
 }
 
 // looseTypes are objects stored as the caller sent them (scenario settings
@@ -83,7 +94,7 @@ var requiredFields = map[string]bool{
 var (
 	errorCodes = []string{terrane.EINVALID, terrane.EUNAUTHORIZED, terrane.EFORBIDDEN, terrane.ENOTFOUND, terrane.ECONFLICT,
 		terrane.ETOOLARGE, terrane.EINFEASIBLE, terrane.ERATELIMIT, terrane.ENOTIMPL, terrane.EINTERNAL}
-	runKinds    = []string{terrane.RunAlign, terrane.RunAllocate, terrane.RunAlignAllocate}
+	runKinds    = []string{terrane.RunAlign, terrane.RunAllocate, terrane.RunAlignAllocate, terrane.RunFit}
 	roles       = []string{terrane.RoleAdmin, terrane.RoleLeader, terrane.RoleAnalyst, terrane.RoleRep}
 	solveStatus = []string{string(allocate.Optimal), string(allocate.Feasible), string(allocate.Infeasible)}
 	importKinds = importer.Kinds
@@ -128,7 +139,7 @@ type generator struct {
 
 func newGenerator(t *testing.T) *generator {
 	g := &generator{schemas: openapi3.Schemas{}, owner: map[string]reflect.Type{}, docs: map[string]string{}, used: map[string]bool{}}
-	for _, pkg := range []string{"", "api", "plan", "importer", "optimizer/allocate"} {
+	for _, pkg := range []string{"", "api", "plan", "importer", "optimizer/allocate", "optimizer/fit"} {
 		g.readDocs(t, "github.com/terrane/terrane", pkg)
 	}
 	return g

@@ -122,7 +122,7 @@ var operations = map[string]operation{
 		status: 200, response: jsonBody(Comparison{}), errors: byID},
 	"GET /api/v1/scenarios/:id/exports/:file": {summary: "Export: territories.geojson, units.csv, accounts.csv, allocation.csv, salesforce-territory2.csv, salesforce-object-territory2-association.csv, salesforce-user-territory2-association.csv or hubspot-companies.csv (docs/export.md)",
 		status: 200, response: []content{{"text/csv", csvText}, {"application/geo+json", TerritoryCollection{}}}, errors: byID},
-	"POST /api/v1/scenarios/:id/runs": {summary: "Queue a solve (align, allocate or align+allocate); answers 202 with the run",
+	"POST /api/v1/scenarios/:id/runs": {summary: "Queue a solve (align, allocate or align+allocate) or a fit of the stored history (fit); answers 202 with the run",
 		request: plan.RunRequest{}, status: 202, response: jsonBody(terrane.Run{}), errors: changingID},
 	"GET /api/v1/scenarios/:id/runs": {summary: "The scenario's runs, newest first",
 		query: pageParams, status: 200, response: jsonBody(RunList{}), errors: byID},

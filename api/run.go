@@ -25,20 +25,31 @@ func (s *Server) startRun(c *gin.Context) {
 		return
 	}
 	switch req.Kind {
-	case terrane.RunAlign, terrane.RunAllocate, terrane.RunAlignAllocate:
+	case terrane.RunAlign, terrane.RunAllocate, terrane.RunAlignAllocate, terrane.RunFit:
 	case "":
-		s.writeError(c, terrane.Errorf(terrane.EINVALID, "kind is required: align, allocate or align+allocate"))
+		s.writeError(c, terrane.Errorf(terrane.EINVALID, "kind is required: align, allocate, align+allocate or fit"))
 		return
 	default:
-		s.writeError(c, terrane.Errorf(terrane.EINVALID, "kind must be align, allocate or align+allocate, not %q", req.Kind))
+		s.writeError(c, terrane.Errorf(terrane.EINVALID, "kind must be align, allocate, align+allocate or fit, not %q", req.Kind))
 		return
 	}
-	if sc.Status == terrane.StatusPublished && req.Kind != terrane.RunAllocate {
+	if req.Fit != nil && req.Kind != terrane.RunFit {
+		s.writeError(c, terrane.Errorf(terrane.EINVALID, "fit: only a run of kind fit takes fit options, not %s", req.Kind))
+		return
+	}
+	if req.Fit != nil {
+		if err := req.Fit.Validate(); err != nil {
+			s.writeError(c, err)
+			return
+		}
+	}
+	redraws := req.Kind != terrane.RunAllocate && req.Kind != terrane.RunFit
+	if sc.Status == terrane.StatusPublished && redraws {
 		s.writeError(c, terrane.Errorf(terrane.ECONFLICT, "scenario %d is published; its territories cannot be redrawn", sc.ID))
 		return
 	}
-	if req.Kind != terrane.RunAllocate {
-		// Allocating the baseline changes only its results, which
+	if redraws {
+		// Allocating (or fitting) the baseline changes only its results, which
 		// comparisons read; redrawing it would change the current plan.
 		if err := sc.ReadOnlyError("its territories (an " + req.Kind + " run)"); err != nil {
 			s.writeError(c, err)
@@ -52,7 +63,7 @@ func (s *Server) startRun(c *gin.Context) {
 	// The input records everything the solve depends on, so its hash
 	// identifies a reproducible run.
 	input, _ := json.Marshal(RunInput{Kind: req.Kind, Seed: req.Seed, ScenarioID: sc.ID,
-		ScenarioUpdatedAt: sc.UpdatedAt, Budget: sc.Budget, Resources: sc.Resources, Settings: sc.Settings})
+		ScenarioUpdatedAt: sc.UpdatedAt, Budget: sc.Budget, Resources: sc.Resources, Settings: sc.Settings, Fit: req.Fit})
 	run := &terrane.Run{ScenarioID: sc.ID, Kind: req.Kind, Seed: req.Seed, Input: input, SolverVersion: plan.SolverVersion, CreatedBy: currentUser(c).Name}
 	if err := s.svc.Runs.CreateRun(c.Request.Context(), run); err != nil {
 		s.writeError(c, err)
@@ -234,7 +245,7 @@ func (s *Server) finalEvent(c *gin.Context, r *terrane.Run) RunEvent {
 	// and a rename or a status change does not make a new version.
 	ts := v.territoriesResponse()
 	ev.Scenario, ev.Territories = sc, &ts
-	if r.Kind != terrane.RunAllocate {
+	if r.Kind != terrane.RunAllocate && r.Kind != terrane.RunFit {
 		ev.Assignments = make(map[string]string, len(v.in.Assignments))
 		for u, t := range v.in.Assignments {
 			if v.sees(t) {

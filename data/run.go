@@ -56,13 +56,13 @@ func (r *runRow) run() *terrane.Run {
 }
 
 func validRunKind(k string) bool {
-	return k == terrane.RunAlign || k == terrane.RunAllocate || k == terrane.RunAlignAllocate
+	return k == terrane.RunAlign || k == terrane.RunAllocate || k == terrane.RunAlignAllocate || k == terrane.RunFit
 }
 
 // CreateRun queues a run and sets r.ID, Status, InputHash and CreatedAt.
 func (s *Store) CreateRun(ctx context.Context, r *terrane.Run) error {
 	if !validRunKind(r.Kind) {
-		return terrane.Errorf(terrane.EINVALID, "run kind must be align, allocate or align+allocate, not %q", r.Kind)
+		return terrane.Errorf(terrane.EINVALID, "run kind must be align, allocate, align+allocate or fit, not %q", r.Kind)
 	}
 	if len(r.Input) == 0 {
 		r.Input = json.RawMessage("{}")

@@ -101,3 +101,15 @@ func labelEnd(label string) (time.Time, bool) {
 	p, ok := parsePeriod(first)
 	return p.end, ok
 }
+
+// ParsePeriod reads a history period as the history import does (a date,
+// YYYY-MM, YYYY-Qn or YYYY): its canonical label, first day (UTC) and
+// granularity (day, month, quarter or year). ok is false for anything
+// else; periodHelp's wording is PeriodHelp.
+func ParsePeriod(s string) (label string, start time.Time, granularity string, ok bool) {
+	p, ok := parsePeriod(s)
+	return p.label, p.start, p.granularity, ok
+}
+
+// PeriodHelp says which periods ParsePeriod accepts.
+const PeriodHelp = periodHelp

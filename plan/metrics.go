@@ -22,6 +22,9 @@ type RunResult struct {
 	Objective string `json:"objective,omitempty"`
 	// Alignment summarises the alignment solver's answer, when the run aligned.
 	Alignment *AlignmentSummary `json:"alignment,omitempty"`
+	// Fit is the fitted curves and their back-test, when the run was of
+	// kind fit.
+	Fit *FitOutcome `json:"fit,omitempty"`
 }
 
 // ParseRunResult decodes a stored run result; empty means none.

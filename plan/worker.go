@@ -23,6 +23,8 @@ const SolverVersion = "terrane-solvers/1"
 type RunRequest struct {
 	Kind string `json:"kind"`
 	Seed int64  `json:"seed"`
+	// Fit says how a run of kind fit fits; only with that kind.
+	Fit *FitRequest `json:"fit,omitempty"`
 }
 
 // Worker takes queued runs from the database and solves them. Any number of
@@ -216,6 +218,9 @@ type outcome struct {
 
 // solve runs the solvers a run asks for. progress gets the fraction done.
 func (w *Worker) solve(ctx context.Context, run *terrane.Run, progress func(float64)) (*outcome, error) {
+	if run.Kind == terrane.RunFit {
+		return w.solveFit(ctx, run, progress)
+	}
 	t0 := time.Now()
 	in, err := Load(ctx, w.Services, run.ScenarioID, run.Kind != terrane.RunAllocate)
 	if err != nil {

@@ -495,7 +495,7 @@ export interface paths {
         /** The scenario's runs, newest first */
         get: operations["get_scenarios_id_runs"];
         put?: never;
-        /** Queue a solve (align, allocate or align+allocate); answers 202 with the run */
+        /** Queue a solve (align, allocate or align+allocate) or a fit of the stored history (fit); answers 202 with the run */
         post: operations["post_scenarios_id_runs"];
         delete?: never;
         options?: never;
@@ -981,6 +981,98 @@ export interface components {
             code: "invalid" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "too_large" | "infeasible" | "rate_limited" | "not_implemented" | "internal";
             /** @description for people: names the field, row or id */
             message: string;
+        };
+        /** @description Backtest is the holdout's totals. */
+        FitBacktest: {
+            baselines: components["schemas"]["FitScored"][] | null;
+            model: components["schemas"]["FitMetrics"];
+        };
+        /** @description CurvePoint is the territory's revenue in its latest fitted period had it had, steadily, Multiplier × that period's resources. */
+        FitCurvePoint: {
+            multiplier: number;
+            revenue: components["schemas"]["FitInterval"];
+        };
+        /** @description Effect is a named shared effect on log revenue. */
+        FitEffect: {
+            effect: components["schemas"]["FitInterval"];
+            name: string;
+        };
+        /** @description Interval is a posterior (or predictive) distribution's 10th, 50th and 90th percentiles. */
+        FitInterval: {
+            p10: number;
+            p50: number;
+            p90: number;
+        };
+        /** @description Metrics score forecasts against actuals. A figure that is undefined (WAPE and bias with no revenue, MAPE with no non-zero actual, coverage without intervals) is absent. */
+        FitMetrics: {
+            /** @description Σ(forecast − actual) / Σ actual */
+            bias?: number;
+            /** @description share of actuals within [p10, p90] */
+            coverage?: number;
+            /** @description mean |actual − forecast| / actual, over rows with actual > 0 */
+            mape?: number;
+            /** @description forecast rows */
+            n: number;
+            /** @description Σ|actual − forecast| / Σ actual */
+            wape?: number;
+        };
+        /** @description FitOutcome is what a fit run keeps (RunResult.Fit): the fit, the held-out forecasts, and the resources some history row lacked. */
+        FitOutcome: {
+            carryover: boolean;
+            controls?: string[];
+            converged: boolean;
+            draws: number;
+            dropped_resources?: string[];
+            fitted_periods: number;
+            granularity: string;
+            /** @description Holdout scores the model and each naive baseline over every held-out row (absent without a holdout). */
+            holdout?: components["schemas"]["FitBacktest"];
+            holdout_periods: number;
+            iterations: number;
+            periods: number;
+            predictions?: components["schemas"]["FitPrediction"][];
+            resources: string[] | null;
+            seconds: number;
+            shared: components["schemas"]["FitShared"];
+            skipped?: components["schemas"]["FitSkipped"][];
+            territories: components["schemas"]["TerritoryFit"][] | null;
+        };
+        /** @description Prediction is a held-out period's forecast. */
+        FitPrediction: {
+            actual: number;
+            forecast: number;
+            p10: number;
+            p90: number;
+            period: string;
+            territory: string;
+        };
+        /** @description FitRequest says how a run of kind fit fits (RunRequest.Fit). */
+        FitRequest: {
+            /** @description Controls are history columns (stored among the resources) that are covariates rather than resources. */
+            controls?: string[] | null;
+            /** @description HoldoutPeriods is how many of the latest periods to hold out, forecast and score against the naive baselines (0: fit every period). */
+            holdout_periods?: number;
+        };
+        /** @description Scored is a named forecaster's metrics. */
+        FitScored: {
+            metrics: components["schemas"]["FitMetrics"];
+            name: string;
+        };
+        /** @description Shared are the parameters common to every territory. */
+        FitShared: {
+            /** @description log effect of one standard deviation */
+            controls?: components["schemas"]["FitEffect"][];
+            /** @description log effect against the first period of the year */
+            season?: components["schemas"]["FitEffect"][];
+            /** @description residual noise, log scale */
+            sigma: components["schemas"]["FitInterval"];
+            /** @description log growth per year */
+            trend?: components["schemas"]["FitInterval"];
+        };
+        /** @description Skipped is a territory left out of the fit, and why. */
+        FitSkipped: {
+            reason: string;
+            territory: string;
         };
         /** @description Frontier is the optimal objective as the budget or a resource total varies. */
         Frontier: {
@@ -1498,6 +1590,18 @@ export interface components {
                 [key: string]: number;
             } | null;
         };
+        /** @description ResourceFit is a territory's curve for one resource, in its own units: revenue per period = base + Σ beta · zⁿ/(zⁿ + kⁿ), z the (carried-over) amount. */
+        ResourceFit: {
+            /** @description revenue per period the resource adds at saturation */
+            beta: components["schemas"]["FitInterval"];
+            /** @description carry-over to the next period, shared; absent without carry-over */
+            decay?: components["schemas"]["FitInterval"];
+            /** @description amount (per period) at half the saturation */
+            k: components["schemas"]["FitInterval"];
+            resource: string;
+            /** @description n, shared across territories */
+            shape: components["schemas"]["FitInterval"];
+        };
         /** @description Resource is something to allocate: money, headcount, attention, or one the user adds. */
         ResourceInput: {
             /** @description allocated in whole units */
@@ -1536,7 +1640,7 @@ export interface components {
             /** @description SHA-256 hex of Input */
             input_hash: string;
             /** @enum {string} */
-            kind: "align" | "allocate" | "align+allocate";
+            kind: "align" | "allocate" | "align+allocate" | "fit";
             /** @description fraction done, 0..1 */
             progress: number;
             result?: components["schemas"]["RunResult"];
@@ -1565,8 +1669,10 @@ export interface components {
         RunInput: {
             /** @description dollars per year */
             budget: number;
+            /** @description Fit is a fit run's options, as requested; absent for other kinds. */
+            fit?: components["schemas"]["FitRequest"];
             /** @enum {string} */
-            kind: "align" | "allocate" | "align+allocate";
+            kind: "align" | "allocate" | "align+allocate" | "fit";
             resources: components["schemas"]["Resource"][] | null;
             scenario_id: number;
             /** Format: date-time */
@@ -1580,8 +1686,10 @@ export interface components {
         };
         /** @description RunRequest is the input a run is created with. */
         RunRequest: {
+            /** @description Fit says how a run of kind fit fits; only with that kind. */
+            fit?: components["schemas"]["FitRequest"] | null;
             /** @enum {string} */
-            kind: "align" | "allocate" | "align+allocate";
+            kind: "align" | "allocate" | "align+allocate" | "fit";
             seed?: number;
         };
         /** @description RunResult is what a run stores as its result. */
@@ -1590,6 +1698,8 @@ export interface components {
             alignment?: components["schemas"]["AlignmentSummary"];
             /** @description Allocation is the allocation solver's answer, when the run allocated, without its per-territory marginal returns (null; they are in each territory's figures, GET …/territories, with reasons where unbounded). */
             allocation?: components["schemas"]["AllocationResult"];
+            /** @description Fit is the fitted curves and their back-test, when the run was of kind fit. */
+            fit?: components["schemas"]["FitOutcome"];
             /** @description Objective says what Allocation's objective and bound measure: "revenue" or "profit", dollars per year; empty when the run did not allocate. */
             objective?: string;
         };
@@ -1783,6 +1893,20 @@ export interface components {
              * @enum {string}
              */
             type: "Feature";
+        };
+        /** @description TerritoryFit is one territory's fitted curve. */
+        TerritoryFit: {
+            /** @description revenue per period without any resource, before season, trend and controls */
+            base: components["schemas"]["FitInterval"];
+            baselines?: components["schemas"]["FitScored"][];
+            /** @description at 0.5×, 1× and 2× the latest fitted period's resources */
+            curve: components["schemas"]["FitCurvePoint"][] | null;
+            fitted_periods: number;
+            holdout?: components["schemas"]["FitMetrics"];
+            /** @description per period, over the fitted periods */
+            mean_revenue: number;
+            resources: components["schemas"]["ResourceFit"][] | null;
+            territory: string;
         };
         /** @description TerritoryImpact is what publishing changes for one territory, by id. Money in dollars per year; revenue is actual revenue (market estimates), market with each plan's market assumptions. */
         TerritoryImpact: {
