@@ -56,6 +56,13 @@ func runFit(ctx context.Context, env *environment, args []string, backtest bool)
 	draws := fs.Int("draws", 400, "draws from the Laplace approximation for the parameters' intervals")
 	seed := fs.Uint64("seed", 1, "seed of the draws")
 	quiet := fs.Bool("quiet", false, "no summary line on stderr")
+	var share shareFlags
+	if backtest {
+		fs.StringVar(&share.model, "model", "fit", "the model back-tested: fit (curves fitted to the history) or share (the share-calibrated market model)")
+		fs.StringVar(&share.markets, "markets", "", "--model share: market estimates, a CSV territory,market[,low,high,saturation] or us-counties (the built-in county proxies summed by state)")
+		fs.Float64Var(&share.national, "national-market", 26e6, "--model share --markets us-counties: the national market the county proxies split, dollars per year")
+		fs.Float64Var(&share.saturation, "saturation", 0.08, "--model share: saturation share of a market without one")
+	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
@@ -75,12 +82,23 @@ func runFit(ctx context.Context, env *environment, args []string, backtest bool)
 		return fmt.Errorf("%w: --predictions needs --holdout-periods N > 0", errUsage)
 	case *draws < 10:
 		return fmt.Errorf("%w: --draws must be at least 10", errUsage)
+	case share.model != "fit" && share.model != "share" && backtest:
+		return fmt.Errorf("%w: --model must be fit or share, got %q", errUsage, share.model)
+	case backtest && share.model == "fit" && share.markets != "":
+		return fmt.Errorf("%w: --markets is for --model share", errUsage)
+	case backtest && share.model == "share" && share.markets == "":
+		return fmt.Errorf("%w: --model share needs --markets FILE or --markets us-counties", errUsage)
+	case backtest && share.model == "share" && *controls != "":
+		return fmt.Errorf("%w: the share model has no controls (--controls is for --model fit)", errUsage)
+	}
+	if backtest && share.model == "share" {
+		return runShareBacktest(env, share, *history, list(*resources), *holdout, *predictions, *outPath, *quiet)
 	}
 	raw, err := os.ReadFile(*history)
 	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
-	ds, err := readFitHistory(raw, list(*resources), list(*controls))
+	ds, err := readFitHistory(raw, list(*resources), list(*controls), true)
 	if err != nil {
 		return fmt.Errorf("%s: %s: %w", name, *history, err)
 	}
@@ -147,8 +165,9 @@ func writeFile(path string, b []byte) error {
 // year), territory (territory_id) or unit (unit_id), revenue (sales,
 // bookings); the resources are the columns named, or every other column
 // but the controls. Every cell must be filled: the fit needs each
-// resource's amount in each period.
-func readFitHistory(raw []byte, resources, controls []string) (*fit.Dataset, error) {
+// resource's amount in each period. needResources false accepts a history
+// without resource columns (the share model's back-test).
+func readFitHistory(raw []byte, resources, controls []string, needResources bool) (*fit.Dataset, error) {
 	r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(raw, []byte("\xef\xbb\xbf"))))
 	r.ReuseRecord = false
 	header, err := r.Read()
@@ -221,7 +240,7 @@ func readFitHistory(raw []byte, resources, controls []string) (*fit.Dataset, err
 			}
 		}
 	}
-	if len(iRes) == 0 {
+	if len(iRes) == 0 && needResources {
 		return nil, fmt.Errorf("no resource column: the columns are %s", cols)
 	}
 	names := func(is []int) []string {

@@ -572,6 +572,11 @@ func (co *Company) opportunities(rng *rand.Rand) {
 // of payroll (40 %), establishments (30 %) and population (30 %); counties
 // County Business Patterns does not cover use their population share.
 func countyMarkets(units []*terrane.Unit) map[string]float64 {
+	return countyMarketsOf(units, NationalMarket)
+}
+
+// countyMarketsOf splits national over the counties as countyMarkets does.
+func countyMarketsOf(units []*terrane.Unit, national float64) map[string]float64 {
 	var totPay, totEst, totPop float64
 	for _, u := range units {
 		totPay += u.Attributes["cbp_annual_payroll_2020_k"]
@@ -588,7 +593,7 @@ func countyMarkets(units []*terrane.Unit) map[string]float64 {
 		if v, ok := u.Attributes["cbp_establishments_2020"]; ok {
 			estShare = v / totEst
 		}
-		out[u.ID] = math.Max(1000, NationalMarket*(0.4*payShare+0.3*estShare+0.3*popShare))
+		out[u.ID] = math.Max(1000, national*(0.4*payShare+0.3*estShare+0.3*popShare))
 	}
 	return out
 }

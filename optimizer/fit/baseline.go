@@ -188,12 +188,27 @@ func (p *problem) backtest(out *Result, h int) *Backtest {
 	}
 	held := make([][2]int, len(out.Predictions))
 	a, f, lo, hi := make([]float64, len(held)), make([]float64, len(held)), make([]float64, len(held)), make([]float64, len(held))
-	byT := make([][]int, p.T)
 	for k, pr := range out.Predictions {
-		t := tIdx[pr.Territory]
-		held[k] = [2]int{t, periodIdx[pr.Period]}
+		held[k] = [2]int{tIdx[pr.Territory], periodIdx[pr.Period]}
 		a[k], f[k], lo[k], hi[k] = pr.Actual, pr.Forecast, pr.P10, pr.P90
-		byT[t] = append(byT[t], k)
+	}
+	bt, byT, baseT := scoreHoldout(all, held, a, f, lo, hi, cut, h, ppy)
+	for t := range out.Territories {
+		out.Territories[t].Holdout, out.Territories[t].Baselines = byT[t], baseT[t]
+	}
+	return bt
+}
+
+// scoreHoldout scores the held-out forecasts f (80 % intervals lo, hi, or
+// nil) of actuals a, row k being territory held[k][0] of all in period
+// held[k][1], and the naive baselines' forecasts of the same rows (fitted
+// on the periods before cut, holdout h, ppy periods a year): in total, and
+// per territory (nil and no baselines for a territory without held-out
+// rows).
+func scoreHoldout(all []series, held [][2]int, a, f, lo, hi []float64, cut, h, ppy int) (*Backtest, []*Metrics, [][]Scored) {
+	byT := make([][]int, len(all))
+	for k, th := range held {
+		byT[th[0]] = append(byT[th[0]], k)
 	}
 	pick := func(xs []float64, ks []int) []float64 {
 		if xs == nil {
@@ -206,10 +221,12 @@ func (p *problem) backtest(out *Result, h int) *Backtest {
 		return o
 	}
 	bt := &Backtest{Model: Score(a, f, lo, hi)}
-	for t := range out.Territories {
+	model := make([]*Metrics, len(all))
+	base := make([][]Scored, len(all))
+	for t := range all {
 		if len(byT[t]) > 0 {
 			m := Score(pick(a, byT[t]), pick(f, byT[t]), pick(lo, byT[t]), pick(hi, byT[t]))
-			out.Territories[t].Holdout = &m
+			model[t] = &m
 		}
 	}
 	for _, name := range Baselines {
@@ -221,7 +238,7 @@ func (p *problem) backtest(out *Result, h int) *Backtest {
 			}
 		}
 		bt.Baselines = append(bt.Baselines, Scored{name, Score(pick(a, ks), pick(run.forecast, ks), pick(run.lo, ks), pick(run.hi, ks))})
-		for t := range out.Territories {
+		for t := range all {
 			var kt []int
 			for _, k := range byT[t] {
 				if run.ok[k] {
@@ -229,10 +246,9 @@ func (p *problem) backtest(out *Result, h int) *Backtest {
 				}
 			}
 			if len(kt) > 0 {
-				out.Territories[t].Baselines = append(out.Territories[t].Baselines,
-					Scored{name, Score(pick(a, kt), pick(run.forecast, kt), pick(run.lo, kt), pick(run.hi, kt))})
+				base[t] = append(base[t], Scored{name, Score(pick(a, kt), pick(run.forecast, kt), pick(run.lo, kt), pick(run.hi, kt))})
 			}
 		}
 	}
-	return bt
+	return bt, model, base
 }

@@ -47,13 +47,11 @@ type Dataset struct {
 // import's (day, month, quarter or year); day periods exactly seven days
 // apart become weeks. Every row needs a territory, a finite revenue ≥ 0,
 // one finite amount ≥ 0 per resource and one finite value per control, and
-// a (territory, period) pair appears once.
+// a (territory, period) pair appears once. Fit needs at least one
+// resource; the share model's back-test (ShareBacktest) does not.
 func NewDataset(rows []Row, resources, controls []string, granularity string) (*Dataset, error) {
 	if len(rows) == 0 {
 		return nil, fmt.Errorf("history: no rows")
-	}
-	if len(resources) == 0 {
-		return nil, fmt.Errorf("history: no resource columns")
 	}
 	ds := &Dataset{Resources: resources, Controls: controls, Granularity: granularity}
 	byStart := map[int64]string{}

@@ -159,6 +159,9 @@ func Fit(ctx context.Context, ds *Dataset, opts Options) (*Result, error) {
 	if opts.MaxIterations <= 0 {
 		opts.MaxIterations = 5000
 	}
+	if len(ds.Resources) == 0 {
+		return nil, fmt.Errorf("history: no resource columns")
+	}
 	P := len(ds.Periods)
 	if opts.Holdout < 0 || opts.Holdout >= P {
 		return nil, fmt.Errorf("holdout periods: %d must be at least 0 and less than the %d periods of the history", opts.Holdout, P)
