@@ -35,11 +35,11 @@ type ShareOptions struct {
 type ShareTerritory struct {
 	Territory     string   `json:"territory"`
 	FittedPeriods int      `json:"fitted_periods"`
-	Revenue       float64  `json:"revenue"`     // mean revenue per training period: the calibration's current revenue
-	Market        float64  `json:"market"`      // dollars per year, after the saturation rule's raise
-	Share         float64  `json:"share"`       // s = revenue a year / market
-	Saturation    float64  `json:"saturation"`  // S
-	Floor         float64  `json:"floor"`       // F
+	Revenue       float64  `json:"revenue"`    // mean revenue per training period: the calibration's current revenue
+	Market        float64  `json:"market"`     // dollars per year, after the saturation rule's raise
+	Share         float64  `json:"share"`      // s = revenue a year / market
+	Saturation    float64  `json:"saturation"` // S
+	Floor         float64  `json:"floor"`      // F
 	MarketLow     *float64 `json:"market_low,omitempty"`
 	MarketHigh    *float64 `json:"market_high,omitempty"`
 	Holdout       *Metrics `json:"holdout,omitempty"`
