@@ -35,13 +35,13 @@ const (
 // --predictions writes), with the best baseline and the improvement over
 // it as `terrane backtest` reports them.
 type shareBacktestDoc struct {
-	Model          string               `json:"model"` // "share"
+	Forecaster     string               `json:"forecaster"` // "share"
 	Markets        string               `json:"markets"`
 	Granularity    string               `json:"granularity"`
 	FittedPeriods  int                  `json:"fitted_periods"`
 	HoldoutPeriods int                  `json:"holdout_periods"`
 	Resources      []string             `json:"resources"`
-	Metrics        fit.Metrics          `json:"metrics"`
+	Model          fit.Metrics          `json:"model"` // the share model's metrics over every held-out row
 	Baselines      []fit.Scored         `json:"baselines"`
 	BestBaseline   string               `json:"best_baseline,omitempty"`
 	Improvement    *float64             `json:"improvement,omitempty"` // 1 − the model's WAPE / the best baseline's; negative: it loses
@@ -117,8 +117,8 @@ func runShareBacktest(env *environment, sf shareFlags, history string, resources
 }
 
 func shareReport(r *fit.ShareResult, markets string) shareBacktestDoc {
-	d := shareBacktestDoc{Model: r.Model, Markets: markets, Granularity: r.Granularity, FittedPeriods: r.FittedPeriods,
-		HoldoutPeriods: r.HoldoutPeriods, Resources: r.Resources, Metrics: r.Holdout.Model, Baselines: r.Holdout.Baselines,
+	d := shareBacktestDoc{Forecaster: r.Model, Markets: markets, Granularity: r.Granularity, FittedPeriods: r.FittedPeriods,
+		HoldoutPeriods: r.HoldoutPeriods, Resources: r.Resources, Model: r.Holdout.Model, Baselines: r.Holdout.Baselines,
 		Territories: r.Territories, Skipped: r.Skipped}
 	var best *float64
 	for _, b := range r.Holdout.Baselines {
@@ -126,8 +126,8 @@ func shareReport(r *fit.ShareResult, markets string) shareBacktestDoc {
 			best, d.BestBaseline = b.Metrics.WAPE, b.Name
 		}
 	}
-	if best != nil && *best > 0 && d.Metrics.WAPE != nil {
-		v := 1 - *d.Metrics.WAPE / *best
+	if best != nil && *best > 0 && d.Model.WAPE != nil {
+		v := 1 - *d.Model.WAPE / *best
 		d.Improvement = &v
 	}
 	return d
@@ -135,7 +135,7 @@ func shareReport(r *fit.ShareResult, markets string) shareBacktestDoc {
 
 func shareSummary(d shareBacktestDoc) string {
 	s := fmt.Sprintf("share model, %d territories, calibrated on %d %s periods, last %d judged: WAPE %s, coverage %s",
-		len(d.Territories), d.FittedPeriods, d.Granularity, d.HoldoutPeriods, figure(d.Metrics.WAPE), figure(d.Metrics.Coverage))
+		len(d.Territories), d.FittedPeriods, d.Granularity, d.HoldoutPeriods, figure(d.Model.WAPE), figure(d.Model.Coverage))
 	if d.BestBaseline != "" {
 		for _, b := range d.Baselines {
 			if b.Name == d.BestBaseline {

@@ -210,10 +210,10 @@ func TestShareBacktestSuperstore(t *testing.T) {
 		return metrics{sabs / sa, sape / float64(nape), sdiff / sa, float64(in) / float64(len(act))}
 	}
 	m := score(fc, true)
-	near("WAPE", *doc.Metrics.WAPE, m.wape)
-	near("MAPE", *doc.Metrics.MAPE, m.mape)
-	near("bias", *doc.Metrics.Bias, m.bias)
-	near("coverage", *doc.Metrics.Coverage, m.coverage)
+	near("WAPE", *doc.Model.WAPE, m.wape)
+	near("MAPE", *doc.Model.MAPE, m.mape)
+	near("bias", *doc.Model.Bias, m.bias)
+	near("coverage", *doc.Model.Coverage, m.coverage)
 	t.Logf("share model: WAPE %.3f MAPE %.3f bias %+.3f coverage %.3f", m.wape, m.mape, m.bias, m.coverage)
 	if len(doc.Baselines) != 4 {
 		t.Fatalf("baselines %+v", doc.Baselines)
@@ -287,11 +287,11 @@ func TestShareBacktestErrors(t *testing.T) {
 	if err := json.Unmarshal(stdout.Bytes(), &doc); err != nil {
 		t.Fatal(err)
 	}
-	if len(doc.Territories) != 2 || len(doc.Skipped) != 1 || doc.Skipped[0].Territory != "C" || doc.Metrics.Coverage != nil || doc.Metrics.N != 2 {
+	if len(doc.Territories) != 2 || len(doc.Skipped) != 1 || doc.Skipped[0].Territory != "C" || doc.Model.Coverage != nil || doc.Model.N != 2 {
 		t.Fatalf("%+v", doc)
 	}
 	// A: R = 110, forecast 110 (actual 150); B: R = 50 (actual 40).
-	if w := *doc.Metrics.WAPE; math.Abs(w-50.0/190) > 1e-12 {
+	if w := *doc.Model.WAPE; math.Abs(w-50.0/190) > 1e-12 {
 		t.Errorf("WAPE %v, want %v", w, 50.0/190)
 	}
 	b, _ := os.ReadFile(pred)

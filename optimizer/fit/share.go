@@ -42,7 +42,7 @@ type ShareTerritory struct {
 	Floor         float64  `json:"floor"`      // F
 	MarketLow     *float64 `json:"market_low,omitempty"`
 	MarketHigh    *float64 `json:"market_high,omitempty"`
-	Holdout       *Metrics `json:"holdout,omitempty"`
+	Holdout       *Metrics `json:"model,omitempty"` // the share model's metrics on the territory's held-out rows
 	Baselines     []Scored `json:"baselines,omitempty"`
 }
 
