@@ -73,6 +73,16 @@ func TestFitRun(t *testing.T) {
 		if model["wape"].(float64) > 0.1 {
 			t.Errorf("WAPE %v on a nearly noiseless history", model["wape"])
 		}
+		// the share-calibrated curves judged on the same split, from the grid's market estimates
+		share, ok := fr["share"].(map[string]any)
+		if !ok {
+			t.Fatalf("no share back-test: %v", fr["share_unavailable"])
+		}
+		sm := share["holdout"].(map[string]any)["model"].(map[string]any)
+		t.Logf("share model back-test: %v", sm)
+		if share["model"] != "share" || len(share["territories"].([]any)) != 2 || len(share["predictions"].([]any)) != 8 || sm["n"].(float64) != 8 || sm["wape"] == nil {
+			t.Errorf("share back-test: %v", share)
+		}
 		// a fit on a history shorter than the holdout is a failed run that says why
 		code, run = f.do("ann", "POST", path, map[string]any{"kind": "fit", "fit": map[string]any{"holdout_periods": 12}})
 		if code != 202 {

@@ -3,6 +3,7 @@ package plan
 import (
 	"context"
 	"encoding/json"
+	"math"
 	"sort"
 	"strings"
 	"time"
@@ -158,11 +159,65 @@ func (f *FitRequest) Validate() error {
 }
 
 // FitOutcome is what a fit run keeps (RunResult.Fit): the fit, the
-// held-out forecasts, and the resources some history row lacked.
+// held-out forecasts, and the resources some history row lacked. With a
+// holdout it also back-tests the share-calibrated curves the scenario
+// would use without the fit on the same split (Share, ShareBacktest), or
+// says why it could not (ShareUnavailable).
 type FitOutcome struct {
 	fit.Result
 	Predictions      []fit.Prediction `json:"predictions,omitempty"`
 	DroppedResources []string         `json:"dropped_resources,omitempty"`
+	Share            *fit.ShareResult `json:"share,omitempty"`
+	ShareUnavailable string           `json:"share_unavailable,omitempty"`
+}
+
+// ShareBacktest back-tests the scenario's share-calibrated model on ds
+// (fit.ShareBacktest), the latest holdout periods judged: each territory's
+// market as the solvers see it (Inputs.Markets: summed over its units,
+// scaled by the market multipliers), its low and high summed the same way
+// when every unit has them, and its saturation as the base of the
+// saturation rule. The share, the floor and the saturation's raise come
+// from the training periods' revenue only; a stored saturation that was
+// itself raised from a share read over later periods keeps that raise
+// (it changes no forecast at unchanged resources).
+func ShareBacktest(in *Inputs, ds *fit.Dataset, holdout int) (*fit.ShareResult, error) {
+	agg := in.markets()
+	lo, hi, full := map[string]float64{}, map[string]float64{}, map[string]bool{}
+	for t := range agg {
+		full[t] = true
+	}
+	for u, t := range in.Assignments {
+		m, ok := in.Estimates[u]
+		if !ok || agg[t] == nil {
+			continue
+		}
+		if !(m.Low > 0 && m.High > 0) {
+			full[t] = false
+			continue
+		}
+		mult := in.Settings.multiplier(t, in.region(u))
+		lo[t] += m.Low * mult
+		hi[t] += m.High * mult
+	}
+	markets := map[string]fit.ShareMarket{}
+	for t, m := range agg {
+		if !(m.Market > 0) {
+			continue
+		}
+		sm := fit.ShareMarket{Market: m.Market, Saturation: math.Min(1, m.Saturation)}
+		if full[t] && lo[t] <= m.Market && hi[t] >= m.Market {
+			sm.Low, sm.High = lo[t], hi[t]
+		}
+		if !(sm.Saturation > 0) {
+			sm.Saturation = 0
+		}
+		markets[t] = sm
+	}
+	res, err := fit.ShareBacktest(ds, markets, fit.ShareOptions{Holdout: holdout})
+	if err != nil {
+		return nil, terrane.Errorf(terrane.EINVALID, "%v", err)
+	}
+	return res, nil
 }
 
 // historyFinder is the part of the store a fit run reads history from.
@@ -216,6 +271,12 @@ func (w *Worker) solveFit(ctx context.Context, run *terrane.Run, progress func(f
 		}
 		return nil, terrane.Errorf(terrane.EINVALID, "%v", err)
 	}
-	out := &RunResult{Fit: &FitOutcome{Result: *res, Predictions: res.Predictions, DroppedResources: dropped}}
+	fo := &FitOutcome{Result: *res, Predictions: res.Predictions, DroppedResources: dropped}
+	if req.HoldoutPeriods > 0 {
+		if fo.Share, err = ShareBacktest(in, ds, req.HoldoutPeriods); err != nil {
+			fo.ShareUnavailable = err.Error()
+		}
+	}
+	out := &RunResult{Fit: fo}
 	return &outcome{result: out, load: load, in: in}, nil
 }

@@ -1016,7 +1016,7 @@ export interface components {
             /** @description Σ|actual − forecast| / Σ actual */
             wape?: number;
         };
-        /** @description FitOutcome is what a fit run keeps (RunResult.Fit): the fit, the held-out forecasts, and the resources some history row lacked. */
+        /** @description FitOutcome is what a fit run keeps (RunResult.Fit): the fit, the held-out forecasts, and the resources some history row lacked. With a holdout it also back-tests the share-calibrated curves the scenario would use without the fit on the same split (Share, ShareBacktest), or says why it could not (ShareUnavailable). */
         FitOutcome: {
             carryover: boolean;
             controls?: string[];
@@ -1033,6 +1033,8 @@ export interface components {
             predictions?: components["schemas"]["FitPrediction"][];
             resources: string[] | null;
             seconds: number;
+            share?: components["schemas"]["ShareResult"];
+            share_unavailable?: string;
             shared: components["schemas"]["FitShared"];
             skipped?: components["schemas"]["FitSkipped"][];
             territories: components["schemas"]["TerritoryFit"][] | null;
@@ -1791,6 +1793,50 @@ export interface components {
             } | null;
             /** @description Hill exponent c of every curve; 0 = 0.8 */
             shape?: number;
+        };
+        /** @description SharePrediction is a held-out period's forecast by the share model; the interval is absent where the market has no low and high. */
+        SharePrediction: {
+            actual: number;
+            forecast: number;
+            p10?: number;
+            p90?: number;
+            period: string;
+            territory: string;
+        };
+        /** @description ShareResult is the share model's back-test. */
+        ShareResult: {
+            fitted_periods: number;
+            granularity: string;
+            holdout: components["schemas"]["FitBacktest"] | null;
+            holdout_periods: number;
+            /** @description "share" */
+            model: string;
+            periods: number;
+            predictions: components["schemas"]["SharePrediction"][] | null;
+            /** @description empty: resources unchanged (the history has none) */
+            resources: string[] | null;
+            skipped?: components["schemas"]["FitSkipped"][];
+            territories: components["schemas"]["ShareTerritory"][] | null;
+        };
+        /** @description ShareTerritory is one territory's calibration on the training periods and its back-test. */
+        ShareTerritory: {
+            baselines?: components["schemas"]["FitScored"][];
+            fitted_periods: number;
+            /** @description F */
+            floor: number;
+            /** @description dollars per year, after the saturation rule's raise */
+            market: number;
+            market_high?: number;
+            market_low?: number;
+            /** @description the share model's metrics on the territory's held-out rows */
+            model?: components["schemas"]["FitMetrics"];
+            /** @description mean revenue per training period: the calibration's current revenue */
+            revenue: number;
+            /** @description S */
+            saturation: number;
+            /** @description s = revenue a year / market */
+            share: number;
+            territory: string;
         };
         /** @description Skipped is a row left out of an import made with skip_invalid=true, and why. */
         Skipped: {
