@@ -80,7 +80,7 @@ func TestFitRun(t *testing.T) {
 		}
 		sm := share["holdout"].(map[string]any)["model"].(map[string]any)
 		t.Logf("share model back-test: %v", sm)
-		if share["model"] != "share" || len(share["territories"].([]any)) != 2 || len(share["predictions"].([]any)) != 8 || sm["n"].(float64) != 8 || sm["wape"] == nil {
+		if share["forecaster"] != "share" || len(share["territories"].([]any)) != 2 || len(share["predictions"].([]any)) != 8 || sm["n"].(float64) != 8 || sm["wape"] == nil {
 			t.Errorf("share back-test: %v", share)
 		}
 		// a fit on a history shorter than the holdout is a failed run that says why

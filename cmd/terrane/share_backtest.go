@@ -117,7 +117,7 @@ func runShareBacktest(env *environment, sf shareFlags, history string, resources
 }
 
 func shareReport(r *fit.ShareResult, markets string) shareBacktestDoc {
-	d := shareBacktestDoc{Forecaster: r.Model, Markets: markets, Granularity: r.Granularity, FittedPeriods: r.FittedPeriods,
+	d := shareBacktestDoc{Forecaster: r.Forecaster, Markets: markets, Granularity: r.Granularity, FittedPeriods: r.FittedPeriods,
 		HoldoutPeriods: r.HoldoutPeriods, Resources: r.Resources, Model: r.Holdout.Model, Baselines: r.Holdout.Baselines,
 		Territories: r.Territories, Skipped: r.Skipped}
 	var best *float64

@@ -1806,11 +1806,11 @@ export interface components {
         /** @description ShareResult is the share model's back-test. */
         ShareResult: {
             fitted_periods: number;
+            /** @description "share" */
+            forecaster: string;
             granularity: string;
             holdout: components["schemas"]["FitBacktest"] | null;
             holdout_periods: number;
-            /** @description "share" */
-            model: string;
             periods: number;
             predictions: components["schemas"]["SharePrediction"][] | null;
             /** @description empty: resources unchanged (the history has none) */

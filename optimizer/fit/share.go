@@ -59,7 +59,7 @@ type SharePrediction struct {
 
 // ShareResult is the share model's back-test.
 type ShareResult struct {
-	Model          string            `json:"model"` // "share"
+	Forecaster     string            `json:"forecaster"` // "share"
 	Granularity    string            `json:"granularity"`
 	Periods        int               `json:"periods"`
 	FittedPeriods  int               `json:"fitted_periods"`
@@ -133,7 +133,7 @@ func ShareBacktest(ds *Dataset, markets map[string]ShareMarket, opts ShareOption
 		}
 		return row.Resources[r]
 	}
-	out := &ShareResult{Model: "share", Granularity: ds.Granularity, Periods: P, FittedPeriods: cut, HoldoutPeriods: h,
+	out := &ShareResult{Forecaster: "share", Granularity: ds.Granularity, Periods: P, FittedPeriods: cut, HoldoutPeriods: h,
 		Resources: append([]string{}, ds.Resources...)}
 	mp := &allocate.MarketProblem{Objective: allocate.Revenue,
 		Calibration: allocate.Calibration{Weights: map[string]float64{}, Shapes: map[string]float64{}, MinPhi: ShareMinPhi, MaxPhi: ShareMaxPhi}}
