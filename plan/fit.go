@@ -161,18 +161,18 @@ func (f *FitRequest) Validate() error {
 // FitOutcome is what a fit run keeps (RunResult.Fit): the fit, the
 // held-out forecasts, and the resources some history row lacked. With a
 // holdout it also back-tests the share-calibrated curves the scenario
-// would use without the fit on the same split (Share, ShareBacktest), or
+// would use without the fit on the same split (Share, ScenarioShareBacktest), or
 // says why it could not (ShareUnavailable).
 type FitOutcome struct {
 	fit.Result
 	Predictions      []fit.Prediction `json:"predictions,omitempty"`
 	DroppedResources []string         `json:"dropped_resources,omitempty"`
-	Share            *fit.ShareResult `json:"share,omitempty"`
+	Share            *ShareResult     `json:"share,omitempty"`
 	ShareUnavailable string           `json:"share_unavailable,omitempty"`
 }
 
-// ShareBacktest back-tests the scenario's share-calibrated model on ds
-// (fit.ShareBacktest), the latest holdout periods judged: each territory's
+// ScenarioShareBacktest back-tests the scenario's share-calibrated model
+// on ds (ShareBacktest), the latest holdout periods judged: each territory's
 // market as the solvers see it (Inputs.Markets: summed over its units,
 // scaled by the market multipliers), its low and high summed the same way
 // when every unit has them, and its saturation as the base of the
@@ -180,7 +180,7 @@ type FitOutcome struct {
 // from the training periods' revenue only; a stored saturation that was
 // itself raised from a share read over later periods keeps that raise
 // (it changes no forecast at unchanged resources).
-func ShareBacktest(in *Inputs, ds *fit.Dataset, holdout int) (*fit.ShareResult, error) {
+func ScenarioShareBacktest(in *Inputs, ds *fit.Dataset, holdout int) (*ShareResult, error) {
 	agg := in.markets()
 	lo, hi, full := map[string]float64{}, map[string]float64{}, map[string]bool{}
 	for t := range agg {
@@ -199,12 +199,12 @@ func ShareBacktest(in *Inputs, ds *fit.Dataset, holdout int) (*fit.ShareResult, 
 		lo[t] += m.Low * mult
 		hi[t] += m.High * mult
 	}
-	markets := map[string]fit.ShareMarket{}
+	markets := map[string]ShareMarket{}
 	for t, m := range agg {
 		if !(m.Market > 0) {
 			continue
 		}
-		sm := fit.ShareMarket{Market: m.Market, Saturation: math.Min(1, m.Saturation)}
+		sm := ShareMarket{Market: m.Market, Saturation: math.Min(1, m.Saturation)}
 		if full[t] && lo[t] <= m.Market && hi[t] >= m.Market {
 			sm.Low, sm.High = lo[t], hi[t]
 		}
@@ -213,7 +213,7 @@ func ShareBacktest(in *Inputs, ds *fit.Dataset, holdout int) (*fit.ShareResult, 
 		}
 		markets[t] = sm
 	}
-	res, err := fit.ShareBacktest(ds, markets, fit.ShareOptions{Holdout: holdout})
+	res, err := ShareBacktest(ds, markets, ShareOptions{Holdout: holdout})
 	if err != nil {
 		return nil, terrane.Errorf(terrane.EINVALID, "%v", err)
 	}
@@ -273,7 +273,7 @@ func (w *Worker) solveFit(ctx context.Context, run *terrane.Run, progress func(f
 	}
 	fo := &FitOutcome{Result: *res, Predictions: res.Predictions, DroppedResources: dropped}
 	if req.HoldoutPeriods > 0 {
-		if fo.Share, err = ShareBacktest(in, ds, req.HoldoutPeriods); err != nil {
+		if fo.Share, err = ScenarioShareBacktest(in, ds, req.HoldoutPeriods); err != nil {
 			fo.ShareUnavailable = err.Error()
 		}
 	}

@@ -62,7 +62,7 @@ func TestShareBacktestStoredSample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := plan.ShareBacktest(in, ds, 4)
+	res, err := plan.ScenarioShareBacktest(in, ds, 4)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/terrane/terrane/data/sample"
 	"github.com/terrane/terrane/optimizer/fit"
+	"github.com/terrane/terrane/plan"
 )
 
 // shareFlags are `terrane backtest`'s flags for --model share.
@@ -31,27 +32,27 @@ const (
 )
 
 // shareBacktestDoc is what `terrane backtest --model share` writes: the
-// share model's back-test (fit.ShareResult without the predictions, which
+// share model's back-test (plan.ShareResult without the predictions, which
 // --predictions writes), with the best baseline and the improvement over
 // it as `terrane backtest` reports them.
 type shareBacktestDoc struct {
-	Forecaster     string               `json:"forecaster"` // "share"
-	Markets        string               `json:"markets"`
-	Granularity    string               `json:"granularity"`
-	FittedPeriods  int                  `json:"fitted_periods"`
-	HoldoutPeriods int                  `json:"holdout_periods"`
-	Resources      []string             `json:"resources"`
-	Model          fit.Metrics          `json:"model"` // the share model's metrics over every held-out row
-	Baselines      []fit.Scored         `json:"baselines"`
-	BestBaseline   string               `json:"best_baseline,omitempty"`
-	Improvement    *float64             `json:"improvement,omitempty"` // 1 − the model's WAPE / the best baseline's; negative: it loses
-	Territories    []fit.ShareTerritory `json:"territories"`
-	Skipped        []fit.Skipped        `json:"skipped,omitempty"`
+	Forecaster     string                `json:"forecaster"` // "share"
+	Markets        string                `json:"markets"`
+	Granularity    string                `json:"granularity"`
+	FittedPeriods  int                   `json:"fitted_periods"`
+	HoldoutPeriods int                   `json:"holdout_periods"`
+	Resources      []string              `json:"resources"`
+	Model          fit.Metrics           `json:"model"` // the share model's metrics over every held-out row
+	Baselines      []fit.Scored          `json:"baselines"`
+	BestBaseline   string                `json:"best_baseline,omitempty"`
+	Improvement    *float64              `json:"improvement,omitempty"` // 1 − the model's WAPE / the best baseline's; negative: it loses
+	Territories    []plan.ShareTerritory `json:"territories"`
+	Skipped        []fit.Skipped         `json:"skipped,omitempty"`
 }
 
 // runShareBacktest is `terrane backtest --model share --history FILE
 // --markets FILE|us-counties --holdout-periods N`: it calibrates the
-// share model on the periods before the latest N only (fit.ShareBacktest),
+// share model on the periods before the latest N only (plan.ShareBacktest),
 // forecasts those, and scores it next to the naive baselines.
 func runShareBacktest(env *environment, sf shareFlags, history string, resources []string, holdout int, predictions, outPath string, quiet bool) error {
 	const name = "backtest"
@@ -69,7 +70,7 @@ func runShareBacktest(env *environment, sf shareFlags, history string, resources
 	if holdout >= len(ds.Periods) {
 		return fmt.Errorf("%w: --holdout-periods %d must be less than the history's %d periods", errUsage, holdout, len(ds.Periods))
 	}
-	var markets map[string]fit.ShareMarket
+	var markets map[string]plan.ShareMarket
 	if sf.markets == "us-counties" {
 		if !(sf.national > 0) {
 			return fmt.Errorf("%w: --national-market must be a number of dollars > 0, got %v", errUsage, sf.national)
@@ -78,9 +79,9 @@ func runShareBacktest(env *environment, sf shareFlags, history string, resources
 		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
-		markets = map[string]fit.ShareMarket{}
+		markets = map[string]plan.ShareMarket{}
 		for id, m := range ms {
-			markets[id] = fit.ShareMarket{Market: m.Market, Low: m.Low, High: m.High, Saturation: m.Saturation}
+			markets[id] = plan.ShareMarket{Market: m.Market, Low: m.Low, High: m.High, Saturation: m.Saturation}
 		}
 	} else {
 		b, err := os.ReadFile(sf.markets)
@@ -91,7 +92,7 @@ func runShareBacktest(env *environment, sf shareFlags, history string, resources
 			return fmt.Errorf("%s: %s: %w", name, sf.markets, err)
 		}
 	}
-	res, err := fit.ShareBacktest(ds, markets, fit.ShareOptions{Holdout: holdout, Saturation: sf.saturation})
+	res, err := plan.ShareBacktest(ds, markets, plan.ShareOptions{Holdout: holdout, Saturation: sf.saturation})
 	if err != nil {
 		return fmt.Errorf("%s: %s: %w", name, history, err)
 	}
@@ -116,7 +117,7 @@ func runShareBacktest(env *environment, sf shareFlags, history string, resources
 	return err
 }
 
-func shareReport(r *fit.ShareResult, markets string) shareBacktestDoc {
+func shareReport(r *plan.ShareResult, markets string) shareBacktestDoc {
 	d := shareBacktestDoc{Forecaster: r.Forecaster, Markets: markets, Granularity: r.Granularity, FittedPeriods: r.FittedPeriods,
 		HoldoutPeriods: r.HoldoutPeriods, Resources: r.Resources, Model: r.Holdout.Model, Baselines: r.Holdout.Baselines,
 		Territories: r.Territories, Skipped: r.Skipped}
@@ -152,7 +153,7 @@ func shareSummary(d shareBacktestDoc) string {
 // sharePredictionsCSV is the share model's held-out forecasts,
 // period,territory,actual,forecast,p10,p90 (p10 and p90 empty for a
 // market without low and high).
-func sharePredictionsCSV(ps []fit.SharePrediction) []byte {
+func sharePredictionsCSV(ps []plan.SharePrediction) []byte {
 	var b bytes.Buffer
 	w := csv.NewWriter(&b)
 	_ = w.Write([]string{"period", "territory", "actual", "forecast", "p10", "p90"})
@@ -174,7 +175,7 @@ func sharePredictionsCSV(ps []fit.SharePrediction) []byte {
 // (territory_id, unit, unit_id), market (dollars per year, > 0), and
 // optionally low and high (both or neither; low ≤ market ≤ high) and
 // saturation (a fraction in (0, 1]). A territory appears once.
-func readShareMarkets(raw []byte) (map[string]fit.ShareMarket, error) {
+func readShareMarkets(raw []byte) (map[string]plan.ShareMarket, error) {
 	r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(raw, []byte("\xef\xbb\xbf"))))
 	header, err := r.Read()
 	if err == io.EOF {
@@ -205,7 +206,7 @@ func readShareMarkets(raw []byte) (map[string]fit.ShareMarket, error) {
 	case (iLo < 0) != (iHi < 0):
 		return nil, fmt.Errorf("give both columns low and high, or neither")
 	}
-	out := map[string]fit.ShareMarket{}
+	out := map[string]plan.ShareMarket{}
 	for line := 2; ; line++ {
 		rec, err := r.Read()
 		if err == io.EOF {
@@ -238,7 +239,7 @@ func readShareMarkets(raw []byte) (map[string]fit.ShareMarket, error) {
 		if _, dup := out[id]; dup {
 			return nil, fmt.Errorf("line %d: territory %s appears twice", line, id)
 		}
-		var m fit.ShareMarket
+		var m plan.ShareMarket
 		if m.Market, err = num(iM, false); err != nil {
 			return nil, err
 		}

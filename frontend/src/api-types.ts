@@ -1016,7 +1016,7 @@ export interface components {
             /** @description Σ|actual − forecast| / Σ actual */
             wape?: number;
         };
-        /** @description FitOutcome is what a fit run keeps (RunResult.Fit): the fit, the held-out forecasts, and the resources some history row lacked. With a holdout it also back-tests the share-calibrated curves the scenario would use without the fit on the same split (Share, ShareBacktest), or says why it could not (ShareUnavailable). */
+        /** @description FitOutcome is what a fit run keeps (RunResult.Fit): the fit, the held-out forecasts, and the resources some history row lacked. With a holdout it also back-tests the share-calibrated curves the scenario would use without the fit on the same split (Share, ScenarioShareBacktest), or says why it could not (ShareUnavailable). */
         FitOutcome: {
             carryover: boolean;
             controls?: string[];

@@ -1,6 +1,7 @@
 package fit
 
 import (
+	"fmt"
 	"math"
 	"sort"
 
@@ -251,4 +252,64 @@ func scoreHoldout(all []series, held [][2]int, a, f, lo, hi []float64, cut, h, p
 		}
 	}
 	return bt, model, base
+}
+
+// Judge scores another model's forecasts of ds's held-out rows — the
+// latest holdout periods — next to the naive baselines on the same split,
+// by the code that scores Fit's: in total, and per territory (by name;
+// nil metrics and no baselines for one without held-out rows).
+// territories are the ones the model covers: the baselines' all-territory
+// trend is theirs, and a prediction of another territory is an error;
+// preds give Actual and Forecast, and P10 and P90 when intervals is true.
+func Judge(ds *Dataset, holdout int, territories []string, preds []Prediction, intervals bool) (*Backtest, map[string]*Metrics, map[string][]Scored, error) {
+	P := len(ds.Periods)
+	if holdout < 1 || holdout >= P {
+		return nil, nil, nil, fmt.Errorf("holdout periods: %d must be at least 1 and less than the %d periods of the history", holdout, P)
+	}
+	cut := P - holdout
+	dsIdx := map[string]int{}
+	for i, name := range ds.Territories {
+		dsIdx[name] = i
+	}
+	tIdx := map[string]int{}
+	all := make([]series, len(territories))
+	for t, name := range territories {
+		i, ok := dsIdx[name]
+		if !ok {
+			return nil, nil, nil, fmt.Errorf("territory %s is not in the history", name)
+		}
+		tIdx[name] = t
+		for _, n := range ds.Series[i] {
+			all[t].per = append(all[t].per, ds.PeriodOf[n])
+			all[t].rev = append(all[t].rev, ds.Rows[n].Revenue)
+		}
+	}
+	periodIdx := map[string]int{}
+	for per, label := range ds.Periods {
+		periodIdx[label] = per
+	}
+	held := make([][2]int, len(preds))
+	a, f := make([]float64, len(preds)), make([]float64, len(preds))
+	var lo, hi []float64
+	if intervals {
+		lo, hi = make([]float64, len(preds)), make([]float64, len(preds))
+	}
+	for k, pr := range preds {
+		t, ok := tIdx[pr.Territory]
+		per, okp := periodIdx[pr.Period]
+		if !ok || !okp || per < cut {
+			return nil, nil, nil, fmt.Errorf("prediction %d (%s, %s) is not a held-out row of a territory judged", k+1, pr.Territory, pr.Period)
+		}
+		held[k] = [2]int{t, per}
+		a[k], f[k] = pr.Actual, pr.Forecast
+		if intervals {
+			lo[k], hi[k] = pr.P10, pr.P90
+		}
+	}
+	bt, byT, baseT := scoreHoldout(all, held, a, f, lo, hi, cut, holdout, periodsPerYear(ds.Granularity))
+	model, base := map[string]*Metrics{}, map[string][]Scored{}
+	for t, name := range territories {
+		model[name], base[name] = byT[t], baseT[t]
+	}
+	return bt, model, base, nil
 }

@@ -48,7 +48,7 @@ type Dataset struct {
 // apart become weeks. Every row needs a territory, a finite revenue ≥ 0,
 // one finite amount ≥ 0 per resource and one finite value per control, and
 // a (territory, period) pair appears once. Fit needs at least one
-// resource; the share model's back-test (ShareBacktest) does not.
+// resource; the share model's back-test (plan.ShareBacktest) does not.
 func NewDataset(rows []Row, resources, controls []string, granularity string) (*Dataset, error) {
 	if len(rows) == 0 {
 		return nil, fmt.Errorf("history: no rows")
@@ -132,6 +132,10 @@ func NewDataset(rows []Row, resources, controls []string, granularity string) (*
 	}
 	return ds, nil
 }
+
+// PeriodsPerYear is how many periods of a granularity make a year (1 for
+// years and unknown granularities).
+func PeriodsPerYear(granularity string) int { return periodsPerYear(granularity) }
 
 // periodsPerYear is how many periods make a year.
 func periodsPerYear(granularity string) int {

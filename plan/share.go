@@ -1,10 +1,12 @@
-package fit
+package plan
 
 import (
 	"fmt"
+	"math"
 	"sort"
 
 	"github.com/terrane/terrane/optimizer/allocate"
+	"github.com/terrane/terrane/optimizer/fit"
 )
 
 // ShareMarket is a territory's market estimate for the share model's
@@ -33,17 +35,17 @@ type ShareOptions struct {
 // ShareTerritory is one territory's calibration on the training periods
 // and its back-test.
 type ShareTerritory struct {
-	Territory     string   `json:"territory"`
-	FittedPeriods int      `json:"fitted_periods"`
-	Revenue       float64  `json:"revenue"`    // mean revenue per training period: the calibration's current revenue
-	Market        float64  `json:"market"`     // dollars per year, after the saturation rule's raise
-	Share         float64  `json:"share"`      // s = revenue a year / market
-	Saturation    float64  `json:"saturation"` // S
-	Floor         float64  `json:"floor"`      // F
-	MarketLow     *float64 `json:"market_low,omitempty"`
-	MarketHigh    *float64 `json:"market_high,omitempty"`
-	Holdout       *Metrics `json:"model,omitempty"` // the share model's metrics on the territory's held-out rows
-	Baselines     []Scored `json:"baselines,omitempty"`
+	Territory     string       `json:"territory"`
+	FittedPeriods int          `json:"fitted_periods"`
+	Revenue       float64      `json:"revenue"`    // mean revenue per training period: the calibration's current revenue
+	Market        float64      `json:"market"`     // dollars per year, after the saturation rule's raise
+	Share         float64      `json:"share"`      // s = revenue a year / market
+	Saturation    float64      `json:"saturation"` // S
+	Floor         float64      `json:"floor"`      // F
+	MarketLow     *float64     `json:"market_low,omitempty"`
+	MarketHigh    *float64     `json:"market_high,omitempty"`
+	Holdout       *fit.Metrics `json:"model,omitempty"` // the share model's metrics on the territory's held-out rows
+	Baselines     []fit.Scored `json:"baselines,omitempty"`
 }
 
 // SharePrediction is a held-out period's forecast by the share model; the
@@ -67,16 +69,9 @@ type ShareResult struct {
 	Resources      []string          `json:"resources"` // empty: resources unchanged (the history has none)
 	Territories    []ShareTerritory  `json:"territories"`
 	Predictions    []SharePrediction `json:"predictions"`
-	Holdout        *Backtest         `json:"holdout"`
-	Skipped        []Skipped         `json:"skipped,omitempty"`
+	Holdout        *fit.Backtest     `json:"holdout"`
+	Skipped        []fit.Skipped     `json:"skipped,omitempty"`
 }
-
-// Calibration clamps of the share model, as plan.AllocationProblem sets
-// them.
-const (
-	ShareMinPhi = 1e-3
-	ShareMaxPhi = 0.98
-)
 
 // unchanged names the one nominal resource of a history without
 // resources: one unit in every period, so the forecast is the calibrated
@@ -98,8 +93,8 @@ const unchanged = "unchanged"
 // 10th and 90th percentiles of the judged period's market, the share held:
 // the calibrated curves scale with M at fixed K, so P10 and P90 are the
 // forecast × low/M and × high/M. The forecasts are scored, and the naive
-// baselines of Fit on the same split, by the same code.
-func ShareBacktest(ds *Dataset, markets map[string]ShareMarket, opts ShareOptions) (*ShareResult, error) {
+// baselines on the same split, by fit.Judge, the code that scores Fit's.
+func ShareBacktest(ds *fit.Dataset, markets map[string]ShareMarket, opts ShareOptions) (*ShareResult, error) {
 	P := len(ds.Periods)
 	h := opts.Holdout
 	if h < 1 || h >= P {
@@ -113,21 +108,21 @@ func ShareBacktest(ds *Dataset, markets map[string]ShareMarket, opts ShareOption
 	}
 	sat0, head, ff := def(opts.Saturation, 0.08), def(opts.Headroom, 0.8), def(opts.FloorFraction, 0.5)
 	switch {
-	case !finite(sat0) || sat0 <= 0 || sat0 > 1:
+	case !isFinite(sat0) || sat0 <= 0 || sat0 > 1:
 		return nil, fmt.Errorf("saturation: must be a fraction in (0, 1], got %v", sat0)
-	case !finite(head) || head <= 0 || head >= 1:
+	case !isFinite(head) || head <= 0 || head >= 1:
 		return nil, fmt.Errorf("headroom: must be a fraction in (0, 1), got %v", head)
-	case !finite(ff) || ff < 0 || ff >= 1:
+	case !isFinite(ff) || ff < 0 || ff >= 1:
 		return nil, fmt.Errorf("floor fraction: must be in [0, 1), got %v", ff)
 	}
 	cut := P - h
-	ppy := float64(periodsPerYear(ds.Granularity))
+	ppy := float64(fit.PeriodsPerYear(ds.Granularity))
 	res := ds.Resources
 	nominal := len(res) == 0
 	if nominal {
 		res = []string{unchanged}
 	}
-	amount := func(row Row, r int) float64 {
+	amount := func(row fit.Row, r int) float64 {
 		if nominal {
 			return 1
 		}
@@ -136,7 +131,7 @@ func ShareBacktest(ds *Dataset, markets map[string]ShareMarket, opts ShareOption
 	out := &ShareResult{Forecaster: "share", Granularity: ds.Granularity, Periods: P, FittedPeriods: cut, HoldoutPeriods: h,
 		Resources: append([]string{}, ds.Resources...)}
 	mp := &allocate.MarketProblem{Objective: allocate.Revenue,
-		Calibration: allocate.Calibration{Weights: map[string]float64{}, Shapes: map[string]float64{}, MinPhi: ShareMinPhi, MaxPhi: ShareMaxPhi}}
+		Calibration: allocate.Calibration{Weights: map[string]float64{}, Shapes: map[string]float64{}, MinPhi: minPhi, MaxPhi: maxPhi}}
 	for _, r := range res {
 		mp.Resources = append(mp.Resources, allocate.Resource{Name: r})
 		mp.Calibration.Weights[r], mp.Calibration.Shapes[r] = 1, 1
@@ -146,18 +141,18 @@ func ShareBacktest(ds *Dataset, markets map[string]ShareMarket, opts ShareOption
 	for i, name := range ds.Territories {
 		mk, ok := markets[name]
 		if !ok {
-			out.Skipped = append(out.Skipped, Skipped{name, "no market estimate"})
+			out.Skipped = append(out.Skipped, fit.Skipped{Territory: name, Reason: "no market estimate"})
 			continue
 		}
-		if !finite(mk.Market) || mk.Market <= 0 {
+		if !isFinite(mk.Market) || mk.Market <= 0 {
 			return nil, fmt.Errorf("market of territory %s: must be a finite number of dollars > 0, got %v", name, mk.Market)
 		}
 		if mk.Low != 0 || mk.High != 0 {
-			if !finite(mk.Low) || !finite(mk.High) || mk.Low < 0 || mk.Low > mk.Market || mk.High < mk.Market {
+			if !isFinite(mk.Low) || !isFinite(mk.High) || mk.Low < 0 || mk.Low > mk.Market || mk.High < mk.Market {
 				return nil, fmt.Errorf("market of territory %s: need 0 ≤ low ≤ market ≤ high, got %v ≤ %v ≤ %v", name, mk.Low, mk.Market, mk.High)
 			}
 		}
-		if s := mk.Saturation; s != 0 && (!finite(s) || s <= 0 || s > 1) {
+		if s := mk.Saturation; s != 0 && (!isFinite(s) || s <= 0 || s > 1) {
 			return nil, fmt.Errorf("saturation of territory %s: must be a fraction in (0, 1], got %v", name, s)
 		}
 		var rev float64
@@ -174,7 +169,7 @@ func ShareBacktest(ds *Dataset, markets map[string]ShareMarket, opts ShareOption
 			n++
 		}
 		if n == 0 {
-			out.Skipped = append(out.Skipped, Skipped{name, "no revenue in the training periods"})
+			out.Skipped = append(out.Skipped, fit.Skipped{Territory: name, Reason: "no revenue in the training periods"})
 			continue
 		}
 		rev /= float64(n)
@@ -213,19 +208,16 @@ func ShareBacktest(ds *Dataset, markets map[string]ShareMarket, opts ShareOption
 	if err != nil {
 		return nil, err
 	}
-	all := make([]series, len(terr))
-	var held [][2]int
-	var a, f, lo, hi []float64
+	var preds []fit.Prediction
+	names := make([]string, len(terr))
 	intervals := true
 	for t, i := range terr {
 		name := ds.Territories[i]
+		names[t] = name
 		one := &allocate.Problem{Objective: allocate.Revenue, Resources: prob.Resources, Territories: []allocate.Territory{prob.Territories[t]}}
 		for _, k := range ds.Series[i] {
 			row := ds.Rows[k]
-			per := ds.PeriodOf[k]
-			all[t].per = append(all[t].per, per)
-			all[t].rev = append(all[t].rev, row.Revenue)
-			if per < cut {
+			if ds.PeriodOf[k] < cut {
 				continue
 			}
 			x := map[string]float64{}
@@ -235,31 +227,34 @@ func ShareBacktest(ds *Dataset, markets map[string]ShareMarket, opts ShareOption
 			_, rv := allocate.Evaluate(one, map[string]map[string]float64{name: x})
 			fc := rv[name] / ppy
 			pr := SharePrediction{Period: row.Period, Territory: name, Actual: row.Revenue, Forecast: fc}
+			jp := fit.Prediction{Period: row.Period, Territory: name, Actual: row.Revenue, Forecast: fc}
 			if sp, ok := spread[name]; ok {
 				p10, p90 := fc*sp[0], fc*sp[1]
 				pr.P10, pr.P90 = &p10, &p90
-				lo, hi = append(lo, p10), append(hi, p90)
+				jp.P10, jp.P90 = p10, p90
 			} else {
 				intervals = false
 			}
 			out.Predictions = append(out.Predictions, pr)
-			held = append(held, [2]int{t, per})
-			a, f = append(a, row.Revenue), append(f, fc)
+			preds = append(preds, jp)
 		}
 	}
-	if !intervals {
-		lo, hi = nil, nil
+	bt, byT, base, err := fit.Judge(ds, h, names, preds, intervals)
+	if err != nil {
+		return nil, err
 	}
-	sort.SliceStable(out.Predictions, func(x, y int) bool { return out.Predictions[x].Period < out.Predictions[y].Period })
-	bt, byT, base := scoreHoldout(all, held, a, f, lo, hi, cut, h, int(ppy))
 	out.Holdout = bt
 	for t := range out.Territories {
-		out.Territories[t].Holdout, out.Territories[t].Baselines = byT[t], base[t]
+		name := out.Territories[t].Territory
+		out.Territories[t].Holdout, out.Territories[t].Baselines = byT[name], base[name]
 	}
+	sort.SliceStable(out.Predictions, func(x, y int) bool { return out.Predictions[x].Period < out.Predictions[y].Period })
 	for _, p := range out.Predictions {
-		if !finite(p.Forecast) {
+		if !isFinite(p.Forecast) {
 			return nil, fmt.Errorf("territory %s, period %s: the forecast is not a finite number", p.Territory, p.Period)
 		}
 	}
 	return out, nil
 }
+
+func isFinite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }

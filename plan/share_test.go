@@ -1,10 +1,12 @@
-package fit
+package plan
 
 import (
 	"math"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/terrane/terrane/optimizer/fit"
 )
 
 // TestShareBacktest checks the share model's calibration on the training
@@ -12,9 +14,9 @@ import (
 // hand arithmetic: the plain case, the saturation raise, the market raise,
 // a territory without a market, and the errors.
 func TestShareBacktest(t *testing.T) {
-	var rows []Row
+	var rows []fit.Row
 	add := func(terr string, y int, rev, reps float64) {
-		rows = append(rows, Row{Territory: terr, Period: time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC).Format("2006"),
+		rows = append(rows, fit.Row{Territory: terr, Period: time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC).Format("2006"),
 			Start: time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC), Revenue: rev, Resources: []float64{reps}})
 	}
 	add("A", 2014, 40, 2)
@@ -29,7 +31,7 @@ func TestShareBacktest(t *testing.T) {
 	add("D", 2014, 1, 1)
 	add("D", 2015, 1, 1)
 	add("D", 2016, 1, 1)
-	ds, err := NewDataset(rows, []string{"reps"}, nil, Year)
+	ds, err := fit.NewDataset(rows, []string{"reps"}, nil, fit.Year)
 	if err != nil {
 		t.Fatal(err)
 	}
