@@ -25,7 +25,7 @@ func init() {
 	})
 	register(command{
 		path:    "backtest",
-		summary: "fit on all but the last N periods of a history CSV, forecast them, and score the model next to naive baselines (JSON out)",
+		summary: "fit on all but the last N periods of a history CSV (or calibrate the share model on them: --model share), forecast them, and score the model next to naive baselines (JSON out)",
 		run:     func(ctx context.Context, env *environment, args []string) error { return runFit(ctx, env, args, true) },
 	})
 }
@@ -38,7 +38,9 @@ func init() {
 // --predictions writes period,territory,actual,forecast,p10,p90.
 //
 // `terrane backtest` takes the same flags, needs --holdout-periods, and
-// writes only the back-test (backtestReport).
+// writes only the back-test (backtestReport); with --model share it
+// back-tests the share-calibrated market model instead, against --markets
+// (runShareBacktest).
 func runFit(ctx context.Context, env *environment, args []string, backtest bool) error {
 	name := "fit"
 	if backtest {
