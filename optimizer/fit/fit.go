@@ -75,6 +75,10 @@ type TerritoryFit struct {
 	Curve         []CurvePoint  `json:"curve"` // at 0.5×, 1× and 2× the latest fitted period's resources
 	Holdout       *Metrics      `json:"holdout,omitempty"`
 	Baselines     []Scored      `json:"baselines,omitempty"`
+	// Mode is the curve at the posterior mode and Draws under each draw
+	// from the Laplace approximation, for planning (not in the JSON).
+	Mode  CurveDraw   `json:"-"`
+	Draws []CurveDraw `json:"-"`
 }
 
 // Effect is a named shared effect on log revenue.

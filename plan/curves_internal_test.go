@@ -1,0 +1,131 @@
+package plan
+
+import (
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/terrane/terrane"
+	"github.com/terrane/terrane/data"
+	"github.com/terrane/terrane/data/sample/loader"
+	"github.com/terrane/terrane/optimizer/allocate"
+)
+
+// allocateSample runs an allocate run on the sample company's baseline
+// scenario with settings.curves = curves.
+func allocateSample(t *testing.T, curves string) *outcome {
+	t.Helper()
+	ctx := context.Background()
+	s, err := data.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "t.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if _, err := loader.Load(ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	if curves != "" {
+		sc, err := s.FindScenarioByID(ctx, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		set := map[string]any{}
+		if len(sc.Settings) > 0 {
+			if err := json.Unmarshal(sc.Settings, &set); err != nil {
+				t.Fatal(err)
+			}
+		}
+		set["curves"] = curves
+		raw, _ := json.Marshal(set)
+		if _, err := s.UpdateScenario(ctx, 1, terrane.ScenarioUpdate{Settings: raw}, "test"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w := &Worker{Services: s}
+	done, err := w.solve(ctx, &terrane.Run{ID: 1, ScenarioID: 1, Kind: terrane.RunAllocate}, func(float64) {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return done
+}
+
+// TestAllocateOnFittedCurves: the sample company has 12 quarters of history
+// generated from a known curve; with the default settings (curves "auto")
+// the territories whose back-test beats the naive baselines are planned on
+// their fitted curves, the plan is certified (bound, gap), and its expected
+// revenue's interval over the posterior draws brackets its point estimate.
+func TestAllocateOnFittedCurves(t *testing.T) {
+	done := allocateSample(t, "")
+	out, fc := done.result, done.curves
+	res, c := out.Allocation, out.Curves
+	if c == nil || c.Setting != "auto" || c.HoldoutPeriods != 4 {
+		t.Fatalf("curves %+v", c)
+	}
+	t.Logf("%s; status %s, objective %.0f, bound %.0f, gap %.2g; expected %.0f, P10–P90 %.0f–%.0f (mean %.0f)", c.Note,
+		res.Status, res.Objective, res.Bound, res.Gap, c.ExpectedRevenue.Estimate, c.ExpectedRevenue.Interval.P10, c.ExpectedRevenue.Interval.P90, c.ExpectedRevenue.Mean)
+	if c.Fitted < 26 || c.Fitted+c.Assumed != 51 {
+		t.Errorf("%d territories fitted, %d assumed: want most of the 51 fitted on the sample's history", c.Fitted, c.Assumed)
+	}
+	// The fitted shapes of headcount and attention are > 1 (S-shaped): the
+	// solver's global search proves a bound through the curves' concave
+	// envelopes, and the gap is what it proves.
+	if res.Status == allocate.Infeasible || !(res.Bound >= res.Objective) || res.Gap > 1e-3 {
+		t.Errorf("allocation on fitted curves: status %s, objective %v, bound %v, gap %v", res.Status, res.Objective, res.Bound, res.Gap)
+	}
+	er := c.ExpectedRevenue
+	if er == nil || er.Draws != curveDraws {
+		t.Fatalf("expected revenue %+v", er)
+	}
+	if !(er.Interval.P10 < er.Estimate && er.Estimate < er.Interval.P90) || !(er.Interval.P10 < er.Mean && er.Mean < er.Interval.P90) {
+		t.Errorf("interval %+v does not bracket the estimate %v / mean %v", er.Interval, er.Estimate, er.Mean)
+	}
+	if d := er.Estimate - res.TotalRevenue; d*d > 1 {
+		t.Errorf("estimate %v is not the solver's total revenue %v", er.Estimate, res.TotalRevenue)
+	}
+	// each territory says which curve and why; the fitted ones' model
+	// reproduces the fitted mode's revenue at the allocation
+	var fitted int
+	for id, tr := range done.results.Territories {
+		var r TerritoryResult
+		if err := json.Unmarshal(tr, &r); err != nil {
+			t.Fatal(err)
+		}
+		switch r.CurveSource {
+		case CurveFitted:
+			fitted++
+			if !strings.HasPrefix(r.CurveNote, "fitted from 12 quarters; beats the naive forecast") {
+				t.Errorf("%s: note %q", id, r.CurveNote)
+			}
+			tc := fc.curves[id]
+			allocated := map[string]bool{"headcount": true, "money": true, "attention": true}
+			want := tc.revenue(tc.mode, fc.res, fc.scale, allocated, r.Allocation)
+			if d := (want - r.ExpectedRevenue) / want; d*d > 1e-12 {
+				t.Errorf("%s: stored expected revenue %v, fitted curve's %v", id, r.ExpectedRevenue, want)
+			}
+		case CurveAssumed:
+			if !strings.HasPrefix(r.CurveNote, "assumed from market share: ") {
+				t.Errorf("%s: note %q", id, r.CurveNote)
+			}
+		default:
+			t.Errorf("%s: curve_source %q", id, r.CurveSource)
+		}
+	}
+	if fitted != c.Fitted {
+		t.Errorf("%d territory results fitted, summary says %d", fitted, c.Fitted)
+	}
+}
+
+// TestAllocateAssumedCurves: settings.curves "assumed" plans on the
+// share-calibrated curves, as before, with no interval.
+func TestAllocateAssumedCurves(t *testing.T) {
+	done := allocateSample(t, "assumed")
+	c := done.result.Curves
+	if c.Fitted != 0 || c.Assumed != 51 || c.ExpectedRevenue != nil {
+		t.Errorf("curves %+v", c)
+	}
+	if err := (&ScenarioSettings{Curves: "learned"}).Validate(); err == nil || !strings.Contains(err.Error(), "settings.curves") {
+		t.Errorf("bad setting: %v", err)
+	}
+}
