@@ -968,6 +968,20 @@ export interface components {
             /** @description resource units */
             x: number;
         };
+        /** @description CurvesOutcome says which curves an allocation used and how sure its expected revenue is. */
+        CurvesOutcome: {
+            assumed: number;
+            /** @description ExpectedRevenue is the revenue of the optimum allocation, dollars per year, on the curves the solver used (Estimate: the posterior mode's for fitted territories) and over the fit's posterior draws (Mean, Interval: the optimum evaluated under each draw; assumed territories count at their one curve). Nil when no territory is on a fitted curve. */
+            expected_revenue?: components["schemas"]["ExpectedRevenue"];
+            /** @description Fitted and Assumed count the territories on each kind of curve. */
+            fitted: number;
+            /** @description HoldoutPeriods is the back-test's holdout, 0 when there was none. */
+            holdout_periods?: number;
+            /** @description Note says, for people, where the curves came from. */
+            note: string;
+            /** @description Setting is settings.curves as applied: "auto", "fitted" or "assumed". */
+            setting: string;
+        };
         /** @description ErrorBody is the one error shape of the API. */
         ErrorBody: {
             error: components["schemas"]["ErrorDetail"];
@@ -981,6 +995,16 @@ export interface components {
             code: "invalid" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "too_large" | "infeasible" | "rate_limited" | "not_implemented" | "internal";
             /** @description for people: names the field, row or id */
             message: string;
+        };
+        /** @description ExpectedRevenue is the allocation's revenue with its uncertainty. */
+        ExpectedRevenue: {
+            draws: number;
+            /** @description on the solver's curves, dollars per year */
+            estimate: number;
+            /** @description P10–P50–P90 over the draws */
+            interval: components["schemas"]["Interval"];
+            /** @description mean over the posterior draws */
+            mean: number;
         };
         /** @description Backtest is the holdout's totals. */
         FitBacktest: {
@@ -1291,6 +1315,12 @@ export interface components {
             won?: number;
             /** @description distinct years in the date column */
             years?: number;
+        };
+        /** @description Interval is a P10–P50–P90 summary, dollars per year. */
+        Interval: {
+            p10: number;
+            p50: number;
+            p90: number;
         };
         /** @description IssuedToken is a new API token with its secret, shown this once. */
         IssuedToken: {
@@ -1698,6 +1728,8 @@ export interface components {
             alignment?: components["schemas"]["AlignmentSummary"];
             /** @description Allocation is the allocation solver's answer, when the run allocated, without its per-territory marginal returns (null; they are in each territory's figures, GET …/territories, with reasons where unbounded). */
             allocation?: components["schemas"]["AllocationResult"];
+            /** @description Curves says which response curves the allocation used (settings.curves) and the interval of its expected revenue; nil when the run did not allocate. */
+            curves?: components["schemas"]["CurvesOutcome"];
             /** @description Fit is the fitted curves and their back-test, when the run was of kind fit. */
             fit?: components["schemas"]["FitOutcome"];
             /** @description Objective says what Allocation's objective and bound measure: "revenue" or "profit", dollars per year; empty when the run did not allocate. */
@@ -1758,6 +1790,8 @@ export interface components {
             bounds?: {
                 [key: string]: components["schemas"]["ResourceBounds"];
             } | null;
+            /** @description Curves chooses the response curves of an allocation: "auto" (the default) fitted from the scenario's history where their back-test beats the best naive forecast, else assumed from market share; "fitted" wherever there is history; "assumed" never fitted. */
+            curves?: string;
             /** @description territory ids kept as they are */
             locks?: string[] | null;
             /** @description profit per revenue dollar for "profit"; 0 = 0.3 */
@@ -1972,6 +2006,9 @@ export interface components {
             current: {
                 [key: string]: number;
             } | null;
+            curve_note?: string;
+            /** @description CurveSource ("fitted" or "assumed") and CurveNote say where the territory's response curves in the latest run came from and why; absent before a run. */
+            curve_source?: string;
             /** @description dollars per year at the allocation */
             expected_revenue: number | null;
             /** @description market-weighted share kept with no effort */
@@ -2078,6 +2115,8 @@ export interface components {
             current: {
                 [key: string]: number;
             } | null;
+            /** @description Curves says which curves the latest run's allocation used and the interval of its expected revenue; absent without results. */
+            curves?: components["schemas"]["CurvesOutcome"];
             expected_revenue: number | null;
             gap: number | null;
             headroom: number;
