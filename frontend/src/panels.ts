@@ -13,7 +13,7 @@ import {
   resourceNames, runDone, basisText, type AppState, type Store, type Move,
 } from './state';
 import type {
-  Scenario, Territory, TerritoryDetail, Account, Run, RunKind, RunEvent, ScenarioSettings, PerResource, ID, AlignmentSummary, PublishImpact, TerritoryImpact,
+  CurvesOutcome, Scenario, Territory, TerritoryDetail, Account, Run, RunKind, RunEvent, ScenarioSettings, PerResource, ID, AlignmentSummary, PublishImpact, TerritoryImpact,
 } from './types';
 
 export interface Ctx {
@@ -565,6 +565,8 @@ function columns(s: AppState): Col[] {
     { key: 'headroom', label: 'Headroom', get: (t) => t.headroom, fmt: (v) => money(v as number), numeric: true },
     { key: 'revenue', label: 'Revenue', get: (t) => t.revenue, fmt: (v) => money(v as number), numeric: true },
     { key: 'expected_revenue', label: 'Expected revenue', get: (t) => t.expected_revenue, fmt: (v) => money(v as number), numeric: true },
+    { key: 'curve_source', label: 'Curves', get: (t) => t.curve_source, fmt: (v) => String(v ?? '—'), numeric: false,
+      note: (t) => (t.curve_note ? h('small.muted.curve-note', { title: t.curve_note }, ' ⓘ') : null) },
   ];
   for (const r of names) {
     const u = unitOf(s, r);
@@ -693,6 +695,7 @@ function drawCertificate(ctx: Ctx, s: AppState): void {
       res ? h('div', { id: 'allocation-certificate' },
         al ? h('h4', 'Allocation') : null,
         h('p.lead', { id: 'allocation-sentence' }, allocationSentence(res, objective)),
+        curvesBlock(run.result?.curves),
         sp.length ? h('table.grid.compact', { id: 'shadow-prices' },
           h('caption.muted', 'What one more of each limit would be worth'),
           h('thead', h('tr', h('th', 'Limit'), h('th.num', 'Used'), h('th.num', 'Worth of one more'))),
@@ -715,6 +718,17 @@ function drawCertificate(ctx: Ctx, s: AppState): void {
       ) : null,
     );
   }).catch(() => {});
+}
+
+/** curvesBlock says which response curves the allocation used and, on fitted curves, the interval of its expected revenue. */
+function curvesBlock(c: CurvesOutcome | undefined): HTMLElement | null {
+  if (!c) return null;
+  const er = c.expected_revenue;
+  return h('div', { id: 'curves-certificate' },
+    h('p', { id: 'curves-note' }, `Curves: ${c.note}.`),
+    er ? h('p', { id: 'expected-interval' },
+      `Expected revenue of this plan: ${money(er.estimate)}; over ${count(er.draws)} draws of the fitted curves, 80 % between ${moneyRange(er.interval.p10, er.interval.p90)} (mean ${money(er.mean)}).`) : null,
+  );
 }
 
 /** alignmentCertificate says how the redrawn territories meet the balance band, and why some cannot; figures under Details. */
