@@ -51,10 +51,26 @@ type CurvesOutcome struct {
 
 // ExpectedRevenue is the allocation's revenue with its uncertainty.
 type ExpectedRevenue struct {
-	Estimate float64  `json:"estimate"` // on the solver's curves, dollars per year
-	Mean     float64  `json:"mean"`     // mean over the posterior draws
-	Interval Interval `json:"interval"` // P10–P50–P90 over the draws
-	Draws    int      `json:"draws"`
+	// Estimate is the revenue on the solver's curves (the fitted ones at the
+	// posterior mode), dollars per year: the certificate's total revenue.
+	Estimate float64 `json:"estimate"`
+	// Interval is its P10–P90 (P50 = Estimate) by the delta method on the
+	// fit's Laplace approximation, the way the fit gives every curve value
+	// its interval (docs/fit.md); the assumed territories count at their
+	// one curve.
+	Interval Interval `json:"interval"`
+	// Draws is the optimum evaluated under each posterior draw of the
+	// fitted curves: their mean and P10–P50–P90. Drawn through the Laplace
+	// Gaussian, curve values come out skewed above the mode (docs/fit.md),
+	// so these sit higher than Interval; both are shown.
+	Draws DrawSummary `json:"draws"`
+}
+
+// DrawSummary is a figure's distribution over posterior draws.
+type DrawSummary struct {
+	N        int      `json:"n"`
+	Mean     float64  `json:"mean"`
+	Interval Interval `json:"interval"`
 }
 
 // territoryCurve is one territory's fitted curve, in the allocation's units.
@@ -73,6 +89,7 @@ type fittedCurves struct {
 	note    map[string]string
 	curves  map[string]*territoryCurve
 	res     []string           // the fit's resources
+	planner *fit.Planner       // the full fit's, for the delta-method interval
 	scale   map[string]float64 // history amount per period / allocation unit, per scenario resource
 }
 
@@ -83,7 +100,9 @@ type fittedCurves struct {
 // held-out periods; with "fitted" wherever it has history; with
 // "assumed" never. The fit is done in the run from the scenario's stored
 // history: once with the holdout, for the back-test, and once on every
-// period, for the curves. p's territories are changed in place.
+// period, for the curves; both with every shape ≤ 1 (fit.Options.MaxShape),
+// so that every curve is concave and the solver certifies its optimum as
+// before (an S-shaped curve's foot is where a plan is least sure anyway). p's territories are changed in place.
 func (w *Worker) chooseCurves(ctx context.Context, in *Inputs, p *allocate.Problem) (*fittedCurves, error) {
 	setting := in.Settings.Curves
 	if setting == "" {
@@ -130,7 +149,7 @@ func (w *Worker) chooseCurves(ctx context.Context, in *Inputs, p *allocate.Probl
 	holdout := min(ppy, P/3)
 	var back *fit.Result
 	if holdout >= 1 && P-holdout >= 4 {
-		back, err = fit.Fit(ctx, ds, fit.Options{Holdout: holdout, Draws: 50})
+		back, err = fit.Fit(ctx, ds, fit.Options{Holdout: holdout, Draws: 50, MaxShape: 1})
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
@@ -139,14 +158,14 @@ func (w *Worker) chooseCurves(ctx context.Context, in *Inputs, p *allocate.Probl
 		}
 		fc.outcome.HoldoutPeriods = holdout
 	}
-	full, err := fit.Fit(ctx, ds, fit.Options{Draws: curveDraws})
+	full, err := fit.Fit(ctx, ds, fit.Options{Draws: curveDraws, MaxShape: 1})
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
 		return assumeAll(fmt.Sprintf("assumed from market share: the fit failed: %v", err)), nil
 	}
-	fc.res = ds.Resources
+	fc.res, fc.planner = ds.Resources, full.Planner()
 	// The history's amounts per period per allocation unit: Σ latest
 	// fitted amounts / Σ today's, over the territories in both (money per
 	// quarter is a quarter of money per year; headcount is headcount).
@@ -330,7 +349,32 @@ func (fc *fittedCurves) expectedRevenue(p *allocate.Problem, alloc map[string]ma
 		}
 		return totals[i] + (h-float64(i))*(totals[i+1]-totals[i])
 	}
-	return &ExpectedRevenue{Estimate: estimate, Mean: mean, Interval: Interval{P10: q(0.1), P50: q(0.5), P90: q(0.9)}, Draws: K}
+	out := &ExpectedRevenue{Estimate: estimate, Interval: Interval{P10: estimate, P50: estimate, P90: estimate},
+		Draws: DrawSummary{N: K, Mean: mean, Interval: Interval{P10: q(0.1), P50: q(0.5), P90: q(0.9)}}}
+	// the delta method over the fitted territories, at the optimum's
+	// amounts per period
+	x := map[string][]float64{}
+	for _, t := range p.Territories {
+		if tc := fc.curves[t.ID]; tc != nil {
+			v := make([]float64, len(fc.res))
+			f := 0
+			for r, name := range fc.res {
+				if allocated[name] {
+					v[r] = alloc[t.ID][name] * fc.scale[name]
+				} else {
+					v[r] = tc.fixed[f]
+					f++
+				}
+			}
+			x[t.ID] = v
+		}
+	}
+	if fc.planner != nil {
+		if iv, ok := fc.planner.Total(x); ok {
+			out.Interval = Interval{P10: fixed + iv.P10, P50: estimate, P90: fixed + iv.P90}
+		}
+	}
+	return out
 }
 
 // validCurves checks settings.curves.

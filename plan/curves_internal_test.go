@@ -63,26 +63,33 @@ func TestAllocateOnFittedCurves(t *testing.T) {
 	if c == nil || c.Setting != "auto" || c.HoldoutPeriods != 4 {
 		t.Fatalf("curves %+v", c)
 	}
-	t.Logf("%s; status %s, objective %.0f, bound %.0f, gap %.2g; expected %.0f, P10–P90 %.0f–%.0f (mean %.0f)", c.Note,
-		res.Status, res.Objective, res.Bound, res.Gap, c.ExpectedRevenue.Estimate, c.ExpectedRevenue.Interval.P10, c.ExpectedRevenue.Interval.P90, c.ExpectedRevenue.Mean)
+	t.Logf("%s; status %s, objective %.0f, bound %.0f, gap %.2g; expected %.0f, P10–P90 %.0f–%.0f (draws %+v)", c.Note,
+		res.Status, res.Objective, res.Bound, res.Gap, c.ExpectedRevenue.Estimate, c.ExpectedRevenue.Interval.P10, c.ExpectedRevenue.Interval.P90, c.ExpectedRevenue.Draws)
 	if c.Fitted < 26 || c.Fitted+c.Assumed != 51 {
 		t.Errorf("%d territories fitted, %d assumed: want most of the 51 fitted on the sample's history", c.Fitted, c.Assumed)
 	}
-	// The fitted shapes of headcount and attention are > 1 (S-shaped): the
-	// solver's global search proves a bound through the curves' concave
-	// envelopes, and the gap is what it proves.
-	if res.Status == allocate.Infeasible || !(res.Bound >= res.Objective) || res.Gap > 1e-3 {
+	if res.Status != allocate.Optimal || !(res.Bound >= res.Objective) || res.Gap > 1e-6 {
 		t.Errorf("allocation on fitted curves: status %s, objective %v, bound %v, gap %v", res.Status, res.Objective, res.Bound, res.Gap)
 	}
 	er := c.ExpectedRevenue
-	if er == nil || er.Draws != curveDraws {
+	if er == nil || er.Draws.N != curveDraws {
 		t.Fatalf("expected revenue %+v", er)
 	}
-	if !(er.Interval.P10 < er.Estimate && er.Estimate < er.Interval.P90) || !(er.Interval.P10 < er.Mean && er.Mean < er.Interval.P90) {
-		t.Errorf("interval %+v does not bracket the estimate %v / mean %v", er.Interval, er.Estimate, er.Mean)
+	if !(er.Interval.P10 < er.Estimate && er.Estimate < er.Interval.P90) || er.Interval.P50 != er.Estimate {
+		t.Errorf("interval %+v does not bracket the estimate %v", er.Interval, er.Estimate)
+	}
+	if dr := er.Draws.Interval; !(dr.P10 < er.Draws.Mean && er.Draws.Mean < dr.P90) {
+		t.Errorf("draws %+v: their interval should hold their mean", er.Draws)
 	}
 	if d := er.Estimate - res.TotalRevenue; d*d > 1 {
 		t.Errorf("estimate %v is not the solver's total revenue %v", er.Estimate, res.TotalRevenue)
+	}
+	for id, tc := range fc.curves {
+		for r, n := range tc.mode.Shape {
+			if n > 1 {
+				t.Errorf("%s: shape %v of %s > 1: planning curves must be concave", id, n, fc.res[r])
+			}
+		}
 	}
 	// each territory says which curve and why; the fitted ones' model
 	// reproduces the fitted mode's revenue at the allocation
