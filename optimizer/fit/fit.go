@@ -127,7 +127,7 @@ type Result struct {
 	Shared         Shared         `json:"shared"`
 	Territories    []TerritoryFit `json:"territories"`
 	planner        *Planner
-	Skipped        []Skipped      `json:"skipped,omitempty"`
+	Skipped        []Skipped `json:"skipped,omitempty"`
 	// Holdout scores the model and each naive baseline over every held-out
 	// row (absent without a holdout).
 	Holdout     *Backtest    `json:"holdout,omitempty"`

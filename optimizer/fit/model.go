@@ -38,7 +38,7 @@ var (
 	priorU      = prior{0, 0.5} // the pooling: a territory's log β around the common curve's
 	priorLogBet = prior{math.Log(0.2), 1.5}
 	priorLogK   = prior{0, 1}
-	priorLam    = prior{-1, 1.5}                        // decay ≈ 0.24
+	priorLam    = prior{-1, 1.5} // decay ≈ 0.24
 	priorSeason = prior{0, 0.5}
 	priorTrend  = prior{0, 0.5}
 	priorCtrl   = prior{0, 0.5}
@@ -71,7 +71,7 @@ type problem struct {
 	trend     bool // a trend parameter
 	carryover bool
 	maxShape  float64 // Options.MaxShape; 0 = 3
-	terr      []int // fitted territories, indices into ds.Territories
+	terr      []int   // fitted territories, indices into ds.Territories
 	ybar      []float64
 	xbar      [][]float64 // [t][r]
 	fitted    []bool      // per row: in the fit (not held out)
