@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"sort"
 	"strings"
 
 	"github.com/terrane/terrane"
@@ -47,6 +46,9 @@ type CurvesOutcome struct {
 	// Interval: the optimum evaluated under each draw; assumed territories
 	// count at their one curve). Nil when no territory is on a fitted curve.
 	ExpectedRevenue *ExpectedRevenue `json:"expected_revenue,omitempty"`
+	// Robust is the plan maximising expected revenue over the draws, next
+	// to this one; only with settings.robust and fitted territories.
+	Robust *RobustOutcome `json:"robust,omitempty"`
 }
 
 // ExpectedRevenue is the allocation's revenue with its uncertainty.
@@ -90,6 +92,8 @@ type fittedCurves struct {
 	curves  map[string]*territoryCurve
 	res     []string           // the fit's resources
 	planner *fit.Planner       // the full fit's, for the delta-method interval
+	// robustAlloc is the robust plan's allocation (settings.robust).
+	robustAlloc map[string]map[string]float64
 	scale   map[string]float64 // history amount per period / allocation unit, per scenario resource
 }
 
@@ -310,47 +314,17 @@ func (fc *fittedCurves) expectedRevenue(p *allocate.Problem, alloc map[string]ma
 		allocated[r.Name] = true
 	}
 	var fixed, estimate float64
-	var K int
 	for _, t := range p.Territories {
 		estimate += revenue[t.ID]
-		if tc := fc.curves[t.ID]; tc != nil {
-			K = len(tc.draws)
-		} else {
+		if fc.curves[t.ID] == nil {
 			fixed += revenue[t.ID]
 		}
 	}
-	if K == 0 {
+	draws := fc.overDraws(p, alloc, revenue)
+	if draws.N == 0 {
 		return nil
 	}
-	totals := make([]float64, K)
-	for d := range totals {
-		totals[d] = fixed
-	}
-	for _, t := range p.Territories {
-		tc := fc.curves[t.ID]
-		if tc == nil {
-			continue
-		}
-		for d, c := range tc.draws {
-			totals[d] += tc.revenue(c, fc.res, fc.scale, allocated, alloc[t.ID])
-		}
-	}
-	var mean float64
-	for _, v := range totals {
-		mean += v
-	}
-	mean /= float64(K)
-	sort.Float64s(totals)
-	q := func(f float64) float64 {
-		h := f * float64(K-1)
-		i := int(math.Floor(h))
-		if i+1 >= K {
-			return totals[K-1]
-		}
-		return totals[i] + (h-float64(i))*(totals[i+1]-totals[i])
-	}
-	out := &ExpectedRevenue{Estimate: estimate, Interval: Interval{P10: estimate, P50: estimate, P90: estimate},
-		Draws: DrawSummary{N: K, Mean: mean, Interval: Interval{P10: q(0.1), P50: q(0.5), P90: q(0.9)}}}
+	out := &ExpectedRevenue{Estimate: estimate, Interval: Interval{P10: estimate, P50: estimate, P90: estimate}, Draws: draws}
 	// the delta method over the fitted territories, at the optimum's
 	// amounts per period
 	x := map[string][]float64{}

@@ -15,7 +15,7 @@ import (
 
 // allocateSample runs an allocate run on the sample company's baseline
 // scenario with settings.curves = curves.
-func allocateSample(t *testing.T, curves string) *outcome {
+func allocateSample(t *testing.T, curves string, robust bool) *outcome {
 	t.Helper()
 	ctx := context.Background()
 	s, err := data.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "t.db"))
@@ -26,7 +26,7 @@ func allocateSample(t *testing.T, curves string) *outcome {
 	if _, err := loader.Load(ctx, s); err != nil {
 		t.Fatal(err)
 	}
-	if curves != "" {
+	if curves != "" || robust {
 		sc, err := s.FindScenarioByID(ctx, 1)
 		if err != nil {
 			t.Fatal(err)
@@ -37,7 +37,12 @@ func allocateSample(t *testing.T, curves string) *outcome {
 				t.Fatal(err)
 			}
 		}
-		set["curves"] = curves
+		if curves != "" {
+			set["curves"] = curves
+		}
+		if robust {
+			set["robust"] = true
+		}
 		raw, _ := json.Marshal(set)
 		if _, err := s.UpdateScenario(ctx, 1, terrane.ScenarioUpdate{Settings: raw}, "test"); err != nil {
 			t.Fatal(err)
@@ -57,7 +62,7 @@ func allocateSample(t *testing.T, curves string) *outcome {
 // their fitted curves, the plan is certified (bound, gap), and its expected
 // revenue's interval over the posterior draws brackets its point estimate.
 func TestAllocateOnFittedCurves(t *testing.T) {
-	done := allocateSample(t, "")
+	done := allocateSample(t, "", false)
 	out, fc := done.result, done.curves
 	res, c := out.Allocation, out.Curves
 	if c == nil || c.Setting != "auto" || c.HoldoutPeriods != 4 {
@@ -127,12 +132,53 @@ func TestAllocateOnFittedCurves(t *testing.T) {
 // TestAllocateAssumedCurves: settings.curves "assumed" plans on the
 // share-calibrated curves, as before, with no interval.
 func TestAllocateAssumedCurves(t *testing.T) {
-	done := allocateSample(t, "assumed")
+	done := allocateSample(t, "assumed", false)
 	c := done.result.Curves
 	if c.Fitted != 0 || c.Assumed != 51 || c.ExpectedRevenue != nil {
 		t.Errorf("curves %+v", c)
 	}
 	if err := (&ScenarioSettings{Curves: "learned"}).Validate(); err == nil || !strings.Contains(err.Error(), "settings.curves") {
 		t.Errorf("bad setting: %v", err)
+	}
+}
+
+// TestAllocateRobust: settings.robust plans again on the mean curves over
+// the draws, certified, and shows that plan next to the mode's: over the
+// draws it earns at least as much (up to the mean curves' Hill fit).
+func TestAllocateRobust(t *testing.T) {
+	done := allocateSample(t, "", true)
+	c := done.result.Curves
+	rb := c.Robust
+	if rb == nil {
+		t.Fatalf("no robust plan: %+v", c)
+	}
+	t.Logf("robust: %s, objective %.0f, bound %.0f, gap %.2g, fit error %.4f; over draws robust %.0f (%.0f–%.0f), mode plan %.0f (%.0f–%.0f), gain %.0f",
+		rb.Status, rb.Objective, rb.Bound, rb.Gap, rb.FitError, rb.Robust.Mean, rb.Robust.Interval.P10, rb.Robust.Interval.P90, rb.Mode.Mean, rb.Mode.Interval.P10, rb.Mode.Interval.P90, rb.Gain)
+	if rb.Status != string(allocate.Optimal) || !(rb.Bound >= rb.Objective) || rb.Gap > 1e-6 {
+		t.Errorf("robust plan not certified: %+v", rb)
+	}
+	if rb.FitError > 0.02 {
+		t.Errorf("the mean curves' Hill fit is off by %.3f of their height", rb.FitError)
+	}
+	if rb.Robust.N != curveDraws || rb.Mode.N != curveDraws || rb.Gain < -rb.FitError*rb.Mode.Mean {
+		t.Errorf("robust %+v vs mode %+v", rb.Robust, rb.Mode)
+	}
+	if d := (rb.Mode.Mean - c.ExpectedRevenue.Draws.Mean) / rb.Mode.Mean; d*d > 1e-18 {
+		t.Errorf("the mode plan over draws %v, the expected revenue's draws %v", rb.Mode.Mean, c.ExpectedRevenue.Draws.Mean)
+	}
+	n := 0
+	for id, raw := range done.results.Territories {
+		var r TerritoryResult
+		if err := json.Unmarshal(raw, &r); err != nil {
+			t.Fatal(err)
+		}
+		if r.RobustAllocation != nil {
+			n++
+		} else {
+			t.Errorf("%s: no robust allocation", id)
+		}
+	}
+	if n != 51 {
+		t.Errorf("%d territories with a robust allocation", n)
 	}
 }

@@ -72,6 +72,9 @@ type TerritoryMetrics struct {
 	// absent before a run.
 	CurveSource string `json:"curve_source,omitempty"`
 	CurveNote   string `json:"curve_note,omitempty"`
+	// RobustAllocation is the robust plan's allocation (settings.robust),
+	// resource units; absent without it.
+	RobustAllocation map[string]float64 `json:"robust_allocation,omitempty"`
 }
 
 // Totals sums the territories.
@@ -137,6 +140,7 @@ func Metrics(in *Inputs, res *Results) ([]TerritoryMetrics, Totals) {
 				exp, delta := tr.ExpectedRevenue, tr.RevenueChange
 				m.ExpectedRevenue, m.RevenueChange = &exp, &delta
 				m.CurveSource, m.CurveNote = tr.CurveSource, tr.CurveNote
+				m.RobustAllocation = tr.RobustAllocation
 				for r, v := range tr.Allocation {
 					tot.Allocation[r] += v
 				}

@@ -29,6 +29,9 @@ type TerritoryResult struct {
 	// why, for people.
 	CurveSource string `json:"curve_source,omitempty"`
 	CurveNote   string `json:"curve_note,omitempty"`
+	// RobustAllocation is the robust plan's allocation (settings.robust),
+	// next to Allocation; absent without it.
+	RobustAllocation map[string]float64 `json:"robust_allocation,omitempty"`
 }
 
 // ResultSummary is a run's scenario-wide results.
@@ -109,6 +112,7 @@ func storedResults(run *terrane.Run, in *Inputs, p *allocate.Problem, out *RunRe
 				ExpectedRevenue: a.Revenue[t.ID]}
 			if fc != nil {
 				tr.CurveSource, tr.CurveNote = fc.source[t.ID], fc.note[t.ID]
+				tr.RobustAllocation = fc.robustAlloc[t.ID]
 			}
 			for r, v := range alloc {
 				tr.Change[r] = v - t.Current[r]

@@ -39,6 +39,10 @@ type ScenarioSettings struct {
 	// beats the best naive forecast, else assumed from market share;
 	// "fitted" wherever there is history; "assumed" never fitted.
 	Curves string `json:"curves,omitempty"`
+	// Robust also plans on the mean of the fitted curves over the fit's
+	// posterior draws, and shows that plan next to the one on the curves
+	// at the posterior mode (RobustOutcome).
+	Robust bool `json:"robust,omitempty"`
 }
 
 // Bounds are the least and most of each resource a territory may get.

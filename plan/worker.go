@@ -355,6 +355,11 @@ func (w *Worker) solve(ctx context.Context, run *terrane.Run, progress func(floa
 		out.Allocation = res
 		out.Objective = objectiveKind(p.Objective)
 		fc.outcome.ExpectedRevenue = fc.expectedRevenue(p, res.Allocation, res.Revenue)
+		if in.Settings.Robust && fc.outcome.Fitted > 0 {
+			if fc.outcome.Robust, fc.robustAlloc, err = fc.robust(ctx, p, res); err != nil {
+				return nil, err
+			}
+		}
 		out.Curves = fc.outcome
 		done.problem = p
 	}
