@@ -90,11 +90,11 @@ type fittedCurves struct {
 	source  map[string]string // territory → CurveFitted | CurveAssumed
 	note    map[string]string
 	curves  map[string]*territoryCurve
-	res     []string           // the fit's resources
-	planner *fit.Planner       // the full fit's, for the delta-method interval
+	res     []string     // the fit's resources
+	planner *fit.Planner // the full fit's, for the delta-method interval
 	// robustAlloc is the robust plan's allocation (settings.robust).
 	robustAlloc map[string]map[string]float64
-	scale   map[string]float64 // history amount per period / allocation unit, per scenario resource
+	scale       map[string]float64 // history amount per period / allocation unit, per scenario resource
 }
 
 // chooseCurves applies settings.curves to p, the share-calibrated problem:

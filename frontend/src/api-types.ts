@@ -979,8 +979,16 @@ export interface components {
             holdout_periods?: number;
             /** @description Note says, for people, where the curves came from. */
             note: string;
+            /** @description Robust is the plan maximising expected revenue over the draws, next to this one; only with settings.robust and fitted territories. */
+            robust?: components["schemas"]["RobustOutcome"];
             /** @description Setting is settings.curves as applied: "auto", "fitted" or "assumed". */
             setting: string;
+        };
+        /** @description DrawSummary is a figure's distribution over posterior draws. */
+        DrawSummary: {
+            interval: components["schemas"]["Interval"];
+            mean: number;
+            n: number;
         };
         /** @description ErrorBody is the one error shape of the API. */
         ErrorBody: {
@@ -998,13 +1006,12 @@ export interface components {
         };
         /** @description ExpectedRevenue is the allocation's revenue with its uncertainty. */
         ExpectedRevenue: {
-            draws: number;
-            /** @description on the solver's curves, dollars per year */
+            /** @description Draws is the optimum evaluated under each posterior draw of the fitted curves: their mean and P10–P50–P90. Drawn through the Laplace Gaussian, curve values come out skewed above the mode (docs/fit.md), so these sit higher than Interval; both are shown. */
+            draws: components["schemas"]["DrawSummary"];
+            /** @description Estimate is the revenue on the solver's curves (the fitted ones at the posterior mode), dollars per year: the certificate's total revenue. */
             estimate: number;
-            /** @description P10–P50–P90 over the draws */
+            /** @description Interval is its P10–P90 (P50 = Estimate) by the delta method on the fit's Laplace approximation, the way the fit gives every curve value its interval (docs/fit.md); the assumed territories count at their one curve. */
             interval: components["schemas"]["Interval"];
-            /** @description mean over the posterior draws */
-            mean: number;
         };
         /** @description Backtest is the holdout's totals. */
         FitBacktest: {
@@ -1654,6 +1661,20 @@ export interface components {
             /** @description Shape is the Hill exponent c: ≤ 1 concave, > 1 S-shaped; 0 (absent) means 1. */
             shape?: number;
         };
+        /** @description RobustOutcome is the plan that maximises expected revenue over the fit's posterior draws (settings.robust), next to the plan on the curves at the posterior mode. The mean over draws of a territory's revenue is separable — its base's mean plus, per resource, the mean of that resource's curve — and each of those is a mean of concave Hill curves (every fitted shape ≤ 1), so concave. The solver takes one Hill curve per territory and resource: each mean curve is replaced by the Hill curve (shape ≤ 1) nearest it in least squares over 0 to 3 × the larger of today's amount and the mode's half-saturation, FitError the largest deviation (a fraction of the curve's height). The plan is certified on those curves; both plans are then evaluated exactly under every draw. */
+        RobustOutcome: {
+            bound: number;
+            fit_error: number;
+            /** @description Gain is Robust.Mean − Mode.Mean: what planning on the draws adds to expected revenue. */
+            gain: number;
+            gap: number;
+            mode: components["schemas"]["DrawSummary"];
+            /** @description on the mean curves, dollars per year */
+            objective: number;
+            /** @description Robust and Mode are the robust plan's and the mode plan's revenue over the draws, dollars per year. */
+            robust: components["schemas"]["DrawSummary"];
+            status: string;
+        };
         /** @description Run is one solve of a scenario, with everything needed to reproduce it. */
         Run: {
             /** Format: date-time */
@@ -1819,6 +1840,8 @@ export interface components {
             resource_weights?: {
                 [key: string]: number;
             } | null;
+            /** @description Robust also plans on the mean of the fitted curves over the fit's posterior draws, and shows that plan next to the one on the curves at the posterior mode (RobustOutcome). */
+            robust?: boolean;
             /** @description SaturationMultipliers scale the attainable share the same way, capped at 100 % and never below today's share. */
             saturation_multipliers?: {
                 [key: string]: number;
@@ -2035,6 +2058,10 @@ export interface components {
             revenue_change: number | null;
             /** @description RevenuePeriod says which period Revenue is the actual of: the revenue periods of the units' estimates (MarketEstimate.RevenuePeriod), distinct, sorted and joined by ", ", e.g. "2017" or "2017-Q4 ×4"; "" when none is known. */
             revenue_period: string;
+            /** @description RobustAllocation is the robust plan's allocation (settings.robust), resource units; absent without it. */
+            robust_allocation?: {
+                [key: string]: number;
+            };
             /** @description market-weighted share at saturation */
             saturation: number;
             /** @description revenue / market */
