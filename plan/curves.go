@@ -131,9 +131,15 @@ func (w *Worker) chooseCurves(ctx context.Context, in *Inputs, p *allocate.Probl
 	if err != nil {
 		return nil, err
 	}
-	ds, _, err := HistoryDataset(rows, in.Scenario.ID, in.Assignments, nil)
-	if err != nil || ds == nil || len(ds.Rows) == 0 {
-		return assumeAll("assumed from market share: no history"), nil
+	ds, _, err := scenarioHistory(ctx, w.Services, in, rows, nil)
+	if err != nil {
+		if terrane.ErrorCode(err) != terrane.EINVALID {
+			return nil, err
+		}
+		if strings.Contains(err.Error(), "has no history") {
+			return assumeAll("assumed from market share: no history"), nil
+		}
+		return assumeAll("assumed from market share: " + terrane.ErrorMessage(err)), nil
 	}
 	// Every allocated resource must be in the history to be fitted.
 	have := map[string]int{}
@@ -358,4 +364,24 @@ func validCurves(s string) error {
 		return nil
 	}
 	return terrane.Errorf(terrane.EINVALID, "settings.curves: %q is not one of \"auto\", \"fitted\", \"assumed\"", s)
+}
+
+// scenarioHistory is HistoryDataset for the scenario of in; a branch
+// without history of its own has the history of the scenario it was
+// branched from (and so on up), by territory id: a branch's territories
+// keep their ids, and a redrawn one keeps today's id only if it holds most
+// of that territory's market (Relabel).
+func scenarioHistory(ctx context.Context, svc Services, in *Inputs, rows []*terrane.HistoryRow, controls []string) (*fit.Dataset, []string, error) {
+	ds, dropped, err := HistoryDataset(rows, in.Scenario.ID, in.Assignments, controls)
+	for sc, seen := in.Scenario, 0; err != nil && strings.Contains(err.Error(), "has no history") && sc.ParentID != 0 && seen < 50; seen++ {
+		parent, perr := svc.FindScenarioByID(ctx, sc.ParentID)
+		if perr != nil {
+			return nil, nil, perr
+		}
+		sc = parent
+		if d, dr, e := HistoryDataset(rows, sc.ID, in.Assignments, controls); e == nil || !strings.Contains(e.Error(), "has no history") {
+			ds, dropped, err = d, dr, e
+		}
+	}
+	return ds, dropped, err
 }

@@ -15,7 +15,7 @@ import (
 
 // allocateSample runs an allocate run on the sample company's baseline
 // scenario with settings.curves = curves.
-func allocateSample(t *testing.T, curves string, robust bool) *outcome {
+func allocateSample(t *testing.T, curves string, robust, branch bool) *outcome {
 	t.Helper()
 	ctx := context.Background()
 	s, err := data.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "t.db"))
@@ -48,8 +48,31 @@ func allocateSample(t *testing.T, curves string, robust bool) *outcome {
 			t.Fatal(err)
 		}
 	}
+	id := int64(1)
+	if branch {
+		// a branch of the baseline, as the API makes one: the history is
+		// the baseline's, by territory
+		parent, err := s.FindScenarioByID(ctx, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		terrs, err := s.FindTerritories(ctx, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		assignments, err := s.FindAssignments(ctx, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sc := &terrane.Scenario{Name: "branch", Layer: parent.Layer, ParentID: 1, Status: terrane.StatusDraft,
+			Budget: parent.Budget, Resources: parent.Resources, Settings: parent.Settings}
+		if err := s.CreateScenario(ctx, sc, terrs, assignments); err != nil {
+			t.Fatal(err)
+		}
+		id = sc.ID
+	}
 	w := &Worker{Services: s}
-	done, err := w.solve(ctx, &terrane.Run{ID: 1, ScenarioID: 1, Kind: terrane.RunAllocate}, func(float64) {})
+	done, err := w.solve(ctx, &terrane.Run{ID: 1, ScenarioID: id, Kind: terrane.RunAllocate}, func(float64) {})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +85,7 @@ func allocateSample(t *testing.T, curves string, robust bool) *outcome {
 // their fitted curves, the plan is certified (bound, gap), and its expected
 // revenue's interval over the posterior draws brackets its point estimate.
 func TestAllocateOnFittedCurves(t *testing.T) {
-	done := allocateSample(t, "", false)
+	done := allocateSample(t, "", false, false)
 	out, fc := done.result, done.curves
 	res, c := out.Allocation, out.Curves
 	if c == nil || c.Setting != "auto" || c.HoldoutPeriods != 4 {
@@ -124,6 +147,12 @@ func TestAllocateOnFittedCurves(t *testing.T) {
 			t.Errorf("%s: curve_source %q", id, r.CurveSource)
 		}
 	}
+	for _, id := range []string{"CA", "TX", "WY", "VT"} {
+		var r TerritoryResult
+		if err := json.Unmarshal(done.results.Territories[id], &r); err == nil {
+			t.Logf("%s: %s — %s", id, r.CurveSource, r.CurveNote)
+		}
+	}
 	if fitted != c.Fitted {
 		t.Errorf("%d territory results fitted, summary says %d", fitted, c.Fitted)
 	}
@@ -132,7 +161,7 @@ func TestAllocateOnFittedCurves(t *testing.T) {
 // TestAllocateAssumedCurves: settings.curves "assumed" plans on the
 // share-calibrated curves, as before, with no interval.
 func TestAllocateAssumedCurves(t *testing.T) {
-	done := allocateSample(t, "assumed", false)
+	done := allocateSample(t, "assumed", false, false)
 	c := done.result.Curves
 	if c.Fitted != 0 || c.Assumed != 51 || c.ExpectedRevenue != nil {
 		t.Errorf("curves %+v", c)
@@ -146,7 +175,7 @@ func TestAllocateAssumedCurves(t *testing.T) {
 // the draws, certified, and shows that plan next to the mode's: over the
 // draws it earns at least as much (up to the mean curves' Hill fit).
 func TestAllocateRobust(t *testing.T) {
-	done := allocateSample(t, "", true)
+	done := allocateSample(t, "", true, false)
 	c := done.result.Curves
 	rb := c.Robust
 	if rb == nil {
@@ -180,5 +209,18 @@ func TestAllocateRobust(t *testing.T) {
 	}
 	if n != 51 {
 		t.Errorf("%d territories with a robust allocation", n)
+	}
+}
+
+// TestAllocateBranchOnFittedCurves: a branch of the baseline has no history
+// of its own; it plans on the baseline's, by territory id, the same curves.
+func TestAllocateBranchOnFittedCurves(t *testing.T) {
+	base := allocateSample(t, "", false, false).result
+	branch := allocateSample(t, "", false, true).result
+	if branch.Curves.Fitted != base.Curves.Fitted || branch.Curves.Fitted == 0 {
+		t.Errorf("branch: %d fitted, baseline %d", branch.Curves.Fitted, base.Curves.Fitted)
+	}
+	if d := branch.Allocation.Objective - base.Allocation.Objective; d*d > 1e-6 {
+		t.Errorf("branch objective %v, baseline %v", branch.Allocation.Objective, base.Allocation.Objective)
 	}
 }
