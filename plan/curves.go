@@ -59,8 +59,8 @@ type ExpectedRevenue struct {
 	// Interval is its P10–P90 (P50 = Estimate) by the delta method on the
 	// fit's Laplace approximation, the way the fit gives every curve value
 	// its interval (docs/fit.md); the assumed territories count at their
-	// one curve.
-	Interval Interval `json:"interval"`
+	// one curve. Absent if the fit's curvature gives no finite variance.
+	Interval *Interval `json:"interval,omitempty"`
 	// Draws is the optimum evaluated under each posterior draw of the
 	// fitted curves: their mean and P10–P50–P90. Drawn through the Laplace
 	// Gaussian, curve values come out skewed above the mode (docs/fit.md),
@@ -330,7 +330,7 @@ func (fc *fittedCurves) expectedRevenue(p *allocate.Problem, alloc map[string]ma
 	if draws.N == 0 {
 		return nil
 	}
-	out := &ExpectedRevenue{Estimate: estimate, Interval: Interval{P10: estimate, P50: estimate, P90: estimate}, Draws: draws}
+	out := &ExpectedRevenue{Estimate: estimate, Draws: draws}
 	// the delta method over the fitted territories, at the optimum's
 	// amounts per period
 	x := map[string][]float64{}
@@ -351,7 +351,7 @@ func (fc *fittedCurves) expectedRevenue(p *allocate.Problem, alloc map[string]ma
 	}
 	if fc.planner != nil {
 		if iv, ok := fc.planner.Total(x); ok {
-			out.Interval = Interval{P10: fixed + iv.P10, P50: estimate, P90: fixed + iv.P90}
+			out.Interval = &Interval{P10: fixed + iv.P10, P50: estimate, P90: fixed + iv.P90}
 		}
 	}
 	return out

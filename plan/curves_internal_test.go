@@ -100,7 +100,7 @@ func TestAllocateOnFittedCurves(t *testing.T) {
 		t.Errorf("allocation on fitted curves: status %s, objective %v, bound %v, gap %v", res.Status, res.Objective, res.Bound, res.Gap)
 	}
 	er := c.ExpectedRevenue
-	if er == nil || er.Draws.N != curveDraws {
+	if er == nil || er.Draws.N != curveDraws || er.Interval == nil {
 		t.Fatalf("expected revenue %+v", er)
 	}
 	if !(er.Interval.P10 < er.Estimate && er.Estimate < er.Interval.P90) || er.Interval.P50 != er.Estimate {

@@ -1106,6 +1106,7 @@ describe('fitted curves', () => {
     expect(await page.textContent('#curves-note')).toMatch(/^Curves: \d+ of 51 territories on curves fitted from 12 quarters of history, \d+ assumed from market share\.$/);
     expect(await page.textContent('#expected-interval')).toMatch(/^Expected revenue of this plan: \$[\d.]+[kMB]?, 80 % interval \$[\d.]+[kMB]?–\$[\d.]+[kMB]?\. Over 200 draws/);
     expect(await page.$$eval('#robust-compare tbody tr', (r) => r.length)).toBe(2);
+    expect(await page.textContent('#robust-gain')).toMatch(/^The robust plan adds \$[\d.]+[kMB]? a year of expected revenue over the draws\.$/);
     // Each territory's curve and why, from the API: a column of the table.
     const terrs = await page.evaluate(() => window.__terrane.state.territories.map((t) => ({ s: (t as { curve_source?: string }).curve_source, n: (t as { curve_note?: string }).curve_note, r: (t as { robust_allocation?: Record<string, number> }).robust_allocation })));
     expect(terrs.every((t) => (t.s === 'fitted' && t.n?.startsWith('fitted from 12 quarters; beats the naive forecast')) || (t.s === 'assumed' && t.n?.startsWith('assumed from market share')))).toBe(true);
@@ -1128,8 +1129,9 @@ describe('fitted curves', () => {
     expect(rows.length).toBe(5);
     expect(rows[0][0]).toBe('Fitted curves');
     expect(rows[0].slice(1).every((c) => c !== '—')).toBe(true);
-    await page.click('#backtest-territories summary');
     expect(await page.$$eval('#backtest-territories tbody tr', (r) => r.length)).toBe(51);
     await page.locator('#backtest-report').screenshot({ path: path.join(shots, 'backtest-report.png') });
+    await page.click('#backtest-territories summary');
+    expect(await page.isVisible('#backtest-territories tbody tr')).toBe(true);
   }, 240_000);
 });

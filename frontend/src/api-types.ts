@@ -1010,8 +1010,8 @@ export interface components {
             draws: components["schemas"]["DrawSummary"];
             /** @description Estimate is the revenue on the solver's curves (the fitted ones at the posterior mode), dollars per year: the certificate's total revenue. */
             estimate: number;
-            /** @description Interval is its P10–P90 (P50 = Estimate) by the delta method on the fit's Laplace approximation, the way the fit gives every curve value its interval (docs/fit.md); the assumed territories count at their one curve. */
-            interval: components["schemas"]["Interval"];
+            /** @description Interval is its P10–P90 (P50 = Estimate) by the delta method on the fit's Laplace approximation, the way the fit gives every curve value its interval (docs/fit.md); the assumed territories count at their one curve. Absent if the fit's curvature gives no finite variance. */
+            interval?: components["schemas"]["Interval"];
         };
         /** @description Backtest is the holdout's totals. */
         FitBacktest: {

@@ -758,7 +758,7 @@ function drawBacktest(ctx: Ctx, run: Run): void {
   const ho = f.holdout;
   const pct = (v: number | undefined) => (typeof v === 'number' ? percent(v) : '—');
   const names: Record<string, string> = {
-    last_n_mean: 'Mean of the last periods', year_ago: 'Same period a year earlier', linear_trend: 'Linear trend', mean_x_trend: 'Mean × the all-territory trend',
+    last_n_mean: 'Recent mean', year_ago: 'A year earlier', linear_trend: 'Linear trend', mean_x_trend: 'Mean × trend',
   };
   type M = NonNullable<typeof ho>['model'];
   const row = (name: string, m: M, cls = '') => h('tr', { class: cls }, h('td', name), h('td.num', pct(m.wape)), h('td.num', pct(m.mape)), h('td.num', pct(m.bias)), h('td.num', pct(m.coverage)));
@@ -780,11 +780,11 @@ function drawBacktest(ctx: Ctx, run: Run): void {
     h('details.more', { id: 'backtest-territories' },
       h('summary', `Per territory (${count((f.territories ?? []).length)})`),
       h('table.grid.compact',
-        h('thead', h('tr', h('th', 'Territory'), h('th.num', 'WAPE'), h('th.num', 'Bias'), h('th.num', 'Coverage'), h('th', 'Best naive'), h('th.num', 'Its WAPE'))),
+        h('thead', h('tr', h('th', 'Territory'), h('th.num', 'WAPE'), h('th.num', 'Coverage'), h('th.num', { title: 'the lowest WAPE of the naive forecasts on the territory' }, 'Best naive'))),
         h('tbody', (f.territories ?? []).filter((t) => t.holdout).map((t) => {
           const b = best(t.baselines);
-          return h('tr', h('td', name(t.territory)), h('td.num', pct(t.holdout!.wape)), h('td.num', pct(t.holdout!.bias)), h('td.num', pct(t.holdout!.coverage)),
-            h('td', b ? names[b.name] ?? b.name : '—'), h('td.num', pct(b?.metrics.wape)));
+          return h('tr', h('td', name(t.territory)), h('td.num', pct(t.holdout!.wape)), h('td.num', pct(t.holdout!.coverage)),
+            h('td.num', { title: b ? names[b.name] ?? b.name : '' }, pct(b?.metrics.wape)));
         })))),
   );
 }
@@ -796,7 +796,7 @@ function curvesBlock(c: CurvesOutcome | undefined): HTMLElement | null {
   return h('div', { id: 'curves-certificate' },
     h('p', { id: 'curves-note' }, `Curves: ${c.note}.`),
     er ? h('p', { id: 'expected-interval' },
-      `Expected revenue of this plan: ${money(er.estimate)}, 80 % interval ${moneyRange(er.interval.p10, er.interval.p90)}. `,
+      `Expected revenue of this plan: ${money(er.estimate)}${er.interval ? `, 80 % interval ${moneyRange(er.interval.p10, er.interval.p90)}` : ''}. `,
       h('span.muted', `Over ${count(er.draws.n)} draws of the fitted curves: mean ${money(er.draws.mean)}, ${moneyRange(er.draws.interval.p10, er.draws.interval.p90)}.`)) : null,
     c.robust ? h('table.grid.compact', { id: 'robust-compare' },
       h('caption.muted', `Robust plan: maximises the mean revenue over the draws (certified on the mean curves, gap ${c.robust.gap < 1e-9 ? 'none' : percent(c.robust.gap)})`),
@@ -804,7 +804,10 @@ function curvesBlock(c: CurvesOutcome | undefined): HTMLElement | null {
       h('tbody',
         h('tr', h('td', 'On the fitted curves (this plan)'), h('td.num', money(c.robust.mode.mean)), h('td.num', moneyRange(c.robust.mode.interval.p10, c.robust.mode.interval.p90))),
         h('tr', h('td', 'Robust'), h('td.num', money(c.robust.robust.mean)), h('td.num', moneyRange(c.robust.robust.interval.p10, c.robust.robust.interval.p90))),
-      )) : null,
+      ),
+      h('tfoot', h('tr', h('td', { colspan: 3, id: 'robust-gain' }, c.robust.gain > 0
+        ? `The robust plan adds ${money(c.robust.gain)} a year of expected revenue over the draws.`
+        : 'The robust plan adds nothing over the draws: this plan is as good on them.')))) : null,
   );
 }
 

@@ -20,7 +20,8 @@ func (r *Result) Planner() *Planner { return r.planner }
 // fit (docs/fit.md): log total ~ N(log total̂, ∇ᵀH⁻¹∇), the gradient over
 // every territory's and the shared parameters (not the noise: this is the
 // curve's revenue, not one period's outcome). Territories x names that were
-// not fitted are left out; ok is false when none was.
+// not fitted are left out; ok is false when none was, or when the
+// variance is not finite.
 func (pl *Planner) Total(x map[string][]float64) (iv Interval, ok bool) {
 	p := pl.p
 	idx := map[string]int{}
@@ -83,6 +84,9 @@ func (pl *Planner) Total(x map[string][]float64) (iv Interval, ok bool) {
 	v := 0.0
 	for j := range g {
 		v += g[j] * hg[j]
+	}
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return Interval{}, false
 	}
 	sd := math.Sqrt(math.Max(0, v))
 	return Interval{P10: q * math.Exp(-z90*sd), P50: q, P90: q * math.Exp(z90*sd)}, true
