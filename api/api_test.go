@@ -153,6 +153,7 @@ func TestScenarioWorkflow(t *testing.T) {
 			{"update", "ann", "PATCH", sp("/api/v1/scenarios/%d", a), map[string]any{"budget": 450000}, 200, `"budget":450000`},
 			{"update bad type", "ann", "PATCH", sp("/api/v1/scenarios/%d", a), `{"budget":"lots"}`, 400, "budget"},
 			{"update bad settings", "ann", "PATCH", sp("/api/v1/scenarios/%d", a), map[string]any{"settings": map[string]any{"align": map[string]any{"tolerance": 3}}}, 400, "settings.align.tolerance"},
+			{"update bad curves", "ann", "PATCH", sp("/api/v1/scenarios/%d", a), map[string]any{"settings": map[string]any{"curves": "learned"}}, 400, "settings.curves"},
 			{"update not found", "ann", "PATCH", "/api/v1/scenarios/99999", map[string]any{"budget": 1}, 404, "99999"},
 			{"territories", "ann", "GET", sp("/api/v1/scenarios/%d/territories", a), nil, 200, `"headroom"`},
 			{"territory", "ann", "GET", sp("/api/v1/scenarios/%d/territories/W", a), nil, 200, `"curves"`},
@@ -253,6 +254,19 @@ func TestRuns(t *testing.T) {
 			}
 			res := done["result"].(map[string]any)
 			alloc := res["allocation"].(map[string]any)
+			// The fixture has no history: every curve is assumed, and says so.
+			if cv, _ := res["curves"].(map[string]any); cv == nil || cv["setting"] != "auto" || cv["fitted"] != 0.0 || cv["note"] != "assumed from market share: no history" || cv["expected_revenue"] != nil {
+				t.Errorf("%s: curves %v", kind, res["curves"])
+			}
+			if _, tl := f.do("ann", "GET", sp("/api/v1/scenarios/%d/territories", b), nil); len(tl["territories"].([]any)) > 0 {
+				for _, tt := range tl["territories"].([]any) {
+					if m := tt.(map[string]any); m["curve_source"] != "assumed" || m["curve_note"] != "assumed from market share: no history" {
+						t.Errorf("%s: territory %v: curve_source %v, curve_note %v", kind, m["id"], m["curve_source"], m["curve_note"])
+					}
+				}
+			} else {
+				t.Errorf("%s: no territories", kind)
+			}
 			// Headcount is integer: the solver proves a bound, but not always
 			// to 1e-6 (the Lagrangian duality gap of integer problems).
 			if alloc["status"] == "infeasible" || alloc["gap"].(float64) > 1e-3 || alloc["bound"].(float64) < alloc["objective"].(float64) {

@@ -257,7 +257,7 @@ func (w *Worker) solveFit(ctx context.Context, run *terrane.Run, progress func(f
 		return nil, err
 	}
 	load := time.Since(t0)
-	ds, dropped, err := HistoryDataset(rows, in.Scenario.ID, in.Assignments, req.Controls)
+	ds, dropped, err := scenarioHistory(ctx, w.Services, in, rows, req.Controls)
 	if err != nil {
 		return nil, err
 	}

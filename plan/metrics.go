@@ -25,6 +25,10 @@ type RunResult struct {
 	// Fit is the fitted curves and their back-test, when the run was of
 	// kind fit.
 	Fit *FitOutcome `json:"fit,omitempty"`
+	// Curves says which response curves the allocation used (settings.curves)
+	// and the interval of its expected revenue; nil when the run did not
+	// allocate.
+	Curves *CurvesOutcome `json:"curves,omitempty"`
 }
 
 // ParseRunResult decodes a stored run result; empty means none.
@@ -63,6 +67,14 @@ type TerritoryMetrics struct {
 	// MarginalReasons says, for each resource whose marginal is null, why,
 	// in a sentence for people; absent when every marginal is a number.
 	MarginalReasons map[string]string `json:"marginal_reasons,omitempty"`
+	// CurveSource ("fitted" or "assumed") and CurveNote say where the
+	// territory's response curves in the latest run came from and why;
+	// absent before a run.
+	CurveSource string `json:"curve_source,omitempty"`
+	CurveNote   string `json:"curve_note,omitempty"`
+	// RobustAllocation is the robust plan's allocation (settings.robust),
+	// resource units; absent without it.
+	RobustAllocation map[string]float64 `json:"robust_allocation,omitempty"`
 }
 
 // Totals sums the territories.
@@ -86,6 +98,9 @@ type Totals struct {
 	ObjectiveKind string             `json:"objective_kind"`
 	Gap           *float64           `json:"gap"`
 	ShadowPrices  map[string]float64 `json:"shadow_prices"`
+	// Curves says which curves the latest run's allocation used and the
+	// interval of its expected revenue; absent without results.
+	Curves *CurvesOutcome `json:"curves,omitempty"`
 }
 
 // Metrics computes every territory's metrics, sorted by id, and the totals:
@@ -104,6 +119,7 @@ func Metrics(in *Inputs, res *Results) ([]TerritoryMetrics, Totals) {
 		tot.ExpectedRevenue, tot.Objective, tot.Bound, tot.Gap = &exp, &obj, &bound, &gap
 		tot.ShadowPrices = cert.ShadowPrices
 		tot.ObjectiveKind = objectiveKind(res.Summary.Objective)
+		tot.Curves = res.Summary.Curves
 	}
 	for _, t := range in.Territories {
 		m := TerritoryMetrics{ID: t.ID, Name: t.Name, Owners: t.Owners, Locked: t.Locked || in.Settings.locked(t.ID),
@@ -123,6 +139,8 @@ func Metrics(in *Inputs, res *Results) ([]TerritoryMetrics, Totals) {
 				m.Marginal, m.MarginalReasons = marginals(t, tr)
 				exp, delta := tr.ExpectedRevenue, tr.RevenueChange
 				m.ExpectedRevenue, m.RevenueChange = &exp, &delta
+				m.CurveSource, m.CurveNote = tr.CurveSource, tr.CurveNote
+				m.RobustAllocation = tr.RobustAllocation
 				for r, v := range tr.Allocation {
 					tot.Allocation[r] += v
 				}

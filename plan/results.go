@@ -24,6 +24,14 @@ type TerritoryResult struct {
 	// Model is the territory as the solver saw it: base revenue and the
 	// calibrated curve of each resource, dollars per year.
 	Model allocate.Territory `json:"model"`
+	// CurveSource is where Model's curves come from: "fitted" (from the
+	// scenario's history) or "assumed" (from market share); CurveNote says
+	// why, for people.
+	CurveSource string `json:"curve_source,omitempty"`
+	CurveNote   string `json:"curve_note,omitempty"`
+	// RobustAllocation is the robust plan's allocation (settings.robust),
+	// next to Allocation; absent without it.
+	RobustAllocation map[string]float64 `json:"robust_allocation,omitempty"`
 }
 
 // ResultSummary is a run's scenario-wide results.
@@ -38,6 +46,9 @@ type ResultSummary struct {
 	// Resources and Objective let a read evaluate the stored curves.
 	Resources []allocate.Resource `json:"resources,omitempty"`
 	Objective allocate.Objective  `json:"objective,omitempty"`
+	// Curves says which curves the allocation used and the interval of
+	// its expected revenue; nil when the run did not allocate.
+	Curves *CurvesOutcome `json:"curves,omitempty"`
 }
 
 // Results are a scenario's stored results, decoded.
@@ -84,8 +95,8 @@ func ParseResults(raw *terrane.Results) (*Results, error) {
 
 // storedResults turns a run's answer on its inputs into what is stored.
 // p is the allocation problem solved (nil when the run did not allocate).
-func storedResults(run *terrane.Run, in *Inputs, p *allocate.Problem, out *RunResult) (*terrane.Results, error) {
-	sum := ResultSummary{Kind: run.Kind, Alignment: out.Alignment}
+func storedResults(run *terrane.Run, in *Inputs, p *allocate.Problem, out *RunResult, fc *fittedCurves) (*terrane.Results, error) {
+	sum := ResultSummary{Kind: run.Kind, Alignment: out.Alignment, Curves: out.Curves}
 	terrs := map[string]json.RawMessage{}
 	if a := out.Allocation; a != nil && p != nil {
 		cert := *a
@@ -99,6 +110,10 @@ func storedResults(run *terrane.Run, in *Inputs, p *allocate.Problem, out *RunRe
 			}
 			tr := TerritoryResult{Allocation: alloc, Change: map[string]float64{}, Marginal: map[string]float64{}, Model: t,
 				ExpectedRevenue: a.Revenue[t.ID]}
+			if fc != nil {
+				tr.CurveSource, tr.CurveNote = fc.source[t.ID], fc.note[t.ID]
+				tr.RobustAllocation = fc.robustAlloc[t.ID]
+			}
 			for r, v := range alloc {
 				tr.Change[r] = v - t.Current[r]
 			}

@@ -34,6 +34,15 @@ type ScenarioSettings struct {
 	// capped at 100 % and never below today's share.
 	SaturationMultipliers map[string]float64 `json:"saturation_multipliers,omitempty"`
 	Align                 AlignSettings      `json:"align,omitempty"`
+	// Curves chooses the response curves of an allocation: "auto" (the
+	// default) fitted from the scenario's history where their back-test
+	// beats the best naive forecast, else assumed from market share;
+	// "fitted" wherever there is history; "assumed" never fitted.
+	Curves string `json:"curves,omitempty"`
+	// Robust also plans on the mean of the fitted curves over the fit's
+	// posterior draws, and shows that plan next to the one on the curves
+	// at the posterior mode (RobustOutcome).
+	Robust bool `json:"robust,omitempty"`
 }
 
 // Bounds are the least and most of each resource a territory may get.
@@ -67,6 +76,9 @@ func (s *ScenarioSettings) Validate() error {
 	bad := func(v float64) bool { return math.IsNaN(v) || math.IsInf(v, 0) || v < 0 }
 	if n := len([]rune(s.Note)); n > 200 {
 		return terrane.Errorf(terrane.EINVALID, "settings.note is %d characters; at most 200", n)
+	}
+	if err := validCurves(s.Curves); err != nil {
+		return err
 	}
 	switch s.Objective {
 	case "", "revenue", "profit":

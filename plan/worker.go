@@ -214,6 +214,7 @@ type outcome struct {
 	problem     *allocate.Problem // the allocation problem solved; nil when the run did not allocate
 	load        time.Duration     // reading the inputs, part of the solve
 	in          *Inputs           // what the run read (and redrew)
+	curves      *fittedCurves     // the curves the allocation used; nil when the run did not allocate
 }
 
 // solve runs the solvers a run asks for. progress gets the fraction done.
@@ -335,6 +336,11 @@ func (w *Worker) solve(ctx context.Context, run *terrane.Run, progress func(floa
 		if err != nil {
 			return nil, err
 		}
+		fc, err := w.chooseCurves(ctx, in, p)
+		if err != nil {
+			return nil, err
+		}
+		done.curves = fc
 		res, err := allocate.Solve(ctx, p, nil)
 		if err != nil {
 			var ie *allocate.InputError
@@ -348,9 +354,16 @@ func (w *Worker) solve(ctx context.Context, run *terrane.Run, progress func(floa
 		}
 		out.Allocation = res
 		out.Objective = objectiveKind(p.Objective)
+		fc.outcome.ExpectedRevenue = fc.expectedRevenue(p, res.Allocation, res.Revenue)
+		if in.Settings.Robust && fc.outcome.Fitted > 0 {
+			if fc.outcome.Robust, fc.robustAlloc, err = fc.robust(ctx, p, res); err != nil {
+				return nil, err
+			}
+		}
+		out.Curves = fc.outcome
 		done.problem = p
 	}
-	if done.results, err = storedResults(run, in, p, out); err != nil {
+	if done.results, err = storedResults(run, in, p, out, done.curves); err != nil {
 		return nil, err
 	}
 	if out.Allocation != nil {

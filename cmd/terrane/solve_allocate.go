@@ -207,7 +207,9 @@ func solveAllocate(ctx context.Context, r io.Reader, opt allocateOptions) ([]byt
 // sampleProblem states the baseline scenario of the sample dataset as the
 // API does (plan.AllocationProblem on its inputs: the same territories,
 // market model, calibration and settings), so that `solve allocate
-// --sample` and an allocate run of that scenario solve the same problem.
+// --sample` and an allocate run of that scenario with settings.curves
+// "assumed" solve the same problem (a run's default plans on curves fitted
+// from the stored history; `--in` on its problem reproduces it).
 func sampleProblem() (*allocate.Problem, error) {
 	in, err := sampleInputs()
 	if err != nil {

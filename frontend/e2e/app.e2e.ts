@@ -1076,3 +1076,62 @@ describe('pipeline KPIs', () => {
     expect(await page.$eval('#period-from', (e) => (e as HTMLInputElement).validationMessage)).toContain('after');
   }, 120_000);
 });
+
+describe('fitted curves', () => {
+  step('a leader plans on curves fitted from history, robust beside it; the certificate shows the interval and each territory its curve; the back-test report', async () => {
+    await ctx.close();
+    page = await newPage();
+    await signIn(page, users.leader);
+    const baseline = await page.evaluate(() => String((window.__terrane.state.scenarios as unknown as { id: number; baseline: boolean }[]).find((x) => x.baseline)!.id));
+    await page.selectOption('#scenario-select', baseline);
+    await page.waitForFunction((id) => String(window.__terrane.state.scenario?.id) === id, baseline);
+    await settle(page);
+    await openTab(page, 'scenario');
+    await page.fill('#branch-name', 'E2E fitted curves');
+    await page.click('#branch');
+    await page.waitForFunction(() => window.__terrane.state.scenario?.name === 'E2E fitted curves', null, { timeout: 30_000 });
+    await settle(page);
+    // The default is the honest one: fitted where the back-test wins.
+    expect(await page.inputValue('#curves')).toBe('auto');
+    await page.check('#robust');
+    await page.click('#run-scenario');
+    await page.waitForFunction(() => ['succeeded', 'failed', 'cancelled'].includes(window.__terrane.state.run?.status ?? ''), null, { timeout: 120_000 });
+    expect(await page.textContent('#run-status')).toBe('succeeded');
+    await settle(page);
+    const saved = await page.evaluate(() => (window.__terrane.state.scenario as unknown as { settings: { robust?: boolean; curves?: string } }).settings);
+    expect(saved.robust).toBe(true);
+    expect(saved.curves).toBeUndefined();
+    await openTab(page, 'results');
+    await page.waitForSelector('#expected-interval', { timeout: 15_000 });
+    expect(await page.textContent('#curves-note')).toMatch(/^Curves: \d+ of 51 territories on curves fitted from 12 quarters of history, \d+ assumed from market share\.$/);
+    expect(await page.textContent('#expected-interval')).toMatch(/^Expected revenue of this plan: \$[\d.]+[kMB]?, 80 % interval \$[\d.]+[kMB]?–\$[\d.]+[kMB]?\. Over 200 draws/);
+    expect(await page.$$eval('#robust-compare tbody tr', (r) => r.length)).toBe(2);
+    expect(await page.textContent('#robust-gain')).toMatch(/^The robust plan adds \$[\d.]+[kMB]? a year of expected revenue over the draws\.$/);
+    // Each territory's curve and why, from the API: a column of the table.
+    const terrs = await page.evaluate(() => window.__terrane.state.territories.map((t) => ({ s: (t as { curve_source?: string }).curve_source, n: (t as { curve_note?: string }).curve_note, r: (t as { robust_allocation?: Record<string, number> }).robust_allocation })));
+    expect(terrs.every((t) => (t.s === 'fitted' && t.n?.startsWith('fitted from 12 quarters; beats the naive forecast')) || (t.s === 'assumed' && t.n?.startsWith('assumed from market share')))).toBe(true);
+    expect(terrs.filter((t) => t.s === 'fitted').length).toBeGreaterThan(25);
+    expect(terrs.every((t) => t.r)).toBe(true);
+    await page.click('#column-picker summary');
+    await page.check('#column-picker input[value="curve_source"]');
+    await page.waitForSelector('#results-table button[data-key="curve_source"]');
+    await page.click('#column-picker summary');
+    await settle(page);
+    await page.locator('#certificate').screenshot({ path: path.join(shots, 'curves-certificate.png') });
+    await shot(page, 'curves-results.png');
+    // The back-test button: a fit run with the last 4 quarters held out, and its report.
+    await openTab(page, 'scenario');
+    expect(await page.inputValue('#backtest-holdout')).toBe('4');
+    await page.click('#run-backtest');
+    await page.waitForSelector('#backtest-total tbody tr', { timeout: 120_000 });
+    expect(await page.textContent('#backtest-sentence')).toMatch(/^Fitted on 8 quarters, forecast the last 4 given the resources actually spent: the fitted curves beat the best naive forecast by \d+(\.\d+)?%\.$/);
+    const rows = await page.$$eval('#backtest-total tbody tr', (rs) => rs.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+    expect(rows.length).toBe(5);
+    expect(rows[0][0]).toBe('Fitted curves');
+    expect(rows[0].slice(1).every((c) => c !== '—')).toBe(true);
+    expect(await page.$$eval('#backtest-territories tbody tr', (r) => r.length)).toBe(51);
+    await page.locator('#backtest-report').screenshot({ path: path.join(shots, 'backtest-report.png') });
+    await page.click('#backtest-territories summary');
+    expect(await page.isVisible('#backtest-territories tbody tr')).toBe(true);
+  }, 240_000);
+});

@@ -968,6 +968,28 @@ export interface components {
             /** @description resource units */
             x: number;
         };
+        /** @description CurvesOutcome says which curves an allocation used and how sure its expected revenue is. */
+        CurvesOutcome: {
+            assumed: number;
+            /** @description ExpectedRevenue is the revenue of the optimum allocation, dollars per year, on the curves the solver used (Estimate: the posterior mode's for fitted territories) and over the fit's posterior draws (Mean, Interval: the optimum evaluated under each draw; assumed territories count at their one curve). Nil when no territory is on a fitted curve. */
+            expected_revenue?: components["schemas"]["ExpectedRevenue"];
+            /** @description Fitted and Assumed count the territories on each kind of curve. */
+            fitted: number;
+            /** @description HoldoutPeriods is the back-test's holdout, 0 when there was none. */
+            holdout_periods?: number;
+            /** @description Note says, for people, where the curves came from. */
+            note: string;
+            /** @description Robust is the plan maximising expected revenue over the draws, next to this one; only with settings.robust and fitted territories. */
+            robust?: components["schemas"]["RobustOutcome"];
+            /** @description Setting is settings.curves as applied: "auto", "fitted" or "assumed". */
+            setting: string;
+        };
+        /** @description DrawSummary is a figure's distribution over posterior draws. */
+        DrawSummary: {
+            interval: components["schemas"]["Interval"];
+            mean: number;
+            n: number;
+        };
         /** @description ErrorBody is the one error shape of the API. */
         ErrorBody: {
             error: components["schemas"]["ErrorDetail"];
@@ -981,6 +1003,15 @@ export interface components {
             code: "invalid" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "too_large" | "infeasible" | "rate_limited" | "not_implemented" | "internal";
             /** @description for people: names the field, row or id */
             message: string;
+        };
+        /** @description ExpectedRevenue is the allocation's revenue with its uncertainty. */
+        ExpectedRevenue: {
+            /** @description Draws is the optimum evaluated under each posterior draw of the fitted curves: their mean and P10–P50–P90. Drawn through the Laplace Gaussian, curve values come out skewed above the mode (docs/fit.md), so these sit higher than Interval; both are shown. */
+            draws: components["schemas"]["DrawSummary"];
+            /** @description Estimate is the revenue on the solver's curves (the fitted ones at the posterior mode), dollars per year: the certificate's total revenue. */
+            estimate: number;
+            /** @description Interval is its P10–P90 (P50 = Estimate) by the delta method on the fit's Laplace approximation, the way the fit gives every curve value its interval (docs/fit.md); the assumed territories count at their one curve. Absent if the fit's curvature gives no finite variance. */
+            interval?: components["schemas"]["Interval"];
         };
         /** @description Backtest is the holdout's totals. */
         FitBacktest: {
@@ -1293,6 +1324,12 @@ export interface components {
             won?: number;
             /** @description distinct years in the date column */
             years?: number;
+        };
+        /** @description Interval is a P10–P50–P90 summary, dollars per year. */
+        Interval: {
+            p10: number;
+            p50: number;
+            p90: number;
         };
         /** @description IssuedToken is a new API token with its secret, shown this once. */
         IssuedToken: {
@@ -1626,6 +1663,20 @@ export interface components {
             /** @description Shape is the Hill exponent c: ≤ 1 concave, > 1 S-shaped; 0 (absent) means 1. */
             shape?: number;
         };
+        /** @description RobustOutcome is the plan that maximises expected revenue over the fit's posterior draws (settings.robust), next to the plan on the curves at the posterior mode. The mean over draws of a territory's revenue is separable — its base's mean plus, per resource, the mean of that resource's curve — and each of those is a mean of concave Hill curves (every fitted shape ≤ 1), so concave. The solver takes one Hill curve per territory and resource: each mean curve is replaced by the Hill curve (shape ≤ 1) nearest it in least squares over 0 to 3 × the larger of today's amount and the mode's half-saturation, FitError the largest deviation (a fraction of the curve's height). The plan is certified on those curves; both plans are then evaluated exactly under every draw. */
+        RobustOutcome: {
+            bound: number;
+            fit_error: number;
+            /** @description Gain is Robust.Mean − Mode.Mean: what planning on the draws adds to expected revenue. */
+            gain: number;
+            gap: number;
+            mode: components["schemas"]["DrawSummary"];
+            /** @description on the mean curves, dollars per year */
+            objective: number;
+            /** @description Robust and Mode are the robust plan's and the mode plan's revenue over the draws, dollars per year. */
+            robust: components["schemas"]["DrawSummary"];
+            status: string;
+        };
         /** @description Run is one solve of a scenario, with everything needed to reproduce it. */
         Run: {
             /** Format: date-time */
@@ -1700,6 +1751,8 @@ export interface components {
             alignment?: components["schemas"]["AlignmentSummary"];
             /** @description Allocation is the allocation solver's answer, when the run allocated, without its per-territory marginal returns (null; they are in each territory's figures, GET …/territories, with reasons where unbounded). */
             allocation?: components["schemas"]["AllocationResult"];
+            /** @description Curves says which response curves the allocation used (settings.curves) and the interval of its expected revenue; nil when the run did not allocate. */
+            curves?: components["schemas"]["CurvesOutcome"];
             /** @description Fit is the fitted curves and their back-test, when the run was of kind fit. */
             fit?: components["schemas"]["FitOutcome"];
             /** @description Objective says what Allocation's objective and bound measure: "revenue" or "profit", dollars per year; empty when the run did not allocate. */
@@ -1760,6 +1813,8 @@ export interface components {
             bounds?: {
                 [key: string]: components["schemas"]["ResourceBounds"];
             } | null;
+            /** @description Curves chooses the response curves of an allocation: "auto" (the default) fitted from the scenario's history where their back-test beats the best naive forecast, else assumed from market share; "fitted" wherever there is history; "assumed" never fitted. */
+            curves?: string;
             /** @description territory ids kept as they are */
             locks?: string[] | null;
             /** @description profit per revenue dollar for "profit"; 0 = 0.3 */
@@ -1787,6 +1842,8 @@ export interface components {
             resource_weights?: {
                 [key: string]: number;
             } | null;
+            /** @description Robust also plans on the mean of the fitted curves over the fit's posterior draws, and shows that plan next to the one on the curves at the posterior mode (RobustOutcome). */
+            robust?: boolean;
             /** @description SaturationMultipliers scale the attainable share the same way, capped at 100 % and never below today's share. */
             saturation_multipliers?: {
                 [key: string]: number;
@@ -2018,6 +2075,9 @@ export interface components {
             current: {
                 [key: string]: number;
             } | null;
+            curve_note?: string;
+            /** @description CurveSource ("fitted" or "assumed") and CurveNote say where the territory's response curves in the latest run came from and why; absent before a run. */
+            curve_source?: string;
             /** @description dollars per year at the allocation */
             expected_revenue: number | null;
             /** @description market-weighted share kept with no effort */
@@ -2044,6 +2104,10 @@ export interface components {
             revenue_change: number | null;
             /** @description RevenuePeriod says which period Revenue is the actual of: the revenue periods of the units' estimates (MarketEstimate.RevenuePeriod), distinct, sorted and joined by ", ", e.g. "2017" or "2017-Q4 ×4"; "" when none is known. */
             revenue_period: string;
+            /** @description RobustAllocation is the robust plan's allocation (settings.robust), resource units; absent without it. */
+            robust_allocation?: {
+                [key: string]: number;
+            };
             /** @description market-weighted share at saturation */
             saturation: number;
             /** @description revenue / market */
@@ -2124,6 +2188,8 @@ export interface components {
             current: {
                 [key: string]: number;
             } | null;
+            /** @description Curves says which curves the latest run's allocation used and the interval of its expected revenue; absent without results. */
+            curves?: components["schemas"]["CurvesOutcome"];
             expected_revenue: number | null;
             gap: number | null;
             headroom: number;

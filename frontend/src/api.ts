@@ -168,7 +168,8 @@ export const api = {
   frontier: (id: ID, resource = 'money', points = 12) =>
     request<Frontier>('GET', `/scenarios/${enc(String(id))}/frontier?resource=${enc(resource)}&points=${points}`),
   compare: (a: ID, b: ID) => request<Comparison>('GET', `/scenarios/${enc(String(a))}/compare/${enc(String(b))}`),
-  startRun: (id: ID, kind: RunKind = 'allocate') => request<Run>('POST', `/scenarios/${enc(String(id))}/runs`, { kind } satisfies RunRequest),
+  startRun: (id: ID, kind: RunKind = 'allocate', fit?: RunRequest['fit']) =>
+    request<Run>('POST', `/scenarios/${enc(String(id))}/runs`, (fit ? { kind, fit } : { kind }) satisfies RunRequest),
   run: (id: ID) => request<Run>('GET', `/runs/${enc(String(id))}`),
   runs: (scenario: ID) => request<RunList>('GET', `/scenarios/${enc(String(scenario))}/runs`),
   cancelRun: (id: ID) => request<Run>('DELETE', `/runs/${enc(String(id))}`),

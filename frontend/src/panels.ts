@@ -13,7 +13,7 @@ import {
   resourceNames, runDone, basisText, type AppState, type Store, type Move,
 } from './state';
 import type {
-  Scenario, Territory, TerritoryDetail, Account, Run, RunKind, RunEvent, ScenarioSettings, PerResource, ID, AlignmentSummary, PublishImpact, TerritoryImpact,
+  CurvesOutcome, Scenario, Territory, TerritoryDetail, Account, Run, RunKind, RunEvent, ScenarioSettings, PerResource, ID, AlignmentSummary, PublishImpact, TerritoryImpact,
 } from './types';
 
 export interface Ctx {
@@ -316,6 +316,14 @@ function scenarioPanel(ctx: Ctx, s: AppState): void {
   const alignTol = numInput('align-tolerance', al.tolerance !== undefined ? al.tolerance * 100 : '', !editable, '5');
   const alignMoved = numInput('align-max-moved', al.max_moved != null ? al.max_moved * 100 : '', !editable, 'no limit');
   const alignTime = numInput('align-time', al.time_limit_seconds ?? '', !editable, '20');
+  const curves = h('select', { id: 'curves', disabled: !editable },
+    h('option', { value: 'auto' }, 'Fitted where the back-test beats the naive forecast'),
+    h('option', { value: 'fitted' }, 'Fitted wherever there is history'),
+    h('option', { value: 'assumed' }, 'Assumed from market share')) as HTMLSelectElement;
+  curves.value = set.curves || 'auto';
+  const robust = h('input', { id: 'robust', type: 'checkbox', checked: !!set.robust, disabled: !editable }) as HTMLInputElement;
+  const holdout = numInput('backtest-holdout', 4, false);
+  (holdout as HTMLInputElement).step = '1';
   const collectAlign = (): ScenarioSettings['align'] => {
     const num = (el: HTMLInputElement, scale = 1) => (el.value.trim() === '' ? undefined : Number(el.value) * scale);
     const out = { ...al, k: num(alignK), tolerance: num(alignTol, 0.01), max_moved: num(alignMoved, 0.01), time_limit_seconds: num(alignTime) };
@@ -337,6 +345,8 @@ function scenarioPanel(ctx: Ctx, s: AppState): void {
     else delete out.market_multipliers['*'];
     out.locks = [...document.querySelectorAll<HTMLInputElement>('#lock-list input:checked')].map((c) => c.value);
     out.align = collectAlign();
+    out.curves = curves.value === 'auto' ? undefined : curves.value;
+    out.robust = robust.checked || undefined;
     resources.forEach((r, i) => (r.total = totals[i].value.trim() === '' ? undefined : Number(totals[i].value))); // blank = no limit, 0 = none
     return { budget: Number(budget.value), resources, settings: out };
   };
@@ -400,6 +410,18 @@ function scenarioPanel(ctx: Ctx, s: AppState): void {
         if (boundMax.value.trim() !== '') (b.max ??= {})[boundR.value] = Number(boundMax.value);
         drawBounds();
       } }, 'Add')) : null,
+      h('h3', 'Response curves'),
+      h('div.formgrid', { id: 'curve-settings' },
+        h('label', { for: 'curves' }, 'Curves'), curves,
+        h('label', { for: 'robust' }, 'Also plan on the mean over the fit’s draws (robust)'), robust,
+        h('label', { for: 'backtest-holdout' }, 'Back-test: periods held out'), holdout,
+      ),
+      h('div.row', h('button', { type: 'button', id: 'run-backtest', onclick: async () => {
+        const n = Math.round(Number(holdout.value));
+        if (!(n >= 1)) return ctx.showError(new Error('Back-test: hold out at least 1 period.'));
+        await startRun(ctx, 'fit', { holdout_periods: n });
+      } }, 'Back-test')),
+      h('div', { id: 'backtest-report' }),
       h('h3', 'Realignment'),
       h('div.formgrid', { id: 'align-settings' },
         h('label', { for: 'align-k' }, 'Territories'), alignK,
@@ -452,11 +474,11 @@ function territorySelect(s: AppState, id: string): HTMLSelectElement {
 let polling: { id: ID; stop: boolean } | null = null;
 
 /** startRun starts a solve of the current scenario and follows it in the progress bar. */
-export async function startRun(ctx: Ctx, kind: RunKind): Promise<void> {
+export async function startRun(ctx: Ctx, kind: RunKind, fit?: { holdout_periods: number }): Promise<void> {
   const sc = ctx.store.get().scenario;
   if (!sc) return;
   try {
-    const run = await ctx.busy(api.startRun(sc.id, kind));
+    const run = await ctx.busy(api.startRun(sc.id, kind, fit));
     ctx.hook.timings.runQueued = performance.now();
     ctx.store.set({ run });
     await followRun(ctx, run);
@@ -502,7 +524,12 @@ export async function followRun(ctx: Ctx, run: Run): Promise<void> {
   if (me.stop) return;
   ctx.hook.timings.lastRunMs = performance.now() - t0;
   ctx.hook.timings.runEnded = performance.now();
-  if (r.status === 'succeeded') {
+  if (r.status === 'succeeded' && r.kind === 'fit') {
+    // a back-test changes no figure: its report goes under the button
+    const full = r.result?.fit ? r : await api.run(r.id).catch(() => r);
+    drawBacktest(ctx, full);
+    ctx.toast('Back-test finished: its report is in the scenario editor.');
+  } else if (r.status === 'succeeded') {
     if (last?.territories && last.scenario) await ctx.applyRunResult(last);
     else await ctx.reloadTerritories(r.kind !== 'allocate');
     ctx.hook.timings.runShown = performance.now();
@@ -565,6 +592,8 @@ function columns(s: AppState): Col[] {
     { key: 'headroom', label: 'Headroom', get: (t) => t.headroom, fmt: (v) => money(v as number), numeric: true },
     { key: 'revenue', label: 'Revenue', get: (t) => t.revenue, fmt: (v) => money(v as number), numeric: true },
     { key: 'expected_revenue', label: 'Expected revenue', get: (t) => t.expected_revenue, fmt: (v) => money(v as number), numeric: true },
+    { key: 'curve_source', label: 'Curves', get: (t) => t.curve_source, fmt: (v) => String(v ?? '—'), numeric: false,
+      note: (t) => (t.curve_note ? h('small.muted.curve-note', { title: t.curve_note }, ' ⓘ') : null) },
   ];
   for (const r of names) {
     const u = unitOf(s, r);
@@ -574,6 +603,9 @@ function columns(s: AppState): Col[] {
       { key: 'allocation.' + r, label: `Optimal ${r}`, get: (t) => t.allocation?.[r], fmt: (v) => amount(v as number, u, false, int), numeric: true },
       { key: 'change.' + r, label: `Change ${r}`, get: (t) => t.change?.[r], fmt: (v) => change(v as number, u, int), numeric: true },
     );
+    if (s.territories.some((t) => t.robust_allocation)) {
+      cols.push({ key: 'robust.' + r, label: `Robust ${r}`, get: (t) => t.robust_allocation?.[r], fmt: (v) => amount(v as number, u, false, int), numeric: true });
+    }
   }
   return cols;
 }
@@ -693,6 +725,7 @@ function drawCertificate(ctx: Ctx, s: AppState): void {
       res ? h('div', { id: 'allocation-certificate' },
         al ? h('h4', 'Allocation') : null,
         h('p.lead', { id: 'allocation-sentence' }, allocationSentence(res, objective)),
+        curvesBlock(run.result?.curves),
         sp.length ? h('table.grid.compact', { id: 'shadow-prices' },
           h('caption.muted', 'What one more of each limit would be worth'),
           h('thead', h('tr', h('th', 'Limit'), h('th.num', 'Used'), h('th.num', 'Worth of one more'))),
@@ -715,6 +748,67 @@ function drawCertificate(ctx: Ctx, s: AppState): void {
       ) : null,
     );
   }).catch(() => {});
+}
+
+/** drawBacktest shows a fit run's back-test: the model and each naive baseline in total and per territory. */
+function drawBacktest(ctx: Ctx, run: Run): void {
+  const el = document.getElementById('backtest-report');
+  const f = run.result?.fit;
+  if (!el || !f) return;
+  const ho = f.holdout;
+  const pct = (v: number | undefined) => (typeof v === 'number' ? percent(v) : '—');
+  const names: Record<string, string> = {
+    last_n_mean: 'Recent mean', year_ago: 'A year earlier', linear_trend: 'Linear trend', mean_x_trend: 'Mean × trend',
+  };
+  type M = NonNullable<typeof ho>['model'];
+  const row = (name: string, m: M, cls = '') => h('tr', { class: cls }, h('td', name), h('td.num', pct(m.wape)), h('td.num', pct(m.mape)), h('td.num', pct(m.bias)), h('td.num', pct(m.coverage)));
+  const best = (bs: { name: string; metrics: M }[] | null | undefined) => (bs ?? []).filter((b) => typeof b.metrics.wape === 'number').sort((a, b) => a.metrics.wape! - b.metrics.wape!)[0];
+  const name = (id: string) => ctx.store.get().territoryById.get(id)?.name ?? id;
+  if (!ho) {
+    clear(el, h('p.muted', 'The fit had no holdout: nothing to score.'));
+    return;
+  }
+  const b0 = best(ho.baselines);
+  const gain = b0 && typeof ho.model.wape === 'number' && b0.metrics.wape! > 0 ? 1 - ho.model.wape / b0.metrics.wape! : undefined;
+  clear(el,
+    h('p.lead', { id: 'backtest-sentence' }, `Fitted on ${count(f.fitted_periods)} ${f.granularity}s, forecast the last ${count(f.holdout_periods)} given the resources actually spent: `,
+      gain === undefined ? 'no naive forecast to compare with.' : gain > 0 ? `the fitted curves beat the best naive forecast by ${percent(gain)}.` : `the fitted curves do not beat the best naive forecast (${names[b0!.name] ?? b0!.name}).`),
+    h('table.grid.compact', { id: 'backtest-total' },
+      h('caption.muted', 'All territories (coverage: share of actuals inside the 80 % interval)'),
+      h('thead', h('tr', h('th', 'Forecast'), h('th.num', 'WAPE'), h('th.num', 'MAPE'), h('th.num', 'Bias'), h('th.num', 'Coverage'))),
+      h('tbody', row('Fitted curves', ho.model, 'model'), (ho.baselines ?? []).map((b) => row(names[b.name] ?? b.name, b.metrics)))),
+    h('details.more', { id: 'backtest-territories' },
+      h('summary', `Per territory (${count((f.territories ?? []).length)})`),
+      h('table.grid.compact',
+        h('thead', h('tr', h('th', 'Territory'), h('th.num', 'WAPE'), h('th.num', 'Coverage'), h('th.num', { title: 'the lowest WAPE of the naive forecasts on the territory' }, 'Best naive'))),
+        h('tbody', (f.territories ?? []).filter((t) => t.holdout).map((t) => {
+          const b = best(t.baselines);
+          return h('tr', h('td', name(t.territory)), h('td.num', pct(t.holdout!.wape)), h('td.num', pct(t.holdout!.coverage)),
+            h('td.num', { title: b ? names[b.name] ?? b.name : '' }, pct(b?.metrics.wape)));
+        })))),
+  );
+}
+
+/** curvesBlock says which response curves the allocation used and, on fitted curves, the interval of its expected revenue. */
+function curvesBlock(c: CurvesOutcome | undefined): HTMLElement | null {
+  if (!c) return null;
+  const er = c.expected_revenue;
+  return h('div', { id: 'curves-certificate' },
+    h('p', { id: 'curves-note' }, `Curves: ${c.note}.`),
+    er ? h('p', { id: 'expected-interval' },
+      `Expected revenue of this plan: ${money(er.estimate)}${er.interval ? `, 80 % interval ${moneyRange(er.interval.p10, er.interval.p90)}` : ''}. `,
+      h('span.muted', `Over ${count(er.draws.n)} draws of the fitted curves: mean ${money(er.draws.mean)}, ${moneyRange(er.draws.interval.p10, er.draws.interval.p90)}.`)) : null,
+    c.robust ? h('table.grid.compact', { id: 'robust-compare' },
+      h('caption.muted', `Robust plan: maximises the mean revenue over the draws (certified on the mean curves, gap ${c.robust.gap < 1e-9 ? 'none' : percent(c.robust.gap)})`),
+      h('thead', h('tr', h('th', 'Plan'), h('th.num', 'Mean over draws'), h('th.num', 'P10–P90'))),
+      h('tbody',
+        h('tr', h('td', 'On the fitted curves (this plan)'), h('td.num', money(c.robust.mode.mean)), h('td.num', moneyRange(c.robust.mode.interval.p10, c.robust.mode.interval.p90))),
+        h('tr', h('td', 'Robust'), h('td.num', money(c.robust.robust.mean)), h('td.num', moneyRange(c.robust.robust.interval.p10, c.robust.robust.interval.p90))),
+      ),
+      h('tfoot', h('tr', h('td', { colspan: 3, id: 'robust-gain' }, c.robust.gain > 0
+        ? `The robust plan adds ${money(c.robust.gain)} a year of expected revenue over the draws.`
+        : 'The robust plan adds nothing over the draws: this plan is as good on them.')))) : null,
+  );
 }
 
 /** alignmentCertificate says how the redrawn territories meet the balance band, and why some cannot; figures under Details. */

@@ -20,6 +20,7 @@ export type ScenarioRequest = Schemas['ScenarioRequest'];
 export type AuditEntry = Schemas['AuditEntry'];
 export type AuditList = Schemas['AuditList'];
 export type Territory = Schemas['TerritoryMetrics'];
+export type CurvesOutcome = Schemas['CurvesOutcome'];
 export type Totals = Schemas['Totals'];
 export type TerritoriesResponse = Schemas['TerritoryList'];
 export type TerritoryDetail = Schemas['TerritoryDetail'];

@@ -31,6 +31,10 @@ type Options struct {
 	Seed uint64
 	// MaxIterations caps the optimiser's iterations (0: 5,000).
 	MaxIterations int
+	// MaxShape caps every curve's shape n (0: 3; at most 1 keeps every
+	// curve concave, as planning on the curves wants). It must be 0 or in
+	// (0.5, 3].
+	MaxShape float64
 	// Progress, if not nil, is called with the fraction of the work done
 	// (0..1, never decreasing), and with 1 when Fit returns a result.
 	Progress func(float64)
@@ -75,6 +79,10 @@ type TerritoryFit struct {
 	Curve         []CurvePoint  `json:"curve"` // at 0.5×, 1× and 2× the latest fitted period's resources
 	Holdout       *Metrics      `json:"holdout,omitempty"`
 	Baselines     []Scored      `json:"baselines,omitempty"`
+	// Mode is the curve at the posterior mode and Draws under each draw
+	// from the Laplace approximation, for planning (not in the JSON).
+	Mode  CurveDraw   `json:"-"`
+	Draws []CurveDraw `json:"-"`
 }
 
 // Effect is a named shared effect on log revenue.
@@ -118,7 +126,8 @@ type Result struct {
 	Carryover      bool           `json:"carryover"`
 	Shared         Shared         `json:"shared"`
 	Territories    []TerritoryFit `json:"territories"`
-	Skipped        []Skipped      `json:"skipped,omitempty"`
+	planner        *Planner
+	Skipped        []Skipped `json:"skipped,omitempty"`
 	// Holdout scores the model and each naive baseline over every held-out
 	// row (absent without a holdout).
 	Holdout     *Backtest    `json:"holdout,omitempty"`
@@ -149,6 +158,9 @@ func Fit(ctx context.Context, ds *Dataset, opts Options) (*Result, error) {
 				opts.Progress(f)
 			}
 		}
+	}
+	if opts.MaxShape != 0 && !(opts.MaxShape > nMin && opts.MaxShape <= nMin+nSpan) {
+		return nil, fmt.Errorf("fit: the largest shape must be in (%v, %v], got %v", nMin, nMin+nSpan, opts.MaxShape)
 	}
 	if opts.Draws <= 0 {
 		opts.Draws = 400
@@ -222,6 +234,7 @@ func Fit(ctx context.Context, ds *Dataset, opts Options) (*Result, error) {
 	rng := rand.New(rand.NewPCG(opts.Seed, 0x5eed))
 	draws := lap.draw(theta, opts.Draws, rng)
 	out := p.report(theta, lap, draws)
+	out.planner = &Planner{p: p, theta: theta, lf: lap}
 	out.Skipped = skipped
 	out.Iterations = iters + res.Stats.MajorIterations
 	out.Converged = lmDone || res.Status == optimize.GradientThreshold || res.Status == optimize.FunctionConvergence
@@ -244,7 +257,7 @@ func prepare(ds *Dataset, opts Options) (*problem, []Skipped, error) {
 	P := len(ds.Periods)
 	cut := P - opts.Holdout // periods [0, cut) are fitted
 	p := &problem{ds: ds, R: len(ds.Resources), C: len(ds.Controls),
-		carryover: !opts.NoCarryover && ds.Granularity != Year}
+		carryover: !opts.NoCarryover && ds.Granularity != Year, maxShape: opts.MaxShape}
 	p.fitted = make([]bool, len(ds.Rows))
 	for n := range ds.Rows {
 		p.fitted[n] = ds.PeriodOf[n] < cut

@@ -38,13 +38,27 @@ var (
 	priorU      = prior{0, 0.5} // the pooling: a territory's log β around the common curve's
 	priorLogBet = prior{math.Log(0.2), 1.5}
 	priorLogK   = prior{0, 1}
-	priorN      = prior{logit((1 - nMin) / nSpan), 1.5} // centred on shape 1
-	priorLam    = prior{-1, 1.5}                        // decay ≈ 0.24
+	priorLam    = prior{-1, 1.5} // decay ≈ 0.24
 	priorSeason = prior{0, 0.5}
 	priorTrend  = prior{0, 0.5}
 	priorCtrl   = prior{0, 0.5}
 	priorLogSig = prior{math.Log(0.1), 1}
 )
+
+// span is the width of the shape's range: (0.5, 3), or (0.5, MaxShape).
+func (p *problem) span() float64 {
+	if p.maxShape > nMin {
+		return p.maxShape - nMin
+	}
+	return nSpan
+}
+
+// priorN is the shape's prior: centred on shape 1 (concave), or on 0.9
+// of a range capped at 1.
+func (p *problem) priorN() prior {
+	c := math.Min(1, nMin+0.8*p.span())
+	return prior{logit((c - nMin) / p.span()), 1.5}
+}
 
 func sigmoid(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
 func logit(p float64) float64   { return math.Log(p / (1 - p)) }
@@ -56,7 +70,8 @@ type problem struct {
 	S, C      int  // season features, controls
 	trend     bool // a trend parameter
 	carryover bool
-	terr      []int // fitted territories, indices into ds.Territories
+	maxShape  float64 // Options.MaxShape; 0 = 3
+	terr      []int   // fitted territories, indices into ds.Territories
 	ybar      []float64
 	xbar      [][]float64 // [t][r]
 	fitted    []bool      // per row: in the fit (not held out)
@@ -97,7 +112,7 @@ func (p *problem) priors() []prior {
 		}
 	}
 	for r := 0; r < p.R; r++ {
-		pr[p.iBeta(r)], pr[p.iK(r)], pr[p.iN(r)], pr[p.iLam(r)] = priorLogBet, priorLogK, priorN, priorLam
+		pr[p.iBeta(r)], pr[p.iK(r)], pr[p.iN(r)], pr[p.iLam(r)] = priorLogBet, priorLogK, p.priorN(), priorLam
 	}
 	for s := 0; s < p.S; s++ {
 		pr[p.iSeason()+s] = priorSeason
@@ -135,7 +150,7 @@ func (p *problem) curves(theta []float64) curveParams {
 		c.beta[r] = math.Exp(theta[p.iBeta(r)])
 		c.k[r] = math.Exp(theta[p.iK(r)])
 		s := sigmoid(theta[p.iN(r)])
-		c.n[r], c.dn[r] = nMin+nSpan*s, nSpan*s*(1-s)
+		c.n[r], c.dn[r] = nMin+p.span()*s, p.span()*s*(1-s)
 		if p.carryover {
 			s = sigmoid(theta[p.iLam(r)])
 			c.lam[r], c.dlam[r] = lamMax*s, lamMax*s*(1-s)

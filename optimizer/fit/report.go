@@ -151,6 +151,11 @@ func (p *problem) report(theta []float64, lf *laplaceFit, draws [][]float64) *Re
 	}
 	for t, i := range p.terr {
 		tf := TerritoryFit{Territory: ds.Territories[i], MeanRevenue: p.ybar[t], Base: interval(terr[t][0])}
+		tf.Mode = p.curveDraw(theta, t)
+		tf.Draws = make([]CurveDraw, K)
+		for d, x := range draws {
+			tf.Draws[d] = p.curveDraw(x, t)
+		}
 		for _, n := range ds.Series[i] {
 			if p.fitted[n] {
 				tf.FittedPeriods++
@@ -181,6 +186,75 @@ func (p *problem) report(theta []float64, lf *laplaceFit, draws [][]float64) *Re
 		})
 	}
 	return out
+}
+
+// CurveDraw is a territory's response curve under one set of parameters,
+// at steady state (carry-over then changes nothing: a steady amount x
+// carries over to x), for a year: revenue per year = Scale × (Base +
+// Σ_r Beta[r] · H(x_r; K[r], Shape[r])), x_r the amount per period in the
+// history's units. Scale is the mean of exp(season + trend + controls)
+// over the territory's latest year of fitted periods, so a year's curve
+// carries one of each season at the latest trend.
+type CurveDraw struct {
+	Scale float64   // periods per year × mean multiplier of the latest year's periods
+	Base  float64   // revenue per period with no resources, before Scale
+	Beta  []float64 // per resource, revenue per period at saturation
+	K     []float64 // per resource, amount per period at half of it
+	Shape []float64 // per resource, the Hill exponent
+}
+
+// Revenue is the curve's revenue per year at amounts x (per period, in
+// the history's units, one per resource).
+func (c CurveDraw) Revenue(x []float64) float64 {
+	v := c.Base
+	for r := range c.Beta {
+		v += c.Beta[r] * HillValue(x[r], c.K[r], c.Shape[r])
+	}
+	return c.Scale * v
+}
+
+// HillValue is zⁿ / (zⁿ + kⁿ) for z ≥ 0.
+func HillValue(z, k, n float64) float64 {
+	if z <= 0 {
+		return 0
+	}
+	t := math.Pow(z/k, n)
+	if math.IsInf(t, 1) {
+		return 1
+	}
+	return t / (1 + t)
+}
+
+// curveDraw is territory t's yearly curve under theta.
+func (p *problem) curveDraw(theta []float64, t int) CurveDraw {
+	cp := p.curves(theta)
+	o := t * p.nLoc()
+	c := CurveDraw{Base: p.ybar[t] * math.Exp(theta[o]), Beta: make([]float64, p.R), K: make([]float64, p.R), Shape: make([]float64, p.R)}
+	for r := 0; r < p.R; r++ {
+		c.K[r], c.Shape[r] = 1, cp.n[r]
+		if p.xbar[t][r] <= 0 {
+			continue // the territory never had any: the data say nothing of its curve
+		}
+		c.Beta[r] = p.ybar[t] * cp.beta[r] * math.Exp(theta[o+1+r])
+		c.K[r] = p.xbar[t][r] * cp.k[r]
+	}
+	// the latest year of fitted periods
+	ppy := periodsPerYear(p.ds.Granularity)
+	var rows []int
+	for _, n := range p.ds.Series[p.terr[t]] {
+		if p.fitted[n] {
+			rows = append(rows, n)
+		}
+	}
+	if len(rows) > ppy {
+		rows = rows[len(rows)-ppy:]
+	}
+	var m float64
+	for _, n := range rows {
+		m += math.Exp(p.eta(theta, n))
+	}
+	c.Scale = float64(ppy) * m / float64(len(rows))
+	return c
 }
 
 // z90 is the standard normal's 90th percentile.
