@@ -45,6 +45,12 @@ type Config struct {
 	ReadTimeout          time.Duration // a request, body included, must arrive within this; default 1 min
 	WriteTimeout         time.Duration // a response must be written within this; default 10 min
 	IdleTimeout          time.Duration // a kept-alive connection idle this long is closed; default 2 min
+	// Imports: what an archive may unpack to, and the vertices of a units
+	// file and of one unit; zero = the importer's defaults.
+	MaxUnpackedBytes   int64
+	MaxUnpackRatio     int
+	MaxVertices        int
+	MaxFeatureVertices int
 }
 
 // Services are the domain services the API calls.
