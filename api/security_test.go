@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"sort"
@@ -258,5 +261,31 @@ func TestClientDisconnectIsNotAnError(t *testing.T) {
 	srv.Handler().ServeHTTP(httptest.NewRecorder(), req)
 	if strings.Contains(log.String(), "level=ERROR") {
 		t.Errorf("a canceled request logged an error:\n%s", log.String())
+	}
+}
+
+// Lower: only a header timeout; a body trickled at 1 byte / 5 s stayed open.
+func TestTrickledBodyIsCutOff(t *testing.T) {
+	f := newFixture(t, "sqlite::memory:")
+	srv := api.NewServer(api.Config{ReadTimeout: 300 * time.Millisecond, IdleTimeout: 300 * time.Millisecond}, f.services, nil, nil)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ctx, ln, time.Second) }()
+	defer func() { cancel(); <-done }()
+	conn, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "POST /api/v1/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{")
+	start := time.Now()
+	conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	_, _ = io.ReadAll(conn) // the server answers or closes
+	if d := time.Since(start); d > 3*time.Second {
+		t.Errorf("a trickled body held the connection %v; want it cut at the read timeout", d)
 	}
 }

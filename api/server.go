@@ -302,6 +302,10 @@ func (s *Server) limitBody() gin.HandlerFunc {
 			return
 		}
 		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit)
+		if c.FullPath() == "/api/v1/runs/:rid/events" {
+			// An event stream lasts as long as its run: no write deadline.
+			_ = http.NewResponseController(c.Writer).SetWriteDeadline(time.Time{})
+		}
 		c.Set(limitsKey, jsonLimits{name: s.cfg.MaxNameLength, text: s.cfg.MaxTextLength, array: s.cfg.MaxArrayLength, resources: s.cfg.MaxResources})
 		c.Next()
 	}
