@@ -167,7 +167,13 @@ func TestBodiesRefuseNULAndOutOfDomainNumbers(t *testing.T) {
 			{"a 1 MB token label", "ann", "POST", "/api/v1/tokens", `{"label":"` + strings.Repeat("n", 1<<20) + `"}`, 400, "field label is"},
 			{"50,000 resources", "ann", "PATCH", sp, `{"resources":[` + strings.TrimSuffix(strings.Repeat(`{"name":"r"},`, 50000), ",") + `]}`, 400, "field resources has more than 1000 items"},
 			{"a type error names no Go type", "ann", "PATCH", sp, `{"budget":"lots"}`, 400, "field budget must be a number"},
+			{"a settings type error names no Go type", "ann", "PATCH", sp, `{"settings":{"shape":"steep"}}`, 400, "shape must be a number, not string"},
 		})
+		for _, body := range []string{`{"budget":"lots"}`, `{"settings":{"shape":"steep"}}`, `{"resources":[{"name":1}]}`} {
+			if _, raw := f.raw("ann", "PATCH", sp, body); strings.Contains(string(raw), "float64") || strings.Contains(string(raw), "Go ") || strings.Contains(string(raw), "terrane.") || strings.Contains(string(raw), "plan.") {
+				t.Errorf("%s: the message names Go types: %s", body, raw)
+			}
+		}
 		if code, body := f.do("", "GET", sp+"/frontier", nil); code == 500 {
 			t.Errorf("frontier = 500 %v", body)
 		}
