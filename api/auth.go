@@ -216,12 +216,10 @@ func (s *Server) authenticate() gin.HandlerFunc {
 				return
 			}
 			if _, err := c.Cookie(SessionCookie); err == nil && age > s.cfg.SessionLifetime/2 {
-				// Rotate: a new cookie, the old session revoked.
+				// Rotate: a new cookie. The old session is left to expire
+				// at its own time, so that requests the browser already
+				// sent with it do not fail.
 				if _, err := s.newSession(c, u.ID); err != nil {
-					s.writeError(c, err)
-					return
-				}
-				if err := s.svc.Users.RevokeToken(ctx, tok.ID); err != nil && terrane.ErrorCode(err) != terrane.ENOTFOUND {
 					s.writeError(c, err)
 					return
 				}

@@ -11,8 +11,8 @@ import (
 // loginLimiter limits sign-in attempts three ways: per client address and
 // account name (every/burst), per client address over all names
 // (every/clientBurst), and per account from any address (after
-// accountFailures wrong passwords in a row the account is locked for
-// accountLock, doubled on each further wrong password up to an hour). Only
+// accountFailures wrong passwords, none an hour apart, the account is locked
+// for accountLock, doubled on each further wrong password up to an hour). Only
 // wrong passwords are charged, so a client that signs in right is never
 // slowed, and a lock-out refuses only the account under attack.
 //
@@ -36,6 +36,7 @@ type loginLimiter struct {
 
 type accountState struct {
 	failures int
+	last     time.Time // the last wrong password
 	until    time.Time // locked until then
 }
 
@@ -87,6 +88,10 @@ func (l *loginLimiter) fail(client, name string) {
 		a = &accountState{}
 		l.accounts[name] = a
 	}
+	if now.Sub(a.last) > time.Hour && now.After(a.until) {
+		a.failures = 0 // an hour without a wrong password: forgiven
+	}
+	a.last = now
 	a.failures++
 	if over := a.failures - l.accountFailures; over >= 0 {
 		lock := l.accountLock
