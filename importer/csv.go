@@ -30,7 +30,8 @@ func newTable(data []byte, delimiter string, p *problems) (*table, error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // UTF-8 byte order mark
 	if i := bytes.IndexByte(data, 0); i >= 0 {
 		// No database stores a NUL in text; say where it is.
-		p.add(1+bytes.Count(data[:i], []byte("\n")), "", "", "the line contains a NUL character (is the file binary, or UTF-16? save it as UTF-8 CSV)")
+		// Line 0: a problem of the whole file, which skip_invalid does not skip.
+		p.add(0, "", "", "line %d contains a NUL character (is the file binary, or UTF-16? save it as UTF-8 CSV)", 1+bytes.Count(data[:i], []byte("\n")))
 		return nil, nil
 	}
 	if !utf8.Valid(data) {
@@ -45,7 +46,7 @@ func newTable(data []byte, delimiter string, p *problems) (*table, error) {
 			}
 			rest = rest[n:]
 		}
-		p.add(line, "", "", "the line is not valid UTF-8: save the file as UTF-8 CSV")
+		p.add(0, "", "", "line %d is not valid UTF-8: save the file as UTF-8 CSV", line)
 		return nil, nil
 	}
 	r := csv.NewReader(bytes.NewReader(data))

@@ -78,8 +78,16 @@ func TestCSVWithNULOrBadUTF8IsRefused(t *testing.T) {
 			t.Fatalf("%q: table %v, %v; want none and a problem", data, tb, err)
 		}
 		err = p.err()
-		if terrane.ErrorCode(err) != terrane.EINVALID || !strings.Contains(err.Error(), "3") {
+		if terrane.ErrorCode(err) != terrane.EINVALID || !strings.Contains(err.Error(), "line 3") {
 			t.Errorf("%q: %v; want invalid naming line 3", data, err)
 		}
+	}
+}
+
+// skip_invalid does not skip a NUL or bad UTF-8: the whole file is refused.
+func TestCSVWithBadBytesIsRefusedEvenWithSkipInvalid(t *testing.T) {
+	_, err := parseOpportunities([]byte("\n\xd5"), Options{Kind: KindOpportunities, Layer: "grid", Fields: map[string]string{"delimiter": ";"}, MaxErrors: 5, SkipInvalid: true, Progress: func(string, int) {}}, nil, nil)
+	if terrane.ErrorCode(err) != terrane.EINVALID || !strings.Contains(err.Error(), "UTF-8") {
+		t.Errorf("bad UTF-8 with skip_invalid: %v; want invalid", err)
 	}
 }
