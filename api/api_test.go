@@ -62,11 +62,14 @@ func TestAuthAndAccounts(t *testing.T) {
 			{"layers", "ann", "GET", "/api/v1/layers", nil, 200, `"grid"`},
 			{"layer", "ann", "GET", "/api/v1/layers/grid", nil, 200, `"unit_count":12`},
 			{"layer not found", "ann", "GET", "/api/v1/layers/nope", nil, 404, "nope"},
-			{"units", "", "GET", "/api/v1/layers/grid/units", nil, 200, `"FeatureCollection"`},
-			{"units page", "", "GET", "/api/v1/layers/grid/units?offset=2&limit=1", nil, 200, `"id":"a2"`},
-			{"units bad limit", "", "GET", "/api/v1/layers/grid/units?limit=x", nil, 400, "limit"},
-			{"units unknown layer", "", "GET", "/api/v1/layers/nope/units", nil, 404, "nope"},
-			{"regions", "", "GET", "/api/v1/layers/grid/regions", nil, 200, `"R2"`},
+			{"units", "rick", "GET", "/api/v1/layers/grid/units", nil, 200, `"FeatureCollection"`},
+			{"units page", "rick", "GET", "/api/v1/layers/grid/units?offset=2&limit=1", nil, 200, `"id":"a2"`},
+			{"units bad limit", "rick", "GET", "/api/v1/layers/grid/units?limit=x", nil, 400, "limit"},
+			{"units unknown layer", "rick", "GET", "/api/v1/layers/nope/units", nil, 404, "nope"},
+			{"regions", "rick", "GET", "/api/v1/layers/grid/regions", nil, 200, `"R2"`},
+			{"units of an imported layer need a sign-in", "", "GET", "/api/v1/layers/grid/units", nil, 401, "not public"},
+			{"regions of an imported layer need a sign-in", "", "GET", "/api/v1/layers/grid/regions", nil, 401, "not public"},
+			{"a bad token is refused on a public route", "nobody", "GET", "/api/v1/layers/grid/units", nil, 401, ""},
 			{"accounts of a territory", "ann", "GET", fmt.Sprintf("/api/v1/accounts?scenario=%d&territory=W", b), nil, 200, "acct-a0"},
 			{"accounts need a scenario with a territory", "ann", "GET", "/api/v1/accounts?territory=W", nil, 400, "scenario"},
 			{"accounts bad scenario", "ann", "GET", "/api/v1/accounts?scenario=x", nil, 400, "scenario"},
@@ -323,16 +326,17 @@ func TestBodyLimit(t *testing.T) {
 func TestTiles(t *testing.T) {
 	forEachStore(t, func(t *testing.T, f *fixture) {
 		// The grid spans lon −100…−96, lat 40…43: tile 3/1/2 at zoom 3 covers it.
-		code, raw := f.raw("", "GET", "/api/v1/tiles/grid/3/1/2.mvt", nil)
+		code, raw := f.raw("rick", "GET", "/api/v1/tiles/grid/3/1/2.mvt", nil)
 		if code != 200 || len(raw) < 50 {
 			t.Errorf("tile = %d, %d bytes; want a tile with the grid's units", code, len(raw))
 		}
 		f.run(t, []check{
-			{"empty tile", "", "GET", "/api/v1/tiles/grid/3/7/7.mvt", nil, 200, ""},
+			{"empty tile", "rick", "GET", "/api/v1/tiles/grid/3/7/7.mvt", nil, 200, ""},
 			{"bad suffix", "", "GET", "/api/v1/tiles/grid/3/1/2.png", nil, 404, ".mvt"},
 			{"outside the grid", "", "GET", "/api/v1/tiles/grid/3/9/2.mvt", nil, 400, "outside"},
 			{"not a number", "", "GET", "/api/v1/tiles/grid/z/1/2.mvt", nil, 400, "whole numbers"},
-			{"unknown layer", "", "GET", "/api/v1/tiles/nope/3/1/2.mvt", nil, 404, "nope"},
+			{"unknown layer", "rick", "GET", "/api/v1/tiles/nope/3/1/2.mvt", nil, 404, "nope"},
+			{"an imported layer's tile needs a sign-in", "", "GET", "/api/v1/tiles/grid/3/1/2.mvt", nil, 401, "not public"},
 		})
 	})
 }

@@ -159,9 +159,9 @@ func TestContract(t *testing.T) {
 		want(200, "ann", "GET", "/api/v1/layers", nil)
 		want(200, "ann", "GET", "/api/v1/layers/grid", nil)
 		want(404, "ann", "GET", "/api/v1/layers/nowhere", nil)
-		want(200, "", "GET", "/api/v1/layers/grid/units", nil)
-		want(200, "", "GET", "/api/v1/layers/grid/regions", nil)
-		want(200, "", "GET", "/api/v1/tiles/grid/0/0/0.mvt", nil)
+		want(200, "rick", "GET", "/api/v1/layers/grid/units", nil)
+		want(200, "rick", "GET", "/api/v1/layers/grid/regions", nil)
+		want(200, "rick", "GET", "/api/v1/tiles/grid/0/0/0.mvt", nil)
 		want(400, "", "GET", "/api/v1/tiles/grid/0/9/0.mvt", nil)
 
 		// A run queued and cancelled before any worker takes it.

@@ -2,7 +2,6 @@ package api
 
 import (
 	"crypto/sha256"
-	"encoding/csv"
 	"encoding/hex"
 	"regexp"
 	"slices"
@@ -116,7 +115,7 @@ type crmExport struct {
 }
 
 // writeSalesforce writes one of the three Salesforce files.
-func (e *crmExport) writeSalesforce(w *csv.Writer, file string) {
+func (e *crmExport) writeSalesforce(w *csvWriter, file string) {
 	switch file {
 	case "salesforce-territory2.csv":
 		w.Write([]string{"DeveloperName", "Name", "ParentTerritory2 DeveloperName", "Territory2Type DeveloperName"})
@@ -147,7 +146,7 @@ func (e *crmExport) writeSalesforce(w *csv.Writer, file string) {
 }
 
 // writeHubSpot writes hubspot-companies.csv.
-func (e *crmExport) writeHubSpot(w *csv.Writer, byID map[string]*terrane.Territory) {
+func (e *crmExport) writeHubSpot(w *csvWriter, byID map[string]*terrane.Territory) {
 	w.Write([]string{"Record ID", "Company name", "Owner email", "Territory", "Territory ID"})
 	for _, a := range e.accounts {
 		t := byID[e.territoryOf[a.ID]]

@@ -1,6 +1,8 @@
 package api
 
 import (
+	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 
@@ -30,6 +32,12 @@ func (s *Server) writeError(c *gin.Context, err error) {
 	status, ok := statusOf[code]
 	if !ok {
 		status = http.StatusInternalServerError
+	}
+	if status >= 500 && (errors.Is(err, context.Canceled) || c.Request.Context().Err() != nil) {
+		// The client went away: nothing failed on our side.
+		s.logger.Info("client disconnected", slog.String("method", c.Request.Method), slog.String("path", c.Request.URL.Path))
+		c.Abort()
+		return
 	}
 	if status >= 500 {
 		s.logger.Error("request failed", slog.String("method", c.Request.Method), slog.String("path", c.Request.URL.Path), slog.Any("err", err))

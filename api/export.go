@@ -51,11 +51,41 @@ var exportFiles = []string{"territories.geojson", "units.csv", "accounts.csv", "
 
 // csvAnswer starts a 200 CSV answer (RFC 4180 quoting) named after the
 // scenario and file.
-func csvAnswer(c *gin.Context, id int64, name string) *csv.Writer {
+func csvAnswer(c *gin.Context, id int64, name string) *csvWriter {
 	c.Header("Content-Type", "text/csv; charset=utf-8")
 	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="scenario-%d-%s"`, id, name))
 	c.Status(http.StatusOK)
-	return csv.NewWriter(c.Writer)
+	return &csvWriter{csv.NewWriter(c.Writer)}
+}
+
+// csvWriter writes CSV whose text cells a spreadsheet will not run as
+// formulas: a cell that starts with =, +, -, @, a tab or a carriage return
+// and is not a plain number gets a leading apostrophe. Numbers, negative
+// ones included, stay numbers.
+type csvWriter struct{ *csv.Writer }
+
+func (w *csvWriter) Write(record []string) error {
+	out := record
+	for i, cell := range record {
+		if safe := neutralise(cell); safe != cell {
+			if &out[0] == &record[0] {
+				out = slices.Clone(record)
+			}
+			out[i] = safe
+		}
+	}
+	return w.Writer.Write(out)
+}
+
+// neutralise is a cell as csvWriter writes it.
+func neutralise(cell string) string {
+	if cell == "" || !strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+		return cell
+	}
+	if x, err := strconv.ParseFloat(cell, 64); err == nil && !math.IsInf(x, 0) && !math.IsNaN(x) {
+		return cell
+	}
+	return "'" + cell
 }
 
 // exportCRM writes accounts.csv or a Salesforce or HubSpot file: it reads

@@ -50,7 +50,8 @@ func (s *Server) importFile(c *gin.Context) {
 		s.writeError(c, terrane.Errorf(terrane.EINVALID, "multipart form: %v", err))
 		return
 	}
-	opts := importer.Options{MaxBytes: limit, Fields: map[string]string{}, Actor: currentUser(c).Name}
+	opts := importer.Options{MaxBytes: limit, Fields: map[string]string{}, Actor: currentUser(c).Name,
+		MaxUnpackedBytes: s.cfg.MaxUnpackedBytes, MaxRatio: s.cfg.MaxUnpackRatio, MaxVertices: s.cfg.MaxVertices, MaxFeatureVertices: s.cfg.MaxFeatureVertices}
 	var file []byte
 	haveFile := false
 	for {

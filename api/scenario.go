@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
@@ -16,7 +17,11 @@ import (
 // bindJSON decodes the body strictly: unknown fields and trailing data are
 // errors that name what is wrong.
 func bindJSON(c *gin.Context, v any) error {
-	dec := json.NewDecoder(c.Request.Body)
+	body, err := checkedBody(c)
+	if err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		var mbe *http.MaxBytesError
@@ -30,7 +35,7 @@ func bindJSON(c *gin.Context, v any) error {
 		case errors.Is(err, io.ErrUnexpectedEOF):
 			return terrane.Errorf(terrane.EINVALID, "request body is not valid JSON: it ends too early")
 		case errors.As(err, &ute):
-			return terrane.Errorf(terrane.EINVALID, "field %s must be %s, not %s", ute.Field, ute.Type, ute.Value)
+			return terrane.Errorf(terrane.EINVALID, "field %s must be %s, not %s", ute.Field, jsonType(ute.Type), ute.Value)
 		case errors.As(err, &se):
 			return terrane.Errorf(terrane.EINVALID, "request body is not valid JSON at byte %d: %v", se.Offset, err)
 		}

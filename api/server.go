@@ -3,15 +3,16 @@ package api
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"golang.org/x/time/rate"
 
 	"github.com/terrane/terrane"
 	"github.com/terrane/terrane/importer"
@@ -27,6 +28,29 @@ type Config struct {
 	LoginBurst     int           // sign-in attempts a client may make at once; default 10
 	EventPoll      time.Duration // a run's event stream reads the run at least this often; default 1 s
 	Version        string
+
+	// TrustedProxies are the addresses or CIDR ranges of reverse proxies
+	// whose X-Forwarded-For, X-Real-IP and X-Forwarded-Proto are believed;
+	// none by default, so the client address is the connection's.
+	TrustedProxies       []string
+	LoginClientBurst     int           // wrong passwords one client may send over all names at once; default 100
+	LoginAccountFailures int           // wrong passwords for one account, from anywhere, before it locks; default 20
+	LoginAccountLock     time.Duration // the first lock-out of an account, doubled per further wrong password up to 1 h; default 1 min
+	LoginTracked         int           // clients and accounts the sign-in limiter remembers; default 10,000
+	SessionLifetime      time.Duration // a sign-in session expires this long after it began, and is rotated half-way; default 7 days
+	MaxNameLength        int           // longest name or label, bytes; default 200
+	MaxTextLength        int           // longest other string in a JSON body, bytes; default 10,000
+	MaxArrayLength       int           // longest array or object in a JSON body; default 100,000
+	MaxResources         int           // most resources a scenario may have; default 1,000
+	ReadTimeout          time.Duration // a request, body included, must arrive within this; default 1 min
+	WriteTimeout         time.Duration // a response must be written within this; default 10 min
+	IdleTimeout          time.Duration // a kept-alive connection idle this long is closed; default 2 min
+	// Imports: what an archive may unpack to, and the vertices of a units
+	// file and of one unit; zero = the importer's defaults.
+	MaxUnpackedBytes   int64
+	MaxUnpackRatio     int
+	MaxVertices        int
+	MaxFeatureVertices int
 }
 
 // Services are the domain services the API calls.
@@ -54,6 +78,8 @@ type Server struct {
 	engine   *gin.Engine
 	frontend fs.FS
 	limiter  *loginLimiter
+	trusted  []*net.IPNet
+	tiles    tileCache
 	geoms    geometryCache
 	snaps    snapshots
 	opps     oppCache
@@ -80,10 +106,45 @@ func NewServer(cfg Config, svc Services, frontend fs.FS, logger *slog.Logger) *S
 	if cfg.EventPoll <= 0 {
 		cfg.EventPoll = time.Second
 	}
+	def := func(v *int, d int) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	defDur := func(v *time.Duration, d time.Duration) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	def(&cfg.LoginClientBurst, 100)
+	def(&cfg.LoginAccountFailures, 20)
+	defDur(&cfg.LoginAccountLock, time.Minute)
+	def(&cfg.LoginTracked, 10000)
+	defDur(&cfg.SessionLifetime, 7*24*time.Hour)
+	def(&cfg.MaxNameLength, 200)
+	def(&cfg.MaxTextLength, 10000)
+	def(&cfg.MaxArrayLength, 100000)
+	def(&cfg.MaxResources, 1000)
+	defDur(&cfg.ReadTimeout, time.Minute)
+	defDur(&cfg.WriteTimeout, 10*time.Minute)
+	defDur(&cfg.IdleTimeout, 2*time.Minute)
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{cfg: cfg, svc: svc, logger: logger, engine: gin.New(), frontend: frontend,
-		limiter: &loginLimiter{every: cfg.LoginEvery, burst: cfg.LoginBurst, clients: map[string]*rate.Limiter{}}}
-	s.engine.Use(s.recoverer(), s.limitBody())
+		limiter: newLoginLimiter(cfg.LoginEvery, cfg.LoginBurst, cfg.LoginClientBurst, cfg.LoginAccountFailures, cfg.LoginAccountLock, cfg.LoginTracked)}
+	trusted, err := parseProxies(cfg.TrustedProxies)
+	if err != nil {
+		panic("api: " + err.Error()) // the command validates the setting first
+	}
+	s.trusted = trusted
+	// Gin trusts every proxy unless told otherwise: then anyone could pick
+	// their address with X-Forwarded-For.
+	if err := s.engine.SetTrustedProxies(cfg.TrustedProxies); err != nil {
+		panic("api: " + err.Error())
+	}
+	if len(cfg.TrustedProxies) == 0 {
+		s.engine.ForwardedByClientIP = false
+	}
+	s.engine.Use(s.recoverer(), s.securityHeaders(), s.limitBody())
 	s.routes()
 	return s
 }
@@ -111,11 +172,11 @@ func (s *Server) routeTable() []route {
 		r("GET", "/api/v1/me", s.authenticate(), s.me),
 		r("GET", "/api/v1/layers", s.authenticate(), s.listLayers),
 		r("GET", "/api/v1/layers/:layer", s.authenticate(), s.getLayer),
-		r("GET", "/api/v1/layers/:layer/units", s.layerUnits),
-		r("GET", "/api/v1/layers/:layer/regions", s.regions),
+		r("GET", "/api/v1/layers/:layer/units", s.authenticateIfSent(), s.layerUnits),
+		r("GET", "/api/v1/layers/:layer/regions", s.authenticateIfSent(), s.regions),
 		r("GET", "/api/v1/layers/:layer/opportunities", s.authenticate(), planners, s.layerOpportunities),
 		r("GET", "/api/v1/layers/:layer/history", s.authenticate(), planners, s.layerHistory),
-		r("GET", "/api/v1/tiles/:layer/:z/:x/:y", s.tile),
+		r("GET", "/api/v1/tiles/:layer/:z/:x/:y", s.authenticateIfSent(), s.tile),
 		r("GET", "/api/v1/scenarios", s.authenticate(), s.listScenarios),
 		r("POST", "/api/v1/scenarios", s.authenticate(), planners, s.createScenario),
 		r("GET", "/api/v1/scenarios/:id", s.authenticate(), s.getScenario),
@@ -176,6 +237,59 @@ func (s *Server) recoverer() gin.HandlerFunc {
 	}
 }
 
+// ParseProxies checks a list of trusted proxies: addresses or CIDR ranges.
+func ParseProxies(list []string) error {
+	_, err := parseProxies(list)
+	return err
+}
+
+func parseProxies(list []string) ([]*net.IPNet, error) {
+	var out []*net.IPNet
+	for _, p := range list {
+		p = strings.TrimSpace(p)
+		if !strings.Contains(p, "/") {
+			ip := net.ParseIP(p)
+			if ip == nil {
+				return nil, fmt.Errorf("trusted proxy %q is not an IP address or CIDR range", p)
+			}
+			bits := 32
+			if ip.To4() == nil {
+				bits = 128
+			}
+			p = fmt.Sprintf("%s/%d", ip, bits)
+		}
+		_, n, err := net.ParseCIDR(p)
+		if err != nil {
+			return nil, fmt.Errorf("trusted proxy %q is not an IP address or CIDR range", p)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+// contentSecurityPolicy lets the web app load only its own scripts and
+// styles (no inline ones), MapLibre its workers from blob: URLs and images
+// from data: and blob: URLs, and nobody frame it.
+const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; " +
+	"worker-src 'self' blob:; child-src blob:; connect-src 'self'; font-src 'self' data:; object-src 'none'; " +
+	"base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+
+// securityHeaders sets the headers that keep browsers from sniffing types,
+// framing the app, leaking addresses in Referer and running injected script.
+func (s *Server) securityHeaders() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		h := c.Writer.Header()
+		h.Set("Content-Security-Policy", contentSecurityPolicy)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "no-referrer")
+		if s.overTLS(c) {
+			h.Set("Strict-Transport-Security", "max-age=31536000")
+		}
+		c.Next()
+	}
+}
+
 // limitBody caps request bodies; a larger body fails with 413 when read.
 func (s *Server) limitBody() gin.HandlerFunc {
 	return func(c *gin.Context) {
@@ -188,6 +302,11 @@ func (s *Server) limitBody() gin.HandlerFunc {
 			return
 		}
 		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit)
+		if c.FullPath() == "/api/v1/runs/:rid/events" {
+			// An event stream lasts as long as its run: no write deadline.
+			_ = http.NewResponseController(c.Writer).SetWriteDeadline(time.Time{})
+		}
+		c.Set(limitsKey, jsonLimits{name: s.cfg.MaxNameLength, text: s.cfg.MaxTextLength, array: s.cfg.MaxArrayLength, resources: s.cfg.MaxResources})
 		c.Next()
 	}
 }
@@ -207,7 +326,8 @@ func (s *Server) healthz(c *gin.Context) {
 // Serve serves on ln until ctx is cancelled, then shuts down
 // gracefully, giving requests in flight up to grace to finish.
 func (s *Server) Serve(ctx context.Context, ln net.Listener, grace time.Duration) error {
-	srv := &http.Server{Handler: s.engine, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: s.engine, ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout: s.cfg.ReadTimeout, WriteTimeout: s.cfg.WriteTimeout, IdleTimeout: s.cfg.IdleTimeout}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

@@ -350,6 +350,7 @@ type geometryCache struct {
 	mu        sync.Mutex
 	units     map[string]map[string]orb.Geometry // layer → unit id → geometry
 	dissolved map[string]map[string]orb.Geometry // scenario key → territory id → outline
+	versions  map[string]int64                   // layer → the version its units were read at (tiles)
 }
 
 func (s *Server) unitGeometry(ctx context.Context, layer string) (map[string]orb.Geometry, error) {
@@ -441,6 +442,10 @@ func (s *Server) territoriesGeoJSON(c *gin.Context) {
 // regions serves a layer's units dissolved by region (state outlines).
 func (s *Server) regions(c *gin.Context) {
 	layer := c.Param("layer")
+	if err := requireLayerReader(c, layer); err != nil {
+		s.writeError(c, err)
+		return
+	}
 	if _, err := s.svc.Geography.FindLayerByID(c.Request.Context(), layer); err != nil {
 		s.writeError(c, err)
 		return

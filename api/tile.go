@@ -1,10 +1,12 @@
 package api
 
 import (
+	"fmt"
 	"net/http"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/gin-gonic/gin"
 
@@ -52,20 +54,83 @@ func (s *Server) tile(c *gin.Context) {
 		s.writeError(c, terrane.Errorf(terrane.EINVALID, "tile %d/%d/%d is outside the zoom %d grid", z, x, y, z))
 		return
 	}
-	if _, err := s.svc.Geography.FindLayerByID(c.Request.Context(), c.Param("layer")); err != nil {
+	if err := requireLayerReader(c, c.Param("layer")); err != nil {
 		s.writeError(c, err)
 		return
 	}
-	features, err := s.layerFeatures(c, c.Param("layer"))
+	layer, err := s.svc.Geography.FindLayerByID(c.Request.Context(), c.Param("layer"))
 	if err != nil {
 		s.writeError(c, err)
 		return
 	}
-	b, err := geo.TileWith(features, z, x, y, geo.TileOptions{Layer: "units"})
-	if err != nil {
-		s.writeError(c, err)
-		return
+	key := fmt.Sprintf("%s@%d/%d/%d/%d", layer.ID, layer.Version, z, x, y)
+	b, ok := s.tiles.get(key)
+	if !ok {
+		s.forgetOldGeometry(layer)
+		features, err := s.layerFeatures(c, layer.ID)
+		if err != nil {
+			s.writeError(c, err)
+			return
+		}
+		if b, err = geo.TileWith(features, z, x, y, geo.TileOptions{Layer: "units"}); err != nil {
+			s.writeError(c, err)
+			return
+		}
+		s.tiles.put(key, b)
 	}
 	c.Header("Cache-Control", "max-age=300")
 	c.Data(http.StatusOK, "application/vnd.mapbox-vector-tile", b)
+}
+
+// forgetOldGeometry drops the cached geometry of a layer when the layer has
+// changed since it was read.
+func (s *Server) forgetOldGeometry(layer *terrane.Layer) {
+	s.geoms.mu.Lock()
+	defer s.geoms.mu.Unlock()
+	if s.geoms.versions == nil {
+		s.geoms.versions = map[string]int64{}
+	}
+	if v, ok := s.geoms.versions[layer.ID]; !ok || v != layer.Version {
+		delete(s.geoms.units, layer.ID)
+		s.geoms.versions[layer.ID] = layer.Version
+	}
+}
+
+// tileCache keeps the most recently built tiles, keyed by layer, layer
+// version and tile, so a tile is built once per version of its layer.
+type tileCache struct {
+	mu    sync.Mutex
+	tiles map[string][]byte
+	order []string // insertion order, oldest first
+	bytes int
+}
+
+// tileCacheBytes bounds the cache's memory.
+const tileCacheBytes = 64 << 20
+
+func (t *tileCache) get(key string) ([]byte, bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	b, ok := t.tiles[key]
+	return b, ok
+}
+
+func (t *tileCache) put(key string, b []byte) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.tiles == nil {
+		t.tiles = map[string][]byte{}
+	}
+	if _, ok := t.tiles[key]; ok {
+		return
+	}
+	t.tiles[key] = b
+	t.order = append(t.order, key)
+	t.bytes += len(b)
+	for t.bytes > tileCacheBytes && len(t.order) > 1 {
+		old := t.order[0]
+		t.order = t.order[1:]
+		t.bytes -= len(t.tiles[old])
+		delete(t.tiles, old)
+	}
 }

@@ -28,6 +28,27 @@ type table struct {
 // gives a nil table.
 func newTable(data []byte, delimiter string, p *problems) (*table, error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // UTF-8 byte order mark
+	if i := bytes.IndexByte(data, 0); i >= 0 {
+		// No database stores a NUL in text; say where it is.
+		// Line 0: a problem of the whole file, which skip_invalid does not skip.
+		p.add(0, "", "", "line %d contains a NUL character (is the file binary, or UTF-16? save it as UTF-8 CSV)", 1+bytes.Count(data[:i], []byte("\n")))
+		return nil, nil
+	}
+	if !utf8.Valid(data) {
+		line := 1
+		for rest := data; len(rest) > 0; {
+			r, n := utf8.DecodeRune(rest)
+			if r == utf8.RuneError && n <= 1 {
+				break
+			}
+			if r == '\n' {
+				line++
+			}
+			rest = rest[n:]
+		}
+		p.add(0, "", "", "line %d is not valid UTF-8: save the file as UTF-8 CSV", line)
+		return nil, nil
+	}
 	r := csv.NewReader(bytes.NewReader(data))
 	r.FieldsPerRecord = -1
 	r.ReuseRecord = true

@@ -32,6 +32,10 @@ var Kinds = []string{KindUnits, KindAssignments, KindAccounts, KindMarkets, Kind
 const (
 	DefaultMaxBytes     = 200 << 20 // for the CLI
 	DefaultHTTPMaxBytes = 50 << 20  // for POST /api/v1/imports
+
+	DefaultMaxRatio           = 20     // unpacked / packed size of a gzip or .zip
+	DefaultMaxVertices        = 500000 // of a units file
+	DefaultMaxFeatureVertices = 100000 // of one unit
 )
 
 // Store is what an import reads and writes: the root service interfaces.
@@ -62,6 +66,17 @@ type Options struct {
 	// MaxBytes is the largest file accepted, in bytes; 0 means
 	// DefaultMaxBytes. A larger file fails with ETOOLARGE.
 	MaxBytes int64
+	// MaxUnpackedBytes caps what a gzip file or a shapefile .zip unpacks
+	// to, in bytes; 0 means 4 × MaxBytes. MaxRatio caps it further at that
+	// many times the packed size (a zip bomb); 0 means DefaultMaxRatio.
+	// Either exceeded gives ETOOLARGE.
+	MaxUnpackedBytes int64
+	MaxRatio         int
+	// MaxVertices and MaxFeatureVertices cap the vertices of a units file
+	// and of one of its features; 0 means DefaultMaxVertices and
+	// DefaultMaxFeatureVertices. Either exceeded gives ETOOLARGE.
+	MaxVertices        int
+	MaxFeatureVertices int
 	// MaxErrors caps the problems listed in an *Errors; 0 means
 	// DefaultMaxErrors.
 	MaxErrors int
@@ -193,7 +208,7 @@ func Import(ctx context.Context, store Store, r io.Reader, opts Options) (*Resul
 	if err != nil {
 		return nil, err
 	}
-	if data, err = gunzip(data, opts.MaxBytes); err != nil {
+	if data, err = gunzip(data, opts.unpackLimit(int64(len(data)))); err != nil {
 		return nil, err
 	}
 	opts.sink = &sink{}
@@ -290,6 +305,18 @@ func checkOptions(o *Options) error {
 	if o.MaxBytes <= 0 {
 		o.MaxBytes = DefaultMaxBytes
 	}
+	if o.MaxUnpackedBytes <= 0 {
+		o.MaxUnpackedBytes = 4 * o.MaxBytes
+	}
+	if o.MaxRatio <= 0 {
+		o.MaxRatio = DefaultMaxRatio
+	}
+	if o.MaxVertices <= 0 {
+		o.MaxVertices = DefaultMaxVertices
+	}
+	if o.MaxFeatureVertices <= 0 {
+		o.MaxFeatureVertices = DefaultMaxFeatureVertices
+	}
 	if o.MaxErrors <= 0 {
 		o.MaxErrors = DefaultMaxErrors
 	}
@@ -337,11 +364,26 @@ func readLimited(r io.Reader, max int64) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// unpackLimit is the most a file of packed bytes may unpack to.
+func (o Options) unpackLimit(packed int64) int64 {
+	unpacked, ratio := o.MaxUnpackedBytes, o.MaxRatio
+	if unpacked <= 0 {
+		unpacked = 4 * max(o.MaxBytes, 1)
+		if o.MaxBytes <= 0 {
+			unpacked = 4 * DefaultMaxBytes
+		}
+	}
+	if ratio <= 0 {
+		ratio = DefaultMaxRatio
+	}
+	return min(unpacked, int64(ratio)*max(packed, 1<<10))
+}
+
 // gunzip returns the content of a gzip file (recognized by its magic bytes
 // 1f 8b, whatever the file is called), or data itself when it is not gzip.
-// The content may be at most 4 × max bytes (ETOOLARGE), like the members of
-// a shapefile .zip.
-func gunzip(data []byte, max int64) ([]byte, error) {
+// The content may be at most limit bytes (ETOOLARGE), like the members of
+// a shapefile .zip: see Options.unpackLimit.
+func gunzip(data []byte, limit int64) ([]byte, error) {
 	if len(data) < 2 || data[0] != 0x1f || data[1] != 0x8b {
 		return data, nil
 	}
@@ -351,12 +393,12 @@ func gunzip(data []byte, max int64) ([]byte, error) {
 	}
 	zr.Multistream(true)
 	var buf bytes.Buffer
-	n, err := io.Copy(&buf, io.LimitReader(zr, 4*max+1))
+	n, err := io.Copy(&buf, io.LimitReader(zr, limit+1))
 	if err != nil {
 		return nil, terrane.Errorf(terrane.EINVALID, "gzip: the file is damaged or truncated: %v", err)
 	}
-	if n > 4*max {
-		return nil, terrane.Errorf(terrane.ETOOLARGE, "gzip: the file unzips to more than %s (4 × the limit)", humanBytes(4*max))
+	if n > limit {
+		return nil, terrane.Errorf(terrane.ETOOLARGE, "gzip: the file unzips to more than %s (the limit: the smaller of the unpacked-size limit and %s × the packed size)", humanBytes(limit), "the ratio")
 	}
 	if n == 0 {
 		return nil, terrane.Errorf(terrane.EINVALID, "gzip: the file is empty once unzipped")

@@ -79,7 +79,7 @@ func parseUnits(data []byte, opts Options) (*unitsPlan, error) {
 	if err != nil {
 		return nil, err
 	}
-	ro := geo.ReadOptions{IDProperty: opts.option("id", ""), Object: opts.option("object", ""), MaxErrors: opts.MaxErrors, MaxBytes: 4 * opts.MaxBytes, Repair: repair}
+	ro := geo.ReadOptions{IDProperty: opts.option("id", ""), Object: opts.option("object", ""), MaxErrors: opts.MaxErrors, MaxBytes: opts.unpackLimit(int64(len(data))), Repair: repair}
 	if opts.SkipInvalid {
 		// A feature's problem skips it; Skipped.Line is the 0-based feature index.
 		ro.Skip = func(e geo.ImportError) {
@@ -115,6 +115,9 @@ func parseUnits(data []byte, opts Options) (*unitsPlan, error) {
 			p.errs.More += ie.More
 			return nil, p.err()
 		}
+		return nil, err
+	}
+	if err := checkVertices(fs, opts); err != nil {
 		return nil, err
 	}
 	opts.Progress("read features", len(fs))

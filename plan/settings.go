@@ -65,7 +65,7 @@ func ParseScenarioSettings(raw json.RawMessage) (*ScenarioSettings, error) {
 	var s ScenarioSettings
 	if len(raw) > 0 {
 		if err := json.Unmarshal(raw, &s); err != nil {
-			return nil, terrane.Errorf(terrane.EINVALID, "settings: %v", err)
+			return nil, terrane.Errorf(terrane.EINVALID, "settings: %s", jsonMessage(err))
 		}
 	}
 	return &s, s.Validate()

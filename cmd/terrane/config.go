@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/terrane/terrane/api"
 	"github.com/terrane/terrane/data"
 )
 
@@ -20,6 +21,7 @@ const (
 	kindDuration             // a positive Go duration: 30s, 2m, 1h30m
 	kindBytes                // a positive size: 1048576, 10MiB, 1GiB, 50MB
 	kindCount                // a positive whole number
+	kindProxies              // comma-separated IP addresses or CIDR ranges
 )
 
 // A setting is one row of the configuration table: what an operator sets with
@@ -54,6 +56,40 @@ var settings = []setting{
 		commands: []string{"serve"}, meaning: "a client regains one sign-in attempt this often"},
 	{flag: "login-burst", env: "TERRANE_LOGIN_BURST", def: "10", kind: kindCount, arg: "N",
 		commands: []string{"serve"}, meaning: "sign-in attempts a client may make at once"},
+	{flag: "login-client-burst", env: "TERRANE_LOGIN_CLIENT_BURST", def: "100", kind: kindCount, arg: "N",
+		commands: []string{"serve"}, meaning: "wrong passwords a client may send over all names at once (refilled like login-every); login-burst is per client and name"},
+	{flag: "login-account-failures", env: "TERRANE_LOGIN_ACCOUNT_FAILURES", def: "20", kind: kindCount, arg: "N",
+		commands: []string{"serve"}, meaning: "wrong passwords for one account, from any address, before it is locked (its owner's right password too, with the wait stated)"},
+	{flag: "login-account-lock", env: "TERRANE_LOGIN_ACCOUNT_LOCK", def: "1m", kind: kindDuration, arg: "DURATION",
+		commands: []string{"serve"}, meaning: "an account's first lock-out; doubled on each further wrong password, up to 1h"},
+	{flag: "login-tracked", env: "TERRANE_LOGIN_TRACKED", def: "10000", kind: kindCount, arg: "N",
+		commands: []string{"serve"}, meaning: "clients and accounts the sign-in limiter remembers; when full it forgets the least limited half, never the limited"},
+	{flag: "trusted-proxies", env: "TERRANE_TRUSTED_PROXIES", def: "", kind: kindProxies, arg: "LIST",
+		commands: []string{"serve"}, meaning: "comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For, X-Real-IP and X-Forwarded-Proto are believed; unset = none"},
+	{flag: "session-lifetime", env: "TERRANE_SESSION_LIFETIME", def: "168h", kind: kindDuration, arg: "DURATION",
+		commands: []string{"serve"}, meaning: "a sign-in session expires this long after it began; it is rotated (a new cookie) half-way"},
+	{flag: "read-timeout", env: "TERRANE_READ_TIMEOUT", def: "1m", kind: kindDuration, arg: "DURATION",
+		commands: []string{"serve"}, meaning: "a request, headers and body, must arrive within this"},
+	{flag: "write-timeout", env: "TERRANE_WRITE_TIMEOUT", def: "10m", kind: kindDuration, arg: "DURATION",
+		commands: []string{"serve"}, meaning: "a response must be written within this (a run's event stream reconnects)"},
+	{flag: "idle-timeout", env: "TERRANE_IDLE_TIMEOUT", def: "2m", kind: kindDuration, arg: "DURATION",
+		commands: []string{"serve"}, meaning: "a kept-alive connection idle this long is closed"},
+	{flag: "max-name-length", env: "TERRANE_MAX_NAME_LENGTH", def: "200", kind: kindCount, arg: "BYTES",
+		commands: []string{"serve"}, meaning: "longest name or label in a JSON body (longer: 400 naming the field)"},
+	{flag: "max-text-length", env: "TERRANE_MAX_TEXT_LENGTH", def: "10000", kind: kindCount, arg: "BYTES",
+		commands: []string{"serve"}, meaning: "longest other string in a JSON body"},
+	{flag: "max-array-length", env: "TERRANE_MAX_ARRAY_LENGTH", def: "100000", kind: kindCount, arg: "N",
+		commands: []string{"serve"}, meaning: "most items of an array, or keys of an object, in a JSON body"},
+	{flag: "max-resources", env: "TERRANE_MAX_RESOURCES", def: "1000", kind: kindCount, arg: "N",
+		commands: []string{"serve"}, meaning: "most resources a scenario body may list"},
+	{flag: "max-unpacked-bytes", env: "TERRANE_MAX_UNPACKED_BYTES", def: "200MiB", kind: kindBytes, arg: "SIZE",
+		commands: []string{"serve", "import"}, meaning: "most a gzip file or shapefile .zip may unpack to (more: 413)"},
+	{flag: "max-unpack-ratio", env: "TERRANE_MAX_UNPACK_RATIO", def: "20", kind: kindCount, arg: "N",
+		commands: []string{"serve", "import"}, meaning: "most a gzip file or .zip may unpack to, as a multiple of its packed size (a zip bomb: 413)"},
+	{flag: "max-vertices", env: "TERRANE_MAX_VERTICES", def: "500000", kind: kindCount, arg: "N",
+		commands: []string{"serve", "import"}, meaning: "most vertices of a units file (more: 413; simplify the geometry)"},
+	{flag: "max-feature-vertices", env: "TERRANE_MAX_FEATURE_VERTICES", def: "100000", kind: kindCount, arg: "N",
+		commands: []string{"serve", "import"}, meaning: "most vertices of one unit of a units file"},
 	{flag: "max-size", env: "TERRANE_IMPORT_MAX_BYTES", def: "200MiB", kind: kindBytes, arg: "SIZE",
 		commands: []string{"import"}, meaning: "largest file terrane import reads"},
 	{env: "TERRANE_TEST_POSTGRES_URL", arg: "URL",
@@ -74,6 +110,8 @@ func (k kind) check(v string) error {
 		if n, err := strconv.Atoi(v); err != nil || n <= 0 {
 			return fmt.Errorf("%q is not a positive whole number", v)
 		}
+	case kindProxies:
+		return api.ParseProxies(splitList(v))
 	}
 	return nil
 }
@@ -217,6 +255,20 @@ func (c *config) duration(name string) time.Duration {
 func (c *config) bytes(name string) int64 {
 	n, _ := parseBytes(c.get(name).value)
 	return n
+}
+
+// list returns a kindProxies setting's value as its items.
+func (c *config) list(name string) []string { return splitList(c.get(name).value) }
+
+// splitList splits a comma-separated list, dropping empty items.
+func splitList(v string) []string {
+	var out []string
+	for _, p := range strings.Split(v, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // count returns a kindCount setting's value, validated already.

@@ -128,6 +128,17 @@ func parseServe(env map[string]string, args ...string) (*config, error) {
 }
 
 func TestSettingsPrecedence(t *testing.T) {
+	def := func(edit func(c *api.Config)) api.Config {
+		c := api.Config{MaxBodyBytes: 10 << 20, MaxImportBytes: 50 << 20, LoginEvery: 2 * time.Second, LoginBurst: 10, Version: terrane.Version,
+			LoginClientBurst: 100, LoginAccountFailures: 20, LoginAccountLock: time.Minute, LoginTracked: 10000,
+			SessionLifetime: 168 * time.Hour, ReadTimeout: time.Minute, WriteTimeout: 10 * time.Minute, IdleTimeout: 2 * time.Minute,
+			MaxNameLength: 200, MaxTextLength: 10000, MaxArrayLength: 100000, MaxResources: 1000,
+			MaxUnpackedBytes: 200 << 20, MaxUnpackRatio: 20, MaxVertices: 500000, MaxFeatureVertices: 100000}
+		if edit != nil {
+			edit(&c)
+		}
+		return c
+	}
 	for _, tc := range []struct {
 		name string
 		env  map[string]string
@@ -135,15 +146,16 @@ func TestSettingsPrecedence(t *testing.T) {
 		want api.Config
 		addr string
 	}{
-		{"defaults", nil, nil,
-			api.Config{MaxBodyBytes: 10 << 20, MaxImportBytes: 50 << 20, LoginEvery: 2 * time.Second, LoginBurst: 10, Version: terrane.Version}, "127.0.0.1:8080"},
+		{"defaults", nil, nil, def(nil), "127.0.0.1:8080"},
 		{"environment", map[string]string{"TERRANE_ADDR": ":9000", "TERRANE_MAX_BODY_BYTES": "1KiB", "TERRANE_MAX_UPLOAD_BYTES": "2048",
-			"TERRANE_LOGIN_EVERY": "1m", "TERRANE_LOGIN_BURST": "3"}, nil,
-			api.Config{MaxBodyBytes: 1024, MaxImportBytes: 2048, LoginEvery: time.Minute, LoginBurst: 3, Version: terrane.Version}, ":9000"},
-		{"empty variables are unset", map[string]string{"TERRANE_ADDR": "", "TERRANE_LOGIN_BURST": ""}, nil,
-			api.Config{MaxBodyBytes: 10 << 20, MaxImportBytes: 50 << 20, LoginEvery: 2 * time.Second, LoginBurst: 10, Version: terrane.Version}, "127.0.0.1:8080"},
-		{"flags win", map[string]string{"TERRANE_ADDR": ":9000", "TERRANE_LOGIN_BURST": "3"}, []string{"--addr", ":9001", "--login-burst", "4", "--max-body-bytes", "5MiB"},
-			api.Config{MaxBodyBytes: 5 << 20, MaxImportBytes: 50 << 20, LoginEvery: 2 * time.Second, LoginBurst: 4, Version: terrane.Version}, ":9001"},
+			"TERRANE_LOGIN_EVERY": "1m", "TERRANE_LOGIN_BURST": "3", "TERRANE_TRUSTED_PROXIES": "10.0.0.0/8, 192.0.2.1", "TERRANE_MAX_VERTICES": "7"}, nil,
+			def(func(c *api.Config) {
+				c.MaxBodyBytes, c.MaxImportBytes, c.LoginEvery, c.LoginBurst = 1024, 2048, time.Minute, 3
+				c.TrustedProxies, c.MaxVertices = []string{"10.0.0.0/8", "192.0.2.1"}, 7
+			}), ":9000"},
+		{"empty variables are unset", map[string]string{"TERRANE_ADDR": "", "TERRANE_LOGIN_BURST": ""}, nil, def(nil), "127.0.0.1:8080"},
+		{"flags win", map[string]string{"TERRANE_ADDR": ":9000", "TERRANE_LOGIN_BURST": "3"}, []string{"--addr", ":9001", "--login-burst", "4", "--max-body-bytes", "5MiB", "--session-lifetime", "1h"},
+			def(func(c *api.Config) { c.MaxBodyBytes, c.LoginBurst, c.SessionLifetime = 5<<20, 4, time.Hour }), ":9001"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg, err := parseServe(tc.env, tc.args...)
@@ -224,5 +236,11 @@ func TestServeBodyLimitFromEnvironment(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusRequestEntityTooLarge {
 		t.Errorf("POST /api/v1/login with %d bytes = %d, want 413", len(body), resp.StatusCode)
+	}
+}
+
+func TestTrustedProxiesAreChecked(t *testing.T) {
+	if _, err := parseServe(map[string]string{"TERRANE_TRUSTED_PROXIES": "10.0.0.0/8,not-an-ip"}); err == nil || !strings.Contains(err.Error(), "not-an-ip") {
+		t.Errorf("a bad trusted proxy: %v; want a usage error naming it", err)
 	}
 }

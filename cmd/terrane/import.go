@@ -89,7 +89,8 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 		}
 		in = f
 	}
-	opts := importer.Options{Kind: *kind, Layer: *layer, Scenario: *scenario, Fields: fields, MaxBytes: limit, MaxErrors: *maxErrors, Actor: *actor}
+	opts := importer.Options{Kind: *kind, Layer: *layer, Scenario: *scenario, Fields: fields, MaxBytes: limit, MaxErrors: *maxErrors, Actor: *actor,
+		MaxUnpackedBytes: cfg.bytes("max-unpacked-bytes"), MaxRatio: cfg.count("max-unpack-ratio"), MaxVertices: cfg.count("max-vertices"), MaxFeatureVertices: cfg.count("max-feature-vertices")}
 	start := time.Now()
 	if size < 0 || size >= progressBytes {
 		opts.Progress = func(stage string, done int) {

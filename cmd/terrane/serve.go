@@ -59,7 +59,7 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", addr, err)
 	}
-	if err := firstAdmin(ctx, store, logger); err != nil {
+	if err := firstAdmin(ctx, env, store, logger); err != nil {
 		return err
 	}
 	host, _ := os.Hostname()
@@ -86,12 +86,31 @@ func apiConfig(cfg *config) api.Config {
 		LoginEvery:     cfg.duration("login-every"),
 		LoginBurst:     cfg.count("login-burst"),
 		Version:        terrane.Version,
+
+		LoginClientBurst:     cfg.count("login-client-burst"),
+		LoginAccountFailures: cfg.count("login-account-failures"),
+		LoginAccountLock:     cfg.duration("login-account-lock"),
+		LoginTracked:         cfg.count("login-tracked"),
+		TrustedProxies:       cfg.list("trusted-proxies"),
+		SessionLifetime:      cfg.duration("session-lifetime"),
+		ReadTimeout:          cfg.duration("read-timeout"),
+		WriteTimeout:         cfg.duration("write-timeout"),
+		IdleTimeout:          cfg.duration("idle-timeout"),
+		MaxNameLength:        cfg.count("max-name-length"),
+		MaxTextLength:        cfg.count("max-text-length"),
+		MaxArrayLength:       cfg.count("max-array-length"),
+		MaxResources:         cfg.count("max-resources"),
+		MaxUnpackedBytes:     cfg.bytes("max-unpacked-bytes"),
+		MaxUnpackRatio:       cfg.count("max-unpack-ratio"),
+		MaxVertices:          cfg.count("max-vertices"),
+		MaxFeatureVertices:   cfg.count("max-feature-vertices"),
 	}
 }
 
 // firstAdmin creates the admin user on a database with no users, with a
-// generated password printed once: there is never a fixed default.
-func firstAdmin(ctx context.Context, store *data.Store, logger *slog.Logger) error {
+// generated password printed once on standard output, never in the log:
+// there is never a fixed default.
+func firstAdmin(ctx context.Context, env *environment, store *data.Store, logger *slog.Logger) error {
 	users, err := store.FindUsers(ctx)
 	if err != nil {
 		return err
@@ -116,7 +135,7 @@ func firstAdmin(ctx context.Context, store *data.Store, logger *slog.Logger) err
 		}
 		return err
 	}
-	logger.Info("first start: sign in as admin with this password (shown once; add users with `terrane users add`)",
-		slog.String("user", "admin"), slog.String("password", password))
+	fmt.Fprintf(env.stdout, "\nFirst start: sign in as admin with the password\n\n    %s\n\nIt is shown once, here only. Change it with `terrane users passwd --name admin --password-stdin`; add users with `terrane users add`.\n\n", password)
+	logger.Info("first start: created the admin user; its password was printed once on standard output, not in this log", slog.String("user", "admin"))
 	return nil
 }

@@ -148,15 +148,16 @@ func TestServeSampleCounties(t *testing.T) {
 				pop        float64
 			}{{"06037", "Los Angeles County", 10105518}, {"36061", "New York County", 1628701}} {
 				p := byID[tc.fips]
-				if p == nil || p["name"] != tc.name || p["pop_2018"] != tc.pop {
-					t.Errorf("county %s = %v; want name %q, pop_2018 %v", tc.fips, p, tc.name, tc.pop)
+				// Anonymous: geometry and names, never the attributes.
+				if p == nil || p["name"] != tc.name || p["pop_2018"] != nil {
+					t.Errorf("county %s = %v; want name %q and no attributes (pop_2018 %v is for signed-in callers)", tc.fips, p, tc.name, tc.pop)
 				}
 			}
 			var e struct {
 				Error struct{ Code, Message string }
 			}
-			if code := get(t, base+"/api/v1/layers/nowhere/units", &e); code != 404 || !strings.Contains(e.Error.Message, "nowhere") {
-				t.Errorf("unknown layer = %d %+v; want 404 naming it", code, e)
+			if code := get(t, base+"/api/v1/layers/nowhere/units", &e); code != 401 || !strings.Contains(e.Error.Message, "nowhere") {
+				t.Errorf("unknown layer, anonymously = %d %+v; want 401 naming it (not public)", code, e)
 			}
 		})
 	}

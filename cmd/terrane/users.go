@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"strings"
 	"text/tabwriter"
@@ -53,12 +55,16 @@ func runUsersAdd(ctx context.Context, env *environment, args []string) error {
 	fs.SetOutput(env.stderr)
 	name := fs.String("name", "", "the person's name, any script, spaces allowed, e.g. \"Ana María Pérez\" (required)")
 	role := fs.String("role", "", "admin, leader, analyst or rep (required)")
-	password := fs.String("password", "", "password for the web app, at least 8 characters; empty = token only")
+	password := fs.String("password", "", "password for the web app, at least 8 characters (it shows in the process list and shell history: prefer --password-stdin); empty = token only")
+	passwordStdin := fs.Bool("password-stdin", false, "read the password for the web app from the first line of standard input")
 	scenario := fs.Int64("scenario", 0, "scenario whose territories --territory names; default the baseline")
 	var territories stringList
 	fs.Var(&territories, "territory", "territory id the user owns in the scenario (repeatable)")
-	cfg := addSettings(fs, "users add", "users add --name NAME --role ROLE [--territory ID]… [--scenario ID] [--password PASSWORD] [--db URL]")
+	cfg := addSettings(fs, "users add", "users add --name NAME --role ROLE [--territory ID]… [--scenario ID] [--password-stdin] [--db URL]")
 	if err := cfg.parseFlags(env, args); err != nil {
+		return err
+	}
+	if err := passwordFrom(env, password, *passwordStdin); err != nil {
 		return err
 	}
 	if *name == "" || *role == "" {
@@ -108,6 +114,29 @@ func runUsersAdd(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	fmt.Fprintln(env.stdout, token)
+	return nil
+}
+
+// passwordFrom settles the password of users add and passwd: with
+// --password-stdin it is the first line of standard input (the line end
+// dropped); --password still works, for scripts and tests, with a warning,
+// since the command line is visible to every user of the machine.
+func passwordFrom(env *environment, password *string, fromStdin bool) error {
+	switch {
+	case fromStdin && *password != "":
+		return fmt.Errorf("%w: give --password or --password-stdin, not both", errUsage)
+	case fromStdin:
+		line, err := bufio.NewReader(env.stdin).ReadString('\n')
+		if err != nil && err != io.EOF {
+			return fmt.Errorf("read the password from standard input: %w", err)
+		}
+		*password = strings.TrimRight(line, "\r\n")
+		if *password == "" {
+			return fmt.Errorf("%w: --password-stdin: standard input has no password", errUsage)
+		}
+	case *password != "":
+		fmt.Fprintln(env.stderr, "warning: --password shows the password in the process list and shell history; use --password-stdin")
+	}
 	return nil
 }
 
@@ -172,9 +201,13 @@ func runUsersPasswd(ctx context.Context, env *environment, args []string) error 
 	fs := flag.NewFlagSet("users passwd", flag.ContinueOnError)
 	fs.SetOutput(env.stderr)
 	name := fs.String("name", "", "the user's name (required)")
-	password := fs.String("password", "", "the new password, at least 8 characters; empty = generate one and print it")
-	cfg := addSettings(fs, "users passwd", "users passwd --name NAME [--password PASSWORD] [--db URL]")
+	password := fs.String("password", "", "the new password, at least 8 characters (it shows in the process list and shell history: prefer --password-stdin); empty = generate one and print it")
+	passwordStdin := fs.Bool("password-stdin", false, "read the new password from the first line of standard input")
+	cfg := addSettings(fs, "users passwd", "users passwd --name NAME [--password-stdin] [--db URL]")
 	if err := cfg.parseFlags(env, args); err != nil {
+		return err
+	}
+	if err := passwordFrom(env, password, *passwordStdin); err != nil {
 		return err
 	}
 	if *name == "" {

@@ -1135,3 +1135,37 @@ describe('fitted curves', () => {
     expect(await page.isVisible('#backtest-territories tbody tr')).toBe(true);
   }, 240_000);
 });
+
+describe('security headers', () => {
+  step('the app runs under its Content-Security-Policy, map workers included, with no violation', async () => {
+    page = await newPage();
+    const violations: string[] = [];
+    page.on('console', (m) => {
+      if (/Content Security Policy|Refused to/i.test(m.text())) violations.push(m.text());
+    });
+    await page.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (e) => {
+        (window as unknown as { __csp: string[] }).__csp ??= [];
+        (window as unknown as { __csp: string[] }).__csp.push(`${e.violatedDirective} ${e.blockedURI}`);
+      });
+    });
+    const res = await page.goto(base + '/');
+    const h = res!.headers();
+    expect(h['content-security-policy']).toContain("script-src 'self'");
+    expect(h['content-security-policy']).not.toContain('unsafe-inline');
+    expect(h['x-content-type-options']).toBe('nosniff');
+    expect(h['referrer-policy']).toBe('no-referrer');
+    await signIn(page, users.analyst);
+    await showWholeUS(page);
+    expect(await page.evaluate(() => window.__terrane.renderedUnits())).toBeGreaterThan(0);
+    const inPage = await page.evaluate(() => (window as unknown as { __csp?: string[] }).__csp ?? []);
+    expect([...violations, ...inPage]).toEqual([]);
+    // The app's own cookie-authenticated writes pass the Origin check (another
+    // site's are refused: api/security_test.go).
+    const own = await page.evaluate(async () => {
+      const r = await fetch('/api/v1/tokens', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"label":"e2e"}' });
+      return r.status;
+    });
+    expect(own).toBe(201);
+  }, 120_000);
+});

@@ -113,7 +113,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A layer's units dissolved by region (state outlines), GeoJSON */
+        /** A layer's units dissolved by region (state outlines), GeoJSON. Without signing in: the built-in census layers only */
         get: operations["get_layers_layer_regions"];
         put?: never;
         post?: never;
@@ -130,7 +130,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A layer's units as a GeoJSON FeatureCollection (id = unit id; properties = name, region, centroid, attributes) */
+        /** A layer's units as a GeoJSON FeatureCollection (id = unit id; properties = name, region, centroid, attributes). Without signing in: the built-in census layers only, with id, name and geometry */
         get: operations["get_layers_layer_units"];
         put?: never;
         post?: never;
@@ -562,7 +562,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A Mapbox Vector Tile of a layer's units (y ends in .mvt), layer name 'units' */
+        /** A Mapbox Vector Tile of a layer's units (y ends in .mvt), layer name 'units'; without signing in: the built-in census layers only */
         get: operations["get_tiles"];
         put?: never;
         post?: never;
@@ -2549,6 +2549,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
             404: components["responses"]["Error"];
         };
     };
@@ -2578,6 +2579,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
             404: components["responses"]["Error"];
         };
     };
@@ -3473,6 +3475,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
             404: components["responses"]["Error"];
         };
     };
