@@ -249,6 +249,10 @@ type ScenarioUpdate struct {
 	Budget    *float64
 	Resources []Resource // nil = unchanged
 	Settings  json.RawMessage
+	// IfVersion, when set, is the Version the change was made on: the
+	// update is refused (ECONFLICT, nothing written) if the scenario has
+	// changed since.
+	IfVersion *int64
 }
 
 // AuditEntry records one change to a scenario: who, when, what.
@@ -299,7 +303,8 @@ type ScenarioService interface {
 	FindTerritories(ctx context.Context, scenarioID int64) ([]*Territory, error)
 	// ReplaceTerritories replaces the scenario's territories and alignment
 	// in one transaction, audited as "assign" by actor with the number of
-	// units moved, and counts one change to its Version. EINVALID if a territory fails Validate, a territory id
+	// units moved, and counts one change to its Version; an approved
+	// scenario returns to draft. EINVALID if a territory fails Validate, a territory id
 	// appears twice or a unit is assigned to a territory not in territories;
 	// ENOTFOUND if the scenario does not exist; ECONFLICT if it is published.
 	ReplaceTerritories(ctx context.Context, scenarioID int64, territories []*Territory, assignments map[string]string, actor string) error
@@ -312,6 +317,16 @@ type ScenarioService interface {
 	// the scenario is not a draft or is no longer at version; ENOTFOUND if
 	// it does not exist; EINVALID as ReplaceTerritories.
 	ResolveConflicts(ctx context.Context, scenarioID, version int64, territories []*Territory, assignments map[string]string, detail map[string]any, actor string) (*Scenario, error)
+	// MoveUnits reassigns units (unit id → territory id) of the scenario
+	// as row updates in one transaction, audited as "assign" by actor with
+	// the units moved, and counts one change to its Version (none when no
+	// unit changes territory). With version ≥ 0 the scenario must still be
+	// at that version (ECONFLICT otherwise: nothing is moved). An approved
+	// scenario returns to draft. It returns the scenario as stored and the
+	// units moved, each with the territory it left. EINVALID if moves is empty, a unit is not in
+	// the layer or a territory does not exist; ECONFLICT if the scenario is
+	// a baseline or published; ENOTFOUND if it does not exist.
+	MoveUnits(ctx context.Context, scenarioID, version int64, moves map[string]string, actor string) (*Scenario, map[string]string, error)
 	// SetCurrent sets current amounts of territories of the scenario
 	// (territory id → resource name → amount, in the resource's unit) in
 	// one transaction: each amount given replaces the territory's current

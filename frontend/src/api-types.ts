@@ -1406,6 +1406,8 @@ export interface components {
             moves: {
                 [key: string]: string;
             };
+            /** @description Version is the scenario version the moves were made on (or send If-Match: "<version>"): a scenario changed since answers 409 conflict and nothing is moved. */
+            version?: number | null;
         };
         /** @description OpenAPIDocument is the outline of this API's OpenAPI 3 description, as served by GET /api/v1/openapi.json. */
         OpenAPIDocument: {
@@ -1750,6 +1752,8 @@ export interface components {
             resources?: components["schemas"]["ResourceInput"][] | null;
             /** @description replaces the settings; absent = unchanged */
             settings?: components["schemas"]["ScenarioSettings"] | null;
+            /** @description Version is the scenario version the change was made on, PATCH only (or send If-Match: "<version>"): a scenario changed since answers 409 conflict and nothing is changed. */
+            version?: number | null;
         };
         /** @description ScenarioSettings are a scenario's solver settings and market assumptions, stored as the scenario's settings JSON. Zero values mean the defaults noted. */
         ScenarioSettings: {
