@@ -327,6 +327,16 @@ type ScenarioService interface {
 	// the layer or a territory does not exist; ECONFLICT if the scenario is
 	// a baseline or published; ENOTFOUND if it does not exist.
 	MoveUnits(ctx context.Context, scenarioID, version int64, moves map[string]string, actor string) (*Scenario, map[string]string, error)
+	// FindScenarioMarketEstimates returns the market estimates the
+	// scenario reads, ordered by unit id: while it is approved or
+	// published, the copy taken when it was approved (a later markets
+	// import changes drafts only); its layer's otherwise. ENOTFOUND if the
+	// scenario does not exist.
+	FindScenarioMarketEstimates(ctx context.Context, scenarioID int64) ([]*MarketEstimate, error)
+	// CountScenarioAccounts is CountAccounts of the accounts the scenario
+	// reads (frozen like its market estimates). ENOTFOUND if the scenario
+	// does not exist.
+	CountScenarioAccounts(ctx context.Context, scenarioID int64) (map[string]int, error)
 	// SetCurrent sets current amounts of territories of the scenario
 	// (territory id → resource name → amount, in the resource's unit) in
 	// one transaction: each amount given replaces the territory's current

@@ -210,7 +210,8 @@ func (s *Server) compare(c *gin.Context) {
 func (s *Server) comparePeople(c *gin.Context, a, b *scenarioView, out *Comparison) error {
 	ctx := c.Request.Context()
 	layer := a.in.Scenario.Layer
-	accts, err := s.svc.Geography.FindAccounts(ctx, terrane.AccountFilter{Layer: layer})
+	// The accounts as a reads them (frozen if a is approved or published).
+	accts, err := s.svc.Geography.FindAccounts(ctx, terrane.AccountFilter{Scenario: a.in.Scenario.ID})
 	if err != nil {
 		return err
 	}

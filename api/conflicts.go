@@ -109,7 +109,7 @@ func (s *Server) resolveConflicts(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	accounts, err := s.svc.Geography.FindAccounts(ctx, terrane.AccountFilter{Layer: sc.Layer})
+	accounts, err := s.svc.Geography.FindAccounts(ctx, terrane.AccountFilter{Scenario: sc.ID})
 	if err != nil {
 		s.writeError(c, err)
 		return

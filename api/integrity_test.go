@@ -292,3 +292,70 @@ func TestSettingsChecksAndRepView(t *testing.T) {
 	})
 }
 
+// Finding 1: a markets or accounts import after approval used to rewrite
+// what the published plan reads. Now an approved or published plan reads
+// the market estimates and accounts frozen when it was approved (territory
+// figures, accounts, exports), a draft reads the import, and returning the
+// plan to draft reads the layer's again.
+func TestApprovedPlanInputsAreFrozen(t *testing.T) {
+	forEachStore(t, func(t *testing.T, f *fixture) {
+		sp := func(format string, args ...any) string { return fmt.Sprintf(format, args...) }
+		pub := f.branch(t, "Published", nil)
+		appr := f.branch(t, "Approved", nil)
+		draft := f.branch(t, "Draft", nil)
+		for _, id := range []int64{pub, appr} {
+			if code, out := f.do("lee", "POST", sp("/api/v1/scenarios/%d/approve", id), nil); code != 200 {
+				t.Fatalf("approve %d: %d %v", id, code, out)
+			}
+		}
+		if code, out := f.do("lee", "POST", sp("/api/v1/scenarios/%d/publish", pub), nil); code != 200 {
+			t.Fatalf("publish: %d %v", code, out)
+		}
+		totals := func(id int64) map[string]any {
+			t.Helper()
+			code, out := f.do("ann", "GET", sp("/api/v1/scenarios/%d/territories", id), nil)
+			if code != 200 {
+				t.Fatalf("territories of %d: %d %v", id, code, out)
+			}
+			return out["totals"].(map[string]any)
+		}
+		before := totals(pub)
+		// Markets: a0's market ×50.
+		if code, out := f.upload("ann", map[string]string{"kind": "markets", "layer": "grid"}, "unit_id,market,revenue\na0,50000000,20000\n"); code != 200 {
+			t.Fatalf("markets import: %d %v", code, out)
+		}
+		for _, id := range []int64{pub, appr} {
+			if got := totals(id); got["market"] != before["market"] {
+				t.Errorf("scenario %d market %v after a markets import; the approved plan keeps %v", id, got["market"], before["market"])
+			}
+		}
+		if got := totals(draft)["market"].(float64); got != before["market"].(float64)+49e6 {
+			t.Errorf("draft market %v after the import; want %v", got, before["market"].(float64)+49e6)
+		}
+		// Accounts: the layer's twelve replaced by one.
+		if code, out := f.upload("lee", map[string]string{"kind": "accounts", "layer": "grid", "id": "Account", "revenue": "ARR"}, "Account,lon,lat,ARR\nn1,-99.5,40.5,10\n"); code != 200 {
+			t.Fatalf("accounts import: %d %v", code, out)
+		}
+		for _, id := range []int64{pub, appr} {
+			if got := totals(id)["accounts"]; got != 12.0 {
+				t.Errorf("scenario %d has %v accounts after an accounts import; the approved plan keeps 12", id, got)
+			}
+			if code, raw := f.raw("ann", "GET", sp("/api/v1/scenarios/%d/exports/accounts.csv", id), nil); code != 200 || !strings.Contains(string(raw), "acct-a0") || strings.Contains(string(raw), "n1,") {
+				t.Errorf("scenario %d accounts export = %d %s; want the frozen accounts", id, code, raw)
+			}
+		}
+		if code, out := f.do("rita", "GET", sp("/api/v1/scenarios/%d/territories/W", pub), nil); code != 200 || !strings.Contains(fmt.Sprint(out), "acct-a0") {
+			t.Errorf("rita's territory in the published plan = %d %v; want its frozen accounts", code, out)
+		}
+		if got := totals(draft)["accounts"]; got != 1.0 {
+			t.Errorf("draft has %v accounts after the import; want 1", got)
+		}
+		// Back to draft: the layer's inputs as they are now.
+		if code, out := f.do("ann", "PATCH", sp("/api/v1/scenarios/%d/assignments", appr), map[string]any{"moves": map[string]string{"c0": "W"}}); code != 200 {
+			t.Fatalf("move: %d %v", code, out)
+		}
+		if got := totals(appr); got["accounts"] != 1.0 || got["market"].(float64) != before["market"].(float64)+49e6 {
+			t.Errorf("returned to draft: accounts %v, market %v; want the layer's (1, %v)", got["accounts"], got["market"], before["market"].(float64)+49e6)
+		}
+	})
+}

@@ -155,7 +155,7 @@ func (oc *oppCache) current(ctx context.Context, store terrane.ImportService, la
 // accounts import changes the layer's version, and so the snapshot).
 func (sn *snapshot) accountTerritory(ctx context.Context, geo terrane.GeographyService) (map[string]string, error) {
 	sn.accountsOnce.Do(func() {
-		accounts, err := geo.FindAccounts(ctx, terrane.AccountFilter{Layer: sn.in.Scenario.Layer})
+		accounts, err := geo.FindAccounts(ctx, terrane.AccountFilter{Scenario: sn.in.Scenario.ID})
 		if err != nil {
 			sn.accountsErr = err
 			return

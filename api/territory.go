@@ -280,7 +280,7 @@ func (s *Server) getTerritory(c *gin.Context) {
 		}
 	}
 	sort.Strings(unitIDs)
-	accounts, err := s.svc.Geography.FindAccounts(c.Request.Context(), terrane.AccountFilter{Layer: v.in.Scenario.Layer, UnitIDs: orEmpty(unitIDs)})
+	accounts, err := s.svc.Geography.FindAccounts(c.Request.Context(), terrane.AccountFilter{Scenario: v.in.Scenario.ID, UnitIDs: orEmpty(unitIDs)})
 	if err != nil {
 		s.writeError(c, err)
 		return

@@ -97,6 +97,9 @@ func (s *Store) CreateScenario(ctx context.Context, sc *terrane.Scenario, territ
 		if err := s.writeTerritories(ctx, tx, sc.ID, territories, assignments); err != nil {
 			return err
 		}
+		if err := s.setStatusInputs(ctx, tx, sc.ID, sc.Layer, terrane.StatusDraft, sc.Status); err != nil {
+			return err
+		}
 		return s.audit(ctx, tx, sc.ID, sc.CreatedBy, "create", map[string]any{"name": sc.Name, "parent_id": sc.ParentID, "territories": len(territories), "units": len(assignments)})
 	})
 }
@@ -246,6 +249,11 @@ func (s *Store) UpdateScenario(ctx context.Context, id int64, upd terrane.Scenar
 		}
 		if err := sc.Validate(); err != nil {
 			return err
+		}
+		if changingStatus {
+			if err := s.setStatusInputs(ctx, tx, id, sc.Layer, old.Status, sc.Status); err != nil {
+				return err
+			}
 		}
 		if changingStatus && sc.Status == terrane.StatusPublished {
 			if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE scenarios SET status = ? WHERE status = ? AND id <> ?`), terrane.StatusApproved, terrane.StatusPublished, id); err != nil {
@@ -540,6 +548,9 @@ func (s *Store) replaceTerritories(ctx context.Context, tx *sqlx.Tx, scenarioID,
 		return 0, err
 	}
 	if status != sc.Status {
+		if err := s.setStatusInputs(ctx, tx, scenarioID, sc.Layer, sc.Status, status); err != nil {
+			return 0, err
+		}
 		if err := s.audit(ctx, tx, scenarioID, actor, status, map[string]any{"status": change{sc.Status, status}, "reason": "territories changed"}); err != nil {
 			return 0, err
 		}
@@ -851,6 +862,9 @@ func (s *Store) MoveUnits(ctx context.Context, scenarioID, version int64, moves 
 			return err
 		}
 		if status != sc.Status {
+			if err := s.setStatusInputs(ctx, tx, scenarioID, sc.Layer, sc.Status, status); err != nil {
+				return err
+			}
 			if err := s.audit(ctx, tx, scenarioID, actor, status, map[string]any{"status": change{sc.Status, status}, "reason": "assignments changed"}); err != nil {
 				return err
 			}

@@ -1,0 +1,67 @@
+package data
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// freeze copies the market estimates and accounts of a scenario's layer
+// into the scenario's frozen tables in tx (replacing any copy), so that
+// while it is approved or published it reads them as they were.
+func (s *Store) freeze(ctx context.Context, tx *sqlx.Tx, scenarioID int64, layer string) error {
+	if err := s.unfreeze(ctx, tx, scenarioID); err != nil {
+		return err
+	}
+	mc := strings.Join(marketCols, ", ")
+	if _, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO frozen_market_estimates (scenario_id, `+mc+`) SELECT ?, `+mc+` FROM market_estimates WHERE layer_id = ?`), scenarioID, layer); err != nil {
+		return fmt.Errorf("data: freeze the market estimates of scenario %d: %w", scenarioID, err)
+	}
+	ac := strings.Join(accountCols, ", ")
+	if _, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO frozen_accounts (scenario_id, `+ac+`) SELECT ?, `+ac+` FROM accounts WHERE layer_id = ?`), scenarioID, layer); err != nil {
+		return fmt.Errorf("data: freeze the accounts of scenario %d: %w", scenarioID, err)
+	}
+	_, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE scenarios SET frozen = TRUE WHERE id = ?`), scenarioID)
+	return err
+}
+
+// unfreeze drops a scenario's frozen copy in tx: a draft reads its layer's
+// inputs as they are.
+func (s *Store) unfreeze(ctx context.Context, tx *sqlx.Tx, scenarioID int64) error {
+	for _, table := range []string{"frozen_market_estimates", "frozen_accounts"} {
+		if _, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM `+table+` WHERE scenario_id = ?`), scenarioID); err != nil {
+			return err
+		}
+	}
+	_, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE scenarios SET frozen = FALSE WHERE id = ?`), scenarioID)
+	return err
+}
+
+// setStatusInputs keeps the frozen copy in step with a status change in tx:
+// approving (from draft) freezes, returning to draft unfreezes; publishing
+// an approved plan, or demoting a published one to approved, keeps the
+// copy it was approved on.
+func (s *Store) setStatusInputs(ctx context.Context, tx *sqlx.Tx, scenarioID int64, layer, from, to string) error {
+	switch {
+	case to == "draft" && from != "draft":
+		return s.unfreeze(ctx, tx, scenarioID)
+	case to != "draft" && from == "draft":
+		return s.freeze(ctx, tx, scenarioID, layer)
+	}
+	return nil
+}
+
+// inputSource is where a scenario reads its market estimates and accounts:
+// its layer, and whether from its frozen copy.
+func (s *Store) inputSource(ctx context.Context, q sqlx.QueryerContext, scenarioID int64) (layer string, frozen bool, err error) {
+	var row struct {
+		Layer  string `db:"layer_id"`
+		Frozen bool   `db:"frozen"`
+	}
+	if err := sqlx.GetContext(ctx, q, &row, s.db.Rebind(`SELECT layer_id, frozen FROM scenarios WHERE id = ?`), scenarioID); err != nil {
+		return "", false, mapErr(err)
+	}
+	return row.Layer, row.Frozen, nil
+}

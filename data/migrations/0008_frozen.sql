@@ -1,0 +1,40 @@
+-- Terrane schema, version 8: the inputs an approved or published plan
+-- reads are frozen. Approving a scenario copies its layer's market
+-- estimates and accounts into frozen_market_estimates and frozen_accounts
+-- (scenarios.frozen = TRUE); while it is approved or published it reads
+-- them from there, so a later markets or accounts import changes drafts
+-- only. Returning it to draft drops the copy.
+ALTER TABLE scenarios ADD COLUMN frozen BOOLEAN NOT NULL DEFAULT FALSE;
+
+CREATE TABLE frozen_market_estimates (
+    scenario_id    BIGINT NOT NULL REFERENCES scenarios(id) ON DELETE CASCADE,
+    layer_id       TEXT NOT NULL,
+    unit_id        TEXT NOT NULL,
+    market         DOUBLE PRECISION NOT NULL,
+    revenue        DOUBLE PRECISION NOT NULL,
+    share          DOUBLE PRECISION NOT NULL,
+    saturation     DOUBLE PRECISION NOT NULL,
+    floor          DOUBLE PRECISION NOT NULL,
+    low            DOUBLE PRECISION NOT NULL,
+    high           DOUBLE PRECISION NOT NULL,
+    revenue_period TEXT NOT NULL DEFAULT '',
+    revenue_source TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (scenario_id, unit_id)
+);
+
+CREATE TABLE frozen_accounts (
+    scenario_id BIGINT NOT NULL REFERENCES scenarios(id) ON DELETE CASCADE,
+    id          TEXT NOT NULL,
+    name        TEXT NOT NULL DEFAULT '',
+    segment     TEXT NOT NULL DEFAULT '',
+    postal_code TEXT NOT NULL DEFAULT '',
+    lon         DOUBLE PRECISION NOT NULL,
+    lat         DOUBLE PRECISION NOT NULL,
+    layer_id    TEXT NOT NULL DEFAULT '',
+    unit_id     TEXT NOT NULL DEFAULT '',
+    revenue     DOUBLE PRECISION NOT NULL DEFAULT 0,
+    owner       TEXT NOT NULL DEFAULT '',
+    attributes  TEXT NOT NULL DEFAULT '{}',
+    PRIMARY KEY (scenario_id, id)
+);
+CREATE INDEX frozen_accounts_unit ON frozen_accounts (scenario_id, unit_id);
