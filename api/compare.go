@@ -209,7 +209,6 @@ func (s *Server) compare(c *gin.Context) {
 // quota in each and gained and lost (plan.People).
 func (s *Server) comparePeople(c *gin.Context, a, b *scenarioView, out *Comparison) error {
 	ctx := c.Request.Context()
-	layer := a.in.Scenario.Layer
 	// The accounts as a reads them (frozen if a is approved or published).
 	accts, err := s.svc.Geography.FindAccounts(ctx, terrane.AccountFilter{Scenario: a.in.Scenario.ID})
 	if err != nil {
@@ -222,7 +221,7 @@ func (s *Server) comparePeople(c *gin.Context, a, b *scenarioView, out *Comparis
 		}
 	}
 	if s.svc.Imports != nil {
-		if in.Opportunities, err = s.opps.current(ctx, s.svc.Imports, layer); err != nil {
+		if in.Opportunities, err = s.opps.current(ctx, s.svc.Imports, a.in.Scenario); err != nil {
 			return err
 		}
 	}

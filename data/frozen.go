@@ -23,17 +23,35 @@ func (s *Store) freeze(ctx context.Context, tx *sqlx.Tx, scenarioID int64, layer
 	if _, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO frozen_accounts (scenario_id, `+ac+`) SELECT ?, `+ac+` FROM accounts WHERE layer_id = ?`), scenarioID, layer); err != nil {
 		return fmt.Errorf("data: freeze the accounts of scenario %d: %w", scenarioID, err)
 	}
+	if _, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO plan_imports (scenario_id, import_id) SELECT ?, id FROM imports WHERE layer_id = ? AND replaced_by IS NULL`), scenarioID, layer); err != nil {
+		return fmt.Errorf("data: pin the imports of scenario %d: %w", scenarioID, err)
+	}
 	_, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE scenarios SET frozen = TRUE WHERE id = ?`), scenarioID)
 	return err
+}
+
+// dropUnpinned deletes the opportunities and history rows of replaced
+// imports that no scenario pins any more.
+func dropUnpinned(ctx context.Context, tx *sqlx.Tx) error {
+	for _, table := range []string{"opportunities", "history"} {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE import_id IN
+			(SELECT id FROM imports WHERE replaced_by IS NOT NULL AND id NOT IN (SELECT import_id FROM plan_imports))`); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // unfreeze drops a scenario's frozen copy in tx: a draft reads its layer's
 // inputs as they are.
 func (s *Store) unfreeze(ctx context.Context, tx *sqlx.Tx, scenarioID int64) error {
-	for _, table := range []string{"frozen_market_estimates", "frozen_accounts"} {
+	for _, table := range []string{"frozen_market_estimates", "frozen_accounts", "plan_imports"} {
 		if _, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM `+table+` WHERE scenario_id = ?`), scenarioID); err != nil {
 			return err
 		}
+	}
+	if err := dropUnpinned(ctx, tx); err != nil {
+		return err
 	}
 	_, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE scenarios SET frozen = FALSE WHERE id = ?`), scenarioID)
 	return err

@@ -4,6 +4,11 @@
 -- (scenarios.frozen = TRUE); while it is approved or published it reads
 -- them from there, so a later markets or accounts import changes drafts
 -- only. Returning it to draft drops the copy.
+--
+-- Opportunities and history are kept, not copied: plan_imports records the
+-- imports current when the scenario was approved (its pinned imports); an
+-- import replacing one keeps the rows of pinned imports (marked replaced),
+-- and an approved or published plan reads the rows of its pinned imports.
 ALTER TABLE scenarios ADD COLUMN frozen BOOLEAN NOT NULL DEFAULT FALSE;
 
 CREATE TABLE frozen_market_estimates (
@@ -38,3 +43,10 @@ CREATE TABLE frozen_accounts (
     PRIMARY KEY (scenario_id, id)
 );
 CREATE INDEX frozen_accounts_unit ON frozen_accounts (scenario_id, unit_id);
+
+CREATE TABLE plan_imports (
+    scenario_id BIGINT NOT NULL REFERENCES scenarios(id) ON DELETE CASCADE,
+    import_id   BIGINT NOT NULL,
+    PRIMARY KEY (scenario_id, import_id)
+);
+CREATE INDEX plan_imports_import ON plan_imports (import_id);
