@@ -350,6 +350,24 @@ func TestApprovedPlanInputsAreFrozen(t *testing.T) {
 		if got := totals(draft)["accounts"]; got != 1.0 {
 			t.Errorf("draft has %v accounts after the import; want 1", got)
 		}
+		// The imports are on the record of the plans they change.
+		actions := func(id int64) string {
+			_, audit := f.do("ann", "GET", sp("/api/v1/scenarios/%d/audit", id), nil)
+			var out []string
+			for _, e := range audit["audit"].([]any) {
+				m := e.(map[string]any)
+				if m["action"] == "import" {
+					out = append(out, m["actor"].(string)+":"+m["detail"].(string))
+				}
+			}
+			return strings.Join(out, " ")
+		}
+		if got := actions(draft); !strings.Contains(got, `ann:{"bytes":`) || !strings.Contains(got, `"kind":"markets"`) || !strings.Contains(got, `lee:{"bytes":`) || !strings.Contains(got, `"kind":"accounts"`) {
+			t.Errorf("draft's import audit = %s; want the markets import by ann and the accounts import by lee", got)
+		}
+		if got := actions(pub); got != "" {
+			t.Errorf("published plan's import audit = %s; it reads its frozen inputs, the imports did not change it", got)
+		}
 		// Back to draft: the layer's inputs as they are now.
 		if code, out := f.do("ann", "PATCH", sp("/api/v1/scenarios/%d/assignments", appr), map[string]any{"moves": map[string]string{"c0": "W"}}); code != 200 {
 			t.Fatalf("move: %d %v", code, out)

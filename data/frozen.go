@@ -83,3 +83,21 @@ func (s *Store) inputSource(ctx context.Context, q sqlx.QueryerContext, scenario
 	}
 	return row.Layer, row.Frozen, nil
 }
+
+// AuditLayerChange audits a change to layer's data on every draft scenario
+// on it, in one transaction, and returns their ids.
+func (s *Store) AuditLayerChange(ctx context.Context, layer, actor, action string, detail map[string]any) ([]int64, error) {
+	var ids []int64
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		if err := tx.SelectContext(ctx, &ids, tx.Rebind(`SELECT id FROM scenarios WHERE layer_id = ? AND status = ? ORDER BY id`), layer, "draft"); err != nil {
+			return err
+		}
+		for _, id := range ids {
+			if err := s.audit(ctx, tx, id, actor, action, detail); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return ids, err
+}
