@@ -350,6 +350,11 @@ type MoveResult struct {
 	Moved         int          `json:"moved"` // units whose territory changed
 	Balance       []BalanceRow `json:"balance" openapi:"nonnull"`
 	Noncontiguous []string     `json:"noncontiguous" openapi:"nonnull"` // territory ids no longer in one piece
+	// ScenarioVersion and Status are the scenario's after the moves (an
+	// approved scenario returns to draft): send the version with the next
+	// write.
+	ScenarioVersion int64  `json:"scenario_version"`
+	Status          string `json:"status"`
 }
 
 // BalanceRow is one territory's figures after a manual move.

@@ -601,7 +601,8 @@ func (s *Server) moveUnits(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, MoveResult{Moved: moved, Balance: balance, Noncontiguous: noncontiguous(in.Assignments, edges, check)})
+	c.JSON(http.StatusOK, MoveResult{Moved: moved, Balance: balance, Noncontiguous: noncontiguous(in.Assignments, edges, check),
+		ScenarioVersion: in.Scenario.Version, Status: in.Scenario.Status})
 }
 
 // patchTerritory sets current amounts of one territory of a draft (PATCH

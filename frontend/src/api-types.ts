@@ -1391,6 +1391,10 @@ export interface components {
             moved: number;
             /** @description territory ids no longer in one piece */
             noncontiguous: string[];
+            /** @description ScenarioVersion and Status are the scenario's after the moves (an approved scenario returns to draft): send the version with the next write. */
+            scenario_version: number;
+            /** @enum {string} */
+            status: "draft" | "approved" | "published";
         };
         /** @description MovedUnit is a unit whose territory differs between two scenarios. */
         MovedUnit: {
