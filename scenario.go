@@ -166,7 +166,9 @@ type Scenario struct {
 	// resources, settings, territories); a status change does not count.
 	Version int64 `json:"version"`
 	// LayerVersion is the version of its layer's data (units, accounts,
-	// market estimates), read with the scenario.
+	// market estimates), read with the scenario; for an approved or
+	// published scenario, the version when its inputs were frozen (an
+	// import changes drafts only, so its results do not go stale).
 	LayerVersion int64 `json:"layer_version"`
 	// ResultsRunID is the run whose results are stored for the scenario; 0
 	// before any run stored results.

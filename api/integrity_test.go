@@ -320,6 +320,7 @@ func TestApprovedPlanInputsAreFrozen(t *testing.T) {
 			return out["totals"].(map[string]any)
 		}
 		before := totals(pub)
+		_, pubBefore := f.do("ann", "GET", sp("/api/v1/scenarios/%d", pub), nil)
 		// Markets: a0's market ×50.
 		if code, out := f.upload("ann", map[string]string{"kind": "markets", "layer": "grid"}, "unit_id,market,revenue\na0,50000000,20000\n"); code != 200 {
 			t.Fatalf("markets import: %d %v", code, out)
@@ -349,6 +350,13 @@ func TestApprovedPlanInputsAreFrozen(t *testing.T) {
 		}
 		if got := totals(draft)["accounts"]; got != 1.0 {
 			t.Errorf("draft has %v accounts after the import; want 1", got)
+		}
+		// The frozen plan's figures did not change, so neither did its layer
+		// version: results computed before the imports are not stale.
+		_, pubSc := f.do("ann", "GET", sp("/api/v1/scenarios/%d", pub), nil)
+		_, draftSc := f.do("ann", "GET", sp("/api/v1/scenarios/%d", draft), nil)
+		if pubSc["layer_version"] != pubBefore["layer_version"] || draftSc["layer_version"] == pubBefore["layer_version"] {
+			t.Errorf("layer_version: published %v → %v, draft %v after two imports; the published plan keeps the version it was frozen at", pubBefore["layer_version"], pubSc["layer_version"], draftSc["layer_version"])
 		}
 		// The imports are on the record of the plans they change.
 		actions := func(id int64) string {

@@ -26,7 +26,8 @@ func (s *Store) freeze(ctx context.Context, tx *sqlx.Tx, scenarioID int64, layer
 	if _, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO plan_imports (scenario_id, import_id) SELECT ?, id FROM imports WHERE layer_id = ? AND replaced_by IS NULL`), scenarioID, layer); err != nil {
 		return fmt.Errorf("data: pin the imports of scenario %d: %w", scenarioID, err)
 	}
-	_, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE scenarios SET frozen = TRUE WHERE id = ?`), scenarioID)
+	_, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE scenarios SET frozen = TRUE,
+		frozen_layer_version = (SELECT l.version FROM layers l WHERE l.id = scenarios.layer_id) WHERE id = ?`), scenarioID)
 	return err
 }
 

@@ -31,7 +31,7 @@ type scenarioRow struct {
 }
 
 const scenarioCols = `id, name, layer_id, parent_id, status, budget, resources, settings, created_by, created_at, updated_at, version,
-	(SELECT l.version FROM layers l WHERE l.id = scenarios.layer_id) AS layer_version,
+	CASE WHEN frozen THEN frozen_layer_version ELSE (SELECT l.version FROM layers l WHERE l.id = scenarios.layer_id) END AS layer_version,
 	COALESCE((SELECT r.run_id FROM scenario_results r WHERE r.scenario_id = scenarios.id), 0) AS results_run_id`
 
 func (r *scenarioRow) scenario() (*terrane.Scenario, error) {

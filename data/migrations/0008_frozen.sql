@@ -10,6 +10,10 @@
 -- import replacing one keeps the rows of pinned imports (marked replaced),
 -- and an approved or published plan reads the rows of its pinned imports.
 ALTER TABLE scenarios ADD COLUMN frozen BOOLEAN NOT NULL DEFAULT FALSE;
+-- frozen_layer_version is the layer's version when the copy was taken: the
+-- layer_version a frozen plan reports, so its results do not read as stale
+-- when an import changes the layer under it.
+ALTER TABLE scenarios ADD COLUMN frozen_layer_version BIGINT NOT NULL DEFAULT 0;
 
 CREATE TABLE frozen_market_estimates (
     scenario_id    BIGINT NOT NULL REFERENCES scenarios(id) ON DELETE CASCADE,
