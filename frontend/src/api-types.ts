@@ -1720,7 +1720,7 @@ export interface components {
             created_by: string;
             id: number;
             layer: string;
-            /** @description LayerVersion is the version of its layer's data (units, accounts, market estimates), read with the scenario. */
+            /** @description LayerVersion is the version of its layer's data (units, accounts, market estimates), read with the scenario; for an approved or published scenario, the version when its inputs were frozen (an import changes drafts only, so its results do not go stale). */
             layer_version: number;
             /** @description unique */
             name: string;
