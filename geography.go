@@ -164,11 +164,15 @@ type UnitFilter struct {
 
 // AccountFilter selects accounts; zero fields select everything.
 type AccountFilter struct {
-	Layer   string
-	UnitIDs []string
-	Owner   string
-	Offset  int
-	Limit   int // 0 = no limit
+	// Scenario, when set, selects the accounts that scenario reads: the
+	// copy frozen when it was approved, while it is approved or published;
+	// its layer's otherwise (Layer is then the scenario's).
+	Scenario int64
+	Layer    string
+	UnitIDs  []string
+	Owner    string
+	Offset   int
+	Limit    int // 0 = no limit
 }
 
 // GeographyService manages layers, units, their adjacency, accounts and

@@ -31,6 +31,12 @@ type ImportService interface {
 	// id; an unknown layer gives an empty list. It returns no error code of
 	// its own.
 	FindOpportunities(ctx context.Context, layer string) ([]*Opportunity, error)
+	// FindScenarioOpportunities returns the opportunities the scenario
+	// reads, ordered by id: while it is approved or published, those of the
+	// imports current when it was approved (kept when a later import
+	// replaces them); its layer's current ones otherwise. ENOTFOUND if the
+	// scenario does not exist.
+	FindScenarioOpportunities(ctx context.Context, scenarioID int64) ([]*Opportunity, error)
 	// ReplaceHistory records imp and writes rows with its id, replacing the
 	// layer's current history unless imp.Append (like ReplaceOpportunities),
 	// and stores estimates (new actuals; may be empty) as
@@ -43,6 +49,10 @@ type ImportService interface {
 	// start, territory and unit; an unknown layer gives an empty list. It
 	// returns no error code of its own.
 	FindHistory(ctx context.Context, layer string) ([]*HistoryRow, error)
+	// FindScenarioHistory returns the history the scenario reads, pinned
+	// like FindScenarioOpportunities, ordered as FindHistory. ENOTFOUND if
+	// the scenario does not exist.
+	FindScenarioHistory(ctx context.Context, scenarioID int64) ([]*HistoryRow, error)
 	// FindImports returns the layer's recorded imports, newest first. It
 	// returns no error code of its own.
 	FindImports(ctx context.Context, layer string) ([]*Import, error)

@@ -166,7 +166,9 @@ type Scenario struct {
 	// resources, settings, territories); a status change does not count.
 	Version int64 `json:"version"`
 	// LayerVersion is the version of its layer's data (units, accounts,
-	// market estimates), read with the scenario.
+	// market estimates), read with the scenario; for an approved or
+	// published scenario, the version when its inputs were frozen (an
+	// import changes drafts only, so its results do not go stale).
 	LayerVersion int64 `json:"layer_version"`
 	// ResultsRunID is the run whose results are stored for the scenario; 0
 	// before any run stored results.
@@ -249,6 +251,10 @@ type ScenarioUpdate struct {
 	Budget    *float64
 	Resources []Resource // nil = unchanged
 	Settings  json.RawMessage
+	// IfVersion, when set, is the Version the change was made on: the
+	// update is refused (ECONFLICT, nothing written) if the scenario has
+	// changed since.
+	IfVersion *int64
 }
 
 // AuditEntry records one change to a scenario: who, when, what.
@@ -299,7 +305,8 @@ type ScenarioService interface {
 	FindTerritories(ctx context.Context, scenarioID int64) ([]*Territory, error)
 	// ReplaceTerritories replaces the scenario's territories and alignment
 	// in one transaction, audited as "assign" by actor with the number of
-	// units moved, and counts one change to its Version. EINVALID if a territory fails Validate, a territory id
+	// units moved, and counts one change to its Version; an approved
+	// scenario returns to draft. EINVALID if a territory fails Validate, a territory id
 	// appears twice or a unit is assigned to a territory not in territories;
 	// ENOTFOUND if the scenario does not exist; ECONFLICT if it is published.
 	ReplaceTerritories(ctx context.Context, scenarioID int64, territories []*Territory, assignments map[string]string, actor string) error
@@ -312,6 +319,32 @@ type ScenarioService interface {
 	// the scenario is not a draft or is no longer at version; ENOTFOUND if
 	// it does not exist; EINVALID as ReplaceTerritories.
 	ResolveConflicts(ctx context.Context, scenarioID, version int64, territories []*Territory, assignments map[string]string, detail map[string]any, actor string) (*Scenario, error)
+	// MoveUnits reassigns units (unit id → territory id) of the scenario
+	// as row updates in one transaction, audited as "assign" by actor with
+	// the units moved, and counts one change to its Version (none when no
+	// unit changes territory). With version ≥ 0 the scenario must still be
+	// at that version (ECONFLICT otherwise: nothing is moved). An approved
+	// scenario returns to draft. It returns the scenario as stored and the
+	// units moved, each with the territory it left. EINVALID if moves is empty, a unit is not in
+	// the layer or a territory does not exist; ECONFLICT if the scenario is
+	// a baseline or published; ENOTFOUND if it does not exist.
+	MoveUnits(ctx context.Context, scenarioID, version int64, moves map[string]string, actor string) (*Scenario, map[string]string, error)
+	// AuditLayerChange records a change to a layer's data (an import) as
+	// action by actor, with detail, on the audit trail of every draft
+	// scenario on the layer — the plans it changes: approved and published
+	// ones read their frozen inputs — and returns their ids. It returns no
+	// error code of its own.
+	AuditLayerChange(ctx context.Context, layer, actor, action string, detail map[string]any) ([]int64, error)
+	// FindScenarioMarketEstimates returns the market estimates the
+	// scenario reads, ordered by unit id: while it is approved or
+	// published, the copy taken when it was approved (a later markets
+	// import changes drafts only); its layer's otherwise. ENOTFOUND if the
+	// scenario does not exist.
+	FindScenarioMarketEstimates(ctx context.Context, scenarioID int64) ([]*MarketEstimate, error)
+	// CountScenarioAccounts is CountAccounts of the accounts the scenario
+	// reads (frozen like its market estimates). ENOTFOUND if the scenario
+	// does not exist.
+	CountScenarioAccounts(ctx context.Context, scenarioID int64) (map[string]int, error)
 	// SetCurrent sets current amounts of territories of the scenario
 	// (territory id → resource name → amount, in the resource's unit) in
 	// one transaction: each amount given replaces the territory's current

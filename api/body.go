@@ -156,6 +156,10 @@ type ScenarioRequest struct {
 	Budget    *float64           `json:"budget"`    // dollars per year; 0 = no budget limit
 	Resources []terrane.Resource `json:"resources"` // replaces the list; absent = unchanged
 	Settings  json.RawMessage    `json:"settings"`  // replaces the settings; absent = unchanged
+	// Version is the scenario version the change was made on, PATCH only
+	// (or send If-Match: "<version>"): a scenario changed since answers 409
+	// conflict and nothing is changed.
+	Version *int64 `json:"version"`
 }
 
 // AuditList is the answer of GET /api/v1/scenarios/{id}/audit.
@@ -335,6 +339,10 @@ type AssignmentList struct {
 // MovesRequest is the body of PATCH /api/v1/scenarios/{id}/assignments.
 type MovesRequest struct {
 	Moves map[string]string `json:"moves" openapi:"required"` // unit id → territory id
+	// Version is the scenario version the moves were made on (or send
+	// If-Match: "<version>"): a scenario changed since answers 409 conflict
+	// and nothing is moved.
+	Version *int64 `json:"version"`
 }
 
 // MoveResult is the balance after a manual move.
@@ -342,6 +350,11 @@ type MoveResult struct {
 	Moved         int          `json:"moved"` // units whose territory changed
 	Balance       []BalanceRow `json:"balance" openapi:"nonnull"`
 	Noncontiguous []string     `json:"noncontiguous" openapi:"nonnull"` // territory ids no longer in one piece
+	// ScenarioVersion and Status are the scenario's after the moves (an
+	// approved scenario returns to draft): send the version with the next
+	// write.
+	ScenarioVersion int64  `json:"scenario_version"`
+	Status          string `json:"status"`
 }
 
 // BalanceRow is one territory's figures after a manual move.

@@ -209,8 +209,8 @@ func (s *Server) compare(c *gin.Context) {
 // quota in each and gained and lost (plan.People).
 func (s *Server) comparePeople(c *gin.Context, a, b *scenarioView, out *Comparison) error {
 	ctx := c.Request.Context()
-	layer := a.in.Scenario.Layer
-	accts, err := s.svc.Geography.FindAccounts(ctx, terrane.AccountFilter{Layer: layer})
+	// The accounts as a reads them (frozen if a is approved or published).
+	accts, err := s.svc.Geography.FindAccounts(ctx, terrane.AccountFilter{Scenario: a.in.Scenario.ID})
 	if err != nil {
 		return err
 	}
@@ -221,7 +221,7 @@ func (s *Server) comparePeople(c *gin.Context, a, b *scenarioView, out *Comparis
 		}
 	}
 	if s.svc.Imports != nil {
-		if in.Opportunities, err = s.opps.current(ctx, s.svc.Imports, layer); err != nil {
+		if in.Opportunities, err = s.opps.current(ctx, s.svc.Imports, a.in.Scenario); err != nil {
 			return err
 		}
 	}

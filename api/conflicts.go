@@ -32,7 +32,7 @@ func (s *Server) conflicts(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	in, err := s.conflictInput(ctx, sc.Layer, accounts, v.in.Territories, v.in.Assignments)
+	in, err := s.conflictInput(ctx, sc, accounts, v.in.Territories, v.in.Assignments)
 	if err != nil {
 		s.writeError(c, err)
 		return
@@ -53,12 +53,12 @@ func (s *Server) conflicts(c *gin.Context) {
 // conflictInput gathers what conflicts are found in, besides the
 // scenario's territories and alignment: the layer's opportunities and the
 // reps. 501 when the server keeps no opportunities.
-func (s *Server) conflictInput(ctx context.Context, layer string, accounts []*terrane.Account, territories []*terrane.Territory, assignments map[string]string) (plan.ConflictInput, error) {
+func (s *Server) conflictInput(ctx context.Context, sc *terrane.Scenario, accounts []*terrane.Account, territories []*terrane.Territory, assignments map[string]string) (plan.ConflictInput, error) {
 	in := plan.ConflictInput{Accounts: accounts, Territories: territories, Assignments: assignments}
 	if s.svc.Imports == nil {
 		return in, terrane.Errorf(terrane.ENOTIMPL, "this server keeps no opportunities")
 	}
-	opps, err := s.opps.current(ctx, s.svc.Imports, layer)
+	opps, err := s.opps.current(ctx, s.svc.Imports, sc)
 	if err != nil {
 		return in, err
 	}
@@ -109,12 +109,12 @@ func (s *Server) resolveConflicts(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	accounts, err := s.svc.Geography.FindAccounts(ctx, terrane.AccountFilter{Layer: sc.Layer})
+	accounts, err := s.svc.Geography.FindAccounts(ctx, terrane.AccountFilter{Scenario: sc.ID})
 	if err != nil {
 		s.writeError(c, err)
 		return
 	}
-	ci, err := s.conflictInput(ctx, sc.Layer, accounts, in.Territories, in.Assignments)
+	ci, err := s.conflictInput(ctx, sc, accounts, in.Territories, in.Assignments)
 	if err != nil {
 		s.writeError(c, err)
 		return

@@ -93,7 +93,7 @@ func neutralise(cell string) string {
 // cut file.
 func (s *Server) exportCRM(c *gin.Context, v *scenarioView, name string) {
 	ctx := c.Request.Context()
-	accts, err := s.svc.Geography.FindAccounts(ctx, terrane.AccountFilter{Layer: v.in.Scenario.Layer})
+	accts, err := s.svc.Geography.FindAccounts(ctx, terrane.AccountFilter{Scenario: v.in.Scenario.ID})
 	if err != nil {
 		s.writeError(c, err)
 		return
@@ -264,7 +264,7 @@ func (s *Server) listAccounts(c *gin.Context) {
 			s.writeError(c, terrane.Errorf(terrane.ENOTFOUND, "territory %s not found in scenario %s", territory, scenarioParam))
 			return
 		}
-		f.Layer = v.in.Scenario.Layer
+		f.Scenario = v.in.Scenario.ID
 		f.UnitIDs = []string{}
 		for u, t := range v.in.Assignments {
 			if (territory == "" && v.sees(t)) || t == territory {

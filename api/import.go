@@ -134,7 +134,7 @@ func (s *Server) importFile(c *gin.Context) {
 	if res.Kind == importer.KindOpportunities && s.svc.Imports != nil {
 		// Read the layer's new set of opportunities now, so that the first
 		// KPI request after the import answers as fast as the next ones.
-		if _, err := s.opps.current(c.Request.Context(), s.svc.Imports, res.Layer); err != nil {
+		if _, err := s.opps.current(c.Request.Context(), s.svc.Imports, &terrane.Scenario{Layer: res.Layer, Status: terrane.StatusDraft}); err != nil {
 			s.logger.Warn("import: reading the opportunities for the KPIs", slog.String("layer", res.Layer), slog.String("error", err.Error()))
 		}
 	}

@@ -48,7 +48,7 @@ func (s *Server) kpis(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	opps, err := s.opps.current(ctx, s.svc.Imports, sc.Layer)
+	opps, err := s.opps.current(ctx, s.svc.Imports, sc)
 	if err != nil {
 		s.writeError(c, err)
 		return
@@ -118,9 +118,15 @@ type oppEntry struct {
 	opps []*terrane.Opportunity
 }
 
-// current returns the layer's current opportunities (shared: callers must
-// not change them).
-func (oc *oppCache) current(ctx context.Context, store terrane.ImportService, layer string) ([]*terrane.Opportunity, error) {
+// current returns the opportunities scenario sc reads (shared: callers
+// must not change them): its layer's current ones, cached, for a draft;
+// those of its pinned imports, read afresh, for an approved or published
+// plan.
+func (oc *oppCache) current(ctx context.Context, store terrane.ImportService, sc *terrane.Scenario) ([]*terrane.Opportunity, error) {
+	if sc.Status != terrane.StatusDraft {
+		return store.FindScenarioOpportunities(ctx, sc.ID)
+	}
+	layer := sc.Layer
 	imps, err := store.FindImports(ctx, layer)
 	if err != nil {
 		return nil, err
@@ -155,7 +161,7 @@ func (oc *oppCache) current(ctx context.Context, store terrane.ImportService, la
 // accounts import changes the layer's version, and so the snapshot).
 func (sn *snapshot) accountTerritory(ctx context.Context, geo terrane.GeographyService) (map[string]string, error) {
 	sn.accountsOnce.Do(func() {
-		accounts, err := geo.FindAccounts(ctx, terrane.AccountFilter{Layer: sn.in.Scenario.Layer})
+		accounts, err := geo.FindAccounts(ctx, terrane.AccountFilter{Scenario: sn.in.Scenario.ID})
 		if err != nil {
 			sn.accountsErr = err
 			return

@@ -106,6 +106,7 @@ var enums = map[string][]string{
 	"api.ErrorDetail.code":            errorCodes,
 	"api.ImportErrorDetail.code":      errorCodes,
 	"terrane.Scenario.status":         {terrane.StatusDraft, terrane.StatusApproved, terrane.StatusPublished},
+	"api.MoveResult.status":           {terrane.StatusDraft, terrane.StatusApproved, terrane.StatusPublished},
 	"terrane.Run.status":              {terrane.RunQueued, terrane.RunRunning, terrane.RunSucceeded, terrane.RunFailed, terrane.RunCancelled},
 	"terrane.Run.kind":                runKinds,
 	"api.RunInput.kind":               runKinds,

@@ -44,8 +44,10 @@ func (s *Server) startRun(c *gin.Context) {
 		}
 	}
 	redraws := req.Kind != terrane.RunAllocate && req.Kind != terrane.RunFit
-	if sc.Status == terrane.StatusPublished && redraws {
-		s.writeError(c, terrane.Errorf(terrane.ECONFLICT, "scenario %d is published; its territories cannot be redrawn", sc.ID))
+	if sc.Status == terrane.StatusApproved || sc.Status == terrane.StatusPublished {
+		// An approved or published plan keeps the territories and results
+		// it was approved on: a run would change them behind the leader.
+		s.writeError(c, terrane.Errorf(terrane.ECONFLICT, "scenario %d is %s; runs are refused on an approved or published plan — branch it (POST /api/v1/scenarios {\"from\": %d}) and run the branch", sc.ID, sc.Status, sc.ID))
 		return
 	}
 	if redraws {

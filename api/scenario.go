@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -56,6 +57,76 @@ func idParam(c *gin.Context, name string) (int64, error) {
 	return id, nil
 }
 
+// expectedVersion is the scenario version a write was made on: the body's
+// version field or the If-Match header ("7", W/"7" or 7, as GET
+// …/scenarios/{id} sends it in ETag); nil when the client sent neither.
+// Both given and different is a 400.
+func expectedVersion(c *gin.Context, body *int64) (*int64, error) {
+	var header *int64
+	if h := strings.TrimSpace(c.GetHeader("If-Match")); h != "" {
+		v, err := strconv.ParseInt(strings.Trim(strings.TrimPrefix(h, "W/"), `"`), 10, 64)
+		if err != nil || v < 1 {
+			return nil, terrane.Errorf(terrane.EINVALID, "If-Match must be the scenario's version as its ETag gives it, e.g. \"3\", not %s", h)
+		}
+		header = &v
+	}
+	if body != nil && *body < 1 {
+		return nil, terrane.Errorf(terrane.EINVALID, "version must be the scenario's version (≥ 1), not %d", *body)
+	}
+	switch {
+	case header != nil && body != nil && *header != *body:
+		return nil, terrane.Errorf(terrane.EINVALID, "version %d and If-Match %d differ; send one", *body, *header)
+	case body != nil:
+		return body, nil
+	}
+	return header, nil
+}
+
+// asSeen is the scenario as the caller may read it: a rep reads the
+// settings of their own territories only (plan.ScenarioSettings.ForTerritories).
+func (s *Server) asSeen(c *gin.Context, sc *terrane.Scenario) (*terrane.Scenario, error) {
+	if !isRep(c) {
+		return sc, nil
+	}
+	ts, err := s.svc.Scenarios.FindTerritories(c.Request.Context(), sc.ID)
+	if err != nil {
+		return nil, err
+	}
+	visible := map[string]bool{}
+	u := currentUser(c)
+	for _, t := range ts {
+		if owns(u, t) {
+			visible[t.ID] = true
+		}
+	}
+	set, err := plan.ParseScenarioSettings(sc.Settings)
+	if err != nil {
+		return nil, err
+	}
+	own, _ := json.Marshal(set.ForTerritories(visible))
+	out := *sc
+	out.Settings = own
+	return &out, nil
+}
+
+// etag sets the ETag of a scenario answer: its version.
+func etag(c *gin.Context, sc *terrane.Scenario) {
+	c.Header("ETag", `"`+strconv.FormatInt(sc.Version, 10)+`"`)
+}
+
+// territoryIDs is the set of a scenario's territory ids.
+func (s *Server) territoryIDs(c *gin.Context, id int64) (map[string]bool, error) {
+	ts, err := s.svc.Scenarios.FindTerritories(c.Request.Context(), id)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]bool, len(ts))
+	for _, t := range ts {
+		out[t.ID] = true
+	}
+	return out, nil
+}
+
 // isRep reports whether the caller only reads their own territories.
 func isRep(c *gin.Context) bool { return currentUser(c).Role == terrane.RoleRep }
 
@@ -96,6 +167,12 @@ func (s *Server) listScenarios(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
+	for i := range list {
+		if list[i], err = s.asSeen(c, list[i]); err != nil {
+			s.writeError(c, err)
+			return
+		}
+	}
 	c.JSON(http.StatusOK, ScenarioList{Scenarios: orEmpty(list)})
 }
 
@@ -112,6 +189,11 @@ func (s *Server) getScenario(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
+	if sc, err = s.asSeen(c, sc); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	etag(c, sc)
 	c.JSON(http.StatusOK, sc)
 }
 
@@ -174,7 +256,19 @@ func (s *Server) createScenario(c *gin.Context) {
 	if req.Resources != nil {
 		sc.Resources = req.Resources
 	}
+	if req.Version != nil {
+		s.writeError(c, terrane.Errorf(terrane.EINVALID, "version: a new scenario has none; send it with PATCH"))
+		return
+	}
 	if req.Settings != nil {
+		ids := map[string]bool{}
+		for _, t := range terrs {
+			ids[t.ID] = true
+		}
+		if err := plan.CheckSettingsWrite(req.Settings, ids); err != nil {
+			s.writeError(c, err)
+			return
+		}
 		sc.Settings = req.Settings
 	}
 	if err := plan.CheckScenario(sc); err != nil {
@@ -207,6 +301,22 @@ func (s *Server) updateScenario(c *gin.Context) {
 		s.writeError(c, terrane.Errorf(terrane.EINVALID, "from cannot be changed"))
 		return
 	}
+	want, err := expectedVersion(c, req.Version)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	if req.Settings != nil {
+		ids, err := s.territoryIDs(c, sc.ID)
+		if err != nil {
+			s.writeError(c, err)
+			return
+		}
+		if err := plan.CheckSettingsWrite(req.Settings, ids); err != nil {
+			s.writeError(c, err)
+			return
+		}
+	}
 	if req.Budget != nil || req.Resources != nil || req.Settings != nil {
 		// The current plan is protected: a rename is all it takes.
 		if err := sc.ReadOnlyError("its budget, resources and settings"); err != nil {
@@ -233,7 +343,7 @@ func (s *Server) updateScenario(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	upd := terrane.ScenarioUpdate{Name: req.Name, Budget: req.Budget, Resources: req.Resources, Settings: req.Settings}
+	upd := terrane.ScenarioUpdate{Name: req.Name, Budget: req.Budget, Resources: req.Resources, Settings: req.Settings, IfVersion: want}
 	if sc.Status == terrane.StatusApproved {
 		// A changed plan needs approving again.
 		draft := terrane.StatusDraft
@@ -244,6 +354,7 @@ func (s *Server) updateScenario(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
+	etag(c, out)
 	c.JSON(http.StatusOK, out)
 }
 

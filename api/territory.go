@@ -280,7 +280,7 @@ func (s *Server) getTerritory(c *gin.Context) {
 		}
 	}
 	sort.Strings(unitIDs)
-	accounts, err := s.svc.Geography.FindAccounts(c.Request.Context(), terrane.AccountFilter{Layer: v.in.Scenario.Layer, UnitIDs: orEmpty(unitIDs)})
+	accounts, err := s.svc.Geography.FindAccounts(c.Request.Context(), terrane.AccountFilter{Scenario: v.in.Scenario.ID, UnitIDs: orEmpty(unitIDs)})
 	if err != nil {
 		s.writeError(c, err)
 		return
@@ -516,14 +516,36 @@ func (s *Server) moveUnits(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	// A write reads the inputs afresh: the shared snapshot is read-only.
-	in, err := plan.Load(c.Request.Context(), s.plan(), sc.ID, false)
+	want, err := expectedVersion(c, req.Version)
 	if err != nil {
 		s.writeError(c, err)
 		return
 	}
-	if in.Scenario.Status == terrane.StatusPublished {
-		s.writeError(c, terrane.Errorf(terrane.ECONFLICT, "scenario %d is published and read-only", in.Scenario.ID))
+	ctx := c.Request.Context()
+	moved, check := 0, map[string]bool{}
+	if c.Query("dry_run") != "true" {
+		// The moves are row updates in one transaction, checked there
+		// against the scenario as it is (and its version when given): two
+		// clients moving different units both keep their moves.
+		var w int64 = -1
+		if want != nil {
+			w = *want
+		}
+		var from map[string]string
+		if _, from, err = s.svc.Scenarios.MoveUnits(ctx, sc.ID, w, req.Moves, currentUser(c).Name); err != nil {
+			s.writeError(c, err)
+			return
+		}
+		moved = len(from)
+		for u, t := range from {
+			check[t], check[req.Moves[u]] = true, true
+		}
+	}
+	// The inputs read afresh (the shared snapshot is read-only): after a
+	// write, the plan as stored; for a dry run, with the moves applied here.
+	in, err := plan.Load(ctx, s.plan(), sc.ID, false)
+	if err != nil {
+		s.writeError(c, err)
 		return
 	}
 	known := map[string]bool{}
@@ -535,30 +557,32 @@ func (s *Server) moveUnits(c *gin.Context) {
 		units = append(units, u)
 	}
 	sort.Strings(units)
-	for _, u := range units {
-		t := req.Moves[u]
-		if _, ok := in.Assignments[u]; !ok {
-			s.writeError(c, terrane.Errorf(terrane.EINVALID, "moves: unit %s is not in scenario %d's layer", u, in.Scenario.ID))
+	if c.Query("dry_run") == "true" {
+		if in.Scenario.Status == terrane.StatusPublished {
+			s.writeError(c, terrane.Errorf(terrane.ECONFLICT, "scenario %d is published and read-only", in.Scenario.ID))
 			return
 		}
-		if !known[t] {
-			s.writeError(c, terrane.Errorf(terrane.EINVALID, "moves: unit %s: territory %s does not exist", u, t))
+		if want != nil && *want != in.Scenario.Version {
+			s.writeError(c, terrane.Errorf(terrane.ECONFLICT, "scenario %d is at version %d, the moves were made on version %d — read it again", in.Scenario.ID, in.Scenario.Version, *want))
 			return
 		}
-	}
-	moved, check := 0, map[string]bool{}
-	for _, u := range units {
-		if from := in.Assignments[u]; from != req.Moves[u] {
-			check[from], check[req.Moves[u]] = true, true
-			in.Assignments[u] = req.Moves[u]
-			moved++
+		for _, u := range units {
+			t := req.Moves[u]
+			if _, ok := in.Assignments[u]; !ok {
+				s.writeError(c, terrane.Errorf(terrane.EINVALID, "moves: unit %s is not in scenario %d's layer", u, in.Scenario.ID))
+				return
+			}
+			if !known[t] {
+				s.writeError(c, terrane.Errorf(terrane.EINVALID, "moves: unit %s: territory %s does not exist", u, t))
+				return
+			}
 		}
-	}
-	ctx := c.Request.Context()
-	if c.Query("dry_run") != "true" {
-		if err := s.svc.Scenarios.ReplaceTerritories(ctx, in.Scenario.ID, in.Territories, in.Assignments, currentUser(c).Name); err != nil {
-			s.writeError(c, err)
-			return
+		for _, u := range units {
+			if from := in.Assignments[u]; from != req.Moves[u] {
+				check[from], check[req.Moves[u]] = true, true
+				in.Assignments[u] = req.Moves[u]
+				moved++
+			}
 		}
 	}
 	// The market as the solvers balance it: with the scenario's multipliers,
@@ -582,7 +606,8 @@ func (s *Server) moveUnits(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, MoveResult{Moved: moved, Balance: balance, Noncontiguous: noncontiguous(in.Assignments, edges, check)})
+	c.JSON(http.StatusOK, MoveResult{Moved: moved, Balance: balance, Noncontiguous: noncontiguous(in.Assignments, edges, check),
+		ScenarioVersion: in.Scenario.Version, Status: in.Scenario.Status})
 }
 
 // patchTerritory sets current amounts of one territory of a draft (PATCH

@@ -342,6 +342,18 @@ func (s *Store) FindAccounts(ctx context.Context, f terrane.AccountFilter) ([]*t
 		return nil, terrane.Errorf(terrane.EINVALID, "offset and limit must be ≥ 0")
 	}
 	where, args := []string{"1 = 1"}, []any{}
+	table := "accounts"
+	if f.Scenario != 0 {
+		layer, frozen, err := s.inputSource(ctx, s.db, f.Scenario)
+		if err != nil {
+			return nil, err
+		}
+		if frozen {
+			table = "frozen_accounts"
+			where, args = append(where, "scenario_id = ?"), append(args, f.Scenario)
+		}
+		f.Layer = layer
+	}
 	if f.Layer != "" {
 		where, args = append(where, "layer_id = ?"), append(args, f.Layer)
 	}
@@ -357,7 +369,7 @@ func (s *Store) FindAccounts(ctx context.Context, f terrane.AccountFilter) ([]*t
 			args = append(args, id)
 		}
 	}
-	q := `SELECT ` + strings.Join(accountCols, ", ") + ` FROM accounts WHERE ` + strings.Join(where, " AND ") + ` ORDER BY id`
+	q := `SELECT ` + strings.Join(accountCols, ", ") + ` FROM ` + table + ` WHERE ` + strings.Join(where, " AND ") + ` ORDER BY id`
 	if f.Limit > 0 {
 		q += fmt.Sprintf(" LIMIT %d OFFSET %d", f.Limit, f.Offset)
 	}
@@ -421,6 +433,50 @@ func (s *Store) FindMarketEstimates(ctx context.Context, layer string) ([]*terra
 		revenue_period AS "revenueperiod", revenue_source AS "revenuesource" FROM market_estimates WHERE layer_id = ? ORDER BY unit_id`), layer)
 	if err != nil {
 		return nil, fmt.Errorf("data: find market estimates of %s: %w", layer, err)
+	}
+	return out, nil
+}
+
+// FindScenarioMarketEstimates returns the market estimates a scenario
+// reads, ordered by unit id: the copy frozen when it was approved while it
+// is approved or published, its layer's otherwise.
+func (s *Store) FindScenarioMarketEstimates(ctx context.Context, scenarioID int64) ([]*terrane.MarketEstimate, error) {
+	layer, frozen, err := s.inputSource(ctx, s.db, scenarioID)
+	if err != nil {
+		return nil, err
+	}
+	if !frozen {
+		return s.FindMarketEstimates(ctx, layer)
+	}
+	var out []*terrane.MarketEstimate
+	err = s.db.SelectContext(ctx, &out, s.db.Rebind(`SELECT layer_id AS "layer", unit_id AS "unitid", market, revenue, share, saturation, floor, low, high,
+		revenue_period AS "revenueperiod", revenue_source AS "revenuesource" FROM frozen_market_estimates WHERE scenario_id = ? ORDER BY unit_id`), scenarioID)
+	if err != nil {
+		return nil, fmt.Errorf("data: find the frozen market estimates of scenario %d: %w", scenarioID, err)
+	}
+	return out, nil
+}
+
+// CountScenarioAccounts is CountAccounts of the accounts a scenario reads
+// (its frozen copy while it is approved or published).
+func (s *Store) CountScenarioAccounts(ctx context.Context, scenarioID int64) (map[string]int, error) {
+	layer, frozen, err := s.inputSource(ctx, s.db, scenarioID)
+	if err != nil {
+		return nil, err
+	}
+	if !frozen {
+		return s.CountAccounts(ctx, layer)
+	}
+	var rows []struct {
+		U string `db:"unit_id"`
+		N int    `db:"n"`
+	}
+	if err := s.db.SelectContext(ctx, &rows, s.db.Rebind(`SELECT unit_id, COUNT(*) AS n FROM frozen_accounts WHERE scenario_id = ? GROUP BY unit_id`), scenarioID); err != nil {
+		return nil, fmt.Errorf("data: count the frozen accounts of scenario %d: %w", scenarioID, err)
+	}
+	out := make(map[string]int, len(rows))
+	for _, r := range rows {
+		out[r.U] = r.N
 	}
 	return out, nil
 }

@@ -44,10 +44,11 @@ func (s *Store) recordImport(ctx context.Context, tx *sqlx.Tx, imp *terrane.Impo
 	if imp.Append {
 		return nil
 	}
-	// The rows of replaced imports are deleted: no plan pins an import yet
-	// (see docs/architecture.md, "Frozen inputs").
+	// The rows of replaced imports are deleted unless an approved or
+	// published plan pins them (see docs/architecture.md, "Frozen inputs").
 	if _, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM `+table+` WHERE import_id IN
-		(SELECT id FROM imports WHERE layer_id = ? AND kind = ? AND replaced_by IS NULL AND id <> ?)`), imp.Layer, imp.Kind, imp.ID); err != nil {
+		(SELECT id FROM imports WHERE layer_id = ? AND kind = ? AND replaced_by IS NULL AND id <> ?
+		 AND id NOT IN (SELECT import_id FROM plan_imports))`), imp.Layer, imp.Kind, imp.ID); err != nil {
 		return err
 	}
 	_, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE imports SET replaced_by = ? WHERE layer_id = ? AND kind = ? AND replaced_by IS NULL AND id <> ?`),
@@ -126,6 +127,30 @@ func (s *Store) ReplaceOpportunities(ctx context.Context, imp *terrane.Import, o
 
 // FindOpportunities returns the layer's current opportunities ordered by id.
 func (s *Store) FindOpportunities(ctx context.Context, layer string) ([]*terrane.Opportunity, error) {
+	return s.findOpportunities(ctx, layer, 0)
+}
+
+// FindScenarioOpportunities returns the opportunities a scenario reads,
+// ordered by id: those of its pinned imports while it is approved or
+// published, its layer's current ones otherwise.
+func (s *Store) FindScenarioOpportunities(ctx context.Context, scenarioID int64) ([]*terrane.Opportunity, error) {
+	layer, frozen, err := s.inputSource(ctx, s.db, scenarioID)
+	if err != nil {
+		return nil, err
+	}
+	if !frozen {
+		scenarioID = 0
+	}
+	return s.findOpportunities(ctx, layer, scenarioID)
+}
+
+// findOpportunities reads the current opportunities of layer, or with
+// pinned > 0 those of the imports scenario pinned pins.
+func (s *Store) findOpportunities(ctx context.Context, layer string, pinned int64) ([]*terrane.Opportunity, error) {
+	cond, args := "i.replaced_by IS NULL", []any{layer}
+	if pinned > 0 {
+		cond, args = "i.id IN (SELECT import_id FROM plan_imports WHERE scenario_id = ?)", append(args, pinned)
+	}
 	var rows []struct {
 		ImportID   int64    `db:"import_id"`
 		Layer      string   `db:"layer_id"`
@@ -142,7 +167,7 @@ func (s *Store) FindOpportunities(ctx context.Context, layer string) ([]*terrane
 	}
 	err := s.db.SelectContext(ctx, &rows, s.db.Rebind(`SELECT o.import_id, o.layer_id, o.id, o.account_id, o.owner, o.stage, o.status, o.amount,
 		o.created, o.close_date, o.product, o.attributes FROM opportunities o JOIN imports i ON i.id = o.import_id
-		WHERE o.layer_id = ? AND i.replaced_by IS NULL ORDER BY o.id`), layer)
+		WHERE o.layer_id = ? AND `+cond+` ORDER BY o.id`), args...)
 	if err != nil {
 		return nil, fmt.Errorf("data: find opportunities of %s: %w", layer, err)
 	}
@@ -227,7 +252,7 @@ func (s *Store) ReplaceHistory(ctx context.Context, imp *terrane.Import, rows []
 			return err
 		}
 		if imp.Append {
-			current, err := findHistory(ctx, tx, imp.Layer, imp.ID)
+			current, err := findHistory(ctx, tx, imp.Layer, imp.ID, 0)
 			if err != nil {
 				return err
 			}
@@ -257,9 +282,27 @@ func (s *Store) ReplaceHistory(ctx context.Context, imp *terrane.Import, rows []
 // FindHistory returns the layer's current history ordered by period start,
 // territory and unit.
 func (s *Store) FindHistory(ctx context.Context, layer string) ([]*terrane.HistoryRow, error) {
-	out, err := findHistory(ctx, s.db, layer, 0)
+	out, err := findHistory(ctx, s.db, layer, 0, 0)
 	if err != nil {
 		return nil, fmt.Errorf("data: find history of %s: %w", layer, err)
+	}
+	return out, nil
+}
+
+// FindScenarioHistory returns the history a scenario reads, ordered as
+// FindHistory: the rows of its pinned imports while it is approved or
+// published, its layer's current ones otherwise.
+func (s *Store) FindScenarioHistory(ctx context.Context, scenarioID int64) ([]*terrane.HistoryRow, error) {
+	layer, frozen, err := s.inputSource(ctx, s.db, scenarioID)
+	if err != nil {
+		return nil, err
+	}
+	if !frozen {
+		scenarioID = 0
+	}
+	out, err := findHistory(ctx, s.db, layer, 0, scenarioID)
+	if err != nil {
+		return nil, fmt.Errorf("data: find history of scenario %d: %w", scenarioID, err)
 	}
 	return out, nil
 }
@@ -271,8 +314,13 @@ type queryer interface {
 }
 
 // findHistory reads the current history of layer, leaving out the rows of
-// import except (0 = none).
-func findHistory(ctx context.Context, db queryer, layer string, except int64) ([]*terrane.HistoryRow, error) {
+// import except (0 = none); with pinned > 0, the rows of the imports
+// scenario pinned pins instead of the current ones.
+func findHistory(ctx context.Context, db queryer, layer string, except, pinned int64) ([]*terrane.HistoryRow, error) {
+	cond, args := "i.replaced_by IS NULL", []any{layer, except}
+	if pinned > 0 {
+		cond, args = "i.id IN (SELECT import_id FROM plan_imports WHERE scenario_id = ?)", append(args, pinned)
+	}
 	var rows []struct {
 		ImportID    int64   `db:"import_id"`
 		Layer       string  `db:"layer_id"`
@@ -288,7 +336,7 @@ func findHistory(ctx context.Context, db queryer, layer string, except int64) ([
 	}
 	err := sqlx.SelectContext(ctx, db, &rows, db.Rebind(`SELECT h.import_id, h.layer_id, h.period, h.period_start, h.period_end, h.granularity,
 		h.scenario_id, h.territory_id, h.unit_id, h.revenue, h.resources FROM history h JOIN imports i ON i.id = h.import_id
-		WHERE h.layer_id = ? AND i.replaced_by IS NULL AND h.import_id <> ? ORDER BY h.period_start, h.scenario_id, h.territory_id, h.unit_id, h.import_id`), layer, except)
+		WHERE h.layer_id = ? AND h.import_id <> ? AND `+cond+` ORDER BY h.period_start, h.scenario_id, h.territory_id, h.unit_id, h.import_id`), args...)
 	if err != nil {
 		return nil, err
 	}

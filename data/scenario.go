@@ -31,7 +31,7 @@ type scenarioRow struct {
 }
 
 const scenarioCols = `id, name, layer_id, parent_id, status, budget, resources, settings, created_by, created_at, updated_at, version,
-	(SELECT l.version FROM layers l WHERE l.id = scenarios.layer_id) AS layer_version,
+	CASE WHEN frozen THEN frozen_layer_version ELSE (SELECT l.version FROM layers l WHERE l.id = scenarios.layer_id) END AS layer_version,
 	COALESCE((SELECT r.run_id FROM scenario_results r WHERE r.scenario_id = scenarios.id), 0) AS results_run_id`
 
 func (r *scenarioRow) scenario() (*terrane.Scenario, error) {
@@ -95,6 +95,9 @@ func (s *Store) CreateScenario(ctx context.Context, sc *terrane.Scenario, territ
 			return err
 		}
 		if err := s.writeTerritories(ctx, tx, sc.ID, territories, assignments); err != nil {
+			return err
+		}
+		if err := s.setStatusInputs(ctx, tx, sc.ID, sc.Layer, terrane.StatusDraft, sc.Status); err != nil {
 			return err
 		}
 		return s.audit(ctx, tx, sc.ID, sc.CreatedBy, "create", map[string]any{"name": sc.Name, "parent_id": sc.ParentID, "territories": len(territories), "units": len(assignments)})
@@ -221,6 +224,9 @@ func (s *Store) UpdateScenario(ctx context.Context, id int64, upd terrane.Scenar
 		if err != nil {
 			return err
 		}
+		if upd.IfVersion != nil && *upd.IfVersion != sc.Version {
+			return terrane.Errorf(terrane.ECONFLICT, "scenario %d is at version %d, the change was made on version %d; nothing was changed — read it again", id, sc.Version, *upd.IfVersion)
+		}
 		old := *sc
 		changingStatus := upd.Status != nil && *upd.Status != sc.Status
 		if sc.Status == terrane.StatusPublished && !(changingStatus && upd.Name == nil && upd.Budget == nil && upd.Resources == nil && upd.Settings == nil) {
@@ -243,6 +249,11 @@ func (s *Store) UpdateScenario(ctx context.Context, id int64, upd terrane.Scenar
 		}
 		if err := sc.Validate(); err != nil {
 			return err
+		}
+		if changingStatus {
+			if err := s.setStatusInputs(ctx, tx, id, sc.Layer, old.Status, sc.Status); err != nil {
+				return err
+			}
 		}
 		if changingStatus && sc.Status == terrane.StatusPublished {
 			if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE scenarios SET status = ? WHERE status = ? AND id <> ?`), terrane.StatusApproved, terrane.StatusPublished, id); err != nil {
@@ -528,8 +539,21 @@ func (s *Store) replaceTerritories(ctx context.Context, tx *sqlx.Tx, scenarioID,
 	if err := s.writeTerritories(ctx, tx, scenarioID, territories, assignments); err != nil {
 		return 0, err
 	}
-	if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE scenarios SET updated_at = ?, version = ? WHERE id = ?`), s.stamp(), sc.Version+1, scenarioID); err != nil {
+	status := sc.Status
+	if status == terrane.StatusApproved {
+		// A changed plan needs approving again.
+		status = terrane.StatusDraft
+	}
+	if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE scenarios SET status = ?, updated_at = ?, version = ? WHERE id = ?`), status, s.stamp(), sc.Version+1, scenarioID); err != nil {
 		return 0, err
+	}
+	if status != sc.Status {
+		if err := s.setStatusInputs(ctx, tx, scenarioID, sc.Layer, sc.Status, status); err != nil {
+			return 0, err
+		}
+		if err := s.audit(ctx, tx, scenarioID, actor, status, map[string]any{"status": change{sc.Status, status}, "reason": "territories changed"}); err != nil {
+			return 0, err
+		}
 	}
 	detail := map[string]any{"territories": len(territories), "units": len(assignments), "units_moved": len(movedIDs), "moves": moves}
 	if n := len(movedIDs) - len(moves); n > 0 {
@@ -720,4 +744,140 @@ func sameJSON(a, b json.RawMessage) bool {
 		return string(a) == string(b)
 	}
 	return mustJSON(x) == mustJSON(y)
+}
+
+// MoveUnits reassigns units of a scenario (unit id → territory id) as row
+// updates in one transaction, audited as "assign" by actor with the units
+// moved. With version ≥ 0 the scenario must still be at that version. A
+// move of an approved scenario returns it to draft (audited as "draft"): a
+// changed plan needs approving again. It returns the scenario as stored and
+// the units whose territory changed, each with the territory it left;
+// moving nothing changes nothing.
+func (s *Store) MoveUnits(ctx context.Context, scenarioID, version int64, moves map[string]string, actor string) (*terrane.Scenario, map[string]string, error) {
+	if len(moves) == 0 {
+		return nil, nil, terrane.Errorf(terrane.EINVALID, "moves must map at least one unit id to a territory id")
+	}
+	var out *terrane.Scenario
+	var from map[string]string
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		if _, err := tx.ExecContext(ctx, tx.Rebind(`SELECT id FROM scenarios WHERE id = ?`+s.forUpdate()), scenarioID); err != nil {
+			return err
+		}
+		sc, err := findScenario(ctx, tx, scenarioID)
+		if err != nil {
+			return err
+		}
+		if err := sc.ReadOnlyError("its assignments"); err != nil {
+			return err
+		}
+		if sc.Status == terrane.StatusPublished {
+			return terrane.Errorf(terrane.ECONFLICT, "scenario %d is published and read-only; branch it to change it", scenarioID)
+		}
+		if version >= 0 && sc.Version != version {
+			return terrane.Errorf(terrane.ECONFLICT, "scenario %d is at version %d, the moves were made on version %d; nothing was moved — read it again", scenarioID, sc.Version, version)
+		}
+		var terrIDs []string
+		if err := tx.SelectContext(ctx, &terrIDs, tx.Rebind(`SELECT id FROM territories WHERE scenario_id = ?`), scenarioID); err != nil {
+			return err
+		}
+		known := make(map[string]bool, len(terrIDs))
+		for _, t := range terrIDs {
+			known[t] = true
+		}
+		units := make([]string, 0, len(moves))
+		for u := range moves {
+			units = append(units, u)
+		}
+		sort.Strings(units)
+		q, args, err := sqlx.In(`SELECT id FROM units WHERE layer_id = ? AND id IN (?)`, sc.Layer, units)
+		if err != nil {
+			return err
+		}
+		var inLayer []string
+		if err := tx.SelectContext(ctx, &inLayer, tx.Rebind(q), args...); err != nil {
+			return err
+		}
+		exists := make(map[string]bool, len(inLayer))
+		for _, u := range inLayer {
+			exists[u] = true
+		}
+		for _, u := range units {
+			if !exists[u] {
+				return terrane.Errorf(terrane.EINVALID, "moves: unit %s is not in scenario %d's layer", u, scenarioID)
+			}
+			if !known[moves[u]] {
+				return terrane.Errorf(terrane.EINVALID, "moves: unit %s: territory %s does not exist", u, moves[u])
+			}
+		}
+		q, args, err = sqlx.In(`SELECT unit_id, territory_id FROM assignments WHERE scenario_id = ? AND unit_id IN (?)`, scenarioID, units)
+		if err != nil {
+			return err
+		}
+		var rows []struct {
+			U string `db:"unit_id"`
+			T string `db:"territory_id"`
+		}
+		if err := tx.SelectContext(ctx, &rows, tx.Rebind(q), args...); err != nil {
+			return err
+		}
+		before := make(map[string]string, len(rows))
+		has := make(map[string]bool, len(rows))
+		for _, r := range rows {
+			before[r.U], has[r.U] = r.T, true
+		}
+		var movedIDs []string
+		for _, u := range units {
+			if before[u] == moves[u] && has[u] {
+				continue
+			}
+			movedIDs = append(movedIDs, u)
+			if has[u] {
+				_, err = tx.ExecContext(ctx, tx.Rebind(`UPDATE assignments SET territory_id = ? WHERE scenario_id = ? AND unit_id = ?`), moves[u], scenarioID, u)
+			} else {
+				_, err = tx.ExecContext(ctx, tx.Rebind(`INSERT INTO assignments (scenario_id, unit_id, territory_id) VALUES (?, ?, ?)`), scenarioID, u, moves[u])
+			}
+			if err != nil {
+				return err
+			}
+		}
+		moved := len(movedIDs)
+		from = make(map[string]string, moved)
+		for _, u := range movedIDs {
+			from[u] = before[u]
+		}
+		if moved == 0 {
+			out = sc
+			return nil
+		}
+		list, err := s.listMoves(ctx, tx, sc.Layer, movedIDs, before, moves)
+		if err != nil {
+			return err
+		}
+		now := s.stamp()
+		status := sc.Status
+		if status == terrane.StatusApproved {
+			status = terrane.StatusDraft
+		}
+		if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE scenarios SET status = ?, updated_at = ?, version = ? WHERE id = ?`), status, now, sc.Version+1, scenarioID); err != nil {
+			return err
+		}
+		if status != sc.Status {
+			if err := s.setStatusInputs(ctx, tx, scenarioID, sc.Layer, sc.Status, status); err != nil {
+				return err
+			}
+			if err := s.audit(ctx, tx, scenarioID, actor, status, map[string]any{"status": change{sc.Status, status}, "reason": "assignments changed"}); err != nil {
+				return err
+			}
+		}
+		detail := map[string]any{"units_moved": moved, "moves": list}
+		if n := moved - len(list); n > 0 {
+			detail["moves_not_listed"] = n
+		}
+		if err := s.audit(ctx, tx, scenarioID, actor, "assign", detail); err != nil {
+			return err
+		}
+		out, err = findScenario(ctx, tx, scenarioID)
+		return err
+	})
+	return out, from, err
 }

@@ -160,7 +160,31 @@ func Migrations() ([]string, error) {
 
 // Migrate applies, in order and each in its own transaction, every embedded
 // migration not yet recorded in schema_migrations. Running it again is a no-op.
+//
+// On PostgreSQL the migrations run under a session advisory lock, so two
+// processes starting together on an empty database apply them one after
+// the other: the second waits, then finds every migration recorded.
 func (s *Store) Migrate(ctx context.Context) error {
+	if s.dialect == Postgres {
+		conn, err := s.db.Connx(ctx)
+		if err != nil {
+			return fmt.Errorf("data: migrate: %w", err)
+		}
+		defer conn.Close()
+		if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, migrateLockKey); err != nil {
+			return fmt.Errorf("data: migrate: waiting for the migration lock: %w", err)
+		}
+		// Unlock on a fresh context: the caller's may be done.
+		defer conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock($1)`, migrateLockKey)
+	}
+	return s.migrate(ctx)
+}
+
+// migrateLockKey is the PostgreSQL advisory lock key Migrate holds
+// ("terrane" in ASCII).
+const migrateLockKey int64 = 0x7465727261_6e65
+
+func (s *Store) migrate(ctx context.Context) error {
 	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
 		return fmt.Errorf("data: migrate: %w", err)
 	}
@@ -169,30 +193,57 @@ func (s *Store) Migrate(ctx context.Context) error {
 		return fmt.Errorf("data: migrate: %w", err)
 	}
 	for _, name := range files {
-		version := strings.SplitN(name, "_", 2)[0]
-		var n int
-		if err := s.db.GetContext(ctx, &n, s.db.Rebind(`SELECT COUNT(*) FROM schema_migrations WHERE version = ?`), version); err != nil {
-			return fmt.Errorf("data: migrate: %w", err)
-		}
-		if n > 0 {
-			continue
-		}
 		body, err := migrationFS.ReadFile("migrations/" + name)
 		if err != nil {
 			return fmt.Errorf("data: migrate: %w", err)
 		}
-		err = s.inTx(ctx, func(tx *sqlx.Tx) error {
-			for _, stmt := range splitSQL(s.dialectSQL(string(body))) {
-				if _, err := tx.ExecContext(ctx, stmt); err != nil {
-					return fmt.Errorf("data: migration %s: %w", name, err)
-				}
-			}
-			_, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`), version, s.stamp())
-			return err
-		})
-		if err != nil {
+		if err := s.migrateOne(ctx, name, string(body)); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// migrateOne applies one migration unless it is recorded, checked inside
+// the transaction that applies it. On SQLite that transaction starts with
+// BEGIN IMMEDIATE, taking the write lock before the check, so another
+// process migrating the same file waits and then finds it applied.
+func (s *Store) migrateOne(ctx context.Context, name, body string) error {
+	version := strings.SplitN(name, "_", 2)[0]
+	conn, err := s.db.Connx(ctx)
+	if err != nil {
+		return fmt.Errorf("data: migrate: %w", err)
+	}
+	defer conn.Close()
+	begin := "BEGIN"
+	if s.dialect == SQLite {
+		begin = "BEGIN IMMEDIATE"
+	}
+	if _, err := conn.ExecContext(ctx, begin); err != nil {
+		return fmt.Errorf("data: migrate: %w", err)
+	}
+	apply := func() error {
+		var n int
+		if err := conn.GetContext(ctx, &n, s.db.Rebind(`SELECT COUNT(*) FROM schema_migrations WHERE version = ?`), version); err != nil {
+			return fmt.Errorf("data: migrate: %w", err)
+		}
+		if n > 0 {
+			return nil
+		}
+		for _, stmt := range splitSQL(s.dialectSQL(body)) {
+			if _, err := conn.ExecContext(ctx, stmt); err != nil {
+				return fmt.Errorf("data: migration %s: %w", name, err)
+			}
+		}
+		_, err := conn.ExecContext(ctx, s.db.Rebind(`INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`), version, s.stamp())
+		return err
+	}
+	if err := apply(); err != nil {
+		conn.ExecContext(context.Background(), "ROLLBACK")
+		return mapErr(err)
+	}
+	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
+		return fmt.Errorf("data: migrate: %w", mapErr(err))
 	}
 	return nil
 }

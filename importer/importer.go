@@ -234,6 +234,14 @@ func Import(ctx context.Context, store Store, r io.Reader, opts Options) (*Resul
 	if err != nil {
 		return nil, err
 	}
+	switch opts.Kind {
+	case KindUnits, KindAccounts, KindMarkets, KindOpportunities, KindHistory:
+		// The layer's data changed: on the record of every plan that reads
+		// it (drafts; approved and published plans read their frozen copy).
+		if _, err := store.AuditLayerChange(ctx, res.Layer, opts.Actor, "import", map[string]any{"kind": res.Kind, "rows": res.Rows, "bytes": res.Bytes}); err != nil {
+			return nil, err
+		}
+	}
 	if p := opts.sink.p; p != nil && len(p.skipped) > 0 {
 		res.Skipped, res.SkippedCSV = p.skipped, skippedCSV(p.skipped)
 	}

@@ -127,7 +127,7 @@ func (w *Worker) chooseCurves(ctx context.Context, in *Inputs, p *allocate.Probl
 	if !ok {
 		return assumeAll("assumed from market share: no history"), nil
 	}
-	rows, err := hf.FindHistory(ctx, in.Scenario.Layer)
+	rows, err := hf.FindScenarioHistory(ctx, in.Scenario.ID)
 	if err != nil {
 		return nil, err
 	}

@@ -222,7 +222,7 @@ func ScenarioShareBacktest(in *Inputs, ds *fit.Dataset, holdout int) (*ShareResu
 
 // historyFinder is the part of the store a fit run reads history from.
 type historyFinder interface {
-	FindHistory(ctx context.Context, layer string) ([]*terrane.HistoryRow, error)
+	FindScenarioHistory(ctx context.Context, scenarioID int64) ([]*terrane.HistoryRow, error)
 }
 
 // solveFit fits the scenario's stored history (HistoryDataset) with the
@@ -252,7 +252,7 @@ func (w *Worker) solveFit(ctx context.Context, run *terrane.Run, progress func(f
 	if err != nil {
 		return nil, err
 	}
-	rows, err := hf.FindHistory(ctx, in.Scenario.Layer)
+	rows, err := hf.FindScenarioHistory(ctx, in.Scenario.ID)
 	if err != nil {
 		return nil, err
 	}

@@ -60,11 +60,11 @@ func Load(ctx context.Context, svc Services, scenarioID int64, withUnits bool) (
 	if err != nil {
 		return nil, err
 	}
-	est, err := svc.FindMarketEstimates(ctx, sc.Layer)
+	est, err := svc.FindScenarioMarketEstimates(ctx, scenarioID)
 	if err != nil {
 		return nil, err
 	}
-	counts, err := svc.CountAccounts(ctx, sc.Layer)
+	counts, err := svc.CountScenarioAccounts(ctx, scenarioID)
 	if err != nil {
 		return nil, err
 	}

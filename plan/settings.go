@@ -1,9 +1,11 @@
 package plan
 
 import (
+	"bytes"
 	"encoding/json"
 	"math"
 	"sort"
+	"strings"
 
 	"github.com/terrane/terrane"
 )
@@ -69,6 +71,82 @@ func ParseScenarioSettings(raw json.RawMessage) (*ScenarioSettings, error) {
 		}
 	}
 	return &s, s.Validate()
+}
+
+// CheckSettingsWrite is the check of settings a client writes, stricter
+// than ParseScenarioSettings (which reads what is stored): an unknown key
+// (at any depth) is an error naming it, and so is a territory id in locks
+// or bounds that is not one of territories'.
+func CheckSettingsWrite(raw json.RawMessage, territories map[string]bool) error {
+	if len(raw) == 0 {
+		return nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	var s ScenarioSettings
+	if err := dec.Decode(&s); err != nil {
+		msg := err.Error()
+		if k, ok := strings.CutPrefix(msg, "json: unknown field "); ok {
+			return terrane.Errorf(terrane.EINVALID, "settings: unknown key %s", k)
+		}
+		return terrane.Errorf(terrane.EINVALID, "settings: %v", err)
+	}
+	if err := s.Validate(); err != nil {
+		return err
+	}
+	for _, t := range s.Locks {
+		if !territories[t] {
+			return terrane.Errorf(terrane.EINVALID, "settings.locks: territory %s does not exist in the scenario", t)
+		}
+	}
+	ids := make([]string, 0, len(s.Bounds))
+	for t := range s.Bounds {
+		ids = append(ids, t)
+	}
+	sort.Strings(ids)
+	for _, t := range ids {
+		if !territories[t] {
+			return terrane.Errorf(terrane.EINVALID, "settings.bounds.%s: territory %s does not exist in the scenario", t, t)
+		}
+	}
+	return nil
+}
+
+// ForTerritories is the settings a reader of only the territories in
+// visible may see: the scenario-wide keys a rep's figures depend on
+// (objective, margin, shape, weights, reference) and the bounds, locks and
+// multipliers of their own territories; other territories', the change
+// limits and the alignment settings are left out.
+func (s *ScenarioSettings) ForTerritories(visible map[string]bool) *ScenarioSettings {
+	out := &ScenarioSettings{Objective: s.Objective, Margin: s.Margin, Shape: s.Shape, ResourceWeights: s.ResourceWeights, Reference: s.Reference}
+	for _, t := range s.Locks {
+		if visible[t] {
+			out.Locks = append(out.Locks, t)
+		}
+	}
+	pick := func(m map[string]float64) map[string]float64 {
+		var o map[string]float64
+		for k, v := range m {
+			if visible[k] {
+				if o == nil {
+					o = map[string]float64{}
+				}
+				o[k] = v
+			}
+		}
+		return o
+	}
+	out.MarketMultipliers = pick(s.MarketMultipliers)
+	out.SaturationMultipliers = pick(s.SaturationMultipliers)
+	for t, b := range s.Bounds {
+		if visible[t] {
+			if out.Bounds == nil {
+				out.Bounds = map[string]Bounds{}
+			}
+			out.Bounds[t] = b
+		}
+	}
+	return out
 }
 
 // Validate names the first setting out of range.

@@ -1169,3 +1169,53 @@ describe('security headers', () => {
     expect(own).toBe(201);
   }, 120_000);
 });
+
+describe('lost updates', () => {
+  step('the app sends the version it read: its own moves and saves go through, a stale write from elsewhere is a 409 and changes nothing', async () => {
+    await ctx.close();
+    page = await newPage();
+    await signIn(page, users.analyst);
+    const baseline = await page.evaluate(() => String((window.__terrane.state.scenarios as unknown as { id: number; baseline: boolean }[]).find((x) => x.baseline)!.id));
+    await page.selectOption('#scenario-select', baseline);
+    await page.waitForFunction((id) => String(window.__terrane.state.scenario?.id) === id, baseline);
+    await settle(page);
+    await openTab(page, 'scenario');
+    const name = 'E2E versions';
+    await page.fill('#branch-name', name);
+    await page.click('#branch');
+    await page.waitForFunction((n) => window.__terrane.state.scenario?.name === n, name, { timeout: 30_000 });
+    await settle(page);
+    const version = () => page.evaluate(() => (window.__terrane.state.scenario as unknown as { version: number }).version);
+    const v0 = await version();
+    // Two moves in a row from the Align tab: each carries the version the one before left.
+    await openTab(page, 'align');
+    await page.waitForFunction(() => window.__terrane.unitsLoaded, null, { timeout: 30_000 });
+    for (const [unit, to] of [['06003', 'NV'], ['06003', 'CA']]) {
+      await page.fill('#unit-id', unit);
+      await page.click('#unit-select');
+      await page.waitForFunction((u) => window.__terrane.state.selectedUnits.has(u), unit);
+      await page.selectOption('#move-target', to);
+      await page.waitForSelector('#move-preview-table');
+      await page.click('#move-units');
+      await page.waitForFunction(([u, t]) => window.__terrane.state.assign.get(u) === t, [unit, to]);
+      await settle(page);
+    }
+    expect(await version()).toBe(v0 + 2);
+    // Another client writing on the version first read: refused, nothing changed.
+    const stale = await page.evaluate(async (v) => {
+      const sc = window.__terrane.state.scenario!;
+      const r = await fetch(`/api/v1/scenarios/${sc.id}/assignments`, { method: 'PATCH', headers: { 'Content-Type': 'application/json', Authorization: 'Bearer ' + sessionStorage.getItem('terrane.token') },
+        body: JSON.stringify({ moves: { '06003': 'NV' }, version: v }) });
+      const a = await fetch(`/api/v1/scenarios/${sc.id}/assignments`, { headers: { Authorization: 'Bearer ' + sessionStorage.getItem('terrane.token') } });
+      return { status: r.status, code: ((await r.json()) as { error: { code: string } }).error.code, unit: ((await a.json()) as { assignments: Record<string, string> }).assignments['06003'] };
+    }, v0);
+    expect(stale).toEqual({ status: 409, code: 'conflict', unit: 'CA' });
+    // The app's own save, after its moves, still goes through.
+    await openTab(page, 'scenario');
+    const budget = await page.evaluate(() => window.__terrane.state.scenario!.budget);
+    await page.fill('#budget', String(Math.round(budget * 0.95)));
+    await page.click('#save-scenario');
+    await page.waitForFunction((b) => window.__terrane.state.scenario!.budget === b, Math.round(budget * 0.95));
+    expect(await version()).toBe(v0 + 3);
+  }, 120_000);
+});

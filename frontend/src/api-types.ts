@@ -1430,6 +1430,10 @@ export interface components {
             moved: number;
             /** @description territory ids no longer in one piece */
             noncontiguous: string[];
+            /** @description ScenarioVersion and Status are the scenario's after the moves (an approved scenario returns to draft): send the version with the next write. */
+            scenario_version: number;
+            /** @enum {string} */
+            status: "draft" | "approved" | "published";
         };
         /** @description MovedUnit is a unit whose territory differs between two scenarios. */
         MovedUnit: {
@@ -1445,6 +1449,8 @@ export interface components {
             moves: {
                 [key: string]: string;
             };
+            /** @description Version is the scenario version the moves were made on (or send If-Match: "<version>"): a scenario changed since answers 409 conflict and nothing is moved. */
+            version?: number | null;
         };
         /** @description OpenAPIDocument is the outline of this API's OpenAPI 3 description, as served by GET /api/v1/openapi.json. */
         OpenAPIDocument: {
@@ -1769,7 +1775,7 @@ export interface components {
             created_by: string;
             id: number;
             layer: string;
-            /** @description LayerVersion is the version of its layer's data (units, accounts, market estimates), read with the scenario. */
+            /** @description LayerVersion is the version of its layer's data (units, accounts, market estimates), read with the scenario; for an approved or published scenario, the version when its inputs were frozen (an import changes drafts only, so its results do not go stale). */
             layer_version: number;
             /** @description unique */
             name: string;
@@ -1805,6 +1811,8 @@ export interface components {
             resources?: components["schemas"]["ResourceInput"][] | null;
             /** @description replaces the settings; absent = unchanged */
             settings?: components["schemas"]["ScenarioSettings"] | null;
+            /** @description Version is the scenario version the change was made on, PATCH only (or send If-Match: "<version>"): a scenario changed since answers 409 conflict and nothing is changed. */
+            version?: number | null;
         };
         /** @description ScenarioSettings are a scenario's solver settings and market assumptions, stored as the scenario's settings JSON. Zero values mean the defaults noted. */
         ScenarioSettings: {

@@ -153,7 +153,8 @@ export const api = {
   scenario: (id: ID) => request<Scenario>('GET', `/scenarios/${enc(String(id))}`),
   createScenario: (body: ScenarioRequest & { name: string; from: number }) =>
     request<Scenario>('POST', '/scenarios', body),
-  patchScenario: (id: ID, body: Omit<ScenarioRequest, 'from'>) => request<Scenario>('PATCH', `/scenarios/${enc(String(id))}`, body),
+  /** patchScenario sends a change made on body.version (a stale one answers 409 conflict). */
+  patchScenario: (id: ID, body: Omit<ScenarioRequest, 'from'> & { version: number }) => request<Scenario>('PATCH', `/scenarios/${enc(String(id))}`, body),
   approve: (id: ID) => request<Scenario>('POST', `/scenarios/${enc(String(id))}/approve`),
   publish: (id: ID) => request<Scenario>('POST', `/scenarios/${enc(String(id))}/publish`),
   publishImpact: (id: ID) => request<PublishImpact>('GET', `/scenarios/${enc(String(id))}/publish-impact`),
@@ -163,8 +164,9 @@ export const api = {
     request<TerritoryDetail>('GET', `/scenarios/${enc(String(id))}/territories/${enc(String(tid))}`),
   territoriesGeoJSON: (id: ID) => request<TerritoryCollection>('GET', `/scenarios/${enc(String(id))}/territories.geojson`),
   assignments: (id: ID) => request<Assignments>('GET', `/scenarios/${enc(String(id))}/assignments`),
-  move: (id: ID, moves: MovesRequest['moves'], dryRun = false) =>
-    request<MoveResult>('PATCH', `/scenarios/${enc(String(id))}/assignments${dryRun ? '?dry_run=true' : ''}`, { moves } satisfies MovesRequest),
+  /** move sends moves made on the scenario's version (a stale one answers 409 conflict). */
+  move: (id: ID, moves: MovesRequest['moves'], version: number, dryRun = false) =>
+    request<MoveResult>('PATCH', `/scenarios/${enc(String(id))}/assignments${dryRun ? '?dry_run=true' : ''}`, { moves, version } satisfies MovesRequest),
   frontier: (id: ID, resource = 'money', points = 12) =>
     request<Frontier>('GET', `/scenarios/${enc(String(id))}/frontier?resource=${enc(resource)}&points=${points}`),
   compare: (a: ID, b: ID) => request<Comparison>('GET', `/scenarios/${enc(String(a))}/compare/${enc(String(b))}`),

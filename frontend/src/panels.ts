@@ -355,7 +355,7 @@ function scenarioPanel(ctx: Ctx, s: AppState): void {
     try {
       const body = collect();
       if (!Number.isFinite(body.budget) || (body.budget ?? 0) < 0) throw new Error('Budget must be a number ≥ 0.');
-      const updated = await ctx.busy(api.patchScenario(sc.id, body));
+      const updated = await ctx.busy(api.patchScenario(sc.id, { ...body, version: ctx.store.get().scenario?.version ?? sc.version }));
       ctx.hook.timings.saved = performance.now();
       ctx.store.set({ scenario: updated, scenarios: ctx.store.get().scenarios.map((x) => (key(x.id) === key(updated.id) ? updated : x)) });
       return updated;
@@ -899,7 +899,7 @@ function alignPanel(ctx: Ctx, s: AppState): void {
       return;
     }
     clear(preview, h('p.muted', 'Working out the balance…'));
-    ctx.busy(api.move(sc.id, movesBody(moves).moves, true)).then((r) => {
+    ctx.busy(api.move(sc.id, movesBody(moves).moves, ctx.store.get().scenario?.version ?? sc.version, true)).then((r) => {
       if (seq !== previewSeq) return;
       const after = new Map((r.balance ?? []).map((b) => [key(b.territory), b]));
       const ids = [...new Set([...from.keys(), to])].filter((t) => s.territoryById.has(t));
@@ -925,9 +925,13 @@ function alignPanel(ctx: Ctx, s: AppState): void {
   const doMoves = async (moves: Move[], isUndo: boolean) => {
     if (!moves.length) return;
     try {
-      const r = await ctx.busy(api.move(sc.id, movesBody(moves).moves));
+      const r = await ctx.busy(api.move(sc.id, movesBody(moves).moves, ctx.store.get().scenario?.version ?? sc.version));
       if (!isUndo) undo.push(moves);
-      ctx.store.set({ assign: applyMoves(ctx.store.get().assign, moves), lastMove: r, selectedUnits: new Set() });
+      const cur = ctx.store.get().scenario;
+      // The scenario's version (and status: an approved plan is a draft again) after the moves.
+      const scenario = cur && r ? { ...cur, version: r.scenario_version, status: r.status } : cur;
+      ctx.store.set({ assign: applyMoves(ctx.store.get().assign, moves), lastMove: r, selectedUnits: new Set(), scenario,
+        scenarios: scenario ? ctx.store.get().scenarios.map((x) => (key(x.id) === key(scenario.id) ? scenario : x)) : ctx.store.get().scenarios });
       await ctx.reloadTerritories(true);
       ctx.toast(`${isUndo ? 'Undid' : 'Moved'} ${r?.moved ?? moves.length} unit${moves.length === 1 ? '' : 's'}.`);
     } catch (e) {

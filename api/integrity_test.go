@@ -1,0 +1,387 @@
+package api_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// statusVersion reads a scenario's status and version.
+func (f *fixture) statusVersion(t *testing.T, id int64) (string, int64) {
+	t.Helper()
+	_, sc := f.do("ann", "GET", fmt.Sprintf("/api/v1/scenarios/%d", id), nil)
+	return sc["status"].(string), int64(sc["version"].(float64))
+}
+
+// Finding 2: a move on an approved scenario used to keep it approved; runs
+// on an approved or published scenario used to be accepted (an analyst
+// re-allocated the published plan).
+func TestApprovalCannotBeBypassed(t *testing.T) {
+	forEachStore(t, func(t *testing.T, f *fixture) {
+		a := f.branch(t, "Plan A", nil)
+		sp := func(format string, args ...any) string { return fmt.Sprintf(format, args...) }
+		f.run(t, []check{
+			{"approve", "lee", "POST", sp("/api/v1/scenarios/%d/approve", a), nil, 200, `"approved"`},
+			{"align on approved", "ann", "POST", sp("/api/v1/scenarios/%d/runs", a), map[string]any{"kind": "align"}, 409, "branch"},
+			{"allocate on approved", "ann", "POST", sp("/api/v1/scenarios/%d/runs", a), map[string]any{"kind": "allocate"}, 409, "approved"},
+			{"move on approved", "ann", "PATCH", sp("/api/v1/scenarios/%d/assignments", a), map[string]any{"moves": map[string]string{"c0": "W"}}, 200, `"moved":1`},
+		})
+		if st, _ := f.statusVersion(t, a); st != "draft" {
+			t.Errorf("after a move the approved scenario is %s; want draft (it needs approving again)", st)
+		}
+		_, audit := f.do("ann", "GET", sp("/api/v1/scenarios/%d/audit", a), nil)
+		var actions []string
+		for _, e := range audit["audit"].([]any) {
+			m := e.(map[string]any)
+			actions = append(actions, m["actor"].(string)+":"+m["action"].(string))
+		}
+		if got := strings.Join(actions, " "); !strings.HasSuffix(got, "lee:approved ann:draft ann:assign") {
+			t.Errorf("audit = %s; want the approval, the return to draft and the move, each with its actor", got)
+		}
+		f.run(t, []check{
+			{"approve again", "lee", "POST", sp("/api/v1/scenarios/%d/approve", a), nil, 200, `"approved"`},
+			{"publish", "lee", "POST", sp("/api/v1/scenarios/%d/publish", a), nil, 200, `"published"`},
+			{"allocate on published", "ann", "POST", sp("/api/v1/scenarios/%d/runs", a), map[string]any{"kind": "allocate"}, 409, "published"},
+			{"fit on published", "ann", "POST", sp("/api/v1/scenarios/%d/runs", a), map[string]any{"kind": "fit"}, 409, "branch"},
+			{"move on published", "ann", "PATCH", sp("/api/v1/scenarios/%d/assignments", a), map[string]any{"moves": map[string]string{"c1": "W"}}, 409, "read-only"},
+		})
+		if st, _ := f.statusVersion(t, a); st != "published" {
+			t.Errorf("published scenario is %s after refused changes", st)
+		}
+	})
+}
+
+// Finding 6 (settings): a write carrying a stale version is refused with
+// 409 conflict and changes nothing; GET answers the version as an ETag and
+// If-Match carries it back.
+func TestStaleWritesAreRefused(t *testing.T) {
+	forEachStore(t, func(t *testing.T, f *fixture) {
+		a := f.branch(t, "Plan A", nil)
+		sp := func(format string, args ...any) string { return fmt.Sprintf(format, args...) }
+		_, v := f.statusVersion(t, a)
+		req := httptest.NewRequest("GET", sp("/api/v1/scenarios/%d", a), nil)
+		req.Header.Set("Authorization", "Bearer "+f.tokens["ann"])
+		w := httptest.NewRecorder()
+		f.srv.Handler().ServeHTTP(w, req)
+		if got, want := w.Header().Get("ETag"), fmt.Sprintf(`"%d"`, v); got != want {
+			t.Errorf("ETag = %q, want %q", got, want)
+		}
+		f.run(t, []check{
+			{"settings at the version read", "ann", "PATCH", sp("/api/v1/scenarios/%d", a), map[string]any{"version": v, "settings": map[string]any{"note": "one"}}, 200, `"note":"one"`},
+			{"settings at a stale version", "ann", "PATCH", sp("/api/v1/scenarios/%d", a), map[string]any{"version": v, "settings": map[string]any{"note": "two"}}, 409, fmt.Sprintf("version %d", v)},
+			{"move at a stale version", "ann", "PATCH", sp("/api/v1/scenarios/%d/assignments", a), map[string]any{"version": v, "moves": map[string]string{"c0": "W"}}, 409, "nothing was moved"},
+			{"dry-run move at a stale version", "ann", "PATCH", sp("/api/v1/scenarios/%d/assignments?dry_run=true", a), map[string]any{"version": v, "moves": map[string]string{"c0": "W"}}, 409, "version"},
+			{"version zero", "ann", "PATCH", sp("/api/v1/scenarios/%d", a), map[string]any{"version": 0, "budget": 1}, 400, "version"},
+			{"version on create", "ann", "POST", "/api/v1/scenarios", map[string]any{"name": "X", "from": f.baseline, "version": 1}, 400, "version"},
+		})
+		_, sc := f.do("ann", "GET", sp("/api/v1/scenarios/%d", a), nil)
+		if !strings.Contains(fmt.Sprint(sc["settings"]), "one") {
+			t.Errorf("settings = %v; the stale write must not have replaced them", sc["settings"])
+		}
+		if _, ass := f.do("ann", "GET", sp("/api/v1/scenarios/%d/assignments", a), nil); ass["assignments"].(map[string]any)["c0"] != "E" {
+			t.Errorf("c0 = %v after a refused move; want E", ass["assignments"].(map[string]any)["c0"])
+		}
+		// If-Match: stale → 409, current → 200; differing from the body → 400.
+		patch := func(ifMatch string, body string) int {
+			req := httptest.NewRequest("PATCH", sp("/api/v1/scenarios/%d", a), strings.NewReader(body))
+			req.Header.Set("Authorization", "Bearer "+f.tokens["ann"])
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("If-Match", ifMatch)
+			code, _ := f.serve(req)
+			return code
+		}
+		if code := patch(fmt.Sprintf(`"%d"`, v), `{"budget": 1000}`); code != 409 {
+			t.Errorf("If-Match stale = %d, want 409", code)
+		}
+		if code := patch(fmt.Sprintf(`"%d"`, v+1), `{"budget": 1000}`); code != 200 {
+			t.Errorf("If-Match current = %d, want 200", code)
+		}
+		if code := patch(`"2"`, `{"budget": 1000, "version": 3}`); code != 400 {
+			t.Errorf("If-Match and version differing = %d, want 400", code)
+		}
+		if code := patch(`"abc"`, `{"budget": 1000}`); code != 400 {
+			t.Errorf("If-Match not a version = %d, want 400", code)
+		}
+	})
+}
+
+// send answers one request outside the fixture's bookkeeping (safe to call
+// from several goroutines).
+func (f *fixture) send(user, method, path string, body any) (int, map[string]any) {
+	j, _ := json.Marshal(body)
+	req := httptest.NewRequest(method, path, bytes.NewReader(j))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+f.tokens[user])
+	w := httptest.NewRecorder()
+	f.srv.Handler().ServeHTTP(w, req)
+	var out map[string]any
+	json.Unmarshal(w.Body.Bytes(), &out)
+	return w.Code, out
+}
+
+// Acceptance (finding 6): 50 concurrent moves and settings edits on one
+// scenario, each made on the version its client read, lose nothing: each is
+// applied or refused with 409 conflict, every applied one counts one
+// version and one audit entry, and the plan ends as the applied ones left
+// it. Moves sent without a version, of different units, all persist.
+func TestConcurrentMovesAndSettingsLoseNothing(t *testing.T) {
+	forEachStore(t, func(t *testing.T, f *fixture) {
+		a := f.branch(t, "Plan A", nil)
+		path := fmt.Sprintf("/api/v1/scenarios/%d", a)
+		_, v0 := f.statusVersion(t, a)
+		_, audit0 := f.do("ann", "GET", path+"/audit", nil)
+		n0 := len(audit0["audit"].([]any))
+		units := []string{"a0", "a1", "a2", "b0", "b1", "b2", "c0", "c1", "c2", "d0", "d1", "d2"}
+		type outcome struct {
+			code    int
+			version int64 // the version written (settings edits)
+			kind    string
+			unit    string
+			to      string
+			note    string
+		}
+		out := make([]outcome, 50)
+		var wg sync.WaitGroup
+		for i := 0; i < 50; i++ {
+			wg.Add(1)
+			go func(i int) {
+				defer wg.Done()
+				code, sc := f.send("ann", "GET", path, nil)
+				if code != 200 {
+					out[i] = outcome{code: code}
+					return
+				}
+				v := int64(sc["version"].(float64))
+				if i%2 == 0 {
+					u := units[i/2%len(units)]
+					_, as := f.send("ann", "GET", path+"/assignments", nil)
+					to := "W"
+					if as["assignments"].(map[string]any)[u] == "W" {
+						to = "E"
+					}
+					code, _ := f.send("ann", "PATCH", path+"/assignments", map[string]any{"version": v, "moves": map[string]string{u: to}})
+					out[i] = outcome{code: code, kind: "move", unit: u, to: to}
+					return
+				}
+				note := fmt.Sprintf("edit %d", i)
+				code, res := f.send("ann", "PATCH", path, map[string]any{"version": v, "settings": map[string]any{"note": note, "shape": 0.8}})
+				o := outcome{code: code, kind: "settings", note: note}
+				if code == 200 {
+					o.version = int64(res["version"].(float64))
+				}
+				out[i] = o
+			}(i)
+		}
+		wg.Wait()
+		applied := 0
+		for i, o := range out {
+			switch o.code {
+			case 200:
+				applied++
+			case 409:
+			default:
+				t.Errorf("request %d (%s) = %d; want 200 or 409 conflict", i, o.kind, o.code)
+			}
+		}
+		if applied == 0 {
+			t.Fatal("no write was applied")
+		}
+		_, v1 := f.statusVersion(t, a)
+		if v1-v0 != int64(applied) {
+			t.Errorf("version went %d → %d for %d applied writes; each applied write must count once", v0, v1, applied)
+		}
+		_, audit1 := f.do("ann", "GET", path+"/audit", nil)
+		if n := len(audit1["audit"].([]any)) - n0; n != applied {
+			t.Errorf("%d audit entries for %d applied writes", n, applied)
+		}
+		// The plan is what the applied writes left: a move applied on version
+		// v was made knowing every earlier applied write, so replaying the
+		// applied writes in audit order gives the stored plan.
+		_, as := f.do("ann", "GET", path+"/assignments", nil)
+		got := as["assignments"].(map[string]any)
+		want := map[string]string{}
+		for _, e := range audit1["audit"].([]any)[n0:] {
+			m := e.(map[string]any)
+			if m["action"] != "assign" {
+				continue
+			}
+			var d map[string]any
+			if err := json.Unmarshal([]byte(m["detail"].(string)), &d); err != nil {
+				t.Fatalf("assign detail %v: %v", m["detail"], err)
+			}
+			for _, mv := range d["moves"].([]any) {
+				x := mv.(map[string]any)
+				want[x["unit_id"].(string)] = x["to"].(string)
+			}
+		}
+		for u, to := range want {
+			if got[u] != to {
+				t.Errorf("unit %s is in %v; its last applied move put it in %s", u, got[u], to)
+			}
+		}
+		var last outcome
+		for _, o := range out {
+			if o.code == 200 && o.kind == "settings" && o.version > last.version {
+				last = o
+			}
+		}
+		if last.note != "" {
+			_, sc := f.do("ann", "GET", path, nil)
+			if note := sc["settings"].(map[string]any)["note"]; note != last.note {
+				t.Errorf("settings note = %v; the last applied edit wrote %q", note, last.note)
+			}
+		}
+		// Without a version, moves of different units all persist.
+		b := f.branch(t, "Plan B", nil)
+		bpath := fmt.Sprintf("/api/v1/scenarios/%d/assignments", b)
+		codes := make([]int, len(units))
+		for i, u := range units {
+			wg.Add(1)
+			go func(i int, u string) {
+				defer wg.Done()
+				codes[i], _ = f.send("ann", "PATCH", bpath, map[string]any{"moves": map[string]string{u: "W"}})
+			}(i, u)
+		}
+		wg.Wait()
+		_, bs := f.do("ann", "GET", bpath, nil)
+		for i, u := range units {
+			if codes[i] != 200 || bs["assignments"].(map[string]any)[u] != "W" {
+				t.Errorf("unversioned move of %s = %d, stored in %v; want 200 and W", u, codes[i], bs["assignments"].(map[string]any)[u])
+			}
+		}
+	})
+}
+
+// Lower items: unknown settings keys and unknown territory ids in bounds
+// and locks are 400s naming them; a rep reads the settings of their own
+// territories only.
+func TestSettingsChecksAndRepView(t *testing.T) {
+	forEachStore(t, func(t *testing.T, f *fixture) {
+		sp := func(format string, args ...any) string { return fmt.Sprintf(format, args...) }
+		a := f.branch(t, "Plan A", nil)
+		f.run(t, []check{
+			{"unknown key", "ann", "PATCH", sp("/api/v1/scenarios/%d", a), map[string]any{"settings": map[string]any{"shap": 0.8}}, 400, "shap"},
+			{"unknown nested key", "ann", "PATCH", sp("/api/v1/scenarios/%d", a), map[string]any{"settings": map[string]any{"align": map[string]any{"kk": 3}}}, 400, "kk"},
+			{"unknown key on create", "ann", "POST", "/api/v1/scenarios", map[string]any{"name": "X", "from": f.baseline, "settings": map[string]any{"budgett": 1}}, 400, "budgett"},
+			{"unknown territory in locks", "ann", "PATCH", sp("/api/v1/scenarios/%d", a), map[string]any{"settings": map[string]any{"locks": []string{"W", "Q"}}}, 400, "Q"},
+			{"unknown territory in bounds", "ann", "PATCH", sp("/api/v1/scenarios/%d", a), map[string]any{"settings": map[string]any{"bounds": map[string]any{"Z": map[string]any{"min": map[string]float64{"headcount": 1}}}}}, 400, "Z"},
+			{"known territories", "ann", "PATCH", sp("/api/v1/scenarios/%d", a), map[string]any{"settings": map[string]any{"shape": 0.8, "locks": []string{"E"},
+				"bounds":             map[string]any{"W": map[string]any{"max": map[string]float64{"headcount": 2}}, "E": map[string]any{"min": map[string]float64{"headcount": 1}}},
+				"market_multipliers": map[string]float64{"W": 1.5, "E": 2}, "max_change": map[string]float64{"headcount": 1}, "align": map[string]any{"k": 2}}}, 200, `"locks":["E"]`},
+			{"approve", "lee", "POST", sp("/api/v1/scenarios/%d/approve", a), nil, 200, ""},
+			{"publish", "lee", "POST", sp("/api/v1/scenarios/%d/publish", a), nil, 200, ""},
+		})
+		_, sc := f.do("rita", "GET", sp("/api/v1/scenarios/%d", a), nil)
+		set, _ := json.Marshal(sc["settings"])
+		if got, want := string(set), `{"align":{},"bounds":{"W":{"max":{"headcount":2}}},"market_multipliers":{"W":1.5},"shape":0.8}`; got != want {
+			t.Errorf("rita reads settings %s; want only her territory's and the scenario-wide %s", got, want)
+		}
+		_, list := f.do("rick", "GET", "/api/v1/scenarios", nil)
+		set, _ = json.Marshal(list["scenarios"].([]any)[0].(map[string]any)["settings"])
+		if got, want := string(set), `{"align":{},"bounds":{"E":{"min":{"headcount":1}}},"locks":["E"],"market_multipliers":{"E":2},"shape":0.8}`; got != want {
+			t.Errorf("rick lists settings %s; want %s", got, want)
+		}
+		_, full := f.do("ann", "GET", sp("/api/v1/scenarios/%d", a), nil)
+		if s, _ := json.Marshal(full["settings"]); !strings.Contains(string(s), `"max_change"`) {
+			t.Errorf("an analyst reads the full settings, got %s", s)
+		}
+	})
+}
+
+// Finding 1: a markets or accounts import after approval used to rewrite
+// what the published plan reads. Now an approved or published plan reads
+// the market estimates and accounts frozen when it was approved (territory
+// figures, accounts, exports), a draft reads the import, and returning the
+// plan to draft reads the layer's again.
+func TestApprovedPlanInputsAreFrozen(t *testing.T) {
+	forEachStore(t, func(t *testing.T, f *fixture) {
+		sp := func(format string, args ...any) string { return fmt.Sprintf(format, args...) }
+		pub := f.branch(t, "Published", nil)
+		appr := f.branch(t, "Approved", nil)
+		draft := f.branch(t, "Draft", nil)
+		for _, id := range []int64{pub, appr} {
+			if code, out := f.do("lee", "POST", sp("/api/v1/scenarios/%d/approve", id), nil); code != 200 {
+				t.Fatalf("approve %d: %d %v", id, code, out)
+			}
+		}
+		if code, out := f.do("lee", "POST", sp("/api/v1/scenarios/%d/publish", pub), nil); code != 200 {
+			t.Fatalf("publish: %d %v", code, out)
+		}
+		totals := func(id int64) map[string]any {
+			t.Helper()
+			code, out := f.do("ann", "GET", sp("/api/v1/scenarios/%d/territories", id), nil)
+			if code != 200 {
+				t.Fatalf("territories of %d: %d %v", id, code, out)
+			}
+			return out["totals"].(map[string]any)
+		}
+		before := totals(pub)
+		_, pubBefore := f.do("ann", "GET", sp("/api/v1/scenarios/%d", pub), nil)
+		// Markets: a0's market ×50.
+		if code, out := f.upload("ann", map[string]string{"kind": "markets", "layer": "grid"}, "unit_id,market,revenue\na0,50000000,20000\n"); code != 200 {
+			t.Fatalf("markets import: %d %v", code, out)
+		}
+		for _, id := range []int64{pub, appr} {
+			if got := totals(id); got["market"] != before["market"] {
+				t.Errorf("scenario %d market %v after a markets import; the approved plan keeps %v", id, got["market"], before["market"])
+			}
+		}
+		if got := totals(draft)["market"].(float64); got != before["market"].(float64)+49e6 {
+			t.Errorf("draft market %v after the import; want %v", got, before["market"].(float64)+49e6)
+		}
+		// Accounts: the layer's twelve replaced by one.
+		if code, out := f.upload("lee", map[string]string{"kind": "accounts", "layer": "grid", "id": "Account", "revenue": "ARR"}, "Account,lon,lat,ARR\nn1,-99.5,40.5,10\n"); code != 200 {
+			t.Fatalf("accounts import: %d %v", code, out)
+		}
+		for _, id := range []int64{pub, appr} {
+			if got := totals(id)["accounts"]; got != 12.0 {
+				t.Errorf("scenario %d has %v accounts after an accounts import; the approved plan keeps 12", id, got)
+			}
+			if code, raw := f.raw("ann", "GET", sp("/api/v1/scenarios/%d/exports/accounts.csv", id), nil); code != 200 || !strings.Contains(string(raw), "acct-a0") || strings.Contains(string(raw), "n1,") {
+				t.Errorf("scenario %d accounts export = %d %s; want the frozen accounts", id, code, raw)
+			}
+		}
+		if code, out := f.do("rita", "GET", sp("/api/v1/scenarios/%d/territories/W", pub), nil); code != 200 || !strings.Contains(fmt.Sprint(out), "acct-a0") {
+			t.Errorf("rita's territory in the published plan = %d %v; want its frozen accounts", code, out)
+		}
+		if got := totals(draft)["accounts"]; got != 1.0 {
+			t.Errorf("draft has %v accounts after the import; want 1", got)
+		}
+		// The frozen plan's figures did not change, so neither did its layer
+		// version: results computed before the imports are not stale.
+		_, pubSc := f.do("ann", "GET", sp("/api/v1/scenarios/%d", pub), nil)
+		_, draftSc := f.do("ann", "GET", sp("/api/v1/scenarios/%d", draft), nil)
+		if pubSc["layer_version"] != pubBefore["layer_version"] || draftSc["layer_version"] == pubBefore["layer_version"] {
+			t.Errorf("layer_version: published %v → %v, draft %v after two imports; the published plan keeps the version it was frozen at", pubBefore["layer_version"], pubSc["layer_version"], draftSc["layer_version"])
+		}
+		// The imports are on the record of the plans they change.
+		actions := func(id int64) string {
+			_, audit := f.do("ann", "GET", sp("/api/v1/scenarios/%d/audit", id), nil)
+			var out []string
+			for _, e := range audit["audit"].([]any) {
+				m := e.(map[string]any)
+				if m["action"] == "import" {
+					out = append(out, m["actor"].(string)+":"+m["detail"].(string))
+				}
+			}
+			return strings.Join(out, " ")
+		}
+		if got := actions(draft); !strings.Contains(got, `ann:{"bytes":`) || !strings.Contains(got, `"kind":"markets"`) || !strings.Contains(got, `lee:{"bytes":`) || !strings.Contains(got, `"kind":"accounts"`) {
+			t.Errorf("draft's import audit = %s; want the markets import by ann and the accounts import by lee", got)
+		}
+		if got := actions(pub); got != "" {
+			t.Errorf("published plan's import audit = %s; it reads its frozen inputs, the imports did not change it", got)
+		}
+		// Back to draft: the layer's inputs as they are now.
+		if code, out := f.do("ann", "PATCH", sp("/api/v1/scenarios/%d/assignments", appr), map[string]any{"moves": map[string]string{"c0": "W"}}); code != 200 {
+			t.Fatalf("move: %d %v", code, out)
+		}
+		if got := totals(appr); got["accounts"] != 1.0 || got["market"].(float64) != before["market"].(float64)+49e6 {
+			t.Errorf("returned to draft: accounts %v, market %v; want the layer's (1, %v)", got["accounts"], got["market"], before["market"].(float64)+49e6)
+		}
+	})
+}
