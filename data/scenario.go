@@ -396,14 +396,8 @@ func (s *Store) SetCurrent(ctx context.Context, scenarioID int64, current map[st
 	}
 	var out *terrane.Scenario
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
-		if _, err := tx.ExecContext(ctx, tx.Rebind(`SELECT id FROM scenarios WHERE id = ?`+s.forUpdate()), scenarioID); err != nil {
-			return err
-		}
-		sc, err := findScenario(ctx, tx, scenarioID)
+		sc, err := s.lockDraft(ctx, tx, scenarioID, "current resources")
 		if err != nil {
-			return err
-		}
-		if err := sc.DraftOnlyError("current resources"); err != nil {
 			return err
 		}
 		terrs, err := loadTerritories(ctx, tx, tx.Rebind, scenarioID)
@@ -574,14 +568,8 @@ func (s *Store) ResolveConflicts(ctx context.Context, scenarioID, version int64,
 	}
 	var out *terrane.Scenario
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
-		if _, err := tx.ExecContext(ctx, tx.Rebind(`SELECT id FROM scenarios WHERE id = ?`+s.forUpdate()), scenarioID); err != nil {
-			return err
-		}
-		sc, err := findScenario(ctx, tx, scenarioID)
+		sc, err := s.lockDraft(ctx, tx, scenarioID, "its territories' owners and units")
 		if err != nil {
-			return err
-		}
-		if err := sc.DraftOnlyError("its territories' owners and units"); err != nil {
 			return err
 		}
 		if sc.Version != version {
@@ -880,4 +868,18 @@ func (s *Store) MoveUnits(ctx context.Context, scenarioID, version int64, moves 
 		return err
 	})
 	return out, from, err
+}
+
+// lockDraft locks the scenario's row for the transaction and returns it;
+// the error of DraftOnlyError(what) when it is not a draft (changes to
+// what are for drafts only).
+func (s *Store) lockDraft(ctx context.Context, tx *sqlx.Tx, scenarioID int64, what string) (*terrane.Scenario, error) {
+	if _, err := tx.ExecContext(ctx, tx.Rebind(`SELECT id FROM scenarios WHERE id = ?`+s.forUpdate()), scenarioID); err != nil {
+		return nil, err
+	}
+	sc, err := findScenario(ctx, tx, scenarioID)
+	if err != nil {
+		return nil, err
+	}
+	return sc, sc.DraftOnlyError(what)
 }
