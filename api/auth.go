@@ -208,6 +208,12 @@ func (s *Server) authenticate() gin.HandlerFunc {
 			s.writeError(c, err)
 			return
 		}
+		if tok.Label != sessionLabel && s.cfg.TokenLifetime > 0 && time.Since(tok.CreatedAt) > s.cfg.TokenLifetime {
+			_ = s.svc.Users.RevokeToken(ctx, tok.ID)
+			s.writeError(c, terrane.Errorf(terrane.EUNAUTHORIZED, "the API token expired %s after it was issued (%s); issue a new one with POST /api/v1/tokens",
+				s.cfg.TokenLifetime, tok.CreatedAt.UTC().Format(time.DateOnly)))
+			return
+		}
 		if tok.Label == sessionLabel && s.cfg.SessionLifetime > 0 {
 			age := time.Since(tok.CreatedAt)
 			if age > s.cfg.SessionLifetime {

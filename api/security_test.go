@@ -299,3 +299,51 @@ func TestTrickledBodyIsCutOff(t *testing.T) {
 		t.Errorf("a trickled body held the connection %v; want it cut at the read timeout", d)
 	}
 }
+
+// Lower: API tokens never expired on the server. A token past
+// Config.TokenLifetime is refused (401, saying so) and revoked; a new one,
+// issued with POST /tokens, works (rotation).
+func TestAPITokenExpires(t *testing.T) {
+	forEachStore(t, func(t *testing.T, f *fixture) {
+		srv := api.NewServer(api.Config{TokenLifetime: time.Second}, f.services, nil, nil)
+		call := func(method, path, token string) *httptest.ResponseRecorder {
+			req := httptest.NewRequest(method, path, strings.NewReader(`{"label":"ci"}`))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Authorization", "Bearer "+token)
+			w := httptest.NewRecorder()
+			srv.Handler().ServeHTTP(w, req)
+			return w
+		}
+		issue := func(with string) string {
+			w := call("POST", "/api/v1/tokens", with)
+			var out struct {
+				Token string `json:"token"`
+			}
+			if w.Code != 201 || json.Unmarshal(w.Body.Bytes(), &out) != nil || out.Token == "" {
+				t.Fatalf("POST /tokens = %d %s", w.Code, w.Body.String())
+			}
+			return out.Token
+		}
+		time.Sleep(1100 * time.Millisecond) // the fixture's tokens are past the lifetime now
+		if w := call("GET", "/api/v1/me", f.tokens["ann"]); w.Code != 401 || !strings.Contains(w.Body.String(), "expired") {
+			t.Fatalf("a token past its lifetime = %d %s; want 401 expired", w.Code, w.Body.String())
+		}
+		// A fresh server-side token (as users add issues them) works until it too expires.
+		tok, hash := api.NewToken()
+		ann, _ := f.store.FindUserByName(context.Background(), "ann")
+		if err := f.store.CreateToken(context.Background(), &terrane.Token{UserID: ann.ID, Hash: hash, Label: "cli"}); err != nil {
+			t.Fatal(err)
+		}
+		rotated := issue(tok)
+		if w := call("GET", "/api/v1/me", rotated); w.Code != 200 {
+			t.Errorf("a new token = %d %s; want 200", w.Code, w.Body.String())
+		}
+		time.Sleep(1100 * time.Millisecond)
+		if w := call("GET", "/api/v1/me", tok); w.Code != 401 || !strings.Contains(w.Body.String(), "expired") {
+			t.Errorf("an expired token = %d %s; want 401 expired", w.Code, w.Body.String())
+		}
+		if w := call("GET", "/api/v1/me", tok); w.Code != 401 || !strings.Contains(w.Body.String(), "revoked") {
+			t.Errorf("an expired token, again = %d %s; want 401: it was revoked", w.Code, w.Body.String())
+		}
+	})
+}

@@ -38,6 +38,7 @@ type Config struct {
 	LoginAccountLock     time.Duration // the first lock-out of an account, doubled per further wrong password up to 1 h; default 1 min
 	LoginTracked         int           // clients and accounts the sign-in limiter remembers; default 10,000
 	SessionLifetime      time.Duration // a sign-in session expires this long after it began, and is rotated half-way; default 7 days
+	TokenLifetime        time.Duration // an API token (POST /tokens, users add) expires this long after it was issued; default 90 days
 	MaxNameLength        int           // longest name or label, bytes; default 200
 	MaxTextLength        int           // longest other string in a JSON body, bytes; default 10,000
 	MaxArrayLength       int           // longest array or object in a JSON body; default 100,000
@@ -121,6 +122,7 @@ func NewServer(cfg Config, svc Services, frontend fs.FS, logger *slog.Logger) *S
 	defDur(&cfg.LoginAccountLock, time.Minute)
 	def(&cfg.LoginTracked, 10000)
 	defDur(&cfg.SessionLifetime, 7*24*time.Hour)
+	defDur(&cfg.TokenLifetime, 90*24*time.Hour)
 	def(&cfg.MaxNameLength, 200)
 	def(&cfg.MaxTextLength, 10000)
 	def(&cfg.MaxArrayLength, 100000)

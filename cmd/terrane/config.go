@@ -68,6 +68,8 @@ var settings = []setting{
 		commands: []string{"serve"}, meaning: "comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For, X-Real-IP and X-Forwarded-Proto are believed; unset = none"},
 	{flag: "session-lifetime", env: "TERRANE_SESSION_LIFETIME", def: "168h", kind: kindDuration, arg: "DURATION",
 		commands: []string{"serve"}, meaning: "a sign-in session expires this long after it began; it is rotated (a new cookie) half-way"},
+	{flag: "token-lifetime", env: "TERRANE_TOKEN_LIFETIME", def: "2160h", kind: kindDuration, arg: "DURATION",
+		commands: []string{"serve"}, meaning: "an API token (POST /api/v1/tokens, users add) expires this long after it was issued; rotate by issuing a new one and revoking the old"},
 	{flag: "read-timeout", env: "TERRANE_READ_TIMEOUT", def: "1m", kind: kindDuration, arg: "DURATION",
 		commands: []string{"serve"}, meaning: "a request, headers and body, must arrive within this"},
 	{flag: "write-timeout", env: "TERRANE_WRITE_TIMEOUT", def: "10m", kind: kindDuration, arg: "DURATION",

@@ -131,7 +131,7 @@ func TestSettingsPrecedence(t *testing.T) {
 	def := func(edit func(c *api.Config)) api.Config {
 		c := api.Config{MaxBodyBytes: 10 << 20, MaxImportBytes: 50 << 20, LoginEvery: 2 * time.Second, LoginBurst: 10, Version: terrane.Version,
 			LoginClientBurst: 100, LoginAccountFailures: 20, LoginAccountLock: time.Minute, LoginTracked: 10000,
-			SessionLifetime: 168 * time.Hour, ReadTimeout: time.Minute, WriteTimeout: 10 * time.Minute, IdleTimeout: 2 * time.Minute,
+			SessionLifetime: 168 * time.Hour, TokenLifetime: 2160 * time.Hour, ReadTimeout: time.Minute, WriteTimeout: 10 * time.Minute, IdleTimeout: 2 * time.Minute,
 			MaxNameLength: 200, MaxTextLength: 10000, MaxArrayLength: 100000, MaxResources: 1000,
 			MaxUnpackedBytes: 200 << 20, MaxUnpackRatio: 20, MaxVertices: 500000, MaxFeatureVertices: 100000}
 		if edit != nil {

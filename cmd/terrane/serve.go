@@ -93,6 +93,7 @@ func apiConfig(cfg *config) api.Config {
 		LoginTracked:         cfg.count("login-tracked"),
 		TrustedProxies:       cfg.list("trusted-proxies"),
 		SessionLifetime:      cfg.duration("session-lifetime"),
+		TokenLifetime:        cfg.duration("token-lifetime"),
 		ReadTimeout:          cfg.duration("read-timeout"),
 		WriteTimeout:         cfg.duration("write-timeout"),
 		IdleTimeout:          cfg.duration("idle-timeout"),
