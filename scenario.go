@@ -355,8 +355,9 @@ type ScenarioService interface {
 	// scenario or a territory does not exist; ECONFLICT if the scenario is
 	// not a draft (an approved or published plan keeps the inputs it was
 	// approved on); EINVALID if current is empty or an amount fails
-	// Scenario.CheckCurrent.
-	SetCurrent(ctx context.Context, scenarioID int64, current map[string]map[string]float64, actor string) (*Scenario, error)
+	// Scenario.CheckCurrent. With version ≥ 0 the scenario must still be
+	// at that version (ECONFLICT otherwise: nothing is changed).
+	SetCurrent(ctx context.Context, scenarioID, version int64, current map[string]map[string]float64, actor string) (*Scenario, error)
 	// FindAssignments returns the scenario's assignments, unit id → territory
 	// id. ENOTFOUND if the scenario does not exist.
 	FindAssignments(ctx context.Context, scenarioID int64) (map[string]string, error)

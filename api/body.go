@@ -157,7 +157,8 @@ type ScenarioRequest struct {
 	Resources []terrane.Resource `json:"resources"` // replaces the list; absent = unchanged
 	Settings  json.RawMessage    `json:"settings"`  // replaces the settings; absent = unchanged
 	// Version is the scenario version the change was made on, PATCH only
-	// (or send If-Match: "<version>"): a scenario changed since answers 409
+	// (or send If-Match: "<version>"); on PATCH one of the two is required
+	// (400 naming version without). A scenario changed since answers 409
 	// conflict and nothing is changed.
 	Version *int64 `json:"version"`
 }
@@ -318,6 +319,11 @@ type TerritoryPatch struct {
 	// integer resource). Each one given replaces the amount there was and
 	// is no longer assumed; resources left out stay as they are.
 	Current map[string]*float64 `json:"current" openapi:"required"`
+	// Version is the scenario version the change was made on (or send
+	// If-Match: "<version>"); one of the two is required (400 naming
+	// version without). A scenario changed since answers 409 conflict and
+	// nothing is changed.
+	Version *int64 `json:"version"`
 }
 
 // TerritoryPatchResult is the answer of PATCH
@@ -340,8 +346,9 @@ type AssignmentList struct {
 type MovesRequest struct {
 	Moves map[string]string `json:"moves" openapi:"required"` // unit id → territory id
 	// Version is the scenario version the moves were made on (or send
-	// If-Match: "<version>"): a scenario changed since answers 409 conflict
-	// and nothing is moved.
+	// If-Match: "<version>"); one of the two is required except on a dry
+	// run (400 naming version without). A scenario changed since answers
+	// 409 conflict and nothing is moved.
 	Version *int64 `json:"version"`
 }
 

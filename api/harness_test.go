@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -166,7 +169,78 @@ func (f *fixture) raw(user, method, path string, body any) (int, []byte) {
 	if user != "" {
 		req.Header.Set("Authorization", "Bearer "+f.tokens[user])
 	}
+	if id, ok := versionedWrite(method, path); ok && !carriesVersion(body) {
+		if v := f.readVersion(id); v > 0 {
+			req.Header.Set("If-Match", fmt.Sprintf("%q", strconv.FormatInt(v, 10)))
+		}
+	}
 	return f.serve(req)
+}
+
+// versionedWritePath is a write that must carry the version it read: PATCH
+// …/scenarios/{id}, …/assignments (not a dry run) and …/territories/{tid}.
+var versionedWritePath = regexp.MustCompile(`^/api/v1/scenarios/(\d+)(/assignments|/territories/[^/]+)?$`)
+
+// versionedWrite is the scenario id of a write that must carry a version.
+func versionedWrite(method, path string) (int64, bool) {
+	if method != "PATCH" || strings.Contains(path, "dry_run=true") {
+		return 0, false
+	}
+	m := versionedWritePath.FindStringSubmatch(strings.SplitN(path, "?", 2)[0])
+	if m == nil {
+		return 0, false
+	}
+	id, _ := strconv.ParseInt(m[1], 10, 64)
+	return id, true
+}
+
+// carriesVersion tells whether a request body sets version itself (a test
+// of a stale or bad version): then the harness adds no If-Match.
+func carriesVersion(body any) bool {
+	switch b := body.(type) {
+	case nil:
+		return false
+	case string:
+		return strings.Contains(b, `"version"`)
+	case map[string]any:
+		_, ok := b["version"]
+		return ok
+	}
+	return false
+}
+
+// readVersion is a scenario's version as GET …/scenarios/{id} gives it
+// (ann reads it, as a planner client would before writing); 0 when it
+// cannot be read (a test of a missing scenario). Every versioned write of
+// f.do and f.raw sends it as If-Match, as the web app does; a test of a
+// write without a version uses f.unversioned.
+func (f *fixture) readVersion(id int64) int64 {
+	f.t.Helper()
+	req := httptest.NewRequest("GET", fmt.Sprintf("/api/v1/scenarios/%d", id), nil)
+	req.Header.Set("Authorization", "Bearer "+f.tokens["ann"])
+	w := httptest.NewRecorder()
+	f.srv.Handler().ServeHTTP(w, req)
+	if w.Code != 200 {
+		return 0
+	}
+	var sc struct {
+		Version int64 `json:"version"`
+	}
+	json.Unmarshal(w.Body.Bytes(), &sc)
+	return sc.Version
+}
+
+// unversioned sends a JSON write as user with neither version nor If-Match.
+func (f *fixture) unversioned(user, method, path string, body any) (int, map[string]any) {
+	f.t.Helper()
+	j, _ := json.Marshal(body)
+	req := httptest.NewRequest(method, path, bytes.NewReader(j))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+f.tokens[user])
+	code, raw := f.serve(req)
+	var out map[string]any
+	json.Unmarshal(raw, &out)
+	return code, out
 }
 
 // serve answers req and checks the answer against openapi.json.

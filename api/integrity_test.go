@@ -127,7 +127,7 @@ func (f *fixture) send(user, method, path string, body any) (int, map[string]any
 // scenario, each made on the version its client read, lose nothing: each is
 // applied or refused with 409 conflict, every applied one counts one
 // version and one audit entry, and the plan ends as the applied ones left
-// it. Moves sent without a version, of different units, all persist.
+// it.
 func TestConcurrentMovesAndSettingsLoseNothing(t *testing.T) {
 	forEachStore(t, func(t *testing.T, f *fixture) {
 		a := f.branch(t, "Plan A", nil)
@@ -235,23 +235,74 @@ func TestConcurrentMovesAndSettingsLoseNothing(t *testing.T) {
 				t.Errorf("settings note = %v; the last applied edit wrote %q", note, last.note)
 			}
 		}
-		// Without a version, moves of different units all persist.
-		b := f.branch(t, "Plan B", nil)
-		bpath := fmt.Sprintf("/api/v1/scenarios/%d/assignments", b)
-		codes := make([]int, len(units))
-		for i, u := range units {
-			wg.Add(1)
-			go func(i int, u string) {
-				defer wg.Done()
-				codes[i], _ = f.send("ann", "PATCH", bpath, map[string]any{"moves": map[string]string{u: "W"}})
-			}(i, u)
-		}
-		wg.Wait()
-		_, bs := f.do("ann", "GET", bpath, nil)
-		for i, u := range units {
-			if codes[i] != 200 || bs["assignments"].(map[string]any)[u] != "W" {
-				t.Errorf("unversioned move of %s = %d, stored in %v; want 200 and W", u, codes[i], bs["assignments"].(map[string]any)[u])
+	})
+}
+
+// Issue 16 (finding 6): every scenario write carries the version it read.
+// A PATCH of the scenario, its assignments or a territory's current amounts
+// with neither version nor
+// If-Match is a 400 naming version, and changes nothing: not the plan, not
+// the version, not the audit trail. A dry run needs no version.
+func TestUnversionedWriteIsRefused(t *testing.T) {
+	forEachStore(t, func(t *testing.T, f *fixture) {
+		a := f.branch(t, "Plan A", nil)
+		path := fmt.Sprintf("/api/v1/scenarios/%d", a)
+		_, before := f.do("ann", "GET", path, nil)
+		_, asg0 := f.do("ann", "GET", path+"/assignments", nil)
+		_, audit0 := f.do("ann", "GET", path+"/audit", nil)
+		_, terr0 := f.do("ann", "GET", path+"/territories", nil)
+		for _, tc := range []struct {
+			name, path string
+			body       map[string]any
+		}{
+			{"settings", path, map[string]any{"settings": map[string]any{"note": "lost"}}},
+			{"budget and name", path, map[string]any{"budget": 1, "name": "Renamed"}},
+			{"move", path + "/assignments", map[string]any{"moves": map[string]string{"c0": "W"}}},
+			{"current", path + "/territories/W", map[string]any{"current": map[string]any{"headcount": 7}}},
+		} {
+			code, out := f.unversioned("ann", "PATCH", tc.path, tc.body)
+			if code != 400 || !strings.Contains(errMessage(out), "version is required") {
+				t.Errorf("%s without a version = %d %q; want 400 naming version", tc.name, code, errMessage(out))
 			}
+		}
+		if code, out := f.unversioned("ann", "PATCH", path+"/assignments?dry_run=true", map[string]any{"moves": map[string]string{"c0": "W"}}); code != 200 {
+			t.Errorf("dry-run move without a version = %d %q; want 200", code, errMessage(out))
+		}
+		_, after := f.do("ann", "GET", path, nil)
+		for _, k := range []string{"version", "name", "budget"} {
+			if fmt.Sprint(after[k]) != fmt.Sprint(before[k]) {
+				t.Errorf("%s = %v after refused writes; was %v", k, after[k], before[k])
+			}
+		}
+		if fmt.Sprint(after["settings"]) != fmt.Sprint(before["settings"]) {
+			t.Errorf("settings = %v after refused writes; was %v", after["settings"], before["settings"])
+		}
+		_, asg := f.do("ann", "GET", path+"/assignments", nil)
+		if fmt.Sprint(asg["assignments"]) != fmt.Sprint(asg0["assignments"]) {
+			t.Errorf("assignments changed by a refused move")
+		}
+		if _, terr := f.do("ann", "GET", path+"/territories", nil); fmt.Sprint(terr) != fmt.Sprint(terr0) {
+			t.Errorf("territories changed by a refused current write")
+		}
+		_, audit := f.do("ann", "GET", path+"/audit", nil)
+		if len(audit["audit"].([]any)) != len(audit0["audit"].([]any)) {
+			t.Errorf("audit grew from %d to %d entries on refused writes", len(audit0["audit"].([]any)), len(audit["audit"].([]any)))
+		}
+		// With the version read (If-Match), the same writes are applied; a
+		// stale version on a territory is a 409 that changes nothing.
+		if code, out := f.do("ann", "PATCH", path+"/assignments", map[string]any{"moves": map[string]string{"c0": "W"}}); code != 200 {
+			t.Errorf("versioned move = %d %q; want 200", code, errMessage(out))
+		}
+		_, v := f.statusVersion(t, a)
+		if code, out := f.do("ann", "PATCH", path+"/territories/W", map[string]any{"version": v, "current": map[string]any{"headcount": 7}}); code != 200 {
+			t.Errorf("versioned current = %d %q; want 200", code, errMessage(out))
+		}
+		if code, out := f.do("ann", "PATCH", path+"/territories/W", map[string]any{"version": v, "current": map[string]any{"headcount": 8}}); code != 409 {
+			t.Errorf("current at a stale version = %d %q; want 409", code, errMessage(out))
+		}
+		_, w := f.do("ann", "GET", path+"/territories/W", nil)
+		if got := fmt.Sprint(w["territory"].(map[string]any)["current"].(map[string]any)["headcount"]); got != "7" {
+			t.Errorf("W headcount = %s after a stale write; want 7", got)
 		}
 	})
 }

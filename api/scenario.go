@@ -82,6 +82,18 @@ func expectedVersion(c *gin.Context, body *int64) (*int64, error) {
 	return header, nil
 }
 
+// requiredVersion is expectedVersion for a write that must carry the
+// version it read (PATCH …/scenarios/{id}, …/assignments,
+// …/territories/{tid}): neither the version field nor If-Match is a 400
+// naming version, and nothing is changed (issue 16, lost updates).
+func requiredVersion(c *gin.Context, body *int64) (*int64, error) {
+	v, err := expectedVersion(c, body)
+	if err == nil && v == nil {
+		err = terrane.Errorf(terrane.EINVALID, "version is required: send the scenario's version as you read it (the version field, or If-Match with the ETag of GET …/scenarios/{id}); nothing was changed")
+	}
+	return v, err
+}
+
 // asSeen is the scenario as the caller may read it: a rep reads the
 // settings of their own territories only (plan.ScenarioSettings.ForTerritories).
 func (s *Server) asSeen(c *gin.Context, sc *terrane.Scenario) (*terrane.Scenario, error) {
@@ -301,7 +313,7 @@ func (s *Server) updateScenario(c *gin.Context) {
 		s.writeError(c, terrane.Errorf(terrane.EINVALID, "from cannot be changed"))
 		return
 	}
-	want, err := expectedVersion(c, req.Version)
+	want, err := requiredVersion(c, req.Version)
 	if err != nil {
 		s.writeError(c, err)
 		return

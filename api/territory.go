@@ -517,6 +517,9 @@ func (s *Server) moveUnits(c *gin.Context) {
 		return
 	}
 	want, err := expectedVersion(c, req.Version)
+	if err == nil && want == nil && c.Query("dry_run") != "true" {
+		_, err = requiredVersion(c, nil)
+	}
 	if err != nil {
 		s.writeError(c, err)
 		return
@@ -525,14 +528,10 @@ func (s *Server) moveUnits(c *gin.Context) {
 	moved, check := 0, map[string]bool{}
 	if c.Query("dry_run") != "true" {
 		// The moves are row updates in one transaction, checked there
-		// against the scenario as it is (and its version when given): two
-		// clients moving different units both keep their moves.
-		var w int64 = -1
-		if want != nil {
-			w = *want
-		}
+		// against the scenario as it is and the version the client read
+		// (required here, requiredVersion).
 		var from map[string]string
-		if _, from, err = s.svc.Scenarios.MoveUnits(ctx, sc.ID, w, req.Moves, currentUser(c).Name); err != nil {
+		if _, from, err = s.svc.Scenarios.MoveUnits(ctx, sc.ID, *want, req.Moves, currentUser(c).Name); err != nil {
 			s.writeError(c, err)
 			return
 		}
@@ -629,6 +628,11 @@ func (s *Server) patchTerritory(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
+	want, err := requiredVersion(c, req.Version)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
 	ctx := c.Request.Context()
 	ts, err := s.svc.Scenarios.FindTerritories(ctx, sc.ID)
 	if err != nil {
@@ -668,7 +672,7 @@ func (s *Server) patchTerritory(c *gin.Context) {
 		}
 		amounts[r] = *v
 	}
-	stored, err := s.svc.Scenarios.SetCurrent(ctx, sc.ID, map[string]map[string]float64{tid: amounts}, currentUser(c).Name)
+	stored, err := s.svc.Scenarios.SetCurrent(ctx, sc.ID, *want, map[string]map[string]float64{tid: amounts}, currentUser(c).Name)
 	if err != nil {
 		s.writeError(c, err)
 		return

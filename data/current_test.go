@@ -61,7 +61,7 @@ func TestSetCurrent(t *testing.T) {
 			t.Fatalf("assumed as stored: %v", got)
 		}
 		before, _ := s.FindScenarioByID(ctx, id)
-		sc, err := s.SetCurrent(ctx, id, map[string]map[string]float64{"N": {"headcount": 4}, "S": {"money": 250.5}}, "ann")
+		sc, err := s.SetCurrent(ctx, id, -1, map[string]map[string]float64{"N": {"headcount": 4}, "S": {"money": 250.5}}, "ann")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -113,7 +113,7 @@ func TestSetCurrent(t *testing.T) {
 			{"negative", map[string]map[string]float64{"N": {"money": -1}}, terrane.EINVALID, "negative money"},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
-				_, err := s.SetCurrent(ctx, id, tc.current, "ann")
+				_, err := s.SetCurrent(ctx, id, -1, tc.current, "ann")
 				if terrane.ErrorCode(err) != tc.code || !strings.Contains(terrane.ErrorMessage(err), tc.msg) {
 					t.Errorf("error %v, want %s with %q", err, tc.code, tc.msg)
 				}
@@ -123,7 +123,7 @@ func TestSetCurrent(t *testing.T) {
 			if _, err := s.UpdateScenario(ctx, id, terrane.ScenarioUpdate{Status: &st}, "lee"); err != nil {
 				t.Fatal(err)
 			}
-			_, err := s.SetCurrent(ctx, id, map[string]map[string]float64{"N": {"headcount": 2}}, "ann")
+			_, err := s.SetCurrent(ctx, id, -1, map[string]map[string]float64{"N": {"headcount": 2}}, "ann")
 			if terrane.ErrorCode(err) != terrane.ECONFLICT || !strings.Contains(terrane.ErrorMessage(err), "is "+st) {
 				t.Errorf("%s: error %v, want a conflict", st, err)
 			}

@@ -386,7 +386,7 @@ type amountChange struct {
 
 // SetCurrent sets supplied current amounts of a scenario's territories in
 // one transaction; each one given is no longer assumed.
-func (s *Store) SetCurrent(ctx context.Context, scenarioID int64, current map[string]map[string]float64, actor string) (*terrane.Scenario, error) {
+func (s *Store) SetCurrent(ctx context.Context, scenarioID, version int64, current map[string]map[string]float64, actor string) (*terrane.Scenario, error) {
 	n := 0
 	for _, m := range current {
 		n += len(m)
@@ -399,6 +399,9 @@ func (s *Store) SetCurrent(ctx context.Context, scenarioID int64, current map[st
 		sc, err := s.lockDraft(ctx, tx, scenarioID, "current resources")
 		if err != nil {
 			return err
+		}
+		if version >= 0 && sc.Version != version {
+			return terrane.Errorf(terrane.ECONFLICT, "scenario %d is at version %d, the change was made on version %d; nothing was changed — read it again", scenarioID, sc.Version, version)
 		}
 		terrs, err := loadTerritories(ctx, tx, tx.Rebind, scenarioID)
 		if err != nil {

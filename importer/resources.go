@@ -132,7 +132,7 @@ func importResources(ctx context.Context, store Store, data []byte, opts Options
 	if err != nil {
 		return err
 	}
-	stored, err := store.SetCurrent(ctx, sc.ID, plan.current, opts.Actor)
+	stored, err := store.SetCurrent(ctx, sc.ID, -1, plan.current, opts.Actor)
 	if err != nil {
 		return err
 	}

@@ -162,7 +162,10 @@ func TestSampleRunProgressCancelAndRestart(t *testing.T) {
 
 	// 1b. The market changes and the plan is redrawn with max_moved 0.10
 	// from the first answer: the limit holds, the plan stays balanced.
+	// Every scenario write carries the version it read (docs/api.md).
+	_, read := srv.call(t, token, "GET", fmt.Sprintf("/api/v1/scenarios/%d", id), nil)
 	code, patched := srv.call(t, token, "PATCH", fmt.Sprintf("/api/v1/scenarios/%d", id), map[string]any{
+		"version": read["version"],
 		"settings": map[string]any{"shape": 0.8, "resource_weights": map[string]float64{"headcount": 0.5, "money": 0.3, "attention": 0.2},
 			"market_multipliers": map[string]float64{"IA": 1.3, "NE": 0.8},
 			"align":              map[string]any{"k": 100, "tolerance": 0.05, "time_limit_seconds": 15, "max_moved": 0.10}}})

@@ -1449,7 +1449,7 @@ export interface components {
             moves: {
                 [key: string]: string;
             };
-            /** @description Version is the scenario version the moves were made on (or send If-Match: "<version>"): a scenario changed since answers 409 conflict and nothing is moved. */
+            /** @description Version is the scenario version the moves were made on (or send If-Match: "<version>"); one of the two is required except on a dry run (400 naming version without). A scenario changed since answers 409 conflict and nothing is moved. */
             version?: number | null;
         };
         /** @description OpenAPIDocument is the outline of this API's OpenAPI 3 description, as served by GET /api/v1/openapi.json. */
@@ -1811,7 +1811,7 @@ export interface components {
             resources?: components["schemas"]["ResourceInput"][] | null;
             /** @description replaces the settings; absent = unchanged */
             settings?: components["schemas"]["ScenarioSettings"] | null;
-            /** @description Version is the scenario version the change was made on, PATCH only (or send If-Match: "<version>"): a scenario changed since answers 409 conflict and nothing is changed. */
+            /** @description Version is the scenario version the change was made on, PATCH only (or send If-Match: "<version>"); on PATCH one of the two is required (400 naming version without). A scenario changed since answers 409 conflict and nothing is changed. */
             version?: number | null;
         };
         /** @description ScenarioSettings are a scenario's solver settings and market assumptions, stored as the scenario's settings JSON. Zero values mean the defaults noted. */
@@ -2128,6 +2128,8 @@ export interface components {
             current: {
                 [key: string]: number | null;
             };
+            /** @description Version is the scenario version the change was made on (or send If-Match: "<version>"); one of the two is required (400 naming version without). A scenario changed since answers 409 conflict and nothing is changed. */
+            version?: number | null;
         };
         /** @description TerritoryPatchResult is the answer of PATCH /api/v1/scenarios/{id}/territories/{tid}. */
         TerritoryPatchResult: {
