@@ -118,7 +118,7 @@ func CheckSettingsWrite(raw json.RawMessage, territories map[string]bool) error 
 // multipliers of their own territories; other territories', the change
 // limits and the alignment settings are left out.
 func (s *ScenarioSettings) ForTerritories(visible map[string]bool) *ScenarioSettings {
-	out := &ScenarioSettings{Objective: s.Objective, Margin: s.Margin, Shape: s.Shape, ResourceWeights: s.ResourceWeights, Reference: s.Reference}
+	out := &ScenarioSettings{Objective: s.Objective, Margin: s.Margin, Shape: s.Shape, ResourceWeights: s.ResourceWeights, Reference: s.Reference, Note: s.Note}
 	for _, t := range s.Locks {
 		if visible[t] {
 			out.Locks = append(out.Locks, t)

@@ -107,6 +107,26 @@ async function openTab(p: Page, tab: string): Promise<void> {
   await settle(p);
 }
 
+/** openBaseline selects the baseline scenario and returns its id. */
+async function openBaseline(p: Page): Promise<string> {
+  const baseline = await p.evaluate(() => String((window.__terrane.state.scenarios as unknown as { id: number; baseline: boolean }[]).find((x) => x.baseline)!.id));
+  await p.selectOption('#scenario-select', baseline);
+  await p.waitForFunction((id) => String(window.__terrane.state.scenario?.id) === id, baseline);
+  await settle(p);
+  return baseline;
+}
+
+/** branchBaseline branches the baseline as a scenario called name, opens it (Scenario tab) and returns the baseline's id. */
+async function branchBaseline(p: Page, name: string): Promise<string> {
+  const baseline = await openBaseline(p);
+  await openTab(p, 'scenario');
+  await p.fill('#branch-name', name);
+  await p.click('#branch');
+  await p.waitForFunction((n) => window.__terrane.state.scenario?.name === n, name, { timeout: 30_000 });
+  await settle(p);
+  return baseline;
+}
+
 beforeAll(async () => {
   browser = await launch();
   page = await newPage();
@@ -700,10 +720,7 @@ describe("a leader's path", () => {
     page = await newPage();
     await signIn(page, users.leader);
     // The current plan is read-only: the leader branches it.
-    const baseline = await page.evaluate(() => String((window.__terrane.state.scenarios as unknown as { id: number; baseline: boolean }[]).find((x) => x.baseline)!.id));
-    await page.selectOption('#scenario-select', baseline);
-    await page.waitForFunction((id) => String(window.__terrane.state.scenario?.id) === id, baseline);
-    await settle(page);
+    const baseline = await openBaseline(page);
     await openTab(page, 'scenario');
     expect(await page.textContent('#baseline-note')).toContain('Branch to change this plan');
     expect(await page.isDisabled('#budget')).toBe(true);
@@ -855,16 +872,8 @@ describe('conflicts', () => {
     await ctx.close();
     page = await newPage();
     await signIn(page, users.leader);
-    const baseline = await page.evaluate(() => String((window.__terrane.state.scenarios as unknown as { id: number; baseline: boolean }[]).find((x) => x.baseline)!.id));
-    await page.selectOption('#scenario-select', baseline);
-    await page.waitForFunction((id) => String(window.__terrane.state.scenario?.id) === id, baseline);
-    await settle(page);
-    await openTab(page, 'scenario');
     const name = 'E2E conflicts';
-    await page.fill('#branch-name', name);
-    await page.click('#branch');
-    await page.waitForFunction((n) => window.__terrane.state.scenario?.name === n, name, { timeout: 30_000 });
-    await settle(page);
+    const baseline = await branchBaseline(page, name);
     // The Results tab lists them by kind; the map colours territories by their number.
     await openTab(page, 'results');
     await page.waitForSelector('#conflict-counts');
@@ -1082,15 +1091,7 @@ describe('fitted curves', () => {
     await ctx.close();
     page = await newPage();
     await signIn(page, users.leader);
-    const baseline = await page.evaluate(() => String((window.__terrane.state.scenarios as unknown as { id: number; baseline: boolean }[]).find((x) => x.baseline)!.id));
-    await page.selectOption('#scenario-select', baseline);
-    await page.waitForFunction((id) => String(window.__terrane.state.scenario?.id) === id, baseline);
-    await settle(page);
-    await openTab(page, 'scenario');
-    await page.fill('#branch-name', 'E2E fitted curves');
-    await page.click('#branch');
-    await page.waitForFunction(() => window.__terrane.state.scenario?.name === 'E2E fitted curves', null, { timeout: 30_000 });
-    await settle(page);
+    await branchBaseline(page, 'E2E fitted curves');
     // The default is the honest one: fitted where the back-test wins.
     expect(await page.inputValue('#curves')).toBe('auto');
     await page.check('#robust');
@@ -1175,16 +1176,8 @@ describe('lost updates', () => {
     await ctx.close();
     page = await newPage();
     await signIn(page, users.analyst);
-    const baseline = await page.evaluate(() => String((window.__terrane.state.scenarios as unknown as { id: number; baseline: boolean }[]).find((x) => x.baseline)!.id));
-    await page.selectOption('#scenario-select', baseline);
-    await page.waitForFunction((id) => String(window.__terrane.state.scenario?.id) === id, baseline);
-    await settle(page);
-    await openTab(page, 'scenario');
     const name = 'E2E versions';
-    await page.fill('#branch-name', name);
-    await page.click('#branch');
-    await page.waitForFunction((n) => window.__terrane.state.scenario?.name === n, name, { timeout: 30_000 });
-    await settle(page);
+    await branchBaseline(page, name);
     const version = () => page.evaluate(() => (window.__terrane.state.scenario as unknown as { version: number }).version);
     const v0 = await version();
     // Two moves in a row from the Align tab: each carries the version the one before left.
