@@ -198,7 +198,8 @@ type GeographyService interface {
 	// transaction; on error nothing changes. ENOTFOUND if the layer does
 	// not exist (CreateLayer it first, or use ImportService.ReplaceLayer);
 	// EINVALID if a unit fails Validate, its geometry or attributes cannot be
-	// encoded, or a unit id appears twice.
+	// encoded, or a unit id appears twice; ECONFLICT if plans approved or
+	// published on the layer read its units (see ImportService.ReplaceLayer).
 	ReplaceUnits(ctx context.Context, layer string, units []*Unit) error
 	// FindUnits returns the units f selects, ordered by layer and id, with
 	// their geometry decoded unless f.WithoutGeometry; an unknown layer

@@ -13,12 +13,17 @@ type ImportService interface {
 	// Version. EINVALID if the layer or a unit fails Validate, a
 	// unit's geometry or attributes cannot be encoded, a unit id appears
 	// twice, or an edge does not join two distinct units of the layer.
+	// ECONFLICT if the layer exists and plans approved or published on it
+	// read its units and adjacency (a published plan changes for nobody:
+	// new geography goes in as another layer).
 	ReplaceLayer(ctx context.Context, layer *Layer, units []*Unit, edges [][2]string) error
 	// ReplaceAccounts replaces every account of the layer by accounts, in one
 	// transaction, and counts one change to the layer's Version. EINVALID if an account fails Validate or its Layer is not
 	// layer; ECONFLICT if an id appears twice in accounts or belongs to an
 	// account of another layer; ENOTFOUND if the layer does not exist.
-	ReplaceAccounts(ctx context.Context, layer string, accounts []*Account) error
+	// estimates, when not nil, are upserted in the same transaction (an
+	// accounts import that also updates the layer's actual revenue).
+	ReplaceAccounts(ctx context.Context, layer string, accounts []*Account, estimates []*MarketEstimate) error
 	// ReplaceOpportunities records imp (setting its ID and CreatedAt) and
 	// writes opps with its id, in one transaction. Unless imp.Append, the
 	// layer's current opportunities are replaced: their imports are marked
@@ -56,4 +61,29 @@ type ImportService interface {
 	// FindImports returns the layer's recorded imports, newest first. It
 	// returns no error code of its own.
 	FindImports(ctx context.Context, layer string) ([]*Import, error)
+}
+
+// LayerAudit is what a change to a layer's data (an import) records on the
+// audit trail of every draft plan on the layer; approved and published
+// plans read their frozen inputs and are not changed. The store writes it
+// in the transaction of the change itself, so the record and the change
+// exist together or not at all.
+type LayerAudit struct {
+	Actor  string
+	Action string
+	Detail map[string]any
+}
+
+type layerAuditKey struct{}
+
+// WithLayerAudit returns ctx carrying a: the store writes it with every
+// change to a layer's data made under ctx.
+func WithLayerAudit(ctx context.Context, a *LayerAudit) context.Context {
+	return context.WithValue(ctx, layerAuditKey{}, a)
+}
+
+// LayerAuditFrom is the LayerAudit ctx carries, nil if none.
+func LayerAuditFrom(ctx context.Context) *LayerAudit {
+	a, _ := ctx.Value(layerAuditKey{}).(*LayerAudit)
+	return a
 }

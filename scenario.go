@@ -329,12 +329,6 @@ type ScenarioService interface {
 	// the layer or a territory does not exist; ECONFLICT if the scenario is
 	// a baseline or published; ENOTFOUND if it does not exist.
 	MoveUnits(ctx context.Context, scenarioID, version int64, moves map[string]string, actor string) (*Scenario, map[string]string, error)
-	// AuditLayerChange records a change to a layer's data (an import) as
-	// action by actor, with detail, on the audit trail of every draft
-	// scenario on the layer — the plans it changes: approved and published
-	// ones read their frozen inputs — and returns their ids. It returns no
-	// error code of its own.
-	AuditLayerChange(ctx context.Context, layer, actor, action string, detail map[string]any) ([]int64, error)
 	// FindScenarioMarketEstimates returns the market estimates the
 	// scenario reads, ordered by unit id: while it is approved or
 	// published, the copy taken when it was approved (a later markets

@@ -402,6 +402,17 @@ func TestApprovedPlanInputsAreFrozen(t *testing.T) {
 		if got := totals(draft)["accounts"]; got != 1.0 {
 			t.Errorf("draft has %v accounts after the import; want 1", got)
 		}
+		// Geography: units and adjacency are the layer itself, not copied at
+		// approval, so a units import under approved or published plans is
+		// refused naming them, and nothing changes (nor goes on any record).
+		code, out := f.upload("ann", map[string]string{"kind": "units", "layer": "grid", "id": "id"},
+			`{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"z1"},"geometry":{"type":"Polygon","coordinates":[[[-100,40],[-99,40],[-99,41],[-100,40]]]}}]}`)
+		if msg := fmt.Sprint(out); code != 409 || !strings.Contains(msg, fmt.Sprint(pub)) || !strings.Contains(msg, fmt.Sprint(appr)) || !strings.Contains(msg, "another layer") {
+			t.Errorf("units import under approved and published plans = %d %v; want 409 naming scenarios %d and %d", code, out, pub, appr)
+		}
+		if got := totals(draft)["units"]; got != before["units"] {
+			t.Errorf("draft has %v units after a refused units import; want %v", got, before["units"])
+		}
 		// The frozen plan's figures did not change, so neither did its layer
 		// version: results computed before the imports are not stale.
 		_, pubSc := f.do("ann", "GET", sp("/api/v1/scenarios/%d", pub), nil)
@@ -421,7 +432,7 @@ func TestApprovedPlanInputsAreFrozen(t *testing.T) {
 			}
 			return strings.Join(out, " ")
 		}
-		if got := actions(draft); !strings.Contains(got, `ann:{"bytes":`) || !strings.Contains(got, `"kind":"markets"`) || !strings.Contains(got, `lee:{"bytes":`) || !strings.Contains(got, `"kind":"accounts"`) {
+		if got := actions(draft); !strings.Contains(got, `ann:{"bytes":`) || !strings.Contains(got, `"kind":"markets"`) || !strings.Contains(got, `lee:{"bytes":`) || !strings.Contains(got, `"kind":"accounts"`) || strings.Contains(got, `"kind":"units"`) {
 			t.Errorf("draft's import audit = %s; want the markets import by ann and the accounts import by lee", got)
 		}
 		if got := actions(pub); got != "" {

@@ -3,9 +3,12 @@ package data
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/jmoiron/sqlx"
+
+	"github.com/terrane/terrane"
 )
 
 // freeze copies the market estimates and accounts of a scenario's layer
@@ -85,20 +88,39 @@ func (s *Store) inputSource(ctx context.Context, q sqlx.QueryerContext, scenario
 	return row.Layer, row.Frozen, nil
 }
 
-// AuditLayerChange audits a change to layer's data on every draft scenario
-// on it, in one transaction, and returns their ids.
-func (s *Store) AuditLayerChange(ctx context.Context, layer, actor, action string, detail map[string]any) ([]int64, error) {
+// auditLayer writes, in tx, the LayerAudit that ctx carries (if any) on
+// every draft scenario on layer: the plans the change reaches.
+func (s *Store) auditLayer(ctx context.Context, tx *sqlx.Tx, layer string) error {
+	a := terrane.LayerAuditFrom(ctx)
+	if a == nil {
+		return nil
+	}
 	var ids []int64
-	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
-		if err := tx.SelectContext(ctx, &ids, tx.Rebind(`SELECT id FROM scenarios WHERE layer_id = ? AND status = ? ORDER BY id`), layer, "draft"); err != nil {
+	if err := tx.SelectContext(ctx, &ids, tx.Rebind(`SELECT id FROM scenarios WHERE layer_id = ? AND status = ? ORDER BY id`), layer, terrane.StatusDraft); err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if err := s.audit(ctx, tx, id, a.Actor, a.Action, a.Detail); err != nil {
 			return err
 		}
-		for _, id := range ids {
-			if err := s.audit(ctx, tx, id, actor, action, detail); err != nil {
-				return err
-			}
-		}
+	}
+	return nil
+}
+
+// refuseFrozenGeography is ECONFLICT when plans approved or published on
+// layer read its units and adjacency: those are not copied at approval (they
+// are the layer itself), so they may not change under such a plan.
+func refuseFrozenGeography(ctx context.Context, tx *sqlx.Tx, layer string) error {
+	var ids []int64
+	if err := tx.SelectContext(ctx, &ids, tx.Rebind(`SELECT id FROM scenarios WHERE layer_id = ? AND status IN (?, ?) ORDER BY id`), layer, terrane.StatusApproved, terrane.StatusPublished); err != nil {
+		return err
+	}
+	if len(ids) == 0 {
 		return nil
-	})
-	return ids, err
+	}
+	names := make([]string, len(ids))
+	for i, id := range ids {
+		names[i] = strconv.FormatInt(id, 10)
+	}
+	return terrane.Errorf(terrane.ECONFLICT, "layer %s: its units and adjacency are the geography of approved or published scenario(s) %s, which may not change; import the new geography as another layer", layer, strings.Join(names, ", "))
 }

@@ -71,7 +71,7 @@ func TestApprovedPlanPinsItsInputs(t *testing.T) {
 		if err := s.UpsertMarketEstimates(ctx, []*terrane.MarketEstimate{{Layer: "grid", UnitID: "a", Market: 50000, Revenue: 100, Share: 0.002, Saturation: 0.2, Floor: 0.001, Low: 40000, High: 60000}}); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.ReplaceAccounts(ctx, "grid", []*terrane.Account{{ID: "acc-2", Name: "Two", Layer: "grid", UnitID: "b", Revenue: 7}}); err != nil {
+		if err := s.ReplaceAccounts(ctx, "grid", []*terrane.Account{{ID: "acc-2", Name: "Two", Layer: "grid", UnitID: "b", Revenue: 7}}, nil); err != nil {
 			t.Fatal(err)
 		}
 
@@ -239,3 +239,63 @@ func TestRunAlignmentAppliesOnlyToItsVersion(t *testing.T) {
 }
 
 func errOf3[A, B any](_ A, _ B, err error) error { return err }
+
+// An import's entry on the audit trail is written in the transaction of the
+// change: a change that fails leaves no entry, one that succeeds leaves
+// one on each draft on the layer (and none on an approved plan); an
+// accounts import's actual revenue goes in with its accounts or not at all.
+func TestLayerAuditIsWrittenWithTheChange(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, s *data.Store) {
+		ctx := context.Background()
+		seedLayer(t, s)
+		draft := twoTerritories(t, s, "Draft")
+		approved := twoTerritories(t, s, "Approved")
+		setStatus(t, s, approved.ID, terrane.StatusApproved)
+		imports := func(id int64) int {
+			t.Helper()
+			entries, err := s.FindAudit(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			for _, e := range entries {
+				if e.Action == "import" {
+					n++
+				}
+			}
+			return n
+		}
+		actx := terrane.WithLayerAudit(ctx, &terrane.LayerAudit{Actor: "ann", Action: "import", Detail: map[string]any{"kind": "accounts", "rows": 1}})
+		// Fails inside the transaction, after the entry is written: the
+		// account id belongs to another layer.
+		if err := s.ReplaceLayer(ctx, &terrane.Layer{ID: "other", Name: "Other"}, []*terrane.Unit{{ID: "o", Geometry: square(9, 9, 1)}}, nil); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.ReplaceAccounts(ctx, "other", []*terrane.Account{{ID: "acc-9", Name: "Nine", Layer: "other", UnitID: "o"}}, nil); err != nil {
+			t.Fatal(err)
+		}
+		est := []*terrane.MarketEstimate{{Layer: "grid", UnitID: "a", Market: 1000, Revenue: 5}}
+		err := s.ReplaceAccounts(actx, "grid", []*terrane.Account{{ID: "acc-9", Name: "Nine", Layer: "grid", UnitID: "a", Revenue: 5}}, est)
+		if terrane.ErrorCode(err) != terrane.ECONFLICT {
+			t.Fatalf("ReplaceAccounts with another layer's account id = %v; want a conflict", err)
+		}
+		if e, err := s.FindMarketEstimates(ctx, "grid"); err != nil || len(e) != 0 {
+			t.Fatalf("a failed import left estimates %v (%v)", e, err)
+		}
+		if n := imports(draft.ID); n != 0 {
+			t.Fatalf("a failed import left %d audit entries", n)
+		}
+		if accts, err := s.FindAccounts(ctx, terrane.AccountFilter{Layer: "grid"}); err != nil || len(accts) != 0 {
+			t.Fatalf("a failed import left accounts %v (%v)", accts, err)
+		}
+		if err := s.ReplaceAccounts(actx, "grid", []*terrane.Account{{ID: "acc-8", Name: "Eight", Layer: "grid", UnitID: "a", Revenue: 5}}, est); err != nil {
+			t.Fatal(err)
+		}
+		if d, a := imports(draft.ID), imports(approved.ID); d != 1 || a != 0 {
+			t.Fatalf("after an import: %d entries on the draft, %d on the approved plan; want 1 and 0", d, a)
+		}
+		if est, err := s.FindMarketEstimates(ctx, "grid"); err != nil || len(est) != 1 || est[0].Market != 1000 {
+			t.Fatalf("estimates after the import = %v (%v); want a's 1000", est, err)
+		}
+	})
+}

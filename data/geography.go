@@ -95,10 +95,16 @@ func (s *Store) ReplaceUnits(ctx context.Context, layer string, units []*terrane
 		if n == 0 {
 			return terrane.Errorf(terrane.ENOTFOUND, "layer %s not found", layer)
 		}
+		if err := refuseFrozenGeography(ctx, tx, layer); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM units WHERE layer_id = ?`), layer); err != nil {
 			return err
 		}
 		if err := bumpLayer(ctx, tx, layer); err != nil {
+			return err
+		}
+		if err := s.auditLayer(ctx, tx, layer); err != nil {
 			return err
 		}
 		return insertBatches(ctx, tx, "units", []string{"layer_id", "id", "name", "region", "geometry", "centroid_lon", "centroid_lat", "attributes"}, len(rows), func(i int) []any {
@@ -400,7 +406,21 @@ func (s *Store) UpsertMarketEstimates(ctx context.Context, estimates []*terrane.
 			return err
 		}
 	}
-	return s.inTx(ctx, func(tx *sqlx.Tx) error { return upsertEstimates(ctx, tx, estimates) })
+	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		if err := upsertEstimates(ctx, tx, estimates); err != nil {
+			return err
+		}
+		layers := map[string]bool{}
+		for _, m := range estimates {
+			if !layers[m.Layer] {
+				layers[m.Layer] = true
+				if err := s.auditLayer(ctx, tx, m.Layer); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
 }
 
 // upsertEstimates writes estimates in tx, replacing those of the same layer

@@ -63,11 +63,19 @@ func (s *Store) ReplaceLayer(ctx context.Context, layer *terrane.Layer, units []
 				layer.ID, layer.Name, layer.Description, string(adj)); err != nil {
 				return err
 			}
-		} else if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE layers SET name = ?, description = ?, adjacency = ?, version = version + 1 WHERE id = ?`),
-			layer.Name, layer.Description, string(adj), layer.ID); err != nil {
-			return err
+		} else {
+			if err := refuseFrozenGeography(ctx, tx, layer.ID); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE layers SET name = ?, description = ?, adjacency = ?, version = version + 1 WHERE id = ?`),
+				layer.Name, layer.Description, string(adj), layer.ID); err != nil {
+				return err
+			}
 		}
 		if _, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM units WHERE layer_id = ?`), layer.ID); err != nil {
+			return err
+		}
+		if err := s.auditLayer(ctx, tx, layer.ID); err != nil {
 			return err
 		}
 		return insertBatches(ctx, tx, "units", []string{"layer_id", "id", "name", "region", "geometry", "centroid_lon", "centroid_lat", "attributes"}, len(rows), func(i int) []any {
@@ -85,7 +93,12 @@ func (s *Store) ReplaceLayer(ctx context.Context, layer *terrane.Layer, units []
 // Accounts must be valid, belong to the layer and have unique ids; an id
 // already used by an account of another layer is ECONFLICT. On error nothing
 // changes.
-func (s *Store) ReplaceAccounts(ctx context.Context, layer string, accounts []*terrane.Account) error {
+func (s *Store) ReplaceAccounts(ctx context.Context, layer string, accounts []*terrane.Account, estimates []*terrane.MarketEstimate) error {
+	for _, m := range estimates {
+		if err := m.Validate(); err != nil {
+			return err
+		}
+	}
 	seen := make(map[string]bool, len(accounts))
 	for _, a := range accounts {
 		if err := a.Validate(); err != nil {
@@ -113,10 +126,19 @@ func (s *Store) ReplaceAccounts(ctx context.Context, layer string, accounts []*t
 		if err := bumpLayer(ctx, tx, layer); err != nil {
 			return err
 		}
-		return insertBatches(ctx, tx, "accounts", accountCols, len(accounts), func(i int) []any {
+		if err := s.auditLayer(ctx, tx, layer); err != nil {
+			return err
+		}
+		if err := insertBatches(ctx, tx, "accounts", accountCols, len(accounts), func(i int) []any {
 			a := accounts[i]
 			return []any{a.ID, a.Name, a.Segment, a.PostalCode, a.Location[0], a.Location[1], a.Layer, a.UnitID, a.Revenue, a.Owner, accountAttributes(a.Attributes)}
-		})
+		}); err != nil {
+			return err
+		}
+		if len(estimates) == 0 {
+			return nil
+		}
+		return upsertEstimates(ctx, tx, estimates)
 	})
 	switch terrane.ErrorCode(err) {
 	case "":

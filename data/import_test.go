@@ -73,13 +73,13 @@ func TestReplaceAccounts(t *testing.T) {
 		acct := func(id, layer, unit string) *terrane.Account {
 			return &terrane.Account{ID: id, Layer: layer, UnitID: unit, Revenue: 5, Location: orb.Point{0.5, 0.5}}
 		}
-		if err := s.ReplaceAccounts(ctx, "other", []*terrane.Account{acct("o1", "other", "o")}); err != nil {
+		if err := s.ReplaceAccounts(ctx, "other", []*terrane.Account{acct("o1", "other", "o")}, nil); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.ReplaceAccounts(ctx, "grid", []*terrane.Account{acct("g1", "grid", "a"), acct("g2", "grid", "b")}); err != nil {
+		if err := s.ReplaceAccounts(ctx, "grid", []*terrane.Account{acct("g1", "grid", "a"), acct("g2", "grid", "b")}, nil); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.ReplaceAccounts(ctx, "grid", []*terrane.Account{acct("g3", "grid", "c")}); err != nil {
+		if err := s.ReplaceAccounts(ctx, "grid", []*terrane.Account{acct("g3", "grid", "c")}, nil); err != nil {
 			t.Fatal(err)
 		}
 		ids := func() []string {
@@ -95,14 +95,14 @@ func TestReplaceAccounts(t *testing.T) {
 		}
 		// An id of another layer's account collides inside the transaction,
 		// after the delete: the rollback keeps g3.
-		err := s.ReplaceAccounts(ctx, "grid", []*terrane.Account{acct("g4", "grid", "a"), acct("o1", "grid", "a")})
+		err := s.ReplaceAccounts(ctx, "grid", []*terrane.Account{acct("g4", "grid", "a"), acct("o1", "grid", "a")}, nil)
 		wantCode(t, err, terrane.ECONFLICT)
 		if msg := terrane.ErrorMessage(err); msg != "account o1 already exists in layer other; account ids are unique across layers" {
 			t.Errorf("conflict message %q", msg)
 		}
-		wantCode(t, s.ReplaceAccounts(ctx, "grid", []*terrane.Account{acct("g4", "other", "a")}), terrane.EINVALID)
-		wantCode(t, s.ReplaceAccounts(ctx, "grid", []*terrane.Account{acct("g4", "grid", "a"), acct("g4", "grid", "a")}), terrane.ECONFLICT)
-		wantCode(t, s.ReplaceAccounts(ctx, "nowhere", nil), terrane.ENOTFOUND)
+		wantCode(t, s.ReplaceAccounts(ctx, "grid", []*terrane.Account{acct("g4", "other", "a")}, nil), terrane.EINVALID)
+		wantCode(t, s.ReplaceAccounts(ctx, "grid", []*terrane.Account{acct("g4", "grid", "a"), acct("g4", "grid", "a")}, nil), terrane.ECONFLICT)
+		wantCode(t, s.ReplaceAccounts(ctx, "nowhere", nil, nil), terrane.ENOTFOUND)
 		if got := ids(); !cmp.Equal(got, []string{"g3", "o1"}) {
 			t.Errorf("accounts after failures %v, want [g3 o1]", got)
 		}

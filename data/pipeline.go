@@ -94,6 +94,9 @@ func (s *Store) ReplaceOpportunities(ctx context.Context, imp *terrane.Import, o
 		if err := s.recordImport(ctx, tx, imp, "opportunities"); err != nil {
 			return err
 		}
+		if err := s.auditLayer(ctx, tx, imp.Layer); err != nil {
+			return err
+		}
 		if imp.Append {
 			var ids []string
 			if err := tx.SelectContext(ctx, &ids, tx.Rebind(`SELECT o.id FROM opportunities o JOIN imports i ON i.id = o.import_id
@@ -249,6 +252,9 @@ func (s *Store) ReplaceHistory(ctx context.Context, imp *terrane.Import, rows []
 	}
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
 		if err := s.recordImport(ctx, tx, imp, "history"); err != nil {
+			return err
+		}
+		if err := s.auditLayer(ctx, tx, imp.Layer); err != nil {
 			return err
 		}
 		if imp.Append {

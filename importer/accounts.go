@@ -533,13 +533,14 @@ func importAccounts(ctx context.Context, store Store, data []byte, opts Options,
 			}
 		}
 	}
-	if err := store.ReplaceAccounts(ctx, opts.Layer, plan.accounts); err != nil {
+	var est []*terrane.MarketEstimate
+	if na != nil {
+		est = na.estimates
+	}
+	if err := store.ReplaceAccounts(opts.audited(ctx, plan.rows), opts.Layer, plan.accounts, est); err != nil {
 		return err
 	}
 	if na != nil {
-		if err := store.UpsertMarketEstimates(ctx, na.estimates); err != nil {
-			return err
-		}
 		na.report(res)
 	}
 	res.Format, res.Rows = "csv", plan.rows

@@ -287,7 +287,7 @@ func importHistory(ctx context.Context, store Store, data []byte, opts Options, 
 	if na != nil {
 		est = na.estimates
 	}
-	if err := store.ReplaceHistory(ctx, imp, plan.rows, est); err != nil {
+	if err := store.ReplaceHistory(opts.audited(ctx, plan.read), imp, plan.rows, est); err != nil {
 		return err
 	}
 	res.Format, res.Rows, res.ImportID = "csv", plan.read, imp.ID

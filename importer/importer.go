@@ -90,6 +90,9 @@ type Options struct {
 	SkipInvalid bool
 	// sink, set by Import, receives the problems of the parse.
 	sink *sink
+	// audit, set by Import for the kinds that change a layer's data, is
+	// the entry the store writes with the change (audited).
+	audit *terrane.LayerAudit
 	// Progress, when not nil, is called now and then with what is being
 	// done and how many rows or features are done so far.
 	Progress func(stage string, done int)
@@ -214,6 +217,13 @@ func Import(ctx context.Context, store Store, r io.Reader, opts Options) (*Resul
 	opts.sink = &sink{}
 	res := &Result{Kind: opts.Kind, Layer: opts.Layer, Bytes: int64(len(data))}
 	switch opts.Kind {
+	case KindUnits, KindAccounts, KindMarkets, KindOpportunities, KindHistory:
+		// The layer's data changes: on the record of every plan that reads
+		// it (drafts; approved and published plans read their frozen copy),
+		// written by the store in the transaction of the change.
+		opts.audit = &terrane.LayerAudit{Actor: opts.Actor, Action: "import", Detail: map[string]any{"kind": res.Kind, "bytes": res.Bytes}}
+	}
+	switch opts.Kind {
 	case KindUnits:
 		err = importUnits(ctx, store, data, opts, res)
 	case KindAssignments:
@@ -233,14 +243,6 @@ func Import(ctx context.Context, store Store, r io.Reader, opts Options) (*Resul
 	}
 	if err != nil {
 		return nil, err
-	}
-	switch opts.Kind {
-	case KindUnits, KindAccounts, KindMarkets, KindOpportunities, KindHistory:
-		// The layer's data changed: on the record of every plan that reads
-		// it (drafts; approved and published plans read their frozen copy).
-		if _, err := store.AuditLayerChange(ctx, res.Layer, opts.Actor, "import", map[string]any{"kind": res.Kind, "rows": res.Rows, "bytes": res.Bytes}); err != nil {
-			return nil, err
-		}
 	}
 	if p := opts.sink.p; p != nil && len(p.skipped) > 0 {
 		res.Skipped, res.SkippedCSV = p.skipped, skippedCSV(p.skipped)
@@ -433,4 +435,15 @@ func (o Options) boolOption(key string, def bool) (bool, error) {
 		return false, terrane.Errorf(terrane.EINVALID, "option %s: %q is not true or false", key, v)
 	}
 	return b, nil
+}
+
+// audited is ctx carrying the import's audit entry, with the rows the
+// import writes, for the store call that changes the layer; ctx itself for
+// kinds without one.
+func (o Options) audited(ctx context.Context, rows int) context.Context {
+	if o.audit == nil {
+		return ctx
+	}
+	o.audit.Detail["rows"] = rows
+	return terrane.WithLayerAudit(ctx, o.audit)
 }

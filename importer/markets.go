@@ -149,7 +149,7 @@ func importMarkets(ctx context.Context, store Store, data []byte, opts Options, 
 	if err != nil {
 		return err
 	}
-	if err := store.UpsertMarketEstimates(ctx, est); err != nil {
+	if err := store.UpsertMarketEstimates(opts.audited(ctx, rows), est); err != nil {
 		return err
 	}
 	res.Format, res.Rows, res.Estimates = "csv", rows, len(est)
@@ -215,7 +215,7 @@ func importTerritoryMarkets(ctx context.Context, store Store, data []byte, opts 
 				Share: te.Share, Saturation: te.Saturation, Floor: te.Floor, Low: te.Low * w, High: te.High * w, RevenueSource: terrane.RevenueFromMarkets})
 		}
 	}
-	if err := store.UpsertMarketEstimates(ctx, out); err != nil {
+	if err := store.UpsertMarketEstimates(opts.audited(ctx, rows), out); err != nil {
 		return err
 	}
 	res.Format, res.Rows, res.Estimates = "csv", rows, len(out)

@@ -288,7 +288,7 @@ func importOpportunities(ctx context.Context, store Store, data []byte, opts Opt
 		return err
 	}
 	imp := &terrane.Import{Layer: opts.Layer, Kind: KindOpportunities, Rows: len(plan.opps), Actor: opts.Actor, Hash: contentHash(data), Append: mode == modeAppend}
-	if err := store.ReplaceOpportunities(ctx, imp, plan.opps); err != nil {
+	if err := store.ReplaceOpportunities(opts.audited(ctx, plan.rows), imp, plan.opps); err != nil {
 		return err
 	}
 	res.Format, res.Rows, res.ImportID = "csv", plan.rows, imp.ID

@@ -296,7 +296,7 @@ func importUnits(ctx context.Context, store Store, data []byte, opts Options, re
 	if plan.layer.Name == "" {
 		plan.layer.Name = opts.Layer
 	}
-	if err := store.ReplaceLayer(ctx, &plan.layer, plan.units, plan.edges); err != nil {
+	if err := store.ReplaceLayer(opts.audited(ctx, len(plan.units)), &plan.layer, plan.units, plan.edges); err != nil {
 		return err
 	}
 	res.Format = plan.format
