@@ -10,6 +10,7 @@ require (
 	github.com/lib/pq v1.12.3
 	github.com/paulmach/orb v0.14.0
 	golang.org/x/crypto v0.58.0
+	golang.org/x/term v0.47.0
 	golang.org/x/text v0.43.0
 	golang.org/x/time v0.16.0
 	gonum.org/v1/gonum v0.17.0

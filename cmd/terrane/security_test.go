@@ -3,7 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"log/slog"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -79,5 +81,72 @@ func TestFirstAdminPasswordIsNotLogged(t *testing.T) {
 	}
 	if strings.Contains(log.String(), password) {
 		t.Errorf("the log holds the password:\n%s", log.String())
+	}
+}
+
+// Lower: there was no way to type a password without it showing. --prompt
+// reads it from the terminal with echo off, twice; without a terminal it
+// says to use --password-stdin. The terminal is a real pseudo-terminal,
+// made by script(1) of util-linux (essential on Debian).
+func TestUsersPasswdPromptsWithoutEcho(t *testing.T) {
+	ctx := context.Background()
+	db, _ := usersDB(t)
+	env, _, _ := testEnv("typed-secret-1\ntyped-secret-1\n")
+	err := run(ctx, env, []string{"users", "add", "--name", "max", "--role", "analyst", "--prompt", "--db", db})
+	if err == nil || !strings.Contains(err.Error(), "--password-stdin") {
+		t.Fatalf("--prompt without a terminal = %v; want an error pointing to --password-stdin", err)
+	}
+	if err := run(ctx, env, []string{"users", "add", "--name", "max", "--role", "analyst", "--db", db}); err != nil {
+		t.Fatal(err)
+	}
+	scriptPath, err := exec.LookPath("script")
+	if err != nil {
+		t.Fatalf("script(1) from util-linux is needed for a pseudo-terminal: %v", err)
+	}
+	cmd := exec.Command(scriptPath, "-qec", binary+" users passwd --name max --prompt --db "+db, "/dev/null")
+	in, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var seen bytes.Buffer
+	buf := make([]byte, 256)
+	// Type each line only once its prompt is on the screen, as a person
+	// would, so that echo is already off.
+	for _, prompt := range []string{"Password: ", "Password again: "} {
+		for !strings.Contains(seen.String(), prompt) {
+			n, err := out.Read(buf)
+			seen.Write(buf[:n])
+			if err != nil {
+				t.Fatalf("waiting for %q: %v; the terminal shows %q", prompt, err, seen.String())
+			}
+		}
+		seen.Reset()
+		if _, err := in.Write([]byte("typed-secret-1\r")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rest, _ := io.ReadAll(out)
+	seen.Write(rest)
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("users passwd --prompt: %v; the terminal shows %q", err, seen.String())
+	}
+	if strings.Contains(seen.String(), "typed-secret-1") {
+		t.Errorf("the typed password was echoed: %q", seen.String())
+	}
+	s, err := data.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	u, err := s.FindUserByName(ctx, "max")
+	if err != nil || bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte("typed-secret-1")) != nil {
+		t.Errorf("max does not sign in with the typed password: %v", err)
 	}
 }

@@ -7,8 +7,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"strings"
 	"text/tabwriter"
+
+	"golang.org/x/term"
 
 	"github.com/terrane/terrane"
 	"github.com/terrane/terrane/api"
@@ -57,14 +60,15 @@ func runUsersAdd(ctx context.Context, env *environment, args []string) error {
 	role := fs.String("role", "", "admin, leader, analyst or rep (required)")
 	password := fs.String("password", "", "password for the web app, at least 8 characters (it shows in the process list and shell history: prefer --password-stdin); empty = token only")
 	passwordStdin := fs.Bool("password-stdin", false, "read the password for the web app from the first line of standard input")
+	prompt := fs.Bool("prompt", false, "type the password for the web app on the terminal, without echo (twice)")
 	scenario := fs.Int64("scenario", 0, "scenario whose territories --territory names; default the baseline")
 	var territories stringList
 	fs.Var(&territories, "territory", "territory id the user owns in the scenario (repeatable)")
-	cfg := addSettings(fs, "users add", "users add --name NAME --role ROLE [--territory ID]… [--scenario ID] [--password-stdin] [--db URL]")
+	cfg := addSettings(fs, "users add", "users add --name NAME --role ROLE [--territory ID]… [--scenario ID] [--prompt | --password-stdin] [--db URL]")
 	if err := cfg.parseFlags(env, args); err != nil {
 		return err
 	}
-	if err := passwordFrom(env, password, *passwordStdin); err != nil {
+	if err := passwordFrom(env, password, *passwordStdin, *prompt); err != nil {
 		return err
 	}
 	if *name == "" || *role == "" {
@@ -118,13 +122,20 @@ func runUsersAdd(ctx context.Context, env *environment, args []string) error {
 }
 
 // passwordFrom settles the password of users add and passwd: with
+// --prompt it is typed on the terminal without echo, twice; with
 // --password-stdin it is the first line of standard input (the line end
 // dropped); --password still works, for scripts and tests, with a warning,
 // since the command line is visible to every user of the machine.
-func passwordFrom(env *environment, password *string, fromStdin bool) error {
+func passwordFrom(env *environment, password *string, fromStdin, prompt bool) error {
 	switch {
-	case fromStdin && *password != "":
-		return fmt.Errorf("%w: give --password or --password-stdin, not both", errUsage)
+	case fromStdin && *password != "", prompt && (fromStdin || *password != ""):
+		return fmt.Errorf("%w: give one of --password, --password-stdin and --prompt", errUsage)
+	case prompt:
+		pw, err := promptPassword(env)
+		if err != nil {
+			return err
+		}
+		*password = pw
 	case fromStdin:
 		line, err := bufio.NewReader(env.stdin).ReadString('\n')
 		if err != nil && err != io.EOF {
@@ -203,11 +214,12 @@ func runUsersPasswd(ctx context.Context, env *environment, args []string) error 
 	name := fs.String("name", "", "the user's name (required)")
 	password := fs.String("password", "", "the new password, at least 8 characters (it shows in the process list and shell history: prefer --password-stdin); empty = generate one and print it")
 	passwordStdin := fs.Bool("password-stdin", false, "read the new password from the first line of standard input")
-	cfg := addSettings(fs, "users passwd", "users passwd --name NAME [--password-stdin] [--db URL]")
+	prompt := fs.Bool("prompt", false, "type the new password on the terminal, without echo (twice)")
+	cfg := addSettings(fs, "users passwd", "users passwd --name NAME [--prompt | --password-stdin] [--db URL]")
 	if err := cfg.parseFlags(env, args); err != nil {
 		return err
 	}
-	if err := passwordFrom(env, password, *passwordStdin); err != nil {
+	if err := passwordFrom(env, password, *passwordStdin, *prompt); err != nil {
 		return err
 	}
 	if *name == "" {
@@ -256,4 +268,37 @@ func runUsersDelete(ctx context.Context, env *environment, args []string) error 
 	}
 	fmt.Fprintf(env.stdout, "deleted user %s\n", u.Name)
 	return nil
+}
+
+// promptPassword reads a password typed on the terminal, without echo,
+// and its confirmation; the prompts go to standard error.
+func promptPassword(env *environment) (string, error) {
+	f, ok := env.stdin.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return "", fmt.Errorf("%w: --prompt needs a terminal on standard input; use --password-stdin to pipe the password in", errUsage)
+	}
+	read := func(label string) (string, error) {
+		fmt.Fprint(env.stderr, label)
+		b, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(env.stderr)
+		if err != nil {
+			return "", fmt.Errorf("read the password from the terminal: %w", err)
+		}
+		return string(b), nil
+	}
+	pw, err := read("Password: ")
+	if err != nil {
+		return "", err
+	}
+	if pw == "" {
+		return "", fmt.Errorf("%w: --prompt: no password typed", errUsage)
+	}
+	again, err := read("Password again: ")
+	if err != nil {
+		return "", err
+	}
+	if again != pw {
+		return "", fmt.Errorf("%w: --prompt: the two passwords differ; nothing changed", errUsage)
+	}
+	return pw, nil
 }
