@@ -1,12 +1,12 @@
 package sample
 
 import (
-	"fmt"
+	"math"
 	"sort"
-	"strconv"
 
 	"github.com/paulmach/orb"
 
+	"github.com/terrane/terrane"
 	"github.com/terrane/terrane/geo"
 )
 
@@ -43,21 +43,9 @@ func ZIPPoints() ([]ZIPPoint, error) {
 	if err != nil {
 		return nil, err
 	}
-	header, recs, err := readCSV("county_market_summary.csv")
+	table, err := readMarketTable()
 	if err != nil {
 		return nil, err
-	}
-	ifips, ipop := column(header, "fips"), column(header, "pop_2018")
-	pop := make(map[string]float64, len(recs))
-	for n, rec := range recs {
-		if rec[ipop] == "" {
-			continue // the territories have no population figure
-		}
-		v, err := strconv.ParseFloat(rec[ipop], 64)
-		if err != nil {
-			return nil, fmt.Errorf("sample: county_market_summary.csv line %d: pop_2018 %q is not a number", n+2, rec[ipop])
-		}
-		pop[rec[ifips]] = v
 	}
 	var out []ZIPPoint
 	perCounty := map[string]int{}
@@ -71,7 +59,7 @@ func ZIPPoints() ([]ZIPPoint, error) {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	for i := range out {
-		out[i].Population = pop[out[i].County] / float64(perCounty[out[i].County])
+		out[i].Population = table[out[i].County].attrs["pop_2018"] / float64(perCounty[out[i].County])
 	}
 	return out, nil
 }
@@ -91,4 +79,70 @@ func ZIPEdges(pts []ZIPPoint, maxMeters float64) [][2]int {
 		}
 	}
 	return out
+}
+
+// ZIPMeasures are the balance measures of the ZIP-level benchmark with
+// several measures (issue 17), per ZIPPoint, from the county table: the
+// sample company's county market and the county's businesses, split over
+// its ZCTAs as the population is (the crosswalk has no ratios).
+type ZIPMeasures struct {
+	// Market is the sample company's county market (countyMarkets: payroll,
+	// establishments and population) split over the county's ZCTAs in
+	// proportion to population, dollars per year.
+	Market []float64
+	// Accounts are the county's establishments (County Business Patterns
+	// 2020) split evenly over its ZCTAs, rounded: the businesses a rep may
+	// call on (the population's share where CBP has no figure).
+	Accounts []float64
+	// Workload is the hours a year those accounts take: 4 h per account in
+	// the most metropolitan counties (RUCC 1) up to 9 h in the most rural
+	// (RUCC 9), where calls mean travel.
+	Workload []float64
+}
+
+// ZIPMeasuresOf returns the measures of pts (from ZIPPoints).
+func ZIPMeasuresOf(pts []ZIPPoint) (*ZIPMeasures, error) {
+	table, err := readMarketTable()
+	if err != nil {
+		return nil, err
+	}
+	var units []*terrane.Unit
+	for fips, row := range table {
+		if _, ok := stateFIPS[fips[:2]]; ok {
+			units = append(units, &terrane.Unit{ID: fips, Attributes: row.attrs})
+		}
+	}
+	sort.Slice(units, func(i, j int) bool { return units[i].ID < units[j].ID })
+	market := countyMarkets(units)
+	popOf := map[string]float64{}
+	zips := map[string]int{}
+	for _, z := range pts {
+		popOf[z.County] += z.Population
+		zips[z.County]++
+	}
+	var totEst, totPop float64
+	for _, u := range units {
+		totEst += u.Attributes["cbp_establishments_2020"]
+		totPop += u.Attributes["pop_2018"]
+	}
+	m := &ZIPMeasures{Market: make([]float64, len(pts)), Accounts: make([]float64, len(pts)), Workload: make([]float64, len(pts))}
+	for i, z := range pts {
+		attrs := table[z.County].attrs
+		share := 1 / float64(zips[z.County])
+		if popOf[z.County] > 0 {
+			share = z.Population / popOf[z.County]
+		}
+		m.Market[i] = market[z.County] * share
+		est, ok := attrs["cbp_establishments_2020"]
+		if !ok {
+			est = totEst * attrs["pop_2018"] / totPop
+		}
+		m.Accounts[i] = math.Round(est * share)
+		rucc := attrs["rucc_2013"]
+		if rucc < 1 {
+			rucc = 1
+		}
+		m.Workload[i] = m.Accounts[i] * (4 + 5*(math.Min(rucc, 9)-1)/8)
+	}
+	return m, nil
 }
