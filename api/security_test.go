@@ -174,9 +174,32 @@ func TestBodiesRefuseNULAndOutOfDomainNumbers(t *testing.T) {
 				t.Errorf("%s: the message names Go types: %s", body, raw)
 			}
 		}
-		if code, body := f.do("", "GET", sp+"/frontier", nil); code == 500 {
-			t.Errorf("frontier = 500 %v", body)
+		// The baseline is read-only whatever the body, so the numbers are
+		// tried on a draft too: refused by the check, nothing written, and
+		// the frontier (500 on NaN when 1e308 was stored) still answers.
+		a := "/api/v1/scenarios/" + itoa(f.branch(t, "Plan A", nil))
+		_, before := f.do("ann", "GET", a, nil)
+		frontier := func(p string) {
+			t.Helper()
+			if code, body := f.do("ann", "GET", p+"/frontier", nil); code != 200 {
+				t.Errorf("%s/frontier = %d %v; want 200", p, code, body)
+			}
 		}
+		f.run(t, []check{{"budget 1e308 on a draft", "ann", "PATCH", a, `{"budget":1e308}`, 400, "field budget is 1e308"}})
+		frontier(a)
+		many := make([]string, 50000)
+		for i := range many {
+			many[i] = fmt.Sprintf(`{"name":"r%d","unit":"u","unit_cost":1}`, i)
+		}
+		f.run(t, []check{
+			{"a resource's cost 1e300 on a draft", "ann", "PATCH", a, `{"resources":[{"name":"x","unit":"u","unit_cost":1e300}]}`, 400, "resources[0].unit_cost"},
+			{"50,000 resources on a draft", "ann", "PATCH", a, `{"resources":[` + strings.Join(many, ",") + `]}`, 400, "field resources has more than 1000 items"},
+		})
+		_, after := f.do("ann", "GET", a, nil)
+		if fmt.Sprint(after["budget"], len(after["resources"].([]any))) != fmt.Sprint(before["budget"], len(before["resources"].([]any))) {
+			t.Errorf("budget %v and %d resources after refused writes; were %v and %d", after["budget"], len(after["resources"].([]any)), before["budget"], len(before["resources"].([]any)))
+		}
+		frontier(sp)
 	})
 }
 
