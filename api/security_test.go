@@ -259,6 +259,17 @@ func TestSessionCookieExpiryRotationAndOrigin(t *testing.T) {
 		if w := send("POST", "/api/v1/tokens", "https://evil.example", ck); w.Code != 403 || !strings.Contains(w.Body.String(), "evil.example") {
 			t.Errorf("cookie write from a foreign Origin = %d %s; want 403", w.Code, w.Body.String())
 		}
+		// What a cross-site form, or a fetch without a preflight, sends:
+		// text/plain with the victim's cookie.
+		req := httptest.NewRequest("POST", "/api/v1/tokens", strings.NewReader(`{"label":"x"}`))
+		req.Header.Set("Content-Type", "text/plain")
+		req.Header.Set("Origin", "https://evil.example")
+		req.AddCookie(ck)
+		plain := httptest.NewRecorder()
+		srv.Handler().ServeHTTP(plain, req)
+		if plain.Code != 403 {
+			t.Errorf("text/plain cookie write from a foreign Origin = %d %s; want 403", plain.Code, plain.Body.String())
+		}
 		if w := send("POST", "/api/v1/tokens", "http://example.com", ck); w.Code != 201 {
 			t.Errorf("cookie write from this site = %d %s; want 201", w.Code, w.Body.String())
 		}
