@@ -381,3 +381,28 @@ func TestAPITokenExpires(t *testing.T) {
 		}
 	})
 }
+
+// Lower: CSV exports carried spreadsheet formulas. An accounts import with
+// names a spreadsheet would run comes back in accounts.csv with each such
+// cell led by a quote; a number stays a number.
+func TestCSVExportsNeutraliseFormulas(t *testing.T) {
+	forEachStore(t, func(t *testing.T, f *fixture) {
+		file := "Account,Name,lon,lat,ARR\n" +
+			"f1,\"=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\",-99.5,40.5,10\n" +
+			"f2,+1+1,-99.5,40.5,12.5\n" +
+			"f3,@SUM(A1),-99.5,40.5,10\n" +
+			"f4,-2+3,-99.5,40.5,10\n"
+		if code, out := f.upload("ann", map[string]string{"kind": "accounts", "layer": "grid", "id": "Account", "name": "Name", "revenue": "ARR"}, file); code != 200 {
+			t.Fatalf("accounts import: %d %v", code, out)
+		}
+		code, raw := f.raw("ann", "GET", "/api/v1/scenarios/"+itoa(f.baseline)+"/exports/accounts.csv", nil)
+		if code != 200 {
+			t.Fatalf("accounts.csv = %d %s", code, raw)
+		}
+		for _, want := range []string{`f1,"'=HYPERLINK(""http://evil.example"",""x"")"`, "f2,'+1+1,", "f3,'@SUM(A1),", "f4,'-2+3,", ",12.5,"} {
+			if !strings.Contains(string(raw), want) {
+				t.Errorf("accounts.csv lacks %q:\n%s", want, raw)
+			}
+		}
+	})
+}
