@@ -406,3 +406,20 @@ func TestCSVExportsNeutraliseFormulas(t *testing.T) {
 		}
 	})
 }
+
+// Finding 8: an accounts CSV with a NUL byte reached PostgreSQL, which
+// cannot store one (500). It is a 400 naming the line, on both databases,
+// and the layer's accounts are as they were.
+func TestImportWithNULIsRefused(t *testing.T) {
+	forEachStore(t, func(t *testing.T, f *fixture) {
+		for _, file := range []string{"Account,Name,lon,lat,ARR\nn1,Acme,-99.5,40.5,10\nn2,Ac\x00me,-99.5,40.5,10\n", "Account,Name,lon,lat,ARR\nn1,Acme,-99.5,40.5,10\nn2,Ac\xffme,-99.5,40.5,10\n"} {
+			code, out := f.upload("ann", map[string]string{"kind": "accounts", "layer": "grid", "id": "Account", "name": "Name", "revenue": "ARR"}, file)
+			if code != 400 || !strings.Contains(fmt.Sprint(out), "line 3") {
+				t.Errorf("accounts CSV %q = %d %v; want 400 naming line 3", file, code, out)
+			}
+		}
+		if _, raw := f.raw("ann", "GET", "/api/v1/scenarios/"+itoa(f.baseline)+"/exports/accounts.csv", nil); !strings.Contains(string(raw), "acct-a0") {
+			t.Errorf("accounts after refused imports:\n%s", raw)
+		}
+	})
+}
