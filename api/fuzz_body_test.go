@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/terrane/terrane/api"
@@ -48,32 +49,70 @@ func jsonWriteRoutes(t testing.TB) [][2]string {
 
 // FuzzWriteBodies sends arbitrary bytes as the JSON body of every write
 // route, as an admin and as an analyst: no answer is a 500, and no answer
-// holds a number that is not finite.
+// holds a number that is not finite. A route of a scenario is called on the
+// baseline, which is read-only, and on a fresh draft with the version it
+// read (If-Match), where the body reaches the scenario's checks; a write
+// the draft takes must leave it readable: its frontier answers, with
+// finite numbers (a budget of 1e308 once came back NaN, a 500).
 func FuzzWriteBodies(f *testing.F) {
 	fx := newFixture(f, "sqlite::memory:")
 	srv := api.NewServer(api.Config{Version: "fuzz", LoginBurst: 1 << 30, LoginClientBurst: 1 << 30, LoginAccountFailures: 1 << 30}, fx.services, nil, nil)
 	routes := jsonWriteRoutes(f)
-	ids := strings.NewReplacer("{id}", strconv.FormatInt(fx.baseline, 10), "{tid}", "W", "{uid}", "1", "{rid}", "1", "{b}", strconv.FormatInt(fx.baseline, 10))
 	for i := range routes {
 		for _, seed := range []string{`{}`, `{"name":"x"}`, `{"budget":1e308}`, `{"moves":{"a0":"E"}}`, `{"kind":"allocate"}`,
-			`{"label":"a\u0000"}`, `{"resources":[{"name":"r","unit_cost":-1}]}`, `{"name":"` + "\xff" + `"}`, `[1,2,3]`, `{"settings":{"shape":1e400}}`} {
+			`{"label":"a\u0000"}`, `{"resources":[{"name":"r","unit_cost":-1}]}`, `{"name":"` + "\xff" + `"}`, `[1,2,3]`, `{"settings":{"shape":1e400}}`,
+			`{"resources":[{"name":"x","unit":"u","unit_cost":1e300}]}`} {
 			f.Add(uint8(i), seed)
 		}
 	}
+	var drafts atomic.Int64
 	f.Fuzz(func(t *testing.T, which uint8, body string) {
-		r := routes[int(which)%len(routes)]
-		path := ids.Replace(r[1])
-		for _, user := range []string{"ada", "ann"} {
-			req := httptest.NewRequest(r[0], path, strings.NewReader(body))
+		call := func(user, method, path, ifMatch, body string) *httptest.ResponseRecorder {
+			req := httptest.NewRequest(method, path, strings.NewReader(body))
 			req.Header.Set("Content-Type", "application/json")
 			req.Header.Set("Authorization", "Bearer "+fx.tokens[user])
+			if ifMatch != "" {
+				req.Header.Set("If-Match", ifMatch)
+			}
 			w := httptest.NewRecorder()
 			srv.Handler().ServeHTTP(w, req)
+			return w
+		}
+		check := func(what string, w *httptest.ResponseRecorder) {
+			t.Helper()
 			if w.Code >= 500 {
-				t.Fatalf("%s %s as %s with %q = %d %s", r[0], path, user, body, w.Code, w.Body.String())
+				t.Fatalf("%s with %q = %d %s", what, body, w.Code, w.Body.String())
 			}
 			if err := finiteJSON(w.Body.Bytes()); err != "" {
-				t.Fatalf("%s %s as %s with %q answered %s: %s", r[0], path, user, body, w.Body.String(), err)
+				t.Fatalf("%s with %q answered %s: %s", what, body, w.Body.String(), err)
+			}
+		}
+		r := routes[int(which)%len(routes)]
+		targets := []int64{fx.baseline}
+		if strings.Contains(r[1], "{id}") {
+			w := call("ann", "POST", "/api/v1/scenarios", "", `{"name":"Fuzz `+strconv.FormatInt(drafts.Add(1), 10)+`","from":`+strconv.FormatInt(fx.baseline, 10)+`}`)
+			var sc struct {
+				ID int64 `json:"id"`
+			}
+			if w.Code != 201 || json.Unmarshal(w.Body.Bytes(), &sc) != nil {
+				t.Fatalf("branch = %d %s", w.Code, w.Body.String())
+			}
+			targets = append(targets, sc.ID)
+			defer call("ann", "DELETE", "/api/v1/scenarios/"+strconv.FormatInt(sc.ID, 10), "", "")
+		}
+		for _, id := range targets {
+			sid := strconv.FormatInt(id, 10)
+			path := strings.NewReplacer("{id}", sid, "{tid}", "W", "{uid}", "1", "{rid}", "1", "{b}", strconv.FormatInt(fx.baseline, 10)).Replace(r[1])
+			for _, user := range []string{"ada", "ann"} {
+				ifMatch := ""
+				if id != fx.baseline {
+					ifMatch = call("ann", "GET", "/api/v1/scenarios/"+sid, "", "").Header().Get("ETag")
+				}
+				w := call(user, r[0], path, ifMatch, body)
+				check(r[0]+" "+path+" as "+user, w)
+				if id != fx.baseline && w.Code < 300 {
+					check("the frontier of scenario "+sid+" after "+r[0]+" "+path, call("ann", "GET", "/api/v1/scenarios/"+sid+"/frontier", "", ""))
+				}
 			}
 		}
 	})

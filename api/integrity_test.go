@@ -143,6 +143,8 @@ func TestConcurrentMovesAndSettingsLoseNothing(t *testing.T) {
 			unit    string
 			to      string
 			note    string
+			read    int64  // the version the client read and wrote on
+			message string // the error's message, when refused
 		}
 		out := make([]outcome, 50)
 		var wg sync.WaitGroup
@@ -163,13 +165,13 @@ func TestConcurrentMovesAndSettingsLoseNothing(t *testing.T) {
 					if as["assignments"].(map[string]any)[u] == "W" {
 						to = "E"
 					}
-					code, _ := f.send("ann", "PATCH", path+"/assignments", map[string]any{"version": v, "moves": map[string]string{u: to}})
-					out[i] = outcome{code: code, kind: "move", unit: u, to: to}
+					code, res := f.send("ann", "PATCH", path+"/assignments", map[string]any{"version": v, "moves": map[string]string{u: to}})
+					out[i] = outcome{code: code, kind: "move", unit: u, to: to, read: v, message: errMessage(res)}
 					return
 				}
 				note := fmt.Sprintf("edit %d", i)
 				code, res := f.send("ann", "PATCH", path, map[string]any{"version": v, "settings": map[string]any{"note": note, "shape": 0.8}})
-				o := outcome{code: code, kind: "settings", note: note}
+				o := outcome{code: code, kind: "settings", note: note, read: v, message: errMessage(res)}
 				if code == 200 {
 					o.version = int64(res["version"].(float64))
 				}
@@ -189,6 +191,29 @@ func TestConcurrentMovesAndSettingsLoseNothing(t *testing.T) {
 		}
 		if applied == 0 {
 			t.Fatal("no write was applied")
+		}
+		// No lost update: two writes made on the same version cannot both be
+		// applied, since the second was made without seeing the first.
+		appliedOn := map[int64]int{}
+		var lost []string
+		for i, o := range out {
+			if o.code != 200 {
+				continue
+			}
+			if j, dup := appliedOn[o.read]; dup {
+				lost = append(lost, fmt.Sprintf("%d (%s) and %d (%s) on version %d", j, out[j].kind, i, o.kind, o.read))
+				continue
+			}
+			appliedOn[o.read] = i
+		}
+		if len(lost) > 0 {
+			t.Errorf("%d writes were applied on a version another applied write had already changed, so each was made without seeing it (lost updates); e.g. requests %s", len(lost), strings.Join(lost[:min(3, len(lost))], "; "))
+		}
+		// A refusal says why in the API's words, never the database's.
+		for i, o := range out {
+			if o.code == 409 && (!strings.Contains(o.message, "version") || strings.Contains(o.message, "Key (") || strings.Contains(o.message, "duplicate key") || strings.Contains(o.message, "pq:") || strings.Contains(o.message, "SQL")) {
+				t.Errorf("request %d (%s) refused with %q; want the version conflict, no database text", i, o.kind, o.message)
+			}
 		}
 		_, v1 := f.statusVersion(t, a)
 		if v1-v0 != int64(applied) {

@@ -174,9 +174,32 @@ func TestBodiesRefuseNULAndOutOfDomainNumbers(t *testing.T) {
 				t.Errorf("%s: the message names Go types: %s", body, raw)
 			}
 		}
-		if code, body := f.do("", "GET", sp+"/frontier", nil); code == 500 {
-			t.Errorf("frontier = 500 %v", body)
+		// The baseline is read-only whatever the body, so the numbers are
+		// tried on a draft too: refused by the check, nothing written, and
+		// the frontier (500 on NaN when 1e308 was stored) still answers.
+		a := "/api/v1/scenarios/" + itoa(f.branch(t, "Plan A", nil))
+		_, before := f.do("ann", "GET", a, nil)
+		frontier := func(p string) {
+			t.Helper()
+			if code, body := f.do("ann", "GET", p+"/frontier", nil); code != 200 {
+				t.Errorf("%s/frontier = %d %v; want 200", p, code, body)
+			}
 		}
+		f.run(t, []check{{"budget 1e308 on a draft", "ann", "PATCH", a, `{"budget":1e308}`, 400, "field budget is 1e308"}})
+		frontier(a)
+		many := make([]string, 50000)
+		for i := range many {
+			many[i] = fmt.Sprintf(`{"name":"r%d","unit":"u","unit_cost":1}`, i)
+		}
+		f.run(t, []check{
+			{"a resource's cost 1e300 on a draft", "ann", "PATCH", a, `{"resources":[{"name":"x","unit":"u","unit_cost":1e300}]}`, 400, "resources[0].unit_cost"},
+			{"50,000 resources on a draft", "ann", "PATCH", a, `{"resources":[` + strings.Join(many, ",") + `]}`, 400, "field resources has more than 1000 items"},
+		})
+		_, after := f.do("ann", "GET", a, nil)
+		if fmt.Sprint(after["budget"], len(after["resources"].([]any))) != fmt.Sprint(before["budget"], len(before["resources"].([]any))) {
+			t.Errorf("budget %v and %d resources after refused writes; were %v and %d", after["budget"], len(after["resources"].([]any)), before["budget"], len(before["resources"].([]any)))
+		}
+		frontier(sp)
 	})
 }
 
@@ -235,6 +258,17 @@ func TestSessionCookieExpiryRotationAndOrigin(t *testing.T) {
 		}
 		if w := send("POST", "/api/v1/tokens", "https://evil.example", ck); w.Code != 403 || !strings.Contains(w.Body.String(), "evil.example") {
 			t.Errorf("cookie write from a foreign Origin = %d %s; want 403", w.Code, w.Body.String())
+		}
+		// What a cross-site form, or a fetch without a preflight, sends:
+		// text/plain with the victim's cookie.
+		req := httptest.NewRequest("POST", "/api/v1/tokens", strings.NewReader(`{"label":"x"}`))
+		req.Header.Set("Content-Type", "text/plain")
+		req.Header.Set("Origin", "https://evil.example")
+		req.AddCookie(ck)
+		plain := httptest.NewRecorder()
+		srv.Handler().ServeHTTP(plain, req)
+		if plain.Code != 403 {
+			t.Errorf("text/plain cookie write from a foreign Origin = %d %s; want 403", plain.Code, plain.Body.String())
 		}
 		if w := send("POST", "/api/v1/tokens", "http://example.com", ck); w.Code != 201 {
 			t.Errorf("cookie write from this site = %d %s; want 201", w.Code, w.Body.String())
@@ -344,6 +378,48 @@ func TestAPITokenExpires(t *testing.T) {
 		}
 		if w := call("GET", "/api/v1/me", tok); w.Code != 401 || !strings.Contains(w.Body.String(), "revoked") {
 			t.Errorf("an expired token, again = %d %s; want 401: it was revoked", w.Code, w.Body.String())
+		}
+	})
+}
+
+// Lower: CSV exports carried spreadsheet formulas. An accounts import with
+// names a spreadsheet would run comes back in accounts.csv with each such
+// cell led by a quote; a number stays a number.
+func TestCSVExportsNeutraliseFormulas(t *testing.T) {
+	forEachStore(t, func(t *testing.T, f *fixture) {
+		file := "Account,Name,lon,lat,ARR\n" +
+			"f1,\"=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\",-99.5,40.5,10\n" +
+			"f2,+1+1,-99.5,40.5,12.5\n" +
+			"f3,@SUM(A1),-99.5,40.5,10\n" +
+			"f4,-2+3,-99.5,40.5,10\n"
+		if code, out := f.upload("ann", map[string]string{"kind": "accounts", "layer": "grid", "id": "Account", "name": "Name", "revenue": "ARR"}, file); code != 200 {
+			t.Fatalf("accounts import: %d %v", code, out)
+		}
+		code, raw := f.raw("ann", "GET", "/api/v1/scenarios/"+itoa(f.baseline)+"/exports/accounts.csv", nil)
+		if code != 200 {
+			t.Fatalf("accounts.csv = %d %s", code, raw)
+		}
+		for _, want := range []string{`f1,"'=HYPERLINK(""http://evil.example"",""x"")"`, "f2,'+1+1,", "f3,'@SUM(A1),", "f4,'-2+3,", ",12.5,"} {
+			if !strings.Contains(string(raw), want) {
+				t.Errorf("accounts.csv lacks %q:\n%s", want, raw)
+			}
+		}
+	})
+}
+
+// Finding 8: an accounts CSV with a NUL byte reached PostgreSQL, which
+// cannot store one (500). It is a 400 naming the line, on both databases,
+// and the layer's accounts are as they were.
+func TestImportWithNULIsRefused(t *testing.T) {
+	forEachStore(t, func(t *testing.T, f *fixture) {
+		for _, file := range []string{"Account,Name,lon,lat,ARR\nn1,Acme,-99.5,40.5,10\nn2,Ac\x00me,-99.5,40.5,10\n", "Account,Name,lon,lat,ARR\nn1,Acme,-99.5,40.5,10\nn2,Ac\xffme,-99.5,40.5,10\n"} {
+			code, out := f.upload("ann", map[string]string{"kind": "accounts", "layer": "grid", "id": "Account", "name": "Name", "revenue": "ARR"}, file)
+			if code != 400 || !strings.Contains(fmt.Sprint(out), "line 3") {
+				t.Errorf("accounts CSV %q = %d %v; want 400 naming line 3", file, code, out)
+			}
+		}
+		if _, raw := f.raw("ann", "GET", "/api/v1/scenarios/"+itoa(f.baseline)+"/exports/accounts.csv", nil); !strings.Contains(string(raw), "acct-a0") {
+			t.Errorf("accounts after refused imports:\n%s", raw)
 		}
 	})
 }
