@@ -15,3 +15,11 @@ func (s *Server) RoutePatterns() []string {
 	}
 	return out
 }
+
+// SetComparePassword replaces the password comparison for a test of package
+// api_test and returns a function that restores it.
+func SetComparePassword(f func(hash, password []byte) error) (restore func()) {
+	old := comparePassword
+	comparePassword = f
+	return func() { comparePassword = old }
+}
