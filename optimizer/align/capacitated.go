@@ -3,6 +3,7 @@ package align
 import (
 	"math"
 	"slices"
+	"time"
 )
 
 // capSearch is the state of the capacitated (and balanced, non-contiguous)
@@ -336,11 +337,11 @@ func (s *capSearch) descend(r *runner) {
 // only capacities (no balance, locks or disruption limit) constrain.
 func solveCapacitated(p *model, r *runner) (assign, centers []int, lb float64) {
 	lb = math.NaN()
-	limit := p.n
 	if p.n > 1500 {
-		limit = 300
+		buildNearGrid(p, 300, r)
+	} else {
+		p.buildNear(p.n)
 	}
-	p.buildNear(limit)
 	pm := newPMed(p)
 	pm.greedy(r, 0)
 	if p.n <= 1500 {
@@ -401,6 +402,13 @@ func solveCapacitated(p *model, r *runner) (assign, centers []int, lb float64) {
 		lb = lagrangeBound(p, r, bc, init, 0.2)
 	}
 	proven := func() bool { return bv == 0 && !math.IsNaN(lb) && bc-lb <= 1e-9*math.Max(1, bc) }
+	regions := !slices.Contains(p.locked, true) && math.IsInf(p.moveCap, 1)
+	if p.n > 1500 && regions {
+		// at this size one descent of the whole plan takes tens of
+		// milliseconds: go straight to the region search
+		s.regionSearch(r, uint64(p.in.Seed))
+		return slices.Clone(s.assign), slices.Clone(s.cen), lb
+	}
 	scale := math.Max(1, p.total)
 	stall := 0
 	maxStall := 2000 + 20*p.k
@@ -409,7 +417,17 @@ func solveCapacitated(p *model, r *runner) (assign, centers []int, lb float64) {
 	// within a small threshold (a record-to-record travel, Dueck 1993)
 	curV, curC := bv, bc
 	curCen, curAssign := slices.Clone(bestCen), slices.Clone(bestAssign)
-	for !proven() && !r.stop() && stall < maxStall {
+	// When the region search follows, the walk gets a share of the budget
+	// (time, and iterations if capped) that falls with k: each of its steps
+	// re-solves the whole plan, O(n), to move one to three of k centers,
+	// while a region step costs only the region.
+	share := math.Min(0.5, 10/float64(p.k))
+	half := r.start.Add(time.Duration(share * float64(r.limit)))
+	halfIter := int(share * float64(r.maxIter))
+	walkDone := func() bool {
+		return regions && (time.Now().After(half) || halfIter > 0 && r.iters >= halfIter)
+	}
+	for !proven() && !r.stop() && stall < maxStall && !walkDone() {
 		r.iters++
 		copy(cen, curCen)
 		s.setCenters(cen) // refresh centerOf for the perturbation
@@ -469,6 +487,16 @@ func solveCapacitated(p *model, r *runner) (assign, centers []int, lb float64) {
 		// keep s consistent with the current solution for the next perturbation
 		s.setCenters(curCen)
 		s.reload(curAssign)
+	}
+	if regions && !proven() {
+		// the walk has stalled (or used its share): re-solve regions of
+		// the best plan for the rest of the time
+		s.setCenters(bestCen)
+		s.reload(bestAssign)
+		s.regionSearch(r, uint64(p.in.Seed))
+		if v, c := s.total(); better(v-bv, c-bc, scale) {
+			return slices.Clone(s.assign), slices.Clone(s.cen), lb
+		}
 	}
 	return bestAssign, bestCen, lb
 }
