@@ -32,6 +32,10 @@ const regionBatch = 16
 // units (and at least two territories).
 const regionUnits = 36
 
+// swapNear is how many of a unit's closest units of its region the
+// descent tries to swap it with.
+const swapNear = 16
+
 // regionRestarts is the number of perturbed restarts of a region's search.
 const regionRestarts = 4
 
@@ -162,7 +166,7 @@ func (g *region) descend(x *rsol) {
 				improved = true
 				continue
 			}
-			for l := range m {
+			for _, l := range g.near[j][:min(len(g.near[j]), swapNear)] {
 				b := x.asg[l]
 				if b == a || x.isMed[l] >= 0 {
 					continue
@@ -359,8 +363,8 @@ func (g *region) improved() bool {
 // changed since they were last tried, re-solves them in parallel and
 // applies the improvements in draw order; a round is one iteration of the
 // runner. When every territory has been tried without improvement the
-// regions grow (more candidate centers, more units), up to a limit, and then
-// start small again.
+// regions grow (36, 54 then 72 units), and then start small again; a whole
+// cycle of sizes without improvement ends the search.
 func (s *capSearch) regionSearch(r *runner, seed uint64) {
 	p := s.p
 	if p.k < 2 {
@@ -386,8 +390,8 @@ func (s *capSearch) regionSearch(r *runner, seed uint64) {
 	for !r.stop() {
 		r.iters++
 		round++
-		size := regionUnits << level
-		cands := 8 << level
+		size := regionUnits * (2 + level) / 2
+		const cands = 8
 		restarts := regionRestarts
 		pool = pool[:0]
 		for scanned := 0; scanned < p.k && len(pool) < regionBatch; scanned++ {
