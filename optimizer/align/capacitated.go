@@ -45,6 +45,8 @@ func (s *capSearch) setCenters(cen []int) {
 		s.centerOf[c] = t
 		s.capT[t] = s.capOf(c)
 	}
+	var ds []float64
+	var ts []int32
 	for j := range p.n {
 		c := s.cand[j][:0]
 		for _, u := range p.near[j] {
@@ -55,17 +57,20 @@ func (s *capSearch) setCenters(cen []int) {
 				}
 			}
 		}
-		if len(c) < s.nCand {
+		// A truncated near list (above 1,500 units) may hold fewer
+		// centers; with at least two the unit has a regret and a move.
+		if len(c) < s.nCand && (len(c) < 2 || len(p.near[j]) == p.n) {
 			c = c[:0]
-			ts := make([]int32, p.k)
-			for t := range ts {
-				ts[t] = int32(t)
+			if ds == nil {
+				ds, ts = make([]float64, p.k), make([]int32, p.k)
+			}
+			for t, ct := range s.cen {
+				ts[t], ds[t] = int32(t), p.d(j, ct)
 			}
 			slices.SortStableFunc(ts, func(a, b int32) int {
-				da, db := p.d(j, s.cen[a]), p.d(j, s.cen[b])
-				if da < db {
+				if ds[a] < ds[b] {
 					return -1
-				} else if da > db {
+				} else if ds[a] > ds[b] {
 					return 1
 				}
 				return 0
@@ -337,17 +342,29 @@ func (s *capSearch) descend(r *runner) {
 // only capacities (no balance, locks or disruption limit) constrain.
 func solveCapacitated(p *model, r *runner) (assign, centers []int, lb float64) {
 	lb = math.NaN()
+	var med, runs []int
+	if p.mat == nil && p.kind != kindMatrix {
+		// no distance matrix: the greedy would compute n distances per
+		// candidate and step
+		med, runs = sweepCenters(p)
+	}
 	if p.n > 1500 {
 		buildNearGrid(p, 300, r)
 	} else {
 		p.buildNear(p.n)
 	}
-	pm := newPMed(p)
-	pm.greedy(r, 0)
-	if p.n <= 1500 {
-		pm.localSearch(r)
+	if runs != nil && r.expired() && !slices.Contains(p.locked, true) {
+		// out of time before any search: the runs are a complete plan
+		return runs, med, lb
 	}
-	med := pm.med
+	if med == nil {
+		pm := newPMed(p)
+		pm.greedy(r, 0)
+		if p.n <= 1500 {
+			pm.localSearch(r)
+		}
+		med = pm.med
+	}
 	// A locked unit keeps its territory's label: make it that label's
 	// center, so that the label and the lock agree from the start.
 	fixed := make([]bool, p.k)

@@ -26,18 +26,7 @@ func buildNearGrid(p *model, limit int, r *runner) {
 		p.buildNear(limit)
 		return
 	}
-	xs, ys := p.xs, p.ys
-	if p.kind == kindHaversine {
-		mean := 0.0
-		for _, y := range p.ys {
-			mean += y
-		}
-		c := math.Cos(mean / float64(n) * math.Pi / 180)
-		xs = make([]float64, n)
-		for i, x := range p.xs {
-			xs[i] = x * c
-		}
-	}
+	xs, ys := planar(p)
 	x0, x1 := slices.Min(xs), slices.Max(xs)
 	y0, y1 := slices.Min(ys), slices.Max(ys)
 	w, h := math.Max(x1-x0, 1e-12), math.Max(y1-y0, 1e-12)
@@ -133,4 +122,113 @@ func buildNearGrid(p *model, limit int, r *runner) {
 		}
 		p.near[i] = row
 	}
+}
+
+// planar returns coordinates in which Euclidean distance approximates the
+// model's distance: the units' own for Euclidean kinds, an
+// equirectangular projection on the mean latitude (degrees) for haversine.
+func planar(p *model) (xs, ys []float64) {
+	if p.kind != kindHaversine {
+		return p.xs, p.ys
+	}
+	mean := 0.0
+	for _, y := range p.ys {
+		mean += y
+	}
+	c := math.Cos(mean / float64(p.n) * math.Pi / 180)
+	xs = make([]float64, p.n)
+	for i, x := range p.xs {
+		xs[i] = x * c
+	}
+	return xs, p.ys
+}
+
+// hilbert is the index of cell (x, y) on the Hilbert curve of a 2^16 × 2^16
+// grid (the classic rotate-and-flip conversion).
+func hilbert(x, y uint32) uint64 {
+	var d uint64
+	for s := uint32(1 << 15); s > 0; s >>= 1 {
+		var rx, ry uint32
+		if x&s != 0 {
+			rx = 1
+		}
+		if y&s != 0 {
+			ry = 1
+		}
+		d += uint64(s) * uint64(s) * uint64((3*rx)^ry)
+		if ry == 0 {
+			if rx == 1 {
+				x, y = s-1-x, s-1-y
+			}
+			x, y = y, x
+		}
+	}
+	return d
+}
+
+// sweepCenters is the construction for instances too large for the greedy
+// p-median (n above maxMatrix, where every distance is computed on demand):
+// the units in Hilbert-curve order are cut into k runs of equal demand, and
+// each run's center is its unit closest to the run's demand-weighted
+// centroid. It costs O(n log n), and each run's demand is about the mean
+// territory's, which suits capacities; the descent and the region search
+// then reshape the runs. It returns the centers and the runs as an
+// assignment (unit → run).
+func sweepCenters(p *model) (centers, runs []int) {
+	xs, ys := planar(p)
+	x0, x1 := slices.Min(xs), slices.Max(xs)
+	y0, y1 := slices.Min(ys), slices.Max(ys)
+	side := math.Max(math.Max(x1-x0, y1-y0), 1e-12)
+	key := make([]uint64, p.n)
+	for i := range p.n {
+		gx := uint32(math.Min(65535, (xs[i]-x0)/side*65535))
+		gy := uint32(math.Min(65535, (ys[i]-y0)/side*65535))
+		key[i] = hilbert(gx, gy)
+	}
+	order := upTo(p.n)
+	slices.SortStableFunc(order, func(a, b int) int {
+		if key[a] < key[b] {
+			return -1
+		} else if key[a] > key[b] {
+			return 1
+		}
+		return 0
+	})
+	cen := make([]int, 0, p.k)
+	runs = make([]int, p.n)
+	per := p.total / float64(p.k)
+	lo := 0
+	acc := 0.0
+	for i, j := range order {
+		runs[j] = len(cen)
+		acc += p.demand[j]
+		left := len(order) - i - 1 // units after this one
+		need := p.k - len(cen) - 1 // runs still to start after this one
+		if len(cen) < p.k-1 && (acc >= per*float64(len(cen)+1) && left >= need || left == need) {
+			cen = append(cen, runCenter(p, xs, ys, order[lo:i+1]))
+			lo = i + 1
+		}
+	}
+	cen = append(cen, runCenter(p, xs, ys, order[lo:]))
+	return cen, runs
+}
+
+// runCenter is the unit of run closest (planar) to its demand-weighted
+// centroid; the first unit if the run has no demand.
+func runCenter(p *model, xs, ys []float64, run []int) int {
+	sx, sy, sw := 0.0, 0.0, 0.0
+	for _, j := range run {
+		w := math.Max(p.demand[j], 1e-12)
+		sx += w * xs[j]
+		sy += w * ys[j]
+		sw += w
+	}
+	sx, sy = sx/sw, sy/sw
+	best, bd := run[0], math.Inf(1)
+	for _, j := range run {
+		if d := math.Hypot(xs[j]-sx, ys[j]-sy); d < bd {
+			best, bd = j, d
+		}
+	}
+	return best
 }

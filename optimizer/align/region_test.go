@@ -129,3 +129,33 @@ func TestBuildNearGrid(t *testing.T) {
 		})
 	}
 }
+
+// TestSweepCenters checks the construction used without a distance
+// matrix: k runs, each non-empty and holding its center, and a solve of an
+// instance above the matrix size (which starts from it) that passes
+// Verify and gives the same answer on one and two cores.
+func TestSweepCenters(t *testing.T) {
+	for _, c := range []struct{ n, k int }{{4000, 300}, {50, 50}, {60, 1}} {
+		p := newModel(randomCPMP(c.n, c.k, 1.25, 13), false)
+		cen, runs := sweepCenters(p)
+		if len(cen) != c.k {
+			t.Fatalf("n %d k %d: %d centers", c.n, c.k, len(cen))
+		}
+		size := make([]int, c.k)
+		for _, r := range runs {
+			size[r]++
+		}
+		for r, ct := range cen {
+			if size[r] == 0 || runs[ct] != r {
+				t.Errorf("n %d k %d: run %d has %d units, its center %d is in run %d", c.n, c.k, r, size[r], ct, runs[ct])
+			}
+		}
+	}
+	in := randomCPMP(maxMatrix+500, 400, 1.25, 17)
+	s := &Settings{TimeLimit: time.Hour, MaxIterations: 3}
+	a := solveOn(t, 1, in, s)
+	b := solveOn(t, 2, in, s)
+	if !a.Feasible || a.Objective != b.Objective || !slices.Equal(a.Assignment, b.Assignment) {
+		t.Errorf("feasible %v, objective %v on one core and %v on two", a.Feasible, a.Objective, b.Objective)
+	}
+}
