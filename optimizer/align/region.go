@@ -352,7 +352,7 @@ func (g *region) locate(x, y *rsol, cands int) {
 	}
 }
 
-// improvedBy reports whether the re-solve found a better region solution.
+// improved reports whether the re-solve found a better region solution.
 func (g *region) improved() bool {
 	return better(g.cur.v-g.start[0], g.cur.c-g.start[1], g.scale)
 }
