@@ -88,7 +88,7 @@ func TestLin318Gap(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res := solveChecked(t, in, &Settings{TimeLimit: time.Hour, MaxIterations: 200})
+	res := solveChecked(t, in, &Settings{TimeLimit: time.Hour, MaxIterations: 120})
 	if !res.Feasible {
 		t.Fatal("infeasible answer")
 	}
