@@ -3,6 +3,7 @@ package align
 import (
 	"math"
 	"slices"
+	"time"
 )
 
 // capSearch is the state of the capacitated (and balanced, non-contiguous)
@@ -44,6 +45,8 @@ func (s *capSearch) setCenters(cen []int) {
 		s.centerOf[c] = t
 		s.capT[t] = s.capOf(c)
 	}
+	var ds []float64
+	var ts []int32
 	for j := range p.n {
 		c := s.cand[j][:0]
 		for _, u := range p.near[j] {
@@ -54,17 +57,20 @@ func (s *capSearch) setCenters(cen []int) {
 				}
 			}
 		}
-		if len(c) < s.nCand {
+		// A truncated near list (above 1,500 units) may hold fewer
+		// centers; with at least two the unit has a regret and a move.
+		if len(c) < s.nCand && (len(c) < 2 || len(p.near[j]) == p.n) {
 			c = c[:0]
-			ts := make([]int32, p.k)
-			for t := range ts {
-				ts[t] = int32(t)
+			if ds == nil {
+				ds, ts = make([]float64, p.k), make([]int32, p.k)
+			}
+			for t, ct := range s.cen {
+				ts[t], ds[t] = int32(t), p.d(j, ct)
 			}
 			slices.SortStableFunc(ts, func(a, b int32) int {
-				da, db := p.d(j, s.cen[a]), p.d(j, s.cen[b])
-				if da < db {
+				if ds[a] < ds[b] {
 					return -1
-				} else if da > db {
+				} else if ds[a] > ds[b] {
 					return 1
 				}
 				return 0
@@ -336,17 +342,29 @@ func (s *capSearch) descend(r *runner) {
 // only capacities (no balance, locks or disruption limit) constrain.
 func solveCapacitated(p *model, r *runner) (assign, centers []int, lb float64) {
 	lb = math.NaN()
-	limit := p.n
+	var med, runs []int
+	if p.mat == nil && p.kind != kindMatrix {
+		// no distance matrix: the greedy would compute n distances per
+		// candidate and step
+		med, runs = sweepCenters(p)
+	}
 	if p.n > 1500 {
-		limit = 300
+		buildNearGrid(p, 300, r)
+	} else {
+		p.buildNear(p.n)
 	}
-	p.buildNear(limit)
-	pm := newPMed(p)
-	pm.greedy(r, 0)
-	if p.n <= 1500 {
-		pm.localSearch(r)
+	if runs != nil && r.expired() && !slices.Contains(p.locked, true) {
+		// out of time before any search: the runs are a complete plan
+		return runs, med, lb
 	}
-	med := pm.med
+	if med == nil {
+		pm := newPMed(p)
+		pm.greedy(r, 0)
+		if p.n <= 1500 {
+			pm.localSearch(r)
+		}
+		med = pm.med
+	}
 	// A locked unit keeps its territory's label: make it that label's
 	// center, so that the label and the lock agree from the start.
 	fixed := make([]bool, p.k)
@@ -401,6 +419,13 @@ func solveCapacitated(p *model, r *runner) (assign, centers []int, lb float64) {
 		lb = lagrangeBound(p, r, bc, init, 0.2)
 	}
 	proven := func() bool { return bv == 0 && !math.IsNaN(lb) && bc-lb <= 1e-9*math.Max(1, bc) }
+	regions := !slices.Contains(p.locked, true) && math.IsInf(p.moveCap, 1)
+	if p.n > 1500 && regions {
+		// at this size one descent of the whole plan takes tens of
+		// milliseconds: go straight to the region search
+		s.regionSearch(r, uint64(p.in.Seed))
+		return slices.Clone(s.assign), slices.Clone(s.cen), lb
+	}
 	scale := math.Max(1, p.total)
 	stall := 0
 	maxStall := 2000 + 20*p.k
@@ -409,7 +434,17 @@ func solveCapacitated(p *model, r *runner) (assign, centers []int, lb float64) {
 	// within a small threshold (a record-to-record travel, Dueck 1993)
 	curV, curC := bv, bc
 	curCen, curAssign := slices.Clone(bestCen), slices.Clone(bestAssign)
-	for !proven() && !r.stop() && stall < maxStall {
+	// When the region search follows, the walk gets a share of the budget
+	// (time, and iterations if capped) that falls with k: each of its steps
+	// re-solves the whole plan, O(n), to move one to three of k centers,
+	// while a region step costs only the region.
+	share := math.Min(0.5, 10/float64(p.k))
+	half := r.start.Add(time.Duration(share * float64(r.limit)))
+	halfIter := int(share * float64(r.maxIter))
+	walkDone := func() bool {
+		return regions && (time.Now().After(half) || halfIter > 0 && r.iters >= halfIter)
+	}
+	for !proven() && !r.stop() && stall < maxStall && !walkDone() {
 		r.iters++
 		copy(cen, curCen)
 		s.setCenters(cen) // refresh centerOf for the perturbation
@@ -469,6 +504,16 @@ func solveCapacitated(p *model, r *runner) (assign, centers []int, lb float64) {
 		// keep s consistent with the current solution for the next perturbation
 		s.setCenters(curCen)
 		s.reload(curAssign)
+	}
+	if regions && !proven() {
+		// the walk has stalled (or used its share): re-solve regions of
+		// the best plan for the rest of the time
+		s.setCenters(bestCen)
+		s.reload(bestAssign)
+		s.regionSearch(r, uint64(p.in.Seed))
+		if v, c := s.total(); better(v-bv, c-bc, scale) {
+			return slices.Clone(s.assign), slices.Clone(s.cen), lb
+		}
 	}
 	return bestAssign, bestCen, lb
 }

@@ -24,6 +24,17 @@
 //     assignment, shift and swap moves and median relocation (Osman &
 //     Christofides 1994; Lorena & Senne 2004), inside an iterated local search,
 //     with a Lagrangian bound whose subproblems are fractional knapsacks;
+//     then a large-neighbourhood search that re-solves regions — the units
+//     of a few neighbouring territories — as small capacitated p-medians
+//     (the local subproblems of Stefanello, de Araújo & Müller 2015 and
+//     Gnägi & Baumann 2021, solved here by center moves, descents and
+//     perturbed restarts instead of a MIP; variable neighbourhood
+//     decomposition, Hansen, Mladenović & Pérez-Brito 2001), with disjoint
+//     regions solved on all cores and joined in draw order so that a seed
+//     gives the same answer on any machine. Above 1,500 units the walk is
+//     skipped and near lists come from a grid; without a distance matrix
+//     (above 3,500 units) the start is a Hilbert-curve sweep cut into runs
+//     of equal demand instead of the greedy p-median;
 //   - balanced and contiguous territories: seeding by recursive spanning-tree
 //     partition or by region growing from p-median centers, contiguity repair,
 //     boundary moves that keep every territory connected (articulation checks,
