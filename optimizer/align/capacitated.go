@@ -27,7 +27,7 @@ func newCapSearch(p *model) *capSearch {
 func (s *capSearch) total() (float64, float64) {
 	v := s.movedViol(s.moved)
 	for t := range s.p.k {
-		v += s.viol(t, s.load[t])
+		v += s.tviol(t)
 	}
 	return v, s.cost
 }
@@ -80,6 +80,9 @@ func (s *capSearch) put(j, t int) {
 	s.assign[j] = t
 	s.addMember(j, t)
 	s.load[t] += s.p.demand[j]
+	if s.p.nm > 0 {
+		s.madd(j, t, 1)
+	}
 	s.cost += s.p.weight[j] * s.p.d(j, s.cen[t])
 	if c := s.p.current[j]; c >= 0 && c != t {
 		s.moved += s.p.demand[j]
@@ -91,6 +94,9 @@ func (s *capSearch) take(j int) {
 	t := s.assign[j]
 	s.removeMember(j, t)
 	s.load[t] -= s.p.demand[j]
+	if s.p.nm > 0 {
+		s.madd(j, t, -1)
+	}
 	s.cost -= s.p.weight[j] * s.p.d(j, s.cen[t])
 	if c := s.p.current[j]; c >= 0 && c != t {
 		s.moved -= s.p.demand[j]
@@ -109,6 +115,7 @@ func (s *capSearch) regret() {
 		s.members[t] = s.members[t][:0]
 	}
 	s.cost, s.moved = 0, 0
+	s.mreset()
 	for j := range s.assign {
 		s.assign[j] = -1
 	}
@@ -121,8 +128,8 @@ func (s *capSearch) regret() {
 		if s.assign[j] >= 0 {
 			continue
 		}
-		if p.locked[j] {
-			s.put(j, p.current[j])
+		if p.lockT[j] >= 0 {
+			s.put(j, p.lockT[j])
 			continue
 		}
 		c := s.cand[j]
@@ -189,7 +196,7 @@ func (s *capSearch) improve(r *runner) {
 		improved := false
 		for j := range p.n {
 			a := s.assign[j]
-			if p.locked[j] || s.centerOf[j] >= 0 {
+			if p.lockT[j] >= 0 || s.centerOf[j] >= 0 {
 				continue
 			}
 			dj, wj := p.demand[j], p.weight[j]
@@ -221,7 +228,7 @@ func (s *capSearch) improve(r *runner) {
 				}
 				db := p.d(j, s.cen[b])
 				for _, l := range s.members[b] {
-					if p.locked[l] || s.centerOf[l] >= 0 {
+					if p.lockT[l] >= 0 || s.centerOf[l] >= 0 {
 						continue
 					}
 					dl := p.demand[l]
@@ -231,6 +238,9 @@ func (s *capSearch) improve(r *runner) {
 					}
 					la, lb := s.load[a]-dj+dl, s.load[b]+dj-dl
 					dv := s.viol(a, la) - s.viol(a, s.load[a]) + s.viol(b, lb) - s.viol(b, s.load[b])
+					if p.nm > 0 {
+						dv += s.mswap(j, l, a, b)
+					}
 					if !math.IsInf(p.moveCap, 1) {
 						m := s.moved
 						for _, x := range [2]struct {
@@ -311,6 +321,7 @@ func (s *capSearch) reload(assign []int) {
 		s.members[t] = s.members[t][:0]
 	}
 	s.cost, s.moved = 0, 0
+	s.mreset()
 	for j, t := range assign {
 		s.put(j, t)
 	}
@@ -341,6 +352,9 @@ func solveCapacitated(p *model, r *runner) (assign, centers []int, lb float64) {
 		limit = 300
 	}
 	p.buildNear(limit)
+	if p.fixed != nil {
+		return solveFixedCenters(p, r)
+	}
 	pm := newPMed(p)
 	pm.greedy(r, 0)
 	if p.n <= 1500 {
