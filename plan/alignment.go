@@ -30,7 +30,7 @@ type AlignmentSummary struct {
 	Oversize    []string `json:"oversize"`    // territories of one unit too large to balance
 	// Balances are the bands of every balance measure (market first when
 	// it is balanced) with the worst territory of each.
-	Balances []MeasureBand `json:"balances"`
+	Balances []MeasureBand `json:"balances" openapi:"nonnull"`
 	// Balanced says in one sentence, for people, how the territories meet
 	// every measure.
 	Balanced string `json:"balanced"`
@@ -160,9 +160,12 @@ func AlignProblem(in *Inputs, edges [][2]string) (*Alignment, error) {
 	}
 	if set.Centers == CentersRepHomes {
 		centers, missing := repCenters(in, a)
-		if missing != nil {
-			a.CenterWarning = fmt.Sprintf("Territories are drawn around the best centre, not around rep homes: %s %s no rep with a home location.",
-				names(missing), map[bool]string{true: "has", false: "have"}[len(missing) == 1])
+		switch {
+		case centers == nil:
+			a.CenterWarning = "Territories are drawn around the best centre, not around rep homes: no territory has a rep with a home location."
+		case len(missing) > 0:
+			a.CenterWarning = fmt.Sprintf("%s drawn around the best centre, not around a rep home, for want of a rep with a home location: %s.",
+				counted(len(missing), "territory is", "territories are"), names(missing))
 		}
 		a.Problem.Centers = centers
 	}
@@ -370,9 +373,9 @@ func (a *Alignment) Relabel(territory []int) ([]int, float64) {
 		}
 	}
 	// Drawn around rep homes, territory i is the one around the home of
-	// the rep who owns a.IDs[i]: every territory keeps its index and id.
-	if in.Centers != nil {
-		for i := range fixed {
+	// the rep who owns a.IDs[i]: it keeps its index and id.
+	for i, c := range in.Centers {
+		if c >= 0 {
 			fixed[i] = true
 		}
 	}

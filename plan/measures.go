@@ -228,8 +228,9 @@ func addMeasures(a *Alignment, bals []AlignBalance, meas map[string][]float64) {
 // repCenters finds, for each territory of the instance, the unit holding
 // (or, when none holds it, nearest to) the home of the rep who owns it:
 // the territory's owners first, then the reps listing it. Two homes in one
-// unit take the next nearest free unit. It returns nil and the names of
-// the territories without a rep home when some lack one.
+// unit take the next nearest free unit. A territory without a rep home
+// (no owner, or none with a home) gets −1, a free centre, and its name is
+// listed in missing; centers is nil when no territory has a rep home.
 func repCenters(in *Inputs, a *Alignment) ([]int, []string) {
 	homes := map[string]orb.Point{} // rep name → home
 	owns := map[string][]string{}   // territory id → rep names
@@ -258,15 +259,16 @@ func repCenters(in *Inputs, a *Alignment) ([]int, []string) {
 		}
 		if home == nil {
 			missing = append(missing, nameOf(known, id))
+			centers[t] = -1
 			continue
 		}
 		centers[t] = nearestUnit(in, a, *home, taken)
 		taken[centers[t]] = true
 	}
-	if len(missing) > 0 {
+	if len(missing) == len(a.IDs) {
 		return nil, missing
 	}
-	return centers, nil
+	return centers, missing
 }
 
 // nearestUnit is the instance unit, not taken, whose geometry holds p, or
@@ -337,7 +339,7 @@ func measureBands(in *Inputs, ap *Alignment, res *align.Result, relabel []int) [
 			reps++
 		}
 	}
-	var out []MeasureBand
+	out := []MeasureBand{}
 	for _, ms := range res.Slack.Balances {
 		name := ms.Measure
 		if name == align.DemandMeasure {

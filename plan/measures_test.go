@@ -17,8 +17,8 @@ import (
 // (checked by align.Verify on every measure).
 func TestAlignProblemMarketAndAccounts(t *testing.T) {
 	in, edges := sampleAlignInputs(t)
-	in.Settings.Align.K = 8
-	in.Settings.Align.Balances = []plan.AlignBalance{{Measure: "market", Tolerance: 0.10}, {Measure: "accounts", Tolerance: 0.15}}
+	in.Settings.Align.K = 6
+	in.Settings.Align.Balances = []plan.AlignBalance{{Measure: "market", Tolerance: 0.10}, {Measure: "accounts", Tolerance: 0.20}}
 	a, err := plan.AlignProblem(in, edges)
 	if err != nil {
 		t.Fatal(err)
@@ -27,8 +27,8 @@ func TestAlignProblemMarketAndAccounts(t *testing.T) {
 	if inst.Balance.Tolerance != 0.10 {
 		t.Errorf("market band: got ±%v, want ±0.10", inst.Balance.Tolerance)
 	}
-	if len(inst.Balances) != 1 || inst.Balances[0].Measure != "accounts" || inst.Balances[0].Tolerance != 0.15 {
-		t.Fatalf("balances: got %+v, want accounts ±0.15", inst.Balances)
+	if len(inst.Balances) != 1 || inst.Balances[0].Measure != "accounts" || inst.Balances[0].Tolerance != 0.20 {
+		t.Fatalf("balances: got %+v, want accounts ±0.20", inst.Balances)
 	}
 	var got, want float64
 	for j, u := range inst.Units {
@@ -38,7 +38,9 @@ func TestAlignProblemMarketAndAccounts(t *testing.T) {
 	if got != want || got == 0 {
 		t.Errorf("accounts over the instance: got %v, want %v (> 0)", got, want)
 	}
-	res, err := align.Solve(context.Background(), inst, &align.Settings{TimeLimit: time.Hour, MaxIterations: 1500})
+	// The iteration cap ends the search; the time limit only bounds the
+	// share of it the Lagrangian lower bound may take (8 %).
+	res, err := align.Solve(context.Background(), inst, &align.Settings{TimeLimit: 3 * time.Minute, MaxIterations: 250})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +49,10 @@ func TestAlignProblemMarketAndAccounts(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !feasible {
-		t.Fatalf("infeasible on the sample at k = 8, market ±10 %%, accounts ±15 %%: %+v", res.Slack.Balances)
+		for _, b := range res.Slack.Balances {
+			t.Logf("%s: band [%.0f, %.0f], worst slack %.0f in territory %d", b.Measure, b.Min, b.Max, b.Worst, b.WorstTerritory)
+		}
+		t.Fatalf("infeasible on the sample at k = 6, market ±10 %%, accounts ±20 %% (contiguous %v)", res.Slack.Contiguous)
 	}
 	if len(res.Slack.Balances) != 2 || res.Slack.Balances[1].Measure != "accounts" {
 		t.Errorf("slack.balances: got %d measures, want demand and accounts", len(res.Slack.Balances))
@@ -97,9 +102,6 @@ func TestAlignProblemWorkloadAndRevenue(t *testing.T) {
 		gotH += u.Measures["workload"]
 		gotR += u.Measures["revenue"]
 	}
-	for _, i := range a.Oversize {
-		_ = i // peeled units are out of the instance; none expected here
-	}
 	if len(a.Oversize) == 0 && (math.Abs(gotH-hours) > 1e-6 || math.Abs(gotR-revenue) > 1e-6*revenue) {
 		t.Errorf("workload %v h, revenue %v; want %v h, %v", gotH, gotR, hours, revenue)
 	}
@@ -131,6 +133,15 @@ func TestAlignProblemRepHomes(t *testing.T) {
 	if a.Problem.Centers == nil {
 		t.Fatalf("no centres: %s", a.CenterWarning)
 	}
+	free := 0
+	for _, c := range a.Problem.Centers {
+		if c < 0 {
+			free++
+		}
+	}
+	if free > 0 && !strings.Contains(a.CenterWarning, "for want of a rep with a home location") {
+		t.Errorf("%d free centres, warning %q", free, a.CenterWarning)
+	}
 	homes := map[string]*[2]float64{}
 	for _, u := range in.Reps {
 		if u.Home != nil {
@@ -145,7 +156,7 @@ func TestAlignProblemRepHomes(t *testing.T) {
 	}
 	for tr, c := range a.Problem.Centers {
 		h := homes[owner[a.IDs[tr]]]
-		if h == nil {
+		if h == nil || c < 0 {
 			continue
 		}
 		u := in.Units[a.Units[c]]
@@ -153,7 +164,7 @@ func TestAlignProblemRepHomes(t *testing.T) {
 			t.Errorf("territory %s: centre %s is %.0f km from its rep's home", a.IDs[tr], u.ID, d/1000)
 		}
 	}
-	res, err := align.Solve(ctx, a.Problem, &align.Settings{TimeLimit: time.Hour, MaxIterations: 300})
+	res, err := align.Solve(ctx, a.Problem, &align.Settings{TimeLimit: 3 * time.Minute, MaxIterations: 300})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -282,6 +282,9 @@ func (s *capSearch) relocate() bool {
 	changed := false
 	cen := slices.Clone(s.cen)
 	for t, m := range s.members {
+		if p.fixed != nil && p.fixed[t] >= 0 {
+			continue // a fixed center (Problem.Centers) stays
+		}
 		bestC, bestS := s.cen[t], 0.0
 		for _, j := range m {
 			bestS += p.weight[j] * p.d(j, s.cen[t])

@@ -3,6 +3,7 @@ package align
 import (
 	"container/heap"
 	"math"
+	"slices"
 )
 
 // Fixed centers (rep homes).
@@ -42,7 +43,7 @@ func (g *grow) Pop() any {
 }
 
 // seedCenters partitions the units by growing every territory from its
-// fixed center (see above). jitter > 0 multiplies each distance by a
+// fixed center, or from a seed unit when its center is free (seedUnits). jitter > 0 multiplies each distance by a
 // random factor in [1, 1+jitter), for restarts. Units no center reaches
 // through the edges join the territory of the nearest center (or the one
 // they are locked to). It looks at the clock; past the deadline the units
@@ -56,6 +57,7 @@ func (s *dsearch) seedCenters(r *runner, jitter float64) []int {
 	fr := make([]grow, p.k)
 	score := make([]float64, p.k) // load on every measure, in demand units
 	m := p.nm
+	seeds := seedUnits(p, r)
 	add := func(j, t int) {
 		assign[j] = t
 		score[t] += p.demand[j]
@@ -64,7 +66,7 @@ func (s *dsearch) seedCenters(r *runner, jitter float64) []int {
 		}
 		for _, v := range p.adj[j] {
 			if assign[v] < 0 && (p.lockT[v] < 0 || p.lockT[v] == t) {
-				key := p.d(v, p.fixed[t])
+				key := p.d(v, seeds[t])
 				if jitter > 0 {
 					key *= 1 + jitter*r.rng.Float64()
 				}
@@ -72,7 +74,7 @@ func (s *dsearch) seedCenters(r *runner, jitter float64) []int {
 			}
 		}
 	}
-	for t, c := range p.fixed {
+	for t, c := range seeds {
 		add(c, t)
 	}
 	open := make([]bool, p.k)
@@ -112,11 +114,74 @@ func (s *dsearch) seedCenters(r *runner, jitter float64) []int {
 			continue
 		}
 		bd := math.Inf(1)
-		for t, c := range p.fixed {
+		for t, c := range seeds {
 			if d := p.d(j, c); d < bd {
 				bd, assign[j] = d, t
 			}
 		}
 	}
 	return assign
+}
+
+// seedUnits returns one seed unit per territory: its fixed center, or, for
+// a territory whose center is free (−1), a unit drawn with probability
+// proportional to weight · demand · D², D the distance to the nearest seed
+// so far (the D² seeding of k-means++, Arthur & Vassilvitskii 2007), among
+// the units no lock or center ties to another territory.
+func seedUnits(p *model, r *runner) []int {
+	seeds := slices.Clone(p.fixed)
+	near := make([]float64, p.n)
+	for j := range near {
+		near[j] = math.Inf(1)
+	}
+	taken := make([]bool, p.n)
+	update := func(c int) {
+		taken[c] = true
+		for j := range p.n {
+			near[j] = math.Min(near[j], p.d(j, c))
+		}
+	}
+	any := false
+	for _, c := range seeds {
+		if c >= 0 {
+			update(c)
+			any = true
+		}
+	}
+	for t, c := range seeds {
+		if c >= 0 {
+			continue
+		}
+		sum := 0.0
+		for j := range p.n {
+			if !taken[j] && (p.lockT[j] < 0 || p.lockT[j] == t) {
+				x := 1.0
+				if any {
+					x = near[j] * near[j]
+				}
+				sum += x * math.Max(p.weight[j]*p.demand[j], 1e-12)
+			}
+		}
+		pick, x := -1, r.rng.Float64()*sum
+		for j := range p.n {
+			if !taken[j] && (p.lockT[j] < 0 || p.lockT[j] == t) {
+				w := 1.0
+				if any {
+					w = near[j] * near[j]
+				}
+				x -= w * math.Max(p.weight[j]*p.demand[j], 1e-12)
+				pick = j
+				if x <= 0 {
+					break
+				}
+			}
+		}
+		if pick < 0 {
+			pick = slices.Index(taken, false)
+		}
+		seeds[t] = pick
+		update(pick)
+		any = true
+	}
+	return seeds
 }

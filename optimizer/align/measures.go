@@ -163,8 +163,11 @@ func (in *Problem) validateMeasures() error {
 		}
 		at := map[int]int{}
 		for t, c := range in.Centers {
+			if c == -1 {
+				continue // a free center
+			}
 			if c < 0 || c >= len(in.Units) {
-				return fmt.Errorf("align: centers[%d] = %d names a unit outside 0..%d", t, c, len(in.Units)-1)
+				return fmt.Errorf("align: centers[%d] = %d names a unit outside 0..%d (or −1: free)", t, c, len(in.Units)-1)
 			}
 			if o, ok := at[c]; ok {
 				return fmt.Errorf("align: centers[%d] = centers[%d] = %d: each territory needs its own center", t, o, c)
@@ -190,7 +193,8 @@ type measureModel struct {
 	// lockT is, per unit, the territory it must stay in (its current one
 	// when locked, t when it is the fixed center of t), −1 if free.
 	lockT []int
-	// fixed are the fixed centers, territory → unit; nil when free.
+	// fixed are the fixed centers, territory → unit or −1 (free); nil
+	// when every center is free.
 	fixed []int
 }
 
@@ -208,7 +212,9 @@ func (p *model) initMeasures(in *Problem) {
 	if in.Centers != nil {
 		p.fixed = slices.Clone(in.Centers)
 		for t, c := range p.fixed {
-			p.lockT[c] = t
+			if c >= 0 {
+				p.lockT[c] = t
+			}
 		}
 	}
 	if p.nm == 0 {
@@ -416,7 +422,7 @@ func (s *dsearch) mclusterFits(cluster []int) bool {
 // sum), else the 1-median of the members.
 func (s *dsearch) centre(t int, units []int, load float64) (int, float64) {
 	p := s.p
-	if p.fixed == nil {
+	if p.fixed == nil || p.fixed[t] < 0 {
 		return s.median(units, load)
 	}
 	c := p.fixed[t]
@@ -488,12 +494,13 @@ func measureSlacks(in *Problem, assign []int) []MeasureSlack {
 // solveFixedCenters is the capacitated engine when the problem fixes the
 // centers: with no center to move, location–allocation reduces to its
 // allocation step, a regret assignment followed by shift and swap moves
-// (Osman & Christofides 1994). No lower bound is claimed.
+// (Osman & Christofides 1994); free centers (−1 in Centers) are seeded
+// by seedUnits and relocated by the descent. No lower bound is claimed.
 func solveFixedCenters(p *model, r *runner) (assign, centers []int, lb float64) {
 	s := newCapSearch(p)
-	s.setCenters(p.fixed)
+	s.setCenters(seedUnits(p, r))
 	s.regret()
-	s.improve(r)
+	s.descend(r) // relocate moves the free centers only
 	r.iters++
 	v, _ := s.total()
 	r.noteViolation(v, scaleOf(p))
@@ -501,17 +508,40 @@ func solveFixedCenters(p *model, r *runner) (assign, centers []int, lb float64) 
 }
 
 // fixedParts sets to (part → position in cluster) so that each part goes to
-// the territory whose fixed center it holds; false when some part holds
-// none or two of them (the cut is then of no use).
+// the territory whose fixed center it holds, and the parts holding none to
+// the cluster's territories with free centers (keeping the order of the
+// overlap matching in to); false when some part holds two fixed centers.
 func (s *dsearch) fixedParts(cluster, label, to []int) bool {
 	seen := make([]bool, len(to))
+	usedPos := make([]bool, len(cluster))
 	for pos, t := range cluster {
-		part := label[s.p.fixed[t]]
+		c := s.p.fixed[t]
+		if c < 0 {
+			continue
+		}
+		part := label[c]
 		if part < 0 || part >= len(to) || seen[part] {
 			return false
 		}
 		seen[part] = true
 		to[part] = pos
+		usedPos[pos] = true
+	}
+	var free []int // positions of the territories with free centers
+	for pos := range cluster {
+		if !usedPos[pos] {
+			free = append(free, pos)
+		}
+	}
+	n := 0
+	for part := range to {
+		if !seen[part] {
+			if n >= len(free) {
+				return false
+			}
+			to[part] = free[n]
+			n++
+		}
 	}
 	return true
 }

@@ -137,7 +137,8 @@ type Problem struct {
 	// Centers, if not nil, fixes the center of territory t to unit
 	// Centers[t] (a rep's home): the distance objective measures from it, no
 	// median is recomputed, and territory t must hold that unit. Length k,
-	// distinct unit indices; nil means free centers (1-medians).
+	// distinct unit indices, or −1 for a territory whose center stays free
+	// (its 1-median); nil means every center is free.
 	Centers []int `json:"centers,omitempty"`
 	// Contiguous requires every territory to be connected through Edges.
 	Contiguous bool `json:"contiguous"`

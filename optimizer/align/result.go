@@ -241,6 +241,9 @@ func evaluate(p *model, assign, centers []int) Result {
 	}
 	if p.fixed != nil {
 		for t, c := range p.fixed {
+			if c < 0 {
+				continue
+			}
 			if assign[c] != t || !p.cut && (len(centers) != k || centers[t] != c) {
 				r.Slack.CenterViolations++
 				ok = false

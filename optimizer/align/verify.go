@@ -149,6 +149,9 @@ func Verify(in *Problem, res *Result) (bool, error) {
 	}
 	// fixed centers: territory t holds its center, reported as its center
 	for tr, c := range in.Centers {
+		if c == -1 {
+			continue // a free center
+		}
 		if c < 0 || c >= n || res.Assignment[c] != tr {
 			fail("fixed center outside its territory")
 		}
