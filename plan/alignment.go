@@ -36,8 +36,8 @@ type AlignmentSummary struct {
 	Balanced string `json:"balanced"`
 	// Centers is "rep_homes" when the territories were drawn around their
 	// reps' homes, "" when their centres were free.
-	Centers string `json:"centers"`
-	Warnings    []string `json:"warnings"`    // what the plan falls short of, for people
+	Centers  string   `json:"centers"`
+	Warnings []string `json:"warnings"` // what the plan falls short of, for people
 }
 
 // Alignment is a scenario's alignment problem: the instance the solver sees
