@@ -108,6 +108,6 @@ describe('several balance measures (issue 17)', () => {
     const t = alignmentSentence({ k: 8, feasible: true, contiguous: true, balance_min: 1e6, balance_max: 1.1e6, moved: 0.05, from_current: true, oversize: [], balances: [market, accounts] });
     expect(t).toBe('8 territories redrawn: each holds $1M–$1.1M of market and 95–116 accounts, each is in one piece; 5% of the market changed territory.');
     const miss = alignmentSentence({ k: 8, feasible: false, contiguous: true, balance_min: 1e6, balance_max: 1.1e6, moved: 0.05, from_current: true, oversize: [], balances: [market, { ...accounts, outside: 2, worst_slack: -3 }] });
-    expect(miss).toContain('some miss a band (2 miss the band on accounts)');
+    expect(miss).toContain('some miss a band (2 territories miss the band on accounts)');
   });
 });

@@ -125,7 +125,7 @@ export function alignmentSentence(al: AlignmentCertificate): string {
   if (bands.length > 1 || (bands.length === 1 && bands[0].measure !== 'market')) {
     // several measures (or one other than market): name every band
     const who = rest === al.k ? (al.k === 1 ? 'it holds' : 'each holds') : `the other ${counted(rest, 'holds', 'each hold')}`;
-    const missed = bands.filter((b) => b.outside > 0).map((b) => `${counted(b.outside, 'misses', 'miss')} the band on ${measureLabel(b.measure).toLowerCase().replace(/ \(.*\)$/, '')}`);
+    const missed = bands.filter((b) => b.outside > 0).map((b) => `${counted(b.outside, 'territory misses', 'territories miss')} the band on ${measureLabel(b.measure).toLowerCase().replace(/ \(.*\)$/, '')}`);
     parts.push(al.feasible || missed.length === 0
       ? `${who} ${joinAnd(bands.map(bandText))}`
       : `some miss a band (${joinAnd(missed)})`);

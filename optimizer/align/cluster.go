@@ -78,7 +78,7 @@ func (s *dsearch) recomCluster(r *runner, m, attempts, tries int) bool {
 	ids := upTo(m)
 	cut := false
 	for attempt := 0; attempt < attempts && !cut; attempt++ {
-		s.mslack = 0
+		s.mslack, s.msoft = 0, false
 		cut = s.cutParts(r, label, region, ids, p.lo-eps, p.hi+eps, tries, false)
 	}
 	if !cut {

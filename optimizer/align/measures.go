@@ -333,30 +333,65 @@ func (p *model) msums(tr *tree) {
 	}
 }
 
-// mcutFits reports whether cutting the subtree of v off tr (sub true: the
-// subtree is the new part, else its complement is) leaves a part within
-// every extra band, widened by slack × the measure's mean territory load,
-// and the rest (kk−1 parts) within kk−1 times the bands.
-func (s *dsearch) mcutFits(tr *tree, v int, sub bool, kk int, slack float64) bool {
+// mcutViol is the scaled violation of the extra bands, widened by
+// s.mslack × each measure's mean territory load, when the subtree of v is
+// cut off tr (sub true: the subtree is the new part, else its complement
+// is): the part's own, plus the rest's (kk−1 parts) against kk−1 times the
+// bands, shared over those parts. 0 when every band holds.
+func (s *dsearch) mcutViol(tr *tree, v int, sub bool, kk int) float64 {
 	p := s.p
 	m := p.nm
-	if m == 0 {
-		return true
-	}
 	root := tr.order[0]
+	vv := 0.0
 	for i := range m {
 		total := tr.msub[root*m+i]
 		x := tr.msub[v*m+i]
 		if !sub {
 			x = total - x
 		}
-		w := slack * p.mtotal[i] / float64(p.k)
+		w := s.mslack * p.mtotal[i] / float64(p.k)
 		lo, hi := p.mlo[i]-w, p.mhi[i]+w
-		if rangeViol(x, lo, hi) > 0 || rangeViol(total-x, float64(kk-1)*lo, float64(kk-1)*hi) > 0 {
-			return false
+		vv += p.mw[i] * (rangeViol(x, lo, hi) + rangeViol(total-x, float64(kk-1)*lo, float64(kk-1)*hi)/float64(kk-1))
+	}
+	return vv
+}
+
+// seedStrictAttempts is how many passes of the seeding hold the extra
+// measures' bands strictly, as demand's, before making them a score to
+// minimise (msoft): when correlated measures allow it a strict pass is the
+// better start; when they fight (the sample's accounts crowd into cities)
+// strict passes would fail until the deadline.
+const seedStrictAttempts = 5
+
+// mcut says whether cutParts may take the cut of mcutViol: always when the
+// bands are soft (s.msoft, the seeding: mbest then keeps the least
+// violating cuts), else only when every band holds (recomCluster).
+func (s *dsearch) mcut(tr *tree, v int, sub bool, kk int) bool {
+	return s.p.nm == 0 || s.msoft || s.mcutViol(tr, v, sub, kk) == 0
+}
+
+// mbest keeps, of cutParts' candidates (v+1 for a subtree, −(v+1) for its
+// complement), those whose extra bands are least violated (mcutViol), so
+// that the seeding cuts where every measure is nearest its band even when
+// no cut holds them all; the candidates unchanged when there is no extra
+// measure or the bands are strict.
+func (s *dsearch) mbest(tr *tree, cands []int, kk int) []int {
+	if s.p.nm == 0 || !s.msoft {
+		return cands
+	}
+	best := math.Inf(1)
+	out := cands[:0:0]
+	for _, c := range cands {
+		v := max(c, -c) - 1
+		x := s.mcutViol(tr, v, c > 0, kk)
+		if x < best-capEps*s.scale {
+			best, out = x, out[:0]
+		}
+		if x <= best+capEps*s.scale {
+			out = append(out, c)
 		}
 	}
-	return true
+	return out
 }
 
 // msplitViol is the scaled violation of the extra measures of the two

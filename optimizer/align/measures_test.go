@@ -267,3 +267,43 @@ func TestDiagnoseMeasure(t *testing.T) {
 		t.Fatalf("got %+v, want unit 7 oversize on accounts", obs)
 	}
 }
+
+// BenchmarkMeasuresZIPScale is the multi-measure acceptance case of issue
+// 17 on a synthetic grid of ZIP size: 30,600 units (180 × 170), k = 200,
+// market ±5 %, accounts ±10 %, workload ±10 % (GridMeasures), contiguous,
+// 60 s. Run it with
+//
+//	go test -run '^$' -bench MeasuresZIPScale -benchtime 1x ./optimizer/align
+//
+// It reports feasibility (by Verify), the first-feasible time and the
+// solve's wall time in seconds; CPU time is the `-cpuprofile` or
+// /usr/bin/time of the test binary.
+func BenchmarkMeasuresZIPScale(b *testing.B) {
+	in := GridMeasures(180, 170, 200, 1)
+	for b.Loop() {
+		res, err := Solve(context.Background(), in, &Settings{TimeLimit: 60 * time.Second})
+		if err != nil {
+			b.Fatal(err)
+		}
+		feasible, err := Verify(in, res)
+		if err != nil {
+			b.Fatal(err)
+		}
+		f := 0.0
+		if feasible {
+			f = 1
+		}
+		b.ReportMetric(f, "feasible")
+		b.ReportMetric(res.FirstFeasibleSeconds, "first_feasible_s")
+		b.ReportMetric(res.Seconds, "solve_s")
+		for _, ms := range res.Slack.Balances {
+			out := 0
+			for _, s := range ms.Slack {
+				if s < 0 {
+					out++
+				}
+			}
+			b.ReportMetric(float64(out), ms.Measure+"_outside")
+		}
+	}
+}

@@ -25,7 +25,7 @@ func (s *dsearch) seedTreeOn(r *runner, assign, region, ids []int) []int {
 	slack := 0.0
 	mean := regionD / float64(len(ids))
 	for attempt := 0; ; attempt++ {
-		s.mslack = slack
+		s.mslack, s.msoft = slack, attempt >= seedStrictAttempts
 		if s.cutParts(r, assign, region, ids, s.p.lo-slack*mean, s.p.hi+slack*mean, 40, true) {
 			return assign
 		}

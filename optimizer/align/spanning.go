@@ -158,16 +158,17 @@ func (s *dsearch) cutParts(r *runner, assign, region, ids []int, l, h float64, t
 					continue
 				}
 				sd, sz := t.sub[v], t.size[v]
-				if m-sz >= kk-1 && rangeViol(sd, l, h) == 0 && rangeViol(restD-sd, float64(kk-1)*l, float64(kk-1)*h) == 0 && s.mcutFits(t, v, true, kk, s.mslack) {
+				if m-sz >= kk-1 && rangeViol(sd, l, h) == 0 && rangeViol(restD-sd, float64(kk-1)*l, float64(kk-1)*h) == 0 && s.mcut(t, v, true, kk) {
 					cands = append(cands, v+1)
 				}
-				if sz >= kk-1 && rangeViol(restD-sd, l, h) == 0 && rangeViol(sd, float64(kk-1)*l, float64(kk-1)*h) == 0 && s.mcutFits(t, v, false, kk, s.mslack) {
+				if sz >= kk-1 && rangeViol(restD-sd, l, h) == 0 && rangeViol(sd, float64(kk-1)*l, float64(kk-1)*h) == 0 && s.mcut(t, v, false, kk) {
 					cands = append(cands, -(v + 1))
 				}
 			}
 			if len(cands) == 0 {
 				continue
 			}
+			cands = s.mbest(t, cands, kk)
 			c := cands[r.rng.IntN(len(cands))]
 			in := make([]bool, m)
 			t.side(max(c, -c)-1, in)

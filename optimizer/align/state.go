@@ -16,8 +16,10 @@ type dsearch struct {
 	queue []int
 	local []int // unit → local index in the current region, −1
 	// mslack widens the extra measures' bands in cutParts, as a fraction
-	// of each measure's mean territory load (measures.go); set by callers.
+	// of each measure's mean territory load, and msoft makes them a score
+	// to minimise rather than a condition (measures.go); set by callers.
 	mslack float64
+	msoft  bool
 }
 
 // newDSearch returns an empty search state for p.
