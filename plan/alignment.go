@@ -69,6 +69,10 @@ type Alignment struct {
 	// Renamed lists the territories Relabel gave a new id: today's that
 	// kept no more than half of their market, and new ones.
 	Renamed []Renamed
+	// OversizeOn names, for the units of Oversize peeled because their
+	// value of a measure other than market alone exceeds its band, that
+	// measure (unit id → accounts, workload or revenue).
+	OversizeOn map[string]string
 	// CenterWarning says, for people, why territories are not drawn around
 	// rep homes when settings.align.centers asked for it ("" otherwise).
 	CenterWarning string
@@ -156,6 +160,12 @@ func AlignProblem(in *Inputs, edges [][2]string) (*Alignment, error) {
 	for _, o := range obs {
 		if o.Reason == "stranded" {
 			a.Stranded = append(a.Stranded, o.ID)
+		}
+		if o.Measure != "" {
+			if a.OversizeOn == nil {
+				a.OversizeOn = map[string]string{}
+			}
+			a.OversizeOn[o.ID] = o.Measure
 		}
 	}
 	if set.Centers == CentersRepHomes {

@@ -421,13 +421,16 @@ func peeledWarning(in *Inputs, ap *Alignment, missed int) string {
 		stranded[id] = true
 	}
 	var big, small []string
+	other := map[string][]string{} // measure → units oversize on it
 	for _, i := range ap.Oversize {
 		u := in.Units[i]
 		name := u.ID
 		if u.Name != "" {
 			name = u.Name
 		}
-		if stranded[u.ID] {
+		if m := ap.OversizeOn[u.ID]; m != "" {
+			other[m] = append(other[m], name)
+		} else if stranded[u.ID] {
 			small = append(small, name)
 		} else {
 			big = append(big, name)
@@ -437,6 +440,11 @@ func peeledWarning(in *Inputs, ap *Alignment, missed int) string {
 	msg := fmt.Sprintf("%s a territory of %s, outside the balance band, because a county cannot be split", counted(n, "county is", "counties are each"), map[bool]string{true: "its own", false: "their own"}[n == 1])
 	if len(big) > 0 {
 		msg += fmt.Sprintf(". %s more market than a balanced territory may: %s", counted(len(big), "holds", "hold"), names(big))
+	}
+	for _, m := range []string{MeasureAccounts, MeasureWorkload, MeasureRevenue} {
+		if list := other[m]; len(list) > 0 {
+			msg += fmt.Sprintf(". %s more %s than a balanced territory may: %s", counted(len(list), "holds", "hold"), measureNoun(m), names(list))
+		}
 	}
 	if len(small) > 0 {
 		msg += fmt.Sprintf(". %s stranded, with no connected group of neighbours that fits the band: %s", counted(len(small), "is", "are"), names(small))
