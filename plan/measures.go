@@ -382,8 +382,12 @@ func measureWarnings(in *Inputs, ap *Alignment, res *align.Result, relabel []int
 				list = append(list, fmt.Sprintf("%s (%s)", nameOf(known, ap.IDs[relabel[t]]), measureAmount(b.Measure, ms.Loads[t])))
 			}
 		}
-		out = append(out, fmt.Sprintf("%d of %d territories hold more or fewer %s than the band of %s allows; the search stopped after %.0f seconds. You can finish the plan by hand or widen the band. Outside the band: %s.",
-			b.Outside, len(ms.Slack), measureNoun(b.Measure), amountRange(b.Measure, b.Min, b.Max), res.Seconds, names(list)))
+		verb := "hold"
+		if b.Outside == 1 {
+			verb = "holds"
+		}
+		out = append(out, fmt.Sprintf("%d of %d territories %s more or fewer %s than the band of %s allows; the search stopped after %.0f seconds. You can finish the plan by hand or widen the band. Outside the band: %s.",
+			b.Outside, len(ms.Slack), verb, measureNoun(b.Measure), amountRange(b.Measure, b.Min, b.Max), res.Seconds, names(list)))
 	}
 	return out
 }

@@ -196,3 +196,27 @@ func TestCheckSettingsWriteBalances(t *testing.T) {
 		t.Errorf("good settings refused: %v", err)
 	}
 }
+
+// A county whose accounts alone exceed the accounts band becomes a
+// territory of its own, and the run's words say it was for its accounts.
+func TestAlignProblemPeelsOversizeOnAccounts(t *testing.T) {
+	in, edges := sampleAlignInputs(t)
+	in.Settings.Align.K = 60
+	in.Settings.Align.Balances = []plan.AlignBalance{{Measure: "accounts", Tolerance: 0.05}}
+	top, most := "", 0
+	for id, n := range in.Accounts {
+		if n > most || n == most && id < top {
+			top, most = id, n
+		}
+	}
+	a, err := plan.AlignProblem(in, edges)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := a.OversizeOn[top]; got != "accounts" {
+		t.Fatalf("county %s with %d accounts: peeled on %q, want accounts (peeled %v)", top, most, got, a.OversizeIDs)
+	}
+	if obs := align.Diagnose(a.Problem); len(obs) > 0 {
+		t.Errorf("the instance left still has obstacles: %v", obs)
+	}
+}
