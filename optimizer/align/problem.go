@@ -236,7 +236,6 @@ func (in *Problem) Validate() error {
 // Bounds returns the effective balance bounds on a territory's demand: lo
 // and hi, with 0 and +Inf where there is no bound.
 func (in *Problem) Bounds() (lo, hi float64) {
-	lo, hi = 0, math.Inf(1)
 	total := 0.0
 	for _, u := range in.Units {
 		total += u.Demand
