@@ -141,11 +141,11 @@ func seedUnits(p *model, r *runner) []int {
 			near[j] = math.Min(near[j], p.d(j, c))
 		}
 	}
-	any := false
+	have := false
 	for _, c := range seeds {
 		if c >= 0 {
 			update(c)
-			any = true
+			have = true
 		}
 	}
 	for t, c := range seeds {
@@ -156,7 +156,7 @@ func seedUnits(p *model, r *runner) []int {
 		for j := range p.n {
 			if !taken[j] && (p.lockT[j] < 0 || p.lockT[j] == t) {
 				x := 1.0
-				if any {
+				if have {
 					x = near[j] * near[j]
 				}
 				sum += x * math.Max(p.weight[j]*p.demand[j], 1e-12)
@@ -166,7 +166,7 @@ func seedUnits(p *model, r *runner) []int {
 		for j := range p.n {
 			if !taken[j] && (p.lockT[j] < 0 || p.lockT[j] == t) {
 				w := 1.0
-				if any {
+				if have {
 					w = near[j] * near[j]
 				}
 				x -= w * math.Max(p.weight[j]*p.demand[j], 1e-12)
@@ -181,7 +181,7 @@ func seedUnits(p *model, r *runner) []int {
 		}
 		seeds[t] = pick
 		update(pick)
-		any = true
+		have = true
 	}
 	return seeds
 }
