@@ -28,7 +28,16 @@ type AlignmentSummary struct {
 	Seconds     float64  `json:"seconds"`
 	Territories []string `json:"territories"` // territory ids in solver index order
 	Oversize    []string `json:"oversize"`    // territories of one unit too large to balance
-	Warnings    []string `json:"warnings"`    // what the plan falls short of, for people
+	// Balances are the bands of every balance measure (market first when
+	// it is balanced) with the worst territory of each.
+	Balances []MeasureBand `json:"balances" openapi:"nonnull"`
+	// Balanced says in one sentence, for people, how the territories meet
+	// every measure.
+	Balanced string `json:"balanced"`
+	// Centers is "rep_homes" when the territories were drawn around their
+	// reps' homes, "" when their centres were free.
+	Centers  string   `json:"centers"`
+	Warnings []string `json:"warnings"` // what the plan falls short of, for people
 }
 
 // Alignment is a scenario's alignment problem: the instance the solver sees
@@ -60,6 +69,13 @@ type Alignment struct {
 	// Renamed lists the territories Relabel gave a new id: today's that
 	// kept no more than half of their market, and new ones.
 	Renamed []Renamed
+	// OversizeOn names, for the units of Oversize peeled because their
+	// value of a measure other than market alone exceeds its band, that
+	// measure (unit id → accounts, workload or revenue).
+	OversizeOn map[string]string
+	// CenterWarning says, for people, why territories are not drawn around
+	// rep homes when settings.align.centers asked for it ("" otherwise).
+	CenterWarning string
 
 	today      map[string]float64 // today's territory id → its market (demand over every unit), dollars per year
 	todayUnits map[string]int     // today's territory id → its units, for territories without market
@@ -100,10 +116,16 @@ func AlignProblem(in *Inputs, edges [][2]string) (*Alignment, error) {
 	if k < 1 || k > len(in.Units) {
 		return nil, terrane.Errorf(terrane.EINVALID, "settings.align.k = %d: need between 1 and %d (the number of units)", k, len(in.Units))
 	}
-	tol := set.Tolerance
-	if tol == 0 {
-		tol = 0.05
+	// The band on market is the solver's band on demand; the other
+	// measures are its Balances (measures.go).
+	bals := set.balances()
+	tol := 0.0
+	for _, b := range bals {
+		if b.Measure == MeasureMarket {
+			tol = b.Tolerance
+		}
 	}
+	meas := unitMeasures(in, bals)
 	limit := set.TimeLimitSeconds
 	if limit == 0 {
 		limit = 20
@@ -129,6 +151,7 @@ func AlignProblem(in *Inputs, edges [][2]string) (*Alignment, error) {
 		if err != nil {
 			return nil, nil, err
 		}
+		addMeasures(a, bals, meas)
 		return a.Problem, a.Units, nil
 	})
 	if err != nil {
@@ -138,6 +161,23 @@ func AlignProblem(in *Inputs, edges [][2]string) (*Alignment, error) {
 		if o.Reason == "stranded" {
 			a.Stranded = append(a.Stranded, o.ID)
 		}
+		if o.Measure != "" {
+			if a.OversizeOn == nil {
+				a.OversizeOn = map[string]string{}
+			}
+			a.OversizeOn[o.ID] = o.Measure
+		}
+	}
+	if set.Centers == CentersRepHomes {
+		centers, missing := repCenters(in, a)
+		switch {
+		case centers == nil:
+			a.CenterWarning = "Territories are drawn around the best centre, not around rep homes: no territory has a rep with a home location."
+		case len(missing) > 0:
+			a.CenterWarning = fmt.Sprintf("%s drawn around the best centre, not around a rep home, for want of a rep with a home location: %s.",
+				counted(len(missing), "territory is", "territories are"), names(missing))
+		}
+		a.Problem.Centers = centers
 	}
 	return a, nil
 }
@@ -340,6 +380,13 @@ func (a *Alignment) Relabel(territory []int) ([]int, float64) {
 	for _, u := range in.Units {
 		if u.Locked && u.Current >= 0 {
 			fixed[u.Current] = true
+		}
+	}
+	// Drawn around rep homes, territory i is the one around the home of
+	// the rep who owns a.IDs[i]: it keeps its index and id.
+	for i, c := range in.Centers {
+		if c >= 0 {
+			fixed[i] = true
 		}
 	}
 	today := func(i int) float64 {

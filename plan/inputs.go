@@ -27,7 +27,13 @@ type Inputs struct {
 	Estimates   map[string]*terrane.MarketEstimate // by unit id
 	Accounts    map[string]int                     // accounts per unit id
 	Units       []*terrane.Unit                    // sorted by id; Geometry only when loaded for the aligner
-	regions     map[string]string                  // unit id → region, for region-level assumptions
+	// AccountRecords are the scenario's accounts, read by LoadAlignExtras
+	// when a balance measure needs them (workload, revenue); nil otherwise.
+	AccountRecords []*terrane.Account
+	// Reps are the users with the rep role, read by LoadAlignExtras for rep
+	// homes (settings.align.centers) and capacity; nil otherwise.
+	Reps    []*terrane.User
+	regions map[string]string // unit id → region, for region-level assumptions
 }
 
 // region is a unit's region ("" when unknown).

@@ -60,6 +60,20 @@ type AlignSettings struct {
 	MaxMoved         *float64 `json:"max_moved,omitempty"`          // share of market that may change territory; nil = no limit
 	TimeLimitSeconds float64  `json:"time_limit_seconds,omitempty"` // 0 = 20
 	Seed             int64    `json:"seed,omitempty"`               // 0 = 1
+	// Balances are the measures each territory is balanced on, each within
+	// mean ± its tolerance: market (dollars per year, the default when the
+	// list is empty, with Tolerance), accounts (a count), workload (hours
+	// per year, from HoursPerAccount) and revenue (current revenue, dollars
+	// per year). See measures.go.
+	Balances []AlignBalance `json:"balances,omitempty"`
+	// HoursPerAccount is the work an account takes by its segment, hours
+	// per year, for the workload measure; a segment not listed takes the
+	// "*" entry, else DefaultHoursPerAccount. nil = the default for all.
+	HoursPerAccount map[string]float64 `json:"hours_per_account,omitempty"`
+	// Centers is "rep_homes" to draw each territory around the home of
+	// the rep who owns it (the unit holding or nearest the home is its fixed
+	// center); "" = free centers (each territory's 1-median).
+	Centers string `json:"centers,omitempty"`
 }
 
 // ParseScenarioSettings reads and checks a scenario's settings JSON.
@@ -222,7 +236,7 @@ func (s *ScenarioSettings) Validate() error {
 	if bad(a.TimeLimitSeconds) || a.TimeLimitSeconds > 600 {
 		return terrane.Errorf(terrane.EINVALID, "settings.align.time_limit_seconds must be in [0, 600]")
 	}
-	return nil
+	return a.validateMeasures()
 }
 
 func (s *ScenarioSettings) shape() float64 {

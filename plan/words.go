@@ -89,3 +89,88 @@ func nameOf(known map[string]string, id string) string {
 	}
 	return id
 }
+
+// count formats a number of things with thousands separators: 1,204.
+func count(v float64) string {
+	s := fmt.Sprintf("%.0f", math.Abs(math.Round(v)))
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	if v < -0.5 {
+		return "−" + s
+	}
+	return s
+}
+
+// measureAmount formats a quantity of a balance measure: $1.2M, 1,204 accounts,
+// 1,380 hours.
+func measureAmount(measure string, v float64) string {
+	switch measure {
+	case MeasureMarket, MeasureRevenue:
+		return money(v)
+	case MeasureAccounts:
+		return count(v) + " accounts"
+	case MeasureWorkload:
+		return count(v) + " hours"
+	}
+	return count(v)
+}
+
+// amountRange formats a band of a measure: "$416k–$460k", "95–116 accounts".
+func amountRange(measure string, lo, hi float64) string {
+	switch measure {
+	case MeasureMarket, MeasureRevenue:
+		return moneyRange(lo, hi)
+	case MeasureAccounts:
+		return count(lo) + "–" + count(hi) + " accounts"
+	case MeasureWorkload:
+		return count(lo) + "–" + count(hi) + " hours a year"
+	}
+	return count(lo) + "–" + count(hi)
+}
+
+// measureNoun is what a measure is called in a sentence.
+func measureNoun(measure string) string {
+	switch measure {
+	case MeasureMarket:
+		return "market"
+	case MeasureRevenue:
+		return "current revenue"
+	case MeasureWorkload:
+		return "hours of work"
+	}
+	return measure
+}
+
+// balancedSentence says in one sentence how the balanced territories meet
+// every measure: "Every balanced territory holds $416k–$460k of market and
+// 95–116 accounts." or, when some miss a band, which and how many.
+func balancedSentence(bands []MeasureBand) string {
+	if len(bands) == 0 {
+		return ""
+	}
+	var held, missed []string
+	for _, b := range bands {
+		part := amountRange(b.Measure, b.Min, b.Max)
+		switch b.Measure {
+		case MeasureMarket:
+			part += " of market"
+		case MeasureRevenue:
+			part += " of current revenue"
+		case MeasureWorkload:
+			part = count(b.Min) + "–" + count(b.Max) + " hours of work a year"
+			if b.RepsPerTerritory > 0 {
+				part += fmt.Sprintf(" (%.1f reps' time)", b.RepsPerTerritory)
+			}
+		}
+		held = append(held, part)
+		if b.Outside > 0 {
+			missed = append(missed, fmt.Sprintf("%s on %s", counted(b.Outside, "territory misses its band", "territories miss their band"), measureNoun(b.Measure)))
+		}
+	}
+	s := "Every balanced territory holds " + names(held) + "."
+	if len(missed) > 0 {
+		s = "Balanced territories should hold " + names(held) + "; " + names(missed) + "."
+	}
+	return s
+}

@@ -66,3 +66,26 @@ func TestWarningsForPeople(t *testing.T) {
 		})
 	}
 }
+
+func TestBalancedSentence(t *testing.T) {
+	market := MeasureBand{Measure: MeasureMarket, Min: 416_439, Max: 460_275}
+	accounts := MeasureBand{Measure: MeasureAccounts, Min: 95.4, Max: 116.2}
+	work := MeasureBand{Measure: MeasureWorkload, Min: 1149.6, Max: 1405, RepsPerTerritory: 0.8}
+	rev := MeasureBand{Measure: MeasureRevenue, Min: 2.1e6, Max: 2.5e6}
+	for _, tc := range []struct {
+		bands []MeasureBand
+		want  string
+	}{
+		{[]MeasureBand{market}, "Every balanced territory holds $416k–$460k of market."},
+		{[]MeasureBand{market, accounts, work, rev}, "Every balanced territory holds $416k–$460k of market, 95–116 accounts, 1,150–1,405 hours of work a year (0.8 reps' time) and $2.1M–$2.5M of current revenue."},
+		{[]MeasureBand{market, {Measure: MeasureAccounts, Min: 95, Max: 116, Outside: 2}}, "Balanced territories should hold $416k–$460k of market and 95–116 accounts; 2 territories miss their band on accounts."},
+		{nil, ""},
+	} {
+		if got := balancedSentence(tc.bands); got != tc.want {
+			t.Errorf("got %q\nwant %q", got, tc.want)
+		}
+	}
+	if got := count(-1234.4); got != "−1,234" {
+		t.Errorf("count(−1234.4) = %q", got)
+	}
+}

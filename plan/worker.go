@@ -243,6 +243,10 @@ func (w *Worker) solve(ctx context.Context, run *terrane.Run, progress func(floa
 		if err != nil {
 			return nil, err
 		}
+		users, _ := w.Services.(terrane.UserService)
+		if err := LoadAlignExtras(ctx, w.Services, users, in); err != nil {
+			return nil, err
+		}
 		ap, err := AlignProblem(in, edges)
 		if err != nil {
 			return nil, err
@@ -283,16 +287,29 @@ func (w *Worker) solve(ctx context.Context, run *terrane.Run, progress func(floa
 			if !sl.Contiguous || sl.Empty > 0 || sl.Locked > 0 || sl.MovedSlack < 0 || sl.Capacity < 0 {
 				return nil, terrane.Errorf(terrane.EINFEASIBLE, "alignment found no plan meeting the constraints (contiguity, max moved, locks) in %.0f s", res.Seconds)
 			}
+			if sl.CenterViolations > 0 {
+				return nil, terrane.Errorf(terrane.EINFEASIBLE, "alignment found no plan holding every rep's home in the rep's territory in %.0f s", res.Seconds)
+			}
 			lo, hi := balanceRange(inst)
 			known := territoryNames(in)
 			var out []string
 			for i, t := range sl.Territories {
-				if t.Demand < lo-1e-6 || t.Demand > hi+1e-6 {
+				if inst.Balance != (align.Balance{}) && (t.Demand < lo-1e-6 || t.Demand > hi+1e-6) {
 					out = append(out, fmt.Sprintf("%s (%s)", nameOf(known, ap.IDs[relabel[i]]), money(t.Demand)))
 				}
 			}
 			missed = len(out)
-			warnings = append(warnings, bandWarning(len(out), len(ap.IDs), lo, hi, out, res.Seconds))
+			if missed > 0 {
+				warnings = append(warnings, bandWarning(len(out), len(ap.IDs), lo, hi, out, res.Seconds))
+			}
+		}
+		bands := measureBands(in, ap, res, relabel)
+		warnings = append(warnings, measureWarnings(in, ap, res, relabel, bands)...)
+		for _, b := range bands {
+			missed = max(missed, b.Outside)
+		}
+		if ap.CenterWarning != "" {
+			warnings = append(warnings, ap.CenterWarning)
 		}
 		if n := len(ap.Dissolved); n > 0 {
 			known := territoryNames(in)
@@ -328,7 +345,10 @@ func (w *Worker) solve(ctx context.Context, run *terrane.Run, progress func(floa
 		lo, hi := balanceRange(inst)
 		out.Alignment = &AlignmentSummary{Status: string(res.Status), Feasible: res.Feasible, Objective: res.Objective, LowerBound: res.LowerBound,
 			K: len(ids), Moved: moved, FromCurrent: fromCurrent, Contiguous: res.Slack.Contiguous, BalanceMin: lo, BalanceMax: hi, Seconds: res.Seconds, Territories: ids,
-			Oversize: ap.OversizeIDs, Warnings: warnings}
+			Oversize: ap.OversizeIDs, Warnings: warnings, Balances: bands, Balanced: balancedSentence(bands)}
+		if inst.Centers != nil {
+			out.Alignment.Centers = CentersRepHomes
+		}
 	}
 	var p *allocate.Problem
 	if run.Kind != terrane.RunAlign {
@@ -401,13 +421,16 @@ func peeledWarning(in *Inputs, ap *Alignment, missed int) string {
 		stranded[id] = true
 	}
 	var big, small []string
+	other := map[string][]string{} // measure → units oversize on it
 	for _, i := range ap.Oversize {
 		u := in.Units[i]
 		name := u.ID
 		if u.Name != "" {
 			name = u.Name
 		}
-		if stranded[u.ID] {
+		if m := ap.OversizeOn[u.ID]; m != "" {
+			other[m] = append(other[m], name)
+		} else if stranded[u.ID] {
 			small = append(small, name)
 		} else {
 			big = append(big, name)
@@ -417,6 +440,11 @@ func peeledWarning(in *Inputs, ap *Alignment, missed int) string {
 	msg := fmt.Sprintf("%s a territory of %s, outside the balance band, because a county cannot be split", counted(n, "county is", "counties are each"), map[bool]string{true: "its own", false: "their own"}[n == 1])
 	if len(big) > 0 {
 		msg += fmt.Sprintf(". %s more market than a balanced territory may: %s", counted(len(big), "holds", "hold"), names(big))
+	}
+	for _, m := range []string{MeasureAccounts, MeasureWorkload, MeasureRevenue} {
+		if list := other[m]; len(list) > 0 {
+			msg += fmt.Sprintf(". %s more %s than a balanced territory may: %s", counted(len(list), "holds", "hold"), measureNoun(m), names(list))
+		}
 	}
 	if len(small) > 0 {
 		msg += fmt.Sprintf(". %s stranded, with no connected group of neighbours that fits the band: %s", counted(len(small), "is", "are"), names(small))

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { launch } from './browser';
 import { users, frontendDir } from './setup';
 import { section, whatIfSection, writeSection, type LoadMeasure } from './bench';
+import { money, moneyRange, count } from '../src/format';
 
 const base = inject('baseURL');
 const servedBy = inject('servedBy');
@@ -712,6 +713,62 @@ describe('realignment', () => {
     await page.evaluate(() => document.getElementById('align-certificate')?.scrollIntoView());
     await shot(page, 'realign-certificate.png');
   });
+});
+
+describe('realignment on several measures (issue 17)', () => {
+  step('an analyst balances market and accounts: the certificate lists both bands and worst territories as the API reports them', async () => {
+    await ctx.close();
+    page = await newPage();
+    await signIn(page, users.analyst);
+    await openTab(page, 'scenario');
+    await page.fill('#branch-name', 'E2E market and accounts');
+    await page.click('#branch');
+    await page.waitForFunction(() => window.__terrane.state.scenario?.name === 'E2E market and accounts', null, { timeout: 30_000 });
+    await settle(page);
+    await page.waitForSelector('#align-k:not([disabled])');
+    expect(await page.isChecked('#align-measure-market')).toBe(true);
+    expect(await page.isChecked('#align-measure-accounts')).toBe(false);
+    await page.fill('#align-k', '12');
+    await page.fill('#align-tolerance', '10');
+    await page.check('#align-measure-accounts');
+    await page.fill('#align-tol-accounts', '25');
+    await page.fill('#align-time', '8');
+    await page.click('#run-align');
+    await page.waitForFunction(() => ['queued', 'running'].includes(window.__terrane.state.run?.status ?? ''), null, { timeout: 30_000 });
+    const runId = await page.evaluate(() => String(window.__terrane.state.run!.id));
+    await page.waitForFunction(() => ['succeeded', 'failed', 'cancelled'].includes(window.__terrane.state.run?.status ?? ''), null, { timeout: 120_000 });
+    expect(await page.textContent('#run-status')).toBe('succeeded');
+    const saved = await page.evaluate(() => (window.__terrane.state.scenario as unknown as { settings: { align?: object } }).settings.align);
+    expect(saved).toMatchObject({ k: 12, balances: [{ measure: 'market', tolerance: 0.1 }, { measure: 'accounts', tolerance: 0.25 }], time_limit_seconds: 8 });
+    await settle(page);
+    await openTab(page, 'results');
+    await page.waitForSelector('#align-balances', { timeout: 15_000 });
+    // What the API says of the run, against what the certificate shows.
+    type Band = { measure: string; min: number; max: number; worst_territory: string; worst_load: number; outside: number };
+    const api = await page.evaluate(async (id) => {
+      const r = await fetch(`/api/v1/runs/${id}`, { headers: { Authorization: 'Bearer ' + sessionStorage.getItem('terrane.token') } });
+      return (await r.json()) as { result: { alignment: { balances: Band[]; balanced: string; k: number } } };
+    }, runId);
+    const bands = api.result.alignment.balances;
+    expect(bands.map((b) => b.measure)).toEqual(['market', 'accounts']);
+    const rows = await page.$$eval('#align-balances tbody tr', (trs) => trs.map((tr) => ({
+      measure: tr.getAttribute('data-measure'), cells: [...tr.querySelectorAll('td')].map((td) => td.textContent ?? ''),
+    })));
+    expect(rows.map((r) => r.measure)).toEqual(['market', 'accounts']);
+    const names = await page.evaluate((ids) => ids.map((id) => window.__terrane.state.territories.find((t) => String(t.id) === id) as unknown as { name: string } | undefined).map((t, i) => t?.name ?? ids[i]), bands.map((b) => b.worst_territory));
+    expect(rows[0].cells[1]).toBe(`${moneyRange(bands[0].min, bands[0].max)} of market`);
+    expect(rows[0].cells[3]).toBe(money(bands[0].worst_load));
+    expect(rows[1].cells[1]).toBe(`${count(Math.round(bands[1].min))}–${count(Math.round(bands[1].max))} accounts`);
+    expect(rows[1].cells[3]).toBe(`${count(Math.round(bands[1].worst_load))} accounts`);
+    for (let i = 0; i < 2; i++) {
+      expect(rows[i].cells[2]).toBe(names[i]);
+      expect(rows[i].cells[4]).toBe(bands[i].outside === 0 ? 'none' : count(bands[i].outside));
+    }
+    expect(await page.textContent('#align-balanced')).toBe(api.result.alignment.balanced);
+    expect(api.result.alignment.balanced).toMatch(/of market and \d+–\d+ accounts/);
+    await page.evaluate(() => document.getElementById('align-certificate')?.scrollIntoView());
+    await shot(page, 'realign-measures.png');
+  }, 200_000);
 });
 
 describe("a leader's path", () => {

@@ -674,8 +674,23 @@ export interface components {
         AccountList: {
             accounts: components["schemas"]["Account"][];
         };
+        /** @description AlignBalance is one measure a scenario's territories are balanced on. */
+        AlignBalance: {
+            /** @description Measure is market, accounts, workload or revenue. */
+            measure: string;
+            /** @description Tolerance bounds each territory to mean ± this fraction, in (0, 1] (0.1 = ±10 %); required. */
+            tolerance: number;
+        };
         /** @description AlignSettings configure the alignment solver for a scenario. */
         AlignSettings: {
+            /** @description Balances are the measures each territory is balanced on, each within mean ± its tolerance: market (dollars per year, the default when the list is empty, with Tolerance), accounts (a count), workload (hours per year, from HoursPerAccount) and revenue (current revenue, dollars per year). See measures.go. */
+            balances?: components["schemas"]["AlignBalance"][] | null;
+            /** @description Centers is "rep_homes" to draw each territory around the home of the rep who owns it (the unit holding or nearest the home is its fixed center); "" = free centers (each territory's 1-median). */
+            centers?: string;
+            /** @description HoursPerAccount is the work an account takes by its segment, hours per year, for the workload measure; a segment not listed takes the "*" entry, else DefaultHoursPerAccount. nil = the default for all. */
+            hours_per_account?: {
+                [key: string]: number;
+            } | null;
             /** @description number of territories; 0 = as many as now */
             k?: number;
             /** @description share of market that may change territory; nil = no limit */
@@ -693,6 +708,12 @@ export interface components {
             balance_max: number;
             /** @description dollars per year of market a territory must hold */
             balance_min: number;
+            /** @description Balanced says in one sentence, for people, how the territories meet every measure. */
+            balanced: string;
+            /** @description Balances are the bands of every balance measure (market first when it is balanced) with the worst territory of each. */
+            balances: components["schemas"]["MeasureBand"][];
+            /** @description Centers is "rep_homes" when the territories were drawn around their reps' homes, "" when their centres were free. */
+            centers: string;
             /** @description every territory connected */
             contiguous: boolean;
             feasible: boolean;
@@ -1422,6 +1443,28 @@ export interface components {
             /** @description bearer token; also set as the session cookie */
             token: string;
             user: components["schemas"]["User"];
+        };
+        /** @description MeasureBand is how a run's territories meet one balance measure. */
+        MeasureBand: {
+            /** @description most, in Unit */
+            max: number;
+            /** @description market, accounts, workload or revenue */
+            measure: string;
+            /** @description least a balanced territory may hold, in Unit */
+            min: number;
+            /** @description balanced territories outside the band */
+            outside: number;
+            /** @description RepsPerTerritory, for workload, is the mean workload of a territory over the reps' mean capacity (hours per year): how many reps a territory takes; 0 when no rep has a capacity. */
+            reps_per_territory?: number;
+            /** @description the band is mean ± this fraction */
+            tolerance: number;
+            /** @description what it counts: dollars per year, accounts, hours per year */
+            unit: string;
+            /** @description what that territory holds, in Unit */
+            worst_load: number;
+            /** @description WorstSlack is the smallest slack, min(load − Min, Max − load), over the balanced territories, in Unit (negative: outside the band), and WorstTerritory the id of the territory where it is. */
+            worst_slack: number;
+            worst_territory: string;
         };
         /** @description MoveResult is the balance after a manual move. */
         MoveResult: {

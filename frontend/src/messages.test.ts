@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { ApiError, statusMessage, retryAfterSeconds } from './api';
-import { errorText, loginErrorText, allocationSentence, alignmentSentence, auditLines, gainLoss, headcountChange } from './messages';
+import { errorText, loginErrorText, allocationSentence, alignmentSentence, auditLines, gainLoss, headcountChange, bandText, measureAmount, measureLabel, MEASURES } from './messages';
 import { money, count } from './format';
 
 describe('error messages for people (issue 12, case 14)', () => {
@@ -89,5 +89,25 @@ describe('audit details for people (issue 12, case 10)', () => {
   it('keeps text that is not JSON as it is', () => {
     expect(auditLines('run 3 redrew the plan')).toEqual(['run 3 redrew the plan']);
     expect(auditLines('')).toEqual([]);
+  });
+});
+
+describe('several balance measures (issue 17)', () => {
+  const market = { measure: 'market', min: 1e6, max: 1.1e6, worst_slack: 2_000, worst_territory: 'T1', worst_load: 1_098_000, outside: 0 };
+  const accounts = { measure: 'accounts', min: 95.4, max: 116.2, worst_slack: 0.4, worst_territory: 'T2', worst_load: 116, outside: 0 };
+  it('writes each band in its own unit', () => {
+    expect(bandText(market)).toBe('$1M–$1.1M of market');
+    expect(bandText(accounts)).toBe('95–116 accounts');
+    expect(bandText({ measure: 'workload', min: 1149.6, max: 1405 })).toBe('1,150–1,405 hours of work a year');
+    expect(bandText({ measure: 'revenue', min: 2.1e6, max: 2.5e6 })).toBe('$2.1M–$2.5M of current revenue');
+    expect(measureAmount('accounts', 1)).toBe('1 account');
+    expect(measureAmount('workload', 1380)).toBe('1,380 hours');
+    expect(MEASURES.map(measureLabel)).toEqual(['Market', 'Accounts', 'Workload (hours a year)', 'Current revenue']);
+  });
+  it('names every band in the sentence', () => {
+    const t = alignmentSentence({ k: 8, feasible: true, contiguous: true, balance_min: 1e6, balance_max: 1.1e6, moved: 0.05, from_current: true, oversize: [], balances: [market, accounts] });
+    expect(t).toBe('8 territories redrawn: each holds $1M–$1.1M of market and 95–116 accounts, each is in one piece; 5% of the market changed territory.');
+    const miss = alignmentSentence({ k: 8, feasible: false, contiguous: true, balance_min: 1e6, balance_max: 1.1e6, moved: 0.05, from_current: true, oversize: [], balances: [market, { ...accounts, outside: 2, worst_slack: -3 }] });
+    expect(miss).toContain('some miss a band (2 territories miss the band on accounts)');
   });
 });

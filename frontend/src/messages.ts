@@ -65,6 +65,53 @@ export interface AlignmentCertificate {
   moved: number; // share of market
   from_current: boolean;
   oversize: string[] | null;
+  /** The band of every balance measure (market first when it is balanced); absent on older runs. */
+  balances?: BandOfMeasure[] | null;
+}
+
+/** BandOfMeasure is one balance measure's band and worst territory in a run's alignment summary. */
+export interface BandOfMeasure {
+  measure: string; // market, accounts, workload or revenue
+  min: number; // in the measure's unit
+  max: number;
+  worst_slack: number; // smallest min(load − min, max − load); negative: outside the band
+  worst_territory: string;
+  worst_load: number;
+  outside: number; // territories outside the band
+  reps_per_territory?: number;
+}
+
+/** The balance measures a scenario can balance on, in the order the editor offers them. */
+export const MEASURES = ['market', 'accounts', 'workload', 'revenue'] as const;
+
+/** measureLabel names a balance measure for people. */
+export function measureLabel(m: string): string {
+  return ({ market: 'Market', accounts: 'Accounts', workload: 'Workload (hours a year)', revenue: 'Current revenue' } as Record<string, string>)[m] ?? m;
+}
+
+/** measureAmount formats an amount of a measure: "$1.2M", "1,204 accounts", "1,380 hours". */
+export function measureAmount(m: string, v: number): string {
+  if (m === 'market' || m === 'revenue') return money(v);
+  if (m === 'accounts') return counted(Math.round(v), 'account');
+  if (m === 'workload') return counted(Math.round(v), 'hour');
+  return count(v);
+}
+
+/** bandText is a measure's band as a phrase: "$416k–$460k of market", "95–116 accounts", "1,150–1,400 hours of work a year". */
+export function bandText(b: Pick<BandOfMeasure, 'measure' | 'min' | 'max'>): string {
+  const r = (x: number) => count(Math.round(x));
+  switch (b.measure) {
+    case 'market': return moneyRange(b.min, b.max) + ' of market';
+    case 'revenue': return moneyRange(b.min, b.max) + ' of current revenue';
+    case 'accounts': return `${r(b.min)}–${r(b.max)} accounts`;
+    case 'workload': return `${r(b.min)}–${r(b.max)} hours of work a year`;
+  }
+  return `${r(b.min)}–${r(b.max)} ${b.measure}`;
+}
+
+/** joinAnd joins phrases for a sentence: "a", "a and b", "a, b and c". */
+function joinAnd(xs: string[]): string {
+  return xs.length <= 1 ? (xs[0] ?? '') : xs.slice(0, -1).join(', ') + ' and ' + xs[xs.length - 1];
 }
 
 /** alignmentSentence is the one sentence a sales leader reads first about redrawn territories. */
@@ -74,9 +121,19 @@ export function alignmentSentence(al: AlignmentCertificate): string {
   const parts = [`${counted(al.k, 'territory', 'territories')} redrawn`];
   if (single) parts[0] += ` (${counted(single, 'county', 'counties')} too large or too isolated to share a territory ${single === 1 ? 'is' : 'are'} ${single === 1 ? 'a territory of its own' : 'territories of their own'})`;
   const rest = al.k - single;
-  parts.push(al.feasible
-    ? `${rest === al.k ? (al.k === 1 ? 'it holds' : 'each holds') : `the other ${counted(rest, 'holds', 'each hold')}`} between ${band.replace('–', ' and ')} of market`
-    : `some miss the balance band of ${band}`);
+  const bands = al.balances ?? [];
+  if (bands.length > 1 || (bands.length === 1 && bands[0].measure !== 'market')) {
+    // several measures (or one other than market): name every band
+    const who = rest === al.k ? (al.k === 1 ? 'it holds' : 'each holds') : `the other ${counted(rest, 'holds', 'each hold')}`;
+    const missed = bands.filter((b) => b.outside > 0).map((b) => `${counted(b.outside, 'territory misses', 'territories miss')} the band on ${measureLabel(b.measure).toLowerCase().replace(/ \(.*\)$/, '')}`);
+    parts.push(al.feasible || missed.length === 0
+      ? `${who} ${joinAnd(bands.map(bandText))}`
+      : `some miss a band (${joinAnd(missed)})`);
+  } else {
+    parts.push(al.feasible
+      ? `${rest === al.k ? (al.k === 1 ? 'it holds' : 'each holds') : `the other ${counted(rest, 'holds', 'each hold')}`} between ${band.replace('–', ' and ')} of market`
+      : `some miss the balance band of ${band}`);
+  }
   parts.push(al.contiguous ? (al.k === 1 ? 'it is in one piece' : 'each is in one piece') : 'some are in several pieces');
   const moved = al.from_current ? `; ${percent(al.moved)} of the market changed territory` : '; the territories are new';
   return `${parts[0]}: ${parts.slice(1).join(', ')}${moved}.`;

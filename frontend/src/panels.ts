@@ -1,7 +1,7 @@
 // The side panels: territory detail, scenario editor with runs, results table
 // and frontier, manual alignment, comparison, approval and audit.
 import { api, ApiError, runEvents } from './api';
-import { allocationSentence, alignmentSentence, auditLines, gainLoss, headcountChange, type Objective } from './messages';
+import { allocationSentence, alignmentSentence, auditLines, gainLoss, headcountChange, bandText, measureAmount, measureLabel, MEASURES, type Objective } from './messages';
 import { h, clear, download } from './dom';
 import { peoplePanel } from './people';
 import { conflictsSection, compareConflicts } from './conflicts';
@@ -313,7 +313,22 @@ function scenarioPanel(ctx: Ctx, s: AppState): void {
   const al = set.align ?? {};
   const alignK = numInput('align-k', al.k ?? '', !editable, String(s.territories.length));
   alignK.step = '1';
-  const alignTol = numInput('align-tolerance', al.tolerance !== undefined ? al.tolerance * 100 : '', !editable, '5');
+  // Balance measures (issue 17): market, accounts, workload and current
+  // revenue, each with a checkbox and a ± tolerance; market alone, at
+  // settings.align.tolerance, when no list is saved.
+  const listed = new Map((al.balances ?? []).map((b) => [b.measure, b.tolerance]));
+  const marketOnly = listed.size === 0;
+  const measureOn: Record<string, HTMLInputElement> = {};
+  const measureTol: Record<string, HTMLInputElement> = {};
+  for (const m of MEASURES) {
+    const on = marketOnly ? m === 'market' : listed.has(m);
+    measureOn[m] = h('input', { id: 'align-measure-' + m, type: 'checkbox', checked: on, disabled: !editable, 'aria-label': 'Balance on ' + measureLabel(m).toLowerCase() }) as HTMLInputElement;
+    const tol = m === 'market' && marketOnly ? al.tolerance : listed.get(m);
+    measureTol[m] = numInput(m === 'market' ? 'align-tolerance' : 'align-tol-' + m, tol !== undefined ? Math.round(tol * 1e4) / 100 : '', !editable, m === 'market' ? '5' : '10');
+    measureTol[m].setAttribute('aria-label', measureLabel(m) + ': ± % of the mean');
+  }
+  const alignTol = measureTol.market;
+  const repHomes = h('input', { id: 'align-rep-homes', type: 'checkbox', checked: al.centers === 'rep_homes', disabled: !editable }) as HTMLInputElement;
   const alignMoved = numInput('align-max-moved', al.max_moved != null ? al.max_moved * 100 : '', !editable, 'no limit');
   const alignTime = numInput('align-time', al.time_limit_seconds ?? '', !editable, '20');
   const curves = h('select', { id: 'curves', disabled: !editable },
@@ -326,7 +341,12 @@ function scenarioPanel(ctx: Ctx, s: AppState): void {
   (holdout as HTMLInputElement).step = '1';
   const collectAlign = (): ScenarioSettings['align'] => {
     const num = (el: HTMLInputElement, scale = 1) => (el.value.trim() === '' ? undefined : Number(el.value) * scale);
-    const out = { ...al, k: num(alignK), tolerance: num(alignTol, 0.01), max_moved: num(alignMoved, 0.01), time_limit_seconds: num(alignTime) };
+    const out: NonNullable<ScenarioSettings['align']> = { ...al, k: num(alignK), tolerance: num(alignTol, 0.01), max_moved: num(alignMoved, 0.01), time_limit_seconds: num(alignTime) };
+    const on = MEASURES.filter((m) => measureOn[m].checked);
+    if (on.length === 1 && on[0] === 'market') delete out.balances; // today's default: market at tolerance
+    else out.balances = on.map((m) => ({ measure: m, tolerance: (num(measureTol[m], 0.01) ?? (m === 'market' ? 0.05 : 0.1)) }));
+    if (repHomes.checked) out.centers = 'rep_homes';
+    else delete out.centers;
     for (const [k, v] of Object.entries(out)) if (v === undefined) delete (out as Record<string, unknown>)[k];
     return out;
   };
@@ -425,7 +445,16 @@ function scenarioPanel(ctx: Ctx, s: AppState): void {
       h('h3', 'Realignment'),
       h('div.formgrid', { id: 'align-settings' },
         h('label', { for: 'align-k' }, 'Territories'), alignK,
-        h('label', { for: 'align-tolerance' }, 'Balance on market (± % of the mean)'), alignTol,
+      ),
+      h('table.grid.compact', { id: 'align-measures' },
+        h('caption.muted', 'Balance every territory on (± % of the mean territory)'),
+        h('thead', h('tr', h('th', 'Measure'), h('th.num', '± %'))),
+        h('tbody', MEASURES.map((m) => h('tr',
+          h('td', h('label.check', measureOn[m], ' ', measureLabel(m))),
+          h('td.num', measureTol[m]))))),
+      h('p.muted', { id: 'align-measures-note' }, 'Workload counts the hours a year each account takes by its segment (24 hours unless the settings say otherwise); current revenue is what the accounts bring in today.'),
+      h('div.formgrid',
+        h('label', { for: 'align-rep-homes' }, 'Draw territories around rep homes'), repHomes,
         h('label', { for: 'align-max-moved' }, 'Most market that may change territory (%)'), alignMoved,
         h('label', { for: 'align-time' }, 'Search time (seconds)'), alignTime,
       ),
@@ -721,7 +750,7 @@ function drawCertificate(ctx: Ctx, s: AppState): void {
     const what = objective === 'profit' ? 'Profit' : 'Revenue';
     clear(el,
       h('h3', 'How good is this plan?'),
-      al ? alignmentCertificate(al) : null,
+      al ? alignmentCertificate(al, (id) => ctx.store.get().territoryById.get(id)?.name ?? id) : null,
       res ? h('div', { id: 'allocation-certificate' },
         al ? h('h4', 'Allocation') : null,
         h('p.lead', { id: 'allocation-sentence' }, allocationSentence(res, objective)),
@@ -811,18 +840,30 @@ function curvesBlock(c: CurvesOutcome | undefined): HTMLElement | null {
   );
 }
 
-/** alignmentCertificate says how the redrawn territories meet the balance band, and why some cannot; figures under Details. */
-function alignmentCertificate(al: AlignmentSummary): HTMLElement {
+/** alignmentCertificate says how the redrawn territories meet every balance band, and why some cannot; figures under Details. */
+function alignmentCertificate(al: AlignmentSummary, name: (id: string) => string): HTMLElement {
   const km = (m: number | null | undefined) => (typeof m === 'number' ? `${count(m / 1000, false, 0)} km` : '—');
+  const bands = al.balances ?? [];
   return h('div', { id: 'align-certificate' },
     h('h4', 'Territories'),
     h('p.lead', { id: 'align-sentence' }, alignmentSentence(al)),
+    al.centers === 'rep_homes' ? h('p', { id: 'align-centers' }, 'Each territory is drawn around the home of the rep who owns it, where the rep has a home location.') : null,
+    bands.length ? h('table.grid.compact', { id: 'align-balances' },
+      h('caption.muted', 'Each measure’s band, and the territory closest to (or furthest outside) it'),
+      h('thead', h('tr', h('th', 'Measure'), h('th', 'Band'), h('th', 'Worst territory'), h('th.num', 'It holds'), h('th.num', 'Outside'))),
+      h('tbody', bands.map((b) => h('tr', { 'data-measure': b.measure },
+        h('td', measureLabel(b.measure)),
+        h('td', bandText(b)),
+        h('td', name(b.worst_territory)),
+        h('td.num', measureAmount(b.measure, b.worst_load)),
+        h('td.num', b.outside === 0 ? 'none' : count(b.outside)))))) : null,
+    al.balanced ? h('p', { id: 'align-balanced' }, al.balanced) : null,
     (al.warnings ?? []).map((w) => h('p.warn', { role: 'note' }, w)),
     h('details.more', { id: 'align-details' },
       h('summary', 'Details'),
       h('dl.metrics',
         metric('Territories redrawn', count(al.k)),
-        metric('Balance band', moneyRange(al.balance_min, al.balance_max) + ' of market'),
+        al.balance_max > 0 ? metric('Balance band', moneyRange(al.balance_min, al.balance_max) + ' of market') : null,
         metric('Every band held', al.feasible ? 'yes' : 'no'),
         metric('Contiguous', al.contiguous ? 'yes' : 'no'),
         metric('Market moved', al.from_current === false ? 'new territories' : percent(al.moved)),

@@ -28,7 +28,7 @@ func newCapSearch(p *model) *capSearch {
 func (s *capSearch) total() (float64, float64) {
 	v := s.movedViol(s.moved)
 	for t := range s.p.k {
-		v += s.viol(t, s.load[t])
+		v += s.tviol(t)
 	}
 	return v, s.cost
 }
@@ -86,6 +86,9 @@ func (s *capSearch) put(j, t int) {
 	s.assign[j] = t
 	s.addMember(j, t)
 	s.load[t] += s.p.demand[j]
+	if s.p.nm > 0 {
+		s.madd(j, t, 1)
+	}
 	s.cost += s.p.weight[j] * s.p.d(j, s.cen[t])
 	if c := s.p.current[j]; c >= 0 && c != t {
 		s.moved += s.p.demand[j]
@@ -97,6 +100,9 @@ func (s *capSearch) take(j int) {
 	t := s.assign[j]
 	s.removeMember(j, t)
 	s.load[t] -= s.p.demand[j]
+	if s.p.nm > 0 {
+		s.madd(j, t, -1)
+	}
 	s.cost -= s.p.weight[j] * s.p.d(j, s.cen[t])
 	if c := s.p.current[j]; c >= 0 && c != t {
 		s.moved -= s.p.demand[j]
@@ -115,6 +121,7 @@ func (s *capSearch) regret() {
 		s.members[t] = s.members[t][:0]
 	}
 	s.cost, s.moved = 0, 0
+	s.mreset()
 	for j := range s.assign {
 		s.assign[j] = -1
 	}
@@ -127,8 +134,8 @@ func (s *capSearch) regret() {
 		if s.assign[j] >= 0 {
 			continue
 		}
-		if p.locked[j] {
-			s.put(j, p.current[j])
+		if p.lockT[j] >= 0 {
+			s.put(j, p.lockT[j])
 			continue
 		}
 		c := s.cand[j]
@@ -195,7 +202,7 @@ func (s *capSearch) improve(r *runner) {
 		improved := false
 		for j := range p.n {
 			a := s.assign[j]
-			if p.locked[j] || s.centerOf[j] >= 0 {
+			if p.lockT[j] >= 0 || s.centerOf[j] >= 0 {
 				continue
 			}
 			dj, wj := p.demand[j], p.weight[j]
@@ -227,7 +234,7 @@ func (s *capSearch) improve(r *runner) {
 				}
 				db := p.d(j, s.cen[b])
 				for _, l := range s.members[b] {
-					if p.locked[l] || s.centerOf[l] >= 0 {
+					if p.lockT[l] >= 0 || s.centerOf[l] >= 0 {
 						continue
 					}
 					dl := p.demand[l]
@@ -237,6 +244,9 @@ func (s *capSearch) improve(r *runner) {
 					}
 					la, lb := s.load[a]-dj+dl, s.load[b]+dj-dl
 					dv := s.viol(a, la) - s.viol(a, s.load[a]) + s.viol(b, lb) - s.viol(b, s.load[b])
+					if p.nm > 0 {
+						dv += s.mswap(j, l, a, b)
+					}
 					if !math.IsInf(p.moveCap, 1) {
 						m := s.moved
 						for _, x := range [2]struct {
@@ -278,6 +288,9 @@ func (s *capSearch) relocate() bool {
 	changed := false
 	cen := slices.Clone(s.cen)
 	for t, m := range s.members {
+		if p.fixed != nil && p.fixed[t] >= 0 {
+			continue // a fixed center (Problem.Centers) stays
+		}
 		bestC, bestS := s.cen[t], 0.0
 		for _, j := range m {
 			bestS += p.weight[j] * p.d(j, s.cen[t])
@@ -317,6 +330,7 @@ func (s *capSearch) reload(assign []int) {
 		s.members[t] = s.members[t][:0]
 	}
 	s.cost, s.moved = 0, 0
+	s.mreset()
 	for j, t := range assign {
 		s.put(j, t)
 	}
@@ -352,6 +366,9 @@ func solveCapacitated(p *model, r *runner) (assign, centers []int, lb float64) {
 		buildNearGrid(p, 300, r)
 	} else {
 		p.buildNear(p.n)
+	}
+	if p.fixed != nil {
+		return solveFixedCenters(p, r)
 	}
 	if runs != nil && r.expired() && !slices.Contains(p.locked, true) {
 		// out of time before any search: the runs are a complete plan
@@ -419,7 +436,9 @@ func solveCapacitated(p *model, r *runner) (assign, centers []int, lb float64) {
 		lb = lagrangeBound(p, r, bc, init, 0.2)
 	}
 	proven := func() bool { return bv == 0 && !math.IsNaN(lb) && bc-lb <= 1e-9*math.Max(1, bc) }
-	regions := !slices.Contains(p.locked, true) && math.IsInf(p.moveCap, 1)
+	// The region search re-solves demand and capacity only: not with
+	// other measures to balance, locks or a disruption limit.
+	regions := p.nm == 0 && !slices.Contains(p.locked, true) && math.IsInf(p.moveCap, 1)
 	if p.n > 1500 && regions {
 		// at this size one descent of the whole plan takes tens of
 		// milliseconds: go straight to the region search

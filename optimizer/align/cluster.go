@@ -61,7 +61,7 @@ func (s *dsearch) recomCluster(r *runner, m, attempts, tries int) bool {
 		D += s.load[b]
 	}
 	eps := capEps * s.scale
-	if D < float64(m)*p.lo-eps || D > float64(m)*p.hi+eps {
+	if D < float64(m)*p.lo-eps || D > float64(m)*p.hi+eps || p.nm > 0 && !s.mclusterFits(cluster) {
 		return false
 	}
 	var region []int
@@ -78,6 +78,7 @@ func (s *dsearch) recomCluster(r *runner, m, attempts, tries int) bool {
 	ids := upTo(m)
 	cut := false
 	for attempt := 0; attempt < attempts && !cut; attempt++ {
+		s.mslack, s.msoft = 0, false
 		cut = s.cutParts(r, label, region, ids, p.lo-eps, p.hi+eps, tries, false)
 	}
 	if !cut {
@@ -121,6 +122,9 @@ func (s *dsearch) recomCluster(r *runner, m, attempts, tries int) bool {
 		usedP[bp], usedT[bt] = true, true
 		to[bp] = bt
 	}
+	if p.fixed != nil && !s.fixedParts(cluster, label, to) {
+		return false
+	}
 	moved := s.moved
 	for i, u := range region {
 		t := cluster[to[part[i]]]
@@ -134,7 +138,7 @@ func (s *dsearch) recomCluster(r *runner, m, attempts, tries int) bool {
 	}
 	cur := s.movedViol(s.moved)
 	for _, t := range cluster {
-		cur += s.viol(t, s.load[t])
+		cur += s.tviol(t)
 	}
 	if s.movedViol(moved) >= cur-eps {
 		return false
@@ -146,7 +150,7 @@ func (s *dsearch) recomCluster(r *runner, m, attempts, tries int) bool {
 	}
 	if !p.cut {
 		for _, t := range cluster {
-			s.cen[t], _ = s.median(s.members[t], s.load[t])
+			s.cen[t], _ = s.centre(t, s.members[t], s.load[t])
 			s.capT[t] = s.capOf(s.cen[t])
 		}
 	}

@@ -12,7 +12,8 @@ type Obstacle struct {
 	Unit int `json:"unit"`
 	// ID is the unit's id.
 	ID string `json:"id"`
-	// Reason is "oversize" (its demand alone exceeds the maximum) or
+	// Reason is "oversize" (its demand, or its value of another balanced
+	// measure, alone exceeds the maximum) or
 	// "stranded" (its demand is under the minimum, yet adding its smallest
 	// neighbour already exceeds the maximum, so no contiguous territory
 	// holding it can be balanced).
@@ -22,6 +23,11 @@ type Obstacle struct {
 	Demand float64 `json:"demand"`
 	Min    float64 `json:"min"`
 	Max    float64 `json:"max"`
+	// Measure names the measure the unit is oversize on; empty for demand.
+	// Then Value is the unit's value of it and Min and Max its band, in
+	// the measure's unit. (Stranded units are found on demand only.)
+	Measure string  `json:"measure,omitempty"`
+	Value   float64 `json:"value,omitempty"`
 }
 
 // Diagnose lists the units that make the balance bounds of the problem
@@ -63,7 +69,7 @@ func Diagnose(in *Problem) []Obstacle {
 			}
 		}
 	}
-	return out
+	return append(out, oversizeMeasures(in, out)...)
 }
 
 // Peel makes every unit that blocks balance by itself (Diagnose) a

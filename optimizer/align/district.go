@@ -26,7 +26,13 @@ func solveDistrict(p *model, r *runner) (assign, centers []int, lb float64) {
 	// today's plan when today's is far from balanced, e.g. one per state).
 	locksOnly := hasCurrent && math.IsInf(p.moveCap, 1)
 	var start []int
-	if locksOnly {
+	if p.fixed != nil {
+		// fixed centers seed the territories (centers.go); locks are
+		// honoured by the growth
+		start = s.seedCenters(r, 0)
+		hasCurrent, locksOnly = false, false
+	}
+	if p.fixed == nil && locksOnly {
 		start = s.seedAroundLocks(r)
 	}
 	if start == nil && hasCurrent {

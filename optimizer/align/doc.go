@@ -45,6 +45,35 @@
 //     scored on the cut-edge objective of Validi & Buchanan (2022) or on
 //     distance to the territory centers.
 //
+// # Several balance measures and fixed centres
+//
+// Besides Balance on the units' demand, a problem may balance other
+// measures the units carry (accounts, hours of work, revenue), each with its
+// own band; every territory must hold every band:
+//
+//	{"units": [{"id": "a", "x": -86.6, "y": 32.5, "demand": 55869,
+//	            "measures": {"accounts": 12, "workload": 300}}, …],
+//	 "k": 200, "balance": {"tolerance": 0.05},
+//	 "balances": [{"measure": "accounts", "tolerance": 0.10},
+//	              {"measure": "workload", "min": 1200, "max": 1500}],
+//	 "centers": [17, 4021, -1, …]}
+//
+// "measure": "demand" may name Balance in balances (Balance then stays
+// zero). Inside the search a territory's violation is the sum over measures
+// of how far its load lies outside the band, each measure scaled to demand
+// units by the ratio of the mean territory demand to its mean territory
+// load, so that measures in different units weigh alike; tree splitting
+// (seeding, recombination) cuts only where every measure's part lies in its
+// band (the seeding, after a few strict passes, where they are least
+// violated). [Result] reports each measure's band, per-territory loads and
+// slack and the worst territory in Slack.Balances; Feasible and [Verify]
+// require every band.
+//
+// Centers fixes territory t's centre to unit Centers[t] (a rep's home; −1
+// leaves it free): the territory must hold that unit, the distance
+// objective is measured from it, and the territories are seeded by growing
+// from the centres (centers.go).
+//
 // [Diagnose] lists the units that make balance unreachable by themselves
 // (oversize, or stranded under contiguity), so that a caller can make each a
 // territory of its own; [Verify] re-checks any answer from the problem

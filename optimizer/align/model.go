@@ -43,6 +43,7 @@ type model struct {
 	xs, ys   []float64
 	coslat   []float64
 	near     [][]int32 // per unit, other units by increasing distance (possibly truncated)
+	measureModel
 }
 
 const (
@@ -72,6 +73,7 @@ func newModel(in *Problem, matrix bool) *model {
 		}
 	}
 	p.lo, p.hi = in.Bounds()
+	p.initMeasures(in)
 	p.moveCap = math.Inf(1)
 	if in.MaxMoved > 0 {
 		p.moveCap = in.MaxMoved * p.total

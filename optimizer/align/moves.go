@@ -10,6 +10,10 @@ func (s *dsearch) move(j, b int) {
 	s.addMember(j, b)
 	s.load[b] += p.demand[j]
 	s.assign[j] = b
+	if p.nm > 0 {
+		s.madd(j, a, -1)
+		s.madd(j, b, 1)
+	}
 	if c := p.current[j]; c >= 0 {
 		if c == a {
 			s.moved += p.demand[j]
@@ -108,7 +112,7 @@ func (s *dsearch) flips(r *runner) bool {
 				return any
 			}
 			a := s.assign[j]
-			if p.locked[j] || len(s.members[a]) == 1 || (!p.cut && s.cen[a] == j) {
+			if p.lockT[j] >= 0 || len(s.members[a]) == 1 || (!p.cut && s.cen[a] == j) {
 				continue
 			}
 			bestB, bestV, bestO := -1, 0.0, 0.0

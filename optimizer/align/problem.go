@@ -52,25 +52,31 @@ type Unit struct {
 	Current int `json:"current"`
 	// Locked keeps the unit in its Current territory.
 	Locked bool `json:"locked"`
+	// Measures are the unit's values of the measures that [Problem.Balances]
+	// bound (accounts, hours of work, dollars of revenue …), by name; each
+	// finite and ≥ 0, in the measure's own unit. A measure a unit does not
+	// carry counts 0 for it; nil means none.
+	Measures map[string]float64 `json:"measures,omitempty"`
 }
 
 // UnmarshalJSON reads a unit, applying the defaults for absent fields
 // (demand 1, weight 1, current −1).
 func (u *Unit) UnmarshalJSON(b []byte) error {
 	var raw struct {
-		ID       json.RawMessage `json:"id"`
-		X        float64         `json:"x"`
-		Y        float64         `json:"y"`
-		Demand   *float64        `json:"demand"`
-		Weight   *float64        `json:"weight"`
-		Capacity float64         `json:"capacity"`
-		Current  *int            `json:"current"`
-		Locked   bool            `json:"locked"`
+		ID       json.RawMessage    `json:"id"`
+		X        float64            `json:"x"`
+		Y        float64            `json:"y"`
+		Demand   *float64           `json:"demand"`
+		Weight   *float64           `json:"weight"`
+		Capacity float64            `json:"capacity"`
+		Current  *int               `json:"current"`
+		Locked   bool               `json:"locked"`
+		Measures map[string]float64 `json:"measures"`
 	}
 	if err := json.Unmarshal(b, &raw); err != nil {
 		return err
 	}
-	*u = Unit{X: raw.X, Y: raw.Y, Demand: 1, Weight: 1, Capacity: raw.Capacity, Current: -1, Locked: raw.Locked}
+	*u = Unit{X: raw.X, Y: raw.Y, Demand: 1, Weight: 1, Capacity: raw.Capacity, Current: -1, Locked: raw.Locked, Measures: raw.Measures}
 	if len(raw.ID) > 0 {
 		var s string
 		if err := json.Unmarshal(raw.ID, &s); err == nil {
@@ -123,6 +129,17 @@ type Problem struct {
 	K int `json:"k"`
 	// Balance bounds each territory's demand; the zero value means none.
 	Balance Balance `json:"balance"`
+	// Balances bound each territory's total of other measures (the units'
+	// Measures), each band like Balance; every territory must hold every
+	// band. A band on "demand" is Balance by another name (then Balance must
+	// be zero). nil means demand is the only balanced measure.
+	Balances []MeasureBalance `json:"balances,omitempty"`
+	// Centers, if not nil, fixes the center of territory t to unit
+	// Centers[t] (a rep's home): the distance objective measures from it, no
+	// median is recomputed, and territory t must hold that unit. Length k,
+	// distinct unit indices, or −1 for a territory whose center stays free
+	// (its 1-median); nil means every center is free.
+	Centers []int `json:"centers,omitempty"`
 	// Contiguous requires every territory to be connected through Edges.
 	Contiguous bool `json:"contiguous"`
 	// Objective is distance or cut_edges; empty means distance.
@@ -204,6 +221,9 @@ func (in *Problem) Validate() error {
 	if b.Max > 0 && b.Min > b.Max {
 		return fmt.Errorf("align: balance min %v exceeds max %v", b.Min, b.Max)
 	}
+	if err := in.validateMeasures(); err != nil {
+		return err
+	}
 	if in.MaxMoved < 0 || in.MaxMoved > 1 || math.IsNaN(in.MaxMoved) {
 		return fmt.Errorf("align: max_moved = %v, want a share in 0..1", in.MaxMoved)
 	}
@@ -216,20 +236,9 @@ func (in *Problem) Validate() error {
 // Bounds returns the effective balance bounds on a territory's demand: lo
 // and hi, with 0 and +Inf where there is no bound.
 func (in *Problem) Bounds() (lo, hi float64) {
-	lo, hi = 0, math.Inf(1)
 	total := 0.0
 	for _, u := range in.Units {
 		total += u.Demand
 	}
-	if t := in.Balance.Tolerance; t > 0 && in.K > 0 {
-		mean := total / float64(in.K)
-		lo, hi = mean*(1-t), mean*(1+t)
-	}
-	if in.Balance.Min > 0 {
-		lo = in.Balance.Min
-	}
-	if in.Balance.Max > 0 {
-		hi = in.Balance.Max
-	}
-	return lo, hi
+	return in.demandBalance().bounds(total, in.K)
 }

@@ -45,7 +45,7 @@ func (s *dsearch) recom(r *runner, trees int, strict bool) bool {
 	region = append(region, s.members[b]...)
 	D := s.load[a] + s.load[b]
 	// current pair's score
-	curV := s.viol(a, s.load[a]) + s.viol(b, s.load[b])
+	curV := s.tviol(a) + s.tviol(b)
 	curO := s.pairObjective(a, b, region)
 	bestV, bestO := math.Inf(1), math.Inf(1)
 	var best *tree
@@ -68,6 +68,9 @@ func (s *dsearch) recom(r *runner, trees int, strict bool) bool {
 			}
 			sd := t.sub[v]
 			vv := rangeViol(sd, p.lo, p.hi) + rangeViol(D-sd, p.lo, p.hi)
+			if p.nm > 0 {
+				vv += s.msplitViol(t, v)
+			}
 			if vv < minV-capEps*s.scale {
 				minV = vv
 				cands = cands[:0]
@@ -126,7 +129,7 @@ func (s *dsearch) recom(r *runner, trees int, strict bool) bool {
 	}
 	if !p.cut {
 		for _, t := range [2]int{a, b} {
-			s.cen[t], _ = s.median(s.members[t], s.load[t])
+			s.cen[t], _ = s.centre(t, s.members[t], s.load[t])
 			s.capT[t] = s.capOf(s.cen[t])
 		}
 	}
@@ -141,7 +144,7 @@ func (s *dsearch) recom(r *runner, trees int, strict bool) bool {
 func (s *dsearch) violating() []int {
 	var bad []int
 	for t := range s.p.k {
-		if s.viol(t, s.load[t]) > capEps*s.scale {
+		if s.tviol(t) > capEps*s.scale {
 			bad = append(bad, t)
 		}
 	}
@@ -205,7 +208,7 @@ func (s *dsearch) splitScore(t *tree, in []bool, subToA bool, a, b int) (float64
 		if in[i] == subToA {
 			to = a
 		}
-		if p.locked[u] && p.current[u] != to {
+		if l := p.lockT[u]; l >= 0 && l != to {
 			return 0, 0, false
 		}
 		if c := p.current[u]; c >= 0 {
@@ -228,6 +231,9 @@ func (s *dsearch) splitScore(t *tree, in []bool, subToA bool, a, b int) (float64
 	}
 	var obj float64
 	vv := s.movedViol(moved)
+	if p.nm > 0 {
+		vv += s.mpartViol(ua) + s.mpartViol(ub)
+	}
 	if p.cut {
 		vv += rangeViol(la, p.lo, p.hi) + rangeViol(lb, p.lo, p.hi)
 		for i, u := range t.units {
@@ -247,8 +253,8 @@ func (s *dsearch) splitScore(t *tree, in []bool, subToA bool, a, b int) (float64
 			}
 		}
 	} else {
-		ca, sa := s.median(ua, la)
-		cb, sb := s.median(ub, lb)
+		ca, sa := s.centre(a, ua, la)
+		cb, sb := s.centre(b, ub, lb)
 		obj = sa + sb
 		vv += rangeViol(la, p.lo, math.Min(p.hi, s.capOf(ca))) + rangeViol(lb, p.lo, math.Min(p.hi, s.capOf(cb)))
 	}

@@ -68,6 +68,14 @@ type Slack struct {
 	Locked int `json:"locked_violations"`
 	// Empty is the number of territories with no unit.
 	Empty int `json:"empty"`
+	// Balances is the slack of every balanced measure: demand first when
+	// Balance bounds it, then each measure of Problem.Balances in order,
+	// with its band, per-territory loads and slack and the worst territory;
+	// empty when nothing is balanced. Feasible requires every band.
+	Balances []MeasureSlack `json:"balances,omitempty"`
+	// CenterViolations is the number of fixed centers (Problem.Centers)
+	// not in their territory, or not reported as its center.
+	CenterViolations int `json:"center_violations,omitempty"`
 }
 
 // Result is the answer of [Solve].
@@ -210,7 +218,7 @@ func evaluate(p *model, assign, centers []int) Result {
 	for j, t := range assign {
 		if p.current[j] >= 0 && t != p.current[j] {
 			moved += p.demand[j]
-			if p.locked[j] {
+			if p.in.Units[j].Locked {
 				r.Slack.Locked++
 				ok = false
 			}
@@ -223,6 +231,23 @@ func evaluate(p *model, assign, centers []int) Result {
 		r.Slack.MovedSlack = p.in.MaxMoved - r.Slack.Moved
 		if moved > p.moveCap+eps {
 			ok = false
+		}
+	}
+	r.Slack.Balances = measureSlacks(p.in, assign)
+	for _, ms := range r.Slack.Balances {
+		if !ms.Feasible {
+			ok = false
+		}
+	}
+	if p.fixed != nil {
+		for t, c := range p.fixed {
+			if c < 0 {
+				continue
+			}
+			if assign[c] != t || !p.cut && (len(centers) != k || centers[t] != c) {
+				r.Slack.CenterViolations++
+				ok = false
+			}
 		}
 	}
 	r.Slack.Territories = ts

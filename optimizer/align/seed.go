@@ -25,6 +25,7 @@ func (s *dsearch) seedTreeOn(r *runner, assign, region, ids []int) []int {
 	slack := 0.0
 	mean := regionD / float64(len(ids))
 	for attempt := 0; ; attempt++ {
+		s.mslack, s.msoft = slack, attempt >= seedStrictAttempts
 		if s.cutParts(r, assign, region, ids, s.p.lo-slack*mean, s.p.hi+slack*mean, 40, true) {
 			return assign
 		}
@@ -187,7 +188,7 @@ func (s *dsearch) fillEmpty(r *runner, assign []int) {
 					tr.side(v, in)
 					ok := true
 					for i, u := range tr.units {
-						if in[i] && p.locked[u] {
+						if in[i] && p.lockT[u] >= 0 {
 							ok = false
 							break
 						}
@@ -227,6 +228,8 @@ func (s *dsearch) loadOf(assign []int, t int) float64 {
 // the search is tied to the current plan (restart from the best).
 func (s *dsearch) restartPoint(r *runner, tied, locksOnly bool) []int {
 	switch {
+	case s.p.fixed != nil:
+		return s.seedCenters(r, 0.3)
 	case locksOnly:
 		return s.seedAroundLocks(r)
 	case tied:

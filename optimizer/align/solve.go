@@ -115,7 +115,7 @@ func Solve(ctx context.Context, in *Problem, settings *Settings) (*Result, error
 
 // pure reports whether the problem is the uncapacitated p-median.
 func (p *model) pure() bool {
-	if p.cut || p.contig || p.capac || p.lo > 0 || !math.IsInf(p.hi, 1) || !math.IsInf(p.moveCap, 1) {
+	if p.cut || p.contig || p.capac || p.lo > 0 || !math.IsInf(p.hi, 1) || !math.IsInf(p.moveCap, 1) || p.nm > 0 || p.fixed != nil {
 		return false
 	}
 	for _, l := range p.locked {

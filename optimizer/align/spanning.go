@@ -12,6 +12,7 @@ type tree struct {
 	parent []int     // local parent, −1 for the root
 	sub    []float64 // demand of the subtree
 	size   []int     // units in the subtree
+	msub   []float64 // extra measures of the subtree, msub[v·nm+i] (measures.go)
 }
 
 // spanningTree draws a random spanning tree (forest, when the region is
@@ -101,6 +102,7 @@ func (s *dsearch) spanningTree(r *runner, region []int) *tree {
 			t.size[pu] += t.size[u]
 		}
 	}
+	p.msums(t)
 	for _, u := range region {
 		s.local[u] = -1
 	}
@@ -144,6 +146,7 @@ func (s *dsearch) cutParts(r *runner, assign, region, ids []int, l, h float64, t
 					return false
 				}
 				l, h = math.Inf(-1), math.Inf(1) // out of time: any split that leaves room
+				s.mslack = math.Inf(1)
 			}
 			t := s.spanningTree(r, rest)
 			// candidates: a subtree or its complement as the new part,
@@ -155,16 +158,17 @@ func (s *dsearch) cutParts(r *runner, assign, region, ids []int, l, h float64, t
 					continue
 				}
 				sd, sz := t.sub[v], t.size[v]
-				if m-sz >= kk-1 && rangeViol(sd, l, h) == 0 && rangeViol(restD-sd, float64(kk-1)*l, float64(kk-1)*h) == 0 {
+				if m-sz >= kk-1 && rangeViol(sd, l, h) == 0 && rangeViol(restD-sd, float64(kk-1)*l, float64(kk-1)*h) == 0 && s.mcut(t, v, true, kk) {
 					cands = append(cands, v+1)
 				}
-				if sz >= kk-1 && rangeViol(restD-sd, l, h) == 0 && rangeViol(sd, float64(kk-1)*l, float64(kk-1)*h) == 0 {
+				if sz >= kk-1 && rangeViol(restD-sd, l, h) == 0 && rangeViol(sd, float64(kk-1)*l, float64(kk-1)*h) == 0 && s.mcut(t, v, false, kk) {
 					cands = append(cands, -(v + 1))
 				}
 			}
 			if len(cands) == 0 {
 				continue
 			}
+			cands = s.mbest(t, cands, kk)
 			c := cands[r.rng.IntN(len(cands))]
 			in := make([]bool, m)
 			t.side(max(c, -c)-1, in)

@@ -15,6 +15,11 @@ type dsearch struct {
 	stamp int32
 	queue []int
 	local []int // unit → local index in the current region, −1
+	// mslack widens the extra measures' bands in cutParts, as a fraction
+	// of each measure's mean territory load, and msoft makes them a score
+	// to minimise rather than a condition (measures.go); set by callers.
+	mslack float64
+	msoft  bool
 }
 
 // newDSearch returns an empty search state for p.
@@ -35,7 +40,7 @@ func newDSearch(p *model) *dsearch {
 func (s *dsearch) total() (float64, float64) {
 	v := s.movedViol(s.moved)
 	for t := range s.p.k {
-		v += s.viol(t, s.load[t])
+		v += s.tviol(t)
 		if len(s.members[t]) == 0 {
 			v += s.scale // an empty territory is the worst violation
 		}
@@ -52,10 +57,14 @@ func (s *dsearch) install(assign []int) {
 		s.members[t] = s.members[t][:0]
 	}
 	s.moved = 0
+	s.mreset()
 	for j, t := range assign {
 		s.assign[j] = t
 		s.addMember(j, t)
 		s.load[t] += p.demand[j]
+		if p.nm > 0 {
+			s.madd(j, t, 1)
+		}
 		if c := p.current[j]; c >= 0 && c != t {
 			s.moved += p.demand[j]
 		}
@@ -65,7 +74,7 @@ func (s *dsearch) install(assign []int) {
 			s.cen = make([]int, p.k)
 		}
 		for t := range p.k {
-			s.cen[t], _ = s.median(s.members[t], s.load[t])
+			s.cen[t], _ = s.centre(t, s.members[t], s.load[t])
 			s.capT[t] = p.hi
 			if s.cen[t] >= 0 {
 				s.capT[t] = s.capOf(s.cen[t])
@@ -128,7 +137,7 @@ func (s *dsearch) median(units []int, load float64) (int, float64) {
 func (s *dsearch) recenter() {
 	for t := range s.p.k {
 		if len(s.members[t]) > 0 {
-			s.cen[t], _ = s.median(s.members[t], s.load[t])
+			s.cen[t], _ = s.centre(t, s.members[t], s.load[t])
 			s.capT[t] = s.capOf(s.cen[t])
 		}
 	}

@@ -14,11 +14,13 @@ type tally struct {
 	members [][]int   // territory → its units
 	mpos    []int     // unit → position in members[assign]
 	moved   float64   // demand off its current territory
+	mload   []float64 // territory-major loads of the extra measures (measures.go)
+	mtmp    []float64 // scratch, one per extra measure
 }
 
 func newTally(p *model) tally {
 	return tally{p: p, assign: make([]int, p.n), load: make([]float64, p.k), capT: make([]float64, p.k),
-		members: make([][]int, p.k), mpos: make([]int, p.n)}
+		members: make([][]int, p.k), mpos: make([]int, p.n), mload: make([]float64, p.k*p.nm)}
 }
 
 // capOf is the most demand a territory centered on c may hold: the balance
@@ -55,6 +57,9 @@ func (s *tally) shiftViol(j, a, b int) float64 {
 	p := s.p
 	dj := p.demand[j]
 	dv := s.viol(a, s.load[a]-dj) - s.viol(a, s.load[a]) + s.viol(b, s.load[b]+dj) - s.viol(b, s.load[b])
+	if p.nm > 0 {
+		dv += s.mshift(j, a, b)
+	}
 	if c := p.current[j]; c >= 0 && !math.IsInf(p.moveCap, 1) {
 		m := s.moved
 		if c == a {

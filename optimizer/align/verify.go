@@ -82,21 +82,81 @@ func Verify(in *Problem, res *Result) (bool, error) {
 	if in.Contiguous && !contiguous {
 		fail("not contiguous")
 	}
-	// balance
+	// balance: demand (Balance, or a "demand" entry of Balances), then
+	// every other measure of Balances, each against its own band
+	demandBand := in.Balance
+	if demandBand == (Balance{}) {
+		for _, b := range in.Balances {
+			if b.Measure == DemandMeasure {
+				demandBand = Balance{Min: b.Min, Max: b.Max, Tolerance: b.Tolerance}
+			}
+		}
+	}
 	lo, hi := 0.0, math.Inf(1)
-	if tol := in.Balance.Tolerance; tol > 0 {
+	if tol := demandBand.Tolerance; tol > 0 {
 		lo, hi = total/float64(k)*(1-tol), total/float64(k)*(1+tol)
 	}
-	if in.Balance.Min > 0 {
-		lo = in.Balance.Min
+	if demandBand.Min > 0 {
+		lo = demandBand.Min
 	}
-	if in.Balance.Max > 0 {
-		hi = in.Balance.Max
+	if demandBand.Max > 0 {
+		hi = demandBand.Max
 	}
 	eps := 1e-9 * math.Max(1, total)
 	for tr := range k {
 		if load[tr] < lo-eps || load[tr] > hi+eps {
 			fail("balance")
+		}
+	}
+	for _, b := range in.Balances {
+		if b.Measure == DemandMeasure {
+			continue
+		}
+		mload := make([]float64, k)
+		mtotal := 0.0
+		for j, tr := range res.Assignment {
+			v := in.Units[j].Measures[b.Measure]
+			mload[tr] += v
+			mtotal += v
+		}
+		mlo, mhi := 0.0, math.Inf(1)
+		if b.Tolerance > 0 {
+			mlo, mhi = mtotal/float64(k)*(1-b.Tolerance), mtotal/float64(k)*(1+b.Tolerance)
+		}
+		if b.Min > 0 {
+			mlo = b.Min
+		}
+		if b.Max > 0 {
+			mhi = b.Max
+		}
+		meps := 1e-9 * math.Max(1, mtotal)
+		for tr := range k {
+			if mload[tr] < mlo-meps || mload[tr] > mhi+meps {
+				fail("balance on " + b.Measure)
+			}
+		}
+		for _, ms := range res.Slack.Balances {
+			if ms.Measure != b.Measure || len(ms.Loads) != k {
+				continue
+			}
+			for tr := range k {
+				if math.Abs(ms.Loads[tr]-mload[tr]) > meps {
+					errs = append(errs, fmt.Errorf("slack says territory %d holds %v of %s, recomputed %v", tr, ms.Loads[tr], b.Measure, mload[tr]))
+					break
+				}
+			}
+		}
+	}
+	// fixed centers: territory t holds its center, reported as its center
+	for tr, c := range in.Centers {
+		if c == -1 {
+			continue // a free center
+		}
+		if c < 0 || c >= n || res.Assignment[c] != tr {
+			fail("fixed center outside its territory")
+		}
+		if in.Objective != ObjectiveCutEdges && (len(res.Centers) != k || res.Centers[tr] != c) {
+			fail("fixed center not the territory's center")
 		}
 	}
 	// objective and capacity
