@@ -417,6 +417,9 @@ func (l *Layer) adjacency(bridge bool) {
 	}
 }
 
+// LayerMetaKey is the meta key marking a completed load of built-in layer id.
+func LayerMetaKey(id string) string { return layerMetaPrefix + id }
+
 // Store is what LoadLayers needs of a store.
 type Store interface {
 	terrane.GeographyService

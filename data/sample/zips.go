@@ -275,8 +275,8 @@ const zipIsletMeters = 1000
 // boundary is kept whole without clipping.
 type land struct {
 	polys  []orb.Polygon
-	bounds []orb.Bound // of each polygon's exterior
-	border map[[2]int]bool // grid cells (landGrid degrees) the boundary touches
+	bounds []orb.Bound                 // of each polygon's exterior
+	border map[[2]int]bool             // grid cells (landGrid degrees) the boundary touches
 	pieces map[[2]int]orb.MultiPolygon // the land cut to each landTile-degree tile, made when first needed
 }
 

@@ -176,6 +176,21 @@ export class TerritoryMap {
     this.source('units').setData(asGeoJSON(fc));
   }
 
+  /**
+   * setUnitTiles draws another layer's units: the tiles come from url, and
+   * the feature state of the old layer's units (whose ids may be the new
+   * ones', e.g. FIPS 01001 and ZIP 01001) is dropped; paint them again.
+   */
+  setUnitTiles(url: string): void {
+    const src = this.map.getSource('units') as maplibregl.VectorTileSource | undefined;
+    if (!src || !this.sourceLayer) return;
+    this.map.removeFeatureState({ source: 'units', sourceLayer: this.sourceLayer });
+    this.state.clear();
+    this.unitIds.clear();
+    this.source('regions').setData(empty);
+    src.setTiles([url]);
+  }
+
   setRegions(fc: RegionCollection): void {
     this.source('regions').setData(asGeoJSON(fc));
   }
