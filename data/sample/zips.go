@@ -379,8 +379,14 @@ func (l *land) clip(cell orb.Ring, p orb.Point) orb.Geometry {
 		// cuts them (a few dozen geo.Repair cannot untangle keep them;
 		// they still fill and locate right).
 		if geo.Validate(g) != nil {
+			// Rounded again so that the cut's points match the
+			// neighbours', unless rounding makes the cell invalid again.
 			if r, _, err := geo.Repair(g); err == nil {
-				g = r
+				if rr := roundGeometry(r); rr != nil && geo.Validate(rr) == nil {
+					g = rr
+				} else {
+					g = r
+				}
 			}
 		}
 		return g

@@ -8,6 +8,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
 
+	"github.com/terrane/terrane"
 	"github.com/terrane/terrane/geo"
 )
 
@@ -136,6 +137,23 @@ func TestBuildZIPs(t *testing.T) {
 		t.Errorf("cells cover %.4f square degrees, the land %.4f", area, landArea)
 	}
 	t.Logf("%d vertices in all (%.1f a unit)", vertices, float64(vertices)/float64(len(l.Units)))
+	// The cells dissolve into states and Census regions, as the API
+	// outlines territories and regions (geo.Dissolve drops the slivers
+	// where clipped neighbours' coasts do not quite meet).
+	for _, key := range []func(u *terrane.Unit) string{
+		func(u *terrane.Unit) string { return u.Name[len(u.Name)-3 : len(u.Name)-1] },
+		func(u *terrane.Unit) string { return u.Region },
+	} {
+		groups := map[string][]orb.Geometry{}
+		for _, u := range l.Units {
+			groups[key(u)] = append(groups[key(u)], u.Geometry)
+		}
+		for k, gs := range groups {
+			if _, err := geo.Dissolve(gs); err != nil {
+				t.Errorf("dissolve %s: %v", k, err)
+			}
+		}
+	}
 	if want := ZIPEdges(pts, ZIPMaxEdgeMeters); len(l.Edges) != len(want) {
 		t.Errorf("%d edges, want ZIPEdges' %d", len(l.Edges), len(want))
 	}
