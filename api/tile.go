@@ -83,11 +83,14 @@ func (s *Server) tile(c *gin.Context) {
 }
 
 // tileOptions are the vector tiles' options. MapLibre draws a 4096-unit
-// tile over 512 pixels, 8 units a pixel: simplify to half a pixel and drop
-// the polygons under one pixel, which at national zoom are most of the
-// 33,232 us-zips cells (a 1-unit tolerance made the zoom-3 tile over the
-// East 534 kB with 13,805 features; this makes it 282 kB with 7,651).
-var tileOptions = geo.TileOptions{Layer: "units", Tolerance: 4, MinArea: 64}
+// tile over 512 pixels, 8 units a pixel: simplify to half a pixel, drop
+// the polygons under one pixel, and keep at most the 2,000 largest
+// features of a tile (the web app fills the territories beneath the units,
+// so a dropped unit shows its territory's colour). The county tiles of the
+// national view have at most about 1,500 features and are not capped; the
+// us-zips tile over the East at zoom 3 had 13,805 features (534 kB) with a
+// 1-unit tolerance, 7,651 (282 kB) with the pixel rules, 2,000 with the cap.
+var tileOptions = geo.TileOptions{Layer: "units", Tolerance: 4, MinArea: 64, MaxFeatures: 2000}
 
 // forgetOldGeometry drops the cached geometry of a layer when the layer has
 // changed since it was read.

@@ -177,6 +177,16 @@ func ClipConvex(g orb.Geometry, window orb.Ring) orb.Geometry {
 				q = append(q, c)
 			}
 		}
+		if hasBridge(q, window) {
+			// Cut the zero-area bridges: split the segments along each
+			// window edge at one another's ends, so that a bridge's two
+			// ways are the same segments reversed, which Dissolve cancels
+			// before it traces the pieces as rings of their own.
+			if d, err := Dissolve([]orb.Geometry{splitAlongWindow(q, window)}); err == nil {
+				forEachPolygon(d, func(p orb.Polygon) { out = append(out, p) })
+				return
+			}
+		}
 		out = append(out, q)
 	})
 	switch len(out) {
@@ -265,4 +275,101 @@ func cross(p, q, a, b orb.Point) orb.Point {
 	t := ((a[0]-p[0])*ey - (a[1]-p[1])*ex) / den
 	t = math.Max(0, math.Min(1, t))
 	return orb.Point{p[0] + t*dx, p[1] + t*dy}
+}
+
+// onEdge tells whether p lies on the line through a and b, within a
+// rounding error relative to the edge's length.
+func onEdge(p, a, b orb.Point) bool {
+	ex, ey := b[0]-a[0], b[1]-a[1]
+	l2 := ex*ex + ey*ey
+	if l2 == 0 {
+		return false
+	}
+	c := ex*(p[1]-a[1]) - ey*(p[0]-a[0])
+	return c*c <= 1e-20*l2*l2
+}
+
+// windowSegments lists, for window edge k, the ring segments (ring, index
+// of its first point) of p that lie along it.
+func windowSegments(p orb.Polygon, a, b orb.Point) [][2]int {
+	var segs [][2]int
+	for ri, r := range p {
+		for i := 0; i+1 < len(r); i++ {
+			if r[i] != r[i+1] && onEdge(r[i], a, b) && onEdge(r[i+1], a, b) {
+				segs = append(segs, [2]int{ri, i})
+			}
+		}
+	}
+	return segs
+}
+
+// hasBridge tells whether two or more segments of p lie along one edge of
+// the window: a Sutherland–Hodgman bridge (or two pieces touching the edge,
+// which splitting leaves as they are).
+func hasBridge(p orb.Polygon, window orb.Ring) bool {
+	for k := 0; k+1 < len(window); k++ {
+		if len(windowSegments(p, window[k], window[k+1])) >= 2 {
+			return true
+		}
+	}
+	return false
+}
+
+// splitAlongWindow splits every segment of p that lies along a window edge
+// at the ends of the other such segments that fall inside it.
+func splitAlongWindow(p orb.Polygon, window orb.Ring) orb.Polygon {
+	// cuts[ring][i] are the points to insert after point i of the ring.
+	cuts := make([]map[int][]orb.Point, len(p))
+	for k := 0; k+1 < len(window); k++ {
+		a, b := window[k], window[k+1]
+		segs := windowSegments(p, a, b)
+		if len(segs) < 2 {
+			continue
+		}
+		dx, dy := b[0]-a[0], b[1]-a[1]
+		t := func(q orb.Point) float64 { return (q[0]-a[0])*dx + (q[1]-a[1])*dy }
+		var ends []orb.Point
+		for _, s := range segs {
+			r := p[s[0]]
+			ends = append(ends, r[s[1]], r[s[1]+1])
+		}
+		for _, s := range segs {
+			r := p[s[0]]
+			u, v := r[s[1]], r[s[1]+1]
+			tu, tv := t(u), t(v)
+			var in []orb.Point
+			for _, e := range ends {
+				if te := t(e); e != u && e != v && te > math.Min(tu, tv) && te < math.Max(tu, tv) {
+					in = append(in, e)
+				}
+			}
+			if len(in) == 0 {
+				continue
+			}
+			slices.SortFunc(in, func(x, y orb.Point) int {
+				if tu < tv {
+					return cmpFloat(t(x), t(y))
+				}
+				return cmpFloat(t(y), t(x))
+			})
+			if cuts[s[0]] == nil {
+				cuts[s[0]] = map[int][]orb.Point{}
+			}
+			cuts[s[0]][s[1]] = slices.Compact(in)
+		}
+	}
+	out := make(orb.Polygon, len(p))
+	for ri, r := range p {
+		if cuts[ri] == nil {
+			out[ri] = r
+			continue
+		}
+		nr := make(orb.Ring, 0, len(r)+4)
+		for i, q := range r {
+			nr = append(nr, q)
+			nr = append(nr, cuts[ri][i]...)
+		}
+		out[ri] = nr
+	}
+	return out
 }

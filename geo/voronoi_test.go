@@ -103,9 +103,15 @@ func TestClipConvex(t *testing.T) {
 			area := 0.0
 			if got != nil {
 				area = math.Abs(planar.Area(got))
+				if err := Validate(got); err != nil {
+					t.Errorf("invalid: %v (%v)", err, got)
+				}
 			}
 			if math.Abs(area-tc.area) > 1e-9 {
 				t.Fatalf("area %g, want %g (%v)", area, tc.area, got)
+			}
+			if mp, ok := got.(orb.MultiPolygon); tc.name == "concave" && (!ok || len(mp) != 2) {
+				t.Errorf("the U's arms: %v, want two polygons", got)
 			}
 		})
 	}

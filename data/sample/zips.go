@@ -374,10 +374,9 @@ func (l *land) clip(cell orb.Ring, p orb.Point) orb.Geometry {
 		g = geo.ClipConvex(parts, cell)
 	}
 	if g = roundGeometry(g); g != nil {
-		// A cell that cuts a bay or a peninsula in two comes out of the
-		// clip as one ring with zero-area bridges along its edge: repair
-		// cuts them (a few dozen geo.Repair cannot untangle keep them;
-		// they still fill and locate right).
+		// geo.ClipConvex cuts the bridges of a cell that cuts a bay or a
+		// peninsula in two; geo.Repair mends what is left (one cell stays
+		// invalid: it still fills and locates right).
 		if geo.Validate(g) != nil {
 			// Rounded again so that the cut's points match the
 			// neighbours', unless rounding makes the cell invalid again.

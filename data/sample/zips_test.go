@@ -102,10 +102,10 @@ func TestBuildZIPs(t *testing.T) {
 		area += planar.Area(u.Geometry)
 		forEachRing(u.Geometry, func(r orb.Ring) { vertices += len(r) })
 	}
-	// The clip leaves a few cells with zero-area bridges that geo.Repair
-	// cannot cut (BuildZIPs): they fill and locate right, but say so.
-	if invalid > 40 {
-		t.Errorf("%d cells fail geo.Validate, want at most 40", invalid)
+	// geo.ClipConvex cuts its bridges and geo.Repair what else is left; a
+	// cell or so stays invalid (BuildZIPs): it fills and locates right.
+	if invalid > 5 {
+		t.Errorf("%d cells fail geo.Validate, want at most 5", invalid)
 	}
 	t.Logf("%d cells fail geo.Validate", invalid)
 	land, err := nationLand()

@@ -1251,11 +1251,12 @@ describe('planning at ZIP resolution', () => {
     expect(s.layer).toBe('us-zips');
     expect(s.assigned).toBe(33232);
     expect(s.territories).toBe(49);
-    // At the national view the cells under a pixel drop out of the tiles; most are drawn.
-    expect(s.rendered).toBeGreaterThan(10_000);
+    // At the national view the tiles keep the 2,000 largest cells each (api/tile.go); the
+    // territories' fill shows beneath the others.
+    expect(s.rendered).toBeGreaterThan(5_000);
     await shot(zp, 'zips-national.png');
     // A metro area: Boston's ZIP cells.
-    await zp.evaluate(() => window.__terrane.map.fitBounds([[-71.35, 42.2], [-70.85, 42.5]], { duration: 0, padding: 5 }));
+    await zp.evaluate(() => window.__terrane.map.fitBounds([[-71.6, 42.15], [-70.85, 42.6]], { duration: 0, padding: 5 }));
     await settle(zp);
     expect(await zp.evaluate(() => window.__terrane.renderedUnits())).toBeGreaterThan(50);
     await shot(zp, 'zips-metro.png');
@@ -1275,7 +1276,7 @@ describe('planning at ZIP resolution', () => {
         if (sc === zipScenario) rendered = await zp.evaluate(() => window.__terrane.renderedUnits());
       }
     }
-    expect(rendered).toBeGreaterThan(10_000);
+    expect(rendered).toBeGreaterThan(5_000);
     writeSection(path.resolve(frontendDir, '..', 'docs', 'benchmarks.md'), zipSection(zips, counties, rendered, 'Chromium ' + browser.version()));
     console.log(`[e2e] ZIP map ms: ${zips.map(Math.round).join(', ')}; county map ms: ${counties.map(Math.round).join(', ')}`);
   }, 240_000);

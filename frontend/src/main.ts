@@ -509,6 +509,7 @@ function paint(): void {
       if (t === undefined) return undefined;
       return territoryColor(t);
     }, s.assign.keys());
+    tmap.paintTerritories((t) => territoryColor(t), s.territories.map((t) => key(t.id)));
     tmap.setMoved(new Set((s.compare.moved_units ?? []).map((x) => String(x.unit_id))));
   } else {
     const values = new Map<string, number | null>();
@@ -522,6 +523,7 @@ function paint(): void {
       if (!s.territoryById.has(t)) return undefined;
       return territoryColor(t);
     }, s.assign.keys());
+    tmap.paintTerritories((t) => territoryColor(t), s.territories.map((t) => key(t.id)));
     tmap.setMoved(new Set());
   }
   renderLegend();

@@ -49,6 +49,17 @@ export function mapStyle(unitTiles: string | null): StyleSpecification {
   },
   layers: [
     { id: 'background', type: 'background', paint: { 'background-color': '#e9eef2' } },
+    // The territories filled beneath their units, in the same colour: where
+    // the tiles leave out units under a pixel (a ZIP layer at national zoom),
+    // the territory's colour shows instead of a hole. Opaque, so that a unit
+    // drawn over it looks the same as one left out.
+    {
+      id: 'territories-fill', type: 'fill', source: 'territories',
+      paint: {
+        'fill-color': ['coalesce', ['feature-state', 'c'], noDataColor],
+        'fill-opacity': ['case', shown, 1, 0],
+      },
+    },
     {
       id: 'units-fill', type: 'fill', source: 'units', ...sl,
       paint: {
@@ -87,6 +98,7 @@ export class TerritoryMap {
   private unitIds = new Set<string>();
   private readonly sourceLayer: string | undefined;
   private state = new Map<string, Record<string, unknown>>();
+  private territoryState = new Map<string, { c: string | null; shown: boolean }>();
   private box: HTMLElement | null = null;
   private hoverId: string | null = null;
   /** view is the bounds kept in view across resizes, until the map is moved otherwise. */
@@ -197,6 +209,8 @@ export class TerritoryMap {
 
   setTerritories(fc: TerritoryCollection): void {
     this.source('territories').setData(asGeoJSON(fc));
+    // New data: the state of its features is set anew by paintTerritories.
+    this.territoryState.clear();
   }
 
   setAccounts(fc: GeoJSON.FeatureCollection): void {
@@ -227,6 +241,21 @@ export class TerritoryMap {
       const c = colorOf(id);
       if (c === undefined) this.put(id, { c: null, shown: false });
       else this.put(id, { c, shown: true });
+    }
+  }
+
+  /**
+   * paintTerritories colours the territories' fill beneath the units: colorOf
+   * as for paint, by territory id.
+   */
+  paintTerritories(colorOf: (territoryId: string) => string | null | undefined, ids: Iterable<string>): void {
+    for (const id of ids) {
+      const c = colorOf(id);
+      const patch = c === undefined ? { c: null, shown: false } : { c, shown: true };
+      const cur = this.territoryState.get(id);
+      if (cur && cur.c === patch.c && cur.shown === patch.shown) continue;
+      this.territoryState.set(id, patch);
+      this.map.setFeatureState({ source: 'territories', id }, patch);
     }
   }
 
