@@ -18,9 +18,9 @@ import (
 // built-in us-zips layer loaded, accounts imported by postal code (the ZIP
 // is the unit) and by point, a baseline scenario made from an assignments
 // file (every ZIP, one territory per state), an align run on it
-// (k = 50, 2 s limit: the time is not asserted), and tiles of the layer.
+// (k = 100, 2 s limit: the time is not asserted), and tiles of the layer.
 func TestZIPPlanning(t *testing.T) {
-	const alignK = 50
+	const alignK = 100
 	ds, err := sample.Build()
 	if err != nil {
 		t.Fatal(err)
@@ -65,7 +65,7 @@ func TestZIPPlanning(t *testing.T) {
 		}
 
 		// A baseline of every ZIP by state (49 territories), then an align
-		// into 50. The align takes every unit of the layer, and align's
+		// into 100. The align takes every unit of the layer, and align's
 		// centre update compares every unit of a territory with every
 		// other (issue 17): k = 4 took minutes, so k is not small here.
 		var csv strings.Builder
@@ -94,7 +94,14 @@ func TestZIPPlanning(t *testing.T) {
 		if code != http.StatusAccepted {
 			t.Fatalf("start align = %d %v", code, run)
 		}
-		done := f.waitRun(t, int64(run["id"].(float64)))
+		// Not f.waitRun's minute: at this size the solver does not yet stop
+		// at its limit (issue 17), and the machine may be shared.
+		var done map[string]any
+		for deadline := time.Now().Add(5 * time.Minute); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+			if _, done = f.do("ann", "GET", fmt.Sprintf("/api/v1/runs/%d", int64(run["id"].(float64))), nil); done["status"] == "succeeded" || done["status"] == "failed" {
+				break
+			}
+		}
 		t.Logf("align of %d ZIPs into %d (2 s limit): %v wall", n, alignK, time.Since(start).Round(time.Millisecond))
 		if done["status"] != "succeeded" {
 			t.Fatalf("align run = %v", done)
