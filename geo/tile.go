@@ -29,8 +29,7 @@ type TileOptions struct {
 	Tolerance float64
 	// MinArea drops the polygons smaller than this after simplification, in square tile
 	// units; default Tolerance² (a polygon simplified to a speck). At 4096 units per
-	// 512-pixel tile, 64 drops what would cover less than one pixel: at national zoom most
-	// of the 33,232 ZIP cells, which cannot be seen there anyway.
+	// 512-pixel tile, 64 drops what would cover less than one pixel.
 	MinArea float64
 	// MaxFeatures caps the features of a tile: past it the smallest (by the area of the whole
 	// feature, so that a feature split by tile edges ranks alike in each tile) are dropped;

@@ -50,7 +50,8 @@ export function mapStyle(unitTiles: string | null): StyleSpecification {
   layers: [
     { id: 'background', type: 'background', paint: { 'background-color': '#e9eef2' } },
     // The territories filled beneath their units, in the same colour: where
-    // the tiles leave out units under a pixel (a ZIP layer at national zoom),
+    // the tiles leave out units (specks, and past a tile's 2,000 largest: a
+    // ZIP layer at national zoom),
     // the territory's colour shows instead of a hole. Opaque, so that a unit
     // drawn over it looks the same as one left out.
     {
