@@ -177,7 +177,7 @@ func BuildZIPs(counties []*terrane.MarketEstimate) (*Layer, error) {
 // and high in proportion to ZIPPoint.Population among the county's ZIPs
 // (evenly when they have no population figure); share, saturation and
 // floor are the county's (market-weighted where a ZIP gets several). The
-// county's ZIPs are those whose first crosswalk county it is; for the 27
+// county's ZIPs are those whose first crosswalk county it is; for the 25
 // counties that are no ZIP's first, those that list it later; for the two
 // that the crosswalk, older than them, does not know, zipCountyAliases. So
 // the ZIP layer's national market is the county layer's over the lower 48
