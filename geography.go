@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"regexp"
+	"time"
 
 	"github.com/paulmach/orb"
 )
@@ -15,6 +16,17 @@ type Layer struct {
 	Description string `json:"description" db:"description"` // source and vintage
 	UnitCount   int    `json:"unit_count" db:"unit_count"`   // computed on read
 	Version     int64  `json:"version" db:"version"`         // counts changes to its units, accounts and market estimates
+}
+
+// LayerLoad is a built-in layer being loaded in the background after the
+// server started (us-zips): GET /api/v1/layers lists it until it is done.
+type LayerLoad struct {
+	Layer string `json:"layer"` // the layer's id
+	// Stage is what the load is doing: "waiting", "build", "units",
+	// "adjacency", "estimates", or "failed" (Error says why).
+	Stage   string    `json:"stage"`
+	Started time.Time `json:"started"` // when the load started
+	Error   string    `json:"error,omitempty"`
 }
 
 var slugPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,63}$`)

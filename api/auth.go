@@ -288,7 +288,7 @@ func isSignedIn(c *gin.Context) bool {
 // publicLayers are the layers anyone may draw without signing in: the
 // built-in census geography, public data. Every other layer (imported ones,
 // the world) needs a signed-in caller.
-var publicLayers = map[string]bool{"us-counties": true, "us-states": true}
+var publicLayers = map[string]bool{"us-counties": true, "us-states": true, "us-zips": true}
 
 // requireLayerReader refuses an anonymous caller a layer that is not public.
 func requireLayerReader(c *gin.Context, layer string) error {

@@ -98,6 +98,11 @@ type LoginResponse struct {
 // LayerList is the answer of GET /api/v1/layers.
 type LayerList struct {
 	Layers []*terrane.Layer `json:"layers" openapi:"nonnull"`
+	// Loading lists the built-in layers still being loaded in the
+	// background (us-zips on a first start), with their stage; a layer in
+	// it may already be in Layers with some of its units. Empty when
+	// every layer is ready.
+	Loading []terrane.LayerLoad `json:"loading" openapi:"nonnull"`
 }
 
 // UnitCollection is a layer's units as a GeoJSON FeatureCollection.

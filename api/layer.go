@@ -16,7 +16,11 @@ func (s *Server) listLayers(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, LayerList{Layers: orEmpty(ls)})
+	loading := []terrane.LayerLoad{}
+	if s.svc.LayerLoads != nil {
+		loading = append(loading, s.svc.LayerLoads()...)
+	}
+	c.JSON(http.StatusOK, LayerList{Layers: orEmpty(ls), Loading: loading})
 }
 
 func (s *Server) getLayer(c *gin.Context) {

@@ -69,6 +69,9 @@ type Services struct {
 	// Events wakes a run's event stream when the worker changes the run;
 	// nil = the stream reads the run every EventPoll.
 	Events *plan.Broker
+	// LayerLoads lists the built-in layers being loaded in the background;
+	// nil = none ever is.
+	LayerLoads func() []terrane.LayerLoad
 }
 
 // Server is the HTTP server of Terrane.

@@ -72,7 +72,7 @@ func (s *Server) tile(c *gin.Context) {
 			s.writeError(c, err)
 			return
 		}
-		if b, err = geo.TileWith(features, z, x, y, geo.TileOptions{Layer: "units"}); err != nil {
+		if b, err = geo.TileWith(features, z, x, y, tileOptions); err != nil {
 			s.writeError(c, err)
 			return
 		}
@@ -81,6 +81,17 @@ func (s *Server) tile(c *gin.Context) {
 	c.Header("Cache-Control", "max-age=300")
 	c.Data(http.StatusOK, "application/vnd.mapbox-vector-tile", b)
 }
+
+// tileOptions are the vector tiles' options. MapLibre draws a 4096-unit
+// tile over 512 pixels, 8 units a pixel: simplify to half a pixel, drop the
+// polygons under a quarter of a pixel (16 square units, the default; DC
+// keeps its 46 at the whole-US view), and keep at most the 2,000 largest
+// features of a tile (the web app fills the territories beneath the units,
+// so a unit left out shows its territory's colour). The county tiles of the
+// US views have at most 1,771 features (zoom 2) and are not capped; the
+// us-zips tile over the East at zoom 3 had 13,805 features (534 kB) with a
+// 1-unit tolerance and 2,000 (75 kB) with the cap.
+var tileOptions = geo.TileOptions{Layer: "units", Tolerance: 4, MaxFeatures: 2000}
 
 // forgetOldGeometry drops the cached geometry of a layer when the layer has
 // changed since it was read.

@@ -29,6 +29,53 @@ func Delaunay(pts []orb.Point) [][2]int {
 	if n == 2 {
 		return [][2]int{{0, 1}}
 	}
+	d := triangulate(pts)
+	edges := make([][2]int, 0, 3*n)
+	for _, t := range d.v {
+		for e := range 3 {
+			a, b := int(t[(e+1)%3]), int(t[(e+2)%3])
+			if a >= n || b >= n {
+				continue
+			}
+			if a > b {
+				a, b = b, a
+			}
+			edges = append(edges, [2]int{a, b})
+		}
+	}
+	slices.SortFunc(edges, func(p, q [2]int) int {
+		if p[0] != q[0] {
+			return p[0] - q[0]
+		}
+		return p[1] - q[1]
+	})
+	return slices.Compact(edges)
+}
+
+// DelaunayTriangles returns the triangles of the same triangulation as
+// [Delaunay], each as three indices into pts in counter-clockwise order (of
+// the nudged points), in no particular order. Fewer than three points have
+// none.
+func DelaunayTriangles(pts []orb.Point) [][3]int {
+	n := len(pts)
+	if n < 3 {
+		return nil
+	}
+	d := triangulate(pts)
+	out := make([][3]int, 0, 2*n)
+	for _, t := range d.v {
+		if int(t[0]) >= n || int(t[1]) >= n || int(t[2]) >= n {
+			continue
+		}
+		out = append(out, [3]int{int(t[0]), int(t[1]), int(t[2])})
+	}
+	return out
+}
+
+// triangulate is the Delaunay triangulation of n ≥ 3 points inside the
+// enclosing triangle of vertices n, n+1, n+2.
+func triangulate(pts []orb.Point) *delaunay {
+	n := len(pts)
 	minX, minY, maxX, maxY := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
 	for _, p := range pts {
 		minX, maxX = math.Min(minX, p[0]), math.Max(maxX, p[0])
@@ -54,26 +101,7 @@ func Delaunay(pts []orb.Point) [][2]int {
 	for _, i := range spaceFillingOrder(pts, minX, minY, size) {
 		d.insert(int32(i))
 	}
-	edges := make([][2]int, 0, 3*n)
-	for _, t := range d.v {
-		for e := range 3 {
-			a, b := int(t[(e+1)%3]), int(t[(e+2)%3])
-			if a >= n || b >= n {
-				continue
-			}
-			if a > b {
-				a, b = b, a
-			}
-			edges = append(edges, [2]int{a, b})
-		}
-	}
-	slices.SortFunc(edges, func(p, q [2]int) int {
-		if p[0] != q[0] {
-			return p[0] - q[0]
-		}
-		return p[1] - q[1]
-	})
-	return slices.Compact(edges)
+	return d
 }
 
 // delaunay is a triangulation under construction: triangle t has the

@@ -174,15 +174,22 @@ func assemble(rings []orb.Ring) (orb.Geometry, error) {
 	var areas []float64
 	var holes []orb.Ring
 	for _, r := range rings {
-		if a := signedArea(r); a > 0 {
+		switch a := signedArea(r); {
+		case a > 0:
 			exteriors = append(exteriors, orb.Polygon{r})
 			areas = append(areas, a)
-		} else {
+		case a < 0:
 			holes = append(holes, r)
 		}
+		// A ring of zero area (a there-and-back along one line, as a
+		// clip's bridge leaves) encloses nothing and is dropped.
 	}
 	if len(exteriors) == 0 {
 		return nil, errors.New("geo: dissolve: the outline has no exterior ring")
+	}
+	total := 0.0
+	for _, a := range areas {
+		total += a
 	}
 	for _, h := range holes {
 		pt := insidePoint(h)
@@ -193,6 +200,13 @@ func assemble(rings []orb.Ring) (orb.Geometry, error) {
 			}
 		}
 		if best < 0 {
+			// A sliver between neighbours whose shared boundary does not
+			// quite match (clipped cells) can trace as a hole outside
+			// every exterior: one of less than a millionth of the
+			// outline's area is dropped, a larger one is an error.
+			if -signedArea(h) < 1e-6*total {
+				continue
+			}
 			return nil, errors.New("geo: dissolve: a hole lies outside every exterior ring (overlapping inputs?)")
 		}
 		exteriors[best] = append(exteriors[best], h)

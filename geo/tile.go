@@ -4,12 +4,14 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/clip"
 	"github.com/paulmach/orb/encoding/mvt"
 	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/maptile"
+	"github.com/paulmach/orb/planar"
 	"github.com/paulmach/orb/simplify"
 )
 
@@ -25,6 +27,16 @@ type TileOptions struct {
 	// Tolerance is the Douglas-Peucker simplification tolerance, in tile units; default 1
 	// (sub-pixel at 4096 units per 256- or 512-pixel tile). Negative disables simplification.
 	Tolerance float64
+	// MinArea drops the polygons smaller than this after simplification, in square tile
+	// units; default Tolerance² (a polygon simplified to a speck). At 4096 units per
+	// 512-pixel tile, 64 drops what would cover less than one pixel.
+	MinArea float64
+	// MaxFeatures caps the features of a tile: past it the smallest (by the area of the whole
+	// feature, so that a feature split by tile edges ranks alike in each tile) are dropped;
+	// 0 = no cap. A map that fills the territories beneath the units (the web app does) shows
+	// their colour where a dropped unit was: at national zoom a 33,232-cell ZIP layer then
+	// costs a browser what a 3,142-county layer does.
+	MaxFeatures int
 	// Gzip compresses the encoded tile; default false.
 	Gzip bool
 }
@@ -44,6 +56,9 @@ func (o TileOptions) withDefaults() TileOptions {
 	}
 	if o.Tolerance == 0 {
 		o.Tolerance = 1
+	}
+	if o.MinArea == 0 && o.Tolerance > 0 {
+		o.MinArea = o.Tolerance * o.Tolerance
 	}
 	return o
 }
@@ -76,6 +91,7 @@ func TileWith(features []Feature, z, x, y uint32, opts TileOptions) ([]byte, err
 	buf := opts.Buffer / float64(opts.Extent) // in tiles
 	selBound := tile.Bound(buf)
 	fc := geojson.NewFeatureCollection()
+	area := map[*geojson.Feature]float64{} // of the whole feature, for MaxFeatures
 	for _, f := range features {
 		if f.Geometry == nil || isEmpty(f.Geometry) || !f.Geometry.Bound().Intersects(selBound) {
 			continue
@@ -93,6 +109,9 @@ func TileWith(features []Feature, z, x, y uint32, opts TileOptions) ([]byte, err
 			}
 		}
 		gf.Properties["id"] = f.ID
+		if opts.MaxFeatures > 0 {
+			area[gf] = math.Abs(planar.Area(f.Geometry))
+		}
 		fc.Append(gf)
 	}
 	layer := &mvt.Layer{Name: opts.Layer, Version: 2, Extent: opts.Extent, Features: fc.Features}
@@ -102,7 +121,16 @@ func TileWith(features []Feature, z, x, y uint32, opts TileOptions) ([]byte, err
 	if opts.Tolerance > 0 {
 		layer.Simplify(simplify.DouglasPeucker(opts.Tolerance))
 	}
-	layer.RemoveEmpty(opts.Tolerance, opts.Tolerance*opts.Tolerance)
+	layer.RemoveEmpty(opts.Tolerance, opts.MinArea)
+	if opts.MaxFeatures > 0 && len(layer.Features) > opts.MaxFeatures {
+		byArea := slices.Clone(layer.Features)
+		slices.SortStableFunc(byArea, func(a, b *geojson.Feature) int { return cmpFloat(area[b], area[a]) })
+		keep := map[*geojson.Feature]bool{}
+		for _, f := range byArea[:opts.MaxFeatures] {
+			keep[f] = true
+		}
+		layer.Features = slices.DeleteFunc(layer.Features, func(f *geojson.Feature) bool { return !keep[f] })
+	}
 	layers := mvt.Layers{layer}
 	var data []byte
 	var err error

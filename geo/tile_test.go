@@ -164,3 +164,40 @@ func BenchmarkTileDenseGzip(b *testing.B) {
 		}
 	}
 }
+
+// TestTileMaxFeatures: past MaxFeatures a tile keeps the largest features,
+// and MinArea drops those under it; without either every square is kept.
+func TestTileMaxFeatures(t *testing.T) {
+	var features []Feature
+	for i := range 50 {
+		// Squares of side 0.5° + i·0.05° along the equator, apart.
+		features = append(features, Feature{ID: string(rune('A' + i)), Geometry: square(-170+float64(i)*6, 0, 0.5+float64(i)*0.05)})
+	}
+	ids := func(opts TileOptions) []string {
+		t.Helper()
+		data, err := TileWith(features, 0, 0, 0, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		layers, err := mvt.Unmarshal(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, f := range layers[0].Features {
+			out = append(out, f.Properties["id"].(string))
+		}
+		return out
+	}
+	if got := ids(TileOptions{}); len(got) != 50 {
+		t.Fatalf("no cap: %d features, want 50", len(got))
+	}
+	got := ids(TileOptions{MaxFeatures: 10})
+	if want := "ijklmnopqr"; strings.Join(got, "") != want { // 'A'+40 … 'A'+49
+		t.Errorf("cap 10: %q, want the 10 largest, in input order", strings.Join(got, ""))
+	}
+	// At zoom 0 a 0.5° square is under 6 tile units a side (4096 for 360°): 36 square units.
+	if got := ids(TileOptions{MinArea: 100}); len(got) == 50 || len(got) == 0 {
+		t.Errorf("MinArea 100: %d features, want the small ones dropped", len(got))
+	}
+}

@@ -70,6 +70,12 @@ func (l *locator) locate(p orb.Point) string {
 	return ""
 }
 
+// has tells whether the layer has a unit of that id.
+func (l *locator) has(id string) bool {
+	_, ok := l.ids[id]
+	return ok
+}
+
 // crosswalk picks, among the counties a ZIP spans that are units of the
 // layer, the one whose centroid is nearest p (any one when p is unknown).
 func (l *locator) crosswalk(p orb.Point, havePoint bool, counties []string) (string, orb.Point) {
@@ -453,6 +459,16 @@ func parseAccounts(data []byte, opts Options, loc *locator, zipsFn func() (*zipT
 			a.UnitID = row.unit
 			a.Location = loc.units[loc.ids[row.unit]].Centroid
 			plan.byUnit++
+		case a.PostalCode != "" && opts.Layer == sample.ZIPsLayerID && loc.has(a.PostalCode):
+			// On the ZIP layer a postal code names its unit directly
+			// (on a county layer 01001 is Autauga, AL, not ZIP 01001).
+			a.UnitID = a.PostalCode
+			if c, ok := z.centroids[a.PostalCode]; ok {
+				a.Location = c
+			} else {
+				a.Location = loc.units[loc.ids[a.PostalCode]].Centroid
+			}
+			plan.byPostal++
 		case a.PostalCode != "":
 			c, ok := z.centroids[a.PostalCode]
 			if ok {

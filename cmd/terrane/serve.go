@@ -68,10 +68,29 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	workerCtx, stopWorker := context.WithCancel(ctx)
 	workerDone := make(chan struct{})
 	go func() { worker.Run(workerCtx); close(workerDone) }()
+	// The big built-in layers (us-zips) load after the server is up:
+	// GET /api/v1/layers lists them under "loading" until they are ready.
+	var background loader.Background
+	loadCtx, stopLoad := context.WithCancel(ctx)
+	loadDone := make(chan struct{})
+	go func() {
+		defer close(loadDone)
+		start := time.Now()
+		layers, err := background.Run(loadCtx, store)
+		if err != nil && loadCtx.Err() == nil {
+			logger.Error("loading a built-in layer failed", slog.Any("err", err))
+		}
+		for _, id := range layers {
+			logger.Info("loaded a built-in layer in the background", slog.String("layer", id), slog.Duration("took", time.Since(start)))
+		}
+	}()
 	srv := api.NewServer(apiConfig(cfg),
-		api.Services{Geography: store, Scenarios: store, Runs: store, Users: store, Imports: store, Ping: store.Ping, Wake: worker.Wake, Events: events}, webApp(), logger)
+		api.Services{Geography: store, Scenarios: store, Runs: store, Users: store, Imports: store, Ping: store.Ping, Wake: worker.Wake, Events: events,
+			LayerLoads: background.Loads}, webApp(), logger)
 	logger.Info("terrane is serving", slog.String("url", "http://"+ln.Addr().String()), slog.String("db", store.Dialect()))
 	err = srv.Serve(ctx, ln, 10*time.Second)
+	stopLoad()
+	<-loadDone
 	stopWorker()
 	<-workerDone
 	logger.Info("terrane stopped")

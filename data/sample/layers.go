@@ -417,6 +417,9 @@ func (l *Layer) adjacency(bridge bool) {
 	}
 }
 
+// LayerMetaKey is the meta key marking a completed load of built-in layer id.
+func LayerMetaKey(id string) string { return layerMetaPrefix + id }
+
 // Store is what LoadLayers needs of a store.
 type Store interface {
 	terrane.GeographyService
@@ -424,60 +427,102 @@ type Store interface {
 	terrane.MetaService
 }
 
-// LoadLayers loads each built-in layer (us-states, world-countries) that was
-// never loaded into the store, once: a completed load is marked in the meta
-// table (layer_loaded:ID), so a layer deleted later is not loaded again. A
-// layer of that id with another description is someone's own and is left
-// alone; one with the built-in description but no mark is a load cut off
-// and is done again (the writes replace). us-states takes its market
-// estimates from the us-counties estimates in the store, if any. It returns
-// the ids of the layers loaded.
+// LoadLayers loads each built-in layer loaded at start-up (us-states,
+// world-countries) that was never loaded into the store, once (LoadLayer).
+// It returns the ids of the layers loaded. The big us-zips layer is not
+// among them: serve loads it in the background (BackgroundLayers).
 func LoadLayers(ctx context.Context, s Store) ([]string, error) {
 	var loaded []string
 	for _, id := range []string{StatesLayerID, WorldLayerID} {
-		if _, err := s.Meta(ctx, layerMetaPrefix+id); err == nil {
-			continue
-		} else if terrane.ErrorCode(err) != terrane.ENOTFOUND {
-			return loaded, err
-		}
-		var l *Layer
-		var err error
-		if id == StatesLayerID {
-			var counties []*terrane.MarketEstimate
-			if counties, err = s.FindMarketEstimates(ctx, LayerID); err == nil {
-				l, err = BuildStates(counties)
-			}
-		} else {
-			l, err = BuildWorld()
-		}
+		did, err := LoadLayer(ctx, s, id, nil)
 		if err != nil {
 			return loaded, err
 		}
-		switch old, err := s.FindLayerByID(ctx, id); {
-		case err == nil && old.Description != l.Layer.Description:
-			continue
-		case terrane.ErrorCode(err) == terrane.ENOTFOUND:
-			if err := s.CreateLayer(ctx, &l.Layer); err != nil {
-				return loaded, fmt.Errorf("sample: layer %s: %w", id, err)
-			}
-		case err != nil:
-			return loaded, err
+		if did {
+			loaded = append(loaded, id)
 		}
-		if err := s.ReplaceUnits(ctx, id, l.Units); err != nil {
-			return loaded, fmt.Errorf("sample: layer %s: %w", id, err)
-		}
-		if err := s.SetAdjacency(ctx, id, l.Edges); err != nil {
-			return loaded, fmt.Errorf("sample: layer %s: %w", id, err)
-		}
-		if len(l.Estimates) > 0 {
-			if err := s.UpsertMarketEstimates(ctx, l.Estimates); err != nil {
-				return loaded, fmt.Errorf("sample: layer %s: %w", id, err)
-			}
-		}
-		if err := s.SetMeta(ctx, layerMetaPrefix+id, terrane.Version); err != nil {
-			return loaded, err
-		}
-		loaded = append(loaded, id)
 	}
 	return loaded, nil
+}
+
+// BackgroundLayers are the built-in layers that take long enough to build
+// and store (us-zips: 33,232 cells, seconds) that `terrane serve` loads them
+// after it has started serving, reporting progress in GET /api/v1/layers.
+var BackgroundLayers = []string{ZIPsLayerID}
+
+// Stages of LoadLayer, as its progress function hears them.
+const (
+	StageBuild     = "build"     // building the layer in memory
+	StageUnits     = "units"     // storing the units
+	StageAdjacency = "adjacency" // storing the adjacency
+	StageEstimates = "estimates" // storing the market estimates
+)
+
+// LoadLayer loads the built-in layer id (us-states, world-countries or
+// us-zips) if it was never loaded into the store, and reports whether it
+// did. A completed load is marked in the meta table (layer_loaded:ID), so
+// a layer deleted later is not loaded again. A layer of that id with
+// another description is someone's own and is left alone; one with the
+// built-in description but no mark is a load cut off and is done again (the
+// writes replace). us-states and us-zips take their market estimates from
+// the us-counties estimates in the store, if any. progress, when not nil,
+// hears each stage as it starts.
+func LoadLayer(ctx context.Context, s Store, id string, progress func(stage string)) (bool, error) {
+	if progress == nil {
+		progress = func(string) {}
+	}
+	if _, err := s.Meta(ctx, layerMetaPrefix+id); err == nil {
+		return false, nil
+	} else if terrane.ErrorCode(err) != terrane.ENOTFOUND {
+		return false, err
+	}
+	progress(StageBuild)
+	var l *Layer
+	var err error
+	switch id {
+	case StatesLayerID, ZIPsLayerID:
+		var counties []*terrane.MarketEstimate
+		if counties, err = s.FindMarketEstimates(ctx, LayerID); err == nil {
+			if id == StatesLayerID {
+				l, err = BuildStates(counties)
+			} else {
+				l, err = BuildZIPs(counties)
+			}
+		}
+	case WorldLayerID:
+		l, err = BuildWorld()
+	default:
+		return false, fmt.Errorf("sample: %s is not a built-in layer", id)
+	}
+	if err != nil {
+		return false, err
+	}
+	switch old, err := s.FindLayerByID(ctx, id); {
+	case err == nil && old.Description != l.Layer.Description:
+		return false, nil
+	case terrane.ErrorCode(err) == terrane.ENOTFOUND:
+		if err := s.CreateLayer(ctx, &l.Layer); err != nil {
+			return false, fmt.Errorf("sample: layer %s: %w", id, err)
+		}
+	case err != nil:
+		return false, err
+	}
+	progress(StageUnits)
+	if err := s.ReplaceUnits(ctx, id, l.Units); err != nil {
+		return false, fmt.Errorf("sample: layer %s: %w", id, err)
+	}
+	progress(StageAdjacency)
+	if err := s.SetAdjacency(ctx, id, l.Edges); err != nil {
+		return false, fmt.Errorf("sample: layer %s: %w", id, err)
+	}
+	if len(l.Estimates) > 0 {
+		progress(StageEstimates)
+		if err := s.UpsertMarketEstimates(ctx, l.Estimates); err != nil {
+			return false, fmt.Errorf("sample: layer %s: %w", id, err)
+		}
+	}
+	if err := s.SetMeta(ctx, layerMetaPrefix+id, terrane.Version); err != nil {
+		return false, err
+	}
+	return true, nil
 }

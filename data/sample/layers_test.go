@@ -285,6 +285,20 @@ func testLoadLayers(t *testing.T, url, other string) {
 	if loaded, err := loader.Load(ctx, s); err != nil || loaded {
 		t.Fatalf("second load: %v %v, want nothing loaded", loaded, err)
 	}
+	// us-zips: in the background, once, with estimates split from the counties'.
+	var bg loader.Background
+	if got, err := bg.Run(ctx, s); err != nil || strings.Join(got, " ") != sample.ZIPsLayerID || len(bg.Loads()) != 0 {
+		t.Fatalf("background load: %v %v, still loading %v", got, err, bg.Loads())
+	}
+	if l, err := s.FindLayerByID(ctx, sample.ZIPsLayerID); err != nil || l.UnitCount != 33232 {
+		t.Fatalf("us-zips: %+v %v", l, err)
+	}
+	if est, err := s.FindMarketEstimates(ctx, sample.ZIPsLayerID); err != nil || len(est) < 33000 {
+		t.Fatalf("us-zips estimates: %d %v", len(est), err)
+	}
+	if got, err := bg.Run(ctx, s); err != nil || len(got) != 0 {
+		t.Fatalf("second background load: %v %v, want nothing loaded", got, err)
+	}
 	if err := s.DeleteLayer(ctx, sample.WorldLayerID); err != nil {
 		t.Fatal(err)
 	}

@@ -1,8 +1,14 @@
 package sample
 
 import (
+	"math"
+	"strings"
 	"testing"
 
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
+
+	"github.com/terrane/terrane"
 	"github.com/terrane/terrane/geo"
 )
 
@@ -79,5 +85,126 @@ func TestZIPPoints(t *testing.T) {
 	t.Logf("%d ZCTAs, %d edges, %d reached from %s, population %.0f", len(pts), len(edges), reached, pts[0].ID, total)
 	if reached != len(pts) {
 		t.Fatalf("adjacency not connected: %d of %d reached", reached, len(pts))
+	}
+}
+
+// TestBuildZIPs checks us-zips: one valid unit per ZCTA holding its point,
+// cells that tile the land without overlap (their areas add up to the
+// land's, and the adjacency is ZIPEdges), and market estimates that add up
+// to the counties' of the lower 48 and DC.
+func TestBuildZIPs(t *testing.T) {
+	ds, err := Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := BuildZIPs(ds.Estimates)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pts, err := ZIPPoints()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(l.Units) != len(pts) || len(l.Units) != 33232 {
+		t.Fatalf("%d units, want %d", len(l.Units), len(pts))
+	}
+	geoms := make([]orb.Geometry, len(l.Units))
+	area, vertices, invalid := 0.0, 0, 0
+	for i, u := range l.Units {
+		if u.ID != pts[i].ID || u.Region == "" || !strings.HasPrefix(u.Name, "ZIP "+u.ID+" (") {
+			t.Fatalf("unit %d: %s %q region %q", i, u.ID, u.Name, u.Region)
+		}
+		if err := geo.Validate(u.Geometry); err != nil {
+			invalid++
+		}
+		geoms[i] = u.Geometry
+		area += planar.Area(u.Geometry)
+		forEachRing(u.Geometry, func(r orb.Ring) { vertices += len(r) })
+	}
+	// geo.ClipConvex cuts its bridges and geo.Repair what else is left; a
+	// cell or so stays invalid (BuildZIPs): it fills and locates right.
+	if invalid > 5 {
+		t.Errorf("%d cells fail geo.Validate, want at most 5", invalid)
+	}
+	t.Logf("%d cells fail geo.Validate", invalid)
+	land, err := nationLand()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Every point on land is in its own cell; a point the 1:10m coast
+	// leaves in the water is in none (or its islet disc).
+	ix, wet := geo.NewIndex(geoms), 0
+	for i, u := range l.Units {
+		got, ok := ix.Locate(u.Centroid)
+		if ok && got == i {
+			continue
+		}
+		if _, onLand := geo.NewIndex([]orb.Geometry{orb.MultiPolygon(land.polys)}).Locate(u.Centroid); onLand || ok {
+			t.Errorf("ZIP %s: its point is in unit %d (%v), want its own", u.ID, got, ok)
+		}
+		wet++
+	}
+	t.Logf("%d ZIP points in the water at 1:10m", wet)
+	landArea := 0.0
+	for _, p := range land.polys {
+		landArea += planar.Area(p)
+	}
+	// The cells cover the land in the lower 48's bound, less nothing, plus
+	// the islet discs (square degrees; a cell that overlapped another would
+	// make the sum larger).
+	if math.Abs(area-landArea) > 1e-3*landArea {
+		t.Errorf("cells cover %.4f square degrees, the land %.4f", area, landArea)
+	}
+	t.Logf("%d vertices in all (%.1f a unit)", vertices, float64(vertices)/float64(len(l.Units)))
+	// The cells dissolve into states and Census regions, as the API
+	// outlines territories and regions (geo.Dissolve drops the slivers
+	// where clipped neighbours' coasts do not quite meet).
+	for _, key := range []func(u *terrane.Unit) string{
+		func(u *terrane.Unit) string { return u.Name[len(u.Name)-3 : len(u.Name)-1] },
+		func(u *terrane.Unit) string { return u.Region },
+	} {
+		groups := map[string][]orb.Geometry{}
+		for _, u := range l.Units {
+			groups[key(u)] = append(groups[key(u)], u.Geometry)
+		}
+		for k, gs := range groups {
+			if _, err := geo.Dissolve(gs); err != nil {
+				t.Errorf("dissolve %s: %v", k, err)
+			}
+		}
+	}
+	if want := ZIPEdges(pts, ZIPMaxEdgeMeters); len(l.Edges) != len(want) {
+		t.Errorf("%d edges, want ZIPEdges' %d", len(l.Edges), len(want))
+	}
+	// Estimates: the counties of the lower 48 and DC, split.
+	var zm, zr, cm, cr float64
+	for _, e := range l.Estimates {
+		if err := e.Validate(); err != nil {
+			t.Error(err)
+		}
+		zm, zr = zm+e.Market, zr+e.Revenue
+	}
+	for _, e := range ds.Estimates {
+		if !notLower48[e.UnitID[:2]] {
+			cm, cr = cm+e.Market, cr+e.Revenue
+		}
+	}
+	if math.Abs(zm-cm) > 1 || math.Abs(zr-cr) > 1 {
+		t.Errorf("ZIPs market %.2f revenue %.2f; counties of the lower 48 and DC %.2f %.2f", zm, zr, cm, cr)
+	}
+}
+
+func forEachRing(g orb.Geometry, f func(orb.Ring)) {
+	switch g := g.(type) {
+	case orb.Polygon:
+		for _, r := range g {
+			f(r)
+		}
+	case orb.MultiPolygon:
+		for _, p := range g {
+			for _, r := range p {
+				f(r)
+			}
+		}
 	}
 }

@@ -8,8 +8,8 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { launch } from './browser';
 import { users, frontendDir } from './setup';
-import { section, whatIfSection, writeSection, type LoadMeasure } from './bench';
 import { money, moneyRange, count } from '../src/format';
+import { section, whatIfSection, zipSection, writeSection, type LoadMeasure } from './bench';
 
 const base = inject('baseURL');
 const servedBy = inject('servedBy');
@@ -1268,4 +1268,73 @@ describe('lost updates', () => {
     await page.waitForFunction((b) => window.__terrane.state.scenario!.budget === b, Math.round(budget * 0.95));
     expect(await version()).toBe(v0 + 3);
   }, 120_000);
+});
+
+describe('planning at ZIP resolution', () => {
+  let zp: Page;
+  let zipScenario = '';
+  let countyScenario = '';
+
+  step('a us-zips scenario from an assignments file opens on the ZIP map', async () => {
+    zp = await newPage();
+    await signIn(zp, users.analyst);
+    // us-zips loads in the background after the server starts: wait until
+    // GET /api/v1/layers no longer lists it as loading.
+    const auth = await zp.evaluate(() => ({ Authorization: 'Bearer ' + sessionStorage.getItem('terrane.token') }));
+    await expect.poll(() => zp.evaluate(async (h) => {
+      const r = await fetch('/api/v1/layers', { headers: h });
+      const l = (await r.json()) as { layers: { id: string; unit_count: number }[]; loading: unknown[] };
+      return l.loading.length === 0 && l.layers.some((x) => x.id === 'us-zips' && x.unit_count === 33232);
+    }, auth), { timeout: 120_000, interval: 500 }).toBe(true);
+    // Every ZIP in the territory of its state, as a new baseline.
+    const made = await zp.evaluate(async (h) => {
+      const units = (await (await fetch('/api/v1/layers/us-zips/units', { headers: h })).json()) as { features: { properties: { id: string; name: string } }[] };
+      const rows = units.features.map((f) => `${f.properties.id},${f.properties.name.slice(-3, -1)}`);
+      const form = new FormData();
+      form.set('kind', 'assignments');
+      form.set('layer', 'us-zips');
+      form.set('create_scenario', 'ZIP plan by state');
+      form.set('file', new Blob(['unit_id,territory_id\n' + rows.join('\n') + '\n'], { type: 'text/csv' }), 'zips.csv');
+      const r = await fetch('/api/v1/imports', { method: 'POST', headers: h, body: form });
+      return { status: r.status, body: (await r.json()) as { scenario?: number } };
+    }, auth);
+    expect(made.status).toBe(200);
+    zipScenario = String(made.body.scenario);
+    countyScenario = await zp.evaluate(() => String((window.__terrane.state.scenarios as unknown as { id: number; baseline: boolean; layer: string }[]).find((x) => x.baseline && x.layer === 'us-counties')!.id));
+    await zp.goto(base + '/#s=' + zipScenario);
+    await zp.reload();
+    await waitReady(zp);
+    const s = await zp.evaluate(() => ({ layer: (window.__terrane.state.scenario as unknown as { layer: string }).layer, assigned: window.__terrane.state.assign.size, rendered: window.__terrane.renderedUnits(), territories: window.__terrane.state.territories.length }));
+    expect(s.layer).toBe('us-zips');
+    expect(s.assigned).toBe(33232);
+    expect(s.territories).toBe(49);
+    // At the national view the tiles keep the 2,000 largest cells each (api/tile.go); the
+    // territories' fill shows beneath the others.
+    expect(s.rendered).toBeGreaterThan(5_000);
+    await shot(zp, 'zips-national.png');
+    // A metro area: Boston's ZIP cells.
+    await zp.evaluate(() => window.__terrane.map.fitBounds([[-71.6, 42.15], [-70.85, 42.6]], { duration: 0, padding: 5 }));
+    await settle(zp);
+    expect(await zp.evaluate(() => window.__terrane.renderedUnits())).toBeGreaterThan(50);
+    await shot(zp, 'zips-metro.png');
+  }, 240_000);
+
+  step('the ZIP map draws at the national view as fast as the county map (measured)', async () => {
+    const zips: number[] = [];
+    const counties: number[] = [];
+    let rendered = 0;
+    // Alternating, so that both see the same machine load.
+    for (let i = 0; i < 5; i++) {
+      for (const [sc, out] of [[countyScenario, counties], [zipScenario, zips]] as const) {
+        await zp.goto(base + '/#s=' + sc);
+        await zp.reload();
+        await waitReady(zp);
+        out.push(await zp.evaluate(() => window.__terrane.timings.mapReady));
+        if (sc === zipScenario) rendered = await zp.evaluate(() => window.__terrane.renderedUnits());
+      }
+    }
+    expect(rendered).toBeGreaterThan(5_000);
+    writeSection(path.resolve(frontendDir, '..', 'docs', 'benchmarks.md'), zipSection(zips, counties, rendered, 'Chromium ' + browser.version()));
+    console.log(`[e2e] ZIP map ms: ${zips.map(Math.round).join(', ')}; county map ms: ${counties.map(Math.round).join(', ')}`);
+  }, 240_000);
 });

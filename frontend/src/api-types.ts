@@ -1432,6 +1432,21 @@ export interface components {
         /** @description LayerList is the answer of GET /api/v1/layers. */
         LayerList: {
             layers: components["schemas"]["Layer"][];
+            /** @description Loading lists the built-in layers still being loaded in the background (us-zips on a first start), with their stage; a layer in it may already be in Layers with some of its units. Empty when every layer is ready. */
+            loading: components["schemas"]["LayerLoad"][];
+        };
+        /** @description LayerLoad is a built-in layer being loaded in the background after the server started (us-zips): GET /api/v1/layers lists it until it is done. */
+        LayerLoad: {
+            error?: string;
+            /** @description the layer's id */
+            layer: string;
+            /** @description Stage is what the load is doing: "waiting", "build", "units", "adjacency", "estimates", or "failed" (Error says why). */
+            stage: string;
+            /**
+             * Format: date-time
+             * @description when the load started
+             */
+            started: string;
         };
         /** @description LoginRequest is the body of POST /api/v1/login. */
         LoginRequest: {

@@ -138,21 +138,8 @@ async function startApp(user: User): Promise<void> {
   store.set({ ...initialState(), user, tab: 'territory' });
   renderShell(user);
   const mapEl = $('#map');
-  const tiles = `${location.origin}/api/v1/tiles/us-counties/{z}/{x}/{y}.mvt`;
   mapEl.addEventListener('mousemove', () => (hook.timings.firstPointer ??= performance.now()), { capture: true });
-  tmap = new TerritoryMap(mapEl, {
-    hover: onHover,
-    click: onClick,
-    boxSelect: (ids) => {
-      const s = store.get();
-      if (s.tab !== 'align') return;
-      const sel = new Set(s.selectedUnits);
-      for (const id of ids) if (s.assign.has(id)) sel.add(id);
-      store.set({ selectedUnits: sel });
-    },
-  }, tiles);
   try {
-    const layer = 'us-counties';
     hook.timings.start = performance.now();
     // The scenario list, then the chosen scenario's figures, while the style loads.
     const scenP = api.scenarios();
@@ -162,6 +149,21 @@ async function startApp(user: User): Promise<void> {
       const pick = scenarios.find((s) => key(s.id) === want) ?? scenarios.find((s) => s.status === 'published') ?? scenarios[0] ?? null;
       return { scenarios, pick, data: pick ? fetchScenario(pick) : null };
     });
+    // The map draws the chosen scenario's layer (us-counties, us-zips, …),
+    // so it is made once the list says which.
+    const first = await busy(pickP);
+    unitLayer = first.pick?.layer || defaultLayer;
+    tmap = new TerritoryMap(mapEl, {
+      hover: onHover,
+      click: onClick,
+      boxSelect: (ids) => {
+        const s = store.get();
+        if (s.tab !== 'align') return;
+        const sel = new Set(s.selectedUnits);
+        for (const id of ids) if (s.assign.has(id)) sel.add(id);
+        store.set({ selectedUnits: sel });
+      },
+    }, unitTiles(unitLayer));
     // The units' shapes come as vector tiles (only what is in view); the
     // figures that colour them arrive before the first frame is drawn.
     const [picked, data] = await busy(Promise.all([
@@ -176,24 +178,55 @@ async function startApp(user: User): Promise<void> {
       paint();
       await markReady();
     }
-    // Unit names and attributes (tooltips, selection figures) come after the first draw.
-    busy(api.units(layer)).then((units) => {
-      hook.timings.unitsFetched = performance.now();
-      unitName = new Map();
-      unitProps = new Map();
-      for (const f of units.features) {
-        const id = f.properties.id;
-        unitName.set(id, (f.properties.name || id) + (f.properties.region ? ', ' + f.properties.region : ''));
-        unitProps.set(id, f.properties);
-      }
-      tmap?.setUnits(units);
-      hook.unitsLoaded = true;
-    }).catch(showError);
-    // Basemap outlines and account points come after the first draw.
-    api.regions(layer).then((r) => tmap?.setRegions(r)).catch(() => {});
+    loadLayerData(unitLayer);
   } catch (e) {
     showError(e);
   }
+}
+
+/** defaultLayer is the layer drawn when there is no scenario. */
+const defaultLayer = 'us-counties';
+/** unitLayer is the layer the map draws: the current scenario's. */
+let unitLayer = defaultLayer;
+
+/** unitTiles is the URL template of a layer's vector tiles. */
+function unitTiles(layer: string): string {
+  return `${location.origin}/api/v1/tiles/${encodeURIComponent(layer)}/{z}/{x}/{y}.mvt`;
+}
+
+/**
+ * loadLayerData fetches, after the first draw, the names and attributes of
+ * the layer's units (tooltips, selection figures) and its region outlines.
+ */
+function loadLayerData(layer: string): void {
+  hook.unitsLoaded = false;
+  busy(api.units(layer)).then((units) => {
+    if (layer !== unitLayer) return;
+    hook.timings.unitsFetched = performance.now();
+    unitName = new Map();
+    unitProps = new Map();
+    for (const f of units.features) {
+      const id = f.properties.id;
+      unitName.set(id, (f.properties.name || id) + (f.properties.region ? ', ' + f.properties.region : ''));
+      unitProps.set(id, f.properties);
+    }
+    tmap?.setUnits(units);
+    hook.unitsLoaded = true;
+  }).catch(showError);
+  // Basemap outlines come after the first draw.
+  api.regions(layer).then((r) => {
+    if (layer === unitLayer) tmap?.setRegions(r);
+  }).catch(() => {});
+}
+
+/** useLayer switches the map to another layer's units (a scenario of another layer was chosen). */
+function useLayer(layer: string): void {
+  if (!tmap || layer === unitLayer) return;
+  unitLayer = layer;
+  unitName = new Map();
+  unitProps = new Map();
+  tmap.setUnitTiles(unitTiles(layer));
+  loadLayerData(layer);
 }
 
 function markReady(): Promise<void> {
@@ -307,6 +340,7 @@ async function applyScenario(sc: Scenario, [ts, asg, tgeo]: ScenarioData): Promi
   let selectedTerritory = cur.selectedTerritory;
   if (user?.role === 'rep') selectedTerritory = territories[0] ? key(territories[0].id) : null;
   else if (selectedTerritory && !territories.some((t) => key(t.id) === selectedTerritory)) selectedTerritory = null;
+  useLayer(sc.layer || defaultLayer);
   territoryFC = tgeo;
   if (tgeo) tmap?.setTerritories(tgeo);
   store.set({
@@ -475,6 +509,7 @@ function paint(): void {
       if (t === undefined) return undefined;
       return territoryColor(t);
     }, s.assign.keys());
+    tmap.paintTerritories((t) => territoryColor(t), s.territories.map((t) => key(t.id)));
     tmap.setMoved(new Set((s.compare.moved_units ?? []).map((x) => String(x.unit_id))));
   } else {
     const values = new Map<string, number | null>();
@@ -488,6 +523,7 @@ function paint(): void {
       if (!s.territoryById.has(t)) return undefined;
       return territoryColor(t);
     }, s.assign.keys());
+    tmap.paintTerritories((t) => territoryColor(t), s.territories.map((t) => key(t.id)));
     tmap.setMoved(new Set());
   }
   renderLegend();

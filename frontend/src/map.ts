@@ -49,6 +49,18 @@ export function mapStyle(unitTiles: string | null): StyleSpecification {
   },
   layers: [
     { id: 'background', type: 'background', paint: { 'background-color': '#e9eef2' } },
+    // The territories filled beneath their units, in the same colour: where
+    // the tiles leave out units (specks, and past a tile's 2,000 largest: a
+    // ZIP layer at national zoom),
+    // the territory's colour shows instead of a hole. Opaque, so that a unit
+    // drawn over it looks the same as one left out.
+    {
+      id: 'territories-fill', type: 'fill', source: 'territories',
+      paint: {
+        'fill-color': ['coalesce', ['feature-state', 'c'], noDataColor],
+        'fill-opacity': ['case', shown, 1, 0],
+      },
+    },
     {
       id: 'units-fill', type: 'fill', source: 'units', ...sl,
       paint: {
@@ -87,6 +99,7 @@ export class TerritoryMap {
   private unitIds = new Set<string>();
   private readonly sourceLayer: string | undefined;
   private state = new Map<string, Record<string, unknown>>();
+  private territoryState = new Map<string, { c: string | null; shown: boolean }>();
   private box: HTMLElement | null = null;
   private hoverId: string | null = null;
   /** view is the bounds kept in view across resizes, until the map is moved otherwise. */
@@ -176,12 +189,29 @@ export class TerritoryMap {
     this.source('units').setData(asGeoJSON(fc));
   }
 
+  /**
+   * setUnitTiles draws another layer's units: the tiles come from url, and
+   * the feature state of the old layer's units (whose ids may be the new
+   * ones', e.g. FIPS 01001 and ZIP 01001) is dropped; paint them again.
+   */
+  setUnitTiles(url: string): void {
+    const src = this.map.getSource('units') as maplibregl.VectorTileSource | undefined;
+    if (!src || !this.sourceLayer) return;
+    this.map.removeFeatureState({ source: 'units', sourceLayer: this.sourceLayer });
+    this.state.clear();
+    this.unitIds.clear();
+    this.source('regions').setData(empty);
+    src.setTiles([url]);
+  }
+
   setRegions(fc: RegionCollection): void {
     this.source('regions').setData(asGeoJSON(fc));
   }
 
   setTerritories(fc: TerritoryCollection): void {
     this.source('territories').setData(asGeoJSON(fc));
+    // New data: the state of its features is set anew by paintTerritories.
+    this.territoryState.clear();
   }
 
   setAccounts(fc: GeoJSON.FeatureCollection): void {
@@ -212,6 +242,21 @@ export class TerritoryMap {
       const c = colorOf(id);
       if (c === undefined) this.put(id, { c: null, shown: false });
       else this.put(id, { c, shown: true });
+    }
+  }
+
+  /**
+   * paintTerritories colours the territories' fill beneath the units: colorOf
+   * as for paint, by territory id.
+   */
+  paintTerritories(colorOf: (territoryId: string) => string | null | undefined, ids: Iterable<string>): void {
+    for (const id of ids) {
+      const c = colorOf(id);
+      const patch = c === undefined ? { c: null, shown: false } : { c, shown: true };
+      const cur = this.territoryState.get(id);
+      if (cur && cur.c === patch.c && cur.shown === patch.shown) continue;
+      this.territoryState.set(id, patch);
+      this.map.setFeatureState({ source: 'territories', id }, patch);
     }
   }
 

@@ -9,6 +9,9 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"slices"
+	"sync"
+	"time"
 
 	"github.com/terrane/terrane"
 	"github.com/terrane/terrane/data/sample"
@@ -133,4 +136,67 @@ func setBaseline(ctx context.Context, s Store, scenario int64) error {
 	sc := sample.Baseline(ts, costs)
 	_, err = s.UpdateScenario(ctx, scenario, terrane.ScenarioUpdate{Budget: &sc.Budget, Resources: sc.Resources, Settings: sc.Settings}, "sample")
 	return err
+}
+
+// Background loads the built-in layers that serve loads after it has
+// started (sample.BackgroundLayers: us-zips), one after the other, and
+// tells how far each is. The zero value is ready to use; it is safe for
+// concurrent use.
+type Background struct {
+	mu    sync.Mutex
+	loads []terrane.LayerLoad
+}
+
+// Run loads every background layer not loaded yet into s, returning the
+// ids of those it loaded and the first error (the layer it failed on stays
+// listed by Loads as "failed"). Each layer is listed by Loads from the
+// start of Run until it is loaded.
+func (b *Background) Run(ctx context.Context, s sample.Store) ([]string, error) {
+	now := time.Now()
+	b.mu.Lock()
+	for _, id := range sample.BackgroundLayers {
+		if _, err := s.Meta(ctx, sample.LayerMetaKey(id)); err != nil {
+			b.loads = append(b.loads, terrane.LayerLoad{Layer: id, Stage: "waiting", Started: now})
+		}
+	}
+	b.mu.Unlock()
+	var loaded []string
+	for _, id := range sample.BackgroundLayers {
+		did, err := sample.LoadLayer(ctx, s, id, func(stage string) { b.set(id, stage, "") })
+		if err != nil {
+			b.set(id, "failed", err.Error())
+			return loaded, err
+		}
+		b.done(id)
+		if did {
+			loaded = append(loaded, id)
+		}
+	}
+	return loaded, nil
+}
+
+// Loads lists the layers not loaded yet, with their stage.
+func (b *Background) Loads() []terrane.LayerLoad {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return append([]terrane.LayerLoad(nil), b.loads...)
+}
+
+func (b *Background) set(id, stage, msg string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for i := range b.loads {
+		if b.loads[i].Layer == id {
+			b.loads[i].Stage, b.loads[i].Error = stage, msg
+			if stage == sample.StageBuild {
+				b.loads[i].Started = time.Now()
+			}
+		}
+	}
+}
+
+func (b *Background) done(id string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.loads = slices.DeleteFunc(b.loads, func(l terrane.LayerLoad) bool { return l.Layer == id })
 }
