@@ -28,7 +28,7 @@ func init() {
 }
 
 // benchSets are the benchmark sets in the order they are reported.
-var benchSets = []string{"orlib-pmed", "cpmp", "districting", "national"}
+var benchSets = []string{"orlib-pmed", "cpmp", "districting", "national", "zips"}
 
 // benchCase is one instance to solve with its published value.
 type benchCase struct {
@@ -50,6 +50,7 @@ type benchRow struct {
 	// oversize is the number of units whose demand alone exceeds the
 	// balance maximum (they make the balance bound unreachable).
 	oversize int
+	use      solveUsage // wall time vs limit, CPU, peak memory (bench_zips.go)
 }
 
 func runBenchAlign(ctx context.Context, env *environment, args []string) error {
@@ -115,9 +116,7 @@ func runBenchAlign(ctx context.Context, env *environment, args []string) error {
 					row.oversize++
 				}
 			}
-			start := time.Now()
-			row.res, err = align.Solve(ctx, in, &align.Settings{TimeLimit: *limit})
-			row.seconds = time.Since(start).Seconds()
+			err = solveMeasured(ctx, &row, in, *limit)
 			if err == nil {
 				if _, verr := align.Verify(in, row.res); verr != nil {
 					err = fmt.Errorf("the independent checker disagrees: %w", verr)
@@ -170,8 +169,11 @@ func fmtGap(g float64) string {
 
 // benchCases lists the instances of one set with their published values.
 func benchCases(dir, set string) ([]benchCase, error) {
-	if set == "national" {
+	switch set {
+	case "national":
 		return nationalCases(), nil
+	case "zips":
+		return zipsCases(), nil
 	}
 	base := filepath.Join(dir, set)
 	f, err := os.Open(filepath.Join(base, "optima.csv"))
@@ -449,6 +451,9 @@ func benchReport(rows []benchRow, sets []string, fs *flag.FlagSet, load string) 
 			continue
 		}
 		fmt.Fprintf(&b, "### %s\n\n", set)
+		if set == "zips" {
+			b.WriteString(zipsReport(rs))
+		}
 		b.WriteString("| instance | n | k | objective | published | status | gap | lower bound | time (s) | feasible |\n|---|---:|---:|---:|---:|---|---:|---:|---:|---|\n")
 		sum, cnt, worst, maxT, allFeas := 0.0, 0, 0.0, 0.0, true
 		for _, r := range rs {
@@ -518,6 +523,7 @@ func benchReport(rows []benchRow, sets []string, fs *flag.FlagSet, load string) 
 			}
 			b.WriteString("\n")
 		}
+		b.WriteString(usageTable(rs))
 	}
 	return b.String()
 }

@@ -17,7 +17,13 @@ func (s *dsearch) seedTree(r *runner) []int {
 // seedTreeOn is seedTree on part of the units: it partitions region into
 // the territories ids (setting assign for the region's units only) and
 // returns assign.
+//
+// Above maxMatrix units it bisects instead (seedSplit, seed_split.go),
+// which never starts over.
 func (s *dsearch) seedTreeOn(r *runner, assign, region, ids []int) []int {
+	if s.p.n > maxMatrix {
+		return s.seedSplit(r, assign, region, ids)
+	}
 	var regionD float64
 	for _, u := range region {
 		regionD += s.p.demand[u]

@@ -176,11 +176,25 @@ func (r *runner) stop() bool {
 		r.timedOut = true
 		return true
 	}
+	r.report(now)
+	return false
+}
+
+// report calls the progress callback when the last report is over 100 ms
+// old, with the fraction of the time budget used at now.
+func (r *runner) report(now time.Time) {
 	if r.progress != nil && now.Sub(r.lastProg) > 100*time.Millisecond {
 		r.lastProg = now
 		r.progress(math.Min(1, float64(now.Sub(r.start))/float64(r.limit)))
 	}
-	return false
+}
+
+// progressNow reports progress if a report is due, for the phases that do
+// not call stop (seeding, repair).
+func (r *runner) progressNow() {
+	if r.progress != nil {
+		r.report(time.Now())
+	}
 }
 
 // hardStop is stop without the iteration cap, for fine-grained loops
@@ -207,9 +221,11 @@ func (r *runner) expired() bool {
 		r.canceled = true
 		return true
 	}
-	if time.Now().After(r.deadline) {
+	now := time.Now()
+	if now.After(r.deadline) {
 		r.timedOut = true
 		return true
 	}
+	r.report(now) // the seeding and repair loops check here, not in stop
 	return false
 }

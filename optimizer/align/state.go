@@ -14,7 +14,8 @@ type dsearch struct {
 	mark  []int32
 	stamp int32
 	queue []int
-	local []int // unit → local index in the current region, −1
+	local []int        // unit → local index in the current region, −1
+	pos   [][3]float64 // unit → centroid point (center.go), built on first use
 }
 
 // newDSearch returns an empty search state for p.
@@ -98,6 +99,9 @@ func (s *dsearch) objective() float64 {
 // median returns the 1-median of units (the member minimizing the weighted
 // distance sum), preferring members whose capacity holds load; −1 if empty.
 func (s *dsearch) median(units []int, load float64) (int, float64) {
+	if !s.useExactMedian(units) {
+		return s.approxMedian(units, load) // large, without a matrix: center.go
+	}
 	p := s.p
 	best, bestS := -1, math.Inf(1)
 	bestFits := false
