@@ -169,3 +169,32 @@ func (s *dsearch) distSum(units []int, c int, limit float64) float64 {
 	}
 	return sum
 }
+
+// regionObjective is the objective's share of the units of region, whose
+// territories lie wholly inside it: the weighted distances to their
+// centers, or the cut edges incident to them (each counted once). Above
+// maxMatrix units the search updates the objective by this share instead
+// of recomputing all n terms after each recombination.
+func (s *dsearch) regionObjective(region []int) float64 {
+	p := s.p
+	sum := 0.0
+	if p.cut {
+		s.stamp++
+		st := s.stamp
+		for _, u := range region {
+			s.mark[u] = st
+		}
+		for _, u := range region {
+			for _, v := range p.adj[u] {
+				if s.assign[v] != s.assign[u] && (s.mark[v] != st || u < v) {
+					sum++
+				}
+			}
+		}
+		return sum
+	}
+	for _, u := range region {
+		sum += p.weight[u] * p.d(u, s.cen[s.assign[u]])
+	}
+	return sum
+}

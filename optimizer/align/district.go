@@ -66,7 +66,11 @@ func solveDistrict(p *model, r *runner) (assign, centers []int, lb float64) {
 			}
 		}
 		if changed && r.iters%16 == 0 {
-			s.flips(r)
+			if p.n > maxMatrix {
+				s.flipsNear(r) // flips_local.go: only near what changed
+			} else {
+				s.flips(r)
+			}
 		}
 		v, o := s.total()
 		if better(v-rv, o-ro, s.scale) {

@@ -132,7 +132,12 @@ func (s *dsearch) recom(r *runner, trees int, strict bool) bool {
 	}
 	s.obj += do
 	if !p.cut {
-		s.obj = s.objective()
+		if p.n > maxMatrix {
+			// the region's share, not all n units (center.go)
+			s.obj += s.pairObjective(a, b, region) - bestO
+		} else {
+			s.obj = s.objective()
+		}
 	}
 	return true
 }

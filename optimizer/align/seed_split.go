@@ -81,12 +81,22 @@ func (s *dsearch) bisect(r *runner, region []int, k int) (a, b []int, k1 int) {
 		subIsA bool // the subtree is piece a (k1 territories)
 		k1     int
 		viol   float64
+		dev    float64 // demand off the proportional share D·k1/k, beyond tau
 		skew   int
+	}
+	// A cut within the bounds can still leave a piece near the edge of
+	// its band (k1 territories all at 0.95 of the mean), which makes its
+	// own cuts hard; cuts within tau of the proportional share are
+	// preferred.
+	tau := 0.1 * (p.hi - p.lo)
+	if math.IsInf(tau, 1) {
+		tau = math.Inf(1)
 	}
 	best := cut{viol: math.Inf(1)}
 	eps := capEps * s.scale
+	good := func(c cut) bool { return c.viol <= eps && c.dev <= eps }
 	for try := 0; try < trees; try++ {
-		if try > 0 && (r.expired() || best.viol <= eps && best.skew <= k/4) {
+		if try > 0 && (r.expired() || good(best) && best.skew <= k/4) {
 			break
 		}
 		t := s.spanningTree(r, region)
@@ -101,9 +111,11 @@ func (s *dsearch) bisect(r *runner, region []int, k int) (a, b []int, k1 int) {
 			lo, hi := max(1, k-(m-sz)), min(k-1, sz)
 			for kk := max(lo, min(hi, g-1)); kk <= min(hi, max(lo, g+1)); kk++ {
 				viol := rangeViol(sd, float64(kk)*p.lo, float64(kk)*p.hi) + rangeViol(D-sd, float64(k-kk)*p.lo, float64(k-kk)*p.hi)
-				skew := abs(2*kk - k)
-				if viol < best.viol-eps || viol <= best.viol+eps && (skew < best.skew || skew == best.skew && r.rng.IntN(2) == 0) {
-					best = cut{t: t, v: v, subIsA: true, k1: kk, viol: viol, skew: skew}
+				c := cut{t: t, v: v, subIsA: true, k1: kk, viol: viol, skew: abs(2*kk - k),
+					dev: math.Max(0, math.Abs(sd-D*float64(kk)/float64(k))-tau)}
+				if c.viol < best.viol-eps || c.viol <= best.viol+eps && (c.dev < best.dev-eps ||
+					c.dev <= best.dev+eps && (c.skew < best.skew || c.skew == best.skew && r.rng.IntN(2) == 0)) {
+					best = c
 				}
 			}
 		}

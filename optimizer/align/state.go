@@ -16,6 +16,7 @@ type dsearch struct {
 	queue []int
 	local []int        // unit → local index in the current region, −1
 	pos   [][3]float64 // unit → centroid point (center.go), built on first use
+	near  nearState    // flipsNear's snapshot (flips_local.go)
 }
 
 // newDSearch returns an empty search state for p.
