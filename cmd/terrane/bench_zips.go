@@ -151,7 +151,7 @@ func usageTable(rs []benchRow) string {
 		}
 		ratio := r.use.wall.Seconds() / r.use.limit.Seconds()
 		worst = math.Max(worst, ratio)
-		fmt.Fprintf(&b, "| %s | %.0f | %.2f | %.3f | %.2f | %.0f |\n", r.c.name, r.use.limit.Seconds(), r.use.wall.Seconds(), ratio, r.use.cpu.Seconds(), r.use.peakMiB)
+		fmt.Fprintf(&b, "| %s | %.3g | %.2f | %.3f | %.2f | %.0f |\n", r.c.name, r.use.limit.Seconds(), r.use.wall.Seconds(), ratio, r.use.cpu.Seconds(), r.use.peakMiB)
 	}
 	fmt.Fprintf(&b, "\nLongest wall time / time limit in this set: %.3f (bar ≤ 1.10). Instances that converge stop before their limit. CPU = user + system time of the process (getrusage) during the solve; peak memory = the largest sample, every 20 ms, of the Go runtime's mapped memory (runtime/metrics /memory/classes/total:bytes).\n\n", worst)
 	return b.String()
@@ -166,13 +166,18 @@ func zipsReport(rs []benchRow) string {
 	b.WriteString("| instance | k | feasible (Verify) | territories in band | objective (person-m) | lower bound | first feasible (s) | wall (s) / limit (s) | CPU (s) | peak memory (MiB) | status |\n|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---|\n")
 	for _, r := range rs {
 		if r.res == nil {
-			fmt.Fprintf(&b, "| %s | %d | error: %s | — | — | — | — | %.2f / %.0f | %.2f | %.0f | — |\n", r.c.name, r.c.k, oneLine(r.err), r.use.wall.Seconds(), r.use.limit.Seconds(), r.use.cpu.Seconds(), r.use.peakMiB)
+			fmt.Fprintf(&b, "| %s | %d | error: %s | — | — | — | — | %.2f / %.3g | %.2f | %.0f | — |\n", r.c.name, r.c.k, oneLine(r.err), r.use.wall.Seconds(), r.use.limit.Seconds(), r.use.cpu.Seconds(), r.use.peakMiB)
 			continue
 		}
 		feasible := yesNo(r.res.Feasible && r.err == nil)
-		within := 0
+		// in band with the solver's tolerance (1e-9 of the total demand)
+		total := 0.0
 		for _, t := range r.res.Slack.Territories {
-			if t.AboveMin >= -1e-9 && t.BelowMax >= -1e-9 {
+			total += t.Demand
+		}
+		within, tol := 0, 1e-9*math.Max(1, total)
+		for _, t := range r.res.Slack.Territories {
+			if t.AboveMin >= -tol && t.BelowMax >= -tol {
 				within++
 			}
 		}
@@ -184,7 +189,7 @@ func zipsReport(rs []benchRow) string {
 		if r.res.Feasible {
 			first = fmt.Sprintf("%.2f", r.res.FirstFeasibleSeconds)
 		}
-		fmt.Fprintf(&b, "| %s | %d | %s | %d / %d | %.5g | %s | %s | %.2f / %.0f | %.2f | %.0f | %s |\n", r.c.name, r.c.k, feasible, within, r.c.k,
+		fmt.Fprintf(&b, "| %s | %d | %s | %d / %d | %.5g | %s | %s | %.2f / %.3g | %.2f | %.0f | %s |\n", r.c.name, r.c.k, feasible, within, r.c.k,
 			r.res.Objective, lb, first, r.use.wall.Seconds(), r.use.limit.Seconds(), r.use.cpu.Seconds(), r.use.peakMiB, r.res.Status)
 	}
 	b.WriteString("\n")

@@ -51,6 +51,13 @@ func (s *dsearch) recom(r *runner, trees int, strict bool) bool {
 	var best *tree
 	bestC := splitCandidate{}
 	in := make([]bool, len(region))
+	// Without a disruption limit and locks, giving the subtree to a or to b
+	// scores the same (the same two unit sets, medians and cut edges): the
+	// second labelling is skipped, which halves the medians computed.
+	labels := []bool{true, false}
+	if math.IsInf(p.moveCap, 1) && !slices.Contains(p.locked, true) {
+		labels = labels[:1]
+	}
 	for range trees {
 		if r.hardStop() {
 			break
@@ -85,7 +92,7 @@ func (s *dsearch) recom(r *runner, trees int, strict bool) bool {
 		}
 		for _, v := range cands {
 			t.side(v, in)
-			for _, subToA := range []bool{true, false} {
+			for _, subToA := range labels {
 				vv, oo, ok := s.splitScore(t, in, subToA, a, b)
 				if !ok {
 					continue

@@ -144,6 +144,7 @@ type runner struct {
 	canceled bool
 	timedOut bool
 	checks   int
+	trees    int // spanning trees drawn (tests check that loops stop drawing)
 	// firstFeasible is when the search first held an answer without
 	// violation; zero until then.
 	firstFeasible time.Duration
