@@ -56,7 +56,7 @@ type benchRow struct {
 func runBenchAlign(ctx context.Context, env *environment, args []string) error {
 	fs := flag.NewFlagSet("bench align", flag.ContinueOnError)
 	fs.SetOutput(env.stderr)
-	sets := fs.String("set", "orlib-pmed,cpmp,districting,national", "comma-separated sets: "+strings.Join(benchSets, ", "))
+	sets := fs.String("set", strings.Join(benchSets, ","), "comma-separated sets: "+strings.Join(benchSets, ", "))
 	dir := fs.String("dir", "../shared/benchmarks", "folder holding the benchmark sets")
 	out := fs.String("out", "docs/benchmarks.md", "markdown report to update between the align markers (\"-\": stdout only)")
 	limit := fs.Duration("time-limit", 0, "per-instance time limit (default: the solver's default)")
