@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"runtime/debug"
 	"runtime/metrics"
 	"strings"
 	"sync"
@@ -66,10 +67,12 @@ type solveUsage struct {
 
 // measure runs solve and reports its solveUsage: process CPU time from
 // syscall.Getrusage before and after (user + system, every thread), and
-// peak memory as the largest value of the Go runtime's
-// /memory/classes/total:bytes (all memory the runtime has mapped: heap,
-// stacks, metadata) sampled every 20 ms while solve runs.
+// peak memory as the largest value of runtimeMiB (heap, stacks and
+// metadata the Go runtime holds; the whole process, the instance included)
+// sampled every 20 ms while solve runs, after returning the garbage of
+// earlier instances to the operating system.
 func measure(limit time.Duration, solve func()) solveUsage {
+	debug.FreeOSMemory() // what earlier instances left does not count
 	cpu0 := processCPU()
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
@@ -97,14 +100,16 @@ func measure(limit time.Duration, solve func()) solveUsage {
 	return solveUsage{limit: limit, wall: wall, cpu: processCPU() - cpu0, peakMiB: peak}
 }
 
-// runtimeMiB is the memory the Go runtime has mapped, in MiB.
+// runtimeMiB is the memory the Go runtime holds, in MiB: all it has
+// mapped (/memory/classes/total:bytes) less what it has returned to the
+// operating system (/memory/classes/heap/released:bytes).
 func runtimeMiB() float64 {
-	s := []metrics.Sample{{Name: "/memory/classes/total:bytes"}}
+	s := []metrics.Sample{{Name: "/memory/classes/total:bytes"}, {Name: "/memory/classes/heap/released:bytes"}}
 	metrics.Read(s)
-	if s[0].Value.Kind() != metrics.KindUint64 {
+	if s[0].Value.Kind() != metrics.KindUint64 || s[1].Value.Kind() != metrics.KindUint64 {
 		return math.NaN()
 	}
-	return float64(s[0].Value.Uint64()) / (1 << 20)
+	return float64(s[0].Value.Uint64()-s[1].Value.Uint64()) / (1 << 20)
 }
 
 // processCPU is the user + system CPU time of this process so far.
@@ -153,7 +158,7 @@ func usageTable(rs []benchRow) string {
 		worst = math.Max(worst, ratio)
 		fmt.Fprintf(&b, "| %s | %.3g | %.2f | %.3f | %.2f | %.0f |\n", r.c.name, r.use.limit.Seconds(), r.use.wall.Seconds(), ratio, r.use.cpu.Seconds(), r.use.peakMiB)
 	}
-	fmt.Fprintf(&b, "\nLongest wall time / time limit in this set: %.3f (bar ≤ 1.10). Instances that converge stop before their limit. CPU = user + system time of the process (getrusage) during the solve; peak memory = the largest sample, every 20 ms, of the Go runtime's mapped memory (runtime/metrics /memory/classes/total:bytes).\n\n", worst)
+	fmt.Fprintf(&b, "\nLongest wall time / time limit in this set: %.3f (bar ≤ 1.10). Instances that converge stop before their limit. CPU = user + system time of the process (getrusage) during the solve; peak memory = the largest sample, every 20 ms, of the memory the Go runtime holds for the whole process (runtime/metrics /memory/classes/total:bytes less /memory/classes/heap/released:bytes), after debug.FreeOSMemory before each solve.\n\n", worst)
 	return b.String()
 }
 

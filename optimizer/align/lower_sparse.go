@@ -47,19 +47,18 @@ func (p *model) yGap(dy float64) float64 {
 }
 
 // xGap is a lower bound on the distance between two units whose x
-// coordinates (longitude in degrees for haversine) differ by dx ≥ 0;
-// cosMin is the smallest cos(latitude) over the units, so that
-// cos φ₁ · cos φ₂ ≥ cosMin². It is 0 when the x coordinates wrap (a
-// haversine instance spanning more than 180° of longitude).
-func (p *model) xGap(dx, cosMin float64) float64 {
+// coordinates (longitude in degrees for haversine) differ by dx ≥ 0; for
+// haversine, cc is a lower bound on √(cos φ₁ · cos φ₂) for the two units,
+// and a negative cc means the longitudes may wrap (no bound).
+func (p *model) xGap(dx, cc float64) float64 {
 	switch p.kind {
 	case kindHaversine:
-		if cosMin < 0 {
-			return 0 // wraps: no bound from longitude
+		if cc < 0 {
+			return 0
 		}
-		// a = sin²(Δφ/2) + cos φ₁ cos φ₂ sin²(Δλ/2) ≥ cos²φ_min·sin²(Δλ/2)
+		// a = sin²(Δφ/2) + cos φ₁ cos φ₂ sin²(Δλ/2) ≥ cc²·sin²(Δλ/2)
 		h := math.Min(dx, 180) * math.Pi / 360
-		return 2 * EarthRadius * math.Asin(math.Min(1, cosMin*math.Sin(h)))
+		return 2 * EarthRadius * math.Asin(math.Min(1, cc*math.Sin(h)))
 	case kindFloor:
 		return math.Floor(dx)
 	}
@@ -75,17 +74,11 @@ func (p *model) nearest(r *runner, m int, until time.Time) (idx [][]int32, dist 
 	n := p.n
 	m = min(m, n)
 	x0, x1, y0, y1 := math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
-	cosMin := 1.0
 	for i := range n {
 		x0, x1 = math.Min(x0, p.xs[i]), math.Max(x1, p.xs[i])
 		y0, y1 = math.Min(y0, p.ys[i]), math.Max(y1, p.ys[i])
-		if p.kind == kindHaversine {
-			cosMin = math.Min(cosMin, math.Max(0, p.coslat[i]))
-		}
 	}
-	if p.kind == kindHaversine && x1-x0 > 180 {
-		cosMin = -1 // the longitudes may wrap: xGap gives no bound
-	}
+	wraps := p.kind == kindHaversine && x1-x0 > 180 // xGap gives no bound
 	side := int(math.Ceil(math.Sqrt(float64(n) / 4)))
 	cx := math.Max((x1-x0)/float64(side), 1e-12)
 	cy := math.Max((y1-y0)/float64(side), 1e-12)
@@ -148,8 +141,25 @@ func (p *model) nearest(r *runner, m int, until time.Time) (idx [][]int32, dist 
 					}
 				}
 			}
-			// any unit outside rings 0..rho is ≥ rho whole cells away in x or y
-			if len(best) == m && math.Min(p.yGap(float64(rho)*cy), p.xGap(float64(rho)*cx, cosMin)) >= best[m-1].d {
+			// A unit outside rings 0..rho is rho whole cells away in y, or
+			// within rows cb±rho (its latitude bounded) and rho whole
+			// cells away in x.
+			if len(best) < m {
+				continue
+			}
+			cc := 1.0
+			if p.kind == kindHaversine {
+				const rad = math.Pi / 180
+				lo := math.Max(y0, y0+float64(cb-rho)*cy) * rad
+				hi := math.Min(y1, y0+float64(cb+rho+1)*cy) * rad
+				// cos is concave on [−90°, 90°]: its minimum is at an end
+				cosRows := math.Max(0, math.Min(math.Cos(lo), math.Cos(hi)))
+				cc = math.Sqrt(math.Max(0, p.coslat[j]) * cosRows)
+				if wraps {
+					cc = -1
+				}
+			}
+			if math.Min(p.yGap(float64(rho)*cy), p.xGap(float64(rho)*cx, cc)) >= best[m-1].d {
 				break
 			}
 		}
@@ -173,7 +183,8 @@ func sparseBound(p *model, r *runner, ub float64, init []float64, share float64)
 		return math.NaN()
 	}
 	stopAt := time.Now().Add(time.Duration(share * float64(time.Until(r.deadline))))
-	near, nd := p.nearest(r, min(sparseNearMax, max(sparseNear, 2*n/max(k, 1))), stopAt)
+	m := min(sparseNearMax, max(sparseNear, 2*n/max(k, 1)))
+	near, nd := p.nearest(r, m, stopAt)
 	if near == nil || time.Now().After(stopAt) {
 		return math.NaN()
 	}
@@ -210,7 +221,9 @@ func sparseBound(p *model, r *runner, ub float64, init []float64, share float64)
 	best := math.Inf(-1)
 	pi := 2.0
 	noImp := 0
-	for it := 0; it < 3000 && pi > 1e-4; it++ {
+	// at most about 3e8 list terms, whatever the time limit
+	maxIt := min(3000, max(20, int(3e8/(float64(n)*float64(m)))))
+	for it := 0; it < maxIt && pi > 1e-4; it++ {
 		if it > 0 && (r.expired() || time.Now().After(stopAt)) {
 			break
 		}

@@ -55,7 +55,7 @@ func (s *dsearch) recom(r *runner, trees int, strict bool) bool {
 	// scores the same (the same two unit sets, medians and cut edges): the
 	// second labelling is skipped, which halves the medians computed.
 	labels := []bool{true, false}
-	if math.IsInf(p.moveCap, 1) && !slices.Contains(p.locked, true) {
+	if math.IsInf(p.moveCap, 1) && !s.locks {
 		labels = labels[:1]
 	}
 	for range trees {

@@ -1,6 +1,9 @@
 package align
 
-import "math"
+import (
+	"math"
+	"slices"
+)
 
 // dsearch is the state of the contiguous / cut-edge search: an assignment
 // of units to territories kept connected, with loads, members and (for the
@@ -17,6 +20,7 @@ type dsearch struct {
 	local []int        // unit → local index in the current region, −1
 	pos   [][3]float64 // unit → centroid point (center.go), built on first use
 	near  nearState    // flipsNear's snapshot (flips_local.go)
+	locks bool         // some unit is locked
 }
 
 // newDSearch returns an empty search state for p.
@@ -26,6 +30,7 @@ func newDSearch(p *model) *dsearch {
 		s.local[i] = -1
 	}
 	s.scale = math.Max(1, p.total)
+	s.locks = slices.Contains(p.locked, true)
 	for t := range s.capT {
 		s.capT[t] = p.hi
 	}
