@@ -143,6 +143,7 @@ func (s *dsearch) recomCluster(r *runner, m, attempts, tries int) bool {
 	if s.movedViol(moved) >= cur-eps {
 		return false
 	}
+	before := s.regionObjective(region)
 	for i, u := range region {
 		if t := cluster[to[part[i]]]; s.assign[u] != t {
 			s.move(u, t)
@@ -154,6 +155,10 @@ func (s *dsearch) recomCluster(r *runner, m, attempts, tries int) bool {
 			s.capT[t] = s.capOf(s.cen[t])
 		}
 	}
-	s.obj = s.objective()
+	if p.n > maxMatrix {
+		s.obj += s.regionObjective(region) - before // center.go
+	} else {
+		s.obj = s.objective()
+	}
 	return true
 }

@@ -53,6 +53,14 @@ func solveDistrict(p *model, r *runner) (assign, centers []int, lb float64) {
 	}
 	bv, bo := s.total()
 	r.noteViolation(bv, s.scale)
+	// Without a matrix the bound (lower_sparse.go) waits for the first
+	// feasible answer: only a feasible answer reports one, and the repair
+	// is what the time goes to first.
+	boundLater := !p.cut && p.mat == nil
+	if boundLater && bv <= capEps*s.scale {
+		boundLater = false
+		lb = s.sparseBoundNow(r)
+	}
 	best := slices.Clone(s.assign)
 	rv, ro := bv, bo // best of the current restart
 	stall, restarts, sinceGlobal, clusterCalls := 0, 0, 0, 0
@@ -72,7 +80,11 @@ func solveDistrict(p *model, r *runner) (assign, centers []int, lb float64) {
 			}
 		}
 		if changed && r.iters%16 == 0 {
-			s.flips(r)
+			if p.n > maxMatrix {
+				s.flipsNear(r) // flips_local.go: only near what changed
+			} else {
+				s.flips(r)
+			}
 		}
 		v, o := s.total()
 		if better(v-rv, o-ro, s.scale) {
@@ -83,6 +95,10 @@ func solveDistrict(p *model, r *runner) (assign, centers []int, lb float64) {
 				r.noteViolation(bv, s.scale)
 				copy(best, s.assign)
 				sinceGlobal = 0
+				if boundLater && bv <= capEps*s.scale {
+					boundLater = false
+					lb = s.sparseBoundNow(r)
+				}
 			}
 		} else {
 			stall++

@@ -43,7 +43,18 @@
 //     2021), and, while a territory violates its bounds, merge-and-split of a
 //     violating territory with several around it by recursive tree partition,
 //     scored on the cut-edge objective of Validi & Buchanan (2022) or on
-//     distance to the territory centers.
+//     distance to the territory centers. Above 3,500 units (no distance
+//     matrix) the seeding is a recursive bisection of spanning trees into
+//     pieces due to hold k₁ and k − k₁ territories that never starts over
+//     (seed_split.go), centers of large territories are approximate
+//     1-medians (center.go), and boundary moves run near the territories
+//     that changed (flips_local.go).
+//
+// Every long loop (seeding, tree partition, repair, recombination,
+// boundary moves, the Lagrangian bound) consults the clock and the
+// context, so Solve returns close to its time limit with the best answer
+// so far; past the deadline the seeding still completes a partition, one
+// spanning tree per cut. Progress is reported from the seeding on.
 //
 // # Several balance measures and fixed centres
 //

@@ -51,6 +51,13 @@ func (s *dsearch) recom(r *runner, trees int, strict bool) bool {
 	var best *tree
 	bestC := splitCandidate{}
 	in := make([]bool, len(region))
+	// Without a disruption limit and locks, giving the subtree to a or to b
+	// scores the same (the same two unit sets, medians and cut edges): the
+	// second labelling is skipped, which halves the medians computed.
+	labels := []bool{true, false}
+	if math.IsInf(p.moveCap, 1) && !s.locks {
+		labels = labels[:1]
+	}
 	for range trees {
 		if r.hardStop() {
 			break
@@ -88,7 +95,7 @@ func (s *dsearch) recom(r *runner, trees int, strict bool) bool {
 		}
 		for _, v := range cands {
 			t.side(v, in)
-			for _, subToA := range []bool{true, false} {
+			for _, subToA := range labels {
 				vv, oo, ok := s.splitScore(t, in, subToA, a, b)
 				if !ok {
 					continue
@@ -135,7 +142,12 @@ func (s *dsearch) recom(r *runner, trees int, strict bool) bool {
 	}
 	s.obj += do
 	if !p.cut {
-		s.obj = s.objective()
+		if p.n > maxMatrix {
+			// the region's share, not all n units (center.go)
+			s.obj += s.pairObjective(a, b, region) - bestO
+		} else {
+			s.obj = s.objective()
+		}
 	}
 	return true
 }

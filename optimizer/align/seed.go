@@ -17,7 +17,13 @@ func (s *dsearch) seedTree(r *runner) []int {
 // seedTreeOn is seedTree on part of the units: it partitions region into
 // the territories ids (setting assign for the region's units only) and
 // returns assign.
+//
+// Above maxMatrix units it bisects instead (seedSplit, seed_split.go),
+// which never starts over.
 func (s *dsearch) seedTreeOn(r *runner, assign, region, ids []int) []int {
+	if s.p.n > maxMatrix {
+		return s.seedSplit(r, assign, region, ids)
+	}
 	var regionD float64
 	for _, u := range region {
 		regionD += s.p.demand[u]
@@ -94,21 +100,30 @@ func (s *dsearch) fromCurrent(r *runner) []int {
 				assign[u] = -1
 			}
 		}
-		// grow kept pieces over the released units
+		// grow kept pieces over the released units (loads kept as they
+		// grow: recomputing them per unit was O(n²) at ZIP scale)
+		load := make([]float64, p.k)
+		for u, t := range assign {
+			if t >= 0 {
+				load[t] += p.demand[u]
+			}
+		}
 		for changed := true; changed; {
 			changed = false
+			r.progressNow()
 			for u := range p.n {
 				if assign[u] >= 0 {
 					continue
 				}
 				best := -1
 				for _, v := range p.adj[u] {
-					if t := assign[v]; t >= 0 && (best < 0 || s.loadOf(assign, t) < s.loadOf(assign, best)) {
+					if t := assign[v]; t >= 0 && (best < 0 || load[t] < load[best]) {
 						best = t
 					}
 				}
 				if best >= 0 {
 					assign[u] = best
+					load[best] += p.demand[u]
 					changed = true
 				}
 			}
@@ -177,7 +192,10 @@ func (s *dsearch) fillEmpty(r *runner, assign []int) {
 		}
 		bestV, bestD := -1, math.Inf(1)
 		var bestT *tree
-		for range 20 {
+		for try := range 20 {
+			if try > 0 && bestT != nil && r.expired() {
+				break // out of time: the first tree's cut does
+			}
 			tr := s.spanningTree(r, region)
 			for v := range tr.units {
 				if tr.parent[v] < 0 {
@@ -210,17 +228,6 @@ func (s *dsearch) fillEmpty(r *runner, assign []int) {
 			}
 		}
 	}
-}
-
-// loadOf is the demand of territory t under assign.
-func (s *dsearch) loadOf(assign []int, t int) float64 {
-	l := 0.0
-	for u, x := range assign {
-		if x == t {
-			l += s.p.demand[u]
-		}
-	}
-	return l
 }
 
 // restartPoint gives a restart point: a fresh tree partition (around the

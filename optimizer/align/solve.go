@@ -144,6 +144,7 @@ type runner struct {
 	canceled bool
 	timedOut bool
 	checks   int
+	trees    int // spanning trees drawn (tests check that loops stop drawing)
 	// firstFeasible is when the search first held an answer without
 	// violation; zero until then.
 	firstFeasible time.Duration
@@ -176,11 +177,25 @@ func (r *runner) stop() bool {
 		r.timedOut = true
 		return true
 	}
+	r.report(now)
+	return false
+}
+
+// report calls the progress callback when the last report is over 100 ms
+// old, with the fraction of the time budget used at now.
+func (r *runner) report(now time.Time) {
 	if r.progress != nil && now.Sub(r.lastProg) > 100*time.Millisecond {
 		r.lastProg = now
 		r.progress(math.Min(1, float64(now.Sub(r.start))/float64(r.limit)))
 	}
-	return false
+}
+
+// progressNow reports progress if a report is due, for the phases that do
+// not call stop (seeding, repair).
+func (r *runner) progressNow() {
+	if r.progress != nil {
+		r.report(time.Now())
+	}
 }
 
 // hardStop is stop without the iteration cap, for fine-grained loops
@@ -207,9 +222,11 @@ func (r *runner) expired() bool {
 		r.canceled = true
 		return true
 	}
-	if time.Now().After(r.deadline) {
+	now := time.Now()
+	if now.After(r.deadline) {
 		r.timedOut = true
 		return true
 	}
+	r.report(now) // the seeding and repair loops check here, not in stop
 	return false
 }

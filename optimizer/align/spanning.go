@@ -20,6 +20,7 @@ type tree struct {
 // region by Kruskal's algorithm on random edge weights.
 func (s *dsearch) spanningTree(r *runner, region []int) *tree {
 	p := s.p
+	r.trees++
 	for i, u := range region {
 		s.local[u] = i
 	}

@@ -1,6 +1,9 @@
 package align
 
-import "math"
+import (
+	"math"
+	"slices"
+)
 
 // dsearch is the state of the contiguous / cut-edge search: an assignment
 // of units to territories kept connected, with loads, members and (for the
@@ -14,7 +17,10 @@ type dsearch struct {
 	mark  []int32
 	stamp int32
 	queue []int
-	local []int // unit → local index in the current region, −1
+	local []int        // unit → local index in the current region, −1
+	pos   [][3]float64 // unit → centroid point (center.go), built on first use
+	near  nearState    // flipsNear's snapshot (flips_local.go)
+	locks bool         // some unit is locked
 	// mslack widens the extra measures' bands in cutParts, as a fraction
 	// of each measure's mean territory load, and msoft makes them a score
 	// to minimise rather than a condition (measures.go); set by callers.
@@ -29,6 +35,7 @@ func newDSearch(p *model) *dsearch {
 		s.local[i] = -1
 	}
 	s.scale = math.Max(1, p.total)
+	s.locks = slices.Contains(p.locked, true)
 	for t := range s.capT {
 		s.capT[t] = p.hi
 	}
@@ -107,6 +114,9 @@ func (s *dsearch) objective() float64 {
 // median returns the 1-median of units (the member minimizing the weighted
 // distance sum), preferring members whose capacity holds load; −1 if empty.
 func (s *dsearch) median(units []int, load float64) (int, float64) {
+	if !s.useExactMedian(units) {
+		return s.approxMedian(units, load) // large, without a matrix: center.go
+	}
 	p := s.p
 	best, bestS := -1, math.Inf(1)
 	bestFits := false

@@ -1,0 +1,192 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"runtime/debug"
+	"runtime/metrics"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/terrane/terrane/data/sample"
+	"github.com/terrane/terrane/optimizer/align"
+)
+
+// zipsTimeLimit is the per-instance time limit of the zips set when
+// --time-limit is not given (issue 17: k = 1,000 feasible within 60 s).
+const zipsTimeLimit = 60 * time.Second
+
+// zipsCases are the ZIP-scale national cases of issue 17, built by
+// zipInstance: the 33,232 ZCTAs of the lower 48 and DC into k = 100, 500
+// and 1,000 territories.
+func zipsCases() []benchCase {
+	var cases []benchCase
+	for _, k := range []int{100, 500, 1000} {
+		cases = append(cases, benchCase{set: "zips", name: fmt.Sprintf("zips33232-k%d", k), n: 33232, k: k,
+			optimum: math.NaN(), optStatus: "—",
+			load: func() (*align.Problem, error) { return zipInstance(k) }})
+	}
+	return cases
+}
+
+// zipInstance is the documented generator of the zips set: units = the
+// ZCTAs of sample.ZIPPoints (x, y = lon, lat degrees of the Census internal
+// point), distance haversine (meters), demand = population (people: the
+// county's 2018 population split evenly over its ZCTAs), weight = demand
+// (the objective is people × meters), edges = sample.ZIPEdges (Delaunay
+// triangulation of the points without edges over
+// sample.ZIPMaxEdgeMeters = 150 km; connected), k contiguous territories
+// balanced within ±5 % of the mean, distance objective, seed 0, time limit
+// zipsTimeLimit.
+func zipInstance(k int) (*align.Problem, error) {
+	pts, err := sample.ZIPPoints()
+	if err != nil {
+		return nil, err
+	}
+	in := &align.Problem{K: k, Distance: align.Haversine, Contiguous: true, Objective: align.ObjectiveDistance,
+		Balance: align.Balance{Tolerance: 0.05}, TimeLimitSeconds: zipsTimeLimit.Seconds()}
+	in.Units = make([]align.Unit, len(pts))
+	for i, z := range pts {
+		in.Units[i] = align.Unit{ID: z.ID, X: z.Point[0], Y: z.Point[1], Demand: z.Population, Weight: z.Population, Current: -1}
+	}
+	in.Edges = sample.ZIPEdges(pts, sample.ZIPMaxEdgeMeters)
+	return in, nil
+}
+
+// solveUsage is what one solve cost: wall time against its limit, process CPU
+// time and peak memory.
+type solveUsage struct {
+	limit   time.Duration // the time limit the solver was given
+	wall    time.Duration
+	cpu     time.Duration // user + system CPU of the whole process (getrusage)
+	peakMiB float64       // Go runtime memory, sampled max (see sampleMemory)
+}
+
+// measure runs solve and reports its solveUsage: process CPU time from
+// syscall.Getrusage before and after (user + system, every thread), and
+// peak memory as the largest value of runtimeMiB (heap, stacks and
+// metadata the Go runtime holds; the whole process, the instance included)
+// sampled every 20 ms while solve runs, after returning the garbage of
+// earlier instances to the operating system.
+func measure(limit time.Duration, solve func()) solveUsage {
+	debug.FreeOSMemory() // what earlier instances left does not count
+	cpu0 := processCPU()
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	peak := 0.0
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		tick := time.NewTicker(20 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			peak = math.Max(peak, runtimeMiB())
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	start := time.Now()
+	solve()
+	wall := time.Since(start)
+	close(stop)
+	wg.Wait()
+	peak = math.Max(peak, runtimeMiB())
+	return solveUsage{limit: limit, wall: wall, cpu: processCPU() - cpu0, peakMiB: peak}
+}
+
+// runtimeMiB is the memory the Go runtime holds, in MiB: all it has
+// mapped (/memory/classes/total:bytes) less what it has returned to the
+// operating system (/memory/classes/heap/released:bytes).
+func runtimeMiB() float64 {
+	s := []metrics.Sample{{Name: "/memory/classes/total:bytes"}, {Name: "/memory/classes/heap/released:bytes"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindUint64 || s[1].Value.Kind() != metrics.KindUint64 {
+		return math.NaN()
+	}
+	return float64(s[0].Value.Uint64()-s[1].Value.Uint64()) / (1 << 20)
+}
+
+// effectiveLimit is the time limit Solve applies: the flag, else the
+// instance's, else the solver's default.
+func effectiveLimit(flagLimit time.Duration, in *align.Problem) time.Duration {
+	switch {
+	case flagLimit > 0:
+		return flagLimit
+	case in.TimeLimitSeconds > 0:
+		return time.Duration(in.TimeLimitSeconds * float64(time.Second))
+	}
+	return align.DefaultTimeLimit
+}
+
+// solveMeasured solves in with the bench's settings and records the solveUsage
+// in row.
+func solveMeasured(ctx context.Context, row *benchRow, in *align.Problem, flagLimit time.Duration) error {
+	var err error
+	row.use = measure(effectiveLimit(flagLimit, in), func() {
+		row.res, err = align.Solve(ctx, in, &align.Settings{TimeLimit: flagLimit})
+	})
+	row.seconds = row.use.wall.Seconds()
+	return err
+}
+
+// usageTable renders, for one set, each instance's wall time against its
+// time limit, CPU time and peak memory.
+func usageTable(rs []benchRow) string {
+	var b strings.Builder
+	b.WriteString("| instance | time limit (s) | wall (s) | wall / limit | CPU (s) | peak memory (MiB) |\n|---|---:|---:|---:|---:|---:|\n")
+	worst := 0.0
+	for _, r := range rs {
+		if r.use.limit <= 0 {
+			continue
+		}
+		ratio := r.use.wall.Seconds() / r.use.limit.Seconds()
+		worst = math.Max(worst, ratio)
+		fmt.Fprintf(&b, "| %s | %.3g | %.2f | %.3f | %.2f | %.0f |\n", r.c.name, r.use.limit.Seconds(), r.use.wall.Seconds(), ratio, r.use.cpu.Seconds(), r.use.peakMiB)
+	}
+	fmt.Fprintf(&b, "\nLongest wall time / time limit in this set: %.3f (bar ≤ 1.10). Instances that converge stop before their limit. CPU = user + system time of the process (getrusage) during the solve; peak memory = the largest sample, every 20 ms, of the memory the Go runtime holds for the whole process (runtime/metrics /memory/classes/total:bytes less /memory/classes/heap/released:bytes), after debug.FreeOSMemory before each solve.\n\n", worst)
+	return b.String()
+}
+
+// zipsReport renders the zips set's own table: feasibility, territories in
+// band, objective, lower bound, first-feasible time, wall vs limit, CPU,
+// peak memory.
+func zipsReport(rs []benchRow) string {
+	var b strings.Builder
+	b.WriteString("The ZIP-scale national case of issue 17, built by `zipInstance` (cmd/terrane/bench_zips.go) from the embedded data: units = the 33,232 ZCTAs of the lower 48 and DC (`sample.ZIPPoints`), x/y = lon/lat of the Census internal point, haversine distance in meters, demand = population (each county's 2018 population split evenly over its ZCTAs), weight = demand (objective in person-meters), adjacency = Delaunay triangulation of the points without edges over 150 km (`sample.ZIPEdges`, 99,431 edges, connected), contiguous, balance ±5 % of the mean, distance objective, seed 0, time limit 60 s per instance unless `--time-limit` is given. Feasible = `align.Verify` says so. Lower bound: the Lagrangian p-median bound on truncated costs (each unit's exact list of nearest units, every other unit costing the list's farthest distance; optimizer/align/lower_sparse.go), computed once at the first feasible answer with 15 % of the remaining time; it relaxes balance and contiguity, so the gap it leaves is mostly theirs; — when the answer is infeasible (no bound is reported then).\n\n")
+	b.WriteString("| instance | k | feasible (Verify) | territories in band | objective (person-m) | lower bound | first feasible (s) | wall (s) / limit (s) | CPU (s) | peak memory (MiB) | status |\n|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---|\n")
+	for _, r := range rs {
+		if r.res == nil {
+			fmt.Fprintf(&b, "| %s | %d | error: %s | — | — | — | — | %.2f / %.3g | %.2f | %.0f | — |\n", r.c.name, r.c.k, oneLine(r.err), r.use.wall.Seconds(), r.use.limit.Seconds(), r.use.cpu.Seconds(), r.use.peakMiB)
+			continue
+		}
+		feasible := yesNo(r.res.Feasible && r.err == nil)
+		// in band with the solver's tolerance (1e-9 of the total demand)
+		total := 0.0
+		for _, t := range r.res.Slack.Territories {
+			total += t.Demand
+		}
+		within, tol := 0, 1e-9*math.Max(1, total)
+		for _, t := range r.res.Slack.Territories {
+			if t.AboveMin >= -tol && t.BelowMax >= -tol {
+				within++
+			}
+		}
+		lb := "—" // infeasible: no bound is reported
+		if r.res.LowerBound != nil {
+			lb = fmt.Sprintf("%.4g", *r.res.LowerBound)
+		}
+		first := "—"
+		if r.res.Feasible {
+			first = fmt.Sprintf("%.2f", r.res.FirstFeasibleSeconds)
+		}
+		fmt.Fprintf(&b, "| %s | %d | %s | %d / %d | %.5g | %s | %s | %.2f / %.3g | %.2f | %.0f | %s |\n", r.c.name, r.c.k, feasible, within, r.c.k,
+			r.res.Objective, lb, first, r.use.wall.Seconds(), r.use.limit.Seconds(), r.use.cpu.Seconds(), r.use.peakMiB, r.res.Status)
+	}
+	b.WriteString("\n")
+	return b.String()
+}
