@@ -22,7 +22,9 @@ import "math"
 // trees offer no cut within the bounds it takes the least violating one
 // and goes on: the search's repair moves (recom, recomCluster) fix the few
 // territories out of band. Past the deadline each region gets one tree, so
-// a complete partition comes back in a few tree draws per level.
+// a complete partition comes back in a few tree draws per level. With
+// several measures (Problem.Balances) a cut must hold every measure's
+// bands too, each violation scaled to demand units as in the search.
 
 // splitTreeWork is the number of unit visits (tree size × trees) that one
 // bisection may spend looking for a cut within the bounds: small regions
@@ -72,6 +74,18 @@ func (s *dsearch) bisect(r *runner, region []int, k int) (a, b []int, k1 int) {
 	if math.IsInf(p.hi, 1) || mid <= 0 {
 		mid = p.total / float64(p.k)
 	}
+	// the region's totals of the extra measures (measures.go), whose bands
+	// the pieces must hold too
+	nm := p.nm
+	var mtot []float64
+	if nm > 0 {
+		mtot = make([]float64, nm)
+		for _, u := range region {
+			for i := range nm {
+				mtot[i] += p.mval[u*nm+i]
+			}
+		}
+	}
 	trees := min(splitTreesMax, max(splitTreesMin, splitTreeWork/max(m, 1)))
 	// score of a cut: violation of both pieces' bounds, then distance of
 	// the split from even (in territories)
@@ -96,7 +110,10 @@ func (s *dsearch) bisect(r *runner, region []int, k int) (a, b []int, k1 int) {
 	eps := capEps * s.scale
 	good := func(c cut) bool { return c.viol <= eps && c.dev <= eps }
 	for try := 0; try < trees; try++ {
-		if try > 0 && (r.expired() || good(best) && best.skew <= k/4) {
+		// With several measures a cut within every band is rare, and
+		// looking long for one costs the whole time limit: after the fewest
+		// trees the least violating cut goes, and the search repairs it.
+		if try > 0 && (r.expired() || good(best) && best.skew <= k/4 || nm > 0 && try >= 4*splitTreesMin) {
 			break
 		}
 		t := s.spanningTree(r, region)
@@ -111,8 +128,16 @@ func (s *dsearch) bisect(r *runner, region []int, k int) (a, b []int, k1 int) {
 			lo, hi := max(1, k-(m-sz)), min(k-1, sz)
 			for kk := max(lo, min(hi, g-1)); kk <= min(hi, max(lo, g+1)); kk++ {
 				viol := rangeViol(sd, float64(kk)*p.lo, float64(kk)*p.hi) + rangeViol(D-sd, float64(k-kk)*p.lo, float64(k-kk)*p.hi)
-				c := cut{t: t, v: v, subIsA: true, k1: kk, viol: viol, skew: abs(2*kk - k),
-					dev: math.Max(0, math.Abs(sd-D*float64(kk)/float64(k))-tau)}
+				dev := math.Max(0, math.Abs(sd-D*float64(kk)/float64(k))-tau)
+				for i := range nm {
+					// each measure's band and share, scaled to demand units
+					x, lo, hi := t.msub[v*nm+i], p.mlo[i], p.mhi[i]
+					viol += p.mw[i] * (rangeViol(x, float64(kk)*lo, float64(kk)*hi) + rangeViol(mtot[i]-x, float64(k-kk)*lo, float64(k-kk)*hi))
+					if !math.IsInf(hi, 1) {
+						dev += p.mw[i] * math.Max(0, math.Abs(x-mtot[i]*float64(kk)/float64(k))-0.1*(hi-lo))
+					}
+				}
+				c := cut{t: t, v: v, subIsA: true, k1: kk, viol: viol, skew: abs(2*kk - k), dev: dev}
 				if c.viol < best.viol-eps || c.viol <= best.viol+eps && (c.dev < best.dev-eps ||
 					c.dev <= best.dev+eps && (c.skew < best.skew || c.skew == best.skew && r.rng.IntN(2) == 0)) {
 					best = c
