@@ -91,17 +91,18 @@ func addUser(t *testing.T, db, name, role string) string {
 // taken over after a restart.
 func TestSampleRunProgressCancelAndRestart(t *testing.T) {
 	if testing.Short() {
-		t.Skip("the national run takes about a minute; run without -short")
+		t.Skip("the national runs take about two minutes; run without -short")
 	}
 	db := "sqlite:" + filepath.Join(t.TempDir(), "t.db")
 	token := addUser(t, db, "lee", "leader")
 	srv := launch(t, db, "TERRANE_RUN_STALE=2s")
-	// 25 s for the first plan: on the simulated sample's markets Boston's
-	// territory (Suffolk and Norfolk, MA) needs Plymouth to reach the band,
-	// which 15 s on 2 busy cores did not always find.
+	// 60 s for the first plan and 40 s for the re-run: on the simulated
+	// sample's markets Boston's territory (Suffolk and Norfolk, MA) needs
+	// Plymouth to reach the band, which 25 s did not always find while the
+	// other test packages ran on the same 2 cores.
 	code, sc := srv.call(t, token, "POST", "/api/v1/scenarios", map[string]any{"name": "National 100", "from": 1,
 		"settings": map[string]any{"shape": 0.8, "resource_weights": map[string]float64{"headcount": 0.5, "money": 0.3, "attention": 0.2},
-			"align": map[string]any{"k": 100, "tolerance": 0.05, "time_limit_seconds": 25}}})
+			"align": map[string]any{"k": 100, "tolerance": 0.05, "time_limit_seconds": 60}}})
 	if code != 201 {
 		t.Fatalf("create scenario = %d %v", code, sc)
 	}
@@ -135,7 +136,7 @@ func TestSampleRunProgressCancelAndRestart(t *testing.T) {
 
 	// 1. A full run: progress rises through several values to 1, with a result.
 	run := start()
-	r, seen := poll(srv, run, final, 120*time.Second)
+	r, seen := poll(srv, run, final, 180*time.Second)
 	if r["status"] != "succeeded" {
 		t.Fatalf("national run = %v (%v)", r["status"], r["error"])
 	}
@@ -168,12 +169,12 @@ func TestSampleRunProgressCancelAndRestart(t *testing.T) {
 		"version": read["version"],
 		"settings": map[string]any{"shape": 0.8, "resource_weights": map[string]float64{"headcount": 0.5, "money": 0.3, "attention": 0.2},
 			"market_multipliers": map[string]float64{"IA": 1.3, "NE": 0.8},
-			"align":              map[string]any{"k": 100, "tolerance": 0.05, "time_limit_seconds": 15, "max_moved": 0.10}}})
+			"align":              map[string]any{"k": 100, "tolerance": 0.05, "time_limit_seconds": 40, "max_moved": 0.10}}})
 	if code != 200 {
 		t.Fatalf("patch settings = %d %v", code, patched)
 	}
 	run = start()
-	r, _ = poll(srv, run, final, 120*time.Second)
+	r, _ = poll(srv, run, final, 180*time.Second)
 	if r["status"] != "succeeded" {
 		t.Fatalf("re-run with max_moved = %v (%v)", r["status"], r["error"])
 	}
