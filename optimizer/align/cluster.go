@@ -81,6 +81,15 @@ func (s *dsearch) recomCluster(r *runner, m, attempts, tries int) bool {
 		s.mslack, s.msoft = 0, false
 		cut = s.cutParts(r, label, region, ids, p.lo-eps, p.hi+eps, tries, false)
 	}
+	// With several measures a partition holding every band may not exist
+	// for this cluster: one that holds demand's and is least violating on
+	// the others is taken when it violates less than today's territories.
+	soft := false
+	if !cut && p.nm > 0 {
+		s.msoft = true
+		cut = s.cutParts(r, label, region, ids, p.lo-eps, p.hi+eps, tries, false)
+		s.msoft, soft = false, cut
+	}
 	if !cut {
 		return false
 	}
@@ -140,7 +149,20 @@ func (s *dsearch) recomCluster(r *runner, m, attempts, tries int) bool {
 	for _, t := range cluster {
 		cur += s.tviol(t)
 	}
-	if s.movedViol(moved) >= cur-eps {
+	after := s.movedViol(moved)
+	if soft {
+		nm := p.nm
+		loads := make([]float64, m*nm)
+		for _, u := range region {
+			for i := range nm {
+				loads[label[u]*nm+i] += p.mval[u*nm+i]
+			}
+		}
+		for pt := range m {
+			after += p.mviolOf(loads[pt*nm : (pt+1)*nm])
+		}
+	}
+	if after >= cur-eps {
 		return false
 	}
 	before := s.regionObjective(region)
