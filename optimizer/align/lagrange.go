@@ -97,21 +97,7 @@ func lagrangeBound(p *model, r *runner, ub float64, init []float64, share float6
 			}
 			order[i] = i
 		}
-		slices.SortFunc(order, func(a, b int) int {
-			if rho[a] < rho[b] {
-				return -1
-			} else if rho[a] > rho[b] {
-				return 1
-			}
-			return a - b
-		})
-		L := 0.0
-		for _, l := range lam {
-			L += l
-		}
-		for _, i := range order[:k] {
-			L += rho[i]
-		}
+		L := dualValue(rho, order, lam, k)
 		if math.IsInf(best, -1) || L > best+1e-9*math.Max(1, math.Abs(best)) {
 			best, noImp = L, 0
 		} else if noImp++; noImp >= 20 {
@@ -179,4 +165,26 @@ func lagrangeBound(p *model, r *runner, ub float64, init []float64, share float6
 		best = math.Ceil(best - 1e-6)
 	}
 	return best
+}
+
+// dualValue sorts order (the facilities 0..n−1) by their reduced cost rho
+// and returns the Lagrangian value: Σ λ plus the k smallest ρ, the k
+// facilities the relaxed problem opens (order[:k]).
+func dualValue(rho []float64, order []int, lam []float64, k int) float64 {
+	slices.SortFunc(order, func(a, b int) int {
+		if rho[a] < rho[b] {
+			return -1
+		} else if rho[a] > rho[b] {
+			return 1
+		}
+		return a - b
+	})
+	L := 0.0
+	for _, l := range lam {
+		L += l
+	}
+	for _, i := range order[:k] {
+		L += rho[i]
+	}
+	return L
 }

@@ -240,21 +240,7 @@ func sparseBound(p *model, r *runner, ub float64, init []float64, share float64)
 			rho[i] = s
 			order[i] = i
 		}
-		slices.SortFunc(order, func(a, b int) int {
-			if rho[a] < rho[b] {
-				return -1
-			} else if rho[a] > rho[b] {
-				return 1
-			}
-			return a - b
-		})
-		L := 0.0
-		for _, l := range lam {
-			L += l
-		}
-		for _, i := range order[:k] {
-			L += rho[i]
-		}
+		L := dualValue(rho, order, lam, k)
 		if math.IsInf(best, -1) || L > best+1e-9*math.Max(1, math.Abs(best)) {
 			best, noImp = L, 0
 		} else if noImp++; noImp >= 20 {
