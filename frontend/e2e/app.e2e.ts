@@ -733,6 +733,8 @@ describe('realignment on several measures (issue 17)', () => {
     await page.check('#align-measure-accounts');
     await page.fill('#align-tol-accounts', '25');
     await page.fill('#align-time', '8');
+    await page.locator('#align-measure-accounts').scrollIntoViewIfNeeded();
+    await shot(page, 'realign-measures-editor.png');
     await page.click('#run-align');
     await page.waitForFunction(() => ['queued', 'running'].includes(window.__terrane.state.run?.status ?? ''), null, { timeout: 30_000 });
     const runId = await page.evaluate(() => String(window.__terrane.state.run!.id));
