@@ -76,20 +76,7 @@ func (s *dsearch) flipsNear(r *runner) bool {
 				break
 			}
 			a := s.assign[j]
-			if p.locked[j] || len(s.members[a]) == 1 || (!p.cut && s.cen[a] == j) {
-				continue
-			}
-			bestB, bestV, bestO := -1, 0.0, 0.0
-			for _, v := range p.adj[j] {
-				b := s.assign[v]
-				if b == a || b == bestB {
-					continue
-				}
-				dv, do := s.flipDelta(j, a, b)
-				if bestB < 0 && better(dv, do, s.scale) || bestB >= 0 && better(dv-bestV, do-bestO, s.scale) {
-					bestB, bestV, bestO = b, dv, do
-				}
-			}
+			bestB, bestO := s.bestFlip(j)
 			if bestB < 0 || (p.contig && !s.connectedWithout(j, a)) {
 				continue
 			}

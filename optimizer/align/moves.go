@@ -112,23 +112,7 @@ func (s *dsearch) flips(r *runner) bool {
 				return any
 			}
 			a := s.assign[j]
-			if p.lockT[j] >= 0 || len(s.members[a]) == 1 || (!p.cut && s.cen[a] == j) {
-				continue
-			}
-			bestB, bestV, bestO := -1, 0.0, 0.0
-			for _, v := range p.adj[j] {
-				b := s.assign[v]
-				if b == a || b == bestB {
-					continue
-				}
-				dv, do := s.flipDelta(j, a, b)
-				if bestB < 0 && better(dv, do, s.scale) || bestB >= 0 && better(dv-bestV, do-bestO, s.scale) {
-					bestB, bestV, bestO = b, dv, do
-				}
-			}
-			if bestB < 0 && !p.contig {
-				continue
-			}
+			bestB, bestO := s.bestFlip(j)
 			if bestB < 0 || (p.contig && !s.connectedWithout(j, a)) {
 				continue
 			}
@@ -144,4 +128,29 @@ func (s *dsearch) flips(r *runner) bool {
 		s.recenter()
 	}
 	return any
+}
+
+// bestFlip is the neighbouring territory whose taking unit j improves the
+// search most (violation, then objective), and the objective's change; −1
+// when j may not move (locked or a fixed center: lockT; the last unit or
+// the center of its territory) or no move improves. Connectivity is the
+// caller's to check.
+func (s *dsearch) bestFlip(j int) (int, float64) {
+	p := s.p
+	a := s.assign[j]
+	if p.lockT[j] >= 0 || len(s.members[a]) == 1 || (!p.cut && s.cen[a] == j) {
+		return -1, 0
+	}
+	bestB, bestV, bestO := -1, 0.0, 0.0
+	for _, v := range p.adj[j] {
+		b := s.assign[v]
+		if b == a || b == bestB {
+			continue
+		}
+		dv, do := s.flipDelta(j, a, b)
+		if bestB < 0 && better(dv, do, s.scale) || bestB >= 0 && better(dv-bestV, do-bestO, s.scale) {
+			bestB, bestV, bestO = b, dv, do
+		}
+	}
+	return bestB, bestO
 }
