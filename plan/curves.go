@@ -159,7 +159,7 @@ func (w *Worker) chooseCurves(ctx context.Context, in *Inputs, p *allocate.Probl
 	holdout := min(ppy, P/3)
 	var back *fit.Result
 	if holdout >= 1 && P-holdout >= 4 {
-		back, err = fit.Fit(ctx, ds, fit.Options{Holdout: holdout, Draws: 50, MaxShape: 1})
+		back, err = w.fits.fit(ctx, ds, fit.Options{Holdout: holdout, Draws: 50, MaxShape: 1})
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
@@ -168,7 +168,7 @@ func (w *Worker) chooseCurves(ctx context.Context, in *Inputs, p *allocate.Probl
 		}
 		fc.outcome.HoldoutPeriods = holdout
 	}
-	full, err := fit.Fit(ctx, ds, fit.Options{Draws: curveDraws, MaxShape: 1})
+	full, err := w.fits.fit(ctx, ds, fit.Options{Draws: curveDraws, MaxShape: 1})
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()

@@ -40,6 +40,7 @@ type Worker struct {
 	// results of each finished allocation for the API's next read.
 	Events *Broker
 	wake   chan struct{}
+	fits   fitCache // the curve fits of recent allocate runs
 }
 
 // Wake tells the worker a run was queued, so it need not wait for the poll.
