@@ -3,6 +3,7 @@ package align
 import (
 	"math"
 	"slices"
+	"time"
 )
 
 // solveDistrict seeds a contiguous partition (from the current plan when
@@ -43,6 +44,14 @@ func solveDistrict(p *model, r *runner) (assign, centers []int, lb float64) {
 	}
 	s.install(start)
 	s.flips(r)
+	if p.nm > 0 {
+		// Several bands fight each other: anneal them into shape first,
+		// with up to 70 % of the time left (anneal.go).
+		until := time.Now().Add(time.Duration(0.7 * float64(time.Until(r.deadline))))
+		if s.anneal(r, until) {
+			s.flips(r)
+		}
+	}
 	lb = math.NaN()
 	if !p.cut && p.mat != nil {
 		init := make([]float64, p.n)
