@@ -44,14 +44,6 @@ func solveDistrict(p *model, r *runner) (assign, centers []int, lb float64) {
 	}
 	s.install(start)
 	s.flips(r)
-	if p.nm > 0 {
-		// Several bands fight each other: anneal them into shape first,
-		// with up to 70 % of the time left (anneal.go).
-		until := time.Now().Add(time.Duration(0.7 * float64(time.Until(r.deadline))))
-		if s.anneal(r, until) {
-			s.flips(r)
-		}
-	}
 	lb = math.NaN()
 	if !p.cut && p.mat != nil {
 		init := make([]float64, p.n)
@@ -76,8 +68,30 @@ func solveDistrict(p *model, r *runner) (assign, centers []int, lb float64) {
 	const clusterEvery = 25
 	const trees = 4
 	restartAfter := max(200, min(4000+40*p.k, 60*p.n))
+	annealed := p.nm == 0
 	for !r.stop() && sinceGlobal < 12 {
 		r.iters++
+		if !annealed && bv > capEps*s.scale && (r.maxIter > 0 && r.iters > r.maxIter/4 || r.maxIter == 0 && time.Since(r.start) > r.limit/4) {
+			// Several bands that fight each other and a quarter of the
+			// time gone without an answer in every band: anneal the best
+			// answer with up to 70 % of the time left (anneal.go).
+			annealed = true
+			s.install(best)
+			if s.anneal(r, time.Now().Add(time.Duration(0.7*float64(time.Until(r.deadline))))) {
+				s.flips(r)
+			}
+			rv, ro = s.total()
+			if better(rv-bv, ro-bo, s.scale) {
+				bv, bo = rv, ro
+				r.noteViolation(bv, s.scale)
+				copy(best, s.assign)
+				if boundLater && bv <= capEps*s.scale {
+					boundLater = false
+					lb = s.sparseBoundNow(r)
+				}
+			}
+			stall = 0
+		}
 		changed := s.recom(r, trees, false)
 		// While the restart still violates a bound, now and then merge a
 		// violating territory with several around it (see recomCluster).
