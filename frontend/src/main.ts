@@ -501,6 +501,16 @@ async function refreshScenarios(select?: Scenario): Promise<void> {
 /** territoryColor is the colour the map gives a territory's units as now painted (null: no data). */
 let territoryColor: (tid: string) => string | null = () => null;
 
+/** perTerritory remembers a territory's colour: paint asks it once per unit (33,232 for us-zips). */
+function perTerritory(f: (tid: string) => string | null): (tid: string) => string | null {
+  const seen = new Map<string, string | null>();
+  return (t) => {
+    let c = seen.get(t);
+    if (c === undefined) seen.set(t, (c = f(t)));
+    return c;
+  };
+}
+
 function paint(): void {
   const s = store.get();
   if (!tmap) return;
@@ -514,7 +524,7 @@ function paint(): void {
       if (d !== null) delta.set(key(t.id), d);
     }
     classes = classify([...delta.values()], 6, true, 'puor', s.compareMeasure !== 'revenue' && isInteger(s.compareMeasure));
-    territoryColor = (t) => classes!.colorOf(delta.get(t)) ?? null;
+    territoryColor = perTerritory((t) => classes!.colorOf(delta.get(t)) ?? null);
     tmap.paint((u) => {
       const t = s.assign.get(u);
       if (t === undefined) return undefined;
@@ -527,7 +537,7 @@ function paint(): void {
     for (const t of s.territories) values.set(key(t.id), territoryValue(t, m.key));
     const counted = m.kpi ? kpiDef(m.kpi).kind === 'count' : (m.key === 'allocation' || m.key === 'change') && isInteger(s.resource) || m.kind === 'count';
     classes = classify([...values.values()], 6, m.diverging, 'viridis', counted);
-    territoryColor = (t) => classes!.colorOf(values.get(t)) ?? null;
+    territoryColor = perTerritory((t) => classes!.colorOf(values.get(t)) ?? null);
     tmap.paint((u) => {
       const t = s.assign.get(u);
       if (t === undefined) return s.user?.role === 'rep' ? undefined : null;

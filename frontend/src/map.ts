@@ -7,7 +7,7 @@ import type { ExpressionSpecification, MapGeoJSONFeature, StyleSpecification } f
 import 'maplibre-gl/dist/maplibre-gl.css';
 import type { UnitCollection, RegionCollection, TerritoryCollection } from './types';
 import { noDataColor } from './color';
-import { byRuns, byId } from './unitexpr';
+import { byRuns, byId, sortIds } from './unitexpr';
 // The worker ships as its own file; Vite copies it into dist/assets.
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 
@@ -71,13 +71,17 @@ export function mapStyle(unitTiles: string | null): StyleSpecification {
       paint: {
         'fill-color': ['coalesce', ['feature-state', 'c'], noDataColor],
         'fill-opacity': ['case', shown, 1, 0],
+        // No antialiasing outline around each polygon: the territory lines
+        // are drawn over the edges that show (a unit's edges meet units of
+        // its own colour); it cost 20 % of a frame (SwiftShader, 30 ms of 140).
+        'fill-antialias': false,
       },
     },
     // The units' fill and outline: set by paint as an expression of the unit
     // id, with feature state over it for the units changed since.
     {
       id: 'units-fill', type: 'fill', source: 'units', ...sl, layout: unitLayout,
-      paint: { 'fill-color': ['coalesce', ['feature-state', 'c'], hiddenFill], 'fill-opacity': 0.92 },
+      paint: { 'fill-color': ['coalesce', ['feature-state', 'c'], hiddenFill], 'fill-opacity': 0.92, 'fill-antialias': false },
     },
     {
       id: 'units-line', type: 'line', source: 'units', minzoom: 4.5, ...sl, layout: unitLayout,
@@ -338,8 +342,9 @@ export class TerritoryMap {
     // know could fall in a run: a match on every id, exact.
     const complete = this.layerUnits > 0 && this.fill.size >= this.layerUnits;
     const ids = [...this.fill.keys()];
-    const fillExpr = complete ? byRuns(ids, fill) : byId(ids, fill, hiddenFill);
-    const lineExpr = complete ? byRuns(ids, line) : byId(ids, line, 0);
+    const sorted = complete ? sortIds(ids) : null;
+    const fillExpr = sorted ? byRuns(sorted, fill) : byId(ids, fill, hiddenFill);
+    const lineExpr = sorted ? byRuns(sorted, line) : byId(ids, line, 0);
     // Valid by construction; the style validator would walk every label.
     const opts = { validate: false };
     this.map.setPaintProperty('units-fill', 'fill-color', ['coalesce', ['feature-state', 'c'], fillExpr] as ExpressionSpecification, opts);

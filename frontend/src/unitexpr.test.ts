@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { createExpression } from '@maplibre/maplibre-gl-style-spec';
-import { byRuns, byId } from './unitexpr';
+import { byRuns, byId, sortIds } from './unitexpr';
 
 /** evaluate evaluates an expression of a unit id for a feature with that id. */
 function evaluator(e: unknown): (id: string) => unknown {
@@ -14,18 +14,32 @@ const ids = ['01001', '01003', '01005', '06001', '06003', '06005', '06007', '360
 const value = (id: string) => (id === '06003' ? 'none' : 's' + id.slice(0, 2));
 
 describe('byRuns', () => {
-  it('gives every id its value, by runs of sorted ids', () => {
-    const e = byRuns([...ids].reverse(), value);
+  it('gives every id its value, by runs of ids in numeric order, in one step', () => {
+    const e = byRuns(sortIds([...ids].reverse()), value);
     const f = evaluator(e);
     for (const id of ids) expect(f(id)).toBe(value(id));
-    // Runs: 01, 06 (001), none, 06, 36, 48: six values, five comparisons.
-    expect(JSON.stringify(e).match(/"case"/g)).toHaveLength(5);
+    // Runs: 01, 06 (001), none, 06, 36, 48: six values, five stops.
+    expect(e).toEqual(['step', ['to-number', ['get', 'id']], 's01', 6001, 's06', 6003, 'none', 6005, 's06', 36001, 's36', 48001, 's48']);
+  });
+  it('goes by string when the ids are not all distinct numbers', () => {
+    for (const extra of ['x1', '1001']) { // not a number; the same number as 01001
+      const all = [...ids, extra];
+      const e = byRuns(sortIds(all), value);
+      const f = evaluator(e);
+      for (const id of all) expect(f(id)).toBe(value(id));
+      expect(JSON.stringify(e)).toContain('"case"');
+    }
+  });
+  it('orders numbers as numbers', () => {
+    const mixed = ['9', '10', '100', '11'];
+    const f = evaluator(byRuns(sortIds(mixed), (id) => (Number(id) < 11 ? 'lo' : 'hi')));
+    expect(mixed.map(f)).toEqual(['lo', 'lo', 'hi', 'hi']);
   });
   it('is a constant when every id has the same value', () => {
-    expect(byRuns(ids, () => 'x')).toBe('x');
+    expect(byRuns(sortIds(ids), () => 'x')).toBe('x');
   });
   it('works on numbers', () => {
-    const f = evaluator(byRuns(ids, (id) => String(id < '06004' ? 0 : 1)));
+    const f = evaluator(byRuns(sortIds(ids), (id) => String(id < '06004' ? 0 : 1)));
     expect(ids.map(f)).toEqual(['0', '0', '0', '0', '0', '1', '1', '1', '1', '1']);
   });
 });

@@ -7,14 +7,39 @@ type Value = string | number;
 /** unitId is the unit's id in a tile (a string, as the map knows it). */
 const unitId: ExpressionSpecification = ['to-string', ['get', 'id']];
 
+/** digits are ids that are whole decimal numbers (FIPS codes, ZIP codes). */
+const digits = /^\d{1,15}$/;
+
+/** SortedIds are unit ids in the order byRuns goes by. */
+export interface SortedIds {
+  ids: string[];
+  /** numeric: the ids are distinct whole numbers, sorted as numbers; else sorted as strings. */
+  numeric: boolean;
+}
+
+/** sortIds sorts unit ids for byRuns: as numbers when they are all distinct whole numbers, else as strings. */
+export function sortIds(ids: Iterable<string>): SortedIds {
+  const all = [...ids];
+  if (all.every((id) => digits.test(id))) {
+    const byNum = new Map<number, string>();
+    for (const id of all) byNum.set(Number(id), id);
+    if (byNum.size === all.length) {
+      const nums = Float64Array.from(byNum.keys()).sort();
+      return { ids: Array.from(nums, (n) => byNum.get(n)!), numeric: true };
+    }
+  }
+  return { ids: all.sort(), numeric: false };
+}
+
 /**
  * byRuns is an expression of the unit id that gives value(id) for each of
- * ids, by runs of ids in sorted order with one value: a balanced tree of
- * comparisons with the first id of each run. An id not among ids gets the
- * value of the run it sorts into.
+ * the ids, by runs of ids (in their order) with one value. Numeric ids go
+ * in one step (a binary search over the first id of each run); others in a
+ * balanced tree of string comparisons. An id not among them gets the value
+ * of the run it sorts into.
  */
-export function byRuns<V extends Value>(ids: string[], value: (id: string) => V): ExpressionSpecification | V {
-  const sorted = [...ids].sort();
+export function byRuns<V extends Value>({ ids: sorted, numeric }: SortedIds, value: (id: string) => V): ExpressionSpecification | V {
+  if (sorted.length === 0) throw new Error('byRuns: no ids');
   const starts: string[] = [];
   const values: V[] = [];
   for (const id of sorted) {
@@ -23,7 +48,12 @@ export function byRuns<V extends Value>(ids: string[], value: (id: string) => V)
     starts.push(id);
     values.push(v);
   }
-  if (values.length === 0) throw new Error('byRuns: no ids');
+  if (values.length === 1) return values[0];
+  if (numeric) {
+    const step: unknown[] = ['step', ['to-number', ['get', 'id']], values[0]];
+    for (let i = 1; i < values.length; i++) step.push(Number(starts[i]), values[i]);
+    return step as ExpressionSpecification;
+  }
   // Runs lo..hi: below the first id of run mid, runs lo..mid-1.
   const tree = (lo: number, hi: number): ExpressionSpecification | V => {
     if (lo === hi) return values[lo];
