@@ -333,6 +333,13 @@ function fetchScenario(sc: Scenario): Promise<ScenarioData> {
   ]);
 }
 
+/** assignmentMap is the unit → territory map of an answer of GET …/assignments (33,232 entries for us-zips). */
+function assignmentMap(a: Assignments['assignments'] | undefined): Map<string, string> {
+  const m = new Map<string, string>();
+  for (const u in a) m.set(u, String(a[u]));
+  return m;
+}
+
 async function loadScenario(sc: Scenario): Promise<void> {
   await applyScenario(sc, await busy(fetchScenario(sc)));
 }
@@ -340,8 +347,7 @@ async function loadScenario(sc: Scenario): Promise<void> {
 async function applyScenario(sc: Scenario, [ts, asg, tgeo]: ScenarioData): Promise<void> {
   const id = sc.id;
   history.replaceState(null, '', '#s=' + encodeURIComponent(String(id)));
-  const assign = new Map<string, string>();
-  for (const [u, t] of Object.entries(asg.assignments ?? {})) assign.set(u, String(t));
+  const assign = assignmentMap(asg.assignments);
   const territories = ts.territories ?? [];
   const user = store.get().user;
   const names = resourceNames(sc, territories);
@@ -452,9 +458,7 @@ async function reloadTerritories(withGeometry: boolean): Promise<void> {
     territoryById: indexTerritories(ts.territories ?? []),
   };
   if (asg) {
-    const assign = new Map<string, string>();
-    for (const [u, t] of Object.entries(asg.assignments ?? {})) assign.set(u, String(t));
-    patch.assign = assign;
+    patch.assign = assignmentMap(asg.assignments);
   }
   if (tgeo) {
     territoryFC = tgeo;
@@ -478,9 +482,7 @@ async function applyRunResult(ev: RunEvent): Promise<void> {
     territoryById: indexTerritories(ts.territories ?? []),
   };
   if (ev.assignments) {
-    const assign = new Map<string, string>();
-    for (const [u, t] of Object.entries(ev.assignments)) assign.set(u, String(t));
-    patch.assign = assign;
+    patch.assign = assignmentMap(ev.assignments);
   }
   if (tgeo) {
     territoryFC = tgeo;

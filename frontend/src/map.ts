@@ -25,6 +25,8 @@ const empty: GeoJSON.FeatureCollection = { type: 'FeatureCollection', features: 
 const hiddenFill = 'rgba(0,0,0,0)';
 /** unitLineOpacity is the opacity of a drawn unit's white outline (zoomed in). */
 const unitLineOpacity = 0.45;
+/** fillState are the feature state keys of a unit's colour over the layers' expression. */
+const fillState = ['c', 'lo'];
 /** unitLayers are the layers drawn from the units source, hidden until the first paint. */
 const unitLayers = ['units-fill', 'units-line', 'units-moved', 'units-sel'];
 
@@ -312,7 +314,7 @@ export class TerritoryMap {
       return;
     }
     for (const [id, f] of this.fill) {
-      if (f === (this.base.get(id) ?? hiddenFill)) this.unput(id, ['c', 'lo']);
+      if (f === (this.base.get(id) ?? hiddenFill)) this.unput(id, fillState);
       else this.put(id, { c: f, lo: f === hiddenFill ? 0 : unitLineOpacity });
     }
   }
@@ -329,7 +331,7 @@ export class TerritoryMap {
   private setBase(): void {
     const base = new Map<string, string>();
     for (const [id, f] of this.fill) {
-      this.unput(id, ['c', 'lo']);
+      if (this.state.size) this.unput(id, fillState);
       if (f !== hiddenFill) base.set(id, f);
     }
     this.base = base;

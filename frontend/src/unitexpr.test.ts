@@ -21,8 +21,8 @@ describe('byRuns', () => {
     // Runs: 01, 06 (001), none, 06, 36, 48: six values, five stops.
     expect(e).toEqual(['step', ['to-number', ['get', 'id']], 's01', 6001, 's06', 6003, 'none', 6005, 's06', 36001, 's36', 48001, 's48']);
   });
-  it('goes by string when the ids are not all distinct numbers', () => {
-    for (const extra of ['x1', '1001']) { // not a number; the same number as 01001
+  it('goes by string when the ids are not all numbers of one length', () => {
+    for (const extra of ['x1', '1001']) { // not a number; a number of another length
       const all = [...ids, extra];
       const e = byRuns(sortIds(all), value);
       const f = evaluator(e);
@@ -30,10 +30,11 @@ describe('byRuns', () => {
       expect(JSON.stringify(e)).toContain('"case"');
     }
   });
-  it('orders numbers as numbers', () => {
+  it('orders numbers of several lengths as strings', () => {
     const mixed = ['9', '10', '100', '11'];
     const f = evaluator(byRuns(sortIds(mixed), (id) => (Number(id) < 11 ? 'lo' : 'hi')));
     expect(mixed.map(f)).toEqual(['lo', 'lo', 'hi', 'hi']);
+    expect(sortIds(mixed)).toEqual({ ids: ['10', '100', '11', '9'], numeric: false });
   });
   it('is a constant when every id has the same value', () => {
     expect(byRuns(sortIds(ids), () => 'x')).toBe('x');

@@ -7,28 +7,23 @@ type Value = string | number;
 /** unitId is the unit's id in a tile (a string, as the map knows it). */
 const unitId: ExpressionSpecification = ['to-string', ['get', 'id']];
 
-/** digits are ids that are whole decimal numbers (FIPS codes, ZIP codes). */
-const digits = /^\d{1,15}$/;
+/** digits is a whole decimal number. */
+const digits = /^\d+$/;
 
 /** SortedIds are unit ids in the order byRuns goes by. */
 export interface SortedIds {
   ids: string[];
-  /** numeric: the ids are distinct whole numbers, sorted as numbers; else sorted as strings. */
+  /** numeric: the ids are whole numbers written with the same number of digits (so sorted as numbers too). */
   numeric: boolean;
 }
 
-/** sortIds sorts unit ids for byRuns: as numbers when they are all distinct whole numbers, else as strings. */
+/** sortIds sorts unit ids for byRuns. */
 export function sortIds(ids: Iterable<string>): SortedIds {
-  const all = [...ids];
-  if (all.every((id) => digits.test(id))) {
-    const byNum = new Map<number, string>();
-    for (const id of all) byNum.set(Number(id), id);
-    if (byNum.size === all.length) {
-      const nums = Float64Array.from(byNum.keys()).sort();
-      return { ids: Array.from(nums, (n) => byNum.get(n)!), numeric: true };
-    }
-  }
-  return { ids: all.sort(), numeric: false };
+  const all = [...ids].sort();
+  // Digits of one length (FIPS, ZIP codes) sort as strings as they do as numbers.
+  const n = all[0]?.length ?? 0;
+  const numeric = n > 0 && n <= 15 && all.every((id) => id.length === n && digits.test(id));
+  return { ids: all, numeric };
 }
 
 /**
