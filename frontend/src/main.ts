@@ -143,6 +143,10 @@ async function startApp(user: User): Promise<void> {
     hook.timings.start = performance.now();
     // The scenario list, then the chosen scenario's figures, while the style loads.
     const scenP = api.scenarios();
+    // The layers' sizes: the map colours its units faster when it knows them all.
+    const layersP = api.layers().then((l) => {
+      for (const x of l.layers ?? []) layerUnits.set(x.id, x.unit_count);
+    }).catch(() => {});
     const pickP = scenP.then((scen) => {
       const scenarios = scen.scenarios ?? [];
       const want = new URLSearchParams(location.hash.slice(1)).get('s');
@@ -170,7 +174,9 @@ async function startApp(user: User): Promise<void> {
       pickP,
       pickP.then((p) => p.data),
       tmap.ready().then(() => (hook.timings.styleLoaded = performance.now())),
+      layersP,
     ]));
+    tmap.setLayerUnits(layerUnits.get(unitLayer) ?? 0);
     tmap.map.once('render', () => (hook.timings.firstRender = performance.now()));
     store.set({ scenarios: picked.scenarios });
     if (picked.pick && data) await applyScenario(picked.pick, data);
@@ -188,6 +194,8 @@ async function startApp(user: User): Promise<void> {
 const defaultLayer = 'us-counties';
 /** unitLayer is the layer the map draws: the current scenario's. */
 let unitLayer = defaultLayer;
+/** layerUnits is the number of units of each layer, by layer id. */
+const layerUnits = new Map<string, number>();
 
 /** unitTiles is the URL template of a layer's vector tiles. */
 function unitTiles(layer: string): string {
@@ -226,6 +234,7 @@ function useLayer(layer: string): void {
   unitName = new Map();
   unitProps = new Map();
   tmap.setUnitTiles(unitTiles(layer));
+  tmap.setLayerUnits(layerUnits.get(layer) ?? 0);
   loadLayerData(layer);
 }
 
@@ -324,6 +333,13 @@ function fetchScenario(sc: Scenario): Promise<ScenarioData> {
   ]);
 }
 
+/** assignmentMap is the unit → territory map of an answer of GET …/assignments (33,232 entries for us-zips). */
+function assignmentMap(a: Assignments['assignments'] | undefined): Map<string, string> {
+  const m = new Map<string, string>();
+  for (const u in a) m.set(u, String(a[u]));
+  return m;
+}
+
 async function loadScenario(sc: Scenario): Promise<void> {
   await applyScenario(sc, await busy(fetchScenario(sc)));
 }
@@ -331,8 +347,7 @@ async function loadScenario(sc: Scenario): Promise<void> {
 async function applyScenario(sc: Scenario, [ts, asg, tgeo]: ScenarioData): Promise<void> {
   const id = sc.id;
   history.replaceState(null, '', '#s=' + encodeURIComponent(String(id)));
-  const assign = new Map<string, string>();
-  for (const [u, t] of Object.entries(asg.assignments ?? {})) assign.set(u, String(t));
+  const assign = assignmentMap(asg.assignments);
   const territories = ts.territories ?? [];
   const user = store.get().user;
   const names = resourceNames(sc, territories);
@@ -341,6 +356,8 @@ async function applyScenario(sc: Scenario, [ts, asg, tgeo]: ScenarioData): Promi
   if (user?.role === 'rep') selectedTerritory = territories[0] ? key(territories[0].id) : null;
   else if (selectedTerritory && !territories.some((t) => key(t.id) === selectedTerritory)) selectedTerritory = null;
   useLayer(sc.layer || defaultLayer);
+  // Another scenario recolours most units: into the map's expression, not as feature state.
+  tmap?.rebase();
   territoryFC = tgeo;
   if (tgeo) tmap?.setTerritories(tgeo);
   store.set({
@@ -441,9 +458,7 @@ async function reloadTerritories(withGeometry: boolean): Promise<void> {
     territoryById: indexTerritories(ts.territories ?? []),
   };
   if (asg) {
-    const assign = new Map<string, string>();
-    for (const [u, t] of Object.entries(asg.assignments ?? {})) assign.set(u, String(t));
-    patch.assign = assign;
+    patch.assign = assignmentMap(asg.assignments);
   }
   if (tgeo) {
     territoryFC = tgeo;
@@ -467,9 +482,7 @@ async function applyRunResult(ev: RunEvent): Promise<void> {
     territoryById: indexTerritories(ts.territories ?? []),
   };
   if (ev.assignments) {
-    const assign = new Map<string, string>();
-    for (const [u, t] of Object.entries(ev.assignments)) assign.set(u, String(t));
-    patch.assign = assign;
+    patch.assign = assignmentMap(ev.assignments);
   }
   if (tgeo) {
     territoryFC = tgeo;
@@ -490,6 +503,16 @@ async function refreshScenarios(select?: Scenario): Promise<void> {
 /** territoryColor is the colour the map gives a territory's units as now painted (null: no data). */
 let territoryColor: (tid: string) => string | null = () => null;
 
+/** perTerritory remembers a territory's colour: paint asks it once per unit (33,232 for us-zips). */
+function perTerritory(f: (tid: string) => string | null): (tid: string) => string | null {
+  const seen = new Map<string, string | null>();
+  return (t) => {
+    let c = seen.get(t);
+    if (c === undefined) seen.set(t, (c = f(t)));
+    return c;
+  };
+}
+
 function paint(): void {
   const s = store.get();
   if (!tmap) return;
@@ -503,7 +526,7 @@ function paint(): void {
       if (d !== null) delta.set(key(t.id), d);
     }
     classes = classify([...delta.values()], 6, true, 'puor', s.compareMeasure !== 'revenue' && isInteger(s.compareMeasure));
-    territoryColor = (t) => classes!.colorOf(delta.get(t)) ?? null;
+    territoryColor = perTerritory((t) => classes!.colorOf(delta.get(t)) ?? null);
     tmap.paint((u) => {
       const t = s.assign.get(u);
       if (t === undefined) return undefined;
@@ -516,7 +539,7 @@ function paint(): void {
     for (const t of s.territories) values.set(key(t.id), territoryValue(t, m.key));
     const counted = m.kpi ? kpiDef(m.kpi).kind === 'count' : (m.key === 'allocation' || m.key === 'change') && isInteger(s.resource) || m.kind === 'count';
     classes = classify([...values.values()], 6, m.diverging, 'viridis', counted);
-    territoryColor = (t) => classes!.colorOf(values.get(t)) ?? null;
+    territoryColor = perTerritory((t) => classes!.colorOf(values.get(t)) ?? null);
     tmap.paint((u) => {
       const t = s.assign.get(u);
       if (t === undefined) return s.user?.role === 'rep' ? undefined : null;

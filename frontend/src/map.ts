@@ -1,11 +1,13 @@
 // The territory map: a blank local style (no remote tiles, fonts or sprites),
-// state outlines from our own data, unit fill coloured through feature state,
-// territory outlines, selection, accounts as points when zoomed in.
+// state outlines from our own data, unit fill coloured by an expression of the
+// unit id (feature state for what changed since), territory outlines,
+// selection, accounts as points when zoomed in.
 import * as maplibregl from 'maplibre-gl';
-import type { MapGeoJSONFeature, StyleSpecification } from 'maplibre-gl';
+import type { ExpressionSpecification, MapGeoJSONFeature, StyleSpecification } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import type { UnitCollection, RegionCollection, TerritoryCollection } from './types';
 import { noDataColor } from './color';
+import { byRuns, byId, sortIds } from './unitexpr';
 // The worker ships as its own file; Vite copies it into dist/assets.
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 
@@ -18,6 +20,15 @@ export interface MapHandlers {
 }
 
 const empty: GeoJSON.FeatureCollection = { type: 'FeatureCollection', features: [] };
+
+/** hiddenFill is the fill of a unit not drawn (outside the user's view, or not yet painted). */
+const hiddenFill = 'rgba(0,0,0,0)';
+/** unitLineOpacity is the opacity of a drawn unit's white outline (zoomed in). */
+const unitLineOpacity = 0.45;
+/** fillState are the feature state keys of a unit's colour over the layers' expression. */
+const fillState = ['c', 'lo'];
+/** unitLayers are the layers drawn from the units source, hidden until the first paint. */
+const unitLayers = ['units-fill', 'units-line', 'units-moved', 'units-sel'];
 
 /**
  * asGeoJSON hands an API FeatureCollection to MapLibre. The generated types
@@ -39,6 +50,9 @@ export function mapStyle(unitTiles: string | null): StyleSpecification {
     : { type: 'geojson', data: empty, promoteId: 'id', maxzoom: 10, tolerance: 0.5, buffer: 64 };
   const sl = unitTiles ? { 'source-layer': 'units' } : {};
   const shown = ['boolean', ['feature-state', 'shown'], false];
+  // The units' layers wait for the first paint (TerritoryMap.paint), which
+  // sets their colours: the tiles are then laid out once, already coloured.
+  const unitLayout = { visibility: 'none' };
   return {
   version: 8,
   sources: {
@@ -59,18 +73,21 @@ export function mapStyle(unitTiles: string | null): StyleSpecification {
       paint: {
         'fill-color': ['coalesce', ['feature-state', 'c'], noDataColor],
         'fill-opacity': ['case', shown, 1, 0],
+        // No antialiasing outline around each polygon: the territory lines
+        // are drawn over the edges that show (a unit's edges meet units of
+        // its own colour); it cost 20 % of a frame (SwiftShader, 30 ms of 140).
+        'fill-antialias': false,
       },
     },
+    // The units' fill and outline: set by paint as an expression of the unit
+    // id, with feature state over it for the units changed since.
     {
-      id: 'units-fill', type: 'fill', source: 'units', ...sl,
-      paint: {
-        'fill-color': ['coalesce', ['feature-state', 'c'], noDataColor],
-        'fill-opacity': ['case', shown, 0.92, 0],
-      },
+      id: 'units-fill', type: 'fill', source: 'units', ...sl, layout: unitLayout,
+      paint: { 'fill-color': ['coalesce', ['feature-state', 'c'], hiddenFill], 'fill-opacity': 0.92, 'fill-antialias': false },
     },
     {
-      id: 'units-line', type: 'line', source: 'units', minzoom: 4.5, ...sl,
-      paint: { 'line-color': '#ffffff', 'line-opacity': ['case', shown, 0.45, 0], 'line-width': 0.4 },
+      id: 'units-line', type: 'line', source: 'units', minzoom: 4.5, ...sl, layout: unitLayout,
+      paint: { 'line-color': '#ffffff', 'line-opacity': ['coalesce', ['feature-state', 'lo'], 0], 'line-width': 0.4 },
     },
     { id: 'regions-line', type: 'line', source: 'regions', paint: { 'line-color': '#6b7785', 'line-width': 0.8 } },
     { id: 'territories-line', type: 'line', source: 'territories', paint: { 'line-color': '#111111', 'line-width': 1.4 } },
@@ -79,11 +96,11 @@ export function mapStyle(unitTiles: string | null): StyleSpecification {
       paint: { 'line-color': '#000000', 'line-width': 3.5 },
     },
     {
-      id: 'units-moved', type: 'line', source: 'units', ...sl,
+      id: 'units-moved', type: 'line', source: 'units', ...sl, layout: unitLayout,
       paint: { 'line-color': '#000000', 'line-width': 2, 'line-dasharray': [1, 1], 'line-opacity': ['case', ['boolean', ['feature-state', 'moved'], false], 1, 0] },
     },
     {
-      id: 'units-sel', type: 'line', source: 'units', ...sl,
+      id: 'units-sel', type: 'line', source: 'units', ...sl, layout: unitLayout,
       paint: { 'line-color': '#d10069', 'line-width': 2.5, 'line-opacity': ['case', ['boolean', ['feature-state', 'sel'], false], 1, 0] },
     },
     {
@@ -98,7 +115,20 @@ export class TerritoryMap {
   readonly map: maplibregl.Map;
   private unitIds = new Set<string>();
   private readonly sourceLayer: string | undefined;
+  /** state is the feature state set on each unit (c, lo: colour and outline overrides; sel, moved). */
   private state = new Map<string, Record<string, unknown>>();
+  /** fill is each unit's fill as last painted (hiddenFill: not drawn). */
+  private fill = new Map<string, string>();
+  /**
+   * base is the fill of each unit in the layers' expression (a unit not in it
+   * is hidden); null until the first paint after the units' layers were made
+   * or asked to be set anew (rebase).
+   */
+  private base: Map<string, string> | null = null;
+  private selected = new Set<string>();
+  private moved = new Set<string>();
+  /** layerUnits is the number of units of the drawn layer (0: not known). */
+  private layerUnits = 0;
   private territoryState = new Map<string, { c: string | null; shown: boolean }>();
   private box: HTMLElement | null = null;
   private hoverId: string | null = null;
@@ -160,7 +190,7 @@ export class TerritoryMap {
   }
 
   private isHidden(f: MapGeoJSONFeature): boolean {
-    return !this.state.get(String(f.id))?.shown;
+    return (this.fill.get(String(f.id ?? f.properties?.id)) ?? hiddenFill) === hiddenFill;
   }
 
   /**
@@ -199,7 +229,13 @@ export class TerritoryMap {
     if (!src || !this.sourceLayer) return;
     this.map.removeFeatureState({ source: 'units', sourceLayer: this.sourceLayer });
     this.state.clear();
+    this.fill.clear();
+    this.selected.clear();
+    this.moved.clear();
     this.unitIds.clear();
+    // Hidden until painted, so that the new tiles are laid out once, coloured.
+    this.base = null;
+    for (const id of unitLayers) this.map.setLayoutProperty(id, 'visibility', 'none');
     this.source('regions').setData(empty);
     src.setTiles([url]);
   }
@@ -232,17 +268,103 @@ export class TerritoryMap {
     this.map.setFeatureState({ source: 'units', sourceLayer: this.sourceLayer, id }, patch);
   }
 
+  /** unput removes feature state keys of a unit (back to the layers' expression). */
+  private unput(id: string, keys: string[]): void {
+    const cur = this.state.get(id);
+    if (!cur) return;
+    for (const k of keys) {
+      if (!(k in cur)) continue;
+      delete cur[k];
+      this.map.removeFeatureState({ source: 'units', sourceLayer: this.sourceLayer, id }, k);
+    }
+    if (Object.keys(cur).length === 0) this.state.delete(id);
+  }
+
+  /**
+   * rebase asks the next paint to set the units' colours into the layers'
+   * expression anew (a new scenario: most units change colour) rather than
+   * as feature state over the old one.
+   */
+  rebase(): void {
+    this.base = null;
+  }
+
   /**
    * paint sets each unit's fill colour (null: no data); undefined hides the unit
    * (not in the user's view). ids adds units to those the map knows.
+   *
+   * The first paint (and the one after rebase) writes the colours into the
+   * layers' paint expression, a match on the unit id: MapLibre evaluates it
+   * as it lays out a tile, once per feature, in its worker. Feature state for
+   * every unit instead costs the main thread, per tile loaded and per bucket,
+   * a pass over every unit's state (33,232 for us-zips). Later paints (a run,
+   * a move, another measure) set feature state only on the units whose
+   * colour differs from the expression's, so that the map does not lay out its
+   * tiles again.
    */
   paint(colorOf: (unitId: string) => string | null | undefined, ids: Iterable<string> = []): void {
     for (const id of ids) this.unitIds.add(id);
+    this.fill.clear();
     for (const id of this.unitIds) {
       const c = colorOf(id);
-      if (c === undefined) this.put(id, { c: null, shown: false });
-      else this.put(id, { c, shown: true });
+      this.fill.set(id, c === undefined ? hiddenFill : c ?? noDataColor);
     }
+    if (!this.base) {
+      this.setBase();
+      return;
+    }
+    for (const [id, f] of this.fill) {
+      if (f === (this.base.get(id) ?? hiddenFill)) this.unput(id, fillState);
+      else this.put(id, { c: f, lo: f === hiddenFill ? 0 : unitLineOpacity });
+    }
+  }
+
+  /**
+   * setLayerUnits tells how many units the drawn layer has: when the map
+   * knows them all (painted ids), its expression can go by runs of ids.
+   */
+  setLayerUnits(n: number): void {
+    this.layerUnits = n;
+  }
+
+  /** setBase writes the units' fills as last painted into the units' layers and shows them. */
+  private setBase(): void {
+    const base = new Map<string, string>();
+    for (const [id, f] of this.fill) {
+      if (this.state.size) this.unput(id, fillState);
+      if (f !== hiddenFill) base.set(id, f);
+    }
+    this.base = base;
+    const fill = (id: string) => base.get(id) ?? hiddenFill;
+    const line = (id: string) => (base.has(id) ? unitLineOpacity : 0);
+    // With every unit of the layer known, the expression goes by runs of
+    // ids in sorted order (a plan by state: 60 runs for 33,232 ZIPs): a few
+    // comparisons a feature, and small; MapLibre copies a bucket's paint
+    // expressions with every tile it lays out. Otherwise a unit it does not
+    // know could fall in a run: a match on every id, exact.
+    const complete = this.layerUnits > 0 && this.fill.size >= this.layerUnits;
+    const ids = [...this.fill.keys()];
+    const sorted = complete ? sortIds(ids) : null;
+    const fillExpr = sorted ? byRuns(sorted, fill) : byId(ids, fill, hiddenFill);
+    const lineExpr = sorted ? byRuns(sorted, line) : byId(ids, line, 0);
+    // Valid by construction; the style validator would walk every label.
+    const opts = { validate: false };
+    this.map.setPaintProperty('units-fill', 'fill-color', ['coalesce', ['feature-state', 'c'], fillExpr] as ExpressionSpecification, opts);
+    this.map.setPaintProperty('units-line', 'line-opacity', ['coalesce', ['feature-state', 'lo'], lineExpr] as ExpressionSpecification, opts);
+    this.map.setLayoutProperty('units-fill', 'visibility', 'visible');
+    this.map.setLayoutProperty('units-line', 'visibility', 'visible');
+    this.showMarks();
+  }
+
+  /**
+   * showMarks shows the outlines of selected and of moved units only while
+   * there are some: drawn, even transparent, they cost every frame a line
+   * over every unit (SwiftShader draws them on the CPU).
+   */
+  private showMarks(): void {
+    if (!this.base) return; // the first paint shows them
+    this.map.setLayoutProperty('units-sel', 'visibility', this.selected.size ? 'visible' : 'none');
+    this.map.setLayoutProperty('units-moved', 'visibility', this.moved.size ? 'visible' : 'none');
   }
 
   /**
@@ -260,12 +382,28 @@ export class TerritoryMap {
     }
   }
 
+  // Selection and moved units are few: feature state only on them (and on
+  // those that were, to clear them), not on every unit.
   setSelected(sel: ReadonlySet<string>): void {
-    for (const id of this.unitIds) this.put(id, { sel: sel.has(id) });
+    this.selected = this.mark('sel', this.selected, sel);
+    this.showMarks();
   }
 
   setMoved(moved: ReadonlySet<string>): void {
-    for (const id of this.unitIds) this.put(id, { moved: moved.has(id) });
+    this.moved = this.mark('moved', this.moved, moved);
+    this.showMarks();
+  }
+
+  /** mark sets the boolean state k on the units of next (known to the map), clears it on those of prev, and returns the units set. */
+  private mark(k: string, prev: ReadonlySet<string>, next: ReadonlySet<string>): Set<string> {
+    const now = new Set<string>();
+    for (const id of prev) if (!next.has(id)) this.unput(id, [k]);
+    for (const id of next) {
+      if (!this.unitIds.has(id)) continue;
+      now.add(id);
+      this.put(id, { [k]: true });
+    }
+    return now;
   }
 
   highlightTerritory(id: string | null): void {
