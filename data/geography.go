@@ -370,9 +370,16 @@ func (s *Store) FindAccounts(ctx context.Context, f terrane.AccountFilter) ([]*t
 		if len(f.UnitIDs) == 0 {
 			return []*terrane.Account{}, nil
 		}
-		where = append(where, "unit_id IN ("+inList(len(f.UnitIDs))+")")
-		for _, id := range f.UnitIDs {
-			args = append(args, id)
+		if len(f.UnitIDs) <= maxInList {
+			where = append(where, "unit_id IN ("+inList(len(f.UnitIDs))+")")
+			for _, id := range f.UnitIDs {
+				args = append(args, id)
+			}
+		} else {
+			// A ZIP layer's scenario lists 33,232 units: past SQLite's
+			// 32,766 variables. One parameter holding them as a JSON array.
+			ids, _ := json.Marshal(f.UnitIDs)
+			where, args = append(where, "unit_id IN ("+s.jsonTextArray()+")"), append(args, string(ids))
 		}
 	}
 	q := `SELECT ` + strings.Join(accountCols, ", ") + ` FROM ` + table + ` WHERE ` + strings.Join(where, " AND ") + ` ORDER BY id`

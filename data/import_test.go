@@ -2,6 +2,8 @@ package data_test
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -105,6 +107,51 @@ func TestReplaceAccounts(t *testing.T) {
 		wantCode(t, s.ReplaceAccounts(ctx, "nowhere", nil, nil), terrane.ENOTFOUND)
 		if got := ids(); !cmp.Equal(got, []string{"g3", "o1"}) {
 			t.Errorf("accounts after failures %v, want [g3 o1]", got)
+		}
+	})
+}
+
+// An accounts filter over more units than SQLite binds variables (a ZIP
+// layer's 33,232) answers like a short one: the accounts of those units,
+// ordered by id, with limit and offset.
+func TestFindAccountsOfManyUnits(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, s *data.Store) {
+		ctx := context.Background()
+		seedLayer(t, s)
+		var accts []*terrane.Account
+		for i, u := range []string{"a", "b", "c", "a", "c"} {
+			accts = append(accts, &terrane.Account{ID: fmt.Sprintf("x%d", i), Layer: "grid", UnitID: u, Revenue: 1, Location: orb.Point{0.5, 0.5}})
+		}
+		if err := s.ReplaceAccounts(ctx, "grid", accts, nil); err != nil {
+			t.Fatal(err)
+		}
+		ids := func(as []*terrane.Account) string {
+			var out []string
+			for _, a := range as {
+				out = append(out, a.ID)
+			}
+			return strings.Join(out, ",")
+		}
+		many := []string{"a", "c"}
+		for i := range 40000 {
+			many = append(many, fmt.Sprintf("zz%05d", i)) // units without accounts
+		}
+		for _, c := range []struct {
+			units         []string
+			limit, offset int
+			want          string
+		}{
+			{[]string{"a", "c"}, 0, 0, "x0,x2,x3,x4"},
+			{many, 0, 0, "x0,x2,x3,x4"},
+			{many, 2, 1, "x2,x3"},
+		} {
+			got, err := s.FindAccounts(ctx, terrane.AccountFilter{Layer: "grid", UnitIDs: c.units, Limit: c.limit, Offset: c.offset})
+			if err != nil {
+				t.Fatalf("%d units: %v", len(c.units), err)
+			}
+			if ids(got) != c.want {
+				t.Errorf("%d units, limit %d offset %d: %s, want %s", len(c.units), c.limit, c.offset, ids(got), c.want)
+			}
 		}
 	})
 }

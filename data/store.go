@@ -365,6 +365,19 @@ func (s *Store) forUpdate() string {
 }
 
 // inList returns "?, ?, ?" for n placeholders.
+// maxInList is the longest list of values bound one by one in an IN (…)
+// clause; longer lists go in one JSON parameter (jsonTextArray).
+const maxInList = 1000
+
+// jsonTextArray is a subquery over the strings of a JSON array bound to
+// one parameter, in the store's dialect.
+func (s *Store) jsonTextArray() string {
+	if s.dialect == Postgres {
+		return "SELECT jsonb_array_elements_text(CAST(? AS jsonb))"
+	}
+	return "SELECT value FROM json_each(?)"
+}
+
 func inList(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
 }
