@@ -120,7 +120,15 @@ func Open(ctx context.Context, rawURL string) (*Store, error) {
 	}
 	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	if err := db.PingContext(pingCtx); err != nil {
+	err = db.PingContext(pingCtx)
+	for dialect == SQLite && err != nil && strings.Contains(err.Error(), "SQLITE_BUSY") && pingCtx.Err() == nil {
+		// Two processes opening a new file at once: switching it to WAL
+		// needs a lock SQLite will not wait for (busy_timeout does not
+		// apply), so the later one tries again shortly.
+		time.Sleep(20 * time.Millisecond)
+		err = db.PingContext(pingCtx)
+	}
+	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("data: cannot reach %s database %s: %w", dialect, redact(rawURL), err)
 	}
