@@ -91,7 +91,7 @@ func (s *Server) tile(c *gin.Context) {
 // US views have at most 1,771 features (zoom 2) and are not capped; the
 // us-zips tile over the East at zoom 3 had 13,805 features (534 kB) with a
 // 1-unit tolerance and 2,000 (75 kB) with the cap.
-var tileOptions = geo.TileOptions{Layer: "units", Tolerance: 4, MinArea: 64, MaxFeatures: 1200}
+var tileOptions = geo.TileOptions{Layer: "units", Tolerance: 4, MaxFeatures: 2000}
 
 // forgetOldGeometry drops the cached geometry of a layer when the layer has
 // changed since it was read.
