@@ -233,6 +233,10 @@ func parseAccounts(data []byte, opts Options, loc *locator, zipsFn func() (*zipT
 		if _, ok := opts.Fields["id"]; ok {
 			return nil, terrane.Errorf(terrane.EINVALID, "options id and group exclude each other: group makes the id from its columns")
 		}
+		if strings.Trim(g, ", \t") == "" {
+			// group="," names no column: there would be no account id at all.
+			return nil, terrane.Errorf(terrane.EINVALID, "option group %q names no column of the file; the columns are %s", g, t.list())
+		}
 	} else {
 		iID = t.column(opts, "id", true, "account_id", "customer_id")
 	}

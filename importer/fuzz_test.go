@@ -34,6 +34,9 @@ func FuzzImportCSVAccounts(f *testing.F) {
 	f.Add([]byte("id;zip;revenue\nx;00501;NaN\n\"y;00601;-1\n"), "", true)
 	f.Add([]byte("id,lon,lat\n"), "", false)
 	f.Add([]byte("Customer,unit,revenue,Order Date,Tier\nc1,c0r0,5,2016-01-02,gold\nc1,Cell 1,1,7,1/3/2015,\nc2,FRANCE,1,2014,x\n"), "Customer", true)
+	// a group that names no column, or only missing ones, rows skipped or not
+	f.Add([]byte("CustomerID,PostalCode,OrderDate\n0,2134,2016\n"), ",", true)
+	f.Add([]byte("CustomerID,PostalCode,OrderDate\n0,2134,2016\n"), "Nope", true)
 	tables := &zipTables{centroids: map[string]orb.Point{"02134": {-99.5, 40.5}, "00501": {-50, 10}}, counties: map[string][]string{"00601": {"c1r1"}, "00501": {"c2r0"}}}
 	units, _ := fuzzLayer()
 	loc := newLocator(units)
