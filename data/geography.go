@@ -134,16 +134,14 @@ func insertBatches(ctx context.Context, tx *sqlx.Tx, table string, cols []string
 	return nil
 }
 
-func unitWhere(f terrane.UnitFilter) (string, []any) {
+func (s *Store) unitWhere(f terrane.UnitFilter) (string, []any) {
 	where, args := []string{"1 = 1"}, []any{}
 	if f.Layer != "" {
 		where, args = append(where, "layer_id = ?"), append(args, f.Layer)
 	}
 	if len(f.IDs) > 0 {
-		where = append(where, "id IN ("+inList(len(f.IDs))+")")
-		for _, id := range f.IDs {
-			args = append(args, id)
-		}
+		cond, ids := s.inStrings("id", f.IDs)
+		where, args = append(where, cond), append(args, ids...)
 	}
 	q := " WHERE " + strings.Join(where, " AND ") + " ORDER BY layer_id, id"
 	if f.Limit > 0 {
@@ -184,7 +182,7 @@ func (s *Store) findUnitRows(ctx context.Context, f terrane.UnitFilter) ([]unitR
 	if f.Offset < 0 || f.Limit < 0 {
 		return nil, terrane.Errorf(terrane.EINVALID, "offset and limit must be ≥ 0")
 	}
-	where, args := unitWhere(f)
+	where, args := s.unitWhere(f)
 	if s.dialect == Postgres {
 		where = strings.Replace(where, "LIMIT -1 ", "", 1)
 	}
@@ -370,17 +368,8 @@ func (s *Store) FindAccounts(ctx context.Context, f terrane.AccountFilter) ([]*t
 		if len(f.UnitIDs) == 0 {
 			return []*terrane.Account{}, nil
 		}
-		if len(f.UnitIDs) <= maxInList {
-			where = append(where, "unit_id IN ("+inList(len(f.UnitIDs))+")")
-			for _, id := range f.UnitIDs {
-				args = append(args, id)
-			}
-		} else {
-			// A ZIP layer's scenario lists 33,232 units: past SQLite's
-			// 32,766 variables. One parameter holding them as a JSON array.
-			ids, _ := json.Marshal(f.UnitIDs)
-			where, args = append(where, "unit_id IN ("+s.jsonTextArray()+")"), append(args, string(ids))
-		}
+		cond, ids := s.inStrings("unit_id", f.UnitIDs)
+		where, args = append(where, cond), append(args, ids...)
 	}
 	q := `SELECT ` + strings.Join(accountCols, ", ") + ` FROM ` + table + ` WHERE ` + strings.Join(where, " AND ") + ` ORDER BY id`
 	if f.Limit > 0 {

@@ -3,6 +3,7 @@ package data_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -152,6 +153,51 @@ func TestFindAccountsOfManyUnits(t *testing.T) {
 			if ids(got) != c.want {
 				t.Errorf("%d units, limit %d offset %d: %s, want %s", len(c.units), c.limit, c.offset, ids(got), c.want)
 			}
+		}
+	})
+}
+
+// Units listed and moved by the thousand — more than are bound one by one —
+// go through the same queries as a few.
+func TestUnitsByTheThousand(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, s *data.Store) {
+		ctx := context.Background()
+		if err := s.CreateLayer(ctx, &terrane.Layer{ID: "many", Name: "Many"}); err != nil {
+			t.Fatal(err)
+		}
+		const n = 1500
+		var units []*terrane.Unit
+		ids := []string{}
+		assign := map[string]string{}
+		moves := map[string]string{}
+		for i := range n {
+			id := fmt.Sprintf("u%04d", i)
+			units = append(units, &terrane.Unit{ID: id, Name: id, Geometry: square(float64(i%50), float64(i/50), 1), Centroid: orb.Point{float64(i%50) + 0.5, float64(i/50) + 0.5}})
+			ids = append(ids, id)
+			assign[id], moves[id] = "T1", "T2"
+		}
+		if err := s.ReplaceUnits(ctx, "many", units); err != nil {
+			t.Fatal(err)
+		}
+		found, err := s.FindUnits(ctx, terrane.UnitFilter{Layer: "many", IDs: append(slices.Clone(ids), "none1", "none2")})
+		if err != nil || len(found) != n {
+			t.Fatalf("FindUnits of %d ids = %d units, %v; want %d", n+2, len(found), err, n)
+		}
+		terrs := []*terrane.Territory{{ID: "T1", Name: "One"}, {ID: "T2", Name: "Two"}}
+		base := &terrane.Scenario{Name: "many", Layer: "many"}
+		if err := s.CreateScenario(ctx, base, terrs, assign); err != nil {
+			t.Fatal(err)
+		}
+		sc := &terrane.Scenario{Name: "many, a draft", Layer: "many", ParentID: base.ID} // the baseline is read-only
+		if err := s.CreateScenario(ctx, sc, terrs, assign); err != nil {
+			t.Fatal(err)
+		}
+		_, from, err := s.MoveUnits(ctx, sc.ID, sc.Version, moves, "ann")
+		if err != nil || len(from) != n {
+			t.Fatalf("MoveUnits of %d units: %d moved, %v", n, len(from), err)
+		}
+		if a, _ := s.FindAssignments(ctx, sc.ID); a["u0000"] != "T2" || a[fmt.Sprintf("u%04d", n-1)] != "T2" {
+			t.Errorf("after the move: u0000 in %s, the last in %s; want T2", a["u0000"], a[fmt.Sprintf("u%04d", n-1)])
 		}
 	})
 }

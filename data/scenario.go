@@ -780,10 +780,8 @@ func (s *Store) MoveUnits(ctx context.Context, scenarioID, version int64, moves 
 			units = append(units, u)
 		}
 		sort.Strings(units)
-		q, args, err := sqlx.In(`SELECT id FROM units WHERE layer_id = ? AND id IN (?)`, sc.Layer, units)
-		if err != nil {
-			return err
-		}
+		cond, ids := s.inStrings("id", units)
+		q, args := `SELECT id FROM units WHERE layer_id = ? AND `+cond, append([]any{sc.Layer}, ids...)
 		var inLayer []string
 		if err := tx.SelectContext(ctx, &inLayer, tx.Rebind(q), args...); err != nil {
 			return err
@@ -800,10 +798,8 @@ func (s *Store) MoveUnits(ctx context.Context, scenarioID, version int64, moves 
 				return terrane.Errorf(terrane.EINVALID, "moves: unit %s: territory %s does not exist", u, moves[u])
 			}
 		}
-		q, args, err = sqlx.In(`SELECT unit_id, territory_id FROM assignments WHERE scenario_id = ? AND unit_id IN (?)`, scenarioID, units)
-		if err != nil {
-			return err
-		}
+		cond, _ = s.inStrings("unit_id", units)
+		q, args = `SELECT unit_id, territory_id FROM assignments WHERE scenario_id = ? AND `+cond, append([]any{scenarioID}, ids...)
 		var rows []struct {
 			U string `db:"unit_id"`
 			T string `db:"territory_id"`

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
@@ -374,16 +375,27 @@ func (s *Store) forUpdate() string {
 
 // inList returns "?, ?, ?" for n placeholders.
 // maxInList is the longest list of values bound one by one in an IN (…)
-// clause; longer lists go in one JSON parameter (jsonTextArray).
+// clause; longer lists go in one JSON parameter (inStrings).
 const maxInList = 1000
 
-// jsonTextArray is a subquery over the strings of a JSON array bound to
-// one parameter, in the store's dialect.
-func (s *Store) jsonTextArray() string {
-	if s.dialect == Postgres {
-		return "SELECT jsonb_array_elements_text(CAST(? AS jsonb))"
+// inStrings is "col IN (…)" over ids, with its arguments: each id bound
+// when there are few, else one parameter holding them as a JSON array,
+// because SQLite binds at most 32,766 variables and a ZIP layer has 33,232
+// units.
+func (s *Store) inStrings(col string, ids []string) (string, []any) {
+	if len(ids) <= maxInList {
+		args := make([]any, len(ids))
+		for i, id := range ids {
+			args[i] = id
+		}
+		return col + " IN (" + inList(len(ids)) + ")", args
 	}
-	return "SELECT value FROM json_each(?)"
+	raw, _ := json.Marshal(ids)
+	sub := "SELECT value FROM json_each(?)"
+	if s.dialect == Postgres {
+		sub = "SELECT jsonb_array_elements_text(CAST(? AS jsonb))"
+	}
+	return col + " IN (" + sub + ")", []any{string(raw)}
 }
 
 func inList(n int) string {
