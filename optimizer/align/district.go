@@ -80,17 +80,9 @@ func solveDistrict(p *model, r *runner) (assign, centers []int, lb float64) {
 			if s.anneal(r, time.Now().Add(time.Duration(0.7*float64(time.Until(r.deadline))))) {
 				s.flips(r)
 			}
-			rv, ro = s.total()
-			if better(rv-bv, ro-bo, s.scale) {
-				bv, bo = rv, ro
-				r.noteViolation(bv, s.scale)
-				copy(best, s.assign)
-				if boundLater && bv <= capEps*s.scale {
-					boundLater = false
-					lb = s.sparseBoundNow(r)
-				}
-			}
-			stall = 0
+			// The annealed answer becomes the restart's; the test below
+			// takes it as the best when it is.
+			rv, stall = math.Inf(1), 0
 		}
 		changed := s.recom(r, trees, false)
 		// While the restart still violates a bound, now and then merge a

@@ -67,28 +67,7 @@ func (s *dsearch) flipsNear(r *runner) bool {
 		}
 	}
 	touched := make([]bool, p.k)
-	any := false
-	for pass := 0; pass < 50; pass++ {
-		r.rng.Shuffle(len(order), func(a, b int) { order[a], order[b] = order[b], order[a] })
-		improved := false
-		for _, j := range order {
-			if r.hardStop() {
-				break
-			}
-			a := s.assign[j]
-			bestB, bestO := s.bestFlip(j)
-			if bestB < 0 || (p.contig && !s.connectedWithout(j, a)) {
-				continue
-			}
-			s.move(j, bestB)
-			s.obj += bestO
-			touched[a], touched[bestB] = true, true
-			improved, any = true, true
-		}
-		if !improved || r.hardStop() {
-			break
-		}
-	}
+	any := s.flipPasses(r, order, func(a, b int) { touched[a], touched[b] = true, true })
 	if !p.cut && any {
 		var units []int
 		for t, moved := range touched {

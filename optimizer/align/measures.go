@@ -262,30 +262,19 @@ func (s *tally) tviol(t int) float64 {
 
 // mshift is the change of the extra measures' violation when unit j moves
 // from territory a to territory b.
-func (s *tally) mshift(j, a, b int) float64 {
-	p := s.p
-	m := p.nm
-	dv := 0.0
-	for i := range m {
-		x := p.mval[j*m+i]
-		if x == 0 {
-			continue
-		}
-		la, lb := s.mload[a*m+i], s.mload[b*m+i]
-		lo, hi := p.mlo[i], p.mhi[i]
-		dv += p.mw[i] * (rangeViol(la-x, lo, hi) - rangeViol(la, lo, hi) + rangeViol(lb+x, lo, hi) - rangeViol(lb, lo, hi))
-	}
-	return dv
-}
+func (s *tally) mshift(j, a, b int) float64 { return s.mswap(j, -1, a, b) }
 
 // mswap is the change of the extra measures' violation when unit j goes
-// from a to b and unit l from b to a.
+// from a to b and unit l (none when l < 0) from b to a.
 func (s *tally) mswap(j, l, a, b int) float64 {
 	p := s.p
 	m := p.nm
 	dv := 0.0
 	for i := range m {
-		x := p.mval[j*m+i] - p.mval[l*m+i]
+		x := p.mval[j*m+i]
+		if l >= 0 {
+			x -= p.mval[l*m+i]
+		}
 		if x == 0 {
 			continue
 		}

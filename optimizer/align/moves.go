@@ -101,8 +101,19 @@ func (s *dsearch) flipDelta(j, a, b int) (float64, float64) {
 // nonempty (boundary moves with articulation checks). It returns whether
 // anything moved.
 func (s *dsearch) flips(r *runner) bool {
+	any := s.flipPasses(r, upTo(s.p.n), nil)
+	if !s.p.cut && any {
+		s.recenter()
+	}
+	return any
+}
+
+// flipPasses moves the units of order, shuffled, to their bestFlip while
+// that keeps their territory connected, pass after pass (at most 50) until
+// a pass moves nothing or the clock runs out. moved, if not nil, is told
+// the two territories of each move. It reports whether anything moved.
+func (s *dsearch) flipPasses(r *runner, order []int, moved func(a, b int)) bool {
 	p := s.p
-	order := upTo(p.n)
 	any := false
 	for pass := 0; pass < 50; pass++ {
 		r.rng.Shuffle(len(order), func(a, b int) { order[a], order[b] = order[b], order[a] })
@@ -118,14 +129,14 @@ func (s *dsearch) flips(r *runner) bool {
 			}
 			s.move(j, bestB)
 			s.obj += bestO
+			if moved != nil {
+				moved(a, bestB)
+			}
 			improved, any = true, true
 		}
 		if !improved {
 			break
 		}
-	}
-	if !p.cut && any {
-		s.recenter()
 	}
 	return any
 }
