@@ -63,6 +63,21 @@ const hook = {
     return [...ids].sort();
   },
   renderedOutlines: () => tmap?.renderedTerritoryOutlines().length ?? 0,
+  /** unitsDrawn: the units' fill is drawn at this zoom (a dense layer's is not at the national view; its territories' fill is). */
+  unitsDrawn: () => tmap?.unitsDrawn() ?? false,
+  /** pixel is the colour drawn at a point of the map ([r, g, b], 0–255). */
+  pixel: (lngLat: [number, number]): number[] | null => {
+    if (!tmap) return null;
+    const src = tmap.map.getCanvas();
+    const p = tmap.map.project(lngLat);
+    const r = src.width / src.clientWidth;
+    const c = document.createElement('canvas');
+    c.width = 1;
+    c.height = 1;
+    const g = c.getContext('2d')!;
+    g.drawImage(src, Math.round(p.x * r), Math.round(p.y * r), 1, 1, 0, 0, 1, 1);
+    return [...g.getImageData(0, 0, 1, 1).data.slice(0, 3)];
+  },
   renderedAccounts: () => tmap?.map.queryRenderedFeatures({ layers: ['accounts'] }).length ?? 0,
   idle: () => tmap?.idle(),
 };
@@ -624,15 +639,16 @@ function scenarioName(id: unknown): string {
 
 // ---------- hover and click ----------
 
-function onHover(unit: string | null, p: { x: number; y: number }, account?: Record<string, unknown>): void {
+function onHover(unit: string | null, p: { x: number; y: number }, account?: Record<string, unknown>, territory?: string): void {
   const tip = document.getElementById('tooltip');
   if (!tip) return;
   const s = store.get();
-  if (!unit || !s.assign.has(unit)) {
+  // A unit, or where a dense layer's units are not drawn (national zoom) its territory.
+  const tid = unit ? s.assign.get(unit) : territory;
+  if (tid === undefined || (!unit && !s.territoryById.has(tid))) {
     tip.hidden = true;
     return;
   }
-  const tid = s.assign.get(unit)!;
   const t = s.territoryById.get(tid);
   const m = measureByKey(s.measure);
   const v = t ? territoryValue(t, m.key) : null;
@@ -640,7 +656,7 @@ function onHover(unit: string | null, p: { x: number; y: number }, account?: Rec
   const delta = ct ? compareDelta(ct, s.compareMeasure) : null;
   clear(tip,
     account ? h('div.tt-account', h('strong', String(account.name ?? 'Account')), ' · revenue ', money(Number(account.revenue))) : null,
-    h('div.tt-unit', unitName.get(unit) ?? unit),
+    unit ? h('div.tt-unit', unitName.get(unit) ?? unit) : h('div.tt-hint', 'Zoom in to see its units'),
     h('div', 'Territory ', h('strong', t?.name ?? tid)),
     s.compare ? h('div', 'Change ', h('strong', delta === null ? '—' : fmtMeasure(delta))) : h('div', m.label + ' ', h('strong', v === null ? '—' : fmtMeasure(v))),
   );
@@ -652,7 +668,7 @@ function onHover(unit: string | null, p: { x: number; y: number }, account?: Rec
   tip.style.transform = `translate(${Math.max(0, x)}px, ${Math.max(0, y)}px)`;
 }
 
-function onClick(unit: string | null): void {
+function onClick(unit: string | null, ev: { territoryId?: string } = {}): void {
   const s = store.get();
   if (s.tab === 'align' && s.user?.role !== 'rep') {
     if (!unit || !s.assign.has(unit)) return;
@@ -662,7 +678,7 @@ function onClick(unit: string | null): void {
     store.set({ selectedUnits: sel });
     return;
   }
-  const tid = unit ? s.assign.get(unit) : undefined;
+  const tid = unit ? s.assign.get(unit) : ev.territoryId;
   if (tid === undefined || !s.territoryById.has(tid)) return;
   store.set({ selectedTerritory: tid, tab: s.tab === 'compare' || s.tab === 'results' ? s.tab : 'territory' });
 }

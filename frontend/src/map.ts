@@ -14,8 +14,9 @@ import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 maplibregl.setWorkerUrl(workerUrl);
 
 export interface MapHandlers {
-  hover: (unitId: string | null, point: { x: number; y: number }, account?: Record<string, unknown>) => void;
-  click: (unitId: string | null, ev: { shift: boolean }) => void;
+  /** hover names the unit under the pointer, or (units not drawn at this zoom) only its territory. */
+  hover: (unitId: string | null, point: { x: number; y: number }, account?: Record<string, unknown>, territoryId?: string) => void;
+  click: (unitId: string | null, ev: { shift: boolean; territoryId?: string }) => void;
   boxSelect: (unitIds: string[]) => void;
 }
 
@@ -29,6 +30,17 @@ const unitLineOpacity = 0.45;
 const fillState = ['c', 'lo'];
 /** unitLayers are the layers drawn from the units source, hidden until the first paint. */
 const unitLayers = ['units-fill', 'units-line', 'units-moved', 'units-sel'];
+/**
+ * denseUnits is the number of units past which a layer's units are drawn only
+ * from detailZoom: at the national view a ZIP cell (33,232 in us-zips) is a
+ * few pixels, the tiles keep only each tile's 2,000 largest cells, and every
+ * cell is filled in its territory's colour, so the territories' fill beneath
+ * draws the same picture without laying out thousands of cells. Counties
+ * (3,142) stay drawn at every zoom.
+ */
+const denseUnits = 10_000;
+/** detailZoom is the zoom from which the units of a dense layer are drawn (the units' outlines start there too). */
+const detailZoom = 4.5;
 
 /**
  * asGeoJSON hands an API FeatureCollection to MapLibre. The generated types
@@ -86,7 +98,7 @@ export function mapStyle(unitTiles: string | null): StyleSpecification {
       paint: { 'fill-color': ['coalesce', ['feature-state', 'c'], hiddenFill], 'fill-opacity': 0.92, 'fill-antialias': false },
     },
     {
-      id: 'units-line', type: 'line', source: 'units', minzoom: 4.5, ...sl, layout: unitLayout,
+      id: 'units-line', type: 'line', source: 'units', minzoom: detailZoom, ...sl, layout: unitLayout,
       paint: { 'line-color': '#ffffff', 'line-opacity': ['coalesce', ['feature-state', 'lo'], 0], 'line-width': 0.4 },
     },
     { id: 'regions-line', type: 'line', source: 'regions', paint: { 'line-color': '#6b7785', 'line-width': 0.8 } },
@@ -182,11 +194,45 @@ export class TerritoryMap {
       this.map.getCanvas().style.cursor = '';
       handlers.hover(null, e.point);
     });
+    // Where a dense layer's units are not drawn (below detailZoom), the
+    // pointer finds the territory beneath instead.
+    this.map.on('mousemove', 'territories-fill', (e) => {
+      if (this.unitsDrawn()) return;
+      const t = this.shownTerritory(e.features);
+      this.map.getCanvas().style.cursor = t ? 'pointer' : '';
+      handlers.hover(null, e.point, undefined, t ?? undefined);
+    });
+    this.map.on('mouseleave', 'territories-fill', (e) => {
+      if (this.unitsDrawn()) return;
+      this.map.getCanvas().style.cursor = '';
+      handlers.hover(null, e.point);
+    });
     this.map.on('click', (e) => {
+      const shift = e.originalEvent.shiftKey;
+      if (!this.unitsDrawn()) {
+        const t = this.shownTerritory(this.map.queryRenderedFeatures(e.point, { layers: ['territories-fill'] }));
+        handlers.click(null, { shift, territoryId: t ?? undefined });
+        return;
+      }
       const f = this.map.queryRenderedFeatures(e.point, { layers: ['units-fill'] }).find((x) => !this.isHidden(x));
-      handlers.click(f ? String(f.id ?? f.properties?.id) : null, { shift: e.originalEvent.shiftKey });
+      handlers.click(f ? String(f.id ?? f.properties?.id) : null, { shift });
     });
     this.installBoxSelect();
+    // A dense layer's units painted at the national view get their layers when zoomed in to.
+    this.map.on('zoom', () => {
+      if (!this.base && this.fill.size && this.unitsDrawn()) this.setBase();
+    });
+  }
+
+  /** unitsDrawn tells whether the units' fill is drawn at the map's zoom (a dense layer's is not below detailZoom). */
+  unitsDrawn(): boolean {
+    return this.map.getZoom() >= this.map.getLayer('units-fill')!.minzoom;
+  }
+
+  /** shownTerritory is the id of the first drawn territory of features (the user's own, for a rep). */
+  private shownTerritory(fs: MapGeoJSONFeature[] | undefined): string | null {
+    const f = fs?.find((x) => this.territoryState.get(String(x.id))?.shown);
+    return f ? String(f.id) : null;
   }
 
   private isHidden(f: MapGeoJSONFeature): boolean {
@@ -310,7 +356,7 @@ export class TerritoryMap {
       this.fill.set(id, c === undefined ? hiddenFill : c ?? noDataColor);
     }
     if (!this.base) {
-      this.setBase();
+      this.setBaseWhenDrawn();
       return;
     }
     for (const [id, f] of this.fill) {
@@ -325,6 +371,18 @@ export class TerritoryMap {
    */
   setLayerUnits(n: number): void {
     this.layerUnits = n;
+    this.map.setLayerZoomRange('units-fill', n > denseUnits ? detailZoom : 0, 24);
+  }
+
+  /**
+   * setBaseWhenDrawn writes the units' fills into their layers now if they
+   * are drawn at this zoom or outline something (selected, moved units);
+   * otherwise (a dense layer at the national view) when the map zooms in to
+   * them: sorting 33,232 ids into an expression no frame draws would cost
+   * every first paint.
+   */
+  private setBaseWhenDrawn(): void {
+    if (this.unitsDrawn() || this.selected.size || this.moved.size) this.setBase();
   }
 
   /** setBase writes the units' fills as last painted into the units' layers and shows them. */
@@ -362,7 +420,11 @@ export class TerritoryMap {
    * over every unit (SwiftShader draws them on the CPU).
    */
   private showMarks(): void {
-    if (!this.base) return; // the first paint shows them
+    if (!this.base) {
+      // Painted but not drawn yet (setBaseWhenDrawn): marks draw the units' layers now.
+      if (this.fill.size) this.setBaseWhenDrawn();
+      return;
+    }
     this.map.setLayoutProperty('units-sel', 'visibility', this.selected.size ? 'visible' : 'none');
     this.map.setLayoutProperty('units-moved', 'visibility', this.moved.size ? 'visible' : 'none');
   }
@@ -478,6 +540,13 @@ export class TerritoryMap {
       if (!s) return;
       const p = pos(e);
       if (Math.abs(p.x - s.x) < 3 && Math.abs(p.y - s.y) < 3) return;
+      if (!this.unitsDrawn()) {
+        // A dense layer's units are not drawn here: zoom to the box, where they are.
+        const a = this.map.unproject([s.x, s.y]), b = this.map.unproject([p.x, p.y]);
+        const cam = this.map.cameraForBounds([[Math.min(a.lng, b.lng), Math.min(a.lat, b.lat)], [Math.max(a.lng, b.lng), Math.max(a.lat, b.lat)]]);
+        if (cam) this.map.jumpTo({ center: cam.center, zoom: Math.max(cam.zoom ?? 0, detailZoom) });
+        return;
+      }
       const feats = this.map.queryRenderedFeatures(
         [[Math.min(s.x, p.x), Math.min(s.y, p.y)], [Math.max(s.x, p.x), Math.max(s.y, p.y)]],
         { layers: ['units-fill'] },
