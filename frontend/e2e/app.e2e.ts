@@ -1343,7 +1343,14 @@ describe('planning at ZIP resolution', () => {
     expect(seen.sampled).toBeGreaterThan(300);
     expect(seen.same / seen.sampled).toBeGreaterThan(0.8);
     expect(seen.holes).toBe(0);
-    // Hover and click there find the territory: Kansas's middle.
+    // A metro area: Boston's ZIP cells.
+    await zp.evaluate(() => window.__terrane.map.fitBounds([[-71.6, 42.15], [-70.85, 42.6]], { duration: 0, padding: 5 }));
+    await settle(zp);
+    expect(await zp.evaluate(() => window.__terrane.renderedUnits())).toBeGreaterThan(50);
+    await shot(zp, 'zips-metro.png');
+    // Back at the national view, hover and click find the territory: Kansas's middle.
+    await zp.evaluate(() => window.__terrane.map.fitBounds([[-125, 24], [-66.5, 49.8]], { duration: 0, padding: 20 }));
+    await settle(zp);
     const ks = await zp.evaluate(() => window.__terrane.map.project([-98.4, 38.5]));
     const mb = (await zp.$('#map'))!.boundingBox();
     const m = (await mb)!;
@@ -1354,11 +1361,6 @@ describe('planning at ZIP resolution', () => {
     await shot(zp, 'zips-national-hover.png');
     await zp.mouse.click(m.x + ks.x, m.y + ks.y);
     await zp.waitForFunction(() => window.__terrane.state.selectedTerritory === 'KS', null, { timeout: 10_000 });
-    // A metro area: Boston's ZIP cells.
-    await zp.evaluate(() => window.__terrane.map.fitBounds([[-71.6, 42.15], [-70.85, 42.6]], { duration: 0, padding: 5 }));
-    await settle(zp);
-    expect(await zp.evaluate(() => window.__terrane.renderedUnits())).toBeGreaterThan(50);
-    await shot(zp, 'zips-metro.png');
   }, 240_000);
 
   step('the ZIP map draws at the national view as fast as the county map (measured)', async () => {
