@@ -1,10 +1,12 @@
 package plan
 
 import (
+	"math"
 	"strings"
 	"testing"
 
 	"github.com/terrane/terrane"
+	"github.com/terrane/terrane/optimizer/align"
 )
 
 func TestMoney(t *testing.T) {
@@ -87,5 +89,21 @@ func TestBalancedSentence(t *testing.T) {
 	}
 	if got := count(-1234.4); got != "−1,234" {
 		t.Errorf("count(−1234.4) = %q", got)
+	}
+}
+
+func TestSpanWarningSaysWhereBandsContradict(t *testing.T) {
+	in := &Inputs{Units: []*terrane.Unit{{ID: "12001"}, {ID: "12086", Name: "Miami-Dade County, FL"}}}
+	ap := &Alignment{Units: []int{0, 1}}
+	w := &align.SpanWitness{Span: 817_258, Center: 1, Radius: 96_395, Over: "accounts", Under: align.DemandMeasure, Ratio: 0.0024546}
+	got := spanWarning(in, ap, w)
+	for _, want := range []string{"around Miami-Dade County, FL", "within 96 km", "more accounts per $1M of market", "(2,455 accounts per $1M)", "out to 914 km", "at least 817 km across", "Widen the accounts or the market band"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("spanWarning = %q; want it to contain %q", got, want)
+		}
+	}
+	w.Span = math.Inf(1)
+	if got := spanWarning(in, ap, w); !strings.Contains(got, "no plan holds every band") {
+		t.Errorf("spanWarning (no plan at all) = %q; want it to say no plan holds every band", got)
 	}
 }

@@ -309,6 +309,16 @@ func (w *Worker) solve(ctx context.Context, run *terrane.Run, progress func(floa
 		for _, b := range bands {
 			missed = max(missed, b.Outside)
 		}
+		if missed > 0 && len(inst.Balances) > 0 {
+			// Several bands missed: say where they contradict each other,
+			// when that can be proved (a few seconds at 33,232 ZIPs).
+			sctx, cancel := context.WithTimeout(ctx, spanBudget)
+			w := align.SpanBound(sctx, inst)
+			cancel()
+			if w != nil {
+				warnings = append(warnings, spanWarning(in, ap, w))
+			}
+		}
 		if ap.CenterWarning != "" {
 			warnings = append(warnings, ap.CenterWarning)
 		}
@@ -410,6 +420,47 @@ func bandWarning(missed, of int, lo, hi float64, list []string, seconds float64)
 	}
 	return fmt.Sprintf("%s: counties cannot be split, and the search stopped after %.0f seconds. You can finish the plan by hand or widen the band. Outside the band: %s.",
 		head, seconds, names(list))
+}
+
+// spanBudget is the most time a run spends proving that its bands
+// contradict each other (align.SpanBound).
+const spanBudget = 5 * time.Second
+
+// spanWarning says, for people, where the balance bands cannot all hold
+// together and how wide a territory any plan holding them needs.
+func spanWarning(in *Inputs, ap *Alignment, w *align.SpanWitness) string {
+	name := func(m string) string {
+		if m == align.DemandMeasure {
+			return MeasureMarket
+		}
+		return m
+	}
+	over, under := name(w.Over), name(w.Under)
+	// A round amount of the measure the ratio is per: $1M, 1 account, 1,000 hours.
+	per := 1.0
+	switch under {
+	case MeasureMarket, MeasureRevenue:
+		per = 1e6
+	case MeasureWorkload:
+		per = 1000
+	}
+	u := in.Units[ap.Units[w.Center]]
+	where := u.ID
+	if u.Name != "" {
+		where = u.Name
+	}
+	head := fmt.Sprintf("The balance bands contradict each other around %s: the units within %s of it hold more %s per %s of %s than a territory in every band may (%s per %s)",
+		where, kilometres(w.Radius), measureNoun(over), measureAmount(under, per), measureNoun(under), measureAmount(over, w.Ratio*per), measureAmount(under, per))
+	if math.IsInf(w.Span, 1) {
+		return head + ", and no other units can make up for it: no plan holds every band. Widen the " + measureNoun(over) + " or the " + measureNoun(under) + " band."
+	}
+	return fmt.Sprintf("%s, and the units out to %s cannot make up for it: every plan in every band has a territory at least %s across. Widen the %s or the %s band, or finish the plan by hand.",
+		head, kilometres(w.Radius+w.Span), kilometres(w.Span), measureNoun(over), measureNoun(under))
+}
+
+// kilometres formats meters as kilometres for people: "96 km".
+func kilometres(m float64) string {
+	return count(math.Round(m/1000)) + " km"
 }
 
 // peeledWarning tells people which units became territories of their own

@@ -53,6 +53,10 @@ type benchRow struct {
 	// balance maximum (they make the balance bound unreachable).
 	oversize int
 	use      solveUsage // wall time vs limit, CPU, peak memory (bench_zips.go)
+	// span, for an instance with several bands, is align.SpanBound's proof
+	// that every plan in every band has a territory at least that wide
+	// (nil: none found).
+	span *align.SpanWitness
 }
 
 func runBenchAlign(ctx context.Context, env *environment, args []string) error {
@@ -124,6 +128,9 @@ func runBenchAlign(ctx context.Context, env *environment, args []string) error {
 				if _, verr := align.Verify(in, row.res); verr != nil {
 					err = fmt.Errorf("the independent checker disagrees: %w", verr)
 				}
+			}
+			if err == nil && len(in.Balances) > 0 {
+				row.span = align.SpanBound(ctx, in)
 			}
 		}
 		row.err = err

@@ -234,7 +234,7 @@ func usageTable(rs []benchRow) string {
 // peak memory.
 func zipsReport(rs []benchRow) string {
 	var b strings.Builder
-	b.WriteString("The ZIP-scale national case of issue 17, built by `zipInstance` (cmd/terrane/bench_zips.go) from the embedded data: units = the 33,232 ZCTAs of the lower 48 and DC (`sample.ZIPPoints`), x/y = lon/lat of the Census internal point, haversine distance in meters, demand = population (each county's 2018 population split evenly over its ZCTAs), weight = demand (objective in person-meters), adjacency = Delaunay triangulation of the points without edges over 150 km (`sample.ZIPEdges`, 99,431 edges, connected), contiguous, balance ±5 % of the mean, distance objective, seed 0, time limit 60 s per instance unless `--time-limit` is given. Feasible = `align.Verify` says so. Lower bound: the Lagrangian p-median bound on truncated costs (each unit's exact list of nearest units, every other unit costing the list's farthest distance; optimizer/align/lower_sparse.go), computed once at the first feasible answer with 15 % of the remaining time; it relaxes balance and contiguity, so the gap it leaves is mostly theirs; — when the answer is infeasible (no bound is reported then). `zips33232-k200-measures` (`zipMeasuresInstance`) is the multi-measure case: the same units and edges, demand = weight = market (dollars per year: the sample company's county market split by population, `sample.ZIPMeasuresOf`) within ±5 %, and every territory also within ±10 % of the mean in accounts (the county's CBP 2020 establishments split the same way) and in workload (hours a year: 4 h per account in metro counties up to 9 h in the most rural); in band there means in every band, and its objective is in dollar-meters. No search has yet put it in every band (measured on 2026-12-01 with `terrane solve align` on the instance `--save` writes: 128–140 of 200 in four runs of 60 s, 138 in 300 s, 166 with the market band widened to ±10 %): the county data's ratios of market to accounts to workload differ between whole regions (Manhattan and Silicon Valley hold half the accounts per dollar of market of the mean, Miami-Dade 1.4 times; rural hours run 9 h per account), and a territory inside such a region cannot reach every band; whether any plan can is not proven either way. `zips33232-k200-measures-planted` (`zipPlantedInstance`) is the same case with a plan known to hold every band: a market-only plan (seed 1, 300 iterations) is drawn first and each unit's accounts and workload are scaled by one factor per territory of it, so that plan holds both at their mean; the variation between the ZIPs of a territory stays, that between territories is gone. It tests the search, which does not know the plan, not the data.\n\n")
+	b.WriteString("The ZIP-scale national case of issue 17, built by `zipInstance` (cmd/terrane/bench_zips.go) from the embedded data: units = the 33,232 ZCTAs of the lower 48 and DC (`sample.ZIPPoints`), x/y = lon/lat of the Census internal point, haversine distance in meters, demand = population (each county's 2018 population split evenly over its ZCTAs), weight = demand (objective in person-meters), adjacency = Delaunay triangulation of the points without edges over 150 km (`sample.ZIPEdges`, 99,431 edges, connected), contiguous, balance ±5 % of the mean, distance objective, seed 0, time limit 60 s per instance unless `--time-limit` is given. Feasible = `align.Verify` says so. Lower bound: the Lagrangian p-median bound on truncated costs (each unit's exact list of nearest units, every other unit costing the list's farthest distance; optimizer/align/lower_sparse.go), computed once at the first feasible answer with 15 % of the remaining time; it relaxes balance and contiguity, so the gap it leaves is mostly theirs; — when the answer is infeasible (no bound is reported then). `zips33232-k200-measures` (`zipMeasuresInstance`) is the multi-measure case: the same units and edges, demand = weight = market (dollars per year: the sample company's county market split by population, `sample.ZIPMeasuresOf`) within ±5 %, and every territory also within ±10 % of the mean in accounts (the county's CBP 2020 establishments split the same way) and in workload (hours a year: 4 h per account in metro counties up to 9 h in the most rural); in band there means in every band, and its objective is in dollar-meters. No search has put it in every band (measured on 2026-12-01 with `terrane solve align` on the instance `--save` writes: 128–140 of 200 in four runs of 60 s, 138 in 300 s, 166 with the market band widened to ±10 %), and no compact plan can: the county data's ratios of market to accounts to workload differ between whole regions (Manhattan and Silicon Valley hold half the accounts per dollar of market of the mean, Miami-Dade 1.4 times; rural hours run 9 h per account), and `align.SpanBound` (optimizer/align/span.go; below the table) proves that every plan in every band has a territory hundreds of kilometres wider than the mean territory (about 200 km across). `zips33232-k200-measures-planted` (`zipPlantedInstance`) is the same case with a plan known to hold every band: a market-only plan (seed 1, 300 iterations) is drawn first and each unit's accounts and workload are scaled by one factor per territory of it, so that plan holds both at their mean; the variation between the ZIPs of a territory stays, that between territories is gone. It tests the search, which does not know the plan, not the data.\n\n")
 	b.WriteString("| instance | k | feasible (Verify) | territories in band | objective (weight × m) | lower bound | first feasible (s) | wall (s) / limit (s) | CPU (s) | peak memory (MiB) | status |\n|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---|\n")
 	for _, r := range rs {
 		if r.res == nil {
@@ -276,5 +276,45 @@ func zipsReport(rs []benchRow) string {
 			r.res.Objective, lb, first, r.use.wall.Seconds(), r.use.limit.Seconds(), r.use.cpu.Seconds(), r.use.peakMiB, r.res.Status)
 	}
 	b.WriteString("\n")
+	b.WriteString(spanReport(rs))
+	return b.String()
+}
+
+// spanReport says, for each instance with several bands, what
+// align.SpanBound proved: how wide some territory of every plan in every
+// band must be, and the ball that shows it.
+func spanReport(rs []benchRow) string {
+	var b strings.Builder
+	for _, r := range rs {
+		if r.res == nil || len(r.res.Slack.Balances) == 0 {
+			continue
+		}
+		if b.Len() == 0 {
+			b.WriteString("How wide a territory any plan in every band must have (`align.SpanBound`, computed by the bench after each solve): a territory holds at most hi(over)/lo(under) of one measure per unit of another, so the units within a ball around a ZIP hold an excess that the territories covering them must dilute with units nearer than the ball's radius plus their span; when all the units out to that distance cannot absorb it, no plan in every band has every territory narrower. Each line can be added up again from the instance.\n\n")
+		}
+		w := r.span
+		if w != nil && w.Under == align.DemandMeasure {
+			c := *w
+			c.Under = "market (the demand, $)"
+			w = &c
+		}
+		if w != nil && w.Over == align.DemandMeasure {
+			c := *w
+			c.Over = "market (the demand, $)"
+			w = &c
+		}
+		switch {
+		case w == nil:
+			fmt.Fprintf(&b, "- %s: no bound found (which proves nothing).\n", r.c.name)
+		case math.IsInf(w.Span, 1):
+			fmt.Fprintf(&b, "- %s: **no plan holds every band**: the %.0f km around ZIP %s hold %.4g more %s than %.4g × its %s, more than every other unit can absorb.\n", r.c.name, w.Radius/1000, w.CenterID, w.Excess, w.Over, w.Ratio, w.Under)
+		default:
+			fmt.Fprintf(&b, "- %s: every plan in every band has a territory spanning at least **%.0f km**: the %.0f km around ZIP %s hold %.4g of %s beyond %.4g × their %s, and the units from there out to %.0f km can absorb only %.4g.\n",
+				r.c.name, w.Span/1000, w.Radius/1000, w.CenterID, w.Excess, w.Over, w.Ratio, w.Under, (w.Radius+w.Span)/1000, w.Absorb)
+		}
+	}
+	if b.Len() > 0 {
+		b.WriteString("\n")
+	}
 	return b.String()
 }
