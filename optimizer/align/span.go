@@ -79,15 +79,11 @@ func SpanBound(ctx context.Context, in *Problem) *SpanWitness {
 			vals[m][j] = in.MeasureValue(j, name)
 		}
 	}
-	type pair struct {
-		over, under int
-		r           float64
-	}
-	var pairs []pair
+	var pairs []spanPair
 	for i := range names {
 		for j := range names {
 			if i != j && lo[i] > 0 && !math.IsInf(hi[j], 1) {
-				pairs = append(pairs, pair{over: j, under: i, r: hi[j] / lo[i]})
+				pairs = append(pairs, spanPair{over: j, under: i, r: hi[j] / lo[i]})
 			}
 		}
 	}
@@ -95,6 +91,25 @@ func SpanBound(ctx context.Context, in *Problem) *SpanWitness {
 		return nil
 	}
 	p := newModelLite(in)
+	return spanSearch(ctx, in, names, vals, pairs, func(c int, dist []float64) {
+		for u := range n {
+			dist[u] = p.d(c, u)
+		}
+	})
+}
+
+// spanPair is a pair of measures a SpanWitness can be made of: a territory
+// holds at most r of over per unit of under.
+type spanPair struct {
+	over, under int
+	r           float64
+}
+
+// spanSearch is SpanBound's search over balls, with distances from a
+// centre given by distFrom (any metric: the triangle inequality is what
+// the proof needs).
+func spanSearch(ctx context.Context, in *Problem, names []string, vals [][]float64, pairs []spanPair, distFrom func(c int, dist []float64)) *SpanWitness {
+	n := len(in.Units)
 	stride := max(1, n/spanCenters)
 	order := make([]int, n)
 	dist := make([]float64, n)
@@ -104,8 +119,9 @@ func SpanBound(ctx context.Context, in *Problem) *SpanWitness {
 		if ctx.Err() != nil {
 			break
 		}
+		distFrom(c, dist)
 		for u := range n {
-			order[u], dist[u] = u, p.d(c, u)
+			order[u] = u
 		}
 		slices.SortFunc(order, func(a, b int) int {
 			if dist[a] != dist[b] {
