@@ -59,7 +59,7 @@ lint: tidy-check staticcheck
 
 # tidy-check fails when `go mod tidy -diff` prints anything (or fails).
 tidy-check:
-	@out=$$($(GO) mod tidy -diff 2>&1) && [ -z "$$out" ] || { echo "go.mod/go.sum are not tidy; run 'go mod tidy':"; echo "$$out"; exit 1; }
+	@out=$$($(GO) mod tidy -diff 2>/dev/null) && [ -z "$$out" ] || { echo "go.mod/go.sum are not tidy; run 'go mod tidy':"; echo "$$out"; $(GO) mod tidy -diff; exit 1; }
 
 # staticcheck installs the pinned staticcheck into bin/ unless it is there
 # already at that version.
