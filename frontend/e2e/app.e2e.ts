@@ -1361,6 +1361,17 @@ describe('planning at ZIP resolution', () => {
     await shot(zp, 'zips-national-hover.png');
     await zp.mouse.click(m.x + ks.x, m.y + ks.y);
     await zp.waitForFunction(() => window.__terrane.state.selectedTerritory === 'KS', null, { timeout: 10_000 });
+    // A shift-drag there, where no cell is drawn to pick, zooms to the box, where the cells are.
+    await zp.keyboard.down('Shift');
+    await zp.mouse.move(m.x + ks.x - 40, m.y + ks.y - 30);
+    await zp.mouse.down();
+    await zp.mouse.move(m.x + ks.x, m.y + ks.y, { steps: 4 });
+    await zp.mouse.move(m.x + ks.x + 40, m.y + ks.y + 30, { steps: 4 });
+    await zp.mouse.up();
+    await zp.keyboard.up('Shift');
+    await settle(zp);
+    expect(await zp.evaluate(() => window.__terrane.unitsDrawn())).toBe(true);
+    expect(await zp.evaluate(() => window.__terrane.renderedUnits())).toBeGreaterThan(20);
   }, 240_000);
 
   step('the ZIP map draws at the national view as fast as the county map (measured)', async () => {
