@@ -220,3 +220,39 @@ func TestAlignProblemPeelsOversizeOnAccounts(t *testing.T) {
 		t.Errorf("the instance left still has obstacles: %v", obs)
 	}
 }
+
+// On the sample's counties the sample company's accounts crowd into
+// cities less than its market does: with market ±5 %, accounts and workload
+// ±10 % at k = 49, align.SpanBound proves that some territory of every
+// plan in every band must be wide, with a witness that adds up on the
+// planner's own instance.
+func TestSpanBoundOnTheSample(t *testing.T) {
+	in, edges := sampleAlignInputs(t)
+	in.Settings.Align.K = 49
+	in.Settings.Align.Balances = []plan.AlignBalance{{Measure: "market", Tolerance: 0.05}, {Measure: "accounts", Tolerance: 0.10}, {Measure: "workload", Tolerance: 0.10}}
+	a, err := plan.AlignProblem(in, edges)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inst := a.Problem
+	w := align.SpanBound(context.Background(), inst)
+	if w == nil {
+		t.Fatal("SpanBound found no witness on the sample at k = 49; the sample's accounts and market differ over whole regions")
+	}
+	var excess, absorb float64
+	for j, u := range inst.Units {
+		c := inst.Units[w.Center]
+		d := align.HaversineDistance(c.X, c.Y, u.X, u.Y)
+		q := inst.MeasureValue(j, w.Over) - w.Ratio*inst.MeasureValue(j, w.Under)
+		switch {
+		case d <= w.Radius:
+			excess += q
+		case d-w.Radius < w.Span:
+			absorb += max(0, -q)
+		}
+	}
+	if !(absorb < excess) || math.Abs(excess-w.Excess) > 1e-6*math.Abs(excess) {
+		t.Fatalf("witness %+v: excess %v, absorb %v on the instance", w, excess, absorb)
+	}
+	t.Logf("every plan in every band has a territory at least %.0f km across: %.0f km around %s (%s against %s)", w.Span/1000, w.Radius/1000, w.CenterID, w.Over, w.Under)
+}
