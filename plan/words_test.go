@@ -97,10 +97,14 @@ func TestSpanWarningSaysWhereBandsContradict(t *testing.T) {
 	ap := &Alignment{Units: []int{0, 1}}
 	w := &align.SpanWitness{Span: 817_258, Center: 1, Radius: 96_395, Over: "accounts", Under: align.DemandMeasure, Ratio: 0.0024546}
 	got := spanWarning(in, ap, w)
-	for _, want := range []string{"around Miami-Dade County, FL", "within 96 km", "more accounts per $1M of market", "(2,455 accounts per $1M)", "out to 914 km", "at least 817 km across", "Widen the accounts or the market band"} {
+	for _, want := range []string{"around Miami-Dade County, FL", "within 96 km", "more accounts per $1M of market than", "(at most 2,455 accounts per $1M of market)", "the units within 914 km cannot make up for it", "at least 817 km across", "Widen the accounts or the market band"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("spanWarning = %q; want it to contain %q", got, want)
 		}
+	}
+	w.Radius = 0
+	if got := spanWarning(in, ap, w); !strings.Contains(got, "around Miami-Dade County, FL: it holds more accounts") {
+		t.Errorf("spanWarning (the unit alone) = %q; want it to say the unit holds more accounts", got)
 	}
 	w.Span = math.Inf(1)
 	if got := spanWarning(in, ap, w); !strings.Contains(got, "no plan holds every band") {

@@ -439,25 +439,32 @@ func spanWarning(in *Inputs, ap *Alignment, w *align.SpanWitness) string {
 		return m
 	}
 	over, under := name(w.Over), name(w.Under)
-	// A round amount of the measure the ratio is per: $1M, 1 account, 1,000 hours.
-	per := 1.0
+	// The ratio per a round amount of under: per $1M of market, per account, per 1,000 hours.
+	per, perText := 1.0, "per account"
 	switch under {
 	case MeasureMarket, MeasureRevenue:
-		per = 1e6
+		per, perText = 1e6, "per $1M of "+measureNoun(under)
 	case MeasureWorkload:
-		per = 1000
+		per, perText = 1000, "per 1,000 "+measureNoun(under)
+	case MeasureAccounts:
+	default:
+		perText = "per unit of " + under
 	}
 	u := in.Units[ap.Units[w.Center]]
 	where := u.ID
 	if u.Name != "" {
 		where = u.Name
 	}
-	head := fmt.Sprintf("The balance bands contradict each other around %s: the units within %s of it hold more %s per %s of %s than a territory in every band may (%s per %s)",
-		where, kilometres(w.Radius), measureNoun(over), measureAmount(under, per), measureNoun(under), measureAmount(over, w.Ratio*per), measureAmount(under, per))
+	holds := fmt.Sprintf("the units within %s of it hold", kilometres(w.Radius))
+	if w.Radius < 500 { // the unit alone
+		holds = "it holds"
+	}
+	head := fmt.Sprintf("The balance bands contradict each other around %s: %s more %s %s than a territory in every band may (at most %s %s)",
+		where, holds, measureNoun(over), perText, measureAmount(over, w.Ratio*per), perText)
 	if math.IsInf(w.Span, 1) {
 		return head + ", and no other units can make up for it: no plan holds every band. Widen the " + measureNoun(over) + " or the " + measureNoun(under) + " band."
 	}
-	return fmt.Sprintf("%s, and the units out to %s cannot make up for it: every plan in every band has a territory at least %s across. Widen the %s or the %s band, or finish the plan by hand.",
+	return fmt.Sprintf("%s, and the units within %s cannot make up for it: every plan in every band has a territory at least %s across. Widen the %s or the %s band, or finish the plan by hand.",
 		head, kilometres(w.Radius+w.Span), kilometres(w.Span), measureNoun(over), measureNoun(under))
 }
 

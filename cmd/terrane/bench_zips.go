@@ -293,24 +293,21 @@ func spanReport(rs []benchRow) string {
 			b.WriteString("How wide a territory any plan in every band must have (`align.SpanBound`, computed by the bench after each solve): a territory holds at most hi(over)/lo(under) of one measure per unit of another, so the units within a ball around a ZIP hold an excess that the territories covering them must dilute with units nearer than the ball's radius plus their span; when all the units out to that distance cannot absorb it, no plan in every band has every territory narrower. Each line can be added up again from the instance.\n\n")
 		}
 		w := r.span
-		if w != nil && w.Under == align.DemandMeasure {
-			c := *w
-			c.Under = "market (the demand, $)"
-			w = &c
-		}
-		if w != nil && w.Over == align.DemandMeasure {
-			c := *w
-			c.Over = "market (the demand, $)"
-			w = &c
+		// In these instances the demand is the market.
+		label := func(m string) string {
+			if m == align.DemandMeasure {
+				return "market (the demand, $)"
+			}
+			return m
 		}
 		switch {
 		case w == nil:
 			fmt.Fprintf(&b, "- %s: no bound found (which proves nothing).\n", r.c.name)
 		case math.IsInf(w.Span, 1):
-			fmt.Fprintf(&b, "- %s: **no plan holds every band**: the %.0f km around ZIP %s hold %.4g more %s than %.4g × its %s, more than every other unit can absorb.\n", r.c.name, w.Radius/1000, w.CenterID, w.Excess, w.Over, w.Ratio, w.Under)
+			fmt.Fprintf(&b, "- %s: **no plan holds every band**: the %.0f km around ZIP %s hold %.4g more %s than %.4g × its %s, more than every other unit can absorb.\n", r.c.name, w.Radius/1000, w.CenterID, w.Excess, label(w.Over), w.Ratio, label(w.Under))
 		default:
 			fmt.Fprintf(&b, "- %s: every plan in every band has a territory spanning at least **%.0f km**: the %.0f km around ZIP %s hold %.4g of %s beyond %.4g × their %s, and the units from there out to %.0f km can absorb only %.4g.\n",
-				r.c.name, w.Span/1000, w.Radius/1000, w.CenterID, w.Excess, w.Over, w.Ratio, w.Under, (w.Radius+w.Span)/1000, w.Absorb)
+				r.c.name, w.Span/1000, w.Radius/1000, w.CenterID, w.Excess, label(w.Over), w.Ratio, label(w.Under), (w.Radius+w.Span)/1000, w.Absorb)
 		}
 	}
 	if b.Len() > 0 {
