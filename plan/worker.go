@@ -440,15 +440,14 @@ func spanWarning(in *Inputs, ap *Alignment, w *align.SpanWitness) string {
 	}
 	over, under := name(w.Over), name(w.Under)
 	// The ratio per a round amount of under: per $1M of market, per account, per 1,000 hours.
-	per, perText := 1.0, "per account"
+	per, perText := 1.0, "per unit of "+under
 	switch under {
 	case MeasureMarket, MeasureRevenue:
 		per, perText = 1e6, "per $1M of "+measureNoun(under)
 	case MeasureWorkload:
 		per, perText = 1000, "per 1,000 "+measureNoun(under)
 	case MeasureAccounts:
-	default:
-		perText = "per unit of " + under
+		perText = "per account"
 	}
 	u := in.Units[ap.Units[w.Center]]
 	where := u.ID

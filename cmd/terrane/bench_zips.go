@@ -284,6 +284,13 @@ func zipsReport(rs []benchRow) string {
 // align.SpanBound proved: how wide some territory of every plan in every
 // band must be, and the ball that shows it.
 func spanReport(rs []benchRow) string {
+	// In these instances the demand is the market.
+	label := func(m string) string {
+		if m == align.DemandMeasure {
+			return "market (the demand, $)"
+		}
+		return m
+	}
 	var b strings.Builder
 	for _, r := range rs {
 		if r.res == nil || len(r.res.Slack.Balances) < 2 { // one band: nothing to contradict
@@ -293,13 +300,6 @@ func spanReport(rs []benchRow) string {
 			b.WriteString("How wide a territory any plan in every band must have (`align.SpanBound`, computed by the bench after each solve): a territory holds at most hi(over)/lo(under) of one measure per unit of another, so the units within a ball around a ZIP hold an excess that the territories covering them must dilute with units nearer than the ball's radius plus their span; when all the units out to that distance cannot absorb it, no plan in every band has every territory narrower. Each line can be added up again from the instance.\n\n")
 		}
 		w := r.span
-		// In these instances the demand is the market.
-		label := func(m string) string {
-			if m == align.DemandMeasure {
-				return "market (the demand, $)"
-			}
-			return m
-		}
 		switch {
 		case w == nil:
 			fmt.Fprintf(&b, "- %s: no bound found (which proves nothing).\n", r.c.name)

@@ -1,6 +1,7 @@
 package align
 
 import (
+	"cmp"
 	"context"
 	"math"
 	"slices"
@@ -79,11 +80,16 @@ func SpanBound(ctx context.Context, in *Problem) *SpanWitness {
 			vals[m][j] = in.MeasureValue(j, name)
 		}
 	}
-	var pairs []spanPair
+	// A territory holds at most r of over per unit of under.
+	type pair struct {
+		over, under int
+		r           float64
+	}
+	var pairs []pair
 	for i := range names {
 		for j := range names {
 			if i != j && lo[i] > 0 && !math.IsInf(hi[j], 1) {
-				pairs = append(pairs, spanPair{over: j, under: i, r: hi[j] / lo[i]})
+				pairs = append(pairs, pair{over: j, under: i, r: hi[j] / lo[i]})
 			}
 		}
 	}
@@ -91,25 +97,6 @@ func SpanBound(ctx context.Context, in *Problem) *SpanWitness {
 		return nil
 	}
 	p := newModelLite(in)
-	return spanSearch(ctx, in, names, vals, pairs, func(c int, dist []float64) {
-		for u := range n {
-			dist[u] = p.d(c, u)
-		}
-	})
-}
-
-// spanPair is a pair of measures a SpanWitness can be made of: a territory
-// holds at most r of over per unit of under.
-type spanPair struct {
-	over, under int
-	r           float64
-}
-
-// spanSearch is SpanBound's search over balls, with distances from a
-// centre given by distFrom (any metric: the triangle inequality is what
-// the proof needs).
-func spanSearch(ctx context.Context, in *Problem, names []string, vals [][]float64, pairs []spanPair, distFrom func(c int, dist []float64)) *SpanWitness {
-	n := len(in.Units)
 	stride := max(1, n/spanCenters)
 	order := make([]int, n)
 	dist := make([]float64, n)
@@ -119,19 +106,10 @@ func spanSearch(ctx context.Context, in *Problem, names []string, vals [][]float
 		if ctx.Err() != nil {
 			break
 		}
-		distFrom(c, dist)
 		for u := range n {
-			order[u] = u
+			order[u], dist[u] = u, p.d(c, u)
 		}
-		slices.SortFunc(order, func(a, b int) int {
-			if dist[a] != dist[b] {
-				if dist[a] < dist[b] {
-					return -1
-				}
-				return 1
-			}
-			return a - b
-		})
+		slices.SortFunc(order, func(a, b int) int { return cmp.Or(cmp.Compare(dist[a], dist[b]), a-b) })
 		for _, pr := range pairs {
 			q := func(u int) float64 { return vals[pr.over][u] - pr.r*vals[pr.under][u] }
 			for i, u := range order {
