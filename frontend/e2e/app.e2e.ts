@@ -1386,6 +1386,9 @@ describe('planning at ZIP resolution', () => {
         await waitReady(zp);
         out.push(await zp.evaluate(() => window.__terrane.timings.mapReady));
         if (sc === zipScenario) rendered = await zp.evaluate(() => window.__terrane.renderedUnits());
+        // The next load starts once this page's later requests (unit names, accounts) have
+        // ended, so that neither map is measured while the server still answers the other.
+        await zp.waitForLoadState('networkidle');
       }
     }
     expect(rendered).toBe(0);

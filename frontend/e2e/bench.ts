@@ -84,7 +84,7 @@ export function zipSection(zips: number[], counties: number[], seen: { sampled: 
     "territories' fill beneath (dissolved from the cells by the server) draws the same picture without laying out the cells,",
     'and hover and click find the territory. The test checks the picture: at the centroids of 1 ZIP in 100,',
     `${seen.same} of ${seen.sampled} pixels are their territory's colour (the rest fall on outlines and state lines) and ${seen.holes} the background. The county map draws its`,
-    'counties at every zoom. Loads alternate between the two scenarios, five each; the server caches the tiles.',
+    'counties at every zoom. Loads alternate between the two scenarios, five each, each after the page before has no request in flight; the server caches the tiles.',
     '',
     '| map | loads (ms) | median |',
     '|---|---|---|',
